@@ -1,0 +1,187 @@
+#include "common/auth.h"
+
+#include <openssl/bio.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+
+#include <google/protobuf/util/json_util.h>
+
+#include <vector>
+
+#include "absl/strings/escaping.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+
+namespace osan::auth {
+namespace {
+
+constexpr absl::string_view kHeader = R"({"alg":"EdDSA","typ":"JWT"})";
+
+absl::Status Unauthenticated(absl::string_view why) {
+  return absl::UnauthenticatedError(absl::StrCat("invalid token: ", why));
+}
+
+struct BioDeleter {
+  void operator()(BIO* bio) const { BIO_free(bio); }
+};
+struct MdCtxDeleter {
+  void operator()(EVP_MD_CTX* ctx) const { EVP_MD_CTX_free(ctx); }
+};
+using BioPtr = std::unique_ptr<BIO, BioDeleter>;
+using MdCtxPtr = std::unique_ptr<EVP_MD_CTX, MdCtxDeleter>;
+
+BioPtr MemoryBio(absl::string_view pem) {
+  return BioPtr(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
+}
+
+bool IsEd25519(EVP_PKEY* key) { return key != nullptr && EVP_PKEY_id(key) == EVP_PKEY_ED25519; }
+
+std::string PemOf(EVP_PKEY* key, bool private_key) {
+  BioPtr bio(BIO_new(BIO_s_mem()));
+  const int ok = private_key
+                     ? PEM_write_bio_PrivateKey(bio.get(), key, nullptr, nullptr, 0, nullptr, nullptr)
+                     : PEM_write_bio_PUBKEY(bio.get(), key);
+  if (ok != 1) {
+    return "";
+  }
+  char* data = nullptr;
+  const long size = BIO_get_mem_data(bio.get(), &data);
+  return std::string(data, static_cast<size_t>(size));
+}
+
+}  // namespace
+
+void KeyDeleter::operator()(EVP_PKEY* key) const { EVP_PKEY_free(key); }
+
+std::string RoleName(Role role) { return v1::Role_Name(role); }
+
+absl::StatusOr<TokenVerifier> TokenVerifier::Create(absl::string_view public_key_pem,
+                                                    TokenOptions options) {
+  BioPtr bio = MemoryBio(public_key_pem);
+  KeyPtr key(PEM_read_bio_PUBKEY(bio.get(), nullptr, nullptr, nullptr), KeyDeleter());
+  if (!IsEd25519(key.get())) {
+    return absl::InvalidArgumentError("token public key is not an Ed25519 public key in PEM");
+  }
+  return TokenVerifier(std::move(key), std::move(options));
+}
+
+absl::StatusOr<Principal> TokenVerifier::Verify(absl::string_view token, absl::Time now) const {
+  const std::vector<absl::string_view> parts = absl::StrSplit(token, '.');
+  if (parts.size() != 3) {
+    return Unauthenticated("malformed");
+  }
+  std::string header;
+  std::string payload;
+  std::string signature;
+  if (!absl::WebSafeBase64Unescape(parts[0], &header) ||
+      !absl::WebSafeBase64Unescape(parts[1], &payload) ||
+      !absl::WebSafeBase64Unescape(parts[2], &signature)) {
+    return Unauthenticated("malformed");
+  }
+  if (header != kHeader) {
+    return Unauthenticated("unsupported algorithm");
+  }
+  const std::string signed_part = absl::StrCat(parts[0], ".", parts[1]);
+  MdCtxPtr ctx(EVP_MD_CTX_new());
+  if (ctx == nullptr ||
+      EVP_DigestVerifyInit(ctx.get(), nullptr, nullptr, nullptr, key_.get()) != 1 ||
+      EVP_DigestVerify(ctx.get(), reinterpret_cast<const unsigned char*>(signature.data()),
+                       signature.size(),
+                       reinterpret_cast<const unsigned char*>(signed_part.data()),
+                       signed_part.size()) != 1) {
+    return Unauthenticated("bad signature");
+  }
+  v1::Claims claims;
+  google::protobuf::util::JsonParseOptions parse;
+  parse.ignore_unknown_fields = true;
+  if (!google::protobuf::util::JsonStringToMessage(payload, &claims, parse).ok()) {
+    return Unauthenticated("malformed claims");
+  }
+  const int64_t now_unix = absl::ToUnixSeconds(now);
+  const int64_t skew = absl::ToInt64Seconds(options_.clock_skew);
+  if (claims.iss() != options_.issuer) {
+    return Unauthenticated("wrong issuer");
+  }
+  if (claims.aud() != options_.audience) {
+    return Unauthenticated("wrong audience");
+  }
+  if (claims.exp() == 0 || now_unix > claims.exp() + skew) {
+    return Unauthenticated("expired");
+  }
+  if (claims.nbf() != 0 && now_unix + skew < claims.nbf()) {
+    return Unauthenticated("not yet valid");
+  }
+  if (claims.sub().empty() || claims.role() == v1::ROLE_UNSPECIFIED) {
+    return Unauthenticated("no institution or role");
+  }
+  return Principal{claims.sub(), claims.role()};
+}
+
+absl::StatusOr<TokenSigner> TokenSigner::Create(absl::string_view private_key_pem,
+                                                TokenOptions options) {
+  BioPtr bio = MemoryBio(private_key_pem);
+  KeyPtr key(PEM_read_bio_PrivateKey(bio.get(), nullptr, nullptr, nullptr), KeyDeleter());
+  if (!IsEd25519(key.get())) {
+    return absl::InvalidArgumentError("token signing key is not an Ed25519 private key in PEM");
+  }
+  return TokenSigner(std::move(key), std::move(options));
+}
+
+absl::StatusOr<std::string> TokenSigner::Issue(const Principal& principal, absl::Time now,
+                                               absl::Duration lifetime) const {
+  v1::Claims claims;
+  claims.set_iss(options_.issuer);
+  claims.set_aud(options_.audience);
+  claims.set_sub(principal.institution);
+  claims.set_role(principal.role);
+  claims.set_iat(absl::ToUnixSeconds(now));
+  claims.set_nbf(absl::ToUnixSeconds(now));
+  claims.set_exp(absl::ToUnixSeconds(now + lifetime));
+  return Sign(claims);
+}
+
+absl::StatusOr<std::string> TokenSigner::Sign(const v1::Claims& claims) const {
+  std::string payload;
+  google::protobuf::util::JsonPrintOptions print;
+  print.preserve_proto_field_names = true;
+  if (!google::protobuf::util::MessageToJsonString(claims, &payload, print).ok()) {
+    return absl::InternalError("cannot encode claims");
+  }
+  const std::string signed_part =
+      absl::StrCat(absl::WebSafeBase64Escape(kHeader), ".", absl::WebSafeBase64Escape(payload));
+  MdCtxPtr ctx(EVP_MD_CTX_new());
+  size_t size = 0;
+  if (ctx == nullptr ||
+      EVP_DigestSignInit(ctx.get(), nullptr, nullptr, nullptr, key_.get()) != 1 ||
+      EVP_DigestSign(ctx.get(), nullptr, &size,
+                     reinterpret_cast<const unsigned char*>(signed_part.data()),
+                     signed_part.size()) != 1) {
+    return absl::InternalError("cannot sign token");
+  }
+  std::string signature(size, '\0');
+  if (EVP_DigestSign(ctx.get(), reinterpret_cast<unsigned char*>(signature.data()), &size,
+                     reinterpret_cast<const unsigned char*>(signed_part.data()),
+                     signed_part.size()) != 1) {
+    return absl::InternalError("cannot sign token");
+  }
+  signature.resize(size);
+  return absl::StrCat(signed_part, ".", absl::WebSafeBase64Escape(signature));
+}
+
+absl::StatusOr<KeyPair> GenerateKeyPair() {
+  EVP_PKEY* raw = nullptr;
+  std::unique_ptr<EVP_PKEY_CTX, decltype(&EVP_PKEY_CTX_free)> ctx(
+      EVP_PKEY_CTX_new_id(EVP_PKEY_ED25519, nullptr), &EVP_PKEY_CTX_free);
+  if (ctx == nullptr || EVP_PKEY_keygen_init(ctx.get()) != 1 ||
+      EVP_PKEY_keygen(ctx.get(), &raw) != 1) {
+    return absl::InternalError("cannot generate an Ed25519 key");
+  }
+  KeyPtr key(raw, KeyDeleter());
+  KeyPair pair{PemOf(key.get(), true), PemOf(key.get(), false)};
+  if (pair.private_key_pem.empty() || pair.public_key_pem.empty()) {
+    return absl::InternalError("cannot encode the key pair");
+  }
+  return pair;
+}
+
+}  // namespace osan::auth

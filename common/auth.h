@@ -1,0 +1,94 @@
+// Bearer tokens: JWTs (RFC 7519) signed with Ed25519 (EdDSA, RFC 8037).
+// Signing and verification are OpenSSL's; this file only frames the token.
+#ifndef OSAN_COMMON_AUTH_H_
+#define OSAN_COMMON_AUTH_H_
+
+#include <memory>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+#include "osan/auth/v1/claims.pb.h"
+
+typedef struct evp_pkey_st EVP_PKEY;
+
+namespace osan::auth {
+
+using Role = v1::Role;
+
+// Who is calling: an institution acting in a role.
+struct Principal {
+  // Institution code, e.g. "J10-7531001" or "OSAN-AICODING".
+  std::string institution;
+  Role role = v1::ROLE_UNSPECIFIED;
+
+  // `institutions/{code}`: the resource name of the caller's institution.
+  std::string institution_name() const { return "institutions/" + institution; }
+};
+
+// Name of a role as in tokens and policies ("SCHOOL").
+std::string RoleName(Role role);
+
+struct TokenOptions {
+  std::string issuer = "osan-credit-exchange";
+  std::string audience = "osan";
+  // Tolerated difference between the issuer's and the verifier's clocks.
+  absl::Duration clock_skew = absl::Seconds(60);
+};
+
+struct KeyDeleter {
+  void operator()(EVP_PKEY* key) const;
+};
+using KeyPtr = std::shared_ptr<EVP_PKEY>;
+
+// Checks tokens against one public key. Thread-safe.
+class TokenVerifier {
+ public:
+  // `public_key_pem`: an Ed25519 SubjectPublicKeyInfo in PEM.
+  static absl::StatusOr<TokenVerifier> Create(absl::string_view public_key_pem,
+                                              TokenOptions options = {});
+
+  // Verifies signature, issuer, audience, not-before and expiry at `now`.
+  // Every failure is UNAUTHENTICATED with a message safe to show the caller.
+  absl::StatusOr<Principal> Verify(absl::string_view token, absl::Time now) const;
+
+ private:
+  TokenVerifier(KeyPtr key, TokenOptions options)
+      : key_(std::move(key)), options_(std::move(options)) {}
+  KeyPtr key_;
+  TokenOptions options_;
+};
+
+// Issues tokens with one private key. Thread-safe.
+class TokenSigner {
+ public:
+  // `private_key_pem`: an Ed25519 PKCS#8 private key in PEM.
+  static absl::StatusOr<TokenSigner> Create(absl::string_view private_key_pem,
+                                            TokenOptions options = {});
+
+  // A token for `principal`, valid from `now` for `lifetime`.
+  absl::StatusOr<std::string> Issue(const Principal& principal, absl::Time now,
+                                    absl::Duration lifetime) const;
+
+  // Signs arbitrary claims as given (tests use this to forge bad tokens).
+  absl::StatusOr<std::string> Sign(const v1::Claims& claims) const;
+
+ private:
+  TokenSigner(KeyPtr key, TokenOptions options)
+      : key_(std::move(key)), options_(std::move(options)) {}
+  KeyPtr key_;
+  TokenOptions options_;
+};
+
+struct KeyPair {
+  std::string private_key_pem;
+  std::string public_key_pem;
+};
+
+// A fresh Ed25519 key pair from OpenSSL's CSPRNG.
+absl::StatusOr<KeyPair> GenerateKeyPair();
+
+}  // namespace osan::auth
+
+#endif  // OSAN_COMMON_AUTH_H_

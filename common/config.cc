@@ -1,0 +1,146 @@
+#include "common/config.h"
+
+#include <openssl/rand.h>
+#include <sys/stat.h>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/flags/reflection.h"
+#include "absl/flags/usage.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "common/log.h"
+#include "common/status.h"
+
+ABSL_FLAG(std::string, listen, "", "host:port to serve on (default 127.0.0.1:<service port>)");
+ABSL_FLAG(std::string, database_url, "", "PostgreSQL URI of the service's own database");
+ABSL_FLAG(int, db_pool_size, 8, "database connections and worker threads, 1..256");
+ABSL_FLAG(int, max_queued_calls, 256, "calls waiting for a worker before RESOURCE_EXHAUSTED");
+ABSL_FLAG(std::string, token_public_key, "", "PEM file of the Ed25519 token verification key");
+ABSL_FLAG(std::string, page_token_secret_file, "",
+          "file holding the page-token HMAC secret (default: random per process)");
+ABSL_FLAG(std::string, tls_cert, "", "PEM certificate chain: serve TLS");
+ABSL_FLAG(std::string, tls_key, "", "PEM private key of --tls_cert");
+ABSL_FLAG(std::string, tls_client_ca, "", "PEM CA bundle: require client certificates (mTLS)");
+ABSL_FLAG(int, shutdown_grace_seconds, 10, "how long calls in flight may finish on SIGTERM");
+ABSL_FLAG(std::string, log_level, "info", "debug, info, warning or error");
+
+namespace osan {
+namespace {
+
+constexpr const char* kFlagNames[] = {
+    "listen",   "database_url",          "db_pool_size", "max_queued_calls",
+    "token_public_key", "page_token_secret_file", "tls_cert", "tls_key",
+    "tls_client_ca",    "shutdown_grace_seconds", "log_level"};
+
+absl::Status ApplyEnvironment() {
+  for (const char* name : kFlagNames) {
+    const std::string variable = absl::AsciiStrToUpper(absl::StrCat("OSAN_", name));
+    const char* value = std::getenv(variable.c_str());
+    if (value == nullptr) {
+      continue;
+    }
+    std::string error;
+    if (!absl::FindCommandLineFlag(name)->ParseFrom(value, &error)) {
+      return absl::InvalidArgumentError(absl::StrCat(variable, ": ", error));
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::string> ReadSecretFile(const std::string& flag, const std::string& path) {
+  struct stat info {};
+  if (stat(path.c_str(), &info) != 0) {
+    return absl::InvalidArgumentError(absl::StrCat("--", flag, ": cannot read ", path));
+  }
+  if ((info.st_mode & (S_IRWXG | S_IRWXO)) != 0) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--", flag, ": ", path, " is readable by others; chmod 600 it"));
+  }
+  return server::ReadFile(path);
+}
+
+}  // namespace
+
+absl::StatusOr<ServiceConfig> LoadServiceConfig(int argc, char** argv, int default_port) {
+  absl::SetProgramUsageMessage("Serves one Osan credit exchange service. Flags also read OSAN_<FLAG>.");
+  OSAN_RETURN_IF_ERROR(ApplyEnvironment());
+  absl::ParseCommandLine(argc, argv);
+
+  ServiceConfig config;
+  config.server.listen_address = absl::GetFlag(FLAGS_listen);
+  if (config.server.listen_address.empty()) {
+    config.server.listen_address = absl::StrCat("127.0.0.1:", default_port);
+  }
+  config.database_url = absl::GetFlag(FLAGS_database_url);
+  if (config.database_url.empty()) {
+    return absl::InvalidArgumentError(
+        "--database_url (or OSAN_DATABASE_URL) is required, e.g. "
+        "postgresql://postgres@127.0.0.1:5432/osan_catalog");
+  }
+  config.db_pool_size = absl::GetFlag(FLAGS_db_pool_size);
+  if (config.db_pool_size < 1 || config.db_pool_size > 256) {
+    return absl::InvalidArgumentError("--db_pool_size must be between 1 and 256");
+  }
+  config.max_queued_calls = absl::GetFlag(FLAGS_max_queued_calls);
+  if (config.max_queued_calls < 1) {
+    return absl::InvalidArgumentError("--max_queued_calls must be at least 1");
+  }
+  const std::string key_file = absl::GetFlag(FLAGS_token_public_key);
+  if (key_file.empty()) {
+    return absl::InvalidArgumentError(
+        "--token_public_key (or OSAN_TOKEN_PUBLIC_KEY) is required: the PEM file of the "
+        "Ed25519 key that verifies bearer tokens");
+  }
+  auto key = server::ReadFile(key_file);
+  if (!key.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat("--token_public_key: ", key.status().message()));
+  }
+  config.token_public_key_pem = *std::move(key);
+
+  const std::string secret_file = absl::GetFlag(FLAGS_page_token_secret_file);
+  if (secret_file.empty()) {
+    config.page_token_secret.resize(32);
+    RAND_bytes(reinterpret_cast<unsigned char*>(config.page_token_secret.data()), 32);
+  } else {
+    OSAN_ASSIGN_OR_RETURN(config.page_token_secret,
+                          ReadSecretFile("page_token_secret_file", secret_file));
+    if (config.page_token_secret.size() < 16) {
+      return absl::InvalidArgumentError("--page_token_secret_file: needs at least 16 bytes");
+    }
+  }
+
+  config.server.tls_cert_file = absl::GetFlag(FLAGS_tls_cert);
+  config.server.tls_key_file = absl::GetFlag(FLAGS_tls_key);
+  config.server.tls_client_ca_file = absl::GetFlag(FLAGS_tls_client_ca);
+  if (config.server.tls_cert_file.empty() != config.server.tls_key_file.empty()) {
+    return absl::InvalidArgumentError("--tls_cert and --tls_key go together");
+  }
+  if (!config.server.tls_client_ca_file.empty() && config.server.tls_cert_file.empty()) {
+    return absl::InvalidArgumentError("--tls_client_ca needs --tls_cert and --tls_key");
+  }
+  if (!config.server.tls_key_file.empty()) {
+    OSAN_RETURN_IF_ERROR(ReadSecretFile("tls_key", config.server.tls_key_file).status());
+  }
+  const int grace = absl::GetFlag(FLAGS_shutdown_grace_seconds);
+  if (grace < 0) {
+    return absl::InvalidArgumentError("--shutdown_grace_seconds must not be negative");
+  }
+  config.shutdown_grace = absl::Seconds(grace);
+
+  const std::string level = absl::GetFlag(FLAGS_log_level);
+  if (level == "debug") {
+    log::SetMinLevel(log::Level::kDebug);
+  } else if (level == "info") {
+    log::SetMinLevel(log::Level::kInfo);
+  } else if (level == "warning") {
+    log::SetMinLevel(log::Level::kWarning);
+  } else if (level == "error") {
+    log::SetMinLevel(log::Level::kError);
+  } else {
+    return absl::InvalidArgumentError("--log_level must be debug, info, warning or error");
+  }
+  return config;
+}
+
+}  // namespace osan

@@ -1,0 +1,37 @@
+// Service configuration from command-line flags and environment variables.
+//
+// Every flag --name may also be set as the environment variable OSAN_NAME
+// (upper case); a flag given on the command line wins over the environment.
+#ifndef OSAN_COMMON_CONFIG_H_
+#define OSAN_COMMON_CONFIG_H_
+
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "common/server.h"
+
+namespace osan {
+
+struct ServiceConfig {
+  server::ServerOptions server;
+  std::string database_url;
+  // Database connections, and so worker threads (blocking database work runs
+  // on them).
+  int db_pool_size = 8;
+  // Calls queued for a worker before new ones get RESOURCE_EXHAUSTED.
+  int max_queued_calls = 256;
+  // PEM of the Ed25519 key that verifies bearer tokens.
+  std::string token_public_key_pem;
+  // HMAC secret of page tokens (see common/paging.h).
+  std::string page_token_secret;
+  absl::Duration shutdown_grace = absl::Seconds(10);
+};
+
+// Parses argv and the environment. `default_port` is the service's default
+// listening port on 127.0.0.1. Errors name the flag and what is wrong with it.
+absl::StatusOr<ServiceConfig> LoadServiceConfig(int argc, char** argv, int default_port);
+
+}  // namespace osan
+
+#endif  // OSAN_COMMON_CONFIG_H_

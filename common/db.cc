@@ -1,0 +1,154 @@
+#include "common/db.h"
+
+#include <algorithm>
+#include <random>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "common/log.h"
+
+namespace osan::db {
+namespace {
+
+// Why one attempt ended without a result.
+enum class Outcome { kDone, kRetry, kReconnect };
+
+}  // namespace
+
+Pool::Pool(PoolOptions options) : options_(std::move(options)) {}
+
+Pool::~Pool() = default;
+
+absl::StatusOr<std::unique_ptr<Pool>> Pool::Open(PoolOptions options) {
+  if (options.size < 1) {
+    return absl::InvalidArgumentError("database pool size must be at least 1");
+  }
+  std::unique_ptr<Pool> pool(new Pool(std::move(options)));
+  auto first = pool->Connect();
+  if (!first.ok()) {
+    return first.status();
+  }
+  absl::MutexLock lock(&pool->mu_);
+  pool->idle_.push_back(*std::move(first));
+  pool->open_ = 1;
+  return pool;
+}
+
+absl::StatusOr<std::unique_ptr<pqxx::connection>> Pool::Connect() {
+  try {
+    auto connection = std::make_unique<pqxx::connection>(options_.url);
+    pqxx::nontransaction setup(*connection);
+    setup.exec0(absl::StrCat("SET statement_timeout = ",
+                             absl::ToInt64Milliseconds(options_.statement_timeout)));
+    setup.commit();
+    for (const Statement& statement : options_.statements) {
+      connection->prepare(statement.name, statement.sql);
+    }
+    return connection;
+  } catch (const std::exception& e) {
+    log::Error("database connection failed", {{"error", e.what()}});
+    return absl::UnavailableError("database unavailable");
+  }
+}
+
+absl::StatusOr<std::unique_ptr<pqxx::connection>> Pool::Acquire() {
+  {
+    absl::MutexLock lock(&mu_);
+    const auto can_proceed = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+      return !idle_.empty() || open_ < options_.size;
+    };
+    if (!mu_.AwaitWithTimeout(absl::Condition(&can_proceed), options_.acquire_timeout)) {
+      return absl::UnavailableError("database busy; retry later");
+    }
+    if (!idle_.empty()) {
+      auto connection = std::move(idle_.back());
+      idle_.pop_back();
+      return connection;
+    }
+    ++open_;  // Reserve a slot; connect outside the lock.
+  }
+  auto connection = Connect();
+  if (!connection.ok()) {
+    absl::MutexLock lock(&mu_);
+    --open_;
+  }
+  return connection;
+}
+
+void Pool::Release(std::unique_ptr<pqxx::connection> connection) {
+  absl::MutexLock lock(&mu_);
+  if (connection != nullptr && connection->is_open()) {
+    idle_.push_back(std::move(connection));
+  } else {
+    --open_;
+  }
+}
+
+absl::Status Pool::Run(absl::FunctionRef<bool(pqxx::work&)> attempt) {
+  std::minstd_rand jitter(static_cast<unsigned>(absl::ToUnixNanos(absl::Now())));
+  bool reconnected = false;
+  for (int attempt_number = 1;; ++attempt_number) {
+    auto connection = Acquire();
+    if (!connection.ok()) {
+      return connection.status();
+    }
+    Outcome outcome = Outcome::kDone;
+    absl::Status status;
+    try {
+      pqxx::work tx(**connection);
+      if (attempt(tx)) {
+        tx.commit();
+      }
+    } catch (const pqxx::in_doubt_error& e) {
+      log::Error("commit outcome unknown", {{"error", e.what()}});
+      (*connection).reset();
+      status = absl::UnavailableError(
+          "the database connection was lost while committing; the change may or may not "
+          "have been applied: retry with the same request_id");
+    } catch (const pqxx::broken_connection& e) {
+      (*connection).reset();
+      outcome = Outcome::kReconnect;
+      status = absl::UnavailableError("database unavailable");
+      log::Warning("database connection broken", {{"error", e.what()}});
+    } catch (const pqxx::serialization_failure&) {
+      outcome = Outcome::kRetry;
+      status = absl::AbortedError("concurrent update conflict; retry");
+    } catch (const pqxx::deadlock_detected&) {
+      outcome = Outcome::kRetry;
+      status = absl::AbortedError("concurrent update conflict; retry");
+    } catch (const pqxx::unique_violation&) {
+      status = absl::AlreadyExistsError("the resource already exists");
+    } catch (const pqxx::foreign_key_violation&) {
+      status = absl::FailedPreconditionError("a referenced resource does not exist");
+    } catch (const pqxx::check_violation& e) {
+      log::Warning("check constraint rejected a write", {{"error", e.what()}});
+      status = absl::InvalidArgumentError("a value is out of its allowed range");
+    } catch (const pqxx::data_exception& e) {
+      log::Warning("database rejected a value", {{"error", e.what()}});
+      status = absl::InvalidArgumentError("a value could not be stored");
+    } catch (const pqxx::sql_error& e) {
+      const std::string sqlstate = e.sqlstate();
+      if (sqlstate == "57014") {  // query_canceled: statement timeout
+        status = absl::DeadlineExceededError("the database did not answer in time");
+      } else {
+        log::Error("database error", {{"error", e.what()}, {"sqlstate", sqlstate}});
+        status = absl::InternalError("database error");
+      }
+    } catch (const std::exception& e) {
+      log::Error("unexpected error in transaction", {{"error", e.what()}});
+      status = absl::InternalError(e.what());
+    }
+    Release(*std::move(connection));
+    const bool may_retry = (outcome == Outcome::kRetry && attempt_number < options_.max_attempts) ||
+                           (outcome == Outcome::kReconnect && !reconnected);
+    if (!may_retry) {
+      return status;
+    }
+    reconnected = reconnected || outcome == Outcome::kReconnect;
+    // Jittered exponential backoff: 1, 2, 4... ms (+ up to the same again).
+    const int base_ms = 1 << std::min(attempt_number - 1, 6);
+    absl::SleepFor(absl::Milliseconds(base_ms + static_cast<int>(jitter() % (base_ms + 1))));
+  }
+}
+
+}  // namespace osan::db

@@ -1,0 +1,121 @@
+// PostgreSQL access: a bounded connection pool and one-transaction-per-call
+// execution with retries of serialization failures and deadlocks.
+//
+// Contract for callers (the store layer): every statement a store runs is a
+// named statement registered in `PoolOptions::statements`, prepared once per
+// connection. libpqxx exceptions never escape `Pool::Transact`; they become
+// statuses whose messages contain no SQL:
+//   serialization failure, deadlock   -> retried, then ABORTED
+//   unique violation                  -> ALREADY_EXISTS
+//   foreign key violation             -> FAILED_PRECONDITION
+//   check violation, data exception   -> INVALID_ARGUMENT
+//   broken connection                 -> retried once on a new connection, then UNAVAILABLE
+//   in-doubt commit                   -> UNAVAILABLE, never retried (it may have committed)
+//   anything else                     -> INTERNAL (details logged server-side)
+#ifndef OSAN_COMMON_DB_H_
+#define OSAN_COMMON_DB_H_
+
+#include <memory>
+#include <string>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#include <pqxx/pqxx>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/functional/function_ref.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+
+namespace osan::db {
+
+// A named SQL statement. Keep them as constants beside the store using them.
+struct Statement {
+  const char* name;
+  const char* sql;
+};
+
+struct PoolOptions {
+  // libpq connection URI, e.g. postgresql://user@127.0.0.1:5432/osan_catalog.
+  std::string url;
+  // Most connections open at once.
+  int size = 8;
+  // How long a call waits for a free connection before UNAVAILABLE.
+  absl::Duration acquire_timeout = absl::Seconds(5);
+  // Server-side limit on any one statement.
+  absl::Duration statement_timeout = absl::Seconds(10);
+  // Attempts for a transaction that hits serialization failures or deadlocks.
+  int max_attempts = 5;
+  std::vector<Statement> statements;
+};
+
+class Pool {
+ public:
+  // Opens the first connection eagerly so that a wrong URL fails at start-up.
+  static absl::StatusOr<std::unique_ptr<Pool>> Open(PoolOptions options);
+
+  Pool(const Pool&) = delete;
+  Pool& operator=(const Pool&) = delete;
+  ~Pool();
+
+  // Runs `body(pqxx::work&)` in one READ COMMITTED transaction and commits it
+  // if `body` returns OK. `body` returns absl::Status or absl::StatusOr<T>; a
+  // non-OK result rolls the transaction back, so nothing is written. `body`
+  // may run more than once (on serialization failure or deadlock) and so must
+  // have no effects outside the transaction.
+  //
+  // Example:
+  //   absl::StatusOr<int> n = pool.Transact([&](pqxx::work& tx) -> absl::StatusOr<int> {
+  //     return tx.exec_prepared1("count_sections").at(0).as<int>();
+  //   });
+  template <class Body>
+  std::invoke_result_t<Body&, pqxx::work&> Transact(Body&& body);
+
+  int size() const { return options_.size; }
+
+ private:
+  explicit Pool(PoolOptions options);
+
+  class Lease;
+  absl::StatusOr<std::unique_ptr<pqxx::connection>> Connect();
+  absl::StatusOr<std::unique_ptr<pqxx::connection>> Acquire();
+  void Release(std::unique_ptr<pqxx::connection> connection);
+
+  // Runs `attempt` on a pooled connection with the retry and error-mapping
+  // rules above. `attempt` returns true to commit, false to roll back.
+  absl::Status Run(absl::FunctionRef<bool(pqxx::work&)> attempt);
+
+  const PoolOptions options_;
+  absl::Mutex mu_;
+  std::vector<std::unique_ptr<pqxx::connection>> idle_ ABSL_GUARDED_BY(mu_);
+  int open_ ABSL_GUARDED_BY(mu_) = 0;
+};
+
+namespace internal {
+inline const absl::Status& StatusOf(const absl::Status& s) { return s; }
+template <class T>
+const absl::Status& StatusOf(const absl::StatusOr<T>& s) {
+  return s.status();
+}
+}  // namespace internal
+
+template <class Body>
+std::invoke_result_t<Body&, pqxx::work&> Pool::Transact(Body&& body) {
+  using Result = std::invoke_result_t<Body&, pqxx::work&>;
+  Result result = absl::InternalError("transaction did not run");
+  const absl::Status run = Run([&](pqxx::work& tx) {
+    result = body(tx);
+    return internal::StatusOf(result).ok();
+  });
+  if (!run.ok()) {
+    return run;
+  }
+  return result;
+}
+
+}  // namespace osan::db
+
+#endif  // OSAN_COMMON_DB_H_

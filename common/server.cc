@@ -1,0 +1,226 @@
+#include "common/server.h"
+
+#include <grpcpp/ext/proto_server_reflection_plugin.h>
+#include <grpcpp/health_check_service_interface.h>
+#include <signal.h>
+
+#include <atomic>
+#include <fstream>
+#include <random>
+#include <sstream>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "common/log.h"
+#include "common/status.h"
+
+namespace osan::server {
+
+WorkerPool::WorkerPool(int threads, int max_queued) : max_queued_(max_queued) {
+  for (int i = 0; i < threads; ++i) {
+    threads_.emplace_back([this] { Loop(); });
+  }
+}
+
+WorkerPool::~WorkerPool() {
+  {
+    absl::MutexLock lock(&mu_);
+    stopping_ = true;
+  }
+  for (auto& thread : threads_) {
+    thread.join();
+  }
+}
+
+bool WorkerPool::TrySubmit(std::function<void()> task) {
+  absl::MutexLock lock(&mu_);
+  if (stopping_ || queue_.size() >= max_queued_) {
+    return false;
+  }
+  queue_.push_back(std::move(task));
+  return true;
+}
+
+void WorkerPool::Loop() {
+  for (;;) {
+    std::function<void()> task;
+    {
+      absl::MutexLock lock(&mu_);
+      const auto ready = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+        return stopping_ || !queue_.empty();
+      };
+      mu_.Await(absl::Condition(&ready));
+      if (queue_.empty()) {
+        return;  // stopping and drained
+      }
+      task = std::move(queue_.front());
+      queue_.pop_front();
+    }
+    task();
+  }
+}
+
+namespace {
+
+std::string NewTraceId() {
+  static std::atomic<uint64_t> counter{0};
+  thread_local std::mt19937_64 random(std::random_device{}());
+  return absl::StrCat(absl::Hex(random(), absl::kZeroPad16), "-", counter.fetch_add(1));
+}
+
+std::string Metadata(const grpc::CallbackServerContext& context, absl::string_view key) {
+  const auto& metadata = context.client_metadata();
+  const auto it = metadata.find(grpc::string_ref(key.data(), key.size()));
+  if (it == metadata.end()) {
+    return "";
+  }
+  return std::string(it->second.data(), it->second.size());
+}
+
+absl::StatusOr<auth::Principal> Authenticate(const grpc::CallbackServerContext& context,
+                                             const auth::TokenVerifier& verifier, absl::Time now) {
+  const std::string header = Metadata(context, "authorization");
+  if (header.empty()) {
+    return absl::UnauthenticatedError("missing bearer token in 'authorization' metadata");
+  }
+  constexpr absl::string_view kBearer = "Bearer ";
+  if (!absl::StartsWithIgnoreCase(header, kBearer)) {
+    return absl::UnauthenticatedError("'authorization' metadata must be 'Bearer <token>'");
+  }
+  return verifier.Verify(absl::string_view(header).substr(kBearer.size()), now);
+}
+
+}  // namespace
+
+grpc::ServerUnaryReactor* Dispatcher::Dispatch(grpc::CallbackServerContext* context,
+                                               const char* method, Access access,
+                                               Handler handler) {
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  const absl::Time received = absl::Now();
+  std::string trace_id = Metadata(*context, "x-request-id");
+  if (trace_id.empty() || trace_id.size() > 64) {
+    trace_id = NewTraceId();
+  }
+  context->AddInitialMetadata("x-request-id", trace_id);
+  auto work = [this, context, reactor, method, access, received, trace_id,
+               handler = std::move(handler)]() {
+    CallContext call;
+    call.trace_id = trace_id;
+    call.peer = context->peer();
+    call.now = absl::Now();
+    call.deadline = absl::FromChrono(context->deadline());
+    absl::Status status;
+    if (context->IsCancelled()) {
+      status = absl::CancelledError("the call was cancelled");
+    } else if (call.deadline <= call.now) {
+      status = absl::DeadlineExceededError("the deadline passed before the call could start");
+    } else if (access == Access::kAuthenticated) {
+      auto principal = Authenticate(*context, *verifier_, call.now);
+      if (principal.ok()) {
+        call.principal = *std::move(principal);
+      } else {
+        status = principal.status();
+      }
+    }
+    if (status.ok()) {
+      status = handler(call);
+    }
+    const grpc::Status reply = ToGrpcStatus(status);
+    log::Info("rpc", {{"method", method},
+                      {"code", absl::StatusCodeToString(status.code())},
+                      {"ms", absl::StrCat(absl::ToInt64Milliseconds(absl::Now() - received))},
+                      {"institution", call.principal ? call.principal->institution : ""},
+                      {"trace_id", trace_id},
+                      {"peer", call.peer},
+                      {"error", status.ok() ? "" : std::string(status.message())}});
+    reactor->Finish(reply);
+  };
+  if (!workers_->TrySubmit(std::move(work))) {
+    log::Warning("rpc refused: worker queue full", {{"method", method}, {"trace_id", trace_id}});
+    reactor->Finish(grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED,
+                                 "server busy: too many requests queued; retry with backoff"));
+  }
+  return reactor;
+}
+
+absl::StatusOr<std::string> ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    return absl::NotFoundError(absl::StrCat("cannot read ", path));
+  }
+  std::ostringstream content;
+  content << in.rdbuf();
+  return content.str();
+}
+
+absl::StatusOr<std::unique_ptr<Server>> Server::Start(
+    const ServerOptions& options, const std::vector<grpc::Service*>& services,
+    const std::vector<std::string>& service_names) {
+  grpc::EnableDefaultHealthCheckService(true);
+  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  std::shared_ptr<grpc::ServerCredentials> credentials = grpc::InsecureServerCredentials();
+  if (!options.tls_cert_file.empty() || !options.tls_key_file.empty()) {
+    OSAN_ASSIGN_OR_RETURN(std::string cert, ReadFile(options.tls_cert_file));
+    OSAN_ASSIGN_OR_RETURN(std::string key, ReadFile(options.tls_key_file));
+    grpc::SslServerCredentialsOptions ssl(GRPC_SSL_DONT_REQUEST_CLIENT_CERTIFICATE);
+    ssl.pem_key_cert_pairs.push_back({key, cert});
+    if (!options.tls_client_ca_file.empty()) {
+      OSAN_ASSIGN_OR_RETURN(ssl.pem_root_certs, ReadFile(options.tls_client_ca_file));
+      ssl.client_certificate_request = GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY;
+    }
+    credentials = grpc::SslServerCredentials(ssl);
+  }
+  std::unique_ptr<Server> server(new Server());
+  grpc::ServerBuilder builder;
+  builder.AddListeningPort(options.listen_address, credentials, &server->port_);
+  builder.SetMaxReceiveMessageSize(options.max_receive_bytes);
+  for (grpc::Service* service : services) {
+    builder.RegisterService(service);
+  }
+  server->server_ = builder.BuildAndStart();
+  if (server->server_ == nullptr || server->port_ == 0) {
+    return absl::UnavailableError(
+        absl::StrCat("cannot listen on ", options.listen_address, " (in use or not local?)"));
+  }
+  server->service_names_ = service_names;
+  auto* health = server->server_->GetHealthCheckService();
+  for (const std::string& name : service_names) {
+    health->SetServingStatus(name, true);
+  }
+  return server;
+}
+
+void Server::Shutdown(absl::Duration grace) {
+  {
+    absl::MutexLock lock(&mu_);
+    if (shut_down_) {
+      return;
+    }
+    shut_down_ = true;
+  }
+  server_->GetHealthCheckService()->Shutdown();
+  server_->Shutdown(absl::ToChronoTime(absl::Now() + grace));
+  server_->Wait();
+}
+
+void BlockShutdownSignals() {
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+}
+
+void Server::RunUntilSignal(absl::Duration grace) {
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  int received = 0;
+  sigwait(&signals, &received);
+  log::Info("shutting down", {{"signal", received == SIGINT ? "SIGINT" : "SIGTERM"}});
+  Shutdown(grace);
+}
+
+}  // namespace osan::server

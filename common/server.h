@@ -1,0 +1,155 @@
+// Server bootstrap shared by the services: the callback API with blocking work
+// on a bounded worker pool, authentication, health, reflection, request logs
+// and graceful shutdown.
+#ifndef OSAN_COMMON_SERVER_H_
+#define OSAN_COMMON_SERVER_H_
+
+#include <grpcpp/grpcpp.h>
+#include <grpcpp/impl/codegen/service_type.h>
+
+#include <deque>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+#include "common/auth.h"
+
+namespace osan::server {
+
+// A fixed set of threads running queued tasks. The queue is bounded: when it
+// is full, TrySubmit refuses instead of letting latency grow without limit.
+class WorkerPool {
+ public:
+  WorkerPool(int threads, int max_queued);
+  // Runs every task already queued, then joins the threads.
+  ~WorkerPool();
+
+  // Queues `task`; false if the queue is full or the pool is stopping.
+  bool TrySubmit(std::function<void()> task);
+
+ private:
+  void Loop();
+
+  const size_t max_queued_;
+  absl::Mutex mu_;
+  std::deque<std::function<void()>> queue_ ABSL_GUARDED_BY(mu_);
+  bool stopping_ ABSL_GUARDED_BY(mu_) = false;
+  std::vector<std::thread> threads_;
+};
+
+// What a handler knows about the call it serves.
+struct CallContext {
+  // The authenticated caller; empty on public methods.
+  std::optional<auth::Principal> principal;
+  // From the client's `x-request-id` metadata, else generated. For logs only:
+  // idempotency uses the request message's own request_id.
+  std::string trace_id;
+  std::string peer;
+  absl::Time deadline = absl::InfiniteFuture();
+  absl::Time now;
+};
+
+enum class Access {
+  // No token needed (the public listing).
+  kPublic,
+  // A valid bearer token in `authorization: Bearer <token>`.
+  kAuthenticated,
+};
+
+// Runs handlers for one service: authenticates, moves the work off gRPC's
+// callback threads onto the worker pool, maps the result and logs the call.
+class Dispatcher {
+ public:
+  Dispatcher(WorkerPool* workers, const auth::TokenVerifier* verifier)
+      : workers_(workers), verifier_(verifier) {}
+
+  using Handler = std::function<absl::Status(const CallContext&)>;
+
+  // Starts `handler` for the call and returns its reactor. The handler fills
+  // in the response (captured by the caller) and returns the call's status.
+  // Full queue -> RESOURCE_EXHAUSTED; missing/invalid token -> UNAUTHENTICATED.
+  grpc::ServerUnaryReactor* Dispatch(grpc::CallbackServerContext* context,
+                                     const char* method, Access access, Handler handler);
+
+ private:
+  WorkerPool* const workers_;
+  const auth::TokenVerifier* const verifier_;
+};
+
+// Serves one unary method: `(core->*handler)(call, *request)` runs on a
+// worker through `dispatcher`, and its value becomes the response.
+template <class Core, class Request, class Response>
+grpc::ServerUnaryReactor* ServeUnary(
+    Dispatcher& dispatcher, grpc::CallbackServerContext* context, const char* method,
+    Access access, Core* core,
+    absl::StatusOr<Response> (Core::*handler)(const CallContext&, const Request&),
+    const Request* request, Response* response) {
+  return dispatcher.Dispatch(context, method, access,
+                             [core, handler, request, response](const CallContext& call) {
+                               absl::StatusOr<Response> result = (core->*handler)(call, *request);
+                               if (!result.ok()) {
+                                 return result.status();
+                               }
+                               *response = *std::move(result);
+                               return absl::OkStatus();
+                             });
+}
+
+struct ServerOptions {
+  // host:port; port 0 picks a free port (see Server::port()).
+  std::string listen_address = "127.0.0.1:0";
+  // PEM files. With cert and key the server speaks TLS; with a client CA it
+  // also requires client certificates signed by it.
+  std::string tls_cert_file;
+  std::string tls_key_file;
+  std::string tls_client_ca_file;
+  // Largest request accepted.
+  int max_receive_bytes = 4 << 20;
+};
+
+// A running gRPC server with health checking and reflection.
+class Server {
+ public:
+  // Builds and starts a server for `services`, whose full names (such as
+  // "osan.catalog.v1.CatalogService") are reported SERVING by grpc.health.v1.
+  static absl::StatusOr<std::unique_ptr<Server>> Start(
+      const ServerOptions& options, const std::vector<grpc::Service*>& services,
+      const std::vector<std::string>& service_names);
+
+  int port() const { return port_; }
+
+  // Reports NOT_SERVING, stops accepting calls, lets calls in flight finish
+  // for up to `grace`, then cancels the rest. Idempotent.
+  void Shutdown(absl::Duration grace);
+
+  // Blocks until SIGINT or SIGTERM, then calls Shutdown(grace). The signals
+  // must have been blocked with BlockShutdownSignals() before any thread started.
+  void RunUntilSignal(absl::Duration grace);
+
+ private:
+  Server() = default;
+  std::unique_ptr<grpc::Server> server_;
+  std::vector<std::string> service_names_;
+  int port_ = 0;
+  absl::Mutex mu_;
+  bool shut_down_ ABSL_GUARDED_BY(mu_) = false;
+};
+
+// Blocks SIGINT and SIGTERM in the calling thread and every thread it starts
+// afterwards, so that Server::RunUntilSignal receives them synchronously.
+void BlockShutdownSignals();
+
+// Reads a whole file; NOT_FOUND/PERMISSION_DENIED name the path.
+absl::StatusOr<std::string> ReadFile(const std::string& path);
+
+}  // namespace osan::server
+
+#endif  // OSAN_COMMON_SERVER_H_

@@ -1,0 +1,75 @@
+#include "common/service_runtime.h"
+
+#include <cstdio>
+
+#include "absl/strings/str_cat.h"
+#include "common/log.h"
+#include "common/status.h"
+
+namespace osan {
+
+absl::StatusOr<std::unique_ptr<ServiceRuntime>> ServiceRuntime::Start(
+    const ServiceDefinition& definition, const ServiceConfig& config) {
+  std::unique_ptr<ServiceRuntime> runtime(new ServiceRuntime());
+  runtime->grace_ = config.shutdown_grace;
+  OSAN_ASSIGN_OR_RETURN(auto verifier, auth::TokenVerifier::Create(config.token_public_key_pem));
+  runtime->verifier_ = std::make_unique<auth::TokenVerifier>(std::move(verifier));
+
+  OSAN_ASSIGN_OR_RETURN(const int applied,
+                        db::ApplyMigrations(config.database_url, *definition.migrations));
+  log::Info("database ready", {{"service", definition.name},
+                               {"migrations_applied", absl::StrCat(applied)}});
+
+  db::PoolOptions pool_options;
+  pool_options.url = config.database_url;
+  pool_options.size = config.db_pool_size;
+  pool_options.statements = *definition.statements;
+  OSAN_ASSIGN_OR_RETURN(runtime->pool_, db::Pool::Open(std::move(pool_options)));
+
+  // One worker per connection: blocking database work never waits for a
+  // connection that another worker of ours holds idle.
+  runtime->workers_ =
+      std::make_unique<server::WorkerPool>(config.db_pool_size, config.max_queued_calls);
+  runtime->dispatcher_ =
+      std::make_unique<server::Dispatcher>(runtime->workers_.get(), runtime->verifier_.get());
+  runtime->parts_ = definition.make_parts(runtime->pool_.get(), runtime->dispatcher_.get(),
+                                          PageTokens(config.page_token_secret));
+  std::vector<grpc::Service*> services;
+  for (const auto& service : runtime->parts_.services) {
+    services.push_back(service.get());
+  }
+  OSAN_ASSIGN_OR_RETURN(runtime->server_,
+                        server::Server::Start(config.server, services, runtime->parts_.names));
+  return runtime;
+}
+
+ServiceRuntime::~ServiceRuntime() {
+  if (server_ != nullptr) {
+    server_->Shutdown(grace_);
+  }
+}
+
+int ServiceMain(int argc, char** argv, const ServiceDefinition& definition) {
+  server::BlockShutdownSignals();
+  auto config = LoadServiceConfig(argc, argv, definition.default_port);
+  if (!config.ok()) {
+    std::fprintf(stderr, "%s: %s\n", definition.name.c_str(),
+                 std::string(config.status().message()).c_str());
+    return 2;
+  }
+  auto runtime = ServiceRuntime::Start(definition, *config);
+  if (!runtime.ok()) {
+    std::fprintf(stderr, "%s: cannot start: %s\n", definition.name.c_str(),
+                 std::string(runtime.status().message()).c_str());
+    return 1;
+  }
+  log::Info("serving", {{"service", definition.name},
+                        {"address", config->server.listen_address},
+                        {"port", absl::StrCat((*runtime)->port())},
+                        {"tls", config->server.tls_cert_file.empty() ? "off" : "on"}});
+  (*runtime)->RunUntilSignal();
+  log::Info("stopped", {{"service", definition.name}});
+  return 0;
+}
+
+}  // namespace osan

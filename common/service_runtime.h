@@ -1,0 +1,72 @@
+// Start-up and shutdown of one service process: migrations, connection pool,
+// worker pool, gRPC server. main() and the integration tests share it, so the
+// tests exercise the same wiring that production runs.
+#ifndef OSAN_COMMON_SERVICE_RUNTIME_H_
+#define OSAN_COMMON_SERVICE_RUNTIME_H_
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "common/auth.h"
+#include "common/config.h"
+#include "common/db.h"
+#include "common/migrations.h"
+#include "common/paging.h"
+#include "common/server.h"
+
+namespace osan {
+
+// What a service contributes: its gRPC services (and whatever they use, kept
+// alive in `state`) and their full names for health checking.
+struct ServiceParts {
+  std::shared_ptr<void> state;
+  std::vector<std::unique_ptr<grpc::Service>> services;
+  std::vector<std::string> names;
+};
+
+struct ServiceDefinition {
+  std::string name;  // "catalog"
+  int default_port = 0;
+  const std::vector<db::Migration>* migrations = nullptr;
+  const std::vector<db::Statement>* statements = nullptr;
+  std::function<ServiceParts(db::Pool* pool, server::Dispatcher* dispatcher,
+                             PageTokens page_tokens)>
+      make_parts;
+};
+
+class ServiceRuntime {
+ public:
+  // Applies migrations, opens the pool and starts serving. Errors say which
+  // step failed and why.
+  static absl::StatusOr<std::unique_ptr<ServiceRuntime>> Start(const ServiceDefinition& definition,
+                                                               const ServiceConfig& config);
+  ~ServiceRuntime();
+
+  int port() const { return server_->port(); }
+
+  // Graceful: see server::Server::Shutdown.
+  void Shutdown() { server_->Shutdown(grace_); }
+  void RunUntilSignal() { server_->RunUntilSignal(grace_); }
+
+ private:
+  ServiceRuntime() = default;
+  // Destroyed in reverse: server, parts, dispatcher, workers, pool.
+  std::unique_ptr<db::Pool> pool_;
+  std::unique_ptr<server::WorkerPool> workers_;
+  std::unique_ptr<auth::TokenVerifier> verifier_;
+  std::unique_ptr<server::Dispatcher> dispatcher_;
+  ServiceParts parts_;
+  std::unique_ptr<server::Server> server_;
+  absl::Duration grace_;
+};
+
+// The whole of a service's main(): configuration, start, serve until SIGTERM
+// or SIGINT, graceful stop. Returns the process exit code.
+int ServiceMain(int argc, char** argv, const ServiceDefinition& definition);
+
+}  // namespace osan
+
+#endif  // OSAN_COMMON_SERVICE_RUNTIME_H_

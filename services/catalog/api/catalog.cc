@@ -1,0 +1,473 @@
+#include "services/catalog/api/catalog.h"
+
+#include "absl/strings/str_cat.h"
+#include "common/field_mask.h"
+#include "common/ids.h"
+#include "common/idempotency.h"
+#include "common/status.h"
+#include "common/validation.h"
+#include "services/catalog/domain/names.h"
+#include "services/catalog/domain/rules.h"
+#include "services/catalog/store/catalog_store.h"
+
+namespace osan::catalog {
+namespace {
+
+// Runs `mutate(tx)` at most once per request_id of the caller (AIP-155), in
+// one transaction: a retry returns the first response.
+template <class Resource, class Request, class Mutate>
+absl::StatusOr<Resource> Mutation(db::Pool& pool, const Catalog::Call& call, const char* method,
+                                  const Request& request, Mutate&& mutate) {
+  OSAN_RETURN_IF_ERROR(CheckRequestId(request.request_id()));
+  const db::RequestKey key =
+      db::MakeRequestKey(call.principal->institution, method, request.request_id(), request);
+  return pool.Transact([&](pqxx::work& tx) {
+    return db::Idempotent<Resource>(tx, key, [&] { return mutate(tx); });
+  });
+}
+
+// AIP-154: a given etag must match the current one.
+absl::Status CheckEtag(const std::string& given, const std::string& current) {
+  if (!given.empty() && given != current) {
+    return absl::AbortedError(
+        "etag mismatch: the resource changed since it was read; read it again and retry");
+  }
+  return absl::OkStatus();
+}
+
+// Reads one page of a keyset query. `fetch(tx, after, limit)` returns a
+// store::Page; the page token binds the position to the request's filters.
+template <class Request, class Fetch>
+auto ReadPage(db::Pool& pool, const PageTokens& tokens, const char* method, const Request& request,
+              Fetch&& fetch, std::string* next_page_token)
+    -> decltype(fetch(std::declval<pqxx::work&>(), std::string(), 0)) {
+  OSAN_ASSIGN_OR_RETURN(const int limit, EffectivePageSize(request.page_size()));
+  const std::string scope = QueryScope(method, request);
+  OSAN_ASSIGN_OR_RETURN(const std::string after, tokens.Decode(scope, request.page_token()));
+  auto page = pool.Transact([&](pqxx::work& tx) { return fetch(tx, after, limit); });
+  if (page.ok() && page->next_position.has_value()) {
+    *next_page_token = tokens.Encode(scope, *page->next_position);
+  }
+  return page;
+}
+
+// A host named by a request must exist and be able to host.
+absl::Status CheckHost(pqxx::work& tx, const std::string& host_code) {
+  auto host = store::GetInstitution(tx, host_code);
+  if (absl::IsNotFound(host.status())) {
+    return InvalidField("host", absl::StrCat(InstitutionName(host_code), " does not exist"));
+  }
+  OSAN_RETURN_IF_ERROR(host.status());
+  if (!CanHost(host->kind())) {
+    return InvalidField("host", "the city government and education office do not host courses");
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+// ----- Institutions ---------------------------------------------------------
+
+absl::StatusOr<v1::Institution> Catalog::CreateInstitution(
+    const Call& call, const v1::CreateInstitutionRequest& request) {
+  OSAN_RETURN_IF_ERROR(RequireCatalogAdmin(*call.principal));
+  v1::Institution institution = request.institution();
+  OSAN_RETURN_IF_ERROR(ValidateInstitution(institution));
+  const std::string code = InstitutionCode(institution);
+  institution.set_code(code);
+  institution.set_name(InstitutionName(code));
+  return Mutation<v1::Institution>(
+      *pool_, call, "CreateInstitution", request,
+      [&](pqxx::work& tx) -> absl::StatusOr<v1::Institution> {
+        OSAN_RETURN_IF_ERROR(store::InsertInstitution(tx, code, institution));
+        return store::GetInstitution(tx, code);
+      });
+}
+
+absl::StatusOr<v1::Institution> Catalog::GetInstitution(const Call&,
+                                                        const v1::GetInstitutionRequest& request) {
+  OSAN_ASSIGN_OR_RETURN(const std::string code, ParseInstitutionName("name", request.name()));
+  return pool_->Transact([&](pqxx::work& tx) { return store::GetInstitution(tx, code); });
+}
+
+absl::StatusOr<v1::ListInstitutionsResponse> Catalog::ListInstitutions(
+    const Call&, const v1::ListInstitutionsRequest& request) {
+  if (!v1::InstitutionKind_IsValid(request.kind())) {
+    return InvalidField("kind", "unknown kind");
+  }
+  v1::ListInstitutionsResponse response;
+  OSAN_ASSIGN_OR_RETURN(auto page,
+                        ReadPage(
+                            *pool_, page_tokens_, "ListInstitutions", request,
+                            [&](pqxx::work& tx, const std::string& after, int limit) {
+                              return store::ListInstitutions(tx, request.kind(), after, limit);
+                            },
+                            response.mutable_next_page_token()));
+  for (auto& item : page.items) {
+    *response.add_institutions() = std::move(item);
+  }
+  return response;
+}
+
+absl::StatusOr<v1::Institution> Catalog::UpdateInstitution(
+    const Call& call, const v1::UpdateInstitutionRequest& request) {
+  OSAN_RETURN_IF_ERROR(RequireCatalogAdmin(*call.principal));
+  OSAN_ASSIGN_OR_RETURN(const std::string code,
+                        ParseInstitutionName("institution.name", request.institution().name()));
+  return Mutation<v1::Institution>(
+      *pool_, call, "UpdateInstitution", request,
+      [&](pqxx::work& tx) -> absl::StatusOr<v1::Institution> {
+        OSAN_ASSIGN_OR_RETURN(v1::Institution current,
+                              store::GetInstitution(tx, code, store::Lock::kForUpdate));
+        OSAN_RETURN_IF_ERROR(CheckEtag(request.institution().etag(), current.etag()));
+        OSAN_RETURN_IF_ERROR(ApplyFieldMask(request.institution(), request.update_mask(),
+                                            kInstitutionUpdatable, &current));
+        OSAN_RETURN_IF_ERROR(ValidateInstitution(current));
+        return store::UpdateInstitution(tx, code, current);
+      });
+}
+
+// ----- Terms ----------------------------------------------------------------
+
+absl::StatusOr<v1::Term> Catalog::CreateTerm(const Call& call,
+                                             const v1::CreateTermRequest& request) {
+  OSAN_RETURN_IF_ERROR(RequireCatalogAdmin(*call.principal));
+  v1::Term term = request.term();
+  OSAN_RETURN_IF_ERROR(ValidateTerm(term));
+  const TermId id{term.year(), term.semester()};
+  term.set_name(id.name());
+  return Mutation<v1::Term>(*pool_, call, "CreateTerm", request,
+                            [&](pqxx::work& tx) -> absl::StatusOr<v1::Term> {
+                              OSAN_RETURN_IF_ERROR(store::InsertTerm(tx, id.id(), term));
+                              return store::GetTerm(tx, id.id());
+                            });
+}
+
+absl::StatusOr<v1::Term> Catalog::GetTerm(const Call&, const v1::GetTermRequest& request) {
+  OSAN_ASSIGN_OR_RETURN(const TermId id, ParseTermName("name", request.name()));
+  return pool_->Transact([&](pqxx::work& tx) { return store::GetTerm(tx, id.id()); });
+}
+
+absl::StatusOr<v1::ListTermsResponse> Catalog::ListTerms(const Call&,
+                                                         const v1::ListTermsRequest& request) {
+  if (request.year() != 0) {
+    OSAN_RETURN_IF_ERROR(CheckRange("year", request.year(), 2000, 2100));
+  }
+  v1::ListTermsResponse response;
+  OSAN_ASSIGN_OR_RETURN(auto page,
+                        ReadPage(
+                            *pool_, page_tokens_, "ListTerms", request,
+                            [&](pqxx::work& tx, const std::string& before, int limit) {
+                              return store::ListTerms(tx, request.year(), before, limit);
+                            },
+                            response.mutable_next_page_token()));
+  for (auto& item : page.items) {
+    *response.add_terms() = std::move(item);
+  }
+  return response;
+}
+
+absl::StatusOr<v1::Term> Catalog::UpdateTerm(const Call& call,
+                                             const v1::UpdateTermRequest& request) {
+  OSAN_RETURN_IF_ERROR(RequireCatalogAdmin(*call.principal));
+  OSAN_ASSIGN_OR_RETURN(const TermId id, ParseTermName("term.name", request.term().name()));
+  return Mutation<v1::Term>(
+      *pool_, call, "UpdateTerm", request, [&](pqxx::work& tx) -> absl::StatusOr<v1::Term> {
+        OSAN_ASSIGN_OR_RETURN(v1::Term current,
+                              store::GetTerm(tx, id.id(), store::Lock::kForUpdate));
+        OSAN_RETURN_IF_ERROR(CheckEtag(request.term().etag(), current.etag()));
+        OSAN_RETURN_IF_ERROR(
+            ApplyFieldMask(request.term(), request.update_mask(), kTermUpdatable, &current));
+        OSAN_RETURN_IF_ERROR(ValidateTerm(current));
+        return store::UpdateTerm(tx, id.id(), current);
+      });
+}
+
+// ----- Courses --------------------------------------------------------------
+
+absl::StatusOr<v1::Course> Catalog::CreateCourse(const Call& call,
+                                                 const v1::CreateCourseRequest& request) {
+  v1::Course course = request.course();
+  ApplyCourseDefaults(&course);
+  OSAN_RETURN_IF_ERROR(ValidateCourse(course));
+  OSAN_RETURN_IF_ERROR(RequireHostOrCity(*call.principal, course.host()));
+  OSAN_ASSIGN_OR_RETURN(const std::string host_code, ParseInstitutionName("host", course.host()));
+  return Mutation<v1::Course>(*pool_, call, "CreateCourse", request,
+                              [&](pqxx::work& tx) -> absl::StatusOr<v1::Course> {
+                                OSAN_RETURN_IF_ERROR(CheckHost(tx, host_code));
+                                const std::string id = NewUuid();
+                                course.set_name(CourseName(id));
+                                OSAN_RETURN_IF_ERROR(store::InsertCourse(tx, id, course));
+                                return store::GetCourse(tx, id);
+                              });
+}
+
+absl::StatusOr<v1::Course> Catalog::GetCourse(const Call&, const v1::GetCourseRequest& request) {
+  OSAN_ASSIGN_OR_RETURN(const std::string id, ParseCourseName("name", request.name()));
+  return pool_->Transact([&](pqxx::work& tx) { return store::GetCourse(tx, id); });
+}
+
+absl::StatusOr<v1::ListCoursesResponse> Catalog::ListCourses(
+    const Call&, const v1::ListCoursesRequest& request) {
+  std::string host_code;
+  if (!request.host().empty()) {
+    OSAN_ASSIGN_OR_RETURN(host_code, ParseInstitutionName("host", request.host()));
+  }
+  if (!v1::RecognitionState_IsValid(request.recognition_state())) {
+    return InvalidField("recognition_state", "unknown state");
+  }
+  v1::ListCoursesResponse response;
+  OSAN_ASSIGN_OR_RETURN(
+      auto page, ReadPage(
+                     *pool_, page_tokens_, "ListCourses", request,
+                     [&](pqxx::work& tx, const std::string& after, int limit) {
+                       return store::ListCourses(tx, host_code, request.recognition_state(), after,
+                                                 limit);
+                     },
+                     response.mutable_next_page_token()));
+  for (auto& item : page.items) {
+    *response.add_courses() = std::move(item);
+  }
+  return response;
+}
+
+absl::StatusOr<v1::Course> Catalog::UpdateCourse(const Call& call,
+                                                 const v1::UpdateCourseRequest& request) {
+  OSAN_ASSIGN_OR_RETURN(const std::string id, ParseCourseName("course.name", request.course().name()));
+  return Mutation<v1::Course>(
+      *pool_, call, "UpdateCourse", request, [&](pqxx::work& tx) -> absl::StatusOr<v1::Course> {
+        OSAN_ASSIGN_OR_RETURN(v1::Course current, store::GetCourse(tx, id, store::Lock::kForUpdate));
+        OSAN_RETURN_IF_ERROR(RequireHostOrCity(*call.principal, current.host()));
+        OSAN_RETURN_IF_ERROR(CheckEtag(request.course().etag(), current.etag()));
+        OSAN_RETURN_IF_ERROR(
+            ApplyFieldMask(request.course(), request.update_mask(), kCourseUpdatable, &current));
+        if (current.credits() == 0) {
+          current.set_credits(DefaultCredits(current));
+        }
+        OSAN_RETURN_IF_ERROR(ValidateCourse(current));
+        if (current.recognition().state() == v1::APPROVED) {
+          // The office approved what it saw: a changed course is reviewed again.
+          current.mutable_recognition()->Clear();
+          current.mutable_recognition()->set_state(v1::PENDING);
+        }
+        return store::UpdateCourse(tx, id, current);
+      });
+}
+
+absl::StatusOr<v1::Course> Catalog::ReviewRecognition(
+    const Call& call, const v1::ReviewRecognitionRequest& request) {
+  OSAN_RETURN_IF_ERROR(RequireEducationOffice(*call.principal));
+  OSAN_ASSIGN_OR_RETURN(const std::string id, ParseCourseName("name", request.name()));
+  if (request.decision() != v1::APPROVED && request.decision() != v1::REJECTED) {
+    return InvalidField("decision", "must be APPROVED or REJECTED");
+  }
+  OSAN_RETURN_IF_ERROR(
+      CheckText("reason", request.reason(), request.decision() == v1::REJECTED ? 1 : 0, 500));
+  return Mutation<v1::Course>(
+      *pool_, call, "ReviewRecognition", request,
+      [&](pqxx::work& tx) -> absl::StatusOr<v1::Course> {
+        OSAN_ASSIGN_OR_RETURN(v1::Course course, store::GetCourse(tx, id, store::Lock::kForUpdate));
+        OSAN_RETURN_IF_ERROR(CheckEtag(request.etag(), course.etag()));
+        if (course.category() != v1::OUT_OF_SCHOOL) {
+          return absl::FailedPreconditionError(
+              "only out-of-school courses need recognition; this is a school subject");
+        }
+        if (course.recognition().state() != v1::PENDING) {
+          return absl::FailedPreconditionError(absl::StrCat(
+              "the course is ", v1::RecognitionState_Name(course.recognition().state()),
+              ", not PENDING; a change by the host sends it back for review"));
+        }
+        v1::Recognition& recognition = *course.mutable_recognition();
+        recognition.set_state(request.decision());
+        recognition.set_reason(request.reason());
+        recognition.set_reviewer(call.principal->institution);
+        recognition.mutable_review_time()->set_seconds(absl::ToUnixSeconds(call.now));
+        return store::UpdateCourse(tx, id, course);
+      });
+}
+
+// ----- Sections -------------------------------------------------------------
+
+absl::StatusOr<v1::Section> Catalog::CreateSection(const Call& call,
+                                                   const v1::CreateSectionRequest& request) {
+  OSAN_ASSIGN_OR_RETURN(const TermId term, ParseTermName("parent", request.parent()));
+  OSAN_ASSIGN_OR_RETURN(const std::string course_id,
+                        ParseCourseName("section.course", request.section().course()));
+  return Mutation<v1::Section>(
+      *pool_, call, "CreateSection", request, [&](pqxx::work& tx) -> absl::StatusOr<v1::Section> {
+        OSAN_RETURN_IF_ERROR(store::GetTerm(tx, term.id()).status());
+        auto course = store::GetCourse(tx, course_id);
+        if (absl::IsNotFound(course.status())) {
+          return InvalidField("section.course", "no such course");
+        }
+        OSAN_RETURN_IF_ERROR(course.status());
+        OSAN_RETURN_IF_ERROR(RequireHostOrCity(*call.principal, course->host()));
+        v1::Section section = request.section();
+        ApplySectionDefaults(*course, &section);
+        OSAN_RETURN_IF_ERROR(ValidateSection(section, *course));
+        const SectionId id{term, NewUuid()};
+        section.set_name(id.name());
+        section.set_host(course->host());
+        section.set_state(v1::DRAFT);
+        section.clear_cancel_reason();
+        OSAN_ASSIGN_OR_RETURN(const std::string host_code,
+                              ParseInstitutionName("host", course->host()));
+        OSAN_RETURN_IF_ERROR(
+            store::InsertSection(tx, id.id, term.id(), course_id, host_code, section));
+        return store::GetSection(tx, id.id);
+      });
+}
+
+namespace {
+
+// Reads the section named `name` (its term must match too).
+absl::StatusOr<v1::Section> ReadSection(pqxx::work& tx, const SectionId& id, store::Lock lock) {
+  auto section = store::GetSection(tx, id.id, lock);
+  if (section.ok() && section->name() != id.name()) {
+    return absl::NotFoundError(absl::StrCat(id.name(), " not found"));
+  }
+  return section;
+}
+
+}  // namespace
+
+absl::StatusOr<v1::Section> Catalog::GetSection(const Call&, const v1::GetSectionRequest& request) {
+  OSAN_ASSIGN_OR_RETURN(const SectionId id, ParseSectionName("name", request.name()));
+  return pool_->Transact(
+      [&](pqxx::work& tx) { return ReadSection(tx, id, store::Lock::kNone); });
+}
+
+absl::StatusOr<v1::ListSectionsResponse> Catalog::ListSections(
+    const Call&, const v1::ListSectionsRequest& request) {
+  std::string term_id;
+  if (request.parent() != "terms/-") {
+    OSAN_ASSIGN_OR_RETURN(const TermId term, ParseTermName("parent", request.parent()));
+    term_id = term.id();
+  }
+  std::string host_code;
+  if (!request.host().empty()) {
+    OSAN_ASSIGN_OR_RETURN(host_code, ParseInstitutionName("host", request.host()));
+  }
+  if (!v1::SectionState_IsValid(request.state())) {
+    return InvalidField("state", "unknown state");
+  }
+  v1::ListSectionsResponse response;
+  OSAN_ASSIGN_OR_RETURN(
+      auto page, ReadPage(
+                     *pool_, page_tokens_, "ListSections", request,
+                     [&](pqxx::work& tx, const std::string& after, int limit) {
+                       return store::ListSections(tx, term_id, host_code, request.state(), after,
+                                                  limit);
+                     },
+                     response.mutable_next_page_token()));
+  for (auto& item : page.items) {
+    *response.add_sections() = std::move(item);
+  }
+  return response;
+}
+
+absl::StatusOr<v1::Section> Catalog::UpdateSection(const Call& call,
+                                                   const v1::UpdateSectionRequest& request) {
+  OSAN_ASSIGN_OR_RETURN(const SectionId id,
+                        ParseSectionName("section.name", request.section().name()));
+  return Mutation<v1::Section>(
+      *pool_, call, "UpdateSection", request, [&](pqxx::work& tx) -> absl::StatusOr<v1::Section> {
+        OSAN_ASSIGN_OR_RETURN(const v1::Section before,
+                              ReadSection(tx, id, store::Lock::kForUpdate));
+        OSAN_RETURN_IF_ERROR(RequireHostOrCity(*call.principal, before.host()));
+        OSAN_RETURN_IF_ERROR(CheckEtag(request.section().etag(), before.etag()));
+        v1::Section after = before;
+        OSAN_RETURN_IF_ERROR(
+            ApplyFieldMask(request.section(), request.update_mask(), kSectionUpdatable, &after));
+        OSAN_ASSIGN_OR_RETURN(const std::string course_id, ParseCourseName("course", after.course()));
+        OSAN_ASSIGN_OR_RETURN(const v1::Course course, store::GetCourse(tx, course_id));
+        ApplySectionDefaults(course, &after);
+        OSAN_RETURN_IF_ERROR(ValidateSection(after, course));
+        OSAN_RETURN_IF_ERROR(CheckSectionUpdate(before, after, request.update_mask()));
+        return store::UpdateSection(tx, id.id, after);
+      });
+}
+
+absl::StatusOr<v1::Section> Catalog::TransitionSection(
+    const Call& call, const v1::TransitionSectionRequest& request) {
+  OSAN_ASSIGN_OR_RETURN(const SectionId id, ParseSectionName("name", request.name()));
+  return Mutation<v1::Section>(
+      *pool_, call, "TransitionSection", request,
+      [&](pqxx::work& tx) -> absl::StatusOr<v1::Section> {
+        OSAN_ASSIGN_OR_RETURN(v1::Section section, ReadSection(tx, id, store::Lock::kForUpdate));
+        OSAN_RETURN_IF_ERROR(RequireHostOrCity(*call.principal, section.host()));
+        OSAN_RETURN_IF_ERROR(CheckEtag(request.etag(), section.etag()));
+        OSAN_ASSIGN_OR_RETURN(const std::string course_id,
+                              ParseCourseName("course", section.course()));
+        OSAN_ASSIGN_OR_RETURN(const v1::Course course, store::GetCourse(tx, course_id));
+        OSAN_RETURN_IF_ERROR(
+            CheckTransition(section, request.target_state(), request.reason(), course));
+        section.set_state(request.target_state());
+        if (request.target_state() == v1::CANCELLED) {
+          section.set_cancel_reason(request.reason());
+        }
+        return store::UpdateSection(tx, id.id, section);
+      });
+}
+
+// ----- Public listing -------------------------------------------------------
+
+absl::StatusOr<v1::ListPublicSectionsResponse> Catalog::ListPublicSections(
+    const Call& call, const v1::ListPublicSectionsRequest& request) {
+  store::PublicFilter filter;
+  if (!request.term().empty()) {
+    OSAN_ASSIGN_OR_RETURN(const TermId term, ParseTermName("term", request.term()));
+    filter.term_id = term.id();
+  }
+  if (!v1::Category_IsValid(request.category())) {
+    return InvalidField("category", "unknown category");
+  }
+  if (!v1::Weekday_IsValid(request.weekday())) {
+    return InvalidField("weekday", "unknown weekday");
+  }
+  if (!v1::DeliveryMode_IsValid(request.delivery_mode())) {
+    return InvalidField("delivery_mode", "unknown delivery mode");
+  }
+  if (!request.host().empty()) {
+    OSAN_ASSIGN_OR_RETURN(filter.host_code, ParseInstitutionName("host", request.host()));
+  }
+  OSAN_RETURN_IF_ERROR(CheckText("keyword", request.keyword(), 0, 50));
+  filter.category = request.category();
+  filter.weekday = request.weekday();
+  filter.delivery_mode = request.delivery_mode();
+  filter.keyword = request.keyword();
+
+  v1::ListPublicSectionsResponse response;
+  OSAN_ASSIGN_OR_RETURN(
+      auto page,
+      ReadPage(
+          *pool_, page_tokens_, "ListPublicSections", request,
+          [&](pqxx::work& tx, const std::string& after,
+              int limit) -> absl::StatusOr<store::Page<v1::PublicSection>> {
+            if (filter.term_id.empty()) {
+              OSAN_ASSIGN_OR_RETURN(filter.term_id,
+                                    store::CurrentTermId(tx, absl::ToUnixSeconds(call.now)));
+            }
+            return store::ListPublicSections(tx, filter, after, limit);
+          },
+          response.mutable_next_page_token()));
+  response.set_term(absl::StrCat("terms/", filter.term_id));
+  for (auto& item : page.items) {
+    *response.add_sections() = std::move(item);
+  }
+  return response;
+}
+
+absl::StatusOr<v1::PublicSection> Catalog::GetPublicSection(
+    const Call&, const v1::GetPublicSectionRequest& request) {
+  OSAN_ASSIGN_OR_RETURN(const SectionId id, ParseSectionName("name", request.name()));
+  return pool_->Transact([&](pqxx::work& tx) -> absl::StatusOr<v1::PublicSection> {
+    auto section = store::GetPublicSection(tx, id.id);
+    if (section.ok() && section->name() != id.name()) {
+      return absl::NotFoundError("no such published section");
+    }
+    return section;
+  });
+}
+
+}  // namespace osan::catalog

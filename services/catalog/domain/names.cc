@@ -1,0 +1,95 @@
+#include "services/catalog/domain/names.h"
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/strip.h"
+#include "absl/strings/str_cat.h"
+#include "common/status.h"
+
+namespace osan::catalog {
+namespace {
+
+constexpr absl::string_view kInstitutions = "institutions/";
+constexpr absl::string_view kTerms = "terms/";
+constexpr absl::string_view kCourses = "courses/";
+constexpr absl::string_view kSections = "/sections/";
+
+bool IsInstitutionCode(absl::string_view code) {
+  if (code.size() < 3 || code.size() > 32 || !absl::ascii_isupper(code[0])) {
+    return false;
+  }
+  for (const char c : code) {
+    if (!absl::ascii_isupper(c) && !absl::ascii_isdigit(c) && c != '-') {
+      return false;
+    }
+  }
+  return true;
+}
+
+absl::StatusOr<TermId> ParseTermId(absl::string_view field, absl::string_view id) {
+  TermId term;
+  if (id.size() != 6 || id[4] != '-' || !absl::SimpleAtoi(id.substr(0, 4), &term.year) ||
+      !absl::SimpleAtoi(id.substr(5, 1), &term.semester) ||
+      (term.semester != 1 && term.semester != 2) || !absl::ascii_isdigit(id[0])) {
+    return InvalidField(field, "must be terms/{year}-{semester}, e.g. terms/2026-1");
+  }
+  return term;
+}
+
+}  // namespace
+
+std::string TermId::id() const { return absl::StrCat(year, "-", semester); }
+std::string TermId::name() const { return absl::StrCat(kTerms, id()); }
+std::string SectionId::name() const { return absl::StrCat(term.name(), kSections, id); }
+std::string InstitutionName(absl::string_view code) { return absl::StrCat(kInstitutions, code); }
+std::string CourseName(absl::string_view id) { return absl::StrCat(kCourses, id); }
+
+bool IsUuid(absl::string_view text) {
+  if (text.size() != 36) {
+    return false;
+  }
+  for (size_t i = 0; i < text.size(); ++i) {
+    const bool dash = i == 8 || i == 13 || i == 18 || i == 23;
+    if (dash ? text[i] != '-' : !absl::ascii_isxdigit(text[i])) {
+      return false;
+    }
+  }
+  return true;
+}
+
+absl::StatusOr<std::string> ParseInstitutionName(absl::string_view field, absl::string_view name) {
+  if (!absl::ConsumePrefix(&name, kInstitutions) || !IsInstitutionCode(name)) {
+    return InvalidField(field, "must be institutions/{code}, e.g. institutions/J10-7531001");
+  }
+  return std::string(name);
+}
+
+absl::StatusOr<TermId> ParseTermName(absl::string_view field, absl::string_view name) {
+  if (!absl::ConsumePrefix(&name, kTerms)) {
+    return InvalidField(field, "must be terms/{year}-{semester}, e.g. terms/2026-1");
+  }
+  return ParseTermId(field, name);
+}
+
+absl::StatusOr<std::string> ParseCourseName(absl::string_view field, absl::string_view name) {
+  if (!absl::ConsumePrefix(&name, kCourses) || !IsUuid(name)) {
+    return InvalidField(field, "must be courses/{id}");
+  }
+  return absl::AsciiStrToLower(name);
+}
+
+absl::StatusOr<SectionId> ParseSectionName(absl::string_view field, absl::string_view name) {
+  const size_t split = name.find(kSections);
+  if (!absl::StartsWith(name, kTerms) || split == absl::string_view::npos) {
+    return InvalidField(field, "must be terms/{year}-{semester}/sections/{id}");
+  }
+  auto term = ParseTermId(field, name.substr(kTerms.size(), split - kTerms.size()));
+  const absl::string_view id = name.substr(split + kSections.size());
+  if (!term.ok() || !IsUuid(id)) {
+    return InvalidField(field, "must be terms/{year}-{semester}/sections/{id}");
+  }
+  return SectionId{*term, absl::AsciiStrToLower(id)};
+}
+
+}  // namespace osan::catalog

@@ -1,0 +1,43 @@
+// Resource names of the catalog (AIP-122) and their parsing.
+#ifndef OSAN_SERVICES_CATALOG_DOMAIN_NAMES_H_
+#define OSAN_SERVICES_CATALOG_DOMAIN_NAMES_H_
+
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+
+namespace osan::catalog {
+
+struct TermId {
+  int year = 0;
+  int semester = 0;
+  // "2026-1".
+  std::string id() const;
+  // "terms/2026-1".
+  std::string name() const;
+};
+
+struct SectionId {
+  TermId term;
+  std::string id;  // canonical lower-case UUID
+  std::string name() const;
+};
+
+// Each parser returns INVALID_ARGUMENT naming `field` when `name` is not of
+// its form. Parsing never touches storage: a well-formed name of a missing
+// resource is reported NOT_FOUND later.
+absl::StatusOr<std::string> ParseInstitutionName(absl::string_view field, absl::string_view name);
+absl::StatusOr<TermId> ParseTermName(absl::string_view field, absl::string_view name);
+absl::StatusOr<std::string> ParseCourseName(absl::string_view field, absl::string_view name);
+absl::StatusOr<SectionId> ParseSectionName(absl::string_view field, absl::string_view name);
+
+std::string InstitutionName(absl::string_view code);
+std::string CourseName(absl::string_view id);
+
+// True for a UUID in 8-4-4-4-12 hexadecimal form.
+bool IsUuid(absl::string_view text);
+
+}  // namespace osan::catalog
+
+#endif  // OSAN_SERVICES_CATALOG_DOMAIN_NAMES_H_

@@ -1,0 +1,451 @@
+#include "services/catalog/domain/rules.h"
+
+#include <algorithm>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "common/status.h"
+#include "common/validation.h"
+#include "services/catalog/domain/names.h"
+
+namespace osan::catalog {
+namespace {
+
+bool AllDigits(absl::string_view text) {
+  return !text.empty() && std::all_of(text.begin(), text.end(), [](char c) {
+           return absl::ascii_isdigit(static_cast<unsigned char>(c));
+         });
+}
+
+// "J10": an upper-case letter and two digits.
+bool IsOfficeCode(absl::string_view code) {
+  return code.size() == 3 && absl::ascii_isupper(code[0]) && AllDigits(code.substr(1));
+}
+
+// The school form `A00-0000000` is reserved for high schools.
+bool LooksLikeSchoolCode(absl::string_view code) {
+  return code.size() == 11 && IsOfficeCode(code.substr(0, 3)) && code[3] == '-' &&
+         AllDigits(code.substr(4));
+}
+
+bool IsHostCode(absl::string_view code) {
+  if (code.size() < 3 || code.size() > 32 || !absl::ascii_isupper(code[0]) ||
+      LooksLikeSchoolCode(code)) {
+    return false;
+  }
+  return std::all_of(code.begin(), code.end(), [](char c) {
+    return absl::ascii_isupper(c) || absl::ascii_isdigit(c) || c == '-';
+  });
+}
+
+absl::Status CheckWindow(absl::string_view field, const type::v1::Window& window) {
+  if (window.start_unix() <= 0 || window.end_unix() <= window.start_unix()) {
+    return InvalidField(field, "needs start_unix > 0 and end_unix after start_unix");
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckDate(absl::string_view field, const type::v1::Date& date, absl::CivilDay* day) {
+  if (!ToCivilDay(date, day)) {
+    return InvalidField(field, "is not a valid date between 2000 and 2100");
+  }
+  return absl::OkStatus();
+}
+
+// Minutes since midnight, or -1 if invalid.
+int Minutes(const type::v1::TimeOfDay& time) {
+  if (time.hours() < 0 || time.hours() > 23 || time.minutes() < 0 || time.minutes() > 59) {
+    return -1;
+  }
+  return time.hours() * 60 + time.minutes();
+}
+
+absl::Status CheckTimes(absl::string_view field, const type::v1::TimeOfDay& start,
+                        const type::v1::TimeOfDay& end) {
+  const int from = Minutes(start);
+  const int to = Minutes(end);
+  if (from < 0 || to < 0) {
+    return InvalidField(field, "times need hours 0..23 and minutes 0..59");
+  }
+  if (to <= from) {
+    return InvalidField(field, "end_time must be after start_time");
+  }
+  return absl::OkStatus();
+}
+
+bool Overlap(const type::v1::TimeOfDay& a_start, const type::v1::TimeOfDay& a_end,
+             const type::v1::TimeOfDay& b_start, const type::v1::TimeOfDay& b_end) {
+  return Minutes(a_start) < Minutes(b_end) && Minutes(b_start) < Minutes(a_end);
+}
+
+absl::Status CheckMeetings(const v1::Section& section) {
+  const auto& weekly = section.weekly_meetings();
+  const auto& dated = section.dated_meetings();
+  if (weekly.empty() == dated.empty()) {
+    return InvalidField("weekly_meetings", "give weekly meetings or dated meetings (one kind)");
+  }
+  if (weekly.size() > 14 || dated.size() > 400) {
+    return InvalidField(weekly.empty() ? "dated_meetings" : "weekly_meetings", "too many meetings");
+  }
+  for (int i = 0; i < weekly.size(); ++i) {
+    const std::string field = absl::StrCat("weekly_meetings[", i, "]");
+    if (!v1::Weekday_IsValid(weekly[i].weekday()) ||
+        weekly[i].weekday() == v1::WEEKDAY_UNSPECIFIED) {
+      return InvalidField(field, "weekday is required");
+    }
+    OSAN_RETURN_IF_ERROR(CheckTimes(field, weekly[i].start_time(), weekly[i].end_time()));
+    for (int j = 0; j < i; ++j) {
+      if (weekly[j].weekday() == weekly[i].weekday() &&
+          Overlap(weekly[i].start_time(), weekly[i].end_time(), weekly[j].start_time(),
+                  weekly[j].end_time())) {
+        return InvalidField(field, absl::StrCat("overlaps weekly_meetings[", j, "]"));
+      }
+    }
+  }
+  for (int i = 0; i < dated.size(); ++i) {
+    const std::string field = absl::StrCat("dated_meetings[", i, "]");
+    absl::CivilDay day;
+    OSAN_RETURN_IF_ERROR(CheckDate(field, dated[i].date(), &day));
+    OSAN_RETURN_IF_ERROR(CheckTimes(field, dated[i].start_time(), dated[i].end_time()));
+    for (int j = 0; j < i; ++j) {
+      absl::CivilDay other;
+      ToCivilDay(dated[j].date(), &other);
+      if (other == day && Overlap(dated[i].start_time(), dated[i].end_time(),
+                                  dated[j].start_time(), dated[j].end_time())) {
+        return InvalidField(field, absl::StrCat("overlaps dated_meetings[", j, "]"));
+      }
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status RequireRoles(const auth::Principal& principal, std::initializer_list<auth::Role> roles,
+                          absl::string_view action) {
+  for (const auth::Role role : roles) {
+    if (principal.role == role) {
+      return absl::OkStatus();
+    }
+  }
+  return absl::PermissionDeniedError(
+      absl::StrCat(auth::RoleName(principal.role), " may not ", action));
+}
+
+}  // namespace
+
+bool ToCivilDay(const type::v1::Date& date, absl::CivilDay* day) {
+  if (date.year() < 2000 || date.year() > 2100 || date.month() < 1 || date.month() > 12 ||
+      date.day() < 1 || date.day() > 31) {
+    return false;
+  }
+  *day = absl::CivilDay(date.year(), date.month(), date.day());
+  // CivilDay normalises 2026-02-30 to 2026-03-02: a changed date was invalid.
+  return day->month() == date.month() && day->day() == date.day();
+}
+
+// ----- Institutions ---------------------------------------------------------
+
+std::string InstitutionCode(const v1::Institution& institution) {
+  if (institution.kind() == v1::HIGH_SCHOOL) {
+    return absl::StrCat(institution.office_code(), "-", institution.school_code());
+  }
+  return institution.host_code();
+}
+
+bool CanHost(v1::InstitutionKind kind) {
+  return kind == v1::HIGH_SCHOOL || kind == v1::CITY_ACADEMY || kind == v1::LEARNING_SITE ||
+         kind == v1::UNIVERSITY;
+}
+
+absl::Status ValidateInstitution(const v1::Institution& institution) {
+  if (!v1::InstitutionKind_IsValid(institution.kind()) ||
+      institution.kind() == v1::INSTITUTION_KIND_UNSPECIFIED) {
+    return InvalidField("kind", "is required");
+  }
+  OSAN_RETURN_IF_ERROR(CheckText("display_name", institution.display_name(), 1, 100));
+  if (institution.kind() == v1::HIGH_SCHOOL) {
+    if (!IsOfficeCode(institution.office_code())) {
+      return InvalidField("office_code", "must be a letter and two digits, e.g. J10");
+    }
+    if (institution.school_code().size() != 7 || !AllDigits(institution.school_code())) {
+      return InvalidField("school_code", "must be the 7-digit NEIS standard school code");
+    }
+    if (!institution.host_code().empty()) {
+      return InvalidField("host_code", "is for non-school institutions only");
+    }
+  } else {
+    if (!institution.office_code().empty() || !institution.school_code().empty()) {
+      return InvalidField("school_code", "office_code and school_code are for high schools only");
+    }
+    if (!IsHostCode(institution.host_code())) {
+      return InvalidField("host_code",
+                          "must be 3..32 characters of A-Z, 0-9 and '-', starting with a letter");
+    }
+  }
+  OSAN_RETURN_IF_ERROR(CheckText("area", institution.area(), 0, 50));
+  return CheckText("address", institution.address(), 0, 200);
+}
+
+// ----- Terms ----------------------------------------------------------------
+
+absl::Status ValidateTerm(const v1::Term& term) {
+  OSAN_RETURN_IF_ERROR(CheckRange("year", term.year(), 2000, 2100));
+  OSAN_RETURN_IF_ERROR(CheckRange("semester", term.semester(), 1, 2));
+  OSAN_RETURN_IF_ERROR(CheckWindow("application_window", term.application_window()));
+  if (term.has_makeup_window()) {
+    OSAN_RETURN_IF_ERROR(CheckWindow("makeup_window", term.makeup_window()));
+    if (term.makeup_window().start_unix() < term.application_window().start_unix()) {
+      return InvalidField("makeup_window", "must not start before the application window");
+    }
+  }
+  absl::CivilDay start, end, drop, due;
+  OSAN_RETURN_IF_ERROR(CheckDate("classes_start", term.classes_start(), &start));
+  OSAN_RETURN_IF_ERROR(CheckDate("classes_end", term.classes_end(), &end));
+  OSAN_RETURN_IF_ERROR(CheckDate("drop_deadline", term.drop_deadline(), &drop));
+  OSAN_RETURN_IF_ERROR(CheckDate("results_due", term.results_due(), &due));
+  if (start.year() < term.year() || start.year() > term.year() + 1) {
+    return InvalidField("classes_start", "must fall in the term's school year");
+  }
+  if (end < start) {
+    return InvalidField("classes_end", "must not be before classes_start");
+  }
+  if (drop < start || drop > end) {
+    return InvalidField("drop_deadline", "must fall within the classes");
+  }
+  if (due < end) {
+    return InvalidField("results_due", "must not be before classes_end");
+  }
+  // Applications open before classes start (times are Korea Standard Time).
+  const absl::Time classes_start_time =
+      absl::FromCivil(start, absl::FixedTimeZone(9 * 60 * 60));
+  if (absl::FromUnixSeconds(term.application_window().start_unix()) >= classes_start_time) {
+    return InvalidField("application_window", "must open before classes start");
+  }
+  return absl::OkStatus();
+}
+
+// ----- Courses --------------------------------------------------------------
+
+int DefaultCredits(const v1::Course& course) {
+  const bool three = course.subject_area() == v1::PHYSICAL_EDUCATION ||
+                     course.subject_area() == v1::ARTS || course.category() == v1::LIBERAL_ARTS;
+  return three ? 3 : 4;
+}
+
+void ApplyCourseDefaults(v1::Course* course) {
+  if (course->credits() == 0) {
+    course->set_credits(DefaultCredits(*course));
+  }
+  course->mutable_recognition()->set_state(course->category() == v1::OUT_OF_SCHOOL
+                                               ? v1::PENDING
+                                               : v1::NOT_REQUIRED);
+}
+
+absl::Status ValidateCourse(const v1::Course& course) {
+  OSAN_RETURN_IF_ERROR(CheckText("title", course.title(), 1, 100));
+  if (!v1::Category_IsValid(course.category()) || course.category() == v1::CATEGORY_UNSPECIFIED) {
+    return InvalidField("category", "is required");
+  }
+  if (!v1::SubjectArea_IsValid(course.subject_area()) ||
+      course.subject_area() == v1::SUBJECT_AREA_UNSPECIFIED) {
+    return InvalidField("subject_area", "is required");
+  }
+  OSAN_RETURN_IF_ERROR(CheckRange("credits", course.credits(), 1, 8));
+  if (!v1::DeliveryMode_IsValid(course.delivery_mode()) ||
+      course.delivery_mode() == v1::DELIVERY_MODE_UNSPECIFIED) {
+    return InvalidField("delivery_mode", "is required");
+  }
+  OSAN_RETURN_IF_ERROR(ParseInstitutionName("host", course.host()).status());
+  return CheckText("description", course.description(), 0, 2000, /*multiline=*/true);
+}
+
+bool IsPubliclyListable(const v1::Course& course) {
+  const auto state = course.recognition().state();
+  return state == v1::NOT_REQUIRED || state == v1::APPROVED;
+}
+
+// ----- Sections -------------------------------------------------------------
+
+void ApplySectionDefaults(const v1::Course& course, v1::Section* section) {
+  if (section->sessions() == 0) {
+    section->set_sessions(course.credits() * kSessionsPerCredit);
+  }
+  if (section->host_share_cap_percent() == 0) {
+    section->set_host_share_cap_percent(kDefaultHostSharePercent);
+  }
+}
+
+absl::Status ValidateSection(const v1::Section& section, const v1::Course& course) {
+  OSAN_RETURN_IF_ERROR(ParseCourseName("course", section.course()).status());
+  OSAN_RETURN_IF_ERROR(CheckRange("capacity", section.capacity(), 1, 500));
+  OSAN_RETURN_IF_ERROR(CheckRange("min_enrollment", section.min_enrollment(), 0, section.capacity()));
+  OSAN_RETURN_IF_ERROR(CheckRange("sessions", section.sessions(), 1, 400));
+  OSAN_RETURN_IF_ERROR(CheckMeetings(section));
+  const bool needs_location = course.delivery_mode() != v1::ONLINE_REALTIME;
+  OSAN_RETURN_IF_ERROR(CheckText("location", section.location(), needs_location ? 1 : 0, 200));
+  OSAN_RETURN_IF_ERROR(
+      CheckText("instructor_display_name", section.instructor_display_name(), 0, 50));
+  std::set<int> grades;
+  for (const int grade : section.eligible_grades()) {
+    OSAN_RETURN_IF_ERROR(CheckRange("eligible_grades", grade, 1, 3));
+    if (!grades.insert(grade).second) {
+      return InvalidField("eligible_grades", "lists a grade twice");
+    }
+  }
+  if (section.eligible_schools_size() > 50) {
+    return InvalidField("eligible_schools", "lists more than 50 schools");
+  }
+  std::set<std::string> schools;
+  for (const std::string& school : section.eligible_schools()) {
+    OSAN_RETURN_IF_ERROR(ParseInstitutionName("eligible_schools", school).status());
+    if (!schools.insert(school).second) {
+      return InvalidField("eligible_schools", "lists a school twice");
+    }
+  }
+  OSAN_RETURN_IF_ERROR(CheckRange("per_school_cap", section.per_school_cap(), 0, section.capacity()));
+  OSAN_RETURN_IF_ERROR(
+      CheckRange("host_share_cap_percent", section.host_share_cap_percent(), 1, 100));
+  if (!v1::AllocationPolicy_IsValid(section.allocation_policy()) ||
+      section.allocation_policy() == v1::ALLOCATION_POLICY_UNSPECIFIED) {
+    return InvalidField("allocation_policy", "is required");
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckSectionUpdate(const v1::Section& before, const v1::Section& after,
+                                const google::protobuf::FieldMask& mask) {
+  const v1::SectionState state = before.state();
+  if (state == v1::COMPLETED || state == v1::CANCELLED) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("a ", v1::SectionState_Name(state), " section cannot be changed"));
+  }
+  if (state == v1::DRAFT || state == v1::PUBLISHED) {
+    return absl::OkStatus();
+  }
+  for (const std::string& path : mask.paths()) {
+    if (kSectionUpdatableAfterOpening.count(path) == 0) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          path, " cannot change once enrolment has opened; only location, "
+                "instructor_display_name and a larger capacity can"));
+    }
+  }
+  if (after.capacity() < before.capacity()) {
+    return absl::FailedPreconditionError(
+        "capacity cannot shrink once enrolment has opened (seats may be promised)");
+  }
+  return absl::OkStatus();
+}
+
+std::vector<int> MeetingWeekdays(const v1::Section& section) {
+  std::set<int> days;
+  for (const auto& meeting : section.weekly_meetings()) {
+    days.insert(meeting.weekday());
+  }
+  for (const auto& meeting : section.dated_meetings()) {
+    absl::CivilDay day;
+    if (ToCivilDay(meeting.date(), &day)) {
+      // absl::Weekday counts from Monday = 0, as ISO 8601 does from Monday = 1.
+      days.insert(static_cast<int>(absl::GetWeekday(day)) + 1);
+    }
+  }
+  return {days.begin(), days.end()};
+}
+
+bool IsLifecycleEdge(v1::SectionState from, v1::SectionState to) {
+  switch (to) {
+    case v1::PUBLISHED:
+      return from == v1::DRAFT;
+    case v1::ENROLLMENT_OPEN:
+      return from == v1::PUBLISHED || from == v1::ENROLLMENT_CLOSED;
+    case v1::ENROLLMENT_CLOSED:
+      return from == v1::ENROLLMENT_OPEN;
+    case v1::IN_PROGRESS:
+      return from == v1::ENROLLMENT_CLOSED;
+    case v1::COMPLETED:
+      return from == v1::IN_PROGRESS;
+    case v1::CANCELLED:
+      return from != v1::COMPLETED && from != v1::CANCELLED;
+    default:
+      return false;
+  }
+}
+
+absl::Status CheckTransition(const v1::Section& section, v1::SectionState target,
+                             absl::string_view reason, const v1::Course& course) {
+  if (!v1::SectionState_IsValid(target) || target == v1::SECTION_STATE_UNSPECIFIED ||
+      target == v1::DRAFT) {
+    return InvalidField("target_state", "must be a state after DRAFT");
+  }
+  if (!IsLifecycleEdge(section.state(), target)) {
+    return absl::FailedPreconditionError(absl::StrCat("a ", v1::SectionState_Name(section.state()),
+                                                      " section cannot become ",
+                                                      v1::SectionState_Name(target)));
+  }
+  if (target == v1::CANCELLED) {
+    OSAN_RETURN_IF_ERROR(CheckText("reason", reason, 1, 500));
+  } else if (!reason.empty()) {
+    OSAN_RETURN_IF_ERROR(CheckText("reason", reason, 0, 500));
+  }
+  if (target == v1::PUBLISHED && course.category() == v1::OUT_OF_SCHOOL &&
+      course.recognition().state() != v1::APPROVED) {
+    return absl::FailedPreconditionError(
+        "an out-of-school course must be approved by the education office before its sections "
+        "are published");
+  }
+  return absl::OkStatus();
+}
+
+bool IsPubliclyVisible(v1::SectionState state) {
+  return state == v1::PUBLISHED || state == v1::ENROLLMENT_OPEN ||
+         state == v1::ENROLLMENT_CLOSED || state == v1::IN_PROGRESS;
+}
+
+v1::PublicSection ToPublicSection(const v1::Section& section, const v1::Course& course,
+                                  const v1::Institution& host) {
+  v1::PublicSection view;
+  view.set_name(section.name());
+  view.set_term(section.name().substr(0, section.name().find("/sections/")));
+  view.set_title(course.title());
+  view.set_category(course.category());
+  view.set_subject_area(course.subject_area());
+  view.set_credits(course.credits());
+  view.set_delivery_mode(course.delivery_mode());
+  view.set_host(section.host());
+  view.set_host_display_name(host.display_name());
+  view.set_description(course.description());
+  *view.mutable_weekly_meetings() = section.weekly_meetings();
+  *view.mutable_dated_meetings() = section.dated_meetings();
+  view.set_location(section.location());
+  view.set_instructor_display_name(section.instructor_display_name());
+  view.set_capacity(section.capacity());
+  view.set_sessions(section.sessions());
+  *view.mutable_eligible_grades() = section.eligible_grades();
+  view.set_allocation_policy(section.allocation_policy());
+  view.set_state(section.state());
+  return view;
+}
+
+// ----- Who may change what --------------------------------------------------
+
+absl::Status RequireCatalogAdmin(const auth::Principal& principal) {
+  return RequireRoles(principal, {auth::v1::CITY, auth::v1::EDU_OFFICE},
+                      "manage institutions and terms (CITY or EDU_OFFICE only)");
+}
+
+absl::Status RequireHostOrCity(const auth::Principal& principal, absl::string_view host) {
+  if (principal.role == auth::v1::CITY) {
+    return absl::OkStatus();
+  }
+  if ((principal.role == auth::v1::SCHOOL || principal.role == auth::v1::ACADEMY) &&
+      principal.institution_name() == host) {
+    return absl::OkStatus();
+  }
+  return absl::PermissionDeniedError(
+      absl::StrCat("only the host (", host, ") or the city may change its courses and sections"));
+}
+
+absl::Status RequireEducationOffice(const auth::Principal& principal) {
+  return RequireRoles(principal, {auth::v1::EDU_OFFICE},
+                      "review out-of-school recognition (EDU_OFFICE only)");
+}
+
+}  // namespace osan::catalog

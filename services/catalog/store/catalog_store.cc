@@ -1,0 +1,420 @@
+#include "services/catalog/store/catalog_store.h"
+
+#include <google/protobuf/util/json_util.h>
+#include <google/protobuf/util/time_util.h>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "common/status.h"
+#include "services/catalog/domain/names.h"
+#include "services/catalog/domain/rules.h"
+
+namespace osan::catalog::store {
+namespace {
+
+// Every resource query selects these four columns first.
+#define OSAN_RESOURCE_COLUMNS(t)                                        \
+  t ".doc::text, " t ".version, "                                       \
+    "(extract(epoch FROM " t ".create_time) * 1000000)::bigint, "       \
+    "(extract(epoch FROM " t ".update_time) * 1000000)::bigint"
+
+// Sections the public may see; mirrors IsPubliclyVisible and IsPubliclyListable.
+#define OSAN_PUBLIC_CONDITION                                                           \
+  " s.state IN ('PUBLISHED', 'ENROLLMENT_OPEN', 'ENROLLMENT_CLOSED', 'IN_PROGRESS')"     \
+  " AND c.recognition_state IN ('NOT_REQUIRED', 'APPROVED') "
+
+#define OSAN_PUBLIC_SELECT                                                              \
+  "SELECT s.doc::text, c.doc::text, i.doc::text, s.term_id FROM sections s"             \
+  " JOIN courses c ON c.id = s.course_id JOIN institutions i ON i.code = s.host_code"   \
+  " WHERE" OSAN_PUBLIC_CONDITION
+
+const std::vector<db::Statement> kStatements = {
+    {"institution_insert",
+     "INSERT INTO institutions (code, kind, doc) VALUES ($1, $2, $3::jsonb)"},
+    {"institution_get", "SELECT " OSAN_RESOURCE_COLUMNS("i") " FROM institutions i WHERE code = $1"},
+    {"institution_get_locked",
+     "SELECT " OSAN_RESOURCE_COLUMNS("i") " FROM institutions i WHERE code = $1 FOR UPDATE"},
+    {"institution_list",
+     "SELECT " OSAN_RESOURCE_COLUMNS("i") ", i.code FROM institutions i"
+     " WHERE ($1::text IS NULL OR kind = $1) AND code > $2 ORDER BY code LIMIT $3"},
+    {"institution_update",
+     "UPDATE institutions i SET doc = $2::jsonb, version = version + 1, update_time = now()"
+     " WHERE code = $1 RETURNING " OSAN_RESOURCE_COLUMNS("i")},
+
+    {"term_insert",
+     "INSERT INTO terms (id, year, semester, application_start, doc)"
+     " VALUES ($1, $2, $3, to_timestamp($4), $5::jsonb)"},
+    {"term_get", "SELECT " OSAN_RESOURCE_COLUMNS("t") " FROM terms t WHERE id = $1"},
+    {"term_get_locked",
+     "SELECT " OSAN_RESOURCE_COLUMNS("t") " FROM terms t WHERE id = $1 FOR UPDATE"},
+    {"term_list",
+     "SELECT " OSAN_RESOURCE_COLUMNS("t") ", t.id FROM terms t"
+     " WHERE ($1::int IS NULL OR year = $1) AND ($2 = '' OR id < $2)"
+     " ORDER BY id DESC LIMIT $3"},
+    {"term_update",
+     "UPDATE terms t SET doc = $2::jsonb, application_start = to_timestamp($3),"
+     " version = version + 1, update_time = now()"
+     " WHERE id = $1 RETURNING " OSAN_RESOURCE_COLUMNS("t")},
+    {"term_current",
+     "(SELECT id FROM terms WHERE application_start <= to_timestamp($1)"
+     "  ORDER BY application_start DESC LIMIT 1)"
+     " UNION ALL "
+     "(SELECT id FROM terms WHERE application_start > to_timestamp($1)"
+     "  ORDER BY application_start LIMIT 1)"
+     " LIMIT 1"},
+
+    {"course_insert",
+     "INSERT INTO courses (id, host_code, title, category, delivery_mode, recognition_state, doc)"
+     " VALUES ($1::uuid, $2, $3, $4, $5, $6, $7::jsonb)"},
+    {"course_get", "SELECT " OSAN_RESOURCE_COLUMNS("c") " FROM courses c WHERE id = $1::uuid"},
+    {"course_get_locked",
+     "SELECT " OSAN_RESOURCE_COLUMNS("c") " FROM courses c WHERE id = $1::uuid FOR UPDATE"},
+    {"course_list",
+     "SELECT " OSAN_RESOURCE_COLUMNS("c") ", c.id::text FROM courses c"
+     " WHERE ($1::text IS NULL OR host_code = $1) AND ($2::text IS NULL OR recognition_state = $2)"
+     " AND id > COALESCE(NULLIF($3, '')::uuid, '00000000-0000-0000-0000-000000000000')"
+     " ORDER BY id LIMIT $4"},
+    {"course_update",
+     "UPDATE courses c SET doc = $2::jsonb, title = $3, delivery_mode = $4,"
+     " recognition_state = $5, version = version + 1, update_time = now()"
+     " WHERE id = $1::uuid RETURNING " OSAN_RESOURCE_COLUMNS("c")},
+
+    {"section_insert",
+     "INSERT INTO sections (id, term_id, course_id, host_code, state, capacity, weekdays, doc)"
+     " VALUES ($1::uuid, $2, $3::uuid, $4, $5, $6, $7::integer[], $8::jsonb)"},
+    {"section_get", "SELECT " OSAN_RESOURCE_COLUMNS("s") " FROM sections s WHERE id = $1::uuid"},
+    {"section_get_locked",
+     "SELECT " OSAN_RESOURCE_COLUMNS("s") " FROM sections s WHERE id = $1::uuid FOR UPDATE"},
+    {"section_list",
+     "SELECT " OSAN_RESOURCE_COLUMNS("s") ", s.id::text FROM sections s"
+     " WHERE ($1::text IS NULL OR term_id = $1) AND ($2::text IS NULL OR host_code = $2)"
+     " AND ($3::text IS NULL OR state = $3)"
+     " AND id > COALESCE(NULLIF($4, '')::uuid, '00000000-0000-0000-0000-000000000000')"
+     " ORDER BY id LIMIT $5"},
+    {"section_update",
+     "UPDATE sections s SET doc = $2::jsonb, state = $3, capacity = $4, weekdays = $5::integer[],"
+     " version = version + 1, update_time = now()"
+     " WHERE id = $1::uuid RETURNING " OSAN_RESOURCE_COLUMNS("s")},
+
+    {"public_list",
+     OSAN_PUBLIC_SELECT
+     " AND s.term_id = $1"
+     " AND ($2::text IS NULL OR c.category = $2)"
+     " AND ($3::int IS NULL OR $3 = ANY (s.weekdays))"
+     " AND ($4::text IS NULL OR s.host_code = $4)"
+     " AND ($5::text IS NULL OR c.delivery_mode = $5)"
+     " AND ($6::text IS NULL OR c.title ILIKE $6 OR c.doc->>'description' ILIKE $6)"
+     " AND (c.title, s.id) > ($7, COALESCE(NULLIF($8, '')::uuid,"
+     "      '00000000-0000-0000-0000-000000000000'))"
+     " ORDER BY c.title, s.id LIMIT $9"},
+    {"public_get", OSAN_PUBLIC_SELECT " AND s.id = $1::uuid"},
+};
+
+#undef OSAN_PUBLIC_SELECT
+#undef OSAN_PUBLIC_CONDITION
+#undef OSAN_RESOURCE_COLUMNS
+
+// Separates title and id in a public-listing position (titles hold no
+// control characters).
+constexpr char kPositionSeparator = '\x1f';
+
+std::string ToJson(google::protobuf::Message& message) {
+  std::string json;
+  google::protobuf::util::JsonPrintOptions options;
+  options.preserve_proto_field_names = true;
+  // The message always comes from our own validated types: this cannot fail.
+  (void)google::protobuf::util::MessageToJsonString(message, &json, options);
+  return json;
+}
+
+// JSON of `resource` without its output-only bookkeeping fields.
+template <class Resource>
+std::string StoredJson(const Resource& resource) {
+  Resource copy = resource;
+  copy.clear_etag();
+  copy.clear_create_time();
+  copy.clear_update_time();
+  return ToJson(copy);
+}
+
+absl::Status FromJson(const std::string& json, google::protobuf::Message* message) {
+  google::protobuf::util::JsonParseOptions options;
+  options.ignore_unknown_fields = true;  // rows written by newer versions stay readable
+  if (!google::protobuf::util::JsonStringToMessage(json, message, options).ok()) {
+    return absl::InternalError("stored resource unreadable");
+  }
+  return absl::OkStatus();
+}
+
+// Decodes the OSAN_RESOURCE_COLUMNS of `row`.
+template <class Resource>
+absl::StatusOr<Resource> Decode(const pqxx::row& row) {
+  Resource resource;
+  if (auto status = FromJson(row[0].as<std::string>(), &resource); !status.ok()) {
+    return status;
+  }
+  resource.set_etag(row[1].as<std::string>());
+  *resource.mutable_create_time() =
+      google::protobuf::util::TimeUtil::MicrosecondsToTimestamp(row[2].as<int64_t>());
+  *resource.mutable_update_time() =
+      google::protobuf::util::TimeUtil::MicrosecondsToTimestamp(row[3].as<int64_t>());
+  return resource;
+}
+
+template <class Resource>
+absl::StatusOr<Resource> GetOne(pqxx::work& tx, const char* statement, const std::string& key,
+                                absl::string_view what) {
+  const pqxx::result rows = tx.exec_prepared(statement, key);
+  if (rows.empty()) {
+    return absl::NotFoundError(absl::StrCat(what, " not found"));
+  }
+  return Decode<Resource>(rows[0]);
+}
+
+// Decodes a page from rows holding one more than `limit` (the look-ahead that
+// tells whether another page follows); the key is the column after the four
+// resource columns.
+template <class Resource>
+absl::StatusOr<Page<Resource>> DecodePage(const pqxx::result& rows, int limit) {
+  Page<Resource> page;
+  for (int i = 0; i < static_cast<int>(rows.size()) && i < limit; ++i) {
+    auto resource = Decode<Resource>(rows[i]);
+    if (!resource.ok()) {
+      return resource.status();
+    }
+    page.items.push_back(*std::move(resource));
+  }
+  if (static_cast<int>(rows.size()) > limit) {
+    page.next_position = rows[limit - 1][4].as<std::string>();
+  }
+  return page;
+}
+
+template <class Enum>
+std::optional<std::string> EnumFilter(Enum value, const std::string& (*name)(Enum)) {
+  if (value == Enum{}) {
+    return std::nullopt;
+  }
+  return name(value);
+}
+
+std::optional<std::string> TextFilter(const std::string& value) {
+  if (value.empty()) {
+    return std::nullopt;
+  }
+  return value;
+}
+
+// A PostgreSQL integer[] literal.
+std::string IntArray(const std::vector<int>& values) {
+  return absl::StrCat("{", absl::StrJoin(values, ","), "}");
+}
+
+std::string LikePattern(absl::string_view keyword) {
+  std::string pattern = "%";
+  for (const char c : keyword) {
+    if (c == '%' || c == '_' || c == '\\') {
+      pattern.push_back('\\');
+    }
+    pattern.push_back(c);
+  }
+  pattern.push_back('%');
+  return pattern;
+}
+
+absl::StatusOr<v1::PublicSection> DecodePublic(const pqxx::row& row) {
+  v1::Section section;
+  v1::Course course;
+  v1::Institution host;
+  OSAN_RETURN_IF_ERROR(FromJson(row[0].as<std::string>(), &section));
+  OSAN_RETURN_IF_ERROR(FromJson(row[1].as<std::string>(), &course));
+  OSAN_RETURN_IF_ERROR(FromJson(row[2].as<std::string>(), &host));
+  return ToPublicSection(section, course, host);
+}
+
+}  // namespace
+
+const std::vector<db::Statement>& Statements() { return kStatements; }
+
+// ----- Institutions ---------------------------------------------------------
+
+absl::Status InsertInstitution(pqxx::work& tx, const std::string& code,
+                               const v1::Institution& institution) {
+  const pqxx::result existing = tx.exec_prepared("institution_get", code);
+  if (!existing.empty()) {
+    return absl::AlreadyExistsError(absl::StrCat("institutions/", code, " already exists"));
+  }
+  tx.exec_prepared0("institution_insert", code, v1::InstitutionKind_Name(institution.kind()),
+                    StoredJson(institution));
+  return absl::OkStatus();
+}
+
+absl::StatusOr<v1::Institution> GetInstitution(pqxx::work& tx, const std::string& code,
+                                               Lock lock) {
+  return GetOne<v1::Institution>(
+      tx, lock == Lock::kForUpdate ? "institution_get_locked" : "institution_get", code,
+      InstitutionName(code));
+}
+
+absl::StatusOr<Page<v1::Institution>> ListInstitutions(pqxx::work& tx, v1::InstitutionKind kind,
+                                                       const std::string& after, int limit) {
+  return DecodePage<v1::Institution>(
+      tx.exec_prepared("institution_list", EnumFilter(kind, &v1::InstitutionKind_Name), after,
+                       limit + 1),
+      limit);
+}
+
+absl::StatusOr<v1::Institution> UpdateInstitution(pqxx::work& tx, const std::string& code,
+                                                  const v1::Institution& institution) {
+  return Decode<v1::Institution>(
+      tx.exec_prepared1("institution_update", code, StoredJson(institution)));
+}
+
+// ----- Terms ----------------------------------------------------------------
+
+absl::Status InsertTerm(pqxx::work& tx, const std::string& id, const v1::Term& term) {
+  const pqxx::result existing = tx.exec_prepared("term_get", id);
+  if (!existing.empty()) {
+    return absl::AlreadyExistsError(absl::StrCat("terms/", id, " already exists"));
+  }
+  tx.exec_prepared0("term_insert", id, term.year(), term.semester(),
+                    term.application_window().start_unix(), StoredJson(term));
+  return absl::OkStatus();
+}
+
+absl::StatusOr<v1::Term> GetTerm(pqxx::work& tx, const std::string& id, Lock lock) {
+  return GetOne<v1::Term>(tx, lock == Lock::kForUpdate ? "term_get_locked" : "term_get", id,
+                          absl::StrCat("terms/", id));
+}
+
+absl::StatusOr<Page<v1::Term>> ListTerms(pqxx::work& tx, int year, const std::string& before,
+                                         int limit) {
+  return DecodePage<v1::Term>(
+      tx.exec_prepared("term_list", year == 0 ? std::nullopt : std::optional<int>(year), before,
+                       limit + 1),
+      limit);
+}
+
+absl::StatusOr<v1::Term> UpdateTerm(pqxx::work& tx, const std::string& id, const v1::Term& term) {
+  return Decode<v1::Term>(tx.exec_prepared1("term_update", id, StoredJson(term),
+                                            term.application_window().start_unix()));
+}
+
+absl::StatusOr<std::string> CurrentTermId(pqxx::work& tx, int64_t now_unix) {
+  const pqxx::result rows = tx.exec_prepared("term_current", now_unix);
+  if (rows.empty()) {
+    return absl::NotFoundError("no terms have been created yet");
+  }
+  return rows[0][0].as<std::string>();
+}
+
+// ----- Courses --------------------------------------------------------------
+
+absl::Status InsertCourse(pqxx::work& tx, const std::string& id, const v1::Course& course) {
+  OSAN_ASSIGN_OR_RETURN(const std::string host_code, ParseInstitutionName("host", course.host()));
+  tx.exec_prepared0("course_insert", id, host_code, course.title(),
+                    v1::Category_Name(course.category()),
+                    v1::DeliveryMode_Name(course.delivery_mode()),
+                    v1::RecognitionState_Name(course.recognition().state()), StoredJson(course));
+  return absl::OkStatus();
+}
+
+absl::StatusOr<v1::Course> GetCourse(pqxx::work& tx, const std::string& id, Lock lock) {
+  return GetOne<v1::Course>(tx, lock == Lock::kForUpdate ? "course_get_locked" : "course_get", id,
+                            CourseName(id));
+}
+
+absl::StatusOr<Page<v1::Course>> ListCourses(pqxx::work& tx, const std::string& host_code,
+                                             v1::RecognitionState state, const std::string& after,
+                                             int limit) {
+  return DecodePage<v1::Course>(
+      tx.exec_prepared("course_list", TextFilter(host_code),
+                       EnumFilter(state, &v1::RecognitionState_Name), after, limit + 1),
+      limit);
+}
+
+absl::StatusOr<v1::Course> UpdateCourse(pqxx::work& tx, const std::string& id,
+                                        const v1::Course& course) {
+  return Decode<v1::Course>(tx.exec_prepared1(
+      "course_update", id, StoredJson(course), course.title(),
+      v1::DeliveryMode_Name(course.delivery_mode()),
+      v1::RecognitionState_Name(course.recognition().state())));
+}
+
+// ----- Sections -------------------------------------------------------------
+
+absl::Status InsertSection(pqxx::work& tx, const std::string& id, const std::string& term_id,
+                           const std::string& course_id, const std::string& host_code,
+                           const v1::Section& section) {
+  tx.exec_prepared0("section_insert", id, term_id, course_id, host_code,
+                    v1::SectionState_Name(section.state()), section.capacity(),
+                    IntArray(MeetingWeekdays(section)), StoredJson(section));
+  return absl::OkStatus();
+}
+
+absl::StatusOr<v1::Section> GetSection(pqxx::work& tx, const std::string& id, Lock lock) {
+  return GetOne<v1::Section>(tx, lock == Lock::kForUpdate ? "section_get_locked" : "section_get",
+                             id, absl::StrCat("section ", id));
+}
+
+absl::StatusOr<Page<v1::Section>> ListSections(pqxx::work& tx, const std::string& term_id,
+                                               const std::string& host_code,
+                                               v1::SectionState state, const std::string& after,
+                                               int limit) {
+  return DecodePage<v1::Section>(
+      tx.exec_prepared("section_list", TextFilter(term_id), TextFilter(host_code),
+                       EnumFilter(state, &v1::SectionState_Name), after, limit + 1),
+      limit);
+}
+
+absl::StatusOr<v1::Section> UpdateSection(pqxx::work& tx, const std::string& id,
+                                          const v1::Section& section) {
+  return Decode<v1::Section>(tx.exec_prepared1(
+      "section_update", id, StoredJson(section), v1::SectionState_Name(section.state()),
+      section.capacity(), IntArray(MeetingWeekdays(section))));
+}
+
+// ----- Public listing -------------------------------------------------------
+
+absl::StatusOr<Page<v1::PublicSection>> ListPublicSections(pqxx::work& tx,
+                                                           const PublicFilter& filter,
+                                                           const std::string& after, int limit) {
+  std::string after_title;
+  std::string after_id;
+  if (!after.empty()) {
+    const std::vector<std::string> parts = absl::StrSplit(after, kPositionSeparator);
+    if (parts.size() != 2) {
+      return absl::InvalidArgumentError("page_token: malformed");
+    }
+    after_title = parts[0];
+    after_id = parts[1];
+  }
+  const pqxx::result rows = tx.exec_prepared(
+      "public_list", filter.term_id, EnumFilter(filter.category, &v1::Category_Name),
+      filter.weekday == 0 ? std::nullopt : std::optional<int>(filter.weekday),
+      TextFilter(filter.host_code), EnumFilter(filter.delivery_mode, &v1::DeliveryMode_Name),
+      filter.keyword.empty() ? std::nullopt : std::optional<std::string>(LikePattern(filter.keyword)),
+      after_title, after_id, limit + 1);
+  Page<v1::PublicSection> page;
+  for (int i = 0; i < static_cast<int>(rows.size()) && i < limit; ++i) {
+    OSAN_ASSIGN_OR_RETURN(v1::PublicSection section, DecodePublic(rows[i]));
+    page.items.push_back(std::move(section));
+  }
+  if (static_cast<int>(rows.size()) > limit) {
+    const v1::PublicSection& last = page.items.back();
+    OSAN_ASSIGN_OR_RETURN(const SectionId id, ParseSectionName("name", last.name()));
+    page.next_position = absl::StrCat(last.title(), std::string(1, kPositionSeparator), id.id);
+  }
+  return page;
+}
+
+absl::StatusOr<v1::PublicSection> GetPublicSection(pqxx::work& tx, const std::string& id) {
+  const pqxx::result rows = tx.exec_prepared("public_get", id);
+  if (rows.empty()) {
+    return absl::NotFoundError("no such published section");
+  }
+  return DecodePublic(rows[0]);
+}
+
+}  // namespace osan::catalog::store

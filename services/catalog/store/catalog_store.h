@@ -1,0 +1,105 @@
+// PostgreSQL storage of the catalog. Every function runs inside the caller's
+// transaction; none commits. Statements are named and prepared once per
+// connection (register `Statements()` with the pool).
+//
+// Reads return NOT_FOUND naming the resource. Writes of a resource store its
+// message without the output-only etag/create_time/update_time, which reads
+// fill from the row (etag = the row's version).
+#ifndef OSAN_SERVICES_CATALOG_STORE_CATALOG_STORE_H_
+#define OSAN_SERVICES_CATALOG_STORE_CATALOG_STORE_H_
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <pqxx/pqxx>
+
+#include "absl/status/statusor.h"
+#include "common/db.h"
+#include "osan/catalog/v1/catalog.pb.h"
+
+namespace osan::catalog::store {
+
+const std::vector<db::Statement>& Statements();
+
+// A page of a keyset-paginated query: items and, if more may follow, the
+// position after the last item.
+template <class T>
+struct Page {
+  std::vector<T> items;
+  std::optional<std::string> next_position;
+};
+
+// Whether a read locks the row until the transaction ends (for updates).
+enum class Lock { kNone, kForUpdate };
+
+// ----- Institutions ---------------------------------------------------------
+// ALREADY_EXISTS if the code is taken.
+absl::Status InsertInstitution(pqxx::work& tx, const std::string& code,
+                               const v1::Institution& institution);
+absl::StatusOr<v1::Institution> GetInstitution(pqxx::work& tx, const std::string& code,
+                                               Lock lock = Lock::kNone);
+absl::StatusOr<Page<v1::Institution>> ListInstitutions(pqxx::work& tx, v1::InstitutionKind kind,
+                                                       const std::string& after, int limit);
+// Stores `institution` as the next version of the row.
+absl::StatusOr<v1::Institution> UpdateInstitution(pqxx::work& tx, const std::string& code,
+                                                  const v1::Institution& institution);
+
+// ----- Terms ----------------------------------------------------------------
+absl::Status InsertTerm(pqxx::work& tx, const std::string& id, const v1::Term& term);
+absl::StatusOr<v1::Term> GetTerm(pqxx::work& tx, const std::string& id, Lock lock = Lock::kNone);
+// Newest first; `before` is the id the previous page ended with.
+absl::StatusOr<Page<v1::Term>> ListTerms(pqxx::work& tx, int year, const std::string& before,
+                                         int limit);
+absl::StatusOr<v1::Term> UpdateTerm(pqxx::work& tx, const std::string& id, const v1::Term& term);
+// The latest term whose application window has opened by `now_unix`, else the
+// next to open; NOT_FOUND if there are no terms.
+absl::StatusOr<std::string> CurrentTermId(pqxx::work& tx, int64_t now_unix);
+
+// ----- Courses --------------------------------------------------------------
+absl::Status InsertCourse(pqxx::work& tx, const std::string& id, const v1::Course& course);
+absl::StatusOr<v1::Course> GetCourse(pqxx::work& tx, const std::string& id,
+                                     Lock lock = Lock::kNone);
+// Empty `host_code` / unspecified `state` match all.
+absl::StatusOr<Page<v1::Course>> ListCourses(pqxx::work& tx, const std::string& host_code,
+                                             v1::RecognitionState state, const std::string& after,
+                                             int limit);
+absl::StatusOr<v1::Course> UpdateCourse(pqxx::work& tx, const std::string& id,
+                                        const v1::Course& course);
+
+// ----- Sections -------------------------------------------------------------
+absl::Status InsertSection(pqxx::work& tx, const std::string& id, const std::string& term_id,
+                           const std::string& course_id, const std::string& host_code,
+                           const v1::Section& section);
+absl::StatusOr<v1::Section> GetSection(pqxx::work& tx, const std::string& id,
+                                       Lock lock = Lock::kNone);
+// Empty `term_id` / `host_code`, unspecified `state` match all.
+absl::StatusOr<Page<v1::Section>> ListSections(pqxx::work& tx, const std::string& term_id,
+                                               const std::string& host_code,
+                                               v1::SectionState state, const std::string& after,
+                                               int limit);
+absl::StatusOr<v1::Section> UpdateSection(pqxx::work& tx, const std::string& id,
+                                          const v1::Section& section);
+
+// ----- Public listing -------------------------------------------------------
+struct PublicFilter {
+  std::string term_id;
+  v1::Category category = v1::CATEGORY_UNSPECIFIED;
+  int weekday = 0;  // 0 = any
+  std::string host_code;
+  v1::DeliveryMode delivery_mode = v1::DELIVERY_MODE_UNSPECIFIED;
+  std::string keyword;
+};
+
+// Publicly visible sections (see rules.h: IsPubliclyVisible and
+// IsPubliclyListable) ordered by course title then section id. `after` is an
+// encoded (title, id) position from a previous page.
+absl::StatusOr<Page<v1::PublicSection>> ListPublicSections(pqxx::work& tx,
+                                                           const PublicFilter& filter,
+                                                           const std::string& after, int limit);
+// NOT_FOUND unless the section is publicly visible.
+absl::StatusOr<v1::PublicSection> GetPublicSection(pqxx::work& tx, const std::string& id);
+
+}  // namespace osan::catalog::store
+
+#endif  // OSAN_SERVICES_CATALOG_STORE_CATALOG_STORE_H_
