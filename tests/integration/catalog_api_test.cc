@@ -1,0 +1,852 @@
+// The catalog service over gRPC, against a real PostgreSQL database and a real
+// server on port 0: every RPC's success path, invalid input, authentication
+// and object-level authorization.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <pqxx/pqxx>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "grpc/health/v1/health.grpc.pb.h"
+#include "osan/catalog/v1/catalog.grpc.pb.h"
+#include "services/catalog/api/catalog_service.h"
+#include "tests/support/reflection_client.h"
+#include "tests/support/test_env.h"
+
+namespace osan::catalog {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using ::testing::SizeIs;
+using testing::ContextWithToken;
+using testing::TestKeys;
+
+constexpr char kCity[] = "OSAN-CITY";
+constexpr char kOffice[] = "HSOS-EDU";
+constexpr char kMaehol[] = "J10-7531001";   // 매홀고
+constexpr char kSeongho[] = "J10-7531002";  // 성호고
+constexpr char kEduLab[] = "OSAN-AICODING";
+
+std::string Token(const std::string& institution, auth::Role role) {
+  return TestKeys::Get().Token(institution, role);
+}
+
+// Calls `method` on `stub` with `token`; returns the status and fills `response`.
+template <class Stub, class Request, class Response>
+grpc::Status Invoke(Stub* stub,
+                    grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&, Response*),
+                    const std::string& token, const Request& request, Response* response) {
+  auto context = ContextWithToken(token);
+  return (stub->*method)(context.get(), request, response);
+}
+
+class CatalogApiTest : public ::testing::Test {
+ protected:
+  CatalogApiTest()
+      : service_(CatalogDefinition()),
+        catalog_(v1::CatalogService::NewStub(service_.channel())),
+        listing_(v1::PublicListingService::NewStub(service_.channel())),
+        city_(Token(kCity, auth::v1::CITY)),
+        office_(Token(kOffice, auth::v1::EDU_OFFICE)),
+        maehol_(Token(kMaehol, auth::v1::SCHOOL)),
+        seongho_(Token(kSeongho, auth::v1::SCHOOL)),
+        edulab_(Token(kEduLab, auth::v1::ACADEMY)) {}
+
+  template <class Request, class Response>
+  grpc::Status Call(grpc::Status (v1::CatalogService::Stub::*method)(grpc::ClientContext*,
+                                                                     const Request&, Response*),
+                    const std::string& token, const Request& request, Response* response) {
+    return Invoke(catalog_.get(), method, token, request, response);
+  }
+
+  static std::string NextRequestId() {
+    static int counter = 0;
+    return absl::StrCat("req-", ++counter);
+  }
+
+  v1::Institution School(const std::string& school_code, const std::string& display_name) {
+    v1::Institution school;
+    school.set_kind(v1::HIGH_SCHOOL);
+    school.set_display_name(display_name);
+    school.set_office_code("J10");
+    school.set_school_code(school_code);
+    school.set_area("세교");
+    return school;
+  }
+
+  v1::Institution CreateInstitution(const v1::Institution& institution) {
+    v1::CreateInstitutionRequest request;
+    *request.mutable_institution() = institution;
+    request.set_request_id(NextRequestId());
+    v1::Institution created;
+    const grpc::Status status =
+        Call(&v1::CatalogService::Stub::CreateInstitution, city_, request, &created);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    return created;
+  }
+
+  void CreateInstitutions() {
+    CreateInstitution(School("7531001", "매홀고등학교"));
+    CreateInstitution(School("7531002", "성호고등학교"));
+    v1::Institution lab;
+    lab.set_kind(v1::CITY_ACADEMY);
+    lab.set_display_name("AI코딩에듀랩");
+    lab.set_host_code(kEduLab);
+    CreateInstitution(lab);
+  }
+
+  static v1::Term TermMessage(int year, int semester) {
+    const int64_t now = absl::ToUnixSeconds(absl::Now());
+    v1::Term term;
+    term.set_year(year);
+    term.set_semester(semester);
+    term.mutable_application_window()->set_start_unix(now - 86400);
+    term.mutable_application_window()->set_end_unix(now + 86400);
+    auto set_date = [](type::v1::Date* date, int y, int m, int d) {
+      date->set_year(y);
+      date->set_month(m);
+      date->set_day(d);
+    };
+    const int month = semester == 1 ? 3 : 8;
+    set_date(term.mutable_classes_start(), year + 1, month, 2);
+    set_date(term.mutable_classes_end(), year + 1, month + 4, 20);
+    set_date(term.mutable_drop_deadline(), year + 1, month, 20);
+    set_date(term.mutable_results_due(), year + 1, month + 4, 30);
+    return term;
+  }
+
+  v1::Term CreateTerm(int year, int semester) {
+    v1::CreateTermRequest request;
+    *request.mutable_term() = TermMessage(year, semester);
+    request.set_request_id(NextRequestId());
+    v1::Term created;
+    const grpc::Status status = Call(&v1::CatalogService::Stub::CreateTerm, city_, request, &created);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    return created;
+  }
+
+  static v1::Course CourseMessage(const std::string& host, const std::string& title,
+                                  v1::Category category = v1::CAREER_ELECTIVE) {
+    v1::Course course;
+    course.set_title(title);
+    course.set_category(category);
+    course.set_subject_area(v1::LIFE_AND_LIBERAL);
+    course.set_delivery_mode(v1::IN_PERSON);
+    course.set_host(absl::StrCat("institutions/", host));
+    course.set_description(absl::StrCat(title, " 공동교육과정"));
+    return course;
+  }
+
+  v1::Course CreateCourse(const std::string& token, const v1::Course& course) {
+    v1::CreateCourseRequest request;
+    *request.mutable_course() = course;
+    request.set_request_id(NextRequestId());
+    v1::Course created;
+    const grpc::Status status = Call(&v1::CatalogService::Stub::CreateCourse, token, request, &created);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    return created;
+  }
+
+  static v1::Section SectionMessage(const std::string& course, v1::Weekday weekday) {
+    v1::Section section;
+    section.set_course(course);
+    section.set_capacity(20);
+    section.set_min_enrollment(5);
+    auto* meeting = section.add_weekly_meetings();
+    meeting->set_weekday(weekday);
+    meeting->mutable_start_time()->set_hours(16);
+    meeting->mutable_end_time()->set_hours(17);
+    meeting->mutable_end_time()->set_minutes(40);
+    section.set_location("본관 2층 정보실");
+    section.set_instructor_display_name("김교사");
+    section.set_allocation_policy(v1::FIRST_COME);
+    return section;
+  }
+
+  grpc::Status TryCreateSection(const std::string& token, const std::string& term,
+                                const v1::Section& section, v1::Section* created) {
+    v1::CreateSectionRequest request;
+    request.set_parent(term);
+    *request.mutable_section() = section;
+    request.set_request_id(NextRequestId());
+    return Call(&v1::CatalogService::Stub::CreateSection, token, request, created);
+  }
+
+  v1::Section CreateSection(const std::string& token, const std::string& term,
+                            const v1::Section& section) {
+    v1::Section created;
+    const grpc::Status status = TryCreateSection(token, term, section, &created);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    return created;
+  }
+
+  grpc::Status Transition(const std::string& token, const std::string& name,
+                          v1::SectionState target, v1::Section* result,
+                          const std::string& reason = "") {
+    v1::TransitionSectionRequest request;
+    request.set_name(name);
+    request.set_target_state(target);
+    request.set_reason(reason);
+    request.set_request_id(NextRequestId());
+    return Call(&v1::CatalogService::Stub::TransitionSection, token, request, result);
+  }
+
+  // Rows in the named table: a direct look at what was written.
+  int64_t CountRows(const std::string& table) {
+    pqxx::connection connection(service_.database().url());
+    pqxx::nontransaction tx(connection);
+    return tx.exec1(absl::StrCat("SELECT count(*) FROM ", table))[0].as<int64_t>();
+  }
+
+  testing::TestService service_;
+  std::unique_ptr<v1::CatalogService::Stub> catalog_;
+  std::unique_ptr<v1::PublicListingService::Stub> listing_;
+  const std::string city_, office_, maehol_, seongho_, edulab_;
+};
+
+// ----- Serving basics -------------------------------------------------------
+
+TEST_F(CatalogApiTest, HealthReportsServingForEveryService) {
+  auto health = grpc::health::v1::Health::NewStub(service_.channel());
+  for (const std::string name :
+       {"", "osan.catalog.v1.CatalogService", "osan.catalog.v1.PublicListingService"}) {
+    grpc::health::v1::HealthCheckRequest request;
+    request.set_service(name);
+    grpc::health::v1::HealthCheckResponse response;
+    auto context = ContextWithToken("");
+    ASSERT_TRUE(health->Check(context.get(), request, &response).ok()) << name;
+    EXPECT_EQ(response.status(), grpc::health::v1::HealthCheckResponse::SERVING) << name;
+  }
+}
+
+TEST_F(CatalogApiTest, ReflectionListsCatalogServices) {
+  auto names = testing::ListServicesByReflection(service_.channel());
+  ASSERT_TRUE(names.ok()) << names.status();
+  EXPECT_THAT(*names, ::testing::IsSupersetOf({"osan.catalog.v1.CatalogService",
+                                               "osan.catalog.v1.PublicListingService",
+                                               "grpc.health.v1.Health"}));
+}
+
+TEST_F(CatalogApiTest, MigrationsAreRecordedAndNotReapplied) {
+  EXPECT_GE(CountRows("schema_migrations"), 1);
+  auto second = db::ApplyMigrations(service_.database().url(), *CatalogDefinition().migrations);
+  ASSERT_TRUE(second.ok()) << second.status();
+  EXPECT_EQ(*second, 0);
+}
+
+// ----- Authentication -------------------------------------------------------
+
+TEST_F(CatalogApiTest, MissingForgedAndExpiredTokensAreUnauthenticated) {
+  v1::GetTermRequest request;
+  request.set_name("terms/2026-1");
+  v1::Term term;
+  EXPECT_EQ(Call(&v1::CatalogService::Stub::GetTerm, "", request, &term).error_code(),
+            grpc::StatusCode::UNAUTHENTICATED);
+
+  // Signed by a key the server does not trust.
+  auto other = auth::GenerateKeyPair();
+  ASSERT_TRUE(other.ok());
+  auto forger = auth::TokenSigner::Create(other->private_key_pem);
+  ASSERT_TRUE(forger.ok());
+  auto forged = forger->Issue({kCity, auth::v1::CITY}, absl::Now(), absl::Hours(1));
+  ASSERT_TRUE(forged.ok());
+  EXPECT_EQ(Call(&v1::CatalogService::Stub::GetTerm, *forged, request, &term).error_code(),
+            grpc::StatusCode::UNAUTHENTICATED);
+
+  auto expired = TestKeys::Get().signer().Issue({kCity, auth::v1::CITY},
+                                                absl::Now() - absl::Hours(3), absl::Hours(1));
+  ASSERT_TRUE(expired.ok());
+  const grpc::Status status = Call(&v1::CatalogService::Stub::GetTerm, *expired, request, &term);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_THAT(status.error_message(), HasSubstr("expired"));
+
+  EXPECT_EQ(Call(&v1::CatalogService::Stub::GetTerm, "not-a-token", request, &term).error_code(),
+            grpc::StatusCode::UNAUTHENTICATED);
+}
+
+TEST_F(CatalogApiTest, PublicListingNeedsNoToken) {
+  CreateTerm(2026, 1);
+  v1::ListPublicSectionsRequest request;
+  v1::ListPublicSectionsResponse response;
+  auto context = ContextWithToken("");
+  const grpc::Status status = listing_->ListPublicSections(context.get(), request, &response);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(response.term(), "terms/2026-1");
+}
+
+// ----- Institutions ---------------------------------------------------------
+
+TEST_F(CatalogApiTest, InstitutionsCreateGetListUpdate) {
+  CreateInstitutions();
+  v1::GetInstitutionRequest get;
+  get.set_name(absl::StrCat("institutions/", kMaehol));
+  v1::Institution maehol;
+  ASSERT_TRUE(Call(&v1::CatalogService::Stub::GetInstitution, seongho_, get, &maehol).ok());
+  EXPECT_EQ(maehol.code(), kMaehol);
+  EXPECT_EQ(maehol.display_name(), "매홀고등학교");
+  EXPECT_EQ(maehol.etag(), "1");
+
+  v1::ListInstitutionsRequest list;
+  list.set_kind(v1::HIGH_SCHOOL);
+  list.set_page_size(1);
+  v1::ListInstitutionsResponse page1, page2;
+  ASSERT_TRUE(Call(&v1::CatalogService::Stub::ListInstitutions, maehol_, list, &page1).ok());
+  ASSERT_THAT(page1.institutions(), SizeIs(1));
+  ASSERT_FALSE(page1.next_page_token().empty());
+  list.set_page_token(page1.next_page_token());
+  ASSERT_TRUE(Call(&v1::CatalogService::Stub::ListInstitutions, maehol_, list, &page2).ok());
+  ASSERT_THAT(page2.institutions(), SizeIs(1));
+  EXPECT_EQ(page2.institutions(0).code(), kSeongho);
+  EXPECT_TRUE(page2.next_page_token().empty());
+
+  v1::UpdateInstitutionRequest update;
+  update.mutable_institution()->set_name(maehol.name());
+  update.mutable_institution()->set_etag(maehol.etag());
+  update.mutable_institution()->set_address("경기도 오산시");
+  update.mutable_update_mask()->add_paths("address");
+  update.set_request_id(NextRequestId());
+  v1::Institution updated;
+  ASSERT_TRUE(Call(&v1::CatalogService::Stub::UpdateInstitution, city_, update, &updated).ok());
+  EXPECT_EQ(updated.address(), "경기도 오산시");
+  EXPECT_EQ(updated.display_name(), "매홀고등학교");
+  EXPECT_EQ(updated.etag(), "2");
+
+  // The same etag again is stale now.
+  update.set_request_id(NextRequestId());
+  EXPECT_EQ(Call(&v1::CatalogService::Stub::UpdateInstitution, city_, update, &updated).error_code(),
+            grpc::StatusCode::ABORTED);
+}
+
+TEST_F(CatalogApiTest, OnlyCityAndOfficeManageInstitutions) {
+  v1::CreateInstitutionRequest request;
+  *request.mutable_institution() = School("7531003", "세교고등학교");
+  request.set_request_id("a");
+  v1::Institution created;
+  EXPECT_EQ(Call(&v1::CatalogService::Stub::CreateInstitution, maehol_, request, &created)
+                .error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(Call(&v1::CatalogService::Stub::CreateInstitution, edulab_, request, &created)
+                .error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(CountRows("institutions"), 0);
+  EXPECT_TRUE(
+      Call(&v1::CatalogService::Stub::CreateInstitution, office_, request, &created).ok());
+}
+
+TEST_F(CatalogApiTest, DuplicateInstitutionIsAlreadyExists) {
+  CreateInstitution(School("7531001", "매홀고등학교"));
+  v1::CreateInstitutionRequest request;
+  *request.mutable_institution() = School("7531001", "다른 이름");
+  request.set_request_id("another-id");
+  v1::Institution created;
+  const grpc::Status status =
+      Call(&v1::CatalogService::Stub::CreateInstitution, city_, request, &created);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::ALREADY_EXISTS);
+  EXPECT_THAT(status.error_message(), HasSubstr("institutions/J10-7531001"));
+}
+
+TEST_F(CatalogApiTest, InvalidInstitutionNamesTheFieldAndWritesNothing) {
+  struct Case {
+    std::function<void(v1::Institution*)> spoil;
+    std::string field;
+  };
+  const std::vector<Case> cases = {
+      {[](v1::Institution* i) { i->set_school_code("12345"); }, "school_code"},
+      {[](v1::Institution* i) { i->set_office_code("j10"); }, "office_code"},
+      {[](v1::Institution* i) { i->set_display_name(""); }, "display_name"},
+      {[](v1::Institution* i) { i->set_kind(v1::INSTITUTION_KIND_UNSPECIFIED); }, "kind"},
+      {[](v1::Institution* i) { i->set_display_name(std::string(101, 'x')); }, "display_name"},
+      {[](v1::Institution* i) { i->set_host_code("ABC"); }, "host_code"},
+  };
+  for (const Case& c : cases) {
+    v1::CreateInstitutionRequest request;
+    *request.mutable_institution() = School("7531001", "매홀고등학교");
+    c.spoil(request.mutable_institution());
+    request.set_request_id(NextRequestId());
+    v1::Institution created;
+    const grpc::Status status =
+        Call(&v1::CatalogService::Stub::CreateInstitution, city_, request, &created);
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << c.field;
+    EXPECT_THAT(status.error_message(), ::testing::StartsWith(c.field));
+  }
+  EXPECT_EQ(CountRows("institutions"), 0);
+}
+
+// ----- Idempotency ----------------------------------------------------------
+
+TEST_F(CatalogApiTest, RetryWithSameRequestIdReturnsFirstResult) {
+  CreateInstitutions();
+  v1::CreateCourseRequest request;
+  *request.mutable_course() = CourseMessage(kEduLab, "인공지능 기초");
+  request.set_request_id("create-ai-basics");
+  v1::Course first, second;
+  ASSERT_TRUE(Call(&v1::CatalogService::Stub::CreateCourse, edulab_, request, &first).ok());
+  ASSERT_TRUE(Call(&v1::CatalogService::Stub::CreateCourse, edulab_, request, &second).ok());
+  EXPECT_EQ(first.name(), second.name());
+  EXPECT_EQ(CountRows("courses"), 1);
+
+  // The same id with a different request is refused, not silently answered.
+  request.mutable_course()->set_title("데이터 과학");
+  v1::Course third;
+  const grpc::Status status =
+      Call(&v1::CatalogService::Stub::CreateCourse, edulab_, request, &third);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(status.error_message(), HasSubstr("request_id"));
+  EXPECT_EQ(CountRows("courses"), 1);
+}
+
+TEST_F(CatalogApiTest, MutationWithoutRequestIdIsInvalid) {
+  v1::CreateTermRequest request;
+  *request.mutable_term() = TermMessage(2026, 1);
+  v1::Term term;
+  const grpc::Status status = Call(&v1::CatalogService::Stub::CreateTerm, city_, request, &term);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(status.error_message(), ::testing::StartsWith("request_id"));
+  EXPECT_EQ(CountRows("terms"), 0);
+}
+
+// ----- Terms ----------------------------------------------------------------
+
+TEST_F(CatalogApiTest, TermsCreateGetListUpdate) {
+  const v1::Term created = CreateTerm(2026, 1);
+  EXPECT_EQ(created.name(), "terms/2026-1");
+  CreateTerm(2026, 2);
+
+  v1::GetTermRequest get;
+  get.set_name("terms/2026-2");
+  v1::Term term;
+  ASSERT_TRUE(Call(&v1::CatalogService::Stub::GetTerm, maehol_, get, &term).ok());
+  EXPECT_EQ(term.semester(), 2);
+
+  v1::ListTermsRequest list;
+  list.set_year(2026);
+  v1::ListTermsResponse terms;
+  ASSERT_TRUE(Call(&v1::CatalogService::Stub::ListTerms, maehol_, list, &terms).ok());
+  ASSERT_THAT(terms.terms(), SizeIs(2));
+  EXPECT_EQ(terms.terms(0).name(), "terms/2026-2");  // newest first
+
+  v1::UpdateTermRequest update;
+  *update.mutable_term() = term;
+  update.mutable_term()->mutable_drop_deadline()->set_day(25);
+  update.mutable_update_mask()->add_paths("drop_deadline");
+  update.set_request_id(NextRequestId());
+  v1::Term updated;
+  ASSERT_TRUE(Call(&v1::CatalogService::Stub::UpdateTerm, office_, update, &updated).ok());
+  EXPECT_EQ(updated.drop_deadline().day(), 25);
+
+  // A drop deadline after classes end is refused and changes nothing.
+  update.mutable_term()->set_etag(updated.etag());
+  update.mutable_term()->mutable_drop_deadline()->set_year(2030);
+  update.set_request_id(NextRequestId());
+  const grpc::Status status = Call(&v1::CatalogService::Stub::UpdateTerm, office_, update, &term);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(status.error_message(), ::testing::StartsWith("drop_deadline"));
+  get.set_name("terms/2026-2");
+  ASSERT_TRUE(Call(&v1::CatalogService::Stub::GetTerm, maehol_, get, &term).ok());
+  EXPECT_EQ(term.drop_deadline().day(), 25);
+  EXPECT_EQ(term.etag(), updated.etag());
+}
+
+TEST_F(CatalogApiTest, MalformedNamesAreInvalidAndMissingOnesNotFound) {
+  v1::GetTermRequest get;
+  v1::Term term;
+  get.set_name("terms/2026-3");
+  EXPECT_EQ(Call(&v1::CatalogService::Stub::GetTerm, maehol_, get, &term).error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
+  get.set_name("terms/2031-1");
+  EXPECT_EQ(Call(&v1::CatalogService::Stub::GetTerm, maehol_, get, &term).error_code(),
+            grpc::StatusCode::NOT_FOUND);
+  v1::GetSectionRequest section_request;
+  section_request.set_name("terms/2026-1/sections/not-a-uuid");
+  v1::Section section;
+  EXPECT_EQ(Call(&v1::CatalogService::Stub::GetSection, maehol_, section_request, &section)
+                .error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
+}
+
+// ----- Courses and recognition ----------------------------------------------
+
+TEST_F(CatalogApiTest, HostCreatesCourseWithDefaults) {
+  CreateInstitutions();
+  v1::Course course = CourseMessage(kMaehol, "음악 감상과 비평", v1::GENERAL_ELECTIVE);
+  course.set_subject_area(v1::ARTS);
+  const v1::Course created = CreateCourse(maehol_, course);
+  EXPECT_EQ(created.credits(), 3);
+  EXPECT_EQ(created.recognition().state(), v1::NOT_REQUIRED);
+
+  v1::GetCourseRequest get;
+  get.set_name(created.name());
+  v1::Course read;
+  ASSERT_TRUE(Call(&v1::CatalogService::Stub::GetCourse, seongho_, get, &read).ok());
+  EXPECT_EQ(read.title(), "음악 감상과 비평");
+
+  v1::ListCoursesRequest list;
+  list.set_host(absl::StrCat("institutions/", kMaehol));
+  v1::ListCoursesResponse courses;
+  ASSERT_TRUE(Call(&v1::CatalogService::Stub::ListCourses, seongho_, list, &courses).ok());
+  EXPECT_THAT(courses.courses(), SizeIs(1));
+}
+
+TEST_F(CatalogApiTest, NoInstitutionCreatesOrEditsAnotherHostsCourse) {
+  CreateInstitutions();
+  v1::CreateCourseRequest request;
+  *request.mutable_course() = CourseMessage(kMaehol, "기하");
+  request.set_request_id("x1");
+  v1::Course created;
+  EXPECT_EQ(Call(&v1::CatalogService::Stub::CreateCourse, seongho_, request, &created).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(Call(&v1::CatalogService::Stub::CreateCourse, office_, request, &created).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(CountRows("courses"), 0);
+
+  const v1::Course course = CreateCourse(city_, CourseMessage(kMaehol, "기하"));
+  v1::UpdateCourseRequest update;
+  update.mutable_course()->set_name(course.name());
+  update.mutable_course()->set_title("바뀐 제목");
+  update.mutable_update_mask()->add_paths("title");
+  update.set_request_id("x2");
+  v1::Course updated;
+  EXPECT_EQ(Call(&v1::CatalogService::Stub::UpdateCourse, seongho_, update, &updated).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  ASSERT_TRUE(Call(&v1::CatalogService::Stub::UpdateCourse, maehol_, update, &updated).ok());
+  EXPECT_EQ(updated.title(), "바뀐 제목");
+}
+
+TEST_F(CatalogApiTest, CourseForUnknownHostIsInvalid) {
+  v1::CreateCourseRequest request;
+  *request.mutable_course() = CourseMessage("J10-7539999", "기하");
+  request.set_request_id("x1");
+  v1::Course created;
+  const grpc::Status status =
+      Call(&v1::CatalogService::Stub::CreateCourse, city_, request, &created);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(status.error_message(), ::testing::StartsWith("host"));
+}
+
+TEST_F(CatalogApiTest, OnlyTheOfficeReviewsOutOfSchoolCourses) {
+  CreateInstitutions();
+  const v1::Course course =
+      CreateCourse(edulab_, CourseMessage(kEduLab, "반려동물관리", v1::OUT_OF_SCHOOL));
+  EXPECT_EQ(course.recognition().state(), v1::PENDING);
+
+  v1::ReviewRecognitionRequest review;
+  review.set_name(course.name());
+  review.set_decision(v1::APPROVED);
+  review.set_request_id("review-1");
+  v1::Course reviewed;
+  for (const std::string* token : {&maehol_, &city_, &edulab_}) {
+    EXPECT_EQ(Call(&v1::CatalogService::Stub::ReviewRecognition, *token, review, &reviewed)
+                  .error_code(),
+              grpc::StatusCode::PERMISSION_DENIED);
+  }
+  review.set_decision(v1::REJECTED);
+  EXPECT_EQ(Call(&v1::CatalogService::Stub::ReviewRecognition, office_, review, &reviewed)
+                .error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT)
+      << "a rejection needs a reason";
+  review.set_decision(v1::APPROVED);
+  review.set_request_id("review-2");
+  ASSERT_TRUE(Call(&v1::CatalogService::Stub::ReviewRecognition, office_, review, &reviewed).ok());
+  EXPECT_EQ(reviewed.recognition().state(), v1::APPROVED);
+  EXPECT_EQ(reviewed.recognition().reviewer(), kOffice);
+
+  // Reviewing again is a state error; a school subject needs no review.
+  review.set_request_id("review-3");
+  EXPECT_EQ(Call(&v1::CatalogService::Stub::ReviewRecognition, office_, review, &reviewed)
+                .error_code(),
+            grpc::StatusCode::FAILED_PRECONDITION);
+  const v1::Course subject = CreateCourse(edulab_, CourseMessage(kEduLab, "데이터 과학"));
+  review.set_name(subject.name());
+  review.set_request_id("review-4");
+  EXPECT_EQ(Call(&v1::CatalogService::Stub::ReviewRecognition, office_, review, &reviewed)
+                .error_code(),
+            grpc::StatusCode::FAILED_PRECONDITION);
+}
+
+// ----- Sections -------------------------------------------------------------
+
+TEST_F(CatalogApiTest, SectionLifecycleAndPublicListing) {
+  CreateInstitutions();
+  const v1::Term term = CreateTerm(2026, 1);
+  const v1::Course ai = CreateCourse(edulab_, CourseMessage(kEduLab, "인공지능 기초"));
+  const v1::Section draft = CreateSection(edulab_, term.name(), SectionMessage(ai.name(), v1::TUESDAY));
+  EXPECT_EQ(draft.state(), v1::DRAFT);
+  EXPECT_EQ(draft.sessions(), 64);
+  EXPECT_EQ(draft.host(), absl::StrCat("institutions/", kEduLab));
+  EXPECT_THAT(draft.name(), ::testing::StartsWith("terms/2026-1/sections/"));
+
+  v1::ListPublicSectionsRequest list;
+  v1::ListPublicSectionsResponse listed;
+  auto context = ContextWithToken("");
+  ASSERT_TRUE(listing_->ListPublicSections(context.get(), list, &listed).ok());
+  EXPECT_THAT(listed.sections(), SizeIs(0)) << "drafts are not public";
+
+  v1::Section section;
+  ASSERT_TRUE(Transition(edulab_, draft.name(), v1::PUBLISHED, &section).ok());
+  EXPECT_EQ(Transition(edulab_, draft.name(), v1::COMPLETED, &section).error_code(),
+            grpc::StatusCode::FAILED_PRECONDITION);
+  ASSERT_TRUE(Transition(edulab_, draft.name(), v1::ENROLLMENT_OPEN, &section).ok());
+  EXPECT_EQ(section.state(), v1::ENROLLMENT_OPEN);
+
+  context = ContextWithToken("");
+  ASSERT_TRUE(listing_->ListPublicSections(context.get(), list, &listed).ok());
+  ASSERT_THAT(listed.sections(), SizeIs(1));
+  const v1::PublicSection& shown = listed.sections(0);
+  EXPECT_EQ(shown.title(), "인공지능 기초");
+  EXPECT_EQ(shown.host_display_name(), "AI코딩에듀랩");
+  EXPECT_EQ(shown.capacity(), 20);
+
+  v1::GetPublicSectionRequest get;
+  get.set_name(draft.name());
+  v1::PublicSection one;
+  context = ContextWithToken("");
+  ASSERT_TRUE(listing_->GetPublicSection(context.get(), get, &one).ok());
+  EXPECT_EQ(one.name(), draft.name());
+
+  ASSERT_TRUE(Transition(edulab_, draft.name(), v1::CANCELLED, &section, "신청 인원 부족").ok());
+  EXPECT_EQ(section.cancel_reason(), "신청 인원 부족");
+  context = ContextWithToken("");
+  EXPECT_EQ(listing_->GetPublicSection(context.get(), get, &one).error_code(),
+            grpc::StatusCode::NOT_FOUND);
+}
+
+TEST_F(CatalogApiTest, OnlyTheHostOrCityChangesASection) {
+  CreateInstitutions();
+  const v1::Term term = CreateTerm(2026, 1);
+  const v1::Course course = CreateCourse(maehol_, CourseMessage(kMaehol, "미적분Ⅱ"));
+  v1::Section created;
+  EXPECT_EQ(TryCreateSection(seongho_, term.name(), SectionMessage(course.name(), v1::MONDAY),
+                             &created)
+                .error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(CountRows("sections"), 0);
+  const v1::Section section =
+      CreateSection(maehol_, term.name(), SectionMessage(course.name(), v1::MONDAY));
+
+  v1::UpdateSectionRequest update;
+  update.mutable_section()->set_name(section.name());
+  update.mutable_section()->set_capacity(30);
+  update.mutable_update_mask()->add_paths("capacity");
+  update.set_request_id("u1");
+  v1::Section updated;
+  EXPECT_EQ(Call(&v1::CatalogService::Stub::UpdateSection, seongho_, update, &updated).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(Call(&v1::CatalogService::Stub::UpdateSection, edulab_, update, &updated).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  v1::Section moved;
+  EXPECT_EQ(Transition(seongho_, section.name(), v1::PUBLISHED, &moved).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  ASSERT_TRUE(Call(&v1::CatalogService::Stub::UpdateSection, city_, update, &updated).ok());
+  EXPECT_EQ(updated.capacity(), 30);
+}
+
+TEST_F(CatalogApiTest, SectionUpdatesFollowTheLifecycle) {
+  CreateInstitutions();
+  const v1::Term term = CreateTerm(2026, 1);
+  const v1::Course course = CreateCourse(maehol_, CourseMessage(kMaehol, "기하"));
+  const v1::Section section =
+      CreateSection(maehol_, term.name(), SectionMessage(course.name(), v1::MONDAY));
+  v1::Section moved;
+  ASSERT_TRUE(Transition(maehol_, section.name(), v1::PUBLISHED, &moved).ok());
+  ASSERT_TRUE(Transition(maehol_, section.name(), v1::ENROLLMENT_OPEN, &moved).ok());
+
+  v1::UpdateSectionRequest update;
+  update.mutable_section()->set_name(section.name());
+  update.mutable_section()->set_allocation_policy(v1::LOTTERY);
+  update.mutable_update_mask()->add_paths("allocation_policy");
+  update.set_request_id("u1");
+  v1::Section updated;
+  EXPECT_EQ(Call(&v1::CatalogService::Stub::UpdateSection, maehol_, update, &updated).error_code(),
+            grpc::StatusCode::FAILED_PRECONDITION);
+
+  update.Clear();
+  update.mutable_section()->set_name(section.name());
+  update.mutable_section()->set_capacity(10);
+  update.mutable_update_mask()->add_paths("capacity");
+  update.set_request_id("u2");
+  EXPECT_EQ(Call(&v1::CatalogService::Stub::UpdateSection, maehol_, update, &updated).error_code(),
+            grpc::StatusCode::FAILED_PRECONDITION)
+      << "capacity cannot shrink once enrolment opened";
+  update.mutable_section()->set_capacity(25);
+  update.set_request_id("u3");
+  ASSERT_TRUE(Call(&v1::CatalogService::Stub::UpdateSection, maehol_, update, &updated).ok());
+  EXPECT_EQ(updated.capacity(), 25);
+
+  // An update mask naming an unknown or output-only field is invalid.
+  update.mutable_update_mask()->set_paths(0, "state");
+  update.set_request_id("u4");
+  EXPECT_EQ(Call(&v1::CatalogService::Stub::UpdateSection, maehol_, update, &updated).error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
+}
+
+TEST_F(CatalogApiTest, InvalidSectionsNameTheFieldAndWriteNothing) {
+  CreateInstitutions();
+  const v1::Term term = CreateTerm(2026, 1);
+  const v1::Course course = CreateCourse(maehol_, CourseMessage(kMaehol, "기하"));
+  struct Case {
+    std::function<void(v1::Section*)> spoil;
+    std::string field;
+  };
+  const std::vector<Case> cases = {
+      {[](v1::Section* s) { s->set_capacity(0); }, "capacity"},
+      {[](v1::Section* s) { s->set_capacity(501); }, "capacity"},
+      {[](v1::Section* s) { s->set_min_enrollment(21); }, "min_enrollment"},
+      {[](v1::Section* s) { s->clear_weekly_meetings(); }, "weekly_meetings"},
+      {[](v1::Section* s) { s->mutable_weekly_meetings(0)->mutable_end_time()->set_hours(15); },
+       "weekly_meetings[0]"},
+      {[](v1::Section* s) { s->set_location(""); }, "location"},
+      {[](v1::Section* s) { s->add_eligible_grades(4); }, "eligible_grades"},
+      {[](v1::Section* s) { s->add_eligible_schools("J10-7531001"); }, "eligible_schools"},
+      {[](v1::Section* s) { s->set_allocation_policy(v1::ALLOCATION_POLICY_UNSPECIFIED); },
+       "allocation_policy"},
+      {[](v1::Section* s) { s->set_per_school_cap(40); }, "per_school_cap"},
+      {[](v1::Section* s) { s->set_course("courses/nope"); }, "section.course"},
+  };
+  for (const Case& c : cases) {
+    v1::Section section = SectionMessage(course.name(), v1::MONDAY);
+    c.spoil(&section);
+    v1::Section created;
+    const grpc::Status status = TryCreateSection(maehol_, term.name(), section, &created);
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << c.field;
+    EXPECT_THAT(status.error_message(), ::testing::StartsWith(c.field)) << status.error_message();
+  }
+  v1::Section created;
+  EXPECT_EQ(TryCreateSection(maehol_, "terms/2099-1", SectionMessage(course.name(), v1::MONDAY),
+                             &created)
+                .error_code(),
+            grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(CountRows("sections"), 0);
+}
+
+TEST_F(CatalogApiTest, OutOfSchoolSectionIsPublishedOnlyAfterApproval) {
+  CreateInstitutions();
+  const v1::Term term = CreateTerm(2026, 1);
+  const v1::Course course =
+      CreateCourse(edulab_, CourseMessage(kEduLab, "자동제어기기제작", v1::OUT_OF_SCHOOL));
+  const v1::Section section =
+      CreateSection(edulab_, term.name(), SectionMessage(course.name(), v1::SATURDAY));
+  v1::Section moved;
+  EXPECT_EQ(Transition(edulab_, section.name(), v1::PUBLISHED, &moved).error_code(),
+            grpc::StatusCode::FAILED_PRECONDITION);
+  v1::ReviewRecognitionRequest review;
+  review.set_name(course.name());
+  review.set_decision(v1::APPROVED);
+  review.set_request_id("ok");
+  v1::Course approved;
+  ASSERT_TRUE(Call(&v1::CatalogService::Stub::ReviewRecognition, office_, review, &approved).ok());
+  EXPECT_TRUE(Transition(edulab_, section.name(), v1::PUBLISHED, &moved).ok());
+}
+
+TEST_F(CatalogApiTest, PublicListingFiltersAndPages) {
+  CreateInstitutions();
+  const v1::Term term = CreateTerm(2026, 1);
+  struct Offer {
+    std::string host_token, host, title;
+    v1::Category category;
+    v1::Weekday weekday;
+  };
+  const std::vector<Offer> offers = {
+      {edulab_, kEduLab, "인공지능 기초", v1::CAREER_ELECTIVE, v1::TUESDAY},
+      {edulab_, kEduLab, "데이터 과학", v1::CAREER_ELECTIVE, v1::THURSDAY},
+      {maehol_, kMaehol, "실용 통계", v1::CONVERGENCE_ELECTIVE, v1::TUESDAY},
+      {seongho_, kSeongho, "기하", v1::CAREER_ELECTIVE, v1::WEDNESDAY},
+  };
+  for (const Offer& offer : offers) {
+    const v1::Course course =
+        CreateCourse(offer.host_token, CourseMessage(offer.host, offer.title, offer.category));
+    const v1::Section section =
+        CreateSection(offer.host_token, term.name(), SectionMessage(course.name(), offer.weekday));
+    v1::Section moved;
+    ASSERT_TRUE(Transition(offer.host_token, section.name(), v1::PUBLISHED, &moved).ok());
+  }
+
+  const auto titles = [&](v1::ListPublicSectionsRequest request) {
+    v1::ListPublicSectionsResponse response;
+    auto context = ContextWithToken("");
+    const grpc::Status status = listing_->ListPublicSections(context.get(), request, &response);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    std::vector<std::string> result;
+    for (const auto& section : response.sections()) {
+      result.push_back(section.title());
+    }
+    return result;
+  };
+  v1::ListPublicSectionsRequest request;
+  request.set_term(term.name());
+  EXPECT_THAT(titles(request), ElementsAre("기하", "데이터 과학", "실용 통계", "인공지능 기초"));
+  request.set_weekday(v1::TUESDAY);
+  EXPECT_THAT(titles(request), ElementsAre("실용 통계", "인공지능 기초"));
+  request.set_host(absl::StrCat("institutions/", kEduLab));
+  EXPECT_THAT(titles(request), ElementsAre("인공지능 기초"));
+  request.Clear();
+  request.set_category(v1::CONVERGENCE_ELECTIVE);
+  EXPECT_THAT(titles(request), ElementsAre("실용 통계"));
+  request.Clear();
+  request.set_keyword("과학");
+  EXPECT_THAT(titles(request), ElementsAre("데이터 과학"));
+  request.set_keyword("공동교육");  // matches descriptions
+  EXPECT_THAT(titles(request), SizeIs(4));
+  request.set_keyword("100%_");  // LIKE wildcards are taken literally
+  EXPECT_THAT(titles(request), SizeIs(0));
+
+  // Pages of one, in order, then the end.
+  request.Clear();
+  request.set_page_size(1);
+  std::vector<std::string> paged;
+  for (int i = 0; i < 10; ++i) {
+    v1::ListPublicSectionsResponse response;
+    auto context = ContextWithToken("");
+    ASSERT_TRUE(listing_->ListPublicSections(context.get(), request, &response).ok());
+    for (const auto& section : response.sections()) {
+      paged.push_back(section.title());
+    }
+    if (response.next_page_token().empty()) {
+      break;
+    }
+    request.set_page_token(response.next_page_token());
+  }
+  EXPECT_THAT(paged, ElementsAre("기하", "데이터 과학", "실용 통계", "인공지능 기초"));
+
+  // A tampered token, or one reused with other filters, is refused.
+  request.Clear();
+  request.set_page_size(1);
+  v1::ListPublicSectionsResponse first;
+  auto context = ContextWithToken("");
+  ASSERT_TRUE(listing_->ListPublicSections(context.get(), request, &first).ok());
+  std::string tampered = first.next_page_token();
+  tampered[0] = tampered[0] == 'A' ? 'B' : 'A';
+  request.set_page_token(tampered);
+  v1::ListPublicSectionsResponse refused;
+  context = ContextWithToken("");
+  EXPECT_EQ(listing_->ListPublicSections(context.get(), request, &refused).error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
+  request.set_page_token(first.next_page_token());
+  request.set_category(v1::CAREER_ELECTIVE);
+  context = ContextWithToken("");
+  EXPECT_EQ(listing_->ListPublicSections(context.get(), request, &refused).error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
+}
+
+TEST_F(CatalogApiTest, PublicListingRejectsBadFilters) {
+  v1::ListPublicSectionsRequest request;
+  v1::ListPublicSectionsResponse response;
+  request.set_keyword(std::string(51, 'a'));
+  auto context = ContextWithToken("");
+  EXPECT_EQ(listing_->ListPublicSections(context.get(), request, &response).error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
+  request.Clear();
+  request.set_page_size(-1);
+  context = ContextWithToken("");
+  EXPECT_EQ(listing_->ListPublicSections(context.get(), request, &response).error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
+  request.Clear();
+  request.set_term("2026-1");
+  context = ContextWithToken("");
+  EXPECT_EQ(listing_->ListPublicSections(context.get(), request, &response).error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
+}
+
+}  // namespace
+}  // namespace osan::catalog

@@ -1,0 +1,232 @@
+// The shared foundation against real PostgreSQL and a real server: the pool's
+// error mapping and retries, the worker queue limit and graceful shutdown.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <future>
+#include <set>
+#include <thread>
+
+#include <pqxx/pqxx>
+
+#include "absl/strings/str_cat.h"
+#include "absl/synchronization/notification.h"
+#include "absl/time/clock.h"
+#include "common/db.h"
+#include "osan/catalog/v1/catalog.grpc.pb.h"
+#include "services/catalog/api/catalog_service.h"
+#include "tests/support/test_env.h"
+
+namespace osan {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+class PoolTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    pqxx::connection connection(database_.url());
+    pqxx::nontransaction tx(connection);
+    tx.exec0("CREATE TABLE item (id int PRIMARY KEY, value int NOT NULL CHECK (value >= 0))");
+    tx.exec0("INSERT INTO item VALUES (1, 0), (2, 0)");
+    db::PoolOptions options;
+    options.url = database_.url();
+    options.size = 4;
+    options.statement_timeout = absl::Seconds(2);
+    options.statements = {{"bump", "UPDATE item SET value = value + 1 WHERE id = $1"},
+                          {"value", "SELECT value FROM item WHERE id = $1"},
+                          {"insert", "INSERT INTO item VALUES ($1, $2)"}};
+    auto pool = db::Pool::Open(options);
+    ASSERT_TRUE(pool.ok()) << pool.status();
+    pool_ = *std::move(pool);
+  }
+
+  int Value(int id) {
+    auto value = pool_->Transact([&](pqxx::work& tx) -> absl::StatusOr<int> {
+      return tx.exec_prepared1("value", id)[0].as<int>();
+    });
+    EXPECT_TRUE(value.ok()) << value.status();
+    return value.value_or(-1);
+  }
+
+  testing::TestDatabase database_;
+  std::unique_ptr<db::Pool> pool_;
+};
+
+TEST_F(PoolTest, CommitsOnOkAndRollsBackOnError) {
+  ASSERT_TRUE(pool_->Transact([](pqxx::work& tx) {
+                     tx.exec_prepared0("bump", 1);
+                     return absl::OkStatus();
+                   }).ok());
+  const absl::Status failed = pool_->Transact([](pqxx::work& tx) {
+    tx.exec_prepared0("bump", 1);
+    return absl::FailedPreconditionError("changed my mind");
+  });
+  EXPECT_EQ(failed.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(Value(1), 1);
+}
+
+TEST_F(PoolTest, MapsConstraintViolationsWithoutLeakingSql) {
+  const absl::Status duplicate = pool_->Transact([](pqxx::work& tx) {
+    tx.exec_prepared0("insert", 1, 5);
+    return absl::OkStatus();
+  });
+  EXPECT_EQ(duplicate.code(), absl::StatusCode::kAlreadyExists);
+  EXPECT_THAT(duplicate.message(), Not(HasSubstr("INSERT")));
+  EXPECT_THAT(duplicate.message(), Not(HasSubstr("23505")));
+
+  const absl::Status negative = pool_->Transact([](pqxx::work& tx) {
+    tx.exec_prepared0("insert", 3, -1);
+    return absl::OkStatus();
+  });
+  EXPECT_EQ(negative.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(negative.message(), Not(HasSubstr("item")));
+}
+
+TEST_F(PoolTest, RetriesDeadlocksUntilBothTransactionsCommit) {
+  // Two transactions lock the rows in opposite orders; PostgreSQL kills one
+  // as a deadlock victim and the pool retries it.
+  absl::Notification first_locked, second_locked;
+  auto run = [&](int a, int b, absl::Notification* mine, absl::Notification* other) {
+    bool first_attempt = true;
+    return pool_->Transact([&](pqxx::work& tx) {
+      tx.exec_prepared0("bump", a);
+      if (first_attempt) {
+        first_attempt = false;
+        mine->Notify();
+        other->WaitForNotification();
+      }
+      tx.exec_prepared0("bump", b);
+      return absl::OkStatus();
+    });
+  };
+  auto one = std::async(std::launch::async, run, 1, 2, &first_locked, &second_locked);
+  auto two = std::async(std::launch::async, run, 2, 1, &second_locked, &first_locked);
+  EXPECT_TRUE(one.get().ok());
+  EXPECT_TRUE(two.get().ok());
+  EXPECT_EQ(Value(1), 2);
+  EXPECT_EQ(Value(2), 2);
+}
+
+TEST_F(PoolTest, ReconnectsAfterTheServerDropsAConnection) {
+  ASSERT_EQ(Value(1), 0);
+  {
+    pqxx::connection admin(database_.url());
+    pqxx::nontransaction tx(admin);
+    tx.exec(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+        "WHERE datname = current_database() AND pid <> pg_backend_pid()");
+  }
+  EXPECT_EQ(Value(1), 0);
+}
+
+TEST_F(PoolTest, StatementTimeoutIsDeadlineExceeded) {
+  const absl::Status slow = pool_->Transact([](pqxx::work& tx) {
+    tx.exec0("SELECT pg_sleep(5)");
+    return absl::OkStatus();
+  });
+  EXPECT_EQ(slow.code(), absl::StatusCode::kDeadlineExceeded);
+}
+
+TEST(PoolOpenTest, WrongUrlFailsAtStartWithUnavailable) {
+  db::PoolOptions options;
+  options.url = "postgresql://nobody@127.0.0.1:1/none?connect_timeout=2";
+  auto pool = db::Pool::Open(options);
+  EXPECT_EQ(pool.status().code(), absl::StatusCode::kUnavailable);
+}
+
+// A catalog server whose single worker can be held up by a table lock, to
+// observe queueing and shutdown.
+class ServerLimitsTest : public ::testing::Test {
+ protected:
+  ServerLimitsTest()
+      : service_(catalog::CatalogDefinition(), /*db_pool_size=*/1, /*max_queued_calls=*/1),
+        stub_(catalog::v1::CatalogService::NewStub(service_.channel())),
+        token_(testing::TestKeys::Get().Token("OSAN-CITY", auth::v1::CITY)) {}
+
+  // Holds an exclusive lock on `terms` until ReleaseLock().
+  void LockTerms() {
+    locker_ = std::make_unique<pqxx::connection>(service_.database().url());
+    lock_tx_ = std::make_unique<pqxx::work>(*locker_);
+    lock_tx_->exec0("LOCK TABLE terms IN ACCESS EXCLUSIVE MODE");
+  }
+  void ReleaseLock() { lock_tx_->abort(); }
+
+  // Starts GetTerm asynchronously; the future yields its status code.
+  std::future<grpc::StatusCode> GetTermAsync() {
+    return std::async(std::launch::async, [this] {
+      auto context = testing::ContextWithToken(token_);
+      catalog::v1::GetTermRequest request;
+      request.set_name("terms/2026-1");
+      catalog::v1::Term term;
+      return stub_->GetTerm(context.get(), request, &term).error_code();
+    });
+  }
+
+  // Waits until the database shows a session waiting for the lock.
+  void AwaitBlockedQuery() {
+    pqxx::connection watcher(service_.database().url());
+    for (int i = 0; i < 500; ++i) {
+      pqxx::nontransaction tx(watcher);
+      if (tx.exec1("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'")[0]
+              .as<int>() > 0) {
+        return;
+      }
+      absl::SleepFor(absl::Milliseconds(10));
+    }
+    FAIL() << "no query ever blocked on the lock";
+  }
+
+  testing::TestService service_;
+  std::unique_ptr<catalog::v1::CatalogService::Stub> stub_;
+  std::string token_;
+  std::unique_ptr<pqxx::connection> locker_;
+  std::unique_ptr<pqxx::work> lock_tx_;
+};
+
+TEST_F(ServerLimitsTest, FullQueueAnswersResourceExhausted) {
+  LockTerms();
+  auto running = GetTermAsync();
+  AwaitBlockedQuery();
+  // One worker is busy and the queue holds one call: of four more calls, at
+  // least three are refused at once, while the lock is still held.
+  std::vector<std::future<grpc::StatusCode>> more;
+  for (int i = 0; i < 4; ++i) {
+    more.push_back(GetTermAsync());
+  }
+  int refused = 0;
+  for (int waited = 0; waited < 1000 && refused < 3; ++waited) {
+    refused = 0;
+    for (auto& call : more) {
+      if (call.wait_for(std::chrono::milliseconds(0)) == std::future_status::ready) {
+        ++refused;
+      }
+    }
+    absl::SleepFor(absl::Milliseconds(10));
+  }
+  ASSERT_EQ(refused, 3);
+  ReleaseLock();
+  EXPECT_EQ(running.get(), grpc::StatusCode::NOT_FOUND);
+  std::multiset<grpc::StatusCode> codes;
+  for (auto& call : more) {
+    codes.insert(call.get());
+  }
+  EXPECT_EQ(codes.count(grpc::StatusCode::RESOURCE_EXHAUSTED), 3u);
+  EXPECT_EQ(codes.count(grpc::StatusCode::NOT_FOUND), 1u) << "the queued call ran after all";
+}
+
+TEST_F(ServerLimitsTest, ShutdownLetsCallsInFlightFinish) {
+  LockTerms();
+  auto in_flight = GetTermAsync();
+  AwaitBlockedQuery();
+  auto shutdown = std::async(std::launch::async, [this] { service_.Shutdown(); });
+  absl::SleepFor(absl::Milliseconds(200));
+  ReleaseLock();
+  shutdown.get();
+  // The call finished with its real answer, not a cancellation.
+  EXPECT_EQ(in_flight.get(), grpc::StatusCode::NOT_FOUND);
+}
+
+}  // namespace
+}  // namespace osan

@@ -1,0 +1,124 @@
+#include "tests/support/test_env.h"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cstdlib>
+#include <fstream>
+#include <pqxx/pqxx>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
+#include "absl/time/clock.h"
+
+namespace osan::testing {
+namespace {
+
+[[noreturn]] void Fail(const std::string& why) {
+  std::fprintf(stderr, "test environment: %s\n", why.c_str());
+  std::abort();
+}
+
+std::string UrlWithDatabase(const std::string& admin_url, const std::string& database) {
+  const size_t slash = admin_url.rfind('/');
+  return absl::StrCat(admin_url.substr(0, slash + 1), database);
+}
+
+}  // namespace
+
+std::string TestDatabase::AdminUrl() {
+  const char* file = std::getenv("OSAN_TEST_PG_URL_FILE");
+  if (file == nullptr) {
+    Fail("OSAN_TEST_PG_URL_FILE is not set; run integration tests through ctest");
+  }
+  std::ifstream in(file);
+  std::string url;
+  if (!std::getline(in, url) || url.empty()) {
+    Fail(absl::StrCat("no PostgreSQL URL in ", file, "; did the postgres_start test run?"));
+  }
+  return url;
+}
+
+TestDatabase::TestDatabase() {
+  static std::atomic<int> counter{0};
+  name_ = absl::StrCat("osan_test_", getpid(), "_", counter.fetch_add(1), "_",
+                       absl::ToUnixMicros(absl::Now()) % 1000000);
+  const std::string admin = AdminUrl();
+  try {
+    pqxx::connection connection(admin);
+    pqxx::nontransaction tx(connection);
+    tx.exec0(absl::StrCat("CREATE DATABASE ", name_, " TEMPLATE template0 ENCODING 'UTF8'"));
+  } catch (const std::exception& e) {
+    Fail(absl::StrCat("cannot create test database: ", e.what()));
+  }
+  url_ = UrlWithDatabase(admin, name_);
+}
+
+TestDatabase::~TestDatabase() {
+  try {
+    pqxx::connection connection(AdminUrl());
+    pqxx::nontransaction tx(connection);
+    tx.exec0(absl::StrCat("DROP DATABASE IF EXISTS ", name_, " WITH (FORCE)"));
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "warning: cannot drop %s: %s\n", name_.c_str(), e.what());
+  }
+}
+
+TestKeys::TestKeys() {
+  auto pair = auth::GenerateKeyPair();
+  if (!pair.ok()) {
+    Fail("cannot generate a key pair");
+  }
+  pair_ = *pair;
+  auto signer = auth::TokenSigner::Create(pair_.private_key_pem);
+  if (!signer.ok()) {
+    Fail("cannot create a token signer");
+  }
+  signer_ = std::make_unique<auth::TokenSigner>(*std::move(signer));
+}
+
+const TestKeys& TestKeys::Get() {
+  static const TestKeys* keys = new TestKeys();
+  return *keys;
+}
+
+std::string TestKeys::Token(const std::string& institution, auth::Role role) const {
+  auto token = signer_->Issue(auth::Principal{institution, role}, absl::Now(), absl::Hours(1));
+  if (!token.ok()) {
+    Fail("cannot issue a token");
+  }
+  return *token;
+}
+
+TestService::TestService(const ServiceDefinition& definition, int db_pool_size,
+                         int max_queued_calls) {
+  ServiceConfig config;
+  config.server.listen_address = "127.0.0.1:0";
+  config.database_url = database_.url();
+  config.db_pool_size = db_pool_size;
+  config.max_queued_calls = max_queued_calls;
+  config.token_public_key_pem = TestKeys::Get().public_key_pem();
+  config.page_token_secret = "test page token secret, 32 bytes";
+  config.shutdown_grace = absl::Seconds(5);
+  auto runtime = ServiceRuntime::Start(definition, config);
+  if (!runtime.ok()) {
+    Fail(absl::StrCat("cannot start ", definition.name, ": ", runtime.status().message()));
+  }
+  runtime_ = *std::move(runtime);
+  channel_ = grpc::CreateChannel(absl::StrCat("127.0.0.1:", runtime_->port()),
+                                 grpc::InsecureChannelCredentials());
+}
+
+TestService::~TestService() = default;
+
+std::unique_ptr<grpc::ClientContext> ContextWithToken(const std::string& token) {
+  auto context = std::make_unique<grpc::ClientContext>();
+  if (!token.empty()) {
+    context->AddMetadata("authorization", absl::StrCat("Bearer ", token));
+  }
+  context->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+  return context;
+}
+
+}  // namespace osan::testing

@@ -1,0 +1,75 @@
+// Real parts for integration tests: a fresh database in the throwaway cluster
+// that CTest starts (fixture "postgres"), token keys, and services running
+// in-process on port 0 with the production wiring.
+#ifndef OSAN_TESTS_SUPPORT_TEST_ENV_H_
+#define OSAN_TESTS_SUPPORT_TEST_ENV_H_
+
+#include <grpcpp/grpcpp.h>
+
+#include <memory>
+#include <string>
+
+#include "common/auth.h"
+#include "common/service_runtime.h"
+
+namespace osan::testing {
+
+// A database created for one test and dropped afterwards.
+class TestDatabase {
+ public:
+  // Creates a uniquely named database in the cluster whose admin URL is in
+  // the file named by $OSAN_TEST_PG_URL_FILE. Aborts the test binary with a
+  // clear message when that is not set (run the suite through ctest).
+  TestDatabase();
+  ~TestDatabase();
+  TestDatabase(const TestDatabase&) = delete;
+  TestDatabase& operator=(const TestDatabase&) = delete;
+
+  const std::string& url() const { return url_; }
+  // The cluster's admin URL (database "postgres").
+  static std::string AdminUrl();
+
+ private:
+  std::string name_;
+  std::string url_;
+};
+
+// One Ed25519 key pair per test binary, and tokens signed with it.
+class TestKeys {
+ public:
+  static const TestKeys& Get();
+  const std::string& public_key_pem() const { return pair_.public_key_pem; }
+  const auth::TokenSigner& signer() const { return *signer_; }
+  // A valid token for `institution` acting as `role`, for one hour.
+  std::string Token(const std::string& institution, auth::Role role) const;
+
+ private:
+  TestKeys();
+  auth::KeyPair pair_;
+  std::unique_ptr<auth::TokenSigner> signer_;
+};
+
+// A service started in-process on 127.0.0.1:0 over a fresh database.
+class TestService {
+ public:
+  explicit TestService(const ServiceDefinition& definition, int db_pool_size = 4,
+                       int max_queued_calls = 256);
+  ~TestService();
+
+  int port() const { return runtime_->port(); }
+  std::shared_ptr<grpc::Channel> channel() const { return channel_; }
+  const TestDatabase& database() const { return database_; }
+  void Shutdown() { runtime_->Shutdown(); }
+
+ private:
+  TestDatabase database_;
+  std::unique_ptr<ServiceRuntime> runtime_;
+  std::shared_ptr<grpc::Channel> channel_;
+};
+
+// A client context carrying `token` (if not empty) and a 10 s deadline.
+std::unique_ptr<grpc::ClientContext> ContextWithToken(const std::string& token);
+
+}  // namespace osan::testing
+
+#endif  // OSAN_TESTS_SUPPORT_TEST_ENV_H_
