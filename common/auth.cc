@@ -1,10 +1,9 @@
 #include "common/auth.h"
 
+#include <google/protobuf/util/json_util.h>
 #include <openssl/bio.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
-
-#include <google/protobuf/util/json_util.h>
 
 #include <vector>
 
@@ -38,9 +37,9 @@ bool IsEd25519(EVP_PKEY* key) { return key != nullptr && EVP_PKEY_id(key) == EVP
 
 std::string PemOf(EVP_PKEY* key, bool private_key) {
   BioPtr bio(BIO_new(BIO_s_mem()));
-  const int ok = private_key
-                     ? PEM_write_bio_PrivateKey(bio.get(), key, nullptr, nullptr, 0, nullptr, nullptr)
-                     : PEM_write_bio_PUBKEY(bio.get(), key);
+  const int ok =
+      private_key ? PEM_write_bio_PrivateKey(bio.get(), key, nullptr, nullptr, 0, nullptr, nullptr)
+                  : PEM_write_bio_PUBKEY(bio.get(), key);
   if (ok != 1) {
     return "";
   }
@@ -86,8 +85,7 @@ absl::StatusOr<Principal> TokenVerifier::Verify(absl::string_view token, absl::T
   if (ctx == nullptr ||
       EVP_DigestVerifyInit(ctx.get(), nullptr, nullptr, nullptr, key_.get()) != 1 ||
       EVP_DigestVerify(ctx.get(), reinterpret_cast<const unsigned char*>(signature.data()),
-                       signature.size(),
-                       reinterpret_cast<const unsigned char*>(signed_part.data()),
+                       signature.size(), reinterpret_cast<const unsigned char*>(signed_part.data()),
                        signed_part.size()) != 1) {
     return Unauthenticated("bad signature");
   }
@@ -151,8 +149,7 @@ absl::StatusOr<std::string> TokenSigner::Sign(const v1::Claims& claims) const {
       absl::StrCat(absl::WebSafeBase64Escape(kHeader), ".", absl::WebSafeBase64Escape(payload));
   MdCtxPtr ctx(EVP_MD_CTX_new());
   size_t size = 0;
-  if (ctx == nullptr ||
-      EVP_DigestSignInit(ctx.get(), nullptr, nullptr, nullptr, key_.get()) != 1 ||
+  if (ctx == nullptr || EVP_DigestSignInit(ctx.get(), nullptr, nullptr, nullptr, key_.get()) != 1 ||
       EVP_DigestSign(ctx.get(), nullptr, &size,
                      reinterpret_cast<const unsigned char*>(signed_part.data()),
                      signed_part.size()) != 1) {

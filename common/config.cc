@@ -29,8 +29,8 @@ namespace osan {
 namespace {
 
 constexpr const char* kFlagNames[] = {
-    "listen",   "database_url",          "db_pool_size", "max_queued_calls",
-    "token_public_key", "page_token_secret_file", "tls_cert", "tls_key",
+    "listen",           "database_url",           "db_pool_size", "max_queued_calls",
+    "token_public_key", "page_token_secret_file", "tls_cert",     "tls_key",
     "tls_client_ca",    "shutdown_grace_seconds", "log_level"};
 
 absl::Status ApplyEnvironment() {
@@ -63,7 +63,8 @@ absl::StatusOr<std::string> ReadSecretFile(const std::string& flag, const std::s
 }  // namespace
 
 absl::StatusOr<ServiceConfig> LoadServiceConfig(int argc, char** argv, int default_port) {
-  absl::SetProgramUsageMessage("Serves one Osan credit exchange service. Flags also read OSAN_<FLAG>.");
+  absl::SetProgramUsageMessage(
+      "Serves one Osan credit exchange service. Flags also read OSAN_<FLAG>.");
   OSAN_RETURN_IF_ERROR(ApplyEnvironment());
   absl::ParseCommandLine(argc, argv);
 

@@ -16,12 +16,11 @@
 #define OSAN_COMMON_DB_H_
 
 #include <memory>
+#include <pqxx/pqxx>
 #include <string>
 #include <type_traits>
 #include <utility>
 #include <vector>
-
-#include <pqxx/pqxx>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/functional/function_ref.h"

@@ -4,7 +4,6 @@
 
 #include "common/proto_bytes.h"
 
-
 namespace osan::db {
 
 const char* const kRequestLogSchema = R"sql(

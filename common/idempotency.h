@@ -5,11 +5,10 @@
 
 #include <google/protobuf/message.h>
 
-#include <string>
 #include <optional>
-#include <utility>
-
 #include <pqxx/pqxx>
+#include <string>
+#include <utility>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"

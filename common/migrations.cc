@@ -1,8 +1,7 @@
 #include "common/migrations.h"
 
-#include <set>
-
 #include <pqxx/pqxx>
+#include <set>
 
 #include "absl/strings/str_cat.h"
 #include "common/idempotency.h"

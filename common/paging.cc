@@ -63,7 +63,8 @@ absl::StatusOr<std::string> PageTokens::Decode(absl::string_view scope,
   const std::string expected = Mac(scope, position);
   if (mac.size() != expected.size() ||
       CRYPTO_memcmp(mac.data(), expected.data(), expected.size()) != 0) {
-    return InvalidField("page_token", "not issued for this query (filters changed or token altered)");
+    return InvalidField("page_token",
+                        "not issued for this query (filters changed or token altered)");
   }
   return position;
 }

@@ -94,8 +94,7 @@ absl::StatusOr<auth::Principal> Authenticate(const grpc::CallbackServerContext& 
 }  // namespace
 
 grpc::ServerUnaryReactor* Dispatcher::Dispatch(grpc::CallbackServerContext* context,
-                                               const char* method, Access access,
-                                               Handler handler) {
+                                               const char* method, Access access, Handler handler) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   const absl::Time received = absl::Now();
   std::string trace_id = Metadata(*context, "x-request-id");

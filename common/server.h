@@ -76,8 +76,8 @@ class Dispatcher {
   // Starts `handler` for the call and returns its reactor. The handler fills
   // in the response (captured by the caller) and returns the call's status.
   // Full queue -> RESOURCE_EXHAUSTED; missing/invalid token -> UNAUTHENTICATED.
-  grpc::ServerUnaryReactor* Dispatch(grpc::CallbackServerContext* context,
-                                     const char* method, Access access, Handler handler);
+  grpc::ServerUnaryReactor* Dispatch(grpc::CallbackServerContext* context, const char* method,
+                                     Access access, Handler handler);
 
  private:
   WorkerPool* const workers_;
@@ -87,11 +87,11 @@ class Dispatcher {
 // Serves one unary method: `(core->*handler)(call, *request)` runs on a
 // worker through `dispatcher`, and its value becomes the response.
 template <class Core, class Request, class Response>
-grpc::ServerUnaryReactor* ServeUnary(
-    Dispatcher& dispatcher, grpc::CallbackServerContext* context, const char* method,
-    Access access, Core* core,
-    absl::StatusOr<Response> (Core::*handler)(const CallContext&, const Request&),
-    const Request* request, Response* response) {
+grpc::ServerUnaryReactor* ServeUnary(Dispatcher& dispatcher, grpc::CallbackServerContext* context,
+                                     const char* method, Access access, Core* core,
+                                     absl::StatusOr<Response> (Core::*handler)(const CallContext&,
+                                                                               const Request&),
+                                     const Request* request, Response* response) {
   return dispatcher.Dispatch(context, method, access,
                              [core, handler, request, response](const CallContext& call) {
                                absl::StatusOr<Response> result = (core->*handler)(call, *request);

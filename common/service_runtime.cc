@@ -17,8 +17,8 @@ absl::StatusOr<std::unique_ptr<ServiceRuntime>> ServiceRuntime::Start(
 
   OSAN_ASSIGN_OR_RETURN(const int applied,
                         db::ApplyMigrations(config.database_url, *definition.migrations));
-  log::Info("database ready", {{"service", definition.name},
-                               {"migrations_applied", absl::StrCat(applied)}});
+  log::Info("database ready",
+            {{"service", definition.name}, {"migrations_applied", absl::StrCat(applied)}});
 
   db::PoolOptions pool_options;
   pool_options.url = config.database_url;

@@ -24,11 +24,11 @@ absl::Status InvalidField(absl::string_view field, absl::string_view problem);
 
 // Evaluates `expr` (an absl::Status) and returns it from the enclosing function
 // if it is not OK.
-#define OSAN_RETURN_IF_ERROR(expr)                \
-  do {                                            \
+#define OSAN_RETURN_IF_ERROR(expr)                        \
+  do {                                                    \
     if (auto osan_status_ = (expr); !osan_status_.ok()) { \
-      return osan_status_;                        \
-    }                                             \
+      return osan_status_;                                \
+    }                                                     \
   } while (false)
 
 #define OSAN_CONCAT_INNER_(a, b) a##b

@@ -73,7 +73,8 @@ absl::Status CheckText(absl::string_view field, absl::string_view text, size_t m
     ++count;
   }
   if (count < min) {
-    return InvalidField(field, min == 1 ? "is required" : absl::StrCat("must be at least ", min, " characters"));
+    return InvalidField(
+        field, min == 1 ? "is required" : absl::StrCat("must be at least ", min, " characters"));
   }
   if (count > max) {
     return InvalidField(field, absl::StrCat("must be at most ", max, " characters"));

@@ -17,10 +17,10 @@
 namespace osan::catalog {
 namespace {
 
+using testing::ContextWithToken;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::SizeIs;
-using testing::ContextWithToken;
 using testing::TestKeys;
 
 constexpr char kCity[] = "OSAN-CITY";
@@ -122,7 +122,8 @@ class CatalogApiTest : public ::testing::Test {
     *request.mutable_term() = TermMessage(year, semester);
     request.set_request_id(NextRequestId());
     v1::Term created;
-    const grpc::Status status = Call(&v1::CatalogService::Stub::CreateTerm, city_, request, &created);
+    const grpc::Status status =
+        Call(&v1::CatalogService::Stub::CreateTerm, city_, request, &created);
     EXPECT_TRUE(status.ok()) << status.error_message();
     return created;
   }
@@ -144,7 +145,8 @@ class CatalogApiTest : public ::testing::Test {
     *request.mutable_course() = course;
     request.set_request_id(NextRequestId());
     v1::Course created;
-    const grpc::Status status = Call(&v1::CatalogService::Stub::CreateCourse, token, request, &created);
+    const grpc::Status status =
+        Call(&v1::CatalogService::Stub::CreateCourse, token, request, &created);
     EXPECT_TRUE(status.ok()) << status.error_message();
     return created;
   }
@@ -315,8 +317,9 @@ TEST_F(CatalogApiTest, InstitutionsCreateGetListUpdate) {
 
   // The same etag again is stale now.
   update.set_request_id(NextRequestId());
-  EXPECT_EQ(Call(&v1::CatalogService::Stub::UpdateInstitution, city_, update, &updated).error_code(),
-            grpc::StatusCode::ABORTED);
+  EXPECT_EQ(
+      Call(&v1::CatalogService::Stub::UpdateInstitution, city_, update, &updated).error_code(),
+      grpc::StatusCode::ABORTED);
 }
 
 TEST_F(CatalogApiTest, OnlyCityAndOfficeManageInstitutions) {
@@ -324,15 +327,14 @@ TEST_F(CatalogApiTest, OnlyCityAndOfficeManageInstitutions) {
   *request.mutable_institution() = School("7531003", "세교고등학교");
   request.set_request_id("a");
   v1::Institution created;
-  EXPECT_EQ(Call(&v1::CatalogService::Stub::CreateInstitution, maehol_, request, &created)
-                .error_code(),
-            grpc::StatusCode::PERMISSION_DENIED);
-  EXPECT_EQ(Call(&v1::CatalogService::Stub::CreateInstitution, edulab_, request, &created)
-                .error_code(),
-            grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(
+      Call(&v1::CatalogService::Stub::CreateInstitution, maehol_, request, &created).error_code(),
+      grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(
+      Call(&v1::CatalogService::Stub::CreateInstitution, edulab_, request, &created).error_code(),
+      grpc::StatusCode::PERMISSION_DENIED);
   EXPECT_EQ(CountRows("institutions"), 0);
-  EXPECT_TRUE(
-      Call(&v1::CatalogService::Stub::CreateInstitution, office_, request, &created).ok());
+  EXPECT_TRUE(Call(&v1::CatalogService::Stub::CreateInstitution, office_, request, &created).ok());
 }
 
 TEST_F(CatalogApiTest, DuplicateInstitutionIsAlreadyExists) {
@@ -461,9 +463,9 @@ TEST_F(CatalogApiTest, MalformedNamesAreInvalidAndMissingOnesNotFound) {
   v1::GetSectionRequest section_request;
   section_request.set_name("terms/2026-1/sections/not-a-uuid");
   v1::Section section;
-  EXPECT_EQ(Call(&v1::CatalogService::Stub::GetSection, maehol_, section_request, &section)
-                .error_code(),
-            grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(
+      Call(&v1::CatalogService::Stub::GetSection, maehol_, section_request, &section).error_code(),
+      grpc::StatusCode::INVALID_ARGUMENT);
 }
 
 // ----- Courses and recognition ----------------------------------------------
@@ -537,14 +539,14 @@ TEST_F(CatalogApiTest, OnlyTheOfficeReviewsOutOfSchoolCourses) {
   review.set_request_id("review-1");
   v1::Course reviewed;
   for (const std::string* token : {&maehol_, &city_, &edulab_}) {
-    EXPECT_EQ(Call(&v1::CatalogService::Stub::ReviewRecognition, *token, review, &reviewed)
-                  .error_code(),
-              grpc::StatusCode::PERMISSION_DENIED);
+    EXPECT_EQ(
+        Call(&v1::CatalogService::Stub::ReviewRecognition, *token, review, &reviewed).error_code(),
+        grpc::StatusCode::PERMISSION_DENIED);
   }
   review.set_decision(v1::REJECTED);
-  EXPECT_EQ(Call(&v1::CatalogService::Stub::ReviewRecognition, office_, review, &reviewed)
-                .error_code(),
-            grpc::StatusCode::INVALID_ARGUMENT)
+  EXPECT_EQ(
+      Call(&v1::CatalogService::Stub::ReviewRecognition, office_, review, &reviewed).error_code(),
+      grpc::StatusCode::INVALID_ARGUMENT)
       << "a rejection needs a reason";
   review.set_decision(v1::APPROVED);
   review.set_request_id("review-2");
@@ -554,15 +556,15 @@ TEST_F(CatalogApiTest, OnlyTheOfficeReviewsOutOfSchoolCourses) {
 
   // Reviewing again is a state error; a school subject needs no review.
   review.set_request_id("review-3");
-  EXPECT_EQ(Call(&v1::CatalogService::Stub::ReviewRecognition, office_, review, &reviewed)
-                .error_code(),
-            grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_EQ(
+      Call(&v1::CatalogService::Stub::ReviewRecognition, office_, review, &reviewed).error_code(),
+      grpc::StatusCode::FAILED_PRECONDITION);
   const v1::Course subject = CreateCourse(edulab_, CourseMessage(kEduLab, "데이터 과학"));
   review.set_name(subject.name());
   review.set_request_id("review-4");
-  EXPECT_EQ(Call(&v1::CatalogService::Stub::ReviewRecognition, office_, review, &reviewed)
-                .error_code(),
-            grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_EQ(
+      Call(&v1::CatalogService::Stub::ReviewRecognition, office_, review, &reviewed).error_code(),
+      grpc::StatusCode::FAILED_PRECONDITION);
 }
 
 // ----- Sections -------------------------------------------------------------
@@ -571,7 +573,8 @@ TEST_F(CatalogApiTest, SectionLifecycleAndPublicListing) {
   CreateInstitutions();
   const v1::Term term = CreateTerm(2026, 1);
   const v1::Course ai = CreateCourse(edulab_, CourseMessage(kEduLab, "인공지능 기초"));
-  const v1::Section draft = CreateSection(edulab_, term.name(), SectionMessage(ai.name(), v1::TUESDAY));
+  const v1::Section draft =
+      CreateSection(edulab_, term.name(), SectionMessage(ai.name(), v1::TUESDAY));
   EXPECT_EQ(draft.state(), v1::DRAFT);
   EXPECT_EQ(draft.sessions(), 64);
   EXPECT_EQ(draft.host(), absl::StrCat("institutions/", kEduLab));
@@ -617,10 +620,10 @@ TEST_F(CatalogApiTest, OnlyTheHostOrCityChangesASection) {
   const v1::Term term = CreateTerm(2026, 1);
   const v1::Course course = CreateCourse(maehol_, CourseMessage(kMaehol, "미적분Ⅱ"));
   v1::Section created;
-  EXPECT_EQ(TryCreateSection(seongho_, term.name(), SectionMessage(course.name(), v1::MONDAY),
-                             &created)
-                .error_code(),
-            grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(
+      TryCreateSection(seongho_, term.name(), SectionMessage(course.name(), v1::MONDAY), &created)
+          .error_code(),
+      grpc::StatusCode::PERMISSION_DENIED);
   EXPECT_EQ(CountRows("sections"), 0);
   const v1::Section section =
       CreateSection(maehol_, term.name(), SectionMessage(course.name(), v1::MONDAY));
@@ -713,10 +716,10 @@ TEST_F(CatalogApiTest, InvalidSectionsNameTheFieldAndWriteNothing) {
     EXPECT_THAT(status.error_message(), ::testing::StartsWith(c.field)) << status.error_message();
   }
   v1::Section created;
-  EXPECT_EQ(TryCreateSection(maehol_, "terms/2099-1", SectionMessage(course.name(), v1::MONDAY),
-                             &created)
-                .error_code(),
-            grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(
+      TryCreateSection(maehol_, "terms/2099-1", SectionMessage(course.name(), v1::MONDAY), &created)
+          .error_code(),
+      grpc::StatusCode::NOT_FOUND);
   EXPECT_EQ(CountRows("sections"), 0);
 }
 

@@ -4,10 +4,9 @@
 #include <gtest/gtest.h>
 
 #include <future>
+#include <pqxx/pqxx>
 #include <set>
 #include <thread>
-
-#include <pqxx/pqxx>
 
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/notification.h"
@@ -55,10 +54,12 @@ class PoolTest : public ::testing::Test {
 };
 
 TEST_F(PoolTest, CommitsOnOkAndRollsBackOnError) {
-  ASSERT_TRUE(pool_->Transact([](pqxx::work& tx) {
-                     tx.exec_prepared0("bump", 1);
-                     return absl::OkStatus();
-                   }).ok());
+  ASSERT_TRUE(pool_
+                  ->Transact([](pqxx::work& tx) {
+                    tx.exec_prepared0("bump", 1);
+                    return absl::OkStatus();
+                  })
+                  .ok());
   const absl::Status failed = pool_->Transact([](pqxx::work& tx) {
     tx.exec_prepared0("bump", 1);
     return absl::FailedPreconditionError("changed my mind");

@@ -52,6 +52,10 @@ case "$command" in
         --locale=C.UTF-8 >"$data_dir.initdb.log" 2>&1 ||
         { cat "$data_dir.initdb.log" >&2; exit 1; }
     fi
+    if as_owner "$PG_BIN/pg_ctl" -D "$data_dir" status >/dev/null 2>&1; then
+      echo "a server is already running in $data_dir; stop it first" >&2
+      exit 1
+    fi
     as_owner "$PG_BIN/pg_ctl" -D "$data_dir" -l "$data_dir/server.log" -w -t 60 \
       -o "-p $port -k $data_dir -c listen_addresses=127.0.0.1 -c max_connections=300 -c fsync=${PG_FSYNC:-on}" \
       start >/dev/null

@@ -83,8 +83,8 @@ absl::StatusOr<std::vector<std::string>> ListServicesByReflection(
   std::vector<std::string> names;
   for (int i = 0; i < list.GetReflection()->FieldSize(list, service_field); ++i) {
     const Message& service = list.GetReflection()->GetRepeatedMessage(list, service_field, i);
-    names.push_back(
-        service.GetReflection()->GetString(service, service.GetDescriptor()->FindFieldByName("name")));
+    names.push_back(service.GetReflection()->GetString(
+        service, service.GetDescriptor()->FindFieldByName("name")));
   }
   return names;
 }

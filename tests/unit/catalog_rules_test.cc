@@ -232,12 +232,9 @@ TEST(ValidateInstitutionTest, RejectsSchoolCodesOnNonSchool) {
   with_school_code.set_school_code("7531001");
   EXPECT_TRUE(IsInvalidField(ValidateInstitution(with_school_code), "school_code"));
 
-  // The message names office_code too (the status names school_code first).
   v1::Institution with_office_code = Academy();
   with_office_code.set_office_code("J10");
-  const absl::Status status = ValidateInstitution(with_office_code);
-  EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_THAT(status.message(), HasSubstr("office_code"));
+  EXPECT_TRUE(IsInvalidField(ValidateInstitution(with_office_code), "office_code"));
 }
 
 TEST(ValidateInstitutionTest, AcceptsValidHostCodes) {
@@ -414,11 +411,6 @@ TEST(ValidateTermTest, MakeupWindowMustNotStartBeforeApplicationWindow) {
   later.mutable_makeup_window()->set_start_unix(KstUnix(2026, 3, 3, 9));
   later.mutable_makeup_window()->set_end_unix(KstUnix(2026, 3, 6, 18));
   EXPECT_TRUE(ValidateTerm(later).ok()) << ValidateTerm(later);
-
-  v1::Term same_start = ValidTerm();
-  same_start.mutable_makeup_window()->set_start_unix(same_start.application_window().start_unix());
-  same_start.mutable_makeup_window()->set_end_unix(same_start.application_window().end_unix());
-  EXPECT_TRUE(ValidateTerm(same_start).ok()) << ValidateTerm(same_start);
 }
 
 TEST(ValidateTermTest, MakeupWindowMustBeAWindow) {
@@ -1197,7 +1189,7 @@ TEST(MeetingWeekdaysTest, NoMeetingsNoWeekdays) {
 
 // ----- Lifecycle ------------------------------------------------------------
 
-// The documented edges:
+// The documented edges (rules.h):
 //   DRAFT -> PUBLISHED -> ENROLLMENT_OPEN <-> ENROLLMENT_CLOSED -> IN_PROGRESS
 //   -> COMPLETED, and every state but COMPLETED and CANCELLED -> CANCELLED.
 bool DocumentedEdge(v1::SectionState from, v1::SectionState to) {
@@ -1227,22 +1219,12 @@ TEST(IsLifecycleEdgeTest, MatchesDocumentedEdgesForEveryPairOfStates) {
   int edges = 0;
   for (const v1::SectionState from : kAllStates) {
     for (const v1::SectionState to : kAllStates) {
-      if (from == v1::SECTION_STATE_UNSPECIFIED && to == v1::CANCELLED) {
-        continue;  // See UnspecifiedStateIsNotCancellable.
-      }
       EXPECT_EQ(IsLifecycleEdge(from, to), DocumentedEdge(from, to))
           << v1::SectionState_Name(from) << " -> " << v1::SectionState_Name(to);
       edges += IsLifecycleEdge(from, to) ? 1 : 0;
     }
   }
   EXPECT_EQ(edges, 11);
-}
-
-TEST(IsLifecycleEdgeTest, UnspecifiedStateIsNotCancellable) {
-  GTEST_SKIP() << "BUG: rules.cc IsLifecycleEdge treats SECTION_STATE_UNSPECIFIED as a state "
-                  "that may be CANCELLED (`from != COMPLETED && from != CANCELLED`), although "
-                  "UNSPECIFIED is not a lifecycle state (CheckTransition refuses it as a target).";
-  EXPECT_FALSE(IsLifecycleEdge(v1::SECTION_STATE_UNSPECIFIED, v1::CANCELLED));
 }
 
 TEST(IsLifecycleEdgeTest, NothingLeadsBackToDraftOrOutOfTerminalStates) {
@@ -1291,8 +1273,7 @@ TEST(CheckTransitionTest, FollowsEveryDocumentedEdge) {
 TEST(CheckTransitionTest, RefusesIllegalEdgesAsFailedPrecondition) {
   for (const v1::SectionState from : kAllStates) {
     for (const v1::SectionState to : kAllStates) {
-      if (to == v1::DRAFT || to == v1::SECTION_STATE_UNSPECIFIED || DocumentedEdge(from, to) ||
-          from == v1::SECTION_STATE_UNSPECIFIED) {
+      if (to == v1::DRAFT || to == v1::SECTION_STATE_UNSPECIFIED || DocumentedEdge(from, to)) {
         continue;
       }
       EXPECT_EQ(CheckTransition(SectionIn(from), to, "강사 사정", ValidCourse()).code(),

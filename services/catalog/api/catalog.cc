@@ -2,8 +2,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/field_mask.h"
-#include "common/ids.h"
 #include "common/idempotency.h"
+#include "common/ids.h"
 #include "common/status.h"
 #include "common/validation.h"
 #include "services/catalog/domain/names.h"
@@ -96,13 +96,13 @@ absl::StatusOr<v1::ListInstitutionsResponse> Catalog::ListInstitutions(
     return InvalidField("kind", "unknown kind");
   }
   v1::ListInstitutionsResponse response;
-  OSAN_ASSIGN_OR_RETURN(auto page,
-                        ReadPage(
-                            *pool_, page_tokens_, "ListInstitutions", request,
-                            [&](pqxx::work& tx, const std::string& after, int limit) {
-                              return store::ListInstitutions(tx, request.kind(), after, limit);
-                            },
-                            response.mutable_next_page_token()));
+  OSAN_ASSIGN_OR_RETURN(auto page, ReadPage(
+                                       *pool_, page_tokens_, "ListInstitutions", request,
+                                       [&](pqxx::work& tx, const std::string& after, int limit) {
+                                         return store::ListInstitutions(tx, request.kind(), after,
+                                                                        limit);
+                                       },
+                                       response.mutable_next_page_token()));
   for (auto& item : page.items) {
     *response.add_institutions() = std::move(item);
   }
@@ -154,13 +154,12 @@ absl::StatusOr<v1::ListTermsResponse> Catalog::ListTerms(const Call&,
     OSAN_RETURN_IF_ERROR(CheckRange("year", request.year(), 2000, 2100));
   }
   v1::ListTermsResponse response;
-  OSAN_ASSIGN_OR_RETURN(auto page,
-                        ReadPage(
-                            *pool_, page_tokens_, "ListTerms", request,
-                            [&](pqxx::work& tx, const std::string& before, int limit) {
-                              return store::ListTerms(tx, request.year(), before, limit);
-                            },
-                            response.mutable_next_page_token()));
+  OSAN_ASSIGN_OR_RETURN(auto page, ReadPage(
+                                       *pool_, page_tokens_, "ListTerms", request,
+                                       [&](pqxx::work& tx, const std::string& before, int limit) {
+                                         return store::ListTerms(tx, request.year(), before, limit);
+                                       },
+                                       response.mutable_next_page_token()));
   for (auto& item : page.items) {
     *response.add_terms() = std::move(item);
   }
@@ -217,14 +216,14 @@ absl::StatusOr<v1::ListCoursesResponse> Catalog::ListCourses(
     return InvalidField("recognition_state", "unknown state");
   }
   v1::ListCoursesResponse response;
-  OSAN_ASSIGN_OR_RETURN(
-      auto page, ReadPage(
-                     *pool_, page_tokens_, "ListCourses", request,
-                     [&](pqxx::work& tx, const std::string& after, int limit) {
-                       return store::ListCourses(tx, host_code, request.recognition_state(), after,
-                                                 limit);
-                     },
-                     response.mutable_next_page_token()));
+  OSAN_ASSIGN_OR_RETURN(auto page, ReadPage(
+                                       *pool_, page_tokens_, "ListCourses", request,
+                                       [&](pqxx::work& tx, const std::string& after, int limit) {
+                                         return store::ListCourses(tx, host_code,
+                                                                   request.recognition_state(),
+                                                                   after, limit);
+                                       },
+                                       response.mutable_next_page_token()));
   for (auto& item : page.items) {
     *response.add_courses() = std::move(item);
   }
@@ -233,10 +232,12 @@ absl::StatusOr<v1::ListCoursesResponse> Catalog::ListCourses(
 
 absl::StatusOr<v1::Course> Catalog::UpdateCourse(const Call& call,
                                                  const v1::UpdateCourseRequest& request) {
-  OSAN_ASSIGN_OR_RETURN(const std::string id, ParseCourseName("course.name", request.course().name()));
+  OSAN_ASSIGN_OR_RETURN(const std::string id,
+                        ParseCourseName("course.name", request.course().name()));
   return Mutation<v1::Course>(
       *pool_, call, "UpdateCourse", request, [&](pqxx::work& tx) -> absl::StatusOr<v1::Course> {
-        OSAN_ASSIGN_OR_RETURN(v1::Course current, store::GetCourse(tx, id, store::Lock::kForUpdate));
+        OSAN_ASSIGN_OR_RETURN(v1::Course current,
+                              store::GetCourse(tx, id, store::Lock::kForUpdate));
         OSAN_RETURN_IF_ERROR(RequireHostOrCity(*call.principal, current.host()));
         OSAN_RETURN_IF_ERROR(CheckEtag(request.course().etag(), current.etag()));
         OSAN_RETURN_IF_ERROR(
@@ -254,8 +255,8 @@ absl::StatusOr<v1::Course> Catalog::UpdateCourse(const Call& call,
       });
 }
 
-absl::StatusOr<v1::Course> Catalog::ReviewRecognition(
-    const Call& call, const v1::ReviewRecognitionRequest& request) {
+absl::StatusOr<v1::Course> Catalog::ReviewRecognition(const Call& call,
+                                                      const v1::ReviewRecognitionRequest& request) {
   OSAN_RETURN_IF_ERROR(RequireEducationOffice(*call.principal));
   OSAN_ASSIGN_OR_RETURN(const std::string id, ParseCourseName("name", request.name()));
   if (request.decision() != v1::APPROVED && request.decision() != v1::REJECTED) {
@@ -333,8 +334,7 @@ absl::StatusOr<v1::Section> ReadSection(pqxx::work& tx, const SectionId& id, sto
 
 absl::StatusOr<v1::Section> Catalog::GetSection(const Call&, const v1::GetSectionRequest& request) {
   OSAN_ASSIGN_OR_RETURN(const SectionId id, ParseSectionName("name", request.name()));
-  return pool_->Transact(
-      [&](pqxx::work& tx) { return ReadSection(tx, id, store::Lock::kNone); });
+  return pool_->Transact([&](pqxx::work& tx) { return ReadSection(tx, id, store::Lock::kNone); });
 }
 
 absl::StatusOr<v1::ListSectionsResponse> Catalog::ListSections(
@@ -352,14 +352,13 @@ absl::StatusOr<v1::ListSectionsResponse> Catalog::ListSections(
     return InvalidField("state", "unknown state");
   }
   v1::ListSectionsResponse response;
-  OSAN_ASSIGN_OR_RETURN(
-      auto page, ReadPage(
-                     *pool_, page_tokens_, "ListSections", request,
-                     [&](pqxx::work& tx, const std::string& after, int limit) {
-                       return store::ListSections(tx, term_id, host_code, request.state(), after,
-                                                  limit);
-                     },
-                     response.mutable_next_page_token()));
+  OSAN_ASSIGN_OR_RETURN(auto page, ReadPage(
+                                       *pool_, page_tokens_, "ListSections", request,
+                                       [&](pqxx::work& tx, const std::string& after, int limit) {
+                                         return store::ListSections(tx, term_id, host_code,
+                                                                    request.state(), after, limit);
+                                       },
+                                       response.mutable_next_page_token()));
   for (auto& item : page.items) {
     *response.add_sections() = std::move(item);
   }
@@ -379,7 +378,8 @@ absl::StatusOr<v1::Section> Catalog::UpdateSection(const Call& call,
         v1::Section after = before;
         OSAN_RETURN_IF_ERROR(
             ApplyFieldMask(request.section(), request.update_mask(), kSectionUpdatable, &after));
-        OSAN_ASSIGN_OR_RETURN(const std::string course_id, ParseCourseName("course", after.course()));
+        OSAN_ASSIGN_OR_RETURN(const std::string course_id,
+                              ParseCourseName("course", after.course()));
         OSAN_ASSIGN_OR_RETURN(const v1::Course course, store::GetCourse(tx, course_id));
         ApplySectionDefaults(course, &after);
         OSAN_RETURN_IF_ERROR(ValidateSection(after, course));
@@ -438,19 +438,19 @@ absl::StatusOr<v1::ListPublicSectionsResponse> Catalog::ListPublicSections(
   filter.keyword = request.keyword();
 
   v1::ListPublicSectionsResponse response;
-  OSAN_ASSIGN_OR_RETURN(
-      auto page,
-      ReadPage(
-          *pool_, page_tokens_, "ListPublicSections", request,
-          [&](pqxx::work& tx, const std::string& after,
-              int limit) -> absl::StatusOr<store::Page<v1::PublicSection>> {
-            if (filter.term_id.empty()) {
-              OSAN_ASSIGN_OR_RETURN(filter.term_id,
+  OSAN_ASSIGN_OR_RETURN(auto page,
+                        ReadPage(
+                            *pool_, page_tokens_, "ListPublicSections", request,
+                            [&](pqxx::work& tx, const std::string& after,
+                                int limit) -> absl::StatusOr<store::Page<v1::PublicSection>> {
+                              if (filter.term_id.empty()) {
+                                OSAN_ASSIGN_OR_RETURN(
+                                    filter.term_id,
                                     store::CurrentTermId(tx, absl::ToUnixSeconds(call.now)));
-            }
-            return store::ListPublicSections(tx, filter, after, limit);
-          },
-          response.mutable_next_page_token()));
+                              }
+                              return store::ListPublicSections(tx, filter, after, limit);
+                            },
+                            response.mutable_next_page_token()));
   response.set_term(absl::StrCat("terms/", filter.term_id));
   for (auto& item : page.items) {
     *response.add_sections() = std::move(item);

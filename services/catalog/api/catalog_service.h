@@ -16,13 +16,12 @@ class CatalogService final : public v1::CatalogService::CallbackService {
   CatalogService(Catalog* catalog, server::Dispatcher* dispatcher)
       : catalog_(catalog), dispatcher_(dispatcher) {}
 
-#define OSAN_CATALOG_METHOD(Method, Request, Response)                                     \
-  grpc::ServerUnaryReactor* Method(grpc::CallbackServerContext* context,                  \
-                                   const v1::Request* request, v1::Response* response)     \
-      override {                                                                           \
-    return server::ServeUnary(*dispatcher_, context, "CatalogService." #Method,            \
-                              server::Access::kAuthenticated, catalog_, &Catalog::Method,  \
-                              request, response);                                          \
+#define OSAN_CATALOG_METHOD(Method, Request, Response)                                             \
+  grpc::ServerUnaryReactor* Method(grpc::CallbackServerContext* context,                           \
+                                   const v1::Request* request, v1::Response* response) override {  \
+    return server::ServeUnary(*dispatcher_, context, "CatalogService." #Method,                    \
+                              server::Access::kAuthenticated, catalog_, &Catalog::Method, request, \
+                              response);                                                           \
   }
   OSAN_CATALOG_METHOD(CreateInstitution, CreateInstitutionRequest, Institution)
   OSAN_CATALOG_METHOD(GetInstitution, GetInstitutionRequest, Institution)

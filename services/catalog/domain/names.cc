@@ -1,10 +1,12 @@
 #include "services/catalog/domain/names.h"
 
+#include <algorithm>
+
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
-#include "absl/strings/strip.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
 #include "common/status.h"
 
 namespace osan::catalog {
@@ -29,9 +31,13 @@ bool IsInstitutionCode(absl::string_view code) {
 
 absl::StatusOr<TermId> ParseTermId(absl::string_view field, absl::string_view id) {
   TermId term;
-  if (id.size() != 6 || id[4] != '-' || !absl::SimpleAtoi(id.substr(0, 4), &term.year) ||
+  const auto digits = [](absl::string_view text) {
+    return std::all_of(text.begin(), text.end(), [](char c) { return absl::ascii_isdigit(c); });
+  };
+  if (id.size() != 6 || id[4] != '-' || !digits(id.substr(0, 4)) || id[0] == '0' ||
+      !absl::SimpleAtoi(id.substr(0, 4), &term.year) ||
       !absl::SimpleAtoi(id.substr(5, 1), &term.semester) ||
-      (term.semester != 1 && term.semester != 2) || !absl::ascii_isdigit(id[0])) {
+      (term.semester != 1 && term.semester != 2)) {
     return InvalidField(field, "must be terms/{year}-{semester}, e.g. terms/2026-1");
   }
   return term;

@@ -13,8 +13,8 @@ namespace {
 
 bool AllDigits(absl::string_view text) {
   return !text.empty() && std::all_of(text.begin(), text.end(), [](char c) {
-           return absl::ascii_isdigit(static_cast<unsigned char>(c));
-         });
+    return absl::ascii_isdigit(static_cast<unsigned char>(c));
+  });
 }
 
 // "J10": an upper-case letter and two digits.
@@ -110,8 +110,8 @@ absl::Status CheckMeetings(const v1::Section& section) {
     for (int j = 0; j < i; ++j) {
       absl::CivilDay other;
       ToCivilDay(dated[j].date(), &other);
-      if (other == day && Overlap(dated[i].start_time(), dated[i].end_time(),
-                                  dated[j].start_time(), dated[j].end_time())) {
+      if (other == day && Overlap(dated[i].start_time(), dated[i].end_time(), dated[j].start_time(),
+                                  dated[j].end_time())) {
         return InvalidField(field, absl::StrCat("overlaps dated_meetings[", j, "]"));
       }
     }
@@ -173,8 +173,11 @@ absl::Status ValidateInstitution(const v1::Institution& institution) {
       return InvalidField("host_code", "is for non-school institutions only");
     }
   } else {
-    if (!institution.office_code().empty() || !institution.school_code().empty()) {
-      return InvalidField("school_code", "office_code and school_code are for high schools only");
+    if (!institution.office_code().empty()) {
+      return InvalidField("office_code", "is for high schools only");
+    }
+    if (!institution.school_code().empty()) {
+      return InvalidField("school_code", "is for high schools only");
     }
     if (!IsHostCode(institution.host_code())) {
       return InvalidField("host_code",
@@ -215,8 +218,7 @@ absl::Status ValidateTerm(const v1::Term& term) {
     return InvalidField("results_due", "must not be before classes_end");
   }
   // Applications open before classes start (times are Korea Standard Time).
-  const absl::Time classes_start_time =
-      absl::FromCivil(start, absl::FixedTimeZone(9 * 60 * 60));
+  const absl::Time classes_start_time = absl::FromCivil(start, absl::FixedTimeZone(9 * 60 * 60));
   if (absl::FromUnixSeconds(term.application_window().start_unix()) >= classes_start_time) {
     return InvalidField("application_window", "must open before classes start");
   }
@@ -235,9 +237,8 @@ void ApplyCourseDefaults(v1::Course* course) {
   if (course->credits() == 0) {
     course->set_credits(DefaultCredits(*course));
   }
-  course->mutable_recognition()->set_state(course->category() == v1::OUT_OF_SCHOOL
-                                               ? v1::PENDING
-                                               : v1::NOT_REQUIRED);
+  course->mutable_recognition()->set_state(
+      course->category() == v1::OUT_OF_SCHOOL ? v1::PENDING : v1::NOT_REQUIRED);
 }
 
 absl::Status ValidateCourse(const v1::Course& course) {
@@ -277,7 +278,8 @@ void ApplySectionDefaults(const v1::Course& course, v1::Section* section) {
 absl::Status ValidateSection(const v1::Section& section, const v1::Course& course) {
   OSAN_RETURN_IF_ERROR(ParseCourseName("course", section.course()).status());
   OSAN_RETURN_IF_ERROR(CheckRange("capacity", section.capacity(), 1, 500));
-  OSAN_RETURN_IF_ERROR(CheckRange("min_enrollment", section.min_enrollment(), 0, section.capacity()));
+  OSAN_RETURN_IF_ERROR(
+      CheckRange("min_enrollment", section.min_enrollment(), 0, section.capacity()));
   OSAN_RETURN_IF_ERROR(CheckRange("sessions", section.sessions(), 1, 400));
   OSAN_RETURN_IF_ERROR(CheckMeetings(section));
   const bool needs_location = course.delivery_mode() != v1::ONLINE_REALTIME;
@@ -301,7 +303,8 @@ absl::Status ValidateSection(const v1::Section& section, const v1::Course& cours
       return InvalidField("eligible_schools", "lists a school twice");
     }
   }
-  OSAN_RETURN_IF_ERROR(CheckRange("per_school_cap", section.per_school_cap(), 0, section.capacity()));
+  OSAN_RETURN_IF_ERROR(
+      CheckRange("per_school_cap", section.per_school_cap(), 0, section.capacity()));
   OSAN_RETURN_IF_ERROR(
       CheckRange("host_share_cap_percent", section.host_share_cap_percent(), 1, 100));
   if (!v1::AllocationPolicy_IsValid(section.allocation_policy()) ||
@@ -323,9 +326,10 @@ absl::Status CheckSectionUpdate(const v1::Section& before, const v1::Section& af
   }
   for (const std::string& path : mask.paths()) {
     if (kSectionUpdatableAfterOpening.count(path) == 0) {
-      return absl::FailedPreconditionError(absl::StrCat(
-          path, " cannot change once enrolment has opened; only location, "
-                "instructor_display_name and a larger capacity can"));
+      return absl::FailedPreconditionError(
+          absl::StrCat(path,
+                       " cannot change once enrolment has opened; only location, "
+                       "instructor_display_name and a larger capacity can"));
     }
   }
   if (after.capacity() < before.capacity()) {
@@ -363,7 +367,8 @@ bool IsLifecycleEdge(v1::SectionState from, v1::SectionState to) {
     case v1::COMPLETED:
       return from == v1::IN_PROGRESS;
     case v1::CANCELLED:
-      return from != v1::COMPLETED && from != v1::CANCELLED;
+      return from != v1::SECTION_STATE_UNSPECIFIED && from != v1::COMPLETED &&
+             from != v1::CANCELLED;
     default:
       return false;
   }
@@ -395,8 +400,8 @@ absl::Status CheckTransition(const v1::Section& section, v1::SectionState target
 }
 
 bool IsPubliclyVisible(v1::SectionState state) {
-  return state == v1::PUBLISHED || state == v1::ENROLLMENT_OPEN ||
-         state == v1::ENROLLMENT_CLOSED || state == v1::IN_PROGRESS;
+  return state == v1::PUBLISHED || state == v1::ENROLLMENT_OPEN || state == v1::ENROLLMENT_CLOSED ||
+         state == v1::IN_PROGRESS;
 }
 
 v1::PublicSection ToPublicSection(const v1::Section& section, const v1::Course& course,

@@ -37,9 +37,9 @@ inline const std::set<std::string> kInstitutionUpdatable = {"display_name", "are
 // the application window opens.
 absl::Status ValidateTerm(const v1::Term& term);
 
-inline const std::set<std::string> kTermUpdatable = {
-    "application_window", "makeup_window", "classes_start",
-    "classes_end",        "drop_deadline", "results_due"};
+inline const std::set<std::string> kTermUpdatable = {"application_window", "makeup_window",
+                                                     "classes_start",      "classes_end",
+                                                     "drop_deadline",      "results_due"};
 
 // ----- Courses --------------------------------------------------------------
 
@@ -72,11 +72,18 @@ void ApplySectionDefaults(const v1::Course& course, v1::Section* section);
 // Every field of a section offering `course`; INVALID_ARGUMENT names the field.
 absl::Status ValidateSection(const v1::Section& section, const v1::Course& course);
 
-inline const std::set<std::string> kSectionUpdatable = {
-    "capacity",       "min_enrollment",          "sessions",        "weekly_meetings",
-    "dated_meetings", "location",                "instructor_display_name",
-    "eligible_grades", "eligible_schools",       "per_school_cap",  "host_share_cap_percent",
-    "allocation_policy"};
+inline const std::set<std::string> kSectionUpdatable = {"capacity",
+                                                        "min_enrollment",
+                                                        "sessions",
+                                                        "weekly_meetings",
+                                                        "dated_meetings",
+                                                        "location",
+                                                        "instructor_display_name",
+                                                        "eligible_grades",
+                                                        "eligible_schools",
+                                                        "per_school_cap",
+                                                        "host_share_cap_percent",
+                                                        "allocation_policy"};
 
 // Once enrolment has opened, only these may change (and capacity only grow),
 // since applications were made against the rest.

@@ -14,30 +14,33 @@ namespace osan::catalog::store {
 namespace {
 
 // Every resource query selects these four columns first.
-#define OSAN_RESOURCE_COLUMNS(t)                                        \
-  t ".doc::text, " t ".version, "                                       \
-    "(extract(epoch FROM " t ".create_time) * 1000000)::bigint, "       \
+#define OSAN_RESOURCE_COLUMNS(t)         \
+  t ".doc::text, " t                     \
+    ".version, "                         \
+    "(extract(epoch FROM " t             \
+    ".create_time) * 1000000)::bigint, " \
     "(extract(epoch FROM " t ".update_time) * 1000000)::bigint"
 
 // Sections the public may see; mirrors IsPubliclyVisible and IsPubliclyListable.
-#define OSAN_PUBLIC_CONDITION                                                           \
-  " s.state IN ('PUBLISHED', 'ENROLLMENT_OPEN', 'ENROLLMENT_CLOSED', 'IN_PROGRESS')"     \
+#define OSAN_PUBLIC_CONDITION                                                        \
+  " s.state IN ('PUBLISHED', 'ENROLLMENT_OPEN', 'ENROLLMENT_CLOSED', 'IN_PROGRESS')" \
   " AND c.recognition_state IN ('NOT_REQUIRED', 'APPROVED') "
 
-#define OSAN_PUBLIC_SELECT                                                              \
-  "SELECT s.doc::text, c.doc::text, i.doc::text, s.term_id FROM sections s"             \
-  " JOIN courses c ON c.id = s.course_id JOIN institutions i ON i.code = s.host_code"   \
+#define OSAN_PUBLIC_SELECT                                                            \
+  "SELECT s.doc::text, c.doc::text, i.doc::text, s.term_id FROM sections s"           \
+  " JOIN courses c ON c.id = s.course_id JOIN institutions i ON i.code = s.host_code" \
   " WHERE" OSAN_PUBLIC_CONDITION
 
 const std::vector<db::Statement> kStatements = {
-    {"institution_insert",
-     "INSERT INTO institutions (code, kind, doc) VALUES ($1, $2, $3::jsonb)"},
-    {"institution_get", "SELECT " OSAN_RESOURCE_COLUMNS("i") " FROM institutions i WHERE code = $1"},
+    {"institution_insert", "INSERT INTO institutions (code, kind, doc) VALUES ($1, $2, $3::jsonb)"},
+    {"institution_get",
+     "SELECT " OSAN_RESOURCE_COLUMNS("i") " FROM institutions i WHERE code = $1"},
     {"institution_get_locked",
      "SELECT " OSAN_RESOURCE_COLUMNS("i") " FROM institutions i WHERE code = $1 FOR UPDATE"},
     {"institution_list",
-     "SELECT " OSAN_RESOURCE_COLUMNS("i") ", i.code FROM institutions i"
-     " WHERE ($1::text IS NULL OR kind = $1) AND code > $2 ORDER BY code LIMIT $3"},
+     "SELECT " OSAN_RESOURCE_COLUMNS(
+         "i") ", i.code FROM institutions i"
+              " WHERE ($1::text IS NULL OR kind = $1) AND code > $2 ORDER BY code LIMIT $3"},
     {"institution_update",
      "UPDATE institutions i SET doc = $2::jsonb, version = version + 1, update_time = now()"
      " WHERE code = $1 RETURNING " OSAN_RESOURCE_COLUMNS("i")},
@@ -48,10 +51,10 @@ const std::vector<db::Statement> kStatements = {
     {"term_get", "SELECT " OSAN_RESOURCE_COLUMNS("t") " FROM terms t WHERE id = $1"},
     {"term_get_locked",
      "SELECT " OSAN_RESOURCE_COLUMNS("t") " FROM terms t WHERE id = $1 FOR UPDATE"},
-    {"term_list",
-     "SELECT " OSAN_RESOURCE_COLUMNS("t") ", t.id FROM terms t"
-     " WHERE ($1::int IS NULL OR year = $1) AND ($2 = '' OR id < $2)"
-     " ORDER BY id DESC LIMIT $3"},
+    {"term_list", "SELECT " OSAN_RESOURCE_COLUMNS(
+                      "t") ", t.id FROM terms t"
+                           " WHERE ($1::int IS NULL OR year = $1) AND ($2 = '' OR id < $2)"
+                           " ORDER BY id DESC LIMIT $3"},
     {"term_update",
      "UPDATE terms t SET doc = $2::jsonb, application_start = to_timestamp($3),"
      " version = version + 1, update_time = now()"
@@ -71,10 +74,12 @@ const std::vector<db::Statement> kStatements = {
     {"course_get_locked",
      "SELECT " OSAN_RESOURCE_COLUMNS("c") " FROM courses c WHERE id = $1::uuid FOR UPDATE"},
     {"course_list",
-     "SELECT " OSAN_RESOURCE_COLUMNS("c") ", c.id::text FROM courses c"
-     " WHERE ($1::text IS NULL OR host_code = $1) AND ($2::text IS NULL OR recognition_state = $2)"
-     " AND id > COALESCE(NULLIF($3, '')::uuid, '00000000-0000-0000-0000-000000000000')"
-     " ORDER BY id LIMIT $4"},
+     "SELECT " OSAN_RESOURCE_COLUMNS(
+         "c") ", c.id::text FROM courses c"
+              " WHERE ($1::text IS NULL OR host_code = $1) AND ($2::text IS NULL OR "
+              "recognition_state = $2)"
+              " AND id > COALESCE(NULLIF($3, '')::uuid, '00000000-0000-0000-0000-000000000000')"
+              " ORDER BY id LIMIT $4"},
     {"course_update",
      "UPDATE courses c SET doc = $2::jsonb, title = $3, delivery_mode = $4,"
      " recognition_state = $5, version = version + 1, update_time = now()"
@@ -87,18 +92,18 @@ const std::vector<db::Statement> kStatements = {
     {"section_get_locked",
      "SELECT " OSAN_RESOURCE_COLUMNS("s") " FROM sections s WHERE id = $1::uuid FOR UPDATE"},
     {"section_list",
-     "SELECT " OSAN_RESOURCE_COLUMNS("s") ", s.id::text FROM sections s"
-     " WHERE ($1::text IS NULL OR term_id = $1) AND ($2::text IS NULL OR host_code = $2)"
-     " AND ($3::text IS NULL OR state = $3)"
-     " AND id > COALESCE(NULLIF($4, '')::uuid, '00000000-0000-0000-0000-000000000000')"
-     " ORDER BY id LIMIT $5"},
+     "SELECT " OSAN_RESOURCE_COLUMNS(
+         "s") ", s.id::text FROM sections s"
+              " WHERE ($1::text IS NULL OR term_id = $1) AND ($2::text IS NULL OR host_code = $2)"
+              " AND ($3::text IS NULL OR state = $3)"
+              " AND id > COALESCE(NULLIF($4, '')::uuid, '00000000-0000-0000-0000-000000000000')"
+              " ORDER BY id LIMIT $5"},
     {"section_update",
      "UPDATE sections s SET doc = $2::jsonb, state = $3, capacity = $4, weekdays = $5::integer[],"
      " version = version + 1, update_time = now()"
      " WHERE id = $1::uuid RETURNING " OSAN_RESOURCE_COLUMNS("s")},
 
-    {"public_list",
-     OSAN_PUBLIC_SELECT
+    {"public_list", OSAN_PUBLIC_SELECT
      " AND s.term_id = $1"
      " AND ($2::text IS NULL OR c.category = $2)"
      " AND ($3::int IS NULL OR $3 = ANY (s.weekdays))"
@@ -250,8 +255,7 @@ absl::Status InsertInstitution(pqxx::work& tx, const std::string& code,
   return absl::OkStatus();
 }
 
-absl::StatusOr<v1::Institution> GetInstitution(pqxx::work& tx, const std::string& code,
-                                               Lock lock) {
+absl::StatusOr<v1::Institution> GetInstitution(pqxx::work& tx, const std::string& code, Lock lock) {
   return GetOne<v1::Institution>(
       tx, lock == Lock::kForUpdate ? "institution_get_locked" : "institution_get", code,
       InstitutionName(code));
@@ -336,10 +340,10 @@ absl::StatusOr<Page<v1::Course>> ListCourses(pqxx::work& tx, const std::string& 
 
 absl::StatusOr<v1::Course> UpdateCourse(pqxx::work& tx, const std::string& id,
                                         const v1::Course& course) {
-  return Decode<v1::Course>(tx.exec_prepared1(
-      "course_update", id, StoredJson(course), course.title(),
-      v1::DeliveryMode_Name(course.delivery_mode()),
-      v1::RecognitionState_Name(course.recognition().state())));
+  return Decode<v1::Course>(
+      tx.exec_prepared1("course_update", id, StoredJson(course), course.title(),
+                        v1::DeliveryMode_Name(course.delivery_mode()),
+                        v1::RecognitionState_Name(course.recognition().state())));
 }
 
 // ----- Sections -------------------------------------------------------------
@@ -359,9 +363,8 @@ absl::StatusOr<v1::Section> GetSection(pqxx::work& tx, const std::string& id, Lo
 }
 
 absl::StatusOr<Page<v1::Section>> ListSections(pqxx::work& tx, const std::string& term_id,
-                                               const std::string& host_code,
-                                               v1::SectionState state, const std::string& after,
-                                               int limit) {
+                                               const std::string& host_code, v1::SectionState state,
+                                               const std::string& after, int limit) {
   return DecodePage<v1::Section>(
       tx.exec_prepared("section_list", TextFilter(term_id), TextFilter(host_code),
                        EnumFilter(state, &v1::SectionState_Name), after, limit + 1),
@@ -394,7 +397,8 @@ absl::StatusOr<Page<v1::PublicSection>> ListPublicSections(pqxx::work& tx,
       "public_list", filter.term_id, EnumFilter(filter.category, &v1::Category_Name),
       filter.weekday == 0 ? std::nullopt : std::optional<int>(filter.weekday),
       TextFilter(filter.host_code), EnumFilter(filter.delivery_mode, &v1::DeliveryMode_Name),
-      filter.keyword.empty() ? std::nullopt : std::optional<std::string>(LikePattern(filter.keyword)),
+      filter.keyword.empty() ? std::nullopt
+                             : std::optional<std::string>(LikePattern(filter.keyword)),
       after_title, after_id, limit + 1);
   Page<v1::PublicSection> page;
   for (int i = 0; i < static_cast<int>(rows.size()) && i < limit; ++i) {

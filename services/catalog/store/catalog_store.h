@@ -9,10 +9,9 @@
 #define OSAN_SERVICES_CATALOG_STORE_CATALOG_STORE_H_
 
 #include <optional>
+#include <pqxx/pqxx>
 #include <string>
 #include <vector>
-
-#include <pqxx/pqxx>
 
 #include "absl/status/statusor.h"
 #include "common/db.h"
@@ -75,9 +74,8 @@ absl::StatusOr<v1::Section> GetSection(pqxx::work& tx, const std::string& id,
                                        Lock lock = Lock::kNone);
 // Empty `term_id` / `host_code`, unspecified `state` match all.
 absl::StatusOr<Page<v1::Section>> ListSections(pqxx::work& tx, const std::string& term_id,
-                                               const std::string& host_code,
-                                               v1::SectionState state, const std::string& after,
-                                               int limit);
+                                               const std::string& host_code, v1::SectionState state,
+                                               const std::string& after, int limit);
 absl::StatusOr<v1::Section> UpdateSection(pqxx::work& tx, const std::string& id,
                                           const v1::Section& section);
 

@@ -1,0 +1,310 @@
+// osanctl: the command-line client of the Osan credit exchange.
+//
+//   osanctl keygen DIR                       token signing key pair into DIR
+//   osanctl token --key F --institution C --role R [--ttl_hours N]
+//   osanctl health                           health of the catalog service
+//   osanctl sections list [filters]          the public listing of joint courses
+//   osanctl sections show NAME               one published section
+//   osanctl courses create --host ... --title ... (needs --token)
+//   osanctl demo load --data F --key F       load the Osan demo data
+//
+// Addresses: --catalog (OSAN_CATALOG, default 127.0.0.1:50051). Token: --token
+// (OSAN_TOKEN).
+#include <grpcpp/grpcpp.h>
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <fstream>
+#include <functional>
+#include <iostream>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/flags/usage.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/time/clock.h"
+#include "common/auth.h"
+#include "common/server.h"
+#include "grpc/health/v1/health.grpc.pb.h"
+#include "osan/catalog/v1/catalog.grpc.pb.h"
+#include "tools/osanctl/client.h"
+#include "tools/osanctl/demo_loader.h"
+#include "tools/osanctl/text_table.h"
+
+ABSL_FLAG(std::string, catalog, "", "catalog address (default $OSAN_CATALOG or 127.0.0.1:50051)");
+ABSL_FLAG(std::string, token, "", "bearer token (default $OSAN_TOKEN)");
+ABSL_FLAG(std::string, key, "", "token signing key (PEM) for `token` and `demo load`");
+ABSL_FLAG(std::string, institution, "", "institution code for `token`");
+ABSL_FLAG(std::string, role, "", "CITY, EDU_OFFICE, SCHOOL, ACADEMY or SERVICE for `token`");
+ABSL_FLAG(int, ttl_hours, 12, "token lifetime in hours");
+ABSL_FLAG(std::string, term, "", "terms/{year}-{semester} (default: the current term)");
+ABSL_FLAG(std::string, category, "", "COMMON, GENERAL_ELECTIVE, CAREER_ELECTIVE, ...");
+ABSL_FLAG(std::string, weekday, "", "MONDAY .. SUNDAY");
+ABSL_FLAG(std::string, host, "", "institutions/{code}");
+ABSL_FLAG(std::string, mode, "", "IN_PERSON, ONLINE_REALTIME or BLENDED");
+ABSL_FLAG(std::string, keyword, "", "words in titles or descriptions");
+ABSL_FLAG(std::string, title, "", "course title for `courses create`");
+ABSL_FLAG(std::string, area, "", "subject area for `courses create` (e.g. MATHEMATICS)");
+ABSL_FLAG(int, credits, 0, "credits for `courses create` (0: the default)");
+ABSL_FLAG(std::string, description, "", "course description for `courses create`");
+ABSL_FLAG(std::string, request_id, "", "request id of a change (default: generated)");
+ABSL_FLAG(std::string, data, "tools/demo/osan.textproto", "demo data file for `demo load`");
+
+namespace osan::cli {
+namespace {
+
+namespace v1 = catalog::v1;
+
+constexpr char kUsage[] =
+    "osanctl COMMAND [flags]\n"
+    "  keygen DIR                 write token-signing.pem and token-verify.pem into DIR\n"
+    "  token                      print a token (--key --institution --role [--ttl_hours])\n"
+    "  health                     check the catalog service's health\n"
+    "  sections list              list published joint courses ([--term --category\n"
+    "                             --weekday --host --mode --keyword])\n"
+    "  sections show NAME         show one published section\n"
+    "  courses create             create a course (--token --host --title --category\n"
+    "                             --area --mode [--credits --description --request_id])\n"
+    "  demo load                  load demo data (--data --key)\n";
+
+int Fail(const std::string& message) {
+  std::cerr << "osanctl: " << message << "\n";
+  return 1;
+}
+
+int Fail(const grpc::Status& status) {
+  return Fail(absl::StrCat(ErrorCodeName(status.error_code()), ": ", status.error_message()));
+}
+
+// Parses an enum value name, case-insensitively; empty means unspecified.
+template <class Enum>
+bool ParseEnum(const std::string& flag, const std::string& text,
+               bool (*parse)(const std::string&, Enum*), Enum* value) {
+  if (text.empty()) {
+    *value = Enum{};
+    return true;
+  }
+  if (parse(absl::AsciiStrToUpper(text), value)) {
+    return true;
+  }
+  std::cerr << "osanctl: --" << flag << ": unknown value '" << text << "'\n";
+  return false;
+}
+
+std::string Catalog() {
+  return FlagOrEnv(absl::GetFlag(FLAGS_catalog), "OSAN_CATALOG", "127.0.0.1:50051");
+}
+
+int KeyGen(const std::vector<std::string>& args) {
+  if (args.size() != 1) {
+    return Fail("usage: osanctl keygen DIR");
+  }
+  const std::string dir = args[0];
+  auto pair = auth::GenerateKeyPair();
+  if (!pair.ok()) {
+    return Fail(std::string(pair.status().message()));
+  }
+  mkdir(dir.c_str(), 0700);
+  const std::string private_path = dir + "/token-signing.pem";
+  const std::string public_path = dir + "/token-verify.pem";
+  if (!WriteFile(private_path, pair->private_key_pem, 0600) ||
+      !WriteFile(public_path, pair->public_key_pem, 0644)) {
+    return Fail("cannot write the key files into " + dir);
+  }
+  std::cout << "wrote " << private_path << " (keep secret) and " << public_path << "\n";
+  return 0;
+}
+
+int Token() {
+  auth::Role role = auth::v1::ROLE_UNSPECIFIED;
+  if (!ParseEnum("role", absl::GetFlag(FLAGS_role), &auth::v1::Role_Parse, &role) ||
+      role == auth::v1::ROLE_UNSPECIFIED || absl::GetFlag(FLAGS_institution).empty()) {
+    return Fail("usage: osanctl token --key FILE --institution CODE --role ROLE");
+  }
+  auto signer = LoadSigner(absl::GetFlag(FLAGS_key));
+  if (!signer.ok()) {
+    return Fail(std::string(signer.status().message()));
+  }
+  auto token = signer->Issue({absl::GetFlag(FLAGS_institution), role}, absl::Now(),
+                             absl::Hours(absl::GetFlag(FLAGS_ttl_hours)));
+  if (!token.ok()) {
+    return Fail(std::string(token.status().message()));
+  }
+  std::cout << *token << "\n";
+  return 0;
+}
+
+int Health() {
+  auto stub = grpc::health::v1::Health::NewStub(MakeChannel(Catalog()));
+  grpc::health::v1::HealthCheckRequest request;
+  grpc::health::v1::HealthCheckResponse response;
+  auto context = MakeContext("");
+  const grpc::Status status = stub->Check(context.get(), request, &response);
+  if (!status.ok()) {
+    return Fail(status);
+  }
+  std::cout << Catalog() << ": "
+            << grpc::health::v1::HealthCheckResponse::ServingStatus_Name(response.status()) << "\n";
+  return response.status() == grpc::health::v1::HealthCheckResponse::SERVING ? 0 : 1;
+}
+
+int ListSections() {
+  v1::ListPublicSectionsRequest request;
+  v1::Category category = v1::CATEGORY_UNSPECIFIED;
+  v1::Weekday weekday = v1::WEEKDAY_UNSPECIFIED;
+  v1::DeliveryMode mode = v1::DELIVERY_MODE_UNSPECIFIED;
+  if (!ParseEnum("category", absl::GetFlag(FLAGS_category), &v1::Category_Parse, &category) ||
+      !ParseEnum("weekday", absl::GetFlag(FLAGS_weekday), &v1::Weekday_Parse, &weekday) ||
+      !ParseEnum("mode", absl::GetFlag(FLAGS_mode), &v1::DeliveryMode_Parse, &mode)) {
+    return 2;
+  }
+  request.set_term(absl::GetFlag(FLAGS_term));
+  request.set_category(category);
+  request.set_weekday(weekday);
+  request.set_delivery_mode(mode);
+  request.set_host(absl::GetFlag(FLAGS_host));
+  request.set_keyword(absl::GetFlag(FLAGS_keyword));
+  request.set_page_size(200);
+  auto stub = v1::PublicListingService::NewStub(MakeChannel(Catalog()));
+  TextTable table({"과목", "구분", "학점", "개설 기관", "시간", "정원", "방식", "이름"});
+  std::string term;
+  int count = 0;
+  do {
+    v1::ListPublicSectionsResponse response;
+    auto context = MakeContext("");
+    const grpc::Status status = stub->ListPublicSections(context.get(), request, &response);
+    if (!status.ok()) {
+      return Fail(status);
+    }
+    term = response.term();
+    for (const auto& section : response.sections()) {
+      table.AddRow({section.title(), CategoryLabel(section.category()),
+                    absl::StrCat(section.credits()), section.host_display_name(),
+                    MeetingSummary(section), absl::StrCat(section.capacity()),
+                    DeliveryLabel(section.delivery_mode()), section.name()});
+      ++count;
+    }
+    request.set_page_token(response.next_page_token());
+  } while (!request.page_token().empty());
+  std::cout << term << ": " << count << " joint course section(s)\n\n";
+  table.Print(std::cout);
+  return 0;
+}
+
+int ShowSection(const std::vector<std::string>& args) {
+  if (args.size() != 1) {
+    return Fail("usage: osanctl sections show terms/{year}-{semester}/sections/{id}");
+  }
+  auto stub = v1::PublicListingService::NewStub(MakeChannel(Catalog()));
+  v1::GetPublicSectionRequest request;
+  request.set_name(args[0]);
+  v1::PublicSection section;
+  auto context = MakeContext("");
+  const grpc::Status status = stub->GetPublicSection(context.get(), request, &section);
+  if (!status.ok()) {
+    return Fail(status);
+  }
+  std::cout << section.title() << " (" << CategoryLabel(section.category()) << ", "
+            << section.credits() << "학점)\n"
+            << "  개설 기관   " << section.host_display_name() << "\n"
+            << "  시간        " << MeetingSummary(section) << "\n"
+            << "  장소        " << (section.location().empty() ? "-" : section.location()) << "\n"
+            << "  강사        " << section.instructor_display_name() << "\n"
+            << "  정원        " << section.capacity() << "명, " << section.sessions() << "차시\n"
+            << "  대상 학년   "
+            << (section.eligible_grades().empty() ? "전 학년"
+                                                  : absl::StrJoin(section.eligible_grades(), ", "))
+            << "\n"
+            << "  선발 방식   " << PolicyLabel(section.allocation_policy()) << "\n"
+            << "  수업 방식   " << DeliveryLabel(section.delivery_mode()) << "\n"
+            << "  소개        " << section.description() << "\n"
+            << "  이름        " << section.name() << "\n";
+  return 0;
+}
+
+int CreateCourse() {
+  v1::Course course;
+  v1::Category category = v1::CATEGORY_UNSPECIFIED;
+  v1::SubjectArea area = v1::SUBJECT_AREA_UNSPECIFIED;
+  v1::DeliveryMode mode = v1::DELIVERY_MODE_UNSPECIFIED;
+  if (!ParseEnum("category", absl::GetFlag(FLAGS_category), &v1::Category_Parse, &category) ||
+      !ParseEnum("area", absl::GetFlag(FLAGS_area), &v1::SubjectArea_Parse, &area) ||
+      !ParseEnum("mode", absl::GetFlag(FLAGS_mode), &v1::DeliveryMode_Parse, &mode)) {
+    return 2;
+  }
+  course.set_title(absl::GetFlag(FLAGS_title));
+  course.set_category(category);
+  course.set_subject_area(area);
+  course.set_delivery_mode(mode);
+  course.set_credits(absl::GetFlag(FLAGS_credits));
+  course.set_host(absl::GetFlag(FLAGS_host));
+  course.set_description(absl::GetFlag(FLAGS_description));
+  v1::CreateCourseRequest request;
+  *request.mutable_course() = course;
+  request.set_request_id(absl::GetFlag(FLAGS_request_id).empty() ? NewRequestId("cli")
+                                                                 : absl::GetFlag(FLAGS_request_id));
+  auto stub = v1::CatalogService::NewStub(MakeChannel(Catalog()));
+  v1::Course created;
+  auto context = MakeContext(FlagOrEnv(absl::GetFlag(FLAGS_token), "OSAN_TOKEN", ""));
+  const grpc::Status status = stub->CreateCourse(context.get(), request, &created);
+  if (!status.ok()) {
+    return Fail(status);
+  }
+  std::cout << "created " << created.name() << " (" << created.title() << ", " << created.credits()
+            << "학점, request_id " << request.request_id() << ")\n";
+  return 0;
+}
+
+int LoadDemo() {
+  auto signer = LoadSigner(absl::GetFlag(FLAGS_key));
+  if (!signer.ok()) {
+    return Fail(std::string(signer.status().message()));
+  }
+  auto data = server::ReadFile(absl::GetFlag(FLAGS_data));
+  if (!data.ok()) {
+    return Fail(std::string(data.status().message()));
+  }
+  const absl::Status loaded = LoadDemoData(*data, *signer, MakeChannel(Catalog()), std::cout);
+  if (!loaded.ok()) {
+    return Fail(std::string(loaded.message()));
+  }
+  return 0;
+}
+
+struct Command {
+  std::vector<std::string> words;
+  std::function<int(const std::vector<std::string>& args)> run;
+};
+
+int Run(const std::vector<std::string>& words) {
+  const std::vector<Command> commands = {
+      {{"keygen"}, KeyGen},
+      {{"token"}, [](const auto&) { return Token(); }},
+      {{"health"}, [](const auto&) { return Health(); }},
+      {{"sections", "list"}, [](const auto&) { return ListSections(); }},
+      {{"sections", "show"}, ShowSection},
+      {{"courses", "create"}, [](const auto&) { return CreateCourse(); }},
+      {{"demo", "load"}, [](const auto&) { return LoadDemo(); }},
+  };
+  for (const Command& command : commands) {
+    if (words.size() >= command.words.size() &&
+        std::equal(command.words.begin(), command.words.end(), words.begin())) {
+      return command.run(
+          std::vector<std::string>(words.begin() + command.words.size(), words.end()));
+    }
+  }
+  std::cerr << kUsage;
+  return 2;
+}
+
+}  // namespace
+}  // namespace osan::cli
+
+int main(int argc, char** argv) {
+  absl::SetProgramUsageMessage(osan::cli::kUsage);
+  const std::vector<char*> positional = absl::ParseCommandLine(argc, argv);
+  return osan::cli::Run(std::vector<std::string>(positional.begin() + 1, positional.end()));
+}
