@@ -7,6 +7,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "services/catalog/domain/names.h"
+#include "tests/support/status_assertions.h"
 
 namespace osan::catalog {
 namespace {
@@ -14,17 +15,7 @@ namespace {
 constexpr absl::string_view kUuid = "3f2504e0-4f89-41d3-9a0c-0305e82c3301";
 constexpr absl::string_view kUpperUuid = "3F2504E0-4F89-41D3-9A0C-0305E82C3301";
 
-// INVALID_ARGUMENT whose message starts with "<field>: ".
-::testing::AssertionResult IsInvalidField(const absl::Status& status, absl::string_view field) {
-  if (status.code() != absl::StatusCode::kInvalidArgument) {
-    return ::testing::AssertionFailure() << "expected INVALID_ARGUMENT, got " << status;
-  }
-  if (!absl::StartsWith(status.message(), absl::StrCat(field, ": "))) {
-    return ::testing::AssertionFailure()
-           << "message does not start with '" << field << ": ': " << status.message();
-  }
-  return ::testing::AssertionSuccess();
-}
+using ::osan::testing::IsInvalidField;
 
 // ----- Institutions ---------------------------------------------------------
 

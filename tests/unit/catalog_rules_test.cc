@@ -14,6 +14,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "services/catalog/domain/rules.h"
+#include "tests/support/status_assertions.h"
 
 namespace osan::catalog {
 namespace {
@@ -28,17 +29,7 @@ constexpr absl::string_view kSectionName =
     "terms/2026-1/sections/9b2c1d4e-7f30-4a61-8e5b-2d9c0a7f1e43";
 constexpr absl::string_view kHost = "institutions/OSAN-AICODING";
 
-// INVALID_ARGUMENT whose message starts with "<field>: ".
-::testing::AssertionResult IsInvalidField(const absl::Status& status, absl::string_view field) {
-  if (status.code() != absl::StatusCode::kInvalidArgument) {
-    return ::testing::AssertionFailure() << "expected INVALID_ARGUMENT, got " << status;
-  }
-  if (!absl::StartsWith(status.message(), absl::StrCat(field, ": "))) {
-    return ::testing::AssertionFailure()
-           << "message does not start with '" << field << ": ': " << status.message();
-  }
-  return ::testing::AssertionSuccess();
-}
+using ::osan::testing::IsInvalidField;
 
 // `count` Hangul syllables (3 bytes each in UTF-8).
 std::string Hangul(int count) {

@@ -32,6 +32,7 @@
 #include "gtest/gtest.h"
 #include "osan/auth/v1/claims.pb.h"
 #include "osan/catalog/v1/catalog.pb.h"
+#include "tests/support/status_assertions.h"
 
 namespace osan {
 namespace {
@@ -41,17 +42,7 @@ using ::testing::HasSubstr;
 using ::testing::Not;
 using ::testing::StartsWith;
 
-// INVALID_ARGUMENT whose message starts with "<field>: ".
-::testing::AssertionResult IsInvalidField(const absl::Status& status, absl::string_view field) {
-  if (status.code() != absl::StatusCode::kInvalidArgument) {
-    return ::testing::AssertionFailure() << "expected INVALID_ARGUMENT, got " << status;
-  }
-  if (!absl::StartsWith(status.message(), absl::StrCat(field, ": "))) {
-    return ::testing::AssertionFailure()
-           << "message does not start with '" << field << ": ': " << status.message();
-  }
-  return ::testing::AssertionSuccess();
-}
+using ::osan::testing::IsInvalidField;
 
 std::string Repeat(absl::string_view piece, int count) {
   std::string text;
