@@ -103,10 +103,10 @@ absl::StatusOr<Principal> TokenVerifier::Verify(absl::string_view token, absl::T
   if (claims.aud() != options_.audience) {
     return Unauthenticated("wrong audience");
   }
-  if (claims.exp() == 0 || now_unix > claims.exp() + skew) {
+  if (claims.exp() == 0 || now_unix > static_cast<int64_t>(claims.exp()) + skew) {
     return Unauthenticated("expired");
   }
-  if (claims.nbf() != 0 && now_unix + skew < claims.nbf()) {
+  if (claims.nbf() != 0 && now_unix + skew < static_cast<int64_t>(claims.nbf())) {
     return Unauthenticated("not yet valid");
   }
   if (claims.sub().empty() || claims.role() == v1::ROLE_UNSPECIFIED) {
@@ -132,9 +132,9 @@ absl::StatusOr<std::string> TokenSigner::Issue(const Principal& principal, absl:
   claims.set_aud(options_.audience);
   claims.set_sub(principal.institution);
   claims.set_role(principal.role);
-  claims.set_iat(absl::ToUnixSeconds(now));
-  claims.set_nbf(absl::ToUnixSeconds(now));
-  claims.set_exp(absl::ToUnixSeconds(now + lifetime));
+  claims.set_iat(static_cast<uint32_t>(absl::ToUnixSeconds(now)));
+  claims.set_nbf(static_cast<uint32_t>(absl::ToUnixSeconds(now)));
+  claims.set_exp(static_cast<uint32_t>(absl::ToUnixSeconds(now + lifetime)));
   return Sign(claims);
 }
 
