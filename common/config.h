@@ -26,6 +26,14 @@ struct ServiceConfig {
   // HMAC secret of page tokens (see common/paging.h).
   std::string page_token_secret;
   absl::Duration shutdown_grace = absl::Seconds(10);
+  // Threads running calls. Calls waiting for a coalesced seat batch hold a
+  // thread but no connection, so this may exceed db_pool_size.
+  int worker_threads = 16;
+  // Other services of the suite, for services that call them.
+  std::string catalog_address = "127.0.0.1:50051";
+  // PEM of the Ed25519 key this service signs its own SERVICE tokens with,
+  // for calls to other services; empty if it makes none.
+  std::string service_signing_key_pem;
 };
 
 // Parses argv and the environment. `default_port` is the service's default

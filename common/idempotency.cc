@@ -30,7 +30,8 @@ RequestKey MakeRequestKey(absl::string_view principal, absl::string_view method,
 
 namespace internal {
 
-absl::StatusOr<std::optional<std::string>> Claim(pqxx::work& tx, const RequestKey& key) {
+absl::StatusOr<std::optional<std::string>> Claim(pqxx::transaction_base& tx,
+                                                 const RequestKey& key) {
   const pqxx::binarystring fingerprint(key.fingerprint);
   const pqxx::result inserted = tx.exec_params(
       "INSERT INTO request_log (principal, method, request_id, fingerprint) "
@@ -50,7 +51,7 @@ absl::StatusOr<std::optional<std::string>> Claim(pqxx::work& tx, const RequestKe
   return pqxx::binarystring(row[1]).str();
 }
 
-void Record(pqxx::work& tx, const RequestKey& key, const std::string& response) {
+void Record(pqxx::transaction_base& tx, const RequestKey& key, const std::string& response) {
   tx.exec_params0(
       "UPDATE request_log SET response = $4 "
       "WHERE principal = $1 AND method = $2 AND request_id = $3",

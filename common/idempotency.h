@@ -40,8 +40,8 @@ namespace internal {
 // mutation), else the stored response; INVALID_ARGUMENT if the fingerprint
 // differs. A concurrent transaction holding the same key makes this wait for
 // its outcome.
-absl::StatusOr<std::optional<std::string>> Claim(pqxx::work& tx, const RequestKey& key);
-void Record(pqxx::work& tx, const RequestKey& key, const std::string& response);
+absl::StatusOr<std::optional<std::string>> Claim(pqxx::transaction_base& tx, const RequestKey& key);
+void Record(pqxx::transaction_base& tx, const RequestKey& key, const std::string& response);
 }  // namespace internal
 
 // Runs `mutate()` (returning absl::StatusOr<Response>, Response a protobuf
@@ -50,7 +50,8 @@ void Record(pqxx::work& tx, const RequestKey& key, const std::string& response);
 // `mutate`. Failed mutations are not stored: they roll back, and a retry runs
 // again.
 template <class Response, class Mutate>
-absl::StatusOr<Response> Idempotent(pqxx::work& tx, const RequestKey& key, Mutate&& mutate) {
+absl::StatusOr<Response> Idempotent(pqxx::transaction_base& tx, const RequestKey& key,
+                                    Mutate&& mutate) {
   OSAN_ASSIGN_OR_RETURN(std::optional<std::string> stored, internal::Claim(tx, key));
   if (stored.has_value()) {
     Response response;

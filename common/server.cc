@@ -78,7 +78,7 @@ std::string Metadata(const grpc::CallbackServerContext& context, absl::string_vi
   return std::string(it->second.data(), it->second.size());
 }
 
-absl::StatusOr<auth::Principal> Authenticate(const grpc::CallbackServerContext& context,
+absl::StatusOr<auth::Principal> VerifyBearer(const grpc::CallbackServerContext& context,
                                              const auth::TokenVerifier& verifier, absl::Time now) {
   const std::string header = Metadata(context, "authorization");
   if (header.empty()) {
@@ -115,9 +115,10 @@ grpc::ServerUnaryReactor* Dispatcher::Dispatch(grpc::CallbackServerContext* cont
     } else if (call.deadline <= call.now) {
       status = absl::DeadlineExceededError("the deadline passed before the call could start");
     } else if (access == Access::kAuthenticated) {
-      auto principal = Authenticate(*context, *verifier_, call.now);
+      auto principal = VerifyBearer(*context, *verifier_, call.now);
       if (principal.ok()) {
         call.principal = *std::move(principal);
+        call.bearer_token = Metadata(*context, "authorization").substr(7);
       } else {
         status = principal.status();
       }
@@ -141,6 +142,11 @@ grpc::ServerUnaryReactor* Dispatcher::Dispatch(grpc::CallbackServerContext* cont
                                  "server busy: too many requests queued; retry with backoff"));
   }
   return reactor;
+}
+
+absl::StatusOr<auth::Principal> Dispatcher::Authenticate(
+    const grpc::CallbackServerContext& context) const {
+  return VerifyBearer(context, *verifier_, absl::Now());
 }
 
 absl::StatusOr<std::string> ReadFile(const std::string& path) {

@@ -49,6 +49,9 @@ class WorkerPool {
 struct CallContext {
   // The authenticated caller; empty on public methods.
   std::optional<auth::Principal> principal;
+  // The caller's bearer token as received, for calls made on the caller's
+  // behalf to another service of the suite (which checks it again).
+  std::string bearer_token;
   // From the client's `x-request-id` metadata, else generated. For logs only:
   // idempotency uses the request message's own request_id.
   std::string trace_id;
@@ -78,6 +81,12 @@ class Dispatcher {
   // Full queue -> RESOURCE_EXHAUSTED; missing/invalid token -> UNAUTHENTICATED.
   grpc::ServerUnaryReactor* Dispatch(grpc::CallbackServerContext* context, const char* method,
                                      Access access, Handler handler);
+
+  // The caller of `context` from its bearer token (UNAUTHENTICATED if none or
+  // invalid), for streaming methods that do not go through Dispatch.
+  absl::StatusOr<auth::Principal> Authenticate(const grpc::CallbackServerContext& context) const;
+
+  WorkerPool* workers() const { return workers_; }
 
  private:
   WorkerPool* const workers_;

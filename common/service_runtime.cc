@@ -1,5 +1,6 @@
 #include "common/service_runtime.h"
 
+#include <algorithm>
 #include <cstdio>
 
 #include "absl/strings/str_cat.h"
@@ -26,14 +27,14 @@ absl::StatusOr<std::unique_ptr<ServiceRuntime>> ServiceRuntime::Start(
   pool_options.statements = *definition.statements;
   OSAN_ASSIGN_OR_RETURN(runtime->pool_, db::Pool::Open(std::move(pool_options)));
 
-  // One worker per connection: blocking database work never waits for a
-  // connection that another worker of ours holds idle.
-  runtime->workers_ =
-      std::make_unique<server::WorkerPool>(config.db_pool_size, config.max_queued_calls);
+  runtime->workers_ = std::make_unique<server::WorkerPool>(
+      std::max(config.worker_threads, config.db_pool_size), config.max_queued_calls);
   runtime->dispatcher_ =
       std::make_unique<server::Dispatcher>(runtime->workers_.get(), runtime->verifier_.get());
-  runtime->parts_ = definition.make_parts(runtime->pool_.get(), runtime->dispatcher_.get(),
-                                          PageTokens(config.page_token_secret));
+  OSAN_ASSIGN_OR_RETURN(
+      runtime->parts_,
+      definition.make_parts(config, runtime->pool_.get(), runtime->dispatcher_.get(),
+                            PageTokens(config.page_token_secret)));
   std::vector<grpc::Service*> services;
   for (const auto& service : runtime->parts_.services) {
     services.push_back(service.get());

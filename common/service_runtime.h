@@ -32,8 +32,9 @@ struct ServiceDefinition {
   int default_port = 0;
   const std::vector<db::Migration>* migrations = nullptr;
   const std::vector<db::Statement>* statements = nullptr;
-  std::function<ServiceParts(db::Pool* pool, server::Dispatcher* dispatcher,
-                             PageTokens page_tokens)>
+  std::function<absl::StatusOr<ServiceParts>(const ServiceConfig& config, db::Pool* pool,
+                                             server::Dispatcher* dispatcher,
+                                             PageTokens page_tokens)>
       make_parts;
 };
 

@@ -2,9 +2,9 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/field_mask.h"
-#include "common/idempotency.h"
 #include "common/ids.h"
 #include "common/status.h"
+#include "common/use_case.h"
 #include "common/validation.h"
 #include "services/catalog/domain/names.h"
 #include "services/catalog/domain/rules.h"
@@ -12,44 +12,6 @@
 
 namespace osan::catalog {
 namespace {
-
-// Runs `mutate(tx)` at most once per request_id of the caller (AIP-155), in
-// one transaction: a retry returns the first response.
-template <class Resource, class Request, class Mutate>
-absl::StatusOr<Resource> Mutation(db::Pool& pool, const Catalog::Call& call, const char* method,
-                                  const Request& request, Mutate&& mutate) {
-  OSAN_RETURN_IF_ERROR(CheckRequestId(request.request_id()));
-  const db::RequestKey key =
-      db::MakeRequestKey(call.principal->institution, method, request.request_id(), request);
-  return pool.Transact([&](pqxx::work& tx) {
-    return db::Idempotent<Resource>(tx, key, [&] { return mutate(tx); });
-  });
-}
-
-// AIP-154: a given etag must match the current one.
-absl::Status CheckEtag(const std::string& given, const std::string& current) {
-  if (!given.empty() && given != current) {
-    return absl::AbortedError(
-        "etag mismatch: the resource changed since it was read; read it again and retry");
-  }
-  return absl::OkStatus();
-}
-
-// Reads one page of a keyset query. `fetch(tx, after, limit)` returns a
-// store::Page; the page token binds the position to the request's filters.
-template <class Request, class Fetch>
-auto ReadPage(db::Pool& pool, const PageTokens& tokens, const char* method, const Request& request,
-              Fetch&& fetch, std::string* next_page_token)
-    -> decltype(fetch(std::declval<pqxx::work&>(), std::string(), 0)) {
-  OSAN_ASSIGN_OR_RETURN(const int limit, EffectivePageSize(request.page_size()));
-  const std::string scope = QueryScope(method, request);
-  OSAN_ASSIGN_OR_RETURN(const std::string after, tokens.Decode(scope, request.page_token()));
-  auto page = pool.Transact([&](pqxx::work& tx) { return fetch(tx, after, limit); });
-  if (page.ok() && page->next_position.has_value()) {
-    *next_page_token = tokens.Encode(scope, *page->next_position);
-  }
-  return page;
-}
 
 // A host named by a request must exist and be able to host.
 absl::Status CheckHost(pqxx::work& tx, const std::string& host_code) {
@@ -76,7 +38,7 @@ absl::StatusOr<v1::Institution> Catalog::CreateInstitution(
   const std::string code = InstitutionCode(institution);
   institution.set_code(code);
   institution.set_name(InstitutionName(code));
-  return Mutation<v1::Institution>(
+  return IdempotentMutation<v1::Institution>(
       *pool_, call, "CreateInstitution", request,
       [&](pqxx::work& tx) -> absl::StatusOr<v1::Institution> {
         OSAN_RETURN_IF_ERROR(store::InsertInstitution(tx, code, institution));
@@ -114,7 +76,7 @@ absl::StatusOr<v1::Institution> Catalog::UpdateInstitution(
   OSAN_RETURN_IF_ERROR(RequireCatalogAdmin(*call.principal));
   OSAN_ASSIGN_OR_RETURN(const std::string code,
                         ParseInstitutionName("institution.name", request.institution().name()));
-  return Mutation<v1::Institution>(
+  return IdempotentMutation<v1::Institution>(
       *pool_, call, "UpdateInstitution", request,
       [&](pqxx::work& tx) -> absl::StatusOr<v1::Institution> {
         OSAN_ASSIGN_OR_RETURN(v1::Institution current,
@@ -136,11 +98,11 @@ absl::StatusOr<v1::Term> Catalog::CreateTerm(const Call& call,
   OSAN_RETURN_IF_ERROR(ValidateTerm(term));
   const TermId id{term.year(), term.semester()};
   term.set_name(id.name());
-  return Mutation<v1::Term>(*pool_, call, "CreateTerm", request,
-                            [&](pqxx::work& tx) -> absl::StatusOr<v1::Term> {
-                              OSAN_RETURN_IF_ERROR(store::InsertTerm(tx, id.id(), term));
-                              return store::GetTerm(tx, id.id());
-                            });
+  return IdempotentMutation<v1::Term>(*pool_, call, "CreateTerm", request,
+                                      [&](pqxx::work& tx) -> absl::StatusOr<v1::Term> {
+                                        OSAN_RETURN_IF_ERROR(store::InsertTerm(tx, id.id(), term));
+                                        return store::GetTerm(tx, id.id());
+                                      });
 }
 
 absl::StatusOr<v1::Term> Catalog::GetTerm(const Call&, const v1::GetTermRequest& request) {
@@ -170,7 +132,7 @@ absl::StatusOr<v1::Term> Catalog::UpdateTerm(const Call& call,
                                              const v1::UpdateTermRequest& request) {
   OSAN_RETURN_IF_ERROR(RequireCatalogAdmin(*call.principal));
   OSAN_ASSIGN_OR_RETURN(const TermId id, ParseTermName("term.name", request.term().name()));
-  return Mutation<v1::Term>(
+  return IdempotentMutation<v1::Term>(
       *pool_, call, "UpdateTerm", request, [&](pqxx::work& tx) -> absl::StatusOr<v1::Term> {
         OSAN_ASSIGN_OR_RETURN(v1::Term current,
                               store::GetTerm(tx, id.id(), store::Lock::kForUpdate));
@@ -191,14 +153,14 @@ absl::StatusOr<v1::Course> Catalog::CreateCourse(const Call& call,
   OSAN_RETURN_IF_ERROR(ValidateCourse(course));
   OSAN_RETURN_IF_ERROR(RequireHostOrCity(*call.principal, course.host()));
   OSAN_ASSIGN_OR_RETURN(const std::string host_code, ParseInstitutionName("host", course.host()));
-  return Mutation<v1::Course>(*pool_, call, "CreateCourse", request,
-                              [&](pqxx::work& tx) -> absl::StatusOr<v1::Course> {
-                                OSAN_RETURN_IF_ERROR(CheckHost(tx, host_code));
-                                const std::string id = NewUuid();
-                                course.set_name(CourseName(id));
-                                OSAN_RETURN_IF_ERROR(store::InsertCourse(tx, id, course));
-                                return store::GetCourse(tx, id);
-                              });
+  return IdempotentMutation<v1::Course>(*pool_, call, "CreateCourse", request,
+                                        [&](pqxx::work& tx) -> absl::StatusOr<v1::Course> {
+                                          OSAN_RETURN_IF_ERROR(CheckHost(tx, host_code));
+                                          const std::string id = NewUuid();
+                                          course.set_name(CourseName(id));
+                                          OSAN_RETURN_IF_ERROR(store::InsertCourse(tx, id, course));
+                                          return store::GetCourse(tx, id);
+                                        });
 }
 
 absl::StatusOr<v1::Course> Catalog::GetCourse(const Call&, const v1::GetCourseRequest& request) {
@@ -234,7 +196,7 @@ absl::StatusOr<v1::Course> Catalog::UpdateCourse(const Call& call,
                                                  const v1::UpdateCourseRequest& request) {
   OSAN_ASSIGN_OR_RETURN(const std::string id,
                         ParseCourseName("course.name", request.course().name()));
-  return Mutation<v1::Course>(
+  return IdempotentMutation<v1::Course>(
       *pool_, call, "UpdateCourse", request, [&](pqxx::work& tx) -> absl::StatusOr<v1::Course> {
         OSAN_ASSIGN_OR_RETURN(v1::Course current,
                               store::GetCourse(tx, id, store::Lock::kForUpdate));
@@ -264,7 +226,7 @@ absl::StatusOr<v1::Course> Catalog::ReviewRecognition(const Call& call,
   }
   OSAN_RETURN_IF_ERROR(
       CheckText("reason", request.reason(), request.decision() == v1::REJECTED ? 1 : 0, 500));
-  return Mutation<v1::Course>(
+  return IdempotentMutation<v1::Course>(
       *pool_, call, "ReviewRecognition", request,
       [&](pqxx::work& tx) -> absl::StatusOr<v1::Course> {
         OSAN_ASSIGN_OR_RETURN(v1::Course course, store::GetCourse(tx, id, store::Lock::kForUpdate));
@@ -294,7 +256,7 @@ absl::StatusOr<v1::Section> Catalog::CreateSection(const Call& call,
   OSAN_ASSIGN_OR_RETURN(const TermId term, ParseTermName("parent", request.parent()));
   OSAN_ASSIGN_OR_RETURN(const std::string course_id,
                         ParseCourseName("section.course", request.section().course()));
-  return Mutation<v1::Section>(
+  return IdempotentMutation<v1::Section>(
       *pool_, call, "CreateSection", request, [&](pqxx::work& tx) -> absl::StatusOr<v1::Section> {
         OSAN_RETURN_IF_ERROR(store::GetTerm(tx, term.id()).status());
         auto course = store::GetCourse(tx, course_id);
@@ -369,7 +331,7 @@ absl::StatusOr<v1::Section> Catalog::UpdateSection(const Call& call,
                                                    const v1::UpdateSectionRequest& request) {
   OSAN_ASSIGN_OR_RETURN(const SectionId id,
                         ParseSectionName("section.name", request.section().name()));
-  return Mutation<v1::Section>(
+  return IdempotentMutation<v1::Section>(
       *pool_, call, "UpdateSection", request, [&](pqxx::work& tx) -> absl::StatusOr<v1::Section> {
         OSAN_ASSIGN_OR_RETURN(const v1::Section before,
                               ReadSection(tx, id, store::Lock::kForUpdate));
@@ -391,7 +353,7 @@ absl::StatusOr<v1::Section> Catalog::UpdateSection(const Call& call,
 absl::StatusOr<v1::Section> Catalog::TransitionSection(
     const Call& call, const v1::TransitionSectionRequest& request) {
   OSAN_ASSIGN_OR_RETURN(const SectionId id, ParseSectionName("name", request.name()));
-  return Mutation<v1::Section>(
+  return IdempotentMutation<v1::Section>(
       *pool_, call, "TransitionSection", request,
       [&](pqxx::work& tx) -> absl::StatusOr<v1::Section> {
         OSAN_ASSIGN_OR_RETURN(v1::Section section, ReadSection(tx, id, store::Lock::kForUpdate));

@@ -15,8 +15,8 @@ ServiceDefinition CatalogDefinition() {
   definition.default_port = 50051;
   definition.migrations = &catalog_migrations();
   definition.statements = &store::Statements();
-  definition.make_parts = [](db::Pool* pool, server::Dispatcher* dispatcher,
-                             PageTokens page_tokens) {
+  definition.make_parts = [](const ServiceConfig&, db::Pool* pool, server::Dispatcher* dispatcher,
+                             PageTokens page_tokens) -> absl::StatusOr<ServiceParts> {
     auto catalog = std::make_shared<Catalog>(pool, std::move(page_tokens));
     ServiceParts parts;
     parts.services.push_back(std::make_unique<CatalogService>(catalog.get(), dispatcher));

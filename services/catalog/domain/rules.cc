@@ -119,6 +119,31 @@ absl::Status CheckMeetings(const v1::Section& section) {
   return absl::OkStatus();
 }
 
+absl::Status CheckPriorityRules(const v1::Section& section) {
+  const auto& rules = section.priority_rules();
+  if (section.allocation_policy() != v1::PRIORITY) {
+    return rules.empty() ? absl::OkStatus()
+                         : InvalidField("priority_rules", "are for PRIORITY sections only");
+  }
+  if (rules.size() > 5) {
+    return InvalidField("priority_rules", "at most 5 rules");
+  }
+  for (int i = 0; i < rules.size(); ++i) {
+    const std::string field = absl::StrCat("priority_rules[", i, "]");
+    if (rules[i].schools().empty() && rules[i].grade_levels().empty()) {
+      return InvalidField(field, "needs schools or grade_levels");
+    }
+    for (const std::string& school : rules[i].schools()) {
+      OSAN_RETURN_IF_ERROR(ParseInstitutionName(field, school).status());
+    }
+    for (const int grade : rules[i].grade_levels()) {
+      OSAN_RETURN_IF_ERROR(CheckRange(field, grade, 1, 3));
+    }
+    OSAN_RETURN_IF_ERROR(CheckText(field, rules[i].description(), 0, 100));
+  }
+  return absl::OkStatus();
+}
+
 absl::Status RequireRoles(const auth::Principal& principal, std::initializer_list<auth::Role> roles,
                           absl::string_view action) {
   for (const auth::Role role : roles) {
@@ -311,7 +336,7 @@ absl::Status ValidateSection(const v1::Section& section, const v1::Course& cours
       section.allocation_policy() == v1::ALLOCATION_POLICY_UNSPECIFIED) {
     return InvalidField("allocation_policy", "is required");
   }
-  return absl::OkStatus();
+  return CheckPriorityRules(section);
 }
 
 absl::Status CheckSectionUpdate(const v1::Section& before, const v1::Section& after,

@@ -1,0 +1,118 @@
+// Server-streaming feeds on the callback API: pages of events are read on
+// the worker pool and written to the client one at a time.
+#ifndef OSAN_COMMON_FEED_H_
+#define OSAN_COMMON_FEED_H_
+
+#include <grpcpp/alarm.h>
+#include <grpcpp/grpcpp.h>
+
+#include <atomic>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/clock.h"
+#include "common/server.h"
+#include "common/status.h"
+
+namespace osan::server {
+
+// Streams `Event`s (messages with a `cursor` field) from `fetch(cursor)`,
+// which returns the events after `cursor` (an empty page when caught up).
+// Without `follow` the stream ends once caught up; with it, the feed looks
+// again every `poll_interval` until the client goes away. Deletes itself when
+// the call is done.
+template <class Event>
+class FeedReactor final : public grpc::ServerWriteReactor<Event> {
+ public:
+  using Fetch = std::function<absl::StatusOr<std::vector<Event>>(const std::string& cursor)>;
+
+  static FeedReactor* Start(WorkerPool* workers, std::string cursor, bool follow, Fetch fetch,
+                            absl::Duration poll_interval = absl::Milliseconds(200)) {
+    auto* reactor =
+        new FeedReactor(workers, std::move(cursor), follow, std::move(fetch), poll_interval);
+    reactor->FetchPage();
+    return reactor;
+  }
+
+  // Refuses the call at once (e.g. UNAUTHENTICATED) and deletes itself.
+  static grpc::ServerWriteReactor<Event>* Refuse(const absl::Status& status) {
+    auto* reactor = new FeedReactor(nullptr, "", false, nullptr, absl::ZeroDuration());
+    reactor->Finish(ToGrpcStatus(status));
+    return reactor;
+  }
+
+  void OnWriteDone(bool ok) override {
+    if (!ok) {
+      this->Finish(grpc::Status::CANCELLED);
+      return;
+    }
+    WriteNextOrFetch();
+  }
+
+  void OnCancel() override { cancelled_ = true; }
+  void OnDone() override { delete this; }
+
+ private:
+  FeedReactor(WorkerPool* workers, std::string cursor, bool follow, Fetch fetch,
+              absl::Duration poll_interval)
+      : workers_(workers),
+        cursor_(std::move(cursor)),
+        follow_(follow),
+        fetch_(std::move(fetch)),
+        poll_interval_(poll_interval) {}
+
+  void FetchPage() {
+    if (cancelled_) {
+      this->Finish(grpc::Status::CANCELLED);
+      return;
+    }
+    const bool queued = workers_->TrySubmit([this] {
+      absl::StatusOr<std::vector<Event>> page = fetch_(cursor_);
+      if (!page.ok()) {
+        this->Finish(ToGrpcStatus(page.status()));
+        return;
+      }
+      page_ = *std::move(page);
+      next_ = 0;
+      WriteNextOrFetch();
+    });
+    if (!queued) {
+      this->Finish(grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED, "server busy; retry"));
+    }
+  }
+
+  void WriteNextOrFetch() {
+    if (cancelled_) {
+      this->Finish(grpc::Status::CANCELLED);
+      return;
+    }
+    if (next_ < page_.size()) {
+      cursor_ = page_[next_].cursor();
+      this->StartWrite(&page_[next_++]);
+      return;
+    }
+    if (!page_.empty()) {
+      FetchPage();  // there may be more right away
+    } else if (follow_) {
+      alarm_.Set(absl::ToChronoTime(absl::Now() + poll_interval_), [this](bool) { FetchPage(); });
+    } else {
+      this->Finish(grpc::Status::OK);
+    }
+  }
+
+  WorkerPool* const workers_;
+  std::string cursor_;
+  const bool follow_;
+  const Fetch fetch_;
+  const absl::Duration poll_interval_;
+  std::vector<Event> page_;
+  size_t next_ = 0;
+  std::atomic<bool> cancelled_{false};
+  grpc::Alarm alarm_;
+};
+
+}  // namespace osan::server
+
+#endif  // OSAN_COMMON_FEED_H_

@@ -1,0 +1,63 @@
+// Building blocks of the services' use cases: idempotent mutations in one
+// transaction, optimistic concurrency, and keyset-paged reads.
+#ifndef OSAN_COMMON_USE_CASE_H_
+#define OSAN_COMMON_USE_CASE_H_
+
+#include <pqxx/pqxx>
+#include <string>
+#include <utility>
+
+#include "absl/status/statusor.h"
+#include "common/db.h"
+#include "common/idempotency.h"
+#include "common/paging.h"
+#include "common/server.h"
+#include "common/status.h"
+#include "common/validation.h"
+
+namespace osan {
+
+// Checks the request's request_id and runs `mutate(tx)` at most once per
+// (caller, method, request_id) in one transaction (AIP-155): a retry returns
+// the first response.
+template <class Resource, class Request, class Mutate>
+absl::StatusOr<Resource> IdempotentMutation(db::Pool& pool, const server::CallContext& call,
+                                            const char* method, const Request& request,
+                                            Mutate&& mutate) {
+  OSAN_RETURN_IF_ERROR(CheckRequestId(request.request_id()));
+  const db::RequestKey key =
+      db::MakeRequestKey(call.principal->institution, method, request.request_id(), request);
+  return pool.Transact([&](pqxx::work& tx) {
+    return db::Idempotent<Resource>(tx, key, [&] { return mutate(tx); });
+  });
+}
+
+// AIP-154: a given etag must match the current one, else ABORTED.
+inline absl::Status CheckEtag(const std::string& given, const std::string& current) {
+  if (!given.empty() && given != current) {
+    return absl::AbortedError(
+        "etag mismatch: the resource changed since it was read; read it again and retry");
+  }
+  return absl::OkStatus();
+}
+
+// Reads one page of a keyset query. `fetch(tx, after, limit)` returns a page
+// with `items` and an optional `next_position`; the next page token binds that
+// position to the request's filters.
+template <class Request, class Fetch>
+auto ReadPage(db::Pool& pool, const PageTokens& tokens, const char* method, const Request& request,
+              Fetch&& fetch, std::string* next_page_token)
+    -> decltype(fetch(std::declval<pqxx::work&>(), std::string(), 0)) {
+  OSAN_ASSIGN_OR_RETURN(const int limit, EffectivePageSize(request.page_size()));
+  const std::string scope = QueryScope(method, request);
+  OSAN_ASSIGN_OR_RETURN(const std::string after, tokens.Decode(scope, request.page_token()));
+  auto page = pool.Transact([&](pqxx::work& tx) { return fetch(tx, after, limit); });
+  if (page.ok() && page->next_position.has_value()) {
+    *next_page_token = tokens.Encode(scope, *page->next_position);
+  }
+  return page;
+}
+
+}  // namespace osan
+
+#endif  // OSAN_COMMON_USE_CASE_H_

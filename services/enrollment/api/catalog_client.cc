@@ -1,0 +1,83 @@
+#include "services/enrollment/api/catalog_client.h"
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "common/status.h"
+
+namespace osan::enrollment {
+namespace {
+constexpr absl::Duration kTokenLifetime = absl::Minutes(10);
+}  // namespace
+
+CatalogClient::CatalogClient(std::shared_ptr<grpc::Channel> channel, auth::TokenSigner signer,
+                             std::string service_name, absl::Duration ttl, absl::Duration timeout)
+    : stub_(catalog::v1::CatalogService::NewStub(channel)),
+      signer_(std::move(signer)),
+      service_name_(std::move(service_name)),
+      ttl_(ttl),
+      timeout_(timeout) {}
+
+std::string CatalogClient::Token() {
+  absl::MutexLock lock(&mu_);
+  const absl::Time now = absl::Now();
+  if (now + kTokenLifetime / 2 > token_expiry_) {
+    auto token = signer_.Issue({service_name_, auth::v1::SERVICE}, now, kTokenLifetime);
+    if (token.ok()) {
+      token_ = *token;
+      token_expiry_ = now + kTokenLifetime;
+    }
+  }
+  return token_;
+}
+
+template <class Request, class Response>
+absl::Status CatalogClient::Call(grpc::Status (catalog::v1::CatalogService::Stub::*method)(
+                                     grpc::ClientContext*, const Request&, Response*),
+                                 const Request& request, Response* response, absl::Time deadline) {
+  grpc::ClientContext context;
+  context.AddMetadata("authorization", absl::StrCat("Bearer ", Token()));
+  context.set_deadline(absl::ToChronoTime(std::min(deadline, absl::Now() + timeout_)));
+  const grpc::Status status = (stub_.get()->*method)(&context, request, response);
+  if (status.ok()) {
+    return absl::OkStatus();
+  }
+  switch (status.error_code()) {
+    case grpc::StatusCode::NOT_FOUND:
+      return absl::NotFoundError(status.error_message());
+    case grpc::StatusCode::DEADLINE_EXCEEDED:
+    case grpc::StatusCode::UNAVAILABLE:
+      return absl::UnavailableError("the catalog service is unavailable; retry later");
+    default:
+      return absl::InternalError(absl::StrCat("catalog call failed: ", status.error_message()));
+  }
+}
+
+absl::StatusOr<SectionFacts> CatalogClient::GetSection(const std::string& name,
+                                                       absl::Time deadline) {
+  const absl::Time now = absl::Now();
+  {
+    absl::MutexLock lock(&mu_);
+    const auto it = cache_.find(name);
+    if (it != cache_.end() && now - it->second.fetched < ttl_) {
+      return it->second.facts;
+    }
+  }
+  SectionFacts facts;
+  catalog::v1::GetSectionRequest section_request;
+  section_request.set_name(name);
+  OSAN_RETURN_IF_ERROR(Call(&catalog::v1::CatalogService::Stub::GetSection, section_request,
+                            &facts.section, deadline));
+  catalog::v1::GetCourseRequest course_request;
+  course_request.set_name(facts.section.course());
+  OSAN_RETURN_IF_ERROR(
+      Call(&catalog::v1::CatalogService::Stub::GetCourse, course_request, &facts.course, deadline));
+  catalog::v1::GetTermRequest term_request;
+  term_request.set_name(name.substr(0, name.find("/sections/")));
+  OSAN_RETURN_IF_ERROR(
+      Call(&catalog::v1::CatalogService::Stub::GetTerm, term_request, &facts.term, deadline));
+  absl::MutexLock lock(&mu_);
+  cache_[name] = Entry{facts, now};
+  return facts;
+}
+
+}  // namespace osan::enrollment

@@ -1,0 +1,74 @@
+// Enrollment's view of the catalog: sections with their course and term,
+// fetched over gRPC with this service's own identity, and cached briefly.
+//
+// Caching: entries live `ttl` (default 5 s). That is safe for what enrollment
+// decides with them: once a section's enrolment opens, catalog freezes its
+// meetings, eligibility and policy and lets capacity only grow, so a stale
+// entry can under-fill a section (the seat row keeps the larger capacity) but
+// never overbook it; a section closed or cancelled less than `ttl` ago may
+// still take applications for that long, which the window check on the term
+// bounds. Entries are dropped on expiry; there is no other invalidation.
+#ifndef OSAN_SERVICES_ENROLLMENT_API_CATALOG_CLIENT_H_
+#define OSAN_SERVICES_ENROLLMENT_API_CATALOG_CLIENT_H_
+
+#include <grpcpp/grpcpp.h>
+
+#include <map>
+#include <memory>
+#include <string>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+#include "common/auth.h"
+#include "osan/catalog/v1/catalog.grpc.pb.h"
+
+namespace osan::enrollment {
+
+struct SectionFacts {
+  catalog::v1::Section section;
+  catalog::v1::Course course;
+  catalog::v1::Term term;
+};
+
+class CatalogClient {
+ public:
+  // `signer` issues this service's tokens (institution `service_name`, role
+  // SERVICE).
+  CatalogClient(std::shared_ptr<grpc::Channel> channel, auth::TokenSigner signer,
+                std::string service_name, absl::Duration ttl = absl::Seconds(5),
+                absl::Duration timeout = absl::Seconds(2));
+
+  // The section named `name` with its course and term. NOT_FOUND if catalog
+  // has no such section; UNAVAILABLE (quickly) if catalog cannot be reached;
+  // each call waits at most `timeout`, and never past `deadline`.
+  absl::StatusOr<SectionFacts> GetSection(const std::string& name, absl::Time deadline);
+
+ private:
+  template <class Request, class Response>
+  absl::Status Call(grpc::Status (catalog::v1::CatalogService::Stub::*method)(grpc::ClientContext*,
+                                                                              const Request&,
+                                                                              Response*),
+                    const Request& request, Response* response, absl::Time deadline);
+  std::string Token();
+
+  std::unique_ptr<catalog::v1::CatalogService::Stub> stub_;
+  const auth::TokenSigner signer_;
+  const std::string service_name_;
+  const absl::Duration ttl_;
+  const absl::Duration timeout_;
+
+  struct Entry {
+    SectionFacts facts;
+    absl::Time fetched;
+  };
+  absl::Mutex mu_;
+  std::map<std::string, Entry> cache_ ABSL_GUARDED_BY(mu_);
+  std::string token_ ABSL_GUARDED_BY(mu_);
+  absl::Time token_expiry_ ABSL_GUARDED_BY(mu_) = absl::InfinitePast();
+};
+
+}  // namespace osan::enrollment
+
+#endif  // OSAN_SERVICES_ENROLLMENT_API_CATALOG_CLIENT_H_

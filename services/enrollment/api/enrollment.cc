@@ -1,0 +1,647 @@
+#include "services/enrollment/api/enrollment.h"
+
+#include <openssl/rand.h>
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
+#include "absl/time/civil_time.h"
+#include "common/ids.h"
+#include "common/status.h"
+#include "common/use_case.h"
+#include "common/validation.h"
+#include "services/catalog/domain/names.h"
+#include "services/catalog/domain/rules.h"
+#include "services/enrollment/domain/allocation.h"
+#include "services/enrollment/store/enrollment_store.h"
+
+namespace osan::enrollment {
+namespace {
+
+namespace cv1 = catalog::v1;
+
+constexpr int kFeedPage = 200;
+
+std::string HostCode(const std::string& host_name) {
+  return host_name.substr(sizeof("institutions/") - 1);
+}
+
+// The end of the drop deadline's day in Korea Standard Time.
+absl::Time DropDeadlineEnd(const cv1::Term& term) {
+  absl::CivilDay day;
+  if (!catalog::ToCivilDay(term.drop_deadline(), &day)) {
+    return absl::InfinitePast();
+  }
+  return absl::FromCivil(day + 1, absl::FixedTimeZone(9 * 60 * 60));
+}
+
+uint64_t RandomSeed() {
+  uint64_t seed = 0;
+  RAND_bytes(reinterpret_cast<unsigned char*>(&seed), sizeof seed);
+  return seed == 0 ? 1 : seed;
+}
+
+// The priority tier of a student for a PRIORITY section: the index of the
+// first rule they match, or the number of rules.
+int PriorityTier(const cv1::Section& section, const std::string& school_code, int grade) {
+  const auto& rules = section.priority_rules();
+  for (int i = 0; i < rules.size(); ++i) {
+    const auto& schools = rules[i].schools();
+    const auto& grades = rules[i].grade_levels();
+    const bool school_ok =
+        schools.empty() || std::find(schools.begin(), schools.end(),
+                                     absl::StrCat("institutions/", school_code)) != schools.end();
+    const bool grade_ok =
+        grades.empty() || std::find(grades.begin(), grades.end(), grade) != grades.end();
+    if (school_ok && grade_ok) {
+      return i;
+    }
+  }
+  return rules.size();
+}
+
+}  // namespace
+
+Enrollment::Enrollment(db::Pool* pool, PageTokens page_tokens, CatalogClient* catalog,
+                       EnrollmentOptions options)
+    : pool_(pool),
+      page_tokens_(std::move(page_tokens)),
+      catalog_(catalog),
+      options_(options),
+      seats_(pool, options.max_seat_batch) {}
+
+// ----- Students -------------------------------------------------------------
+
+absl::StatusOr<v1::Student> Enrollment::CreateStudent(const Call& call,
+                                                      const v1::CreateStudentRequest& request) {
+  OSAN_ASSIGN_OR_RETURN(const std::string school, ParseSchoolName("parent", request.parent()));
+  OSAN_RETURN_IF_ERROR(RequireHomeSchool(*call.principal, school));
+  OSAN_RETURN_IF_ERROR(ValidateStudent(request.student()));
+  return IdempotentMutation<v1::Student>(
+      *pool_, call, "CreateStudent", request, [&](pqxx::work& tx) -> absl::StatusOr<v1::Student> {
+        OSAN_RETURN_IF_ERROR(store::InsertStudent(tx, school, request.student()));
+        return store::GetStudent(tx, school, request.student().student_key());
+      });
+}
+
+absl::StatusOr<v1::Student> Enrollment::GetStudent(const Call& call,
+                                                   const v1::GetStudentRequest& request) {
+  OSAN_ASSIGN_OR_RETURN(const StudentId id, ParseStudentName("name", request.name()));
+  OSAN_RETURN_IF_ERROR(RequireHomeSchool(*call.principal, id.school));
+  return pool_->Transact([&](pqxx::work& tx) { return store::GetStudent(tx, id.school, id.key); });
+}
+
+absl::StatusOr<v1::ListStudentsResponse> Enrollment::ListStudents(
+    const Call& call, const v1::ListStudentsRequest& request) {
+  OSAN_ASSIGN_OR_RETURN(const std::string school, ParseSchoolName("parent", request.parent()));
+  OSAN_RETURN_IF_ERROR(RequireHomeSchool(*call.principal, school));
+  v1::ListStudentsResponse response;
+  OSAN_ASSIGN_OR_RETURN(auto page, ReadPage(
+                                       *pool_, page_tokens_, "ListStudents", request,
+                                       [&](pqxx::work& tx, const std::string& after, int limit) {
+                                         return store::ListStudents(tx, school, after, limit);
+                                       },
+                                       response.mutable_next_page_token()));
+  for (auto& student : page.items) {
+    *response.add_students() = std::move(student);
+  }
+  return response;
+}
+
+// ----- Applications ---------------------------------------------------------
+
+absl::StatusOr<v1::Application> Enrollment::PlaceFirstCome(store::Tx& tx,
+                                                           const store::ApplicationRecord& record,
+                                                           store::Seats& seats,
+                                                           const std::string& who) {
+  OSAN_ASSIGN_OR_RETURN(const int held, store::EnrolledCount(tx, record.school_code,
+                                                             record.student_key, record.term_id));
+  if (held >= options_.limits.max_enrollments_per_term) {
+    return store::SetState(
+        tx, record.id, v1::NOT_PLACED,
+        absl::StrCat("the student already holds ", held, " seat(s) this term, the limit"), who);
+  }
+  if (seats.free() > 0) {
+    ++seats.enrolled;
+    return store::SetState(
+        tx, record.id, v1::ENROLLED,
+        absl::StrCat("first come: seat ", seats.enrolled, " of ", seats.capacity), who);
+  }
+  return store::SetState(tx, record.id, v1::WAITLISTED,
+                         absl::StrCat("first come: section full (capacity ", seats.capacity, ")"),
+                         who);
+}
+
+absl::StatusOr<v1::Application> Enrollment::SubmitApplication(
+    const Call& call, const v1::SubmitApplicationRequest& request) {
+  const v1::Application& input = request.application();
+  OSAN_ASSIGN_OR_RETURN(const StudentId student_id,
+                        ParseStudentName("application.student", input.student()));
+  OSAN_RETURN_IF_ERROR(RequireHomeSchool(*call.principal, student_id.school));
+  OSAN_ASSIGN_OR_RETURN(const catalog::SectionId section_id,
+                        catalog::ParseSectionName("application.section", input.section()));
+  OSAN_RETURN_IF_ERROR(CheckRange("application.preference_rank", input.preference_rank(), 1, 20));
+  OSAN_RETURN_IF_ERROR(CheckRequestId(request.request_id()));
+  OSAN_ASSIGN_OR_RETURN(const SectionFacts facts,
+                        catalog_->GetSection(section_id.name(), call.deadline));
+  OSAN_RETURN_IF_ERROR(CheckOpenForApplications(facts.section, facts.term, call.now));
+
+  store::ApplicationRecord record;
+  record.id = NewUuid();
+  record.school_code = student_id.school;
+  record.student_key = student_id.key;
+  record.term_id = section_id.term.id();
+  record.section_id = section_id.id;
+  record.credits = facts.course.credits();
+  record.section = facts.section;
+  record.application.set_student(student_id.name());
+  record.application.set_section(section_id.name());
+  record.application.set_host(facts.section.host());
+  record.application.set_preference_rank(input.preference_rank());
+  record.application.set_state(request.approve() ? v1::APPROVED : v1::SUBMITTED);
+  record.application.set_decided_by(call.principal->institution);
+  record.application.set_reason(request.approve() ? "approved by the home school on submission"
+                                                  : "awaiting the home school's approval");
+
+  // Checks against the student's other applications, then the insert; the
+  // student's row lock serialises concurrent submissions for one student.
+  const auto submit = [&](store::Tx& tx) -> absl::StatusOr<store::ApplicationRecord> {
+    OSAN_ASSIGN_OR_RETURN(const v1::Student student,
+                          store::GetStudent(tx, student_id.school, student_id.key, true));
+    OSAN_RETURN_IF_ERROR(CheckEligible(student, student_id.school, facts.section));
+    OSAN_ASSIGN_OR_RETURN(const auto live, store::LiveApplications(tx, student_id.school,
+                                                                   student_id.key, record.term_id));
+    int credits = record.credits;
+    for (const store::ApplicationRecord& other : live) {
+      const v1::Application& app = other.application;
+      if (other.section_id == record.section_id) {
+        return absl::AlreadyExistsError(
+            absl::StrCat("the student already applied for this section: ", app.name()));
+      }
+      if (app.preference_rank() == input.preference_rank()) {
+        return absl::FailedPreconditionError(absl::StrCat(
+            "preference_rank ", input.preference_rank(), " is already used by ", app.name()));
+      }
+      if (MeetingsConflict(other.section, facts.section)) {
+        return absl::FailedPreconditionError(
+            absl::StrCat("meets at the same time as ", app.section(), " (", app.name(), ")"));
+      }
+      credits += other.credits;
+    }
+    if (static_cast<int>(live.size()) >= options_.limits.max_applications_per_term) {
+      return absl::FailedPreconditionError(absl::StrCat("the student already has ", live.size(),
+                                                        " live applications this term, the limit"));
+    }
+    if (credits > options_.limits.max_credits_per_term) {
+      return absl::FailedPreconditionError(absl::StrCat("applications would total ", credits,
+                                                        " credits this term; the limit is ",
+                                                        options_.limits.max_credits_per_term));
+    }
+    OSAN_RETURN_IF_ERROR(store::InsertApplication(tx, record));
+    return store::GetApplication(tx, record.id);
+  };
+
+  const db::RequestKey key = db::MakeRequestKey(call.principal->institution, "SubmitApplication",
+                                                request.request_id(), request);
+  if (request.approve() && facts.section.allocation_policy() == cv1::FIRST_COME) {
+    return seats_.Run(
+        section_id.id, facts.section.capacity(), [&](store::Tx& tx, store::Seats& seats) {
+          return db::Idempotent<v1::Application>(tx, key, [&]() -> absl::StatusOr<v1::Application> {
+            OSAN_ASSIGN_OR_RETURN(const auto stored, submit(tx));
+            return PlaceFirstCome(tx, stored, seats, call.principal->institution);
+          });
+        });
+  }
+  return pool_->Transact([&](pqxx::work& tx) {
+    return db::Idempotent<v1::Application>(tx, key, [&]() -> absl::StatusOr<v1::Application> {
+      OSAN_ASSIGN_OR_RETURN(const auto stored, submit(tx));
+      return stored.application;
+    });
+  });
+}
+
+absl::StatusOr<v1::Application> Enrollment::ApproveApplication(
+    const Call& call, const v1::DecideApplicationRequest& request) {
+  OSAN_ASSIGN_OR_RETURN(const std::string id, ParseApplicationName("name", request.name()));
+  OSAN_RETURN_IF_ERROR(CheckRequestId(request.request_id()));
+  OSAN_ASSIGN_OR_RETURN(
+      const store::ApplicationRecord current,
+      pool_->Transact([&](pqxx::work& tx) { return store::GetApplication(tx, id); }));
+  OSAN_RETURN_IF_ERROR(RequireHomeSchool(*call.principal, current.school_code));
+  if (current.section.allocation_policy() != cv1::FIRST_COME) {
+    return Decide(call, "ApproveApplication", request, Action::kApprove);
+  }
+  // Approving a first-come application claims its seat, in the section's batch.
+  OSAN_ASSIGN_OR_RETURN(const SectionFacts facts,
+                        catalog_->GetSection(current.application.section(), call.deadline));
+  OSAN_RETURN_IF_ERROR(CheckOpenForApplications(facts.section, facts.term, call.now));
+  const db::RequestKey key = db::MakeRequestKey(call.principal->institution, "ApproveApplication",
+                                                request.request_id(), request);
+  return seats_.Run(
+      current.section_id, facts.section.capacity(), [&](store::Tx& tx, store::Seats& seats) {
+        return db::Idempotent<v1::Application>(tx, key, [&]() -> absl::StatusOr<v1::Application> {
+          OSAN_ASSIGN_OR_RETURN(const auto record, store::GetApplication(tx, id, true));
+          OSAN_RETURN_IF_ERROR(CheckAction(record.application.state(), Action::kApprove));
+          OSAN_RETURN_IF_ERROR(store::SetState(tx, id, v1::APPROVED, "approved by the home school",
+                                               call.principal->institution)
+                                   .status());
+          return PlaceFirstCome(tx, record, seats, call.principal->institution);
+        });
+      });
+}
+
+absl::StatusOr<v1::Application> Enrollment::RejectApplication(
+    const Call& call, const v1::DecideApplicationRequest& request) {
+  return Decide(call, "RejectApplication", request, Action::kReject);
+}
+
+absl::StatusOr<v1::Application> Enrollment::WithdrawApplication(
+    const Call& call, const v1::DecideApplicationRequest& request) {
+  return Decide(call, "WithdrawApplication", request, Action::kWithdraw);
+}
+
+absl::StatusOr<v1::Application> Enrollment::AcceptApplication(
+    const Call& call, const v1::DecideApplicationRequest& request) {
+  return Decide(call, "AcceptApplication", request, Action::kAccept);
+}
+
+absl::StatusOr<v1::Application> Enrollment::DeclineApplication(
+    const Call& call, const v1::DecideApplicationRequest& request) {
+  return Decide(call, "DeclineApplication", request, Action::kDecline);
+}
+
+absl::StatusOr<v1::Application> Enrollment::Decide(const Call& call, const char* method,
+                                                   const v1::DecideApplicationRequest& request,
+                                                   Action action) {
+  OSAN_ASSIGN_OR_RETURN(const std::string id, ParseApplicationName("name", request.name()));
+  const bool needs_reason = action == Action::kReject || action == Action::kDecline;
+  OSAN_RETURN_IF_ERROR(CheckText("reason", request.reason(), needs_reason ? 1 : 0, 500));
+  const bool by_host = action == Action::kAccept || action == Action::kDecline;
+  return IdempotentMutation<v1::Application>(
+      *pool_, call, method, request, [&](pqxx::work& tx) -> absl::StatusOr<v1::Application> {
+        OSAN_ASSIGN_OR_RETURN(const auto record, store::GetApplication(tx, id, true));
+        OSAN_RETURN_IF_ERROR(by_host ? RequireHost(*call.principal, record.application.host())
+                                     : RequireHomeSchool(*call.principal, record.school_code));
+        if (by_host && record.section.allocation_policy() != cv1::HOST_SCREENING) {
+          return absl::FailedPreconditionError(
+              "the section's applicants are allocated, not screened by the host");
+        }
+        OSAN_RETURN_IF_ERROR(CheckAction(record.application.state(), action));
+        std::string reason = request.reason();
+        if (reason.empty()) {
+          reason = action == Action::kApprove  ? "approved by the home school"
+                   : action == Action::kAccept ? "accepted by the host"
+                                               : "withdrawn by the home school";
+        }
+        return store::SetState(tx, id, StateAfter(action), reason, call.principal->institution);
+      });
+}
+
+absl::StatusOr<v1::Application> Enrollment::GetApplication(
+    const Call& call, const v1::GetApplicationRequest& request) {
+  OSAN_ASSIGN_OR_RETURN(const std::string id, ParseApplicationName("name", request.name()));
+  OSAN_ASSIGN_OR_RETURN(const auto record, pool_->Transact([&](pqxx::work& tx) {
+    return store::GetApplication(tx, id);
+  }));
+  if (!RequireHomeSchool(*call.principal, record.school_code).ok() &&
+      !RequireHost(*call.principal, record.application.host()).ok()) {
+    return absl::PermissionDeniedError(
+        "only the student's home school and the section's host may read an application");
+  }
+  return record.application;
+}
+
+absl::StatusOr<v1::ListApplicationsResponse> Enrollment::ListApplications(
+    const Call& call, const v1::ListApplicationsRequest& request) {
+  if (request.parent().empty() == request.section().empty()) {
+    return InvalidField("parent", "give exactly one of parent (schools/{code}) or section");
+  }
+  if (!v1::ApplicationState_IsValid(request.state())) {
+    return InvalidField("state", "unknown state");
+  }
+  std::string school_code;
+  std::string section_id;
+  if (!request.parent().empty()) {
+    OSAN_ASSIGN_OR_RETURN(school_code, ParseSchoolName("parent", request.parent()));
+    OSAN_RETURN_IF_ERROR(RequireHomeSchool(*call.principal, school_code));
+  } else {
+    OSAN_ASSIGN_OR_RETURN(const catalog::SectionId id,
+                          catalog::ParseSectionName("section", request.section()));
+    OSAN_ASSIGN_OR_RETURN(const SectionFacts facts, catalog_->GetSection(id.name(), call.deadline));
+    OSAN_RETURN_IF_ERROR(RequireHost(*call.principal, facts.section.host()));
+    section_id = id.id;
+  }
+  v1::ListApplicationsResponse response;
+  OSAN_ASSIGN_OR_RETURN(auto page, ReadPage(
+                                       *pool_, page_tokens_, "ListApplications", request,
+                                       [&](pqxx::work& tx, const std::string& after, int limit) {
+                                         return store::ListApplications(tx, school_code, section_id,
+                                                                        request.state(), after,
+                                                                        limit);
+                                       },
+                                       response.mutable_next_page_token()));
+  for (auto& application : page.items) {
+    *response.add_applications() = std::move(application);
+  }
+  return response;
+}
+
+// ----- Allocation -----------------------------------------------------------
+
+absl::StatusOr<v1::AllocationRun> Enrollment::RunAllocation(
+    const Call& call, const v1::RunAllocationRequest& request) {
+  if (call.principal->role != auth::v1::CITY && call.principal->role != auth::v1::EDU_OFFICE) {
+    return absl::PermissionDeniedError("only CITY or EDU_OFFICE run allocations");
+  }
+  OSAN_ASSIGN_OR_RETURN(const catalog::TermId term, catalog::ParseTermName("term", request.term()));
+  OSAN_RETURN_IF_ERROR(CheckRequestId(request.request_id()));
+  const uint64_t seed = request.seed() != 0 ? request.seed() : RandomSeed();
+
+  // The candidates: approved (or host-accepted) applications of the term.
+  OSAN_ASSIGN_OR_RETURN(const auto candidates, pool_->Transact([&](pqxx::work& tx) {
+    return store::ApplicationsInStates(tx, term.id(), {v1::APPROVED, v1::HOST_ACCEPTED});
+  }));
+  std::map<std::string, SectionFacts> sections;  // allocated now, by section id
+  for (const auto& record : candidates) {
+    if (sections.count(record.section_id) != 0) {
+      continue;
+    }
+    OSAN_ASSIGN_OR_RETURN(SectionFacts facts,
+                          catalog_->GetSection(record.application.section(), call.deadline));
+    const auto policy = facts.section.allocation_policy();
+    if (policy != cv1::FIRST_COME && facts.section.state() == cv1::ENROLLMENT_CLOSED) {
+      sections.emplace(record.section_id, std::move(facts));
+    }
+  }
+
+  const auto allocate = [&](pqxx::work& tx) -> absl::StatusOr<v1::AllocationRun> {
+    AllocationInput input;
+    input.seed = seed;
+    input.max_sections_per_student = options_.limits.max_enrollments_per_term;
+    std::map<std::string, store::Seats> seats;
+    for (const auto& [id, facts] : sections) {
+      OSAN_ASSIGN_OR_RETURN(store::Seats locked,
+                            store::LockSeats(tx, id, facts.section.capacity()));
+      seats[id] = locked;
+      const std::string host = HostCode(facts.section.host());
+      input.sections.push_back({id, host, locked.free(), locked.capacity,
+                                facts.section.per_school_cap(),
+                                facts.section.host_share_cap_percent()});
+    }
+    // Re-read under the transaction: only applications still waiting count.
+    OSAN_ASSIGN_OR_RETURN(
+        const auto waiting,
+        store::ApplicationsInStates(tx, term.id(), {v1::APPROVED, v1::HOST_ACCEPTED}));
+    std::map<std::string, const store::ApplicationRecord*> by_id;
+    for (const auto& record : waiting) {
+      const auto it = sections.find(record.section_id);
+      if (it == sections.end()) {
+        continue;
+      }
+      const cv1::Section& section = it->second.section;
+      const bool screened = section.allocation_policy() == cv1::HOST_SCREENING;
+      if (screened != (record.application.state() == v1::HOST_ACCEPTED)) {
+        continue;  // screening sections allocate only host-accepted applicants
+      }
+      OSAN_ASSIGN_OR_RETURN(const v1::Student student,
+                            store::GetStudent(tx, record.school_code, record.student_key));
+      input.applicants.push_back(
+          {record.id, record.application.student(), record.school_code, record.section_id,
+           record.application.preference_rank(),
+           section.allocation_policy() == cv1::PRIORITY
+               ? PriorityTier(section, record.school_code, student.grade_level())
+               : 0});
+      by_id[record.id] = &record;
+    }
+    const AllocationResult result = Allocate(input);
+
+    v1::AllocationRun run;
+    const std::string run_id = NewUuid();
+    run.set_name(absl::StrCat("allocationRuns/", run_id));
+    run.set_term(term.name());
+    run.set_seed(seed);
+    run.set_run_by(call.principal->institution);
+    run.mutable_create_time()->set_seconds(absl::ToUnixSeconds(call.now));
+    for (const std::string& student : result.lottery_order) {
+      run.add_lottery_order(student);
+    }
+    // Waitlisted decisions are applied in waitlist order so that the stored
+    // order matches the positions.
+    std::vector<size_t> order(result.decisions.size());
+    for (size_t i = 0; i < order.size(); ++i) {
+      order[i] = i;
+    }
+    std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+      return result.decisions[a].waitlist_position < result.decisions[b].waitlist_position;
+    });
+    for (const size_t i : order) {
+      const Decision& decision = result.decisions[i];
+      const store::ApplicationRecord& record = *by_id.at(decision.application_id);
+      const v1::ApplicationState state = decision.outcome == Outcome::kPlaced ? v1::ENROLLED
+                                         : decision.outcome == Outcome::kWaitlisted
+                                             ? v1::WAITLISTED
+                                             : v1::NOT_PLACED;
+      if (state == v1::ENROLLED) {
+        ++seats[record.section_id].enrolled;
+      }
+      OSAN_RETURN_IF_ERROR(
+          store::SetState(tx, record.id, state,
+                          absl::StrCat("allocation ", run_id, ": ", decision.reason),
+                          call.principal->institution)
+              .status());
+    }
+    for (size_t i = 0; i < result.decisions.size(); ++i) {
+      const Decision& decision = result.decisions[i];
+      const store::ApplicationRecord& record = *by_id.at(decision.application_id);
+      v1::AllocationDecision* entry = run.add_decisions();
+      entry->set_application(ApplicationName(record.id));
+      entry->set_student(record.application.student());
+      entry->set_section(record.application.section());
+      entry->set_outcome(decision.outcome == Outcome::kPlaced       ? v1::ENROLLED
+                         : decision.outcome == Outcome::kWaitlisted ? v1::WAITLISTED
+                                                                    : v1::NOT_PLACED);
+      entry->set_waitlist_position(decision.waitlist_position);
+      entry->set_reason(decision.reason);
+    }
+    for (const auto& [id, section_seats] : seats) {
+      OSAN_RETURN_IF_ERROR(store::SetEnrolled(tx, id, section_seats.enrolled));
+    }
+    OSAN_RETURN_IF_ERROR(store::InsertAllocationRun(tx, run_id, term.id(), run));
+    return run;
+  };
+  const db::RequestKey key = db::MakeRequestKey(call.principal->institution, "RunAllocation",
+                                                request.request_id(), request);
+  return pool_->Transact([&](pqxx::work& tx) {
+    return db::Idempotent<v1::AllocationRun>(tx, key, [&] { return allocate(tx); });
+  });
+}
+
+absl::StatusOr<v1::AllocationRun> Enrollment::GetAllocationRun(
+    const Call& call, const v1::GetAllocationRunRequest& request) {
+  if (call.principal->role != auth::v1::CITY && call.principal->role != auth::v1::EDU_OFFICE) {
+    return absl::PermissionDeniedError("only CITY or EDU_OFFICE read allocation runs");
+  }
+  absl::string_view id = request.name();
+  if (!absl::ConsumePrefix(&id, "allocationRuns/") || !catalog::IsUuid(id)) {
+    return InvalidField("name", "must be allocationRuns/{id}");
+  }
+  return pool_->Transact(
+      [&](pqxx::work& tx) { return store::GetAllocationRun(tx, absl::AsciiStrToLower(id)); });
+}
+
+// ----- Drops, cancellations, rosters ----------------------------------------
+
+absl::Status Enrollment::PromoteWaitlist(store::Tx& tx, const std::string& section_id,
+                                         store::Seats& seats) {
+  OSAN_ASSIGN_OR_RETURN(const auto waitlist, store::Waitlist(tx, section_id));
+  for (const store::ApplicationRecord& next : waitlist) {
+    if (seats.free() <= 0) {
+      break;
+    }
+    OSAN_ASSIGN_OR_RETURN(
+        const int held, store::EnrolledCount(tx, next.school_code, next.student_key, next.term_id));
+    if (held >= options_.limits.max_enrollments_per_term) {
+      continue;  // keeps its place; the student is at the seat limit for now
+    }
+    ++seats.enrolled;
+    OSAN_RETURN_IF_ERROR(store::SetState(tx, next.id, v1::ENROLLED,
+                                         "promoted from the waitlist when a seat was freed",
+                                         "waitlist")
+                             .status());
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<v1::Application> Enrollment::DropEnrollment(
+    const Call& call, const v1::DropEnrollmentRequest& request) {
+  OSAN_ASSIGN_OR_RETURN(const std::string id, ParseApplicationName("name", request.name()));
+  OSAN_RETURN_IF_ERROR(CheckText("reason", request.reason(), 1, 500));
+  OSAN_RETURN_IF_ERROR(CheckRequestId(request.request_id()));
+  OSAN_ASSIGN_OR_RETURN(
+      const store::ApplicationRecord current,
+      pool_->Transact([&](pqxx::work& tx) { return store::GetApplication(tx, id); }));
+  const bool by_host = RequireHost(*call.principal, current.application.host()).ok();
+  if (!by_host) {
+    OSAN_RETURN_IF_ERROR(RequireHomeSchool(*call.principal, current.school_code));
+  }
+  OSAN_ASSIGN_OR_RETURN(const SectionFacts facts,
+                        catalog_->GetSection(current.application.section(), call.deadline));
+  const bool drop_window_open = call.now < DropDeadlineEnd(facts.term);
+  if (!by_host && !drop_window_open) {
+    return absl::FailedPreconditionError(
+        "the drop deadline has passed; only the host can drop the student now");
+  }
+  const db::RequestKey key = db::MakeRequestKey(call.principal->institution, "DropEnrollment",
+                                                request.request_id(), request);
+  return seats_.Run(
+      current.section_id, facts.section.capacity(), [&](store::Tx& tx, store::Seats& seats) {
+        return db::Idempotent<v1::Application>(tx, key, [&]() -> absl::StatusOr<v1::Application> {
+          OSAN_ASSIGN_OR_RETURN(const auto record, store::GetApplication(tx, id, true));
+          OSAN_RETURN_IF_ERROR(CheckAction(record.application.state(), Action::kDrop));
+          const bool held_seat = record.application.state() == v1::ENROLLED;
+          const std::string reason =
+              absl::StrCat(by_host ? "dropped by the host: " : "dropped at the student's request: ",
+                           request.reason());
+          OSAN_ASSIGN_OR_RETURN(
+              v1::Application dropped,
+              store::SetState(tx, id, v1::DROPPED, reason, call.principal->institution));
+          if (held_seat) {
+            --seats.enrolled;
+            if (drop_window_open) {
+              OSAN_RETURN_IF_ERROR(PromoteWaitlist(tx, record.section_id, seats));
+            }
+          }
+          return dropped;
+        });
+      });
+}
+
+absl::StatusOr<v1::CancelSectionResponse> Enrollment::CancelSection(
+    const Call& call, const v1::CancelSectionRequest& request) {
+  OSAN_ASSIGN_OR_RETURN(const catalog::SectionId id,
+                        catalog::ParseSectionName("section", request.section()));
+  OSAN_RETURN_IF_ERROR(CheckText("reason", request.reason(), 1, 500));
+  OSAN_ASSIGN_OR_RETURN(const SectionFacts facts, catalog_->GetSection(id.name(), call.deadline));
+  if (call.principal->role != auth::v1::CITY) {
+    OSAN_RETURN_IF_ERROR(RequireHost(*call.principal, facts.section.host()));
+  }
+  if (facts.section.state() != cv1::ENROLLMENT_CLOSED && facts.section.state() != cv1::CANCELLED) {
+    return absl::FailedPreconditionError(
+        "a section is cancelled for low enrolment only once its enrolment has closed");
+  }
+  return IdempotentMutation<v1::CancelSectionResponse>(
+      *pool_, call, "CancelSection", request,
+      [&](pqxx::work& tx) -> absl::StatusOr<v1::CancelSectionResponse> {
+        OSAN_ASSIGN_OR_RETURN(const store::Seats seats,
+                              store::LockSeats(tx, id.id, facts.section.capacity()));
+        if (seats.enrolled >= facts.section.min_enrollment()) {
+          return absl::FailedPreconditionError(absl::StrCat("the section has ", seats.enrolled,
+                                                            " enrolled, not below its minimum of ",
+                                                            facts.section.min_enrollment()));
+        }
+        OSAN_ASSIGN_OR_RETURN(const auto live, store::LiveApplicationsOfSection(tx, id.id));
+        for (const auto& record : live) {
+          OSAN_RETURN_IF_ERROR(
+              store::SetState(tx, record.id, v1::SECTION_CANCELLED,
+                              absl::StrCat("section cancelled: ", request.reason()),
+                              call.principal->institution)
+                  .status());
+        }
+        OSAN_RETURN_IF_ERROR(store::SetEnrolled(tx, id.id, 0));
+        v1::CancelSectionResponse response;
+        response.set_cancelled_applications(static_cast<int>(live.size()));
+        return response;
+      });
+}
+
+absl::StatusOr<v1::Roster> Enrollment::ListRoster(const Call& call,
+                                                  const v1::ListRosterRequest& request) {
+  OSAN_ASSIGN_OR_RETURN(const catalog::SectionId id,
+                        catalog::ParseSectionName("section", request.section()));
+  OSAN_ASSIGN_OR_RETURN(const SectionFacts facts, catalog_->GetSection(id.name(), call.deadline));
+  OSAN_RETURN_IF_ERROR(RequireHost(*call.principal, facts.section.host()));
+  return pool_->Transact([&](pqxx::work& tx) -> absl::StatusOr<v1::Roster> {
+    v1::Roster roster;
+    roster.set_section(id.name());
+    roster.set_capacity(facts.section.capacity());
+    OSAN_ASSIGN_OR_RETURN(auto entries, store::Roster(tx, id.id));
+    int enrolled = 0;
+    for (auto& entry : entries) {
+      enrolled += entry.state() == v1::ENROLLED ? 1 : 0;
+      *roster.add_entries() = std::move(entry);
+    }
+    roster.set_enrolled(enrolled);
+    return roster;
+  });
+}
+
+// ----- Change feed ----------------------------------------------------------
+
+absl::StatusOr<std::vector<v1::ChangeEvent>> Enrollment::ReadChanges(
+    const auth::Principal& principal, const std::string& cursor) {
+  OSAN_ASSIGN_OR_RETURN(const store::FeedCursor after, store::FeedCursor::Decode(cursor));
+  store::FeedFilter filter;
+  switch (principal.role) {
+    case auth::v1::SERVICE:
+      filter.everything = true;
+      break;
+    case auth::v1::SCHOOL:
+      filter.school_code = principal.institution;
+      filter.host_code = principal.institution;
+      break;
+    case auth::v1::ACADEMY:
+      filter.host_code = principal.institution;
+      break;
+    default:
+      return absl::PermissionDeniedError(
+          "the change feed is for home schools, hosts and the suite's services");
+  }
+  return pool_->Transact(
+      [&](pqxx::work& tx) { return store::ReadEvents(tx, after, filter, kFeedPage); });
+}
+
+}  // namespace osan::enrollment

@@ -1,0 +1,95 @@
+// Enrollment's use cases. Each method checks the request, authorizes the
+// caller against the objects it touches, and runs one transaction (seat
+// changes through the SeatBatcher). gRPC-free apart from the catalog client.
+#ifndef OSAN_SERVICES_ENROLLMENT_API_ENROLLMENT_H_
+#define OSAN_SERVICES_ENROLLMENT_API_ENROLLMENT_H_
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "common/db.h"
+#include "common/paging.h"
+#include "common/server.h"
+#include "osan/enrollment/v1/enrollment.pb.h"
+#include "services/enrollment/api/catalog_client.h"
+#include "services/enrollment/domain/rules.h"
+#include "services/enrollment/store/seat_batcher.h"
+
+namespace osan::enrollment {
+
+struct EnrollmentOptions {
+  StudentLimits limits;
+  // Largest coalesced seat batch; 1 = one transaction per seat change.
+  int max_seat_batch = 256;
+};
+
+class Enrollment {
+ public:
+  Enrollment(db::Pool* pool, PageTokens page_tokens, CatalogClient* catalog,
+             EnrollmentOptions options);
+
+  using Call = server::CallContext;
+
+  absl::StatusOr<v1::Student> CreateStudent(const Call& call,
+                                            const v1::CreateStudentRequest& request);
+  absl::StatusOr<v1::Student> GetStudent(const Call& call, const v1::GetStudentRequest& request);
+  absl::StatusOr<v1::ListStudentsResponse> ListStudents(const Call& call,
+                                                        const v1::ListStudentsRequest& request);
+
+  absl::StatusOr<v1::Application> SubmitApplication(const Call& call,
+                                                    const v1::SubmitApplicationRequest& request);
+  absl::StatusOr<v1::Application> ApproveApplication(const Call& call,
+                                                     const v1::DecideApplicationRequest& request);
+  absl::StatusOr<v1::Application> RejectApplication(const Call& call,
+                                                    const v1::DecideApplicationRequest& request);
+  absl::StatusOr<v1::Application> WithdrawApplication(const Call& call,
+                                                      const v1::DecideApplicationRequest& request);
+  absl::StatusOr<v1::Application> AcceptApplication(const Call& call,
+                                                    const v1::DecideApplicationRequest& request);
+  absl::StatusOr<v1::Application> DeclineApplication(const Call& call,
+                                                     const v1::DecideApplicationRequest& request);
+  absl::StatusOr<v1::Application> GetApplication(const Call& call,
+                                                 const v1::GetApplicationRequest& request);
+  absl::StatusOr<v1::ListApplicationsResponse> ListApplications(
+      const Call& call, const v1::ListApplicationsRequest& request);
+
+  absl::StatusOr<v1::AllocationRun> RunAllocation(const Call& call,
+                                                  const v1::RunAllocationRequest& request);
+  absl::StatusOr<v1::AllocationRun> GetAllocationRun(const Call& call,
+                                                     const v1::GetAllocationRunRequest& request);
+
+  absl::StatusOr<v1::Application> DropEnrollment(const Call& call,
+                                                 const v1::DropEnrollmentRequest& request);
+  absl::StatusOr<v1::CancelSectionResponse> CancelSection(const Call& call,
+                                                          const v1::CancelSectionRequest& request);
+  absl::StatusOr<v1::Roster> ListRoster(const Call& call, const v1::ListRosterRequest& request);
+
+  // The events after `cursor` that `principal` may see (at most one page).
+  absl::StatusOr<std::vector<v1::ChangeEvent>> ReadChanges(const auth::Principal& principal,
+                                                           const std::string& cursor);
+
+ private:
+  // Decisions that are one state change of one application.
+  absl::StatusOr<v1::Application> Decide(const Call& call, const char* method,
+                                         const v1::DecideApplicationRequest& request,
+                                         Action action);
+  // Places an APPROVED application of a first-come section: a seat if one is
+  // free and the student is under the seat limit, else the waitlist.
+  absl::StatusOr<v1::Application> PlaceFirstCome(store::Tx& tx,
+                                                 const store::ApplicationRecord& record,
+                                                 store::Seats& seats, const std::string& who);
+  // Fills free seats of the section from its waitlist, in order.
+  absl::Status PromoteWaitlist(store::Tx& tx, const std::string& section_id, store::Seats& seats);
+
+  db::Pool* const pool_;
+  const PageTokens page_tokens_;
+  CatalogClient* const catalog_;
+  const EnrollmentOptions options_;
+  store::SeatBatcher seats_;
+};
+
+}  // namespace osan::enrollment
+
+#endif  // OSAN_SERVICES_ENROLLMENT_API_ENROLLMENT_H_

@@ -1,0 +1,69 @@
+#include "services/enrollment/api/enrollment_service.h"
+
+#include "common/log.h"
+#include "services/enrollment/store/enrollment_store.h"
+
+namespace osan {
+// Generated from services/enrollment/store/migrations.
+const std::vector<db::Migration>& enrollment_migrations();
+}  // namespace osan
+
+namespace osan::enrollment {
+
+grpc::ServerWriteReactor<v1::ChangeEvent>* EnrollmentService::WatchChanges(
+    grpc::CallbackServerContext* context, const v1::WatchChangesRequest* request) {
+  auto principal = dispatcher_->Authenticate(*context);
+  if (!principal.ok()) {
+    return server::FeedReactor<v1::ChangeEvent>::Refuse(principal.status());
+  }
+  // Check the cursor and the caller's right to the feed before streaming.
+  auto first = enrollment_->ReadChanges(*principal, request->cursor());
+  if (!first.ok()) {
+    return server::FeedReactor<v1::ChangeEvent>::Refuse(first.status());
+  }
+  log::Info("feed opened", {{"institution", principal->institution},
+                            {"cursor", request->cursor()},
+                            {"follow", request->follow() ? "yes" : "no"}});
+  Enrollment* enrollment = enrollment_;
+  return server::FeedReactor<v1::ChangeEvent>::Start(
+      dispatcher_->workers(), request->cursor(), request->follow(),
+      [enrollment, who = *principal](const std::string& cursor) {
+        return enrollment->ReadChanges(who, cursor);
+      });
+}
+
+ServiceDefinition EnrollmentDefinition() {
+  ServiceDefinition definition;
+  definition.name = "enrollment";
+  definition.default_port = 50052;
+  definition.migrations = &enrollment_migrations();
+  definition.statements = &store::Statements();
+  definition.make_parts = [](const ServiceConfig& config, db::Pool* pool,
+                             server::Dispatcher* dispatcher,
+                             PageTokens page_tokens) -> absl::StatusOr<ServiceParts> {
+    if (config.service_signing_key_pem.empty()) {
+      return absl::InvalidArgumentError(
+          "--service_signing_key is required: enrollment calls catalog with its own token");
+    }
+    OSAN_ASSIGN_OR_RETURN(auto signer, auth::TokenSigner::Create(config.service_signing_key_pem));
+    struct State {
+      std::unique_ptr<CatalogClient> catalog;
+      std::unique_ptr<Enrollment> enrollment;
+    };
+    auto state = std::make_shared<State>();
+    state->catalog = std::make_unique<CatalogClient>(
+        grpc::CreateChannel(config.catalog_address, grpc::InsecureChannelCredentials()),
+        std::move(signer), "SVC-ENROLLMENT");
+    state->enrollment = std::make_unique<Enrollment>(pool, std::move(page_tokens),
+                                                     state->catalog.get(), EnrollmentOptions{});
+    ServiceParts parts;
+    parts.services.push_back(
+        std::make_unique<EnrollmentService>(state->enrollment.get(), dispatcher));
+    parts.names = {v1::EnrollmentService::service_full_name()};
+    parts.state = std::move(state);
+    return parts;
+  };
+  return definition;
+}
+
+}  // namespace osan::enrollment

@@ -1,0 +1,256 @@
+#include "services/enrollment/domain/rules.h"
+
+#include <algorithm>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
+#include "absl/time/civil_time.h"
+#include "common/status.h"
+#include "common/validation.h"
+#include "services/catalog/domain/names.h"
+#include "services/catalog/domain/rules.h"
+
+namespace osan::enrollment {
+namespace {
+
+namespace cv1 = catalog::v1;
+
+constexpr absl::string_view kSchools = "schools/";
+constexpr absl::string_view kStudents = "/students/";
+constexpr absl::string_view kApplications = "applications/";
+
+bool IsKeyChar(char c) {
+  return absl::ascii_isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-';
+}
+
+bool IsSchoolCode(absl::string_view code) {
+  // Institution codes as the catalog defines them.
+  return catalog::ParseInstitutionName("", absl::StrCat("institutions/", code)).ok();
+}
+
+int Minutes(const type::v1::TimeOfDay& time) { return time.hours() * 60 + time.minutes(); }
+
+bool Overlap(const type::v1::TimeOfDay& a_start, const type::v1::TimeOfDay& a_end,
+             const type::v1::TimeOfDay& b_start, const type::v1::TimeOfDay& b_end) {
+  return Minutes(a_start) < Minutes(b_end) && Minutes(b_start) < Minutes(a_end);
+}
+
+int WeekdayOf(const type::v1::Date& date) {
+  absl::CivilDay day;
+  if (!catalog::ToCivilDay(date, &day)) {
+    return 0;
+  }
+  return static_cast<int>(absl::GetWeekday(day)) + 1;  // Monday = 1
+}
+
+bool SameDate(const type::v1::Date& a, const type::v1::Date& b) {
+  return a.year() == b.year() && a.month() == b.month() && a.day() == b.day();
+}
+
+// Whether any meeting of `a` overlaps any meeting of `b`, one direction of
+// the weekly/dated pairs (MeetingsConflict checks both).
+bool WeeklyMeetsDated(const cv1::Section& weekly, const cv1::Section& dated) {
+  for (const auto& w : weekly.weekly_meetings()) {
+    for (const auto& d : dated.dated_meetings()) {
+      if (static_cast<int>(w.weekday()) == WeekdayOf(d.date()) &&
+          Overlap(w.start_time(), w.end_time(), d.start_time(), d.end_time())) {
+        return true;
+      }
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
+// ----- Names ----------------------------------------------------------------
+
+std::string StudentId::name() const { return absl::StrCat(kSchools, school, kStudents, key); }
+std::string ApplicationName(absl::string_view id) { return absl::StrCat(kApplications, id); }
+std::string SchoolName(absl::string_view code) { return absl::StrCat(kSchools, code); }
+
+absl::StatusOr<std::string> ParseSchoolName(absl::string_view field, absl::string_view name) {
+  if (!absl::ConsumePrefix(&name, kSchools) || !IsSchoolCode(name)) {
+    return InvalidField(field, "must be schools/{code}, e.g. schools/J10-7531001");
+  }
+  return std::string(name);
+}
+
+absl::StatusOr<StudentId> ParseStudentName(absl::string_view field, absl::string_view name) {
+  const size_t split = name.find(kStudents);
+  if (!absl::StartsWith(name, kSchools) || split == absl::string_view::npos) {
+    return InvalidField(field, "must be schools/{code}/students/{key}");
+  }
+  StudentId id{std::string(name.substr(kSchools.size(), split - kSchools.size())),
+               std::string(name.substr(split + kStudents.size()))};
+  if (!IsSchoolCode(id.school) || id.key.empty() || id.key.size() > 64 ||
+      !std::all_of(id.key.begin(), id.key.end(), IsKeyChar)) {
+    return InvalidField(field, "must be schools/{code}/students/{key}");
+  }
+  return id;
+}
+
+absl::StatusOr<std::string> ParseApplicationName(absl::string_view field, absl::string_view name) {
+  if (!absl::ConsumePrefix(&name, kApplications) || !catalog::IsUuid(name)) {
+    return InvalidField(field, "must be applications/{id}");
+  }
+  return absl::AsciiStrToLower(name);
+}
+
+// ----- Students -------------------------------------------------------------
+
+bool LooksLikeResidentNumber(absl::string_view key) {
+  std::string digits;
+  for (size_t i = 0; i < key.size(); ++i) {
+    if (absl::ascii_isdigit(static_cast<unsigned char>(key[i]))) {
+      digits.push_back(key[i]);
+    } else if (!(key[i] == '-' && i == 6)) {
+      return false;
+    }
+  }
+  return digits.size() == 13;
+}
+
+absl::Status ValidateStudent(const v1::Student& student) {
+  const std::string& key = student.student_key();
+  if (key.empty() || key.size() > 64 || !std::all_of(key.begin(), key.end(), IsKeyChar)) {
+    return InvalidField("student_key", "must be 1..64 characters of A-Z, a-z, 0-9, '.', '_', '-'");
+  }
+  if (LooksLikeResidentNumber(key)) {
+    return InvalidField("student_key",
+                        "looks like a resident registration number; use the school's own "
+                        "pseudonymous key");
+  }
+  OSAN_RETURN_IF_ERROR(CheckRange("grade_level", student.grade_level(), 1, 3));
+  OSAN_RETURN_IF_ERROR(CheckRange("entry_year", student.entry_year(), 2000, 2100));
+  return CheckText("display_name", student.display_name(), 1, 50);
+}
+
+// ----- Applying -------------------------------------------------------------
+
+bool IsLive(v1::ApplicationState state) {
+  return state == v1::SUBMITTED || state == v1::APPROVED || state == v1::HOST_ACCEPTED ||
+         state == v1::ENROLLED || state == v1::WAITLISTED;
+}
+
+absl::Status CheckOpenForApplications(const cv1::Section& section, const cv1::Term& term,
+                                      absl::Time now) {
+  if (section.state() != cv1::ENROLLMENT_OPEN) {
+    return absl::FailedPreconditionError(absl::StrCat("the section is not open for applications (",
+                                                      cv1::SectionState_Name(section.state()),
+                                                      ")"));
+  }
+  const int64_t t = absl::ToUnixSeconds(now);
+  const auto inside = [t](const type::v1::Window& window) {
+    return window.start_unix() <= t && t < window.end_unix();
+  };
+  if (!inside(term.application_window()) &&
+      !(term.has_makeup_window() && inside(term.makeup_window()))) {
+    return absl::FailedPreconditionError("outside the term's application and make-up windows");
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckEligible(const v1::Student& student, absl::string_view school_code,
+                           const cv1::Section& section) {
+  const auto& grades = section.eligible_grades();
+  if (!grades.empty() &&
+      std::find(grades.begin(), grades.end(), student.grade_level()) == grades.end()) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "grade ", student.grade_level(), " students are not eligible for the section"));
+  }
+  const auto& schools = section.eligible_schools();
+  const std::string school = absl::StrCat("institutions/", school_code);
+  if (!schools.empty() && std::find(schools.begin(), schools.end(), school) == schools.end()) {
+    return absl::FailedPreconditionError("the student's school is not eligible for the section");
+  }
+  return absl::OkStatus();
+}
+
+bool MeetingsConflict(const cv1::Section& a, const cv1::Section& b) {
+  for (const auto& x : a.weekly_meetings()) {
+    for (const auto& y : b.weekly_meetings()) {
+      if (x.weekday() == y.weekday() &&
+          Overlap(x.start_time(), x.end_time(), y.start_time(), y.end_time())) {
+        return true;
+      }
+    }
+  }
+  for (const auto& x : a.dated_meetings()) {
+    for (const auto& y : b.dated_meetings()) {
+      if (SameDate(x.date(), y.date()) &&
+          Overlap(x.start_time(), x.end_time(), y.start_time(), y.end_time())) {
+        return true;
+      }
+    }
+  }
+  return WeeklyMeetsDated(a, b) || WeeklyMeetsDated(b, a);
+}
+
+// ----- Lifecycle ------------------------------------------------------------
+
+absl::Status CheckAction(v1::ApplicationState state, Action action) {
+  bool allowed = false;
+  switch (action) {
+    case Action::kApprove:
+      allowed = state == v1::SUBMITTED;
+      break;
+    case Action::kReject:
+      allowed = state == v1::SUBMITTED || state == v1::APPROVED;
+      break;
+    case Action::kWithdraw:
+      allowed = state == v1::SUBMITTED || state == v1::APPROVED || state == v1::HOST_ACCEPTED ||
+                state == v1::WAITLISTED;
+      break;
+    case Action::kAccept:
+    case Action::kDecline:
+      allowed = state == v1::APPROVED;
+      break;
+    case Action::kDrop:
+      allowed = state == v1::ENROLLED || state == v1::WAITLISTED;
+      break;
+  }
+  if (!allowed) {
+    return absl::FailedPreconditionError(absl::StrCat("not possible for an application in state ",
+                                                      v1::ApplicationState_Name(state)));
+  }
+  return absl::OkStatus();
+}
+
+v1::ApplicationState StateAfter(Action action) {
+  switch (action) {
+    case Action::kApprove:
+      return v1::APPROVED;
+    case Action::kReject:
+    case Action::kDecline:
+      return v1::REJECTED;
+    case Action::kWithdraw:
+      return v1::WITHDRAWN;
+    case Action::kAccept:
+      return v1::HOST_ACCEPTED;
+    case Action::kDrop:
+      return v1::DROPPED;
+  }
+  return v1::APPLICATION_STATE_UNSPECIFIED;
+}
+
+// ----- Who may do what ------------------------------------------------------
+
+absl::Status RequireHomeSchool(const auth::Principal& principal, absl::string_view school_code) {
+  if (principal.role == auth::v1::SCHOOL && principal.institution == school_code) {
+    return absl::OkStatus();
+  }
+  return absl::PermissionDeniedError("only the student's home school may do this");
+}
+
+absl::Status RequireHost(const auth::Principal& principal, absl::string_view host) {
+  if ((principal.role == auth::v1::SCHOOL || principal.role == auth::v1::ACADEMY) &&
+      principal.institution_name() == host) {
+    return absl::OkStatus();
+  }
+  return absl::PermissionDeniedError("only the section's host may do this");
+}
+
+}  // namespace osan::enrollment

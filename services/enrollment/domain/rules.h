@@ -1,0 +1,100 @@
+// Enrollment's rules: valid students, resource names, who may apply where,
+// meeting-time conflicts, per-student limits and the application lifecycle.
+// Pure functions over the API messages (see docs/design.md).
+#ifndef OSAN_SERVICES_ENROLLMENT_DOMAIN_RULES_H_
+#define OSAN_SERVICES_ENROLLMENT_DOMAIN_RULES_H_
+
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+#include "common/auth.h"
+#include "osan/catalog/v1/catalog.pb.h"
+#include "osan/enrollment/v1/enrollment.pb.h"
+
+namespace osan::enrollment {
+
+// ----- Names ----------------------------------------------------------------
+
+struct StudentId {
+  std::string school;  // institution code of the home school
+  std::string key;
+  // `schools/{school}/students/{key}`.
+  std::string name() const;
+};
+
+// `schools/{code}` -> code.
+absl::StatusOr<std::string> ParseSchoolName(absl::string_view field, absl::string_view name);
+absl::StatusOr<StudentId> ParseStudentName(absl::string_view field, absl::string_view name);
+// `applications/{uuid}` -> uuid.
+absl::StatusOr<std::string> ParseApplicationName(absl::string_view field, absl::string_view name);
+std::string ApplicationName(absl::string_view id);
+std::string SchoolName(absl::string_view code);
+
+// ----- Students -------------------------------------------------------------
+
+// True for 13 digits, optionally with a dash after the sixth: the shape of a
+// resident registration number, which must never enter the system.
+bool LooksLikeResidentNumber(absl::string_view key);
+
+absl::Status ValidateStudent(const v1::Student& student);
+
+// ----- Applying -------------------------------------------------------------
+
+struct StudentLimits {
+  // Live applications (submitted through waitlisted) a student may have in a
+  // term; preference ranks order them.
+  int max_applications_per_term = 6;
+  // Credits of those live applications together.
+  int max_credits_per_term = 24;
+  // Seats a student may hold in a term (allocation's per-student limit, and
+  // the first-come claim's).
+  int max_enrollments_per_term = 2;
+};
+
+// Whether the state counts as a live application: it holds or may still get
+// a seat.
+bool IsLive(v1::ApplicationState state);
+
+// The section accepts applications now: ENROLLMENT_OPEN, and `now` inside the
+// term's application or make-up window. FAILED_PRECONDITION says which.
+absl::Status CheckOpenForApplications(const catalog::v1::Section& section,
+                                      const catalog::v1::Term& term, absl::Time now);
+
+// The student may take the section: grade level and school eligibility.
+// FAILED_PRECONDITION naming the rule.
+absl::Status CheckEligible(const v1::Student& student, absl::string_view school_code,
+                           const catalog::v1::Section& section);
+
+// Whether two sections' meetings overlap in time: weekly meetings on the same
+// weekday, dated meetings on the same date, or a dated meeting on the weekday
+// of a weekly one, with overlapping hours.
+bool MeetingsConflict(const catalog::v1::Section& a, const catalog::v1::Section& b);
+
+// ----- Lifecycle ------------------------------------------------------------
+
+enum class Action {
+  kApprove,   // home school: SUBMITTED -> APPROVED
+  kReject,    // home school: SUBMITTED or APPROVED -> REJECTED
+  kWithdraw,  // home school: SUBMITTED, APPROVED, HOST_ACCEPTED, WAITLISTED -> WITHDRAWN
+  kAccept,    // host: APPROVED -> HOST_ACCEPTED (host-screening sections)
+  kDecline,   // host: APPROVED -> REJECTED (host-screening sections)
+  kDrop,      // home school or host: ENROLLED or WAITLISTED -> DROPPED
+};
+
+// FAILED_PRECONDITION unless `action` applies to an application in `state`.
+absl::Status CheckAction(v1::ApplicationState state, Action action);
+v1::ApplicationState StateAfter(Action action);
+
+// ----- Who may do what ------------------------------------------------------
+
+// The caller is the home school `school_code` (role SCHOOL).
+absl::Status RequireHomeSchool(const auth::Principal& principal, absl::string_view school_code);
+// The caller hosts the section (`host` = `institutions/{code}`).
+absl::Status RequireHost(const auth::Principal& principal, absl::string_view host);
+
+}  // namespace osan::enrollment
+
+#endif  // OSAN_SERVICES_ENROLLMENT_DOMAIN_RULES_H_

@@ -1,0 +1,400 @@
+#include "services/enrollment/store/enrollment_store.h"
+
+#include <google/protobuf/util/time_util.h>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "common/status.h"
+#include "services/enrollment/domain/rules.h"
+
+namespace osan::enrollment::store {
+namespace {
+
+using google::protobuf::util::TimeUtil;
+
+// Columns of an application row, in ReadApplication's order. The waitlist
+// position is computed: the count of the section's waitlisted applications
+// up to this one.
+#define OSAN_APPLICATION_COLUMNS                                                    \
+  "a.id::text, a.school_code, a.student_key, a.term_id, a.section_id::text, "       \
+  "a.section_name, a.host_code, a.credits, a.section_snapshot, a.preference_rank, " \
+  "a.state, a.reason, a.decided_by, a.version, "                                    \
+  "(extract(epoch FROM a.create_time) * 1000000)::bigint, "                         \
+  "(extract(epoch FROM a.update_time) * 1000000)::bigint, "                         \
+  "CASE WHEN a.state = 'WAITLISTED' THEN (SELECT count(*) FROM applications w"      \
+  "  WHERE w.section_id = a.section_id AND w.state = 'WAITLISTED'"                  \
+  "  AND w.waitlist_order <= a.waitlist_order) ELSE 0 END"
+
+#define OSAN_LIVE_STATES "('SUBMITTED', 'APPROVED', 'HOST_ACCEPTED', 'ENROLLED', 'WAITLISTED')"
+
+const std::vector<db::Statement> kStatements = {
+    {"student_insert",
+     "INSERT INTO students (school_code, student_key, grade_level, entry_year, display_name)"
+     " VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING"},
+    {"student_get",
+     "SELECT student_key, grade_level, entry_year, display_name, version,"
+     " (extract(epoch FROM create_time) * 1000000)::bigint"
+     " FROM students WHERE school_code = $1 AND student_key = $2"},
+    {"student_get_locked",
+     "SELECT student_key, grade_level, entry_year, display_name, version,"
+     " (extract(epoch FROM create_time) * 1000000)::bigint"
+     " FROM students WHERE school_code = $1 AND student_key = $2 FOR UPDATE"},
+    {"student_list",
+     "SELECT student_key, grade_level, entry_year, display_name, version,"
+     " (extract(epoch FROM create_time) * 1000000)::bigint"
+     " FROM students WHERE school_code = $1 AND student_key > $2 ORDER BY student_key LIMIT $3"},
+
+    {"application_insert",
+     "INSERT INTO applications (id, school_code, student_key, term_id, section_id, section_name,"
+     " host_code, credits, section_snapshot, preference_rank, state, reason, decided_by)"
+     " VALUES ($1::uuid, $2, $3, $4, $5::uuid, $6, $7, $8, $9, $10, $11, $12, $13)"},
+    {"application_get",
+     "SELECT " OSAN_APPLICATION_COLUMNS " FROM applications a WHERE id = $1::uuid"},
+    {"application_get_locked",
+     "SELECT " OSAN_APPLICATION_COLUMNS " FROM applications a WHERE id = $1::uuid FOR UPDATE"},
+    {"application_live_of_student", "SELECT " OSAN_APPLICATION_COLUMNS " FROM applications a"
+                                    " WHERE school_code = $1 AND student_key = $2 AND term_id = $3"
+                                    " AND state IN " OSAN_LIVE_STATES " ORDER BY preference_rank"},
+    {"application_set_state",
+     "UPDATE applications SET state = $2, reason = $3, decided_by = $4,"
+     " waitlist_order = CASE WHEN $2 = 'WAITLISTED' THEN nextval('waitlist_order') END,"
+     " version = version + 1, update_time = now() WHERE id = $1::uuid"},
+    {"application_list_school",
+     "SELECT " OSAN_APPLICATION_COLUMNS ", a.id::text FROM applications a"
+     " WHERE school_code = $1 AND ($2::text IS NULL OR state = $2)"
+     " AND id > COALESCE(NULLIF($3, '')::uuid, '00000000-0000-0000-0000-000000000000')"
+     " ORDER BY id LIMIT $4"},
+    {"application_list_section",
+     "SELECT " OSAN_APPLICATION_COLUMNS ", a.id::text FROM applications a"
+     " WHERE section_id = $1::uuid AND ($2::text IS NULL OR state = $2)"
+     " AND id > COALESCE(NULLIF($3, '')::uuid, '00000000-0000-0000-0000-000000000000')"
+     " ORDER BY id LIMIT $4"},
+    {"application_in_states", "SELECT " OSAN_APPLICATION_COLUMNS " FROM applications a"
+                              " WHERE term_id = $1 AND state = ANY ($2::text[]) ORDER BY id"},
+    {"application_live_of_section",
+     "SELECT " OSAN_APPLICATION_COLUMNS " FROM applications a"
+     " WHERE section_id = $1::uuid AND state IN " OSAN_LIVE_STATES " ORDER BY id"},
+    {"application_enrolled_count",
+     "SELECT count(*) FROM applications WHERE school_code = $1 AND student_key = $2"
+     " AND term_id = $3 AND state = 'ENROLLED'"},
+    {"application_waitlist",
+     "SELECT " OSAN_APPLICATION_COLUMNS " FROM applications a"
+     " WHERE section_id = $1::uuid AND state = 'WAITLISTED' ORDER BY waitlist_order"},
+    {"roster",
+     "SELECT a.id::text, a.school_code, a.student_key, s.display_name, s.grade_level, a.state,"
+     " CASE WHEN a.state = 'WAITLISTED' THEN row_number() OVER"
+     "  (PARTITION BY a.state ORDER BY a.waitlist_order) ELSE 0 END AS position"
+     " FROM applications a JOIN students s USING (school_code, student_key)"
+     " WHERE a.section_id = $1::uuid AND a.state IN ('ENROLLED', 'WAITLISTED')"
+     " ORDER BY a.state = 'WAITLISTED', a.waitlist_order, s.display_name, a.id"},
+
+    {"event_insert",
+     "INSERT INTO application_events (application_id, school_code, host_code, application)"
+     " VALUES ($1::uuid, $2, $3, $4)"},
+    {"event_read",
+     "SELECT txid::text, seq, application, (extract(epoch FROM commit_time) * 1000000)::bigint"
+     " FROM application_events"
+     " WHERE (txid, seq) > ($1::xid8, $2::bigint)"
+     " AND txid < pg_snapshot_xmin(pg_current_snapshot())"
+     " AND ($3 OR school_code = $4 OR host_code = $5)"
+     " ORDER BY txid, seq LIMIT $6"},
+
+    {"seats_ensure",
+     "INSERT INTO section_seats (section_id, capacity) VALUES ($1::uuid, $2)"
+     " ON CONFLICT (section_id) DO NOTHING"},
+    {"seats_lock",
+     "UPDATE section_seats SET capacity = GREATEST(capacity, $2) WHERE section_id = $1::uuid"
+     " RETURNING capacity, enrolled"},
+    {"seats_set", "UPDATE section_seats SET enrolled = $2 WHERE section_id = $1::uuid"},
+    {"seats_count",
+     "SELECT count(*) FROM applications WHERE section_id = $1::uuid AND state = 'ENROLLED'"},
+
+    {"run_insert", "INSERT INTO allocation_runs (id, term_id, run) VALUES ($1::uuid, $2, $3)"},
+    {"run_get", "SELECT run FROM allocation_runs WHERE id = $1::uuid"},
+};
+
+#undef OSAN_LIVE_STATES
+#undef OSAN_APPLICATION_COLUMNS
+
+std::string Bytes(const pqxx::field& field) { return pqxx::binarystring(field).str(); }
+
+v1::Student ReadStudent(const std::string& school, const pqxx::row& row) {
+  v1::Student student;
+  student.set_student_key(row[0].as<std::string>());
+  student.set_name(StudentId{school, student.student_key()}.name());
+  student.set_grade_level(row[1].as<int>());
+  student.set_entry_year(row[2].as<int>());
+  student.set_display_name(row[3].as<std::string>());
+  student.set_etag(row[4].as<std::string>());
+  *student.mutable_create_time() = TimeUtil::MicrosecondsToTimestamp(row[5].as<int64_t>());
+  return student;
+}
+
+absl::StatusOr<ApplicationRecord> ReadApplication(const pqxx::row& row) {
+  ApplicationRecord record;
+  record.id = row[0].as<std::string>();
+  record.school_code = row[1].as<std::string>();
+  record.student_key = row[2].as<std::string>();
+  record.term_id = row[3].as<std::string>();
+  record.section_id = row[4].as<std::string>();
+  record.credits = row[7].as<int>();
+  if (!record.section.ParseFromString(Bytes(row[8]))) {
+    return absl::InternalError("stored section snapshot unreadable");
+  }
+  v1::Application& application = record.application;
+  application.set_name(ApplicationName(record.id));
+  application.set_student(StudentId{record.school_code, record.student_key}.name());
+  application.set_section(row[5].as<std::string>());
+  application.set_host(absl::StrCat("institutions/", row[6].as<std::string>()));
+  application.set_term(absl::StrCat("terms/", record.term_id));
+  application.set_preference_rank(row[9].as<int>());
+  v1::ApplicationState state;
+  if (!v1::ApplicationState_Parse(row[10].as<std::string>(), &state)) {
+    return absl::InternalError("stored application state unreadable");
+  }
+  application.set_state(state);
+  application.set_reason(row[11].as<std::string>());
+  application.set_decided_by(row[12].as<std::string>());
+  application.set_etag(row[13].as<std::string>());
+  *application.mutable_create_time() = TimeUtil::MicrosecondsToTimestamp(row[14].as<int64_t>());
+  *application.mutable_update_time() = TimeUtil::MicrosecondsToTimestamp(row[15].as<int64_t>());
+  application.set_waitlist_position(row[16].as<int>());
+  return record;
+}
+
+absl::StatusOr<std::vector<ApplicationRecord>> ReadApplications(const pqxx::result& rows) {
+  std::vector<ApplicationRecord> records;
+  records.reserve(rows.size());
+  for (const auto& row : rows) {
+    OSAN_ASSIGN_OR_RETURN(ApplicationRecord record, ReadApplication(row));
+    records.push_back(std::move(record));
+  }
+  return records;
+}
+
+std::optional<std::string> StateFilter(v1::ApplicationState state) {
+  if (state == v1::APPLICATION_STATE_UNSPECIFIED) {
+    return std::nullopt;
+  }
+  return v1::ApplicationState_Name(state);
+}
+
+}  // namespace
+
+const std::vector<db::Statement>& Statements() { return kStatements; }
+
+// ----- Students -------------------------------------------------------------
+
+absl::Status InsertStudent(Tx& tx, const std::string& school, const v1::Student& student) {
+  const pqxx::result inserted =
+      tx.exec_prepared("student_insert", school, student.student_key(), student.grade_level(),
+                       student.entry_year(), student.display_name());
+  if (inserted.affected_rows() == 0) {
+    return absl::AlreadyExistsError(
+        absl::StrCat(StudentId{school, student.student_key()}.name(), " already exists"));
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<v1::Student> GetStudent(Tx& tx, const std::string& school, const std::string& key,
+                                       bool for_update) {
+  const pqxx::result rows =
+      tx.exec_prepared(for_update ? "student_get_locked" : "student_get", school, key);
+  if (rows.empty()) {
+    return absl::NotFoundError(absl::StrCat(StudentId{school, key}.name(), " not found"));
+  }
+  return ReadStudent(school, rows[0]);
+}
+
+absl::StatusOr<Page<v1::Student>> ListStudents(Tx& tx, const std::string& school,
+                                               const std::string& after, int limit) {
+  const pqxx::result rows = tx.exec_prepared("student_list", school, after, limit + 1);
+  Page<v1::Student> page;
+  for (int i = 0; i < static_cast<int>(rows.size()) && i < limit; ++i) {
+    page.items.push_back(ReadStudent(school, rows[i]));
+  }
+  if (static_cast<int>(rows.size()) > limit) {
+    page.next_position = page.items.back().student_key();
+  }
+  return page;
+}
+
+// ----- Applications ---------------------------------------------------------
+
+absl::Status InsertApplication(Tx& tx, const ApplicationRecord& record) {
+  const v1::Application& application = record.application;
+  const std::string host = application.host().substr(sizeof("institutions/") - 1);
+  tx.exec_prepared0("application_insert", record.id, record.school_code, record.student_key,
+                    record.term_id, record.section_id, application.section(), host, record.credits,
+                    pqxx::binarystring(record.section.SerializeAsString()),
+                    application.preference_rank(), v1::ApplicationState_Name(application.state()),
+                    application.reason(), application.decided_by());
+  OSAN_ASSIGN_OR_RETURN(const ApplicationRecord stored, GetApplication(tx, record.id));
+  tx.exec_prepared0("event_insert", record.id, record.school_code, host,
+                    pqxx::binarystring(stored.application.SerializeAsString()));
+  return absl::OkStatus();
+}
+
+absl::StatusOr<ApplicationRecord> GetApplication(Tx& tx, const std::string& id, bool for_update) {
+  const pqxx::result rows =
+      tx.exec_prepared(for_update ? "application_get_locked" : "application_get", id);
+  if (rows.empty()) {
+    return absl::NotFoundError(absl::StrCat(ApplicationName(id), " not found"));
+  }
+  return ReadApplication(rows[0]);
+}
+
+absl::StatusOr<std::vector<ApplicationRecord>> LiveApplications(Tx& tx, const std::string& school,
+                                                                const std::string& key,
+                                                                const std::string& term_id) {
+  return ReadApplications(tx.exec_prepared("application_live_of_student", school, key, term_id));
+}
+
+absl::StatusOr<v1::Application> SetState(Tx& tx, const std::string& id, v1::ApplicationState state,
+                                         const std::string& reason, const std::string& decided_by) {
+  tx.exec_prepared0("application_set_state", id, v1::ApplicationState_Name(state), reason,
+                    decided_by);
+  OSAN_ASSIGN_OR_RETURN(const ApplicationRecord stored, GetApplication(tx, id));
+  tx.exec_prepared0("event_insert", id, stored.school_code,
+                    stored.application.host().substr(sizeof("institutions/") - 1),
+                    pqxx::binarystring(stored.application.SerializeAsString()));
+  return stored.application;
+}
+
+absl::StatusOr<Page<v1::Application>> ListApplications(Tx& tx, const std::string& school_code,
+                                                       const std::string& section_id,
+                                                       v1::ApplicationState state,
+                                                       const std::string& after, int limit) {
+  const pqxx::result rows = school_code.empty()
+                                ? tx.exec_prepared("application_list_section", section_id,
+                                                   StateFilter(state), after, limit + 1)
+                                : tx.exec_prepared("application_list_school", school_code,
+                                                   StateFilter(state), after, limit + 1);
+  Page<v1::Application> page;
+  for (int i = 0; i < static_cast<int>(rows.size()) && i < limit; ++i) {
+    OSAN_ASSIGN_OR_RETURN(ApplicationRecord record, ReadApplication(rows[i]));
+    page.items.push_back(std::move(record.application));
+  }
+  if (static_cast<int>(rows.size()) > limit) {
+    page.next_position = rows[limit - 1][17].as<std::string>();
+  }
+  return page;
+}
+
+absl::StatusOr<std::vector<ApplicationRecord>> ApplicationsInStates(
+    Tx& tx, const std::string& term_id, const std::vector<v1::ApplicationState>& states) {
+  std::vector<std::string> names;
+  for (const auto state : states) {
+    names.push_back(v1::ApplicationState_Name(state));
+  }
+  return ReadApplications(tx.exec_prepared("application_in_states", term_id,
+                                           absl::StrCat("{", absl::StrJoin(names, ","), "}")));
+}
+
+absl::StatusOr<std::vector<ApplicationRecord>> LiveApplicationsOfSection(
+    Tx& tx, const std::string& section_id) {
+  return ReadApplications(tx.exec_prepared("application_live_of_section", section_id));
+}
+
+absl::StatusOr<int> EnrolledCount(Tx& tx, const std::string& school, const std::string& key,
+                                  const std::string& term_id) {
+  return tx.exec_prepared1("application_enrolled_count", school, key, term_id)[0].as<int>();
+}
+
+absl::StatusOr<std::vector<ApplicationRecord>> Waitlist(Tx& tx, const std::string& section_id) {
+  return ReadApplications(tx.exec_prepared("application_waitlist", section_id));
+}
+
+absl::StatusOr<std::vector<v1::RosterEntry>> Roster(Tx& tx, const std::string& section_id) {
+  std::vector<v1::RosterEntry> entries;
+  for (const auto& row : tx.exec_prepared("roster", section_id)) {
+    v1::RosterEntry entry;
+    entry.set_application(ApplicationName(row[0].as<std::string>()));
+    entry.set_student(StudentId{row[1].as<std::string>(), row[2].as<std::string>()}.name());
+    entry.set_display_name(row[3].as<std::string>());
+    entry.set_grade_level(row[4].as<int>());
+    entry.set_home_school(absl::StrCat("institutions/", row[1].as<std::string>()));
+    v1::ApplicationState state;
+    v1::ApplicationState_Parse(row[5].as<std::string>(), &state);
+    entry.set_state(state);
+    entry.set_waitlist_position(row[6].as<int>());
+    entries.push_back(std::move(entry));
+  }
+  return entries;
+}
+
+// ----- Seats ----------------------------------------------------------------
+
+absl::StatusOr<Seats> LockSeats(Tx& tx, const std::string& section_id, int capacity) {
+  tx.exec_prepared0("seats_ensure", section_id, capacity);
+  const pqxx::row row = tx.exec_prepared1("seats_lock", section_id, capacity);
+  return Seats{row[0].as<int>(), row[1].as<int>()};
+}
+
+absl::Status SetEnrolled(Tx& tx, const std::string& section_id, int enrolled) {
+  tx.exec_prepared0("seats_set", section_id, enrolled);
+  return absl::OkStatus();
+}
+
+absl::StatusOr<int> CountEnrolled(Tx& tx, const std::string& section_id) {
+  return tx.exec_prepared1("seats_count", section_id)[0].as<int>();
+}
+
+// ----- Allocation runs ------------------------------------------------------
+
+absl::Status InsertAllocationRun(Tx& tx, const std::string& id, const std::string& term_id,
+                                 const v1::AllocationRun& run) {
+  tx.exec_prepared0("run_insert", id, term_id, pqxx::binarystring(run.SerializeAsString()));
+  return absl::OkStatus();
+}
+
+absl::StatusOr<v1::AllocationRun> GetAllocationRun(Tx& tx, const std::string& id) {
+  const pqxx::result rows = tx.exec_prepared("run_get", id);
+  if (rows.empty()) {
+    return absl::NotFoundError(absl::StrCat("allocationRuns/", id, " not found"));
+  }
+  v1::AllocationRun run;
+  if (!run.ParseFromString(Bytes(rows[0][0]))) {
+    return absl::InternalError("stored allocation run unreadable");
+  }
+  return run;
+}
+
+// ----- Change feed ----------------------------------------------------------
+
+std::string FeedCursor::Encode() const { return absl::StrCat(txid, ".", seq); }
+
+absl::StatusOr<FeedCursor> FeedCursor::Decode(absl::string_view text) {
+  FeedCursor cursor;
+  if (text.empty()) {
+    return cursor;
+  }
+  const std::vector<absl::string_view> parts = absl::StrSplit(text, '.');
+  uint64_t txid = 0;
+  if (parts.size() != 2 || !absl::SimpleAtoi(parts[0], &txid) ||
+      !absl::SimpleAtoi(parts[1], &cursor.seq) || cursor.seq < 0) {
+    return InvalidField("cursor", "malformed; pass back a cursor from an event");
+  }
+  cursor.txid = absl::StrCat(txid);
+  return cursor;
+}
+
+absl::StatusOr<std::vector<v1::ChangeEvent>> ReadEvents(Tx& tx, const FeedCursor& after,
+                                                        const FeedFilter& filter, int limit) {
+  std::vector<v1::ChangeEvent> events;
+  for (const auto& row : tx.exec_prepared("event_read", after.txid, after.seq, filter.everything,
+                                          filter.school_code, filter.host_code, limit)) {
+    v1::ChangeEvent event;
+    event.set_cursor(FeedCursor{row[0].as<std::string>(), row[1].as<int64_t>()}.Encode());
+    if (!event.mutable_application()->ParseFromString(Bytes(row[2]))) {
+      return absl::InternalError("stored event unreadable");
+    }
+    *event.mutable_commit_time() = TimeUtil::MicrosecondsToTimestamp(row[3].as<int64_t>());
+    events.push_back(std::move(event));
+  }
+  return events;
+}
+
+}  // namespace osan::enrollment::store

@@ -1,0 +1,131 @@
+// PostgreSQL storage of enrollment. Every function runs inside the caller's
+// transaction (or subtransaction) and never commits. Every change of an
+// application's state appends its change event in the same transaction.
+#ifndef OSAN_SERVICES_ENROLLMENT_STORE_ENROLLMENT_STORE_H_
+#define OSAN_SERVICES_ENROLLMENT_STORE_ENROLLMENT_STORE_H_
+
+#include <optional>
+#include <pqxx/pqxx>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "common/db.h"
+#include "osan/catalog/v1/catalog.pb.h"
+#include "osan/enrollment/v1/enrollment.pb.h"
+
+namespace osan::enrollment::store {
+
+using Tx = pqxx::transaction_base;
+
+const std::vector<db::Statement>& Statements();
+
+template <class T>
+struct Page {
+  std::vector<T> items;
+  std::optional<std::string> next_position;
+};
+
+// ----- Students -------------------------------------------------------------
+absl::Status InsertStudent(Tx& tx, const std::string& school, const v1::Student& student);
+// `for_update` locks the student's row: concurrent requests for one student
+// (applications, seat claims) serialise on it.
+absl::StatusOr<v1::Student> GetStudent(Tx& tx, const std::string& school, const std::string& key,
+                                       bool for_update = false);
+absl::StatusOr<Page<v1::Student>> ListStudents(Tx& tx, const std::string& school,
+                                               const std::string& after, int limit);
+
+// ----- Applications ---------------------------------------------------------
+
+// An application with what the service needs beside its API form.
+struct ApplicationRecord {
+  std::string id;
+  std::string school_code;
+  std::string student_key;
+  std::string term_id;
+  std::string section_id;
+  int credits = 0;
+  catalog::v1::Section section;  // snapshot taken when applied for
+  v1::Application application;   // the API form, output fields filled
+};
+
+absl::Status InsertApplication(Tx& tx, const ApplicationRecord& record);
+absl::StatusOr<ApplicationRecord> GetApplication(Tx& tx, const std::string& id,
+                                                 bool for_update = false);
+// The student's live applications in the term.
+absl::StatusOr<std::vector<ApplicationRecord>> LiveApplications(Tx& tx, const std::string& school,
+                                                                const std::string& key,
+                                                                const std::string& term_id);
+// Sets state, reason and decider (and the waitlist order when WAITLISTED),
+// appends the change event, and returns the application as now stored.
+absl::StatusOr<v1::Application> SetState(Tx& tx, const std::string& id, v1::ApplicationState state,
+                                         const std::string& reason, const std::string& decided_by);
+
+// Filters: exactly one of school_code / section_id; state unspecified = all.
+absl::StatusOr<Page<v1::Application>> ListApplications(Tx& tx, const std::string& school_code,
+                                                       const std::string& section_id,
+                                                       v1::ApplicationState state,
+                                                       const std::string& after, int limit);
+// Applications of the term in `states`, in id order (allocation input).
+absl::StatusOr<std::vector<ApplicationRecord>> ApplicationsInStates(
+    Tx& tx, const std::string& term_id, const std::vector<v1::ApplicationState>& states);
+// Live applications of a section.
+absl::StatusOr<std::vector<ApplicationRecord>> LiveApplicationsOfSection(
+    Tx& tx, const std::string& section_id);
+// Seats the student holds in the term.
+absl::StatusOr<int> EnrolledCount(Tx& tx, const std::string& school, const std::string& key,
+                                  const std::string& term_id);
+// The section's WAITLISTED applications, in waitlist order.
+absl::StatusOr<std::vector<ApplicationRecord>> Waitlist(Tx& tx, const std::string& section_id);
+
+// Enrolled then waitlisted applications of the section with the students'
+// names, enrolled first, then in waitlist order.
+absl::StatusOr<std::vector<v1::RosterEntry>> Roster(Tx& tx, const std::string& section_id);
+
+// ----- Seats ----------------------------------------------------------------
+
+struct Seats {
+  int capacity = 0;
+  int enrolled = 0;
+  int free() const { return capacity - enrolled; }
+};
+
+// Locks the section's seat row, creating it on first use; raises the stored
+// capacity to `capacity` (catalog only lets capacity grow once enrolment is
+// open, so the larger value is the current one).
+absl::StatusOr<Seats> LockSeats(Tx& tx, const std::string& section_id, int capacity);
+// Writes the enrolled count; the row's CHECK refuses more than capacity.
+absl::Status SetEnrolled(Tx& tx, const std::string& section_id, int enrolled);
+// Recounts ENROLLED applications (for verification).
+absl::StatusOr<int> CountEnrolled(Tx& tx, const std::string& section_id);
+
+// ----- Allocation runs ------------------------------------------------------
+absl::Status InsertAllocationRun(Tx& tx, const std::string& id, const std::string& term_id,
+                                 const v1::AllocationRun& run);
+absl::StatusOr<v1::AllocationRun> GetAllocationRun(Tx& tx, const std::string& id);
+
+// ----- Change feed ----------------------------------------------------------
+
+struct FeedCursor {
+  std::string txid = "0";  // xid8 as decimal text
+  int64_t seq = 0;
+  std::string Encode() const;
+  // INVALID_ARGUMENT for a malformed cursor.
+  static absl::StatusOr<FeedCursor> Decode(absl::string_view text);
+};
+
+struct FeedFilter {
+  // Empty = every school / host. A principal that is both sees either.
+  std::string school_code;
+  std::string host_code;
+  bool everything = false;
+};
+
+// Up to `limit` events after `after`, of transactions that have finished
+// (older than the oldest still running), in (txid, seq) order.
+absl::StatusOr<std::vector<v1::ChangeEvent>> ReadEvents(Tx& tx, const FeedCursor& after,
+                                                        const FeedFilter& filter, int limit);
+
+}  // namespace osan::enrollment::store
+
+#endif  // OSAN_SERVICES_ENROLLMENT_STORE_ENROLLMENT_STORE_H_
