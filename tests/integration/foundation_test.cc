@@ -142,7 +142,12 @@ TEST(PoolOpenTest, WrongUrlFailsAtStartWithUnavailable) {
 class ServerLimitsTest : public ::testing::Test {
  protected:
   ServerLimitsTest()
-      : service_(catalog::CatalogDefinition(), /*db_pool_size=*/1, /*max_queued_calls=*/1),
+      : service_(catalog::CatalogDefinition(),
+                 [](ServiceConfig& config) {
+                   config.db_pool_size = 1;
+                   config.worker_threads = 1;
+                   config.max_queued_calls = 1;
+                 }),
         stub_(catalog::v1::CatalogService::NewStub(service_.channel())),
         token_(testing::TestKeys::Get().Token("OSAN-CITY", auth::v1::CITY)) {}
 

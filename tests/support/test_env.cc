@@ -91,16 +91,20 @@ std::string TestKeys::Token(const std::string& institution, auth::Role role) con
   return *token;
 }
 
-TestService::TestService(const ServiceDefinition& definition, int db_pool_size,
-                         int max_queued_calls) {
+TestService::TestService(const ServiceDefinition& definition,
+                         const std::function<void(ServiceConfig&)>& configure) {
   ServiceConfig config;
   config.server.listen_address = "127.0.0.1:0";
   config.database_url = database_.url();
-  config.db_pool_size = db_pool_size;
-  config.max_queued_calls = max_queued_calls;
+  config.db_pool_size = 4;
+  config.worker_threads = 4;
+  config.max_queued_calls = 256;
   config.token_public_key_pem = TestKeys::Get().public_key_pem();
   config.page_token_secret = "test page token secret, 32 bytes";
   config.shutdown_grace = absl::Seconds(5);
+  if (configure) {
+    configure(config);
+  }
   auto runtime = ServiceRuntime::Start(definition, config);
   if (!runtime.ok()) {
     Fail(absl::StrCat("cannot start ", definition.name, ": ", runtime.status().message()));

@@ -6,6 +6,7 @@
 
 #include <grpcpp/grpcpp.h>
 
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -52,8 +53,10 @@ class TestKeys {
 // A service started in-process on 127.0.0.1:0 over a fresh database.
 class TestService {
  public:
-  explicit TestService(const ServiceDefinition& definition, int db_pool_size = 4,
-                       int max_queued_calls = 256);
+  // `configure` may adjust the configuration (which starts with 4
+  // connections, as many workers, and a 256-call queue).
+  explicit TestService(const ServiceDefinition& definition,
+                       const std::function<void(ServiceConfig&)>& configure = nullptr);
   ~TestService();
 
   int port() const { return runtime_->port(); }
