@@ -52,10 +52,10 @@ absl::Status CatalogClient::Call(grpc::Status (catalog::v1::CatalogService::Stub
   }
 }
 
-absl::StatusOr<SectionFacts> CatalogClient::GetSection(const std::string& name,
-                                                       absl::Time deadline) {
+absl::StatusOr<SectionFacts> CatalogClient::GetSection(const std::string& name, absl::Time deadline,
+                                                       Freshness freshness) {
   const absl::Time now = absl::Now();
-  {
+  if (freshness == Freshness::kCachedOk) {
     absl::MutexLock lock(&mu_);
     const auto it = cache_.find(name);
     if (it != cache_.end() && now - it->second.fetched < ttl_) {

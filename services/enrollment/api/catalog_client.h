@@ -6,8 +6,9 @@
 // meetings, eligibility and policy and lets capacity only grow, so a stale
 // entry can under-fill a section (the seat row keeps the larger capacity) but
 // never overbook it; a section closed or cancelled less than `ttl` ago may
-// still take applications for that long, which the window check on the term
-// bounds. Entries are dropped on expiry; there is no other invalidation.
+// still take applications for that long. Decisions that hinge on the state
+// (allocation, cancellation) ask with Freshness::kFresh. Entries are replaced
+// on expiry or a fresh read; there is no other invalidation.
 #ifndef OSAN_SERVICES_ENROLLMENT_API_CATALOG_CLIENT_H_
 #define OSAN_SERVICES_ENROLLMENT_API_CATALOG_CLIENT_H_
 
@@ -40,10 +41,19 @@ class CatalogClient {
                 std::string service_name, absl::Duration ttl = absl::Seconds(5),
                 absl::Duration timeout = absl::Seconds(2));
 
+  enum class Freshness {
+    // A cached copy younger than the TTL will do (the hot paths).
+    kCachedOk,
+    // Ask catalog now (decisions on the section's state: allocation,
+    // cancellation); refreshes the cache.
+    kFresh,
+  };
+
   // The section named `name` with its course and term. NOT_FOUND if catalog
   // has no such section; UNAVAILABLE (quickly) if catalog cannot be reached;
   // each call waits at most `timeout`, and never past `deadline`.
-  absl::StatusOr<SectionFacts> GetSection(const std::string& name, absl::Time deadline);
+  absl::StatusOr<SectionFacts> GetSection(const std::string& name, absl::Time deadline,
+                                          Freshness freshness = Freshness::kCachedOk);
 
  private:
   template <class Request, class Response>

@@ -371,7 +371,8 @@ absl::StatusOr<v1::AllocationRun> Enrollment::RunAllocation(
       continue;
     }
     OSAN_ASSIGN_OR_RETURN(SectionFacts facts,
-                          catalog_->GetSection(record.application.section(), call.deadline));
+                          catalog_->GetSection(record.application.section(), call.deadline,
+                                               CatalogClient::Freshness::kFresh));
     const auto policy = facts.section.allocation_policy();
     if (policy != cv1::FIRST_COME && facts.section.state() == cv1::ENROLLMENT_CLOSED) {
       sections.emplace(record.section_id, std::move(facts));
@@ -565,7 +566,9 @@ absl::StatusOr<v1::CancelSectionResponse> Enrollment::CancelSection(
   OSAN_ASSIGN_OR_RETURN(const catalog::SectionId id,
                         catalog::ParseSectionName("section", request.section()));
   OSAN_RETURN_IF_ERROR(CheckText("reason", request.reason(), 1, 500));
-  OSAN_ASSIGN_OR_RETURN(const SectionFacts facts, catalog_->GetSection(id.name(), call.deadline));
+  OSAN_ASSIGN_OR_RETURN(
+      const SectionFacts facts,
+      catalog_->GetSection(id.name(), call.deadline, CatalogClient::Freshness::kFresh));
   if (call.principal->role != auth::v1::CITY) {
     OSAN_RETURN_IF_ERROR(RequireHost(*call.principal, facts.section.host()));
   }

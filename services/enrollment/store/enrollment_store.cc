@@ -316,7 +316,7 @@ absl::StatusOr<std::vector<v1::RosterEntry>> Roster(Tx& tx, const std::string& s
     entry.set_display_name(row[3].as<std::string>());
     entry.set_grade_level(row[4].as<int>());
     entry.set_home_school(absl::StrCat("institutions/", row[1].as<std::string>()));
-    v1::ApplicationState state;
+    v1::ApplicationState state = v1::APPLICATION_STATE_UNSPECIFIED;
     v1::ApplicationState_Parse(row[5].as<std::string>(), &state);
     entry.set_state(state);
     entry.set_waitlist_position(row[6].as<int>());

@@ -1,0 +1,566 @@
+// Enrollment over gRPC with a real catalog server and real PostgreSQL:
+// students, applications and their checks, first-come seats, waitlists,
+// drops, allocation, rosters, the change feed, authorization, and catalog
+// outages.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <set>
+#include <thread>
+
+#include "absl/strings/str_cat.h"
+#include "services/enrollment/api/enrollment_service.h"
+#include "tests/support/exchange_fixture.h"
+
+namespace osan::enrollment {
+namespace {
+
+namespace cv1 = catalog::v1;
+using testing::ContextWithToken;
+using ::testing::HasSubstr;
+using testing::kAcademy;
+using testing::kCity;
+using testing::kSchoolA;
+using testing::kSchoolB;
+using ::testing::SizeIs;
+
+class EnrollmentApiTest : public ::testing::Test {
+ protected:
+  void SetUp() override { exchange_.CreateBasics(); }
+
+  std::string SchoolToken(const std::string& school) {
+    return exchange_.Token(school, auth::v1::SCHOOL);
+  }
+
+  grpc::Status Decide(grpc::Status (v1::EnrollmentService::Stub::*method)(
+                          grpc::ClientContext*, const v1::DecideApplicationRequest&,
+                          v1::Application*),
+                      const std::string& token, const std::string& name, const std::string& reason,
+                      v1::Application* result) {
+    v1::DecideApplicationRequest request;
+    request.set_name(name);
+    request.set_reason(reason);
+    request.set_request_id(exchange_.NextRequestId());
+    auto context = ContextWithToken(token);
+    return (exchange_.enrollment().*method)(context.get(), request, result);
+  }
+
+  grpc::Status Drop(const std::string& token, const std::string& name, v1::Application* result) {
+    v1::DropEnrollmentRequest request;
+    request.set_name(name);
+    request.set_reason("학생 요청");
+    request.set_request_id(exchange_.NextRequestId());
+    auto context = ContextWithToken(token);
+    return exchange_.enrollment().DropEnrollment(context.get(), request, result);
+  }
+
+  grpc::Status Roster(const std::string& token, const std::string& section, v1::Roster* roster) {
+    v1::ListRosterRequest request;
+    request.set_section(section);
+    auto context = ContextWithToken(token);
+    return exchange_.enrollment().ListRoster(context.get(), request, roster);
+  }
+
+  v1::Application Get(const std::string& token, const std::string& name) {
+    v1::GetApplicationRequest request;
+    request.set_name(name);
+    v1::Application application;
+    auto context = ContextWithToken(token);
+    EXPECT_TRUE(exchange_.enrollment().GetApplication(context.get(), request, &application).ok());
+    return application;
+  }
+
+  // One pass over the feed after `cursor`: what a stream returns before it
+  // ends, caught up.
+  std::vector<v1::ChangeEvent> ReadFeedOnce(const std::string& token, const std::string& cursor) {
+    v1::WatchChangesRequest request;
+    request.set_cursor(cursor);
+    auto context = ContextWithToken(token);
+    auto reader = exchange_.enrollment().WatchChanges(context.get(), request);
+    std::vector<v1::ChangeEvent> events;
+    v1::ChangeEvent event;
+    while (reader->Read(&event)) {
+      events.push_back(event);
+    }
+    const grpc::Status status = reader->Finish();
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    return events;
+  }
+
+  // The events after `cursor`, read until `expected` have arrived (delivery
+  // waits for older transactions anywhere in the cluster, other tests'
+  // included) or 10 s passed.
+  std::vector<v1::ChangeEvent> Feed(const std::string& token, size_t expected,
+                                    const std::string& cursor = "") {
+    std::vector<v1::ChangeEvent> events;
+    std::string position = cursor;
+    for (int i = 0; i < 200 && events.size() < expected; ++i) {
+      for (auto& event : ReadFeedOnce(token, position)) {
+        position = event.cursor();
+        events.push_back(std::move(event));
+      }
+      if (events.size() < expected) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      }
+    }
+    return events;
+  }
+
+  testing::Exchange exchange_;
+};
+
+// ----- Students -------------------------------------------------------------
+
+TEST_F(EnrollmentApiTest, StudentsAreSeenOnlyByTheirSchool) {
+  const v1::Student student = exchange_.CreateStudent(kSchoolA, "s-001");
+  EXPECT_EQ(student.name(), "schools/J10-7531001/students/s-001");
+
+  v1::GetStudentRequest get;
+  get.set_name(student.name());
+  v1::Student read;
+  auto context = ContextWithToken(SchoolToken(kSchoolA));
+  ASSERT_TRUE(exchange_.enrollment().GetStudent(context.get(), get, &read).ok());
+  EXPECT_EQ(read.display_name(), "학생 s-001");
+
+  for (const std::string& token : {SchoolToken(kSchoolB), exchange_.Token(kCity, auth::v1::CITY),
+                                   exchange_.Token(kAcademy, auth::v1::ACADEMY)}) {
+    context = ContextWithToken(token);
+    EXPECT_EQ(exchange_.enrollment().GetStudent(context.get(), get, &read).error_code(),
+              grpc::StatusCode::PERMISSION_DENIED);
+    v1::ListStudentsRequest list;
+    list.set_parent("schools/J10-7531001");
+    v1::ListStudentsResponse students;
+    context = ContextWithToken(token);
+    EXPECT_EQ(exchange_.enrollment().ListStudents(context.get(), list, &students).error_code(),
+              grpc::StatusCode::PERMISSION_DENIED);
+  }
+}
+
+TEST_F(EnrollmentApiTest, ResidentNumbersAreRefusedAsStudentKeys) {
+  for (const std::string key : {"0701013234567", "070101-3234567"}) {
+    v1::CreateStudentRequest request;
+    request.set_parent("schools/J10-7531001");
+    request.mutable_student()->set_student_key(key);
+    request.mutable_student()->set_grade_level(2);
+    request.mutable_student()->set_entry_year(2025);
+    request.mutable_student()->set_display_name("홍길동");
+    request.set_request_id(exchange_.NextRequestId());
+    v1::Student created;
+    auto context = ContextWithToken(SchoolToken(kSchoolA));
+    const grpc::Status status =
+        exchange_.enrollment().CreateStudent(context.get(), request, &created);
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << key;
+    EXPECT_THAT(status.error_message(), HasSubstr("student_key"));
+  }
+  EXPECT_EQ(exchange_.QueryEnrollment("SELECT count(*) FROM students"), 0);
+}
+
+// ----- First come, waitlist, drops ------------------------------------------
+
+TEST_F(EnrollmentApiTest, FirstComeFillsSeatsThenWaitlistsAndADropPromotes) {
+  const cv1::Section section =
+      exchange_.CreateSection(kAcademy, "인공지능 기초", cv1::FIRST_COME, 2, cv1::TUESDAY, 18);
+  std::vector<v1::Application> applications(3);
+  for (int i = 0; i < 3; ++i) {
+    const v1::Student student = exchange_.CreateStudent(kSchoolA, absl::StrCat("s-", i));
+    ASSERT_TRUE(exchange_.Apply(student.name(), section.name(), 1, true, &applications[i]).ok());
+  }
+  EXPECT_EQ(applications[0].state(), v1::ENROLLED);
+  EXPECT_EQ(applications[1].state(), v1::ENROLLED);
+  EXPECT_EQ(applications[2].state(), v1::WAITLISTED);
+  EXPECT_EQ(applications[2].waitlist_position(), 1);
+
+  v1::Roster roster;
+  ASSERT_TRUE(Roster(exchange_.Token(kAcademy, auth::v1::ACADEMY), section.name(), &roster).ok());
+  EXPECT_EQ(roster.enrolled(), 2);
+  ASSERT_THAT(roster.entries(), SizeIs(3));
+  EXPECT_EQ(roster.entries(0).display_name(), "학생 s-0");
+  EXPECT_EQ(roster.entries(2).state(), v1::WAITLISTED);
+
+  v1::Application dropped;
+  ASSERT_TRUE(Drop(SchoolToken(kSchoolA), applications[0].name(), &dropped).ok());
+  EXPECT_EQ(dropped.state(), v1::DROPPED);
+  EXPECT_THAT(dropped.reason(), HasSubstr("학생 요청"));
+  EXPECT_EQ(Get(SchoolToken(kSchoolA), applications[2].name()).state(), v1::ENROLLED);
+  EXPECT_EQ(exchange_.QueryEnrollment("SELECT enrolled FROM section_seats"), 2);
+}
+
+TEST_F(EnrollmentApiTest, RostersAreForTheHostOnly) {
+  const cv1::Section section =
+      exchange_.CreateSection(kAcademy, "데이터 과학", cv1::FIRST_COME, 5, cv1::THURSDAY, 18);
+  v1::Roster roster;
+  for (const std::string& token : {SchoolToken(kSchoolA), exchange_.Token(kCity, auth::v1::CITY),
+                                   exchange_.Token("OSAN-MAKER", auth::v1::ACADEMY)}) {
+    EXPECT_EQ(Roster(token, section.name(), &roster).error_code(),
+              grpc::StatusCode::PERMISSION_DENIED);
+  }
+}
+
+TEST_F(EnrollmentApiTest, OnlyTheHostOrHomeSchoolDrops) {
+  const cv1::Section section =
+      exchange_.CreateSection(kAcademy, "인공지능 기초", cv1::FIRST_COME, 2, cv1::TUESDAY, 18);
+  const v1::Student student = exchange_.CreateStudent(kSchoolA, "s-1");
+  v1::Application application;
+  ASSERT_TRUE(exchange_.Apply(student.name(), section.name(), 1, true, &application).ok());
+  v1::Application result;
+  EXPECT_EQ(Drop(SchoolToken(kSchoolB), application.name(), &result).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  ASSERT_TRUE(Drop(exchange_.Token(kAcademy, auth::v1::ACADEMY), application.name(), &result).ok());
+  EXPECT_THAT(result.reason(), HasSubstr("by the host"));
+  EXPECT_EQ(
+      Drop(exchange_.Token(kAcademy, auth::v1::ACADEMY), application.name(), &result).error_code(),
+      grpc::StatusCode::FAILED_PRECONDITION);
+}
+
+// ----- Application checks ---------------------------------------------------
+
+TEST_F(EnrollmentApiTest, ApplicationChecksRefuseWithReasonsAndWriteNothing) {
+  const cv1::Section tuesday =
+      exchange_.CreateSection(kAcademy, "인공지능 기초", cv1::LOTTERY, 10, cv1::TUESDAY, 18);
+  const cv1::Section clash =
+      exchange_.CreateSection(kSchoolB, "실용 통계", cv1::LOTTERY, 10, cv1::TUESDAY, 18);
+  const cv1::Section draft =
+      exchange_.CreateSection(kSchoolB, "기하", cv1::LOTTERY, 10, cv1::MONDAY, 16, cv1::DRAFT);
+  const v1::Student student = exchange_.CreateStudent(kSchoolA, "s-1");
+  v1::Application first;
+  ASSERT_TRUE(exchange_.Apply(student.name(), tuesday.name(), 1, false, &first).ok());
+  EXPECT_EQ(first.state(), v1::SUBMITTED);
+  const int64_t events = exchange_.QueryEnrollment("SELECT count(*) FROM application_events");
+
+  v1::Application refused;
+  grpc::Status status = exchange_.Apply(student.name(), tuesday.name(), 2, false, &refused);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::ALREADY_EXISTS);
+  status = exchange_.Apply(student.name(), clash.name(), 2, false, &refused);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_THAT(status.error_message(), HasSubstr("same time"));
+  status = exchange_.Apply(student.name(), draft.name(), 2, false, &refused);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_THAT(status.error_message(), HasSubstr("not open"));
+  status = exchange_.Apply(student.name(), tuesday.name(), 0, false, &refused);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  status =
+      exchange_.Apply("schools/J10-7531001/students/nobody", tuesday.name(), 2, false, &refused);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::NOT_FOUND);
+  status = exchange_.Apply(student.name(), "terms/2026-1/sections/oops", 2, false, &refused);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+
+  // Another school cannot apply for this student.
+  v1::SubmitApplicationRequest foreign;
+  foreign.mutable_application()->set_student(student.name());
+  foreign.mutable_application()->set_section(clash.name());
+  foreign.mutable_application()->set_preference_rank(3);
+  foreign.set_request_id("foreign");
+  auto context = ContextWithToken(SchoolToken(kSchoolB));
+  EXPECT_EQ(exchange_.enrollment().SubmitApplication(context.get(), foreign, &refused).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+
+  EXPECT_EQ(exchange_.QueryEnrollment("SELECT count(*) FROM applications"), 1);
+  EXPECT_EQ(exchange_.QueryEnrollment("SELECT count(*) FROM application_events"), events);
+}
+
+TEST_F(EnrollmentApiTest, IneligibleGradeAndSchoolAreRefused) {
+  const cv1::Section section = exchange_.CreateSection(kAcademy, "인공지능 기초", cv1::LOTTERY, 10,
+                                                       cv1::TUESDAY, 18, cv1::DRAFT);
+  cv1::UpdateSectionRequest update;
+  update.mutable_section()->set_name(section.name());
+  update.mutable_section()->add_eligible_grades(3);
+  update.mutable_section()->add_eligible_schools("institutions/J10-7531001");
+  update.mutable_update_mask()->add_paths("eligible_grades");
+  update.mutable_update_mask()->add_paths("eligible_schools");
+  update.set_request_id("eligibility");
+  cv1::Section updated;
+  auto context = ContextWithToken(exchange_.Token(kAcademy, auth::v1::ACADEMY));
+  ASSERT_TRUE(exchange_.catalog().UpdateSection(context.get(), update, &updated).ok());
+  exchange_.Transition(section, cv1::PUBLISHED);
+  exchange_.Transition(section, cv1::ENROLLMENT_OPEN);
+
+  v1::Application application;
+  const v1::Student first_year = exchange_.CreateStudent(kSchoolA, "s-1", /*grade=*/1);
+  grpc::Status status = exchange_.Apply(first_year.name(), section.name(), 1, false, &application);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_THAT(status.error_message(), HasSubstr("grade 1"));
+  const v1::Student other_school = exchange_.CreateStudent(kSchoolB, "s-2", /*grade=*/3);
+  status = exchange_.Apply(other_school.name(), section.name(), 1, false, &application);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_THAT(status.error_message(), HasSubstr("school"));
+  const v1::Student eligible = exchange_.CreateStudent(kSchoolA, "s-3", /*grade=*/3);
+  EXPECT_TRUE(exchange_.Apply(eligible.name(), section.name(), 1, false, &application).ok());
+}
+
+TEST_F(EnrollmentApiTest, HomeSchoolApprovesRejectsAndWithdraws) {
+  const cv1::Section section =
+      exchange_.CreateSection(kAcademy, "인공지능 기초", cv1::LOTTERY, 10, cv1::TUESDAY, 18);
+  const v1::Student one = exchange_.CreateStudent(kSchoolA, "s-1");
+  const v1::Student two = exchange_.CreateStudent(kSchoolA, "s-2");
+  v1::Application a, b, result;
+  ASSERT_TRUE(exchange_.Apply(one.name(), section.name(), 1, false, &a).ok());
+  ASSERT_TRUE(exchange_.Apply(two.name(), section.name(), 1, false, &b).ok());
+
+  EXPECT_EQ(Decide(&v1::EnrollmentService::Stub::ApproveApplication, SchoolToken(kSchoolB),
+                   a.name(), "", &result)
+                .error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  ASSERT_TRUE(Decide(&v1::EnrollmentService::Stub::ApproveApplication, SchoolToken(kSchoolA),
+                     a.name(), "", &result)
+                  .ok());
+  EXPECT_EQ(result.state(), v1::APPROVED);
+  EXPECT_EQ(Decide(&v1::EnrollmentService::Stub::RejectApplication, SchoolToken(kSchoolA), b.name(),
+                   "", &result)
+                .error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT)
+      << "a rejection needs a reason";
+  ASSERT_TRUE(Decide(&v1::EnrollmentService::Stub::RejectApplication, SchoolToken(kSchoolA),
+                     b.name(), "출결 불량", &result)
+                  .ok());
+  EXPECT_EQ(result.state(), v1::REJECTED);
+  ASSERT_TRUE(Decide(&v1::EnrollmentService::Stub::WithdrawApplication, SchoolToken(kSchoolA),
+                     a.name(), "", &result)
+                  .ok());
+  EXPECT_EQ(result.state(), v1::WITHDRAWN);
+  EXPECT_EQ(Decide(&v1::EnrollmentService::Stub::ApproveApplication, SchoolToken(kSchoolA),
+                   a.name(), "", &result)
+                .error_code(),
+            grpc::StatusCode::FAILED_PRECONDITION);
+  // Host screening does not apply to a lottery section.
+  v1::Application c;
+  ASSERT_TRUE(exchange_.Apply(two.name(), section.name(), 2, true, &c).ok());
+  EXPECT_EQ(Decide(&v1::EnrollmentService::Stub::AcceptApplication,
+                   exchange_.Token(kAcademy, auth::v1::ACADEMY), c.name(), "", &result)
+                .error_code(),
+            grpc::StatusCode::FAILED_PRECONDITION);
+}
+
+TEST_F(EnrollmentApiTest, HostScreensItsApplicantsOnly) {
+  const cv1::Section section =
+      exchange_.CreateSection(kAcademy, "음악 전공 실기", cv1::HOST_SCREENING, 5, cv1::SATURDAY, 9);
+  const v1::Student student = exchange_.CreateStudent(kSchoolA, "s-1");
+  v1::Application application, result;
+  ASSERT_TRUE(exchange_.Apply(student.name(), section.name(), 1, true, &application).ok());
+  EXPECT_EQ(
+      Decide(&v1::EnrollmentService::Stub::AcceptApplication,
+             exchange_.Token("OSAN-MAKER", auth::v1::ACADEMY), application.name(), "", &result)
+          .error_code(),
+      grpc::StatusCode::PERMISSION_DENIED);
+  ASSERT_TRUE(Decide(&v1::EnrollmentService::Stub::AcceptApplication,
+                     exchange_.Token(kAcademy, auth::v1::ACADEMY), application.name(), "", &result)
+                  .ok());
+  EXPECT_EQ(result.state(), v1::HOST_ACCEPTED);
+}
+
+TEST_F(EnrollmentApiTest, RetriedSubmissionReturnsTheFirstResult) {
+  const cv1::Section section =
+      exchange_.CreateSection(kAcademy, "인공지능 기초", cv1::FIRST_COME, 2, cv1::TUESDAY, 18);
+  const v1::Student student = exchange_.CreateStudent(kSchoolA, "s-1");
+  v1::Application first, second;
+  ASSERT_TRUE(exchange_.Apply(student.name(), section.name(), 1, true, &first, "same-id").ok());
+  ASSERT_TRUE(exchange_.Apply(student.name(), section.name(), 1, true, &second, "same-id").ok());
+  EXPECT_EQ(first.name(), second.name());
+  EXPECT_EQ(second.state(), v1::ENROLLED);
+  EXPECT_EQ(exchange_.QueryEnrollment("SELECT count(*) FROM applications"), 1);
+  EXPECT_EQ(exchange_.QueryEnrollment("SELECT enrolled FROM section_seats"), 1);
+}
+
+// ----- Allocation -----------------------------------------------------------
+
+TEST_F(EnrollmentApiTest, LotteryAllocationPlacesAndWaitlistsWithAnAuditRecord) {
+  const cv1::Section section =
+      exchange_.CreateSection(kAcademy, "데이터 과학", cv1::LOTTERY, 2, cv1::THURSDAY, 18);
+  std::vector<v1::Application> applications(4);
+  for (int i = 0; i < 4; ++i) {
+    const v1::Student student =
+        exchange_.CreateStudent(i % 2 == 0 ? kSchoolA : kSchoolB, absl::StrCat("s-", i));
+    ASSERT_TRUE(exchange_.Apply(student.name(), section.name(), 1, true, &applications[i]).ok());
+    EXPECT_EQ(applications[i].state(), v1::APPROVED);
+  }
+  exchange_.Transition(section, cv1::ENROLLMENT_CLOSED);
+
+  v1::RunAllocationRequest request;
+  request.set_term(section.name().substr(0, section.name().find("/sections/")));
+  request.set_seed(42);
+  request.set_request_id("allocation-1");
+  v1::AllocationRun run;
+  auto context = ContextWithToken(SchoolToken(kSchoolA));
+  EXPECT_EQ(exchange_.enrollment().RunAllocation(context.get(), request, &run).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  context = ContextWithToken(exchange_.Token(kCity, auth::v1::CITY));
+  ASSERT_TRUE(exchange_.enrollment().RunAllocation(context.get(), request, &run).ok());
+  EXPECT_EQ(run.seed(), 42u);
+  EXPECT_THAT(run.lottery_order(), SizeIs(4));
+  ASSERT_THAT(run.decisions(), SizeIs(4));
+  int enrolled = 0, waitlisted = 0;
+  for (const auto& decision : run.decisions()) {
+    enrolled += decision.outcome() == v1::ENROLLED;
+    waitlisted += decision.outcome() == v1::WAITLISTED;
+    EXPECT_FALSE(decision.reason().empty());
+  }
+  EXPECT_EQ(enrolled, 2);
+  EXPECT_EQ(waitlisted, 2);
+  EXPECT_EQ(exchange_.QueryEnrollment("SELECT enrolled FROM section_seats"), 2);
+
+  // The same request id again returns the same run and changes nothing.
+  v1::AllocationRun again;
+  context = ContextWithToken(exchange_.Token(kCity, auth::v1::CITY));
+  ASSERT_TRUE(exchange_.enrollment().RunAllocation(context.get(), request, &again).ok());
+  EXPECT_EQ(again.name(), run.name());
+  EXPECT_EQ(exchange_.QueryEnrollment("SELECT count(*) FROM allocation_runs"), 1);
+
+  v1::GetAllocationRunRequest get;
+  get.set_name(run.name());
+  v1::AllocationRun stored;
+  context = ContextWithToken(exchange_.Token("HSOS-EDU", auth::v1::EDU_OFFICE));
+  ASSERT_TRUE(exchange_.enrollment().GetAllocationRun(context.get(), get, &stored).ok());
+  EXPECT_EQ(stored.decisions_size(), 4);
+}
+
+TEST_F(EnrollmentApiTest, UnderfilledSectionIsCancelledAndApplicantsKeepOtherApplications) {
+  const cv1::Section small = exchange_.CreateSection(kAcademy, "제과제빵", cv1::FIRST_COME, 10,
+                                                     cv1::FRIDAY, 16, cv1::ENROLLMENT_OPEN, 5);
+  const cv1::Section other =
+      exchange_.CreateSection(kAcademy, "인공지능 기초", cv1::LOTTERY, 10, cv1::TUESDAY, 18);
+  const v1::Student student = exchange_.CreateStudent(kSchoolA, "s-1");
+  v1::Application in_small, in_other;
+  ASSERT_TRUE(exchange_.Apply(student.name(), small.name(), 1, true, &in_small).ok());
+  ASSERT_TRUE(exchange_.Apply(student.name(), other.name(), 2, true, &in_other).ok());
+
+  v1::CancelSectionRequest cancel;
+  cancel.set_section(small.name());
+  cancel.set_reason("최소 인원 미달");
+  cancel.set_request_id("cancel-1");
+  v1::CancelSectionResponse response;
+  auto context = ContextWithToken(exchange_.Token(kAcademy, auth::v1::ACADEMY));
+  EXPECT_EQ(exchange_.enrollment().CancelSection(context.get(), cancel, &response).error_code(),
+            grpc::StatusCode::FAILED_PRECONDITION)
+      << "enrolment is still open";
+  exchange_.Transition(small, cv1::ENROLLMENT_CLOSED);
+  context = ContextWithToken(SchoolToken(kSchoolB));
+  EXPECT_EQ(exchange_.enrollment().CancelSection(context.get(), cancel, &response).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  context = ContextWithToken(exchange_.Token(kAcademy, auth::v1::ACADEMY));
+  const grpc::Status status =
+      exchange_.enrollment().CancelSection(context.get(), cancel, &response);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(response.cancelled_applications(), 1);
+  EXPECT_EQ(Get(SchoolToken(kSchoolA), in_small.name()).state(), v1::SECTION_CANCELLED);
+  EXPECT_EQ(Get(SchoolToken(kSchoolA), in_other.name()).state(), v1::APPROVED);
+  // School A's events: the first-come application (submitted, enrolled), the
+  // lottery one (submitted), the cancellation.
+  const auto events = Feed(SchoolToken(kSchoolA), 4);
+  ASSERT_THAT(events, SizeIs(4));
+  EXPECT_EQ(events.back().application().state(), v1::SECTION_CANCELLED);
+}
+
+// ----- Change feed ----------------------------------------------------------
+
+TEST_F(EnrollmentApiTest, FeedShowsEachSchoolItsOwnChangesInOrderAndResumes) {
+  const cv1::Section section =
+      exchange_.CreateSection(kAcademy, "인공지능 기초", cv1::FIRST_COME, 5, cv1::TUESDAY, 18);
+  const v1::Student a = exchange_.CreateStudent(kSchoolA, "s-a");
+  const v1::Student b = exchange_.CreateStudent(kSchoolB, "s-b");
+  v1::Application from_a, from_b;
+  ASSERT_TRUE(exchange_.Apply(a.name(), section.name(), 1, true, &from_a).ok());
+  ASSERT_TRUE(exchange_.Apply(b.name(), section.name(), 1, true, &from_b).ok());
+
+  const auto a_events = Feed(SchoolToken(kSchoolA), 2);
+  ASSERT_THAT(a_events, SizeIs(2));  // inserted, then enrolled
+  for (const auto& event : a_events) {
+    EXPECT_EQ(event.application().student(), a.name());
+  }
+  EXPECT_EQ(a_events.back().application().state(), v1::ENROLLED);
+  EXPECT_THAT(Feed(SchoolToken(kSchoolB), 2), SizeIs(2));
+  EXPECT_THAT(Feed(exchange_.Token(kAcademy, auth::v1::ACADEMY), 4), SizeIs(4));
+  EXPECT_THAT(Feed(exchange_.Token("SVC-CREDIT", auth::v1::SERVICE), 4), SizeIs(4));
+
+  // Resuming after the first event returns only the rest.
+  const auto rest = ReadFeedOnce(SchoolToken(kSchoolA), a_events.front().cursor());
+  ASSERT_THAT(rest, SizeIs(1));
+  EXPECT_EQ(rest.front().cursor(), a_events.back().cursor());
+
+  v1::WatchChangesRequest bad;
+  bad.set_cursor("not-a-cursor");
+  auto context = ContextWithToken(SchoolToken(kSchoolA));
+  auto reader = exchange_.enrollment().WatchChanges(context.get(), bad);
+  v1::ChangeEvent event;
+  EXPECT_FALSE(reader->Read(&event));
+  EXPECT_EQ(reader->Finish().error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+
+  context = ContextWithToken(exchange_.Token(kCity, auth::v1::CITY));
+  reader = exchange_.enrollment().WatchChanges(context.get(), v1::WatchChangesRequest());
+  EXPECT_FALSE(reader->Read(&event));
+  EXPECT_EQ(reader->Finish().error_code(), grpc::StatusCode::PERMISSION_DENIED);
+}
+
+TEST_F(EnrollmentApiTest, FeedNeverSkipsACommittedChangeUnderConcurrentWriters) {
+  const cv1::Section section =
+      exchange_.CreateSection(kAcademy, "인공지능 기초", cv1::LOTTERY, 500, cv1::TUESDAY, 18);
+  constexpr int kWriters = 4;
+  constexpr int kPerWriter = 15;
+  std::vector<std::string> students;
+  for (int i = 0; i < kWriters * kPerWriter; ++i) {
+    students.push_back(exchange_.CreateStudent(kSchoolA, absl::StrCat("s-", i)).name());
+  }
+  std::atomic<bool> writing{true};
+  std::vector<std::thread> writers;
+  for (int w = 0; w < kWriters; ++w) {
+    writers.emplace_back([&, w] {
+      for (int i = 0; i < kPerWriter; ++i) {
+        v1::Application application;
+        EXPECT_TRUE(
+            exchange_.Apply(students[w * kPerWriter + i], section.name(), 1, false, &application)
+                .ok());
+      }
+    });
+  }
+  // A reader polls with its cursor while the writers run, as a school would.
+  std::vector<std::string> seen;
+  std::string cursor;
+  const auto poll = [&] {
+    for (const auto& event :
+         ReadFeedOnce(exchange_.Token("SVC-CREDIT", auth::v1::SERVICE), cursor)) {
+      seen.push_back(event.application().name());
+      cursor = event.cursor();
+    }
+  };
+  std::thread stopper([&] {
+    for (auto& writer : writers) {
+      writer.join();
+    }
+    writing = false;
+  });
+  while (writing) {
+    poll();
+  }
+  stopper.join();
+  // Delivery waits for every older transaction in the cluster to finish (other
+  // tests' included), so catching up may take a moment; a skipped event would
+  // never arrive.
+  const size_t total =
+      static_cast<size_t>(exchange_.QueryEnrollment("SELECT count(*) FROM application_events"));
+  for (int i = 0; i < 200 && seen.size() < total; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    poll();
+  }
+  std::set<std::string> distinct(seen.begin(), seen.end());
+  EXPECT_EQ(distinct.size(), static_cast<size_t>(kWriters * kPerWriter));
+  EXPECT_EQ(seen.size(), total) << "each event exactly once in one reader's pass";
+}
+
+// ----- Catalog outages ------------------------------------------------------
+
+TEST(EnrollmentWithoutCatalogTest, CatalogDownIsUnavailableQuicklyAndWritesNothing) {
+  testing::Exchange exchange([](ServiceConfig& config) {
+    config.catalog_address = "127.0.0.1:1";  // nothing listens there
+  });
+  exchange.CreateBasics();
+  const v1::Student student = exchange.CreateStudent(kSchoolA, "s-1");
+  v1::Application application;
+  const grpc::Status status =
+      exchange.Apply(student.name(), "terms/2026-1/sections/3f2504e0-4f89-41d3-9a0c-0305e82c3301",
+                     1, true, &application);
+  // The client's deadline is 10 s: UNAVAILABLE (not DEADLINE_EXCEEDED) shows
+  // the service answered without hanging.
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAVAILABLE);
+  EXPECT_EQ(exchange.QueryEnrollment("SELECT count(*) FROM applications"), 0);
+}
+
+}  // namespace
+}  // namespace osan::enrollment

@@ -1,0 +1,186 @@
+#include "tests/support/exchange_fixture.h"
+
+#include <gtest/gtest.h>
+
+#include <pqxx/pqxx>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "services/catalog/api/catalog_service.h"
+#include "services/enrollment/api/enrollment_service.h"
+
+namespace osan::testing {
+namespace {
+
+namespace cv1 = catalog::v1;
+namespace ev1 = enrollment::v1;
+
+void Expect(const grpc::Status& status, const char* what) {
+  ASSERT_TRUE(status.ok()) << what << ": " << status.error_message();
+}
+
+auth::Role HostRole(const std::string& code) {
+  return code.rfind("J10-", 0) == 0 ? auth::v1::SCHOOL : auth::v1::ACADEMY;
+}
+
+}  // namespace
+
+Exchange::Exchange(const std::function<void(ServiceConfig&)>& configure_enrollment) {
+  catalog_service_ = std::make_unique<TestService>(catalog::CatalogDefinition());
+  const int catalog_port = catalog_service_->port();
+  enrollment_service_ =
+      std::make_unique<TestService>(enrollment::EnrollmentDefinition(), [&](ServiceConfig& config) {
+        config.catalog_address = absl::StrCat("127.0.0.1:", catalog_port);
+        config.service_signing_key_pem = TestKeys::Get().private_key_pem();
+        if (configure_enrollment) {
+          configure_enrollment(config);
+        }
+      });
+  catalog_ = cv1::CatalogService::NewStub(catalog_service_->channel());
+  enrollment_ = ev1::EnrollmentService::NewStub(enrollment_service_->channel());
+}
+
+std::string Exchange::NextRequestId() { return absl::StrCat("req-", ++request_counter_); }
+
+void Exchange::CreateBasics() {
+  const std::string city = Token(kCity, auth::v1::CITY);
+  for (const auto& [code, name] : {std::pair<std::string, std::string>{"7531001", "매홀고등학교"},
+                                   {"7531002", "성호고등학교"}}) {
+    cv1::CreateInstitutionRequest request;
+    request.mutable_institution()->set_kind(cv1::HIGH_SCHOOL);
+    request.mutable_institution()->set_display_name(name);
+    request.mutable_institution()->set_office_code("J10");
+    request.mutable_institution()->set_school_code(code);
+    request.set_request_id(NextRequestId());
+    cv1::Institution created;
+    auto context = ContextWithToken(city);
+    Expect(catalog_->CreateInstitution(context.get(), request, &created), "school");
+  }
+  cv1::CreateInstitutionRequest academy;
+  academy.mutable_institution()->set_kind(cv1::CITY_ACADEMY);
+  academy.mutable_institution()->set_display_name("AI코딩에듀랩");
+  academy.mutable_institution()->set_host_code(kAcademy);
+  academy.set_request_id(NextRequestId());
+  cv1::Institution created;
+  auto context = ContextWithToken(city);
+  Expect(catalog_->CreateInstitution(context.get(), academy, &created), "academy");
+
+  const int64_t now = absl::ToUnixSeconds(absl::Now());
+  const absl::CivilDay today = absl::ToCivilDay(absl::Now(), absl::FixedTimeZone(9 * 3600));
+  const auto set = [](type::v1::Date* date, absl::CivilDay day) {
+    date->set_year(static_cast<int>(day.year()));
+    date->set_month(day.month());
+    date->set_day(day.day());
+  };
+  cv1::CreateTermRequest term;
+  term.mutable_term()->set_year(static_cast<int>(today.year()));
+  term.mutable_term()->set_semester(1);
+  term.mutable_term()->mutable_application_window()->set_start_unix(now - 3600);
+  term.mutable_term()->mutable_application_window()->set_end_unix(now + 30 * 86400);
+  set(term.mutable_term()->mutable_classes_start(), today + 1);
+  set(term.mutable_term()->mutable_classes_end(), today + 120);
+  set(term.mutable_term()->mutable_drop_deadline(), today + 20);
+  set(term.mutable_term()->mutable_results_due(), today + 130);
+  term.set_request_id(NextRequestId());
+  cv1::Term created_term;
+  context = ContextWithToken(city);
+  Expect(catalog_->CreateTerm(context.get(), term, &created_term), "term");
+}
+
+cv1::Section Exchange::CreateSection(const std::string& host, const std::string& title,
+                                     cv1::AllocationPolicy policy, int capacity,
+                                     cv1::Weekday weekday, int start_hour, cv1::SectionState state,
+                                     int min_enrollment) {
+  const std::string token = Token(host, HostRole(host));
+  cv1::CreateCourseRequest course_request;
+  cv1::Course* course = course_request.mutable_course();
+  course->set_title(title);
+  course->set_category(cv1::CAREER_ELECTIVE);
+  course->set_subject_area(cv1::LIFE_AND_LIBERAL);
+  course->set_delivery_mode(cv1::IN_PERSON);
+  course->set_host(absl::StrCat("institutions/", host));
+  course_request.set_request_id(NextRequestId());
+  cv1::Course created_course;
+  auto context = ContextWithToken(token);
+  EXPECT_TRUE(catalog_->CreateCourse(context.get(), course_request, &created_course).ok());
+
+  cv1::CreateSectionRequest request;
+  request.set_parent(absl::StrCat(
+      "terms/", absl::ToCivilDay(absl::Now(), absl::FixedTimeZone(9 * 3600)).year(), "-1"));
+  cv1::Section* section = request.mutable_section();
+  section->set_course(created_course.name());
+  section->set_capacity(capacity);
+  section->set_min_enrollment(min_enrollment);
+  auto* meeting = section->add_weekly_meetings();
+  meeting->set_weekday(weekday);
+  meeting->mutable_start_time()->set_hours(start_hour);
+  meeting->mutable_end_time()->set_hours(start_hour + 1);
+  meeting->mutable_end_time()->set_minutes(40);
+  section->set_location("실습실");
+  section->set_allocation_policy(policy);
+  section->set_host_share_cap_percent(100);
+  request.set_request_id(NextRequestId());
+  cv1::Section created;
+  context = ContextWithToken(token);
+  const grpc::Status status = catalog_->CreateSection(context.get(), request, &created);
+  EXPECT_TRUE(status.ok()) << status.error_message();
+  for (const cv1::SectionState next :
+       {cv1::PUBLISHED, cv1::ENROLLMENT_OPEN, cv1::ENROLLMENT_CLOSED, cv1::IN_PROGRESS}) {
+    if (next > state) {
+      break;
+    }
+    Transition(created, next);
+  }
+  created.set_state(state);
+  return created;
+}
+
+void Exchange::Transition(const cv1::Section& section, cv1::SectionState state) {
+  const std::string host = section.host().substr(sizeof("institutions/") - 1);
+  cv1::TransitionSectionRequest request;
+  request.set_name(section.name());
+  request.set_target_state(state);
+  request.set_request_id(NextRequestId());
+  cv1::Section moved;
+  auto context = ContextWithToken(Token(host, HostRole(host)));
+  const grpc::Status status = catalog_->TransitionSection(context.get(), request, &moved);
+  EXPECT_TRUE(status.ok()) << status.error_message();
+}
+
+ev1::Student Exchange::CreateStudent(const std::string& school, const std::string& key, int grade) {
+  ev1::CreateStudentRequest request;
+  request.set_parent(absl::StrCat("schools/", school));
+  request.mutable_student()->set_student_key(key);
+  request.mutable_student()->set_grade_level(grade);
+  request.mutable_student()->set_entry_year(2025);
+  request.mutable_student()->set_display_name(absl::StrCat("학생 ", key));
+  request.set_request_id(NextRequestId());
+  ev1::Student created;
+  auto context = ContextWithToken(Token(school, auth::v1::SCHOOL));
+  const grpc::Status status = enrollment_->CreateStudent(context.get(), request, &created);
+  EXPECT_TRUE(status.ok()) << status.error_message();
+  return created;
+}
+
+grpc::Status Exchange::Apply(const std::string& student, const std::string& section, int rank,
+                             bool approve, ev1::Application* application,
+                             const std::string& request_id) {
+  const std::string school =
+      student.substr(sizeof("schools/") - 1, student.find("/students/") - (sizeof("schools/") - 1));
+  ev1::SubmitApplicationRequest request;
+  request.mutable_application()->set_student(student);
+  request.mutable_application()->set_section(section);
+  request.mutable_application()->set_preference_rank(rank);
+  request.set_approve(approve);
+  request.set_request_id(request_id.empty() ? NextRequestId() : request_id);
+  auto context = ContextWithToken(Token(school, auth::v1::SCHOOL));
+  return enrollment_->SubmitApplication(context.get(), request, application);
+}
+
+int64_t Exchange::QueryEnrollment(const std::string& sql) {
+  pqxx::connection connection(enrollment_service_->database().url());
+  pqxx::nontransaction tx(connection);
+  return tx.exec1(sql)[0].as<int64_t>();
+}
+
+}  // namespace osan::testing

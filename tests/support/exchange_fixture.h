@@ -1,0 +1,69 @@
+// A catalog and an enrollment service running in-process over their own
+// databases, with a term open for applications and helpers to set up
+// institutions, sections and students through the public APIs.
+#ifndef OSAN_TESTS_SUPPORT_EXCHANGE_FIXTURE_H_
+#define OSAN_TESTS_SUPPORT_EXCHANGE_FIXTURE_H_
+
+#include <memory>
+#include <string>
+
+#include "osan/catalog/v1/catalog.grpc.pb.h"
+#include "osan/enrollment/v1/enrollment.grpc.pb.h"
+#include "tests/support/test_env.h"
+
+namespace osan::testing {
+
+inline constexpr char kCity[] = "OSAN-CITY";
+inline constexpr char kSchoolA[] = "J10-7531001";  // 매홀고
+inline constexpr char kSchoolB[] = "J10-7531002";  // 성호고
+inline constexpr char kAcademy[] = "OSAN-AICODING";
+
+class Exchange {
+ public:
+  // `configure_enrollment` adjusts enrollment's configuration (see TestService).
+  explicit Exchange(const std::function<void(ServiceConfig&)>& configure_enrollment = nullptr);
+
+  std::string Token(const std::string& institution, auth::Role role) const {
+    return TestKeys::Get().Token(institution, role);
+  }
+
+  // Creates schools A and B, the academy, and term 2026-1 with its
+  // application window open now (drop deadline in the future).
+  void CreateBasics();
+  // A section of a new course hosted by `host` (SCHOOL or ACADEMY per the
+  // code's form), in ENROLLMENT_OPEN unless `state` says otherwise.
+  catalog::v1::Section CreateSection(const std::string& host, const std::string& title,
+                                     catalog::v1::AllocationPolicy policy, int capacity,
+                                     catalog::v1::Weekday weekday, int start_hour,
+                                     catalog::v1::SectionState state = catalog::v1::ENROLLMENT_OPEN,
+                                     int min_enrollment = 0);
+  // Moves a section to `state` as its host.
+  void Transition(const catalog::v1::Section& section, catalog::v1::SectionState state);
+  // Registers a student of `school`.
+  enrollment::v1::Student CreateStudent(const std::string& school, const std::string& key,
+                                        int grade = 2);
+  // Submits (and with `approve`, approves) an application; returns the status.
+  grpc::Status Apply(const std::string& student, const std::string& section, int rank, bool approve,
+                     enrollment::v1::Application* application, const std::string& request_id = "");
+
+  catalog::v1::CatalogService::Stub& catalog() { return *catalog_; }
+  enrollment::v1::EnrollmentService::Stub& enrollment() { return *enrollment_; }
+  TestService& catalog_service() { return *catalog_service_; }
+  TestService& enrollment_service() { return *enrollment_service_; }
+
+  // Runs a scalar SQL query on enrollment's database.
+  int64_t QueryEnrollment(const std::string& sql);
+
+  std::string NextRequestId();
+
+ private:
+  std::unique_ptr<TestService> catalog_service_;
+  std::unique_ptr<TestService> enrollment_service_;
+  std::unique_ptr<catalog::v1::CatalogService::Stub> catalog_;
+  std::unique_ptr<enrollment::v1::EnrollmentService::Stub> enrollment_;
+  std::atomic<int> request_counter_{0};
+};
+
+}  // namespace osan::testing
+
+#endif  // OSAN_TESTS_SUPPORT_EXCHANGE_FIXTURE_H_
