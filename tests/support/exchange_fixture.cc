@@ -25,7 +25,8 @@ auth::Role HostRole(const std::string& code) {
 
 }  // namespace
 
-Exchange::Exchange(const std::function<void(ServiceConfig&)>& configure_enrollment) {
+Exchange::Exchange(const std::function<void(ServiceConfig&)>& configure_enrollment,
+                   const enrollment::EnrollmentOptions& options) {
   catalog_service_ = std::make_unique<TestService>(catalog::CatalogDefinition());
   const int catalog_port = catalog_service_->port();
   enrollment_service_ =

@@ -9,6 +9,7 @@
 
 #include "osan/catalog/v1/catalog.grpc.pb.h"
 #include "osan/enrollment/v1/enrollment.grpc.pb.h"
+#include "services/enrollment/api/enrollment.h"
 #include "tests/support/test_env.h"
 
 namespace osan::testing {
@@ -20,8 +21,10 @@ inline constexpr char kAcademy[] = "OSAN-AICODING";
 
 class Exchange {
  public:
-  // `configure_enrollment` adjusts enrollment's configuration (see TestService).
-  explicit Exchange(const std::function<void(ServiceConfig&)>& configure_enrollment = nullptr);
+  // `configure_enrollment` adjusts enrollment's configuration (see
+  // TestService); `options` are enrollment's own.
+  explicit Exchange(const std::function<void(ServiceConfig&)>& configure_enrollment = nullptr,
+                    const enrollment::EnrollmentOptions& options = {});
 
   std::string Token(const std::string& institution, auth::Role role) const {
     return TestKeys::Get().Token(institution, role);

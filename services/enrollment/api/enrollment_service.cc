@@ -32,15 +32,15 @@ grpc::ServerWriteReactor<v1::ChangeEvent>* EnrollmentService::WatchChanges(
       });
 }
 
-ServiceDefinition EnrollmentDefinition() {
+ServiceDefinition EnrollmentDefinition(EnrollmentOptions options) {
   ServiceDefinition definition;
   definition.name = "enrollment";
   definition.default_port = 50052;
   definition.migrations = &enrollment_migrations();
   definition.statements = &store::Statements();
-  definition.make_parts = [](const ServiceConfig& config, db::Pool* pool,
-                             server::Dispatcher* dispatcher,
-                             PageTokens page_tokens) -> absl::StatusOr<ServiceParts> {
+  definition.make_parts = [options](const ServiceConfig& config, db::Pool* pool,
+                                    server::Dispatcher* dispatcher,
+                                    PageTokens page_tokens) -> absl::StatusOr<ServiceParts> {
     if (config.service_signing_key_pem.empty()) {
       return absl::InvalidArgumentError(
           "--service_signing_key is required: enrollment calls catalog with its own token");
@@ -54,8 +54,8 @@ ServiceDefinition EnrollmentDefinition() {
     state->catalog = std::make_unique<CatalogClient>(
         grpc::CreateChannel(config.catalog_address, grpc::InsecureChannelCredentials()),
         std::move(signer), "SVC-ENROLLMENT");
-    state->enrollment = std::make_unique<Enrollment>(pool, std::move(page_tokens),
-                                                     state->catalog.get(), EnrollmentOptions{});
+    state->enrollment =
+        std::make_unique<Enrollment>(pool, std::move(page_tokens), state->catalog.get(), options);
     ServiceParts parts;
     parts.services.push_back(
         std::make_unique<EnrollmentService>(state->enrollment.get(), dispatcher));

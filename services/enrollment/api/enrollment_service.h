@@ -50,7 +50,7 @@ class EnrollmentService final : public v1::EnrollmentService::CallbackService {
 };
 
 // The enrollment service as the runtime starts it.
-ServiceDefinition EnrollmentDefinition();
+ServiceDefinition EnrollmentDefinition(EnrollmentOptions options = {});
 
 }  // namespace osan::enrollment
 

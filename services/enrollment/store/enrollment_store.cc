@@ -71,17 +71,19 @@ const std::vector<db::Statement> kStatements = {
      " WHERE section_id = $1::uuid AND ($2::text IS NULL OR state = $2)"
      " AND id > COALESCE(NULLIF($3, '')::uuid, '00000000-0000-0000-0000-000000000000')"
      " ORDER BY id LIMIT $4"},
-    {"application_in_states", "SELECT " OSAN_APPLICATION_COLUMNS " FROM applications a"
-                              " WHERE term_id = $1 AND state = ANY ($2::text[]) ORDER BY id"},
+    {"application_in_states",
+     "SELECT " OSAN_APPLICATION_COLUMNS " FROM applications a"
+     " WHERE term_id = $1 AND state = ANY ($2::text[]) ORDER BY id FOR UPDATE OF a"},
     {"application_live_of_section",
      "SELECT " OSAN_APPLICATION_COLUMNS " FROM applications a"
-     " WHERE section_id = $1::uuid AND state IN " OSAN_LIVE_STATES " ORDER BY id"},
+     " WHERE section_id = $1::uuid AND state IN " OSAN_LIVE_STATES " ORDER BY id FOR UPDATE OF a"},
     {"application_enrolled_count",
      "SELECT count(*) FROM applications WHERE school_code = $1 AND student_key = $2"
      " AND term_id = $3 AND state = 'ENROLLED'"},
     {"application_waitlist",
      "SELECT " OSAN_APPLICATION_COLUMNS " FROM applications a"
-     " WHERE section_id = $1::uuid AND state = 'WAITLISTED' ORDER BY waitlist_order"},
+     " WHERE section_id = $1::uuid AND state = 'WAITLISTED' ORDER BY waitlist_order"
+     " FOR UPDATE OF a"},
     {"roster",
      "SELECT a.id::text, a.school_code, a.student_key, s.display_name, s.grade_level, a.state,"
      " CASE WHEN a.state = 'WAITLISTED' THEN row_number() OVER"

@@ -66,16 +66,18 @@ absl::StatusOr<Page<v1::Application>> ListApplications(Tx& tx, const std::string
                                                        const std::string& section_id,
                                                        v1::ApplicationState state,
                                                        const std::string& after, int limit);
-// Applications of the term in `states`, in id order (allocation input).
+// Applications of the term in `states`, in id order (allocation input),
+// locked: a concurrent withdrawal waits, or is seen, never overwritten.
 absl::StatusOr<std::vector<ApplicationRecord>> ApplicationsInStates(
     Tx& tx, const std::string& term_id, const std::vector<v1::ApplicationState>& states);
-// Live applications of a section.
+// Live applications of a section, locked.
 absl::StatusOr<std::vector<ApplicationRecord>> LiveApplicationsOfSection(
     Tx& tx, const std::string& section_id);
 // Seats the student holds in the term.
 absl::StatusOr<int> EnrolledCount(Tx& tx, const std::string& school, const std::string& key,
                                   const std::string& term_id);
-// The section's WAITLISTED applications, in waitlist order.
+// The section's WAITLISTED applications in waitlist order, locked: one that
+// is withdrawn concurrently is either not returned or waits for us.
 absl::StatusOr<std::vector<ApplicationRecord>> Waitlist(Tx& tx, const std::string& section_id);
 
 // Enrolled then waitlisted applications of the section with the students'
