@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <iostream>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -39,6 +40,20 @@ std::unique_ptr<grpc::ClientContext> MakeContext(const std::string& token) {
 
 std::string ErrorCodeName(grpc::StatusCode code) {
   return absl::StatusCodeToString(static_cast<absl::StatusCode>(code));
+}
+
+int Fail(const std::string& message) {
+  std::cerr << "osanctl: " << message << "\n";
+  return 1;
+}
+
+int Fail(const grpc::Status& status) {
+  return Fail(absl::StrCat(ErrorCodeName(status.error_code()), ": ", status.error_message()));
+}
+
+int Usage(const std::string& synopsis) {
+  Fail(absl::StrCat("usage: osanctl ", synopsis));
+  return 2;
 }
 
 absl::StatusOr<auth::TokenSigner> LoadSigner(const std::string& path) {
@@ -140,6 +155,34 @@ std::string MeetingSummary(const v1::PublicSection& section) {
     parts.push_back(summary);
   }
   return absl::StrJoin(parts, ", ");
+}
+
+std::string ApplicationStateLabel(enrollment::v1::ApplicationState state) {
+  namespace ev1 = enrollment::v1;
+  switch (state) {
+    case ev1::SUBMITTED:
+      return "신청";
+    case ev1::APPROVED:
+      return "승인";
+    case ev1::HOST_ACCEPTED:
+      return "기관 선발";
+    case ev1::ENROLLED:
+      return "수강 확정";
+    case ev1::WAITLISTED:
+      return "대기";
+    case ev1::REJECTED:
+      return "반려";
+    case ev1::WITHDRAWN:
+      return "철회";
+    case ev1::NOT_PLACED:
+      return "미배정";
+    case ev1::DROPPED:
+      return "수강 취소";
+    case ev1::SECTION_CANCELLED:
+      return "폐강";
+    default:
+      return "-";
+  }
 }
 
 }  // namespace osan::cli

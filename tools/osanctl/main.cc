@@ -7,9 +7,12 @@
 //   osanctl sections show NAME               one published section
 //   osanctl courses create --host ... --title ... (needs --token)
 //   osanctl demo load --data F --key F       load the Osan demo data
+//   osanctl students add|list, apply, applications list|approve|reject|...,
+//           drop, roster, allocate, cancel-section, feed
+//                                            enrollment (enrollment_commands.h)
 //
-// Addresses: --catalog (OSAN_CATALOG, default 127.0.0.1:50051). Token: --token
-// (OSAN_TOKEN).
+// Addresses: --catalog (OSAN_CATALOG, default 127.0.0.1:50051), --enrollment
+// (OSAN_ENROLLMENT, default 127.0.0.1:50052). Token: --token (OSAN_TOKEN).
 #include <grpcpp/grpcpp.h>
 #include <sys/stat.h>
 
@@ -22,7 +25,6 @@
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
-#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
@@ -32,15 +34,20 @@
 #include "osan/catalog/v1/catalog.grpc.pb.h"
 #include "tools/osanctl/client.h"
 #include "tools/osanctl/demo_loader.h"
+#include "tools/osanctl/enrollment_commands.h"
 #include "tools/osanctl/text_table.h"
 
 ABSL_FLAG(std::string, catalog, "", "catalog address (default $OSAN_CATALOG or 127.0.0.1:50051)");
 ABSL_FLAG(std::string, token, "", "bearer token (default $OSAN_TOKEN)");
-ABSL_FLAG(std::string, key, "", "token signing key (PEM) for `token` and `demo load`");
+ABSL_FLAG(std::string, key, "",
+          "token signing key (PEM) for `token` and `demo load`; the student key for "
+          "`students add`");
 ABSL_FLAG(std::string, institution, "", "institution code for `token`");
 ABSL_FLAG(std::string, role, "", "CITY, EDU_OFFICE, SCHOOL, ACADEMY or SERVICE for `token`");
 ABSL_FLAG(int, ttl_hours, 12, "token lifetime in hours");
-ABSL_FLAG(std::string, term, "", "terms/{year}-{semester} (default: the current term)");
+ABSL_FLAG(std::string, term, "",
+          "terms/{year}-{semester}: for `sections list` (default: the current term) and "
+          "`allocate`");
 ABSL_FLAG(std::string, category, "", "COMMON, GENERAL_ELECTIVE, CAREER_ELECTIVE, ...");
 ABSL_FLAG(std::string, weekday, "", "MONDAY .. SUNDAY");
 ABSL_FLAG(std::string, host, "", "institutions/{code}");
@@ -68,31 +75,26 @@ constexpr char kUsage[] =
     "  sections show NAME         show one published section\n"
     "  courses create             create a course (--token --host --title --category\n"
     "                             --area --mode [--credits --description --request_id])\n"
-    "  demo load                  load demo data (--data --key)\n";
-
-int Fail(const std::string& message) {
-  std::cerr << "osanctl: " << message << "\n";
-  return 1;
-}
-
-int Fail(const grpc::Status& status) {
-  return Fail(absl::StrCat(ErrorCodeName(status.error_code()), ": ", status.error_message()));
-}
-
-// Parses an enum value name, case-insensitively; empty means unspecified.
-template <class Enum>
-bool ParseEnum(const std::string& flag, const std::string& text,
-               bool (*parse)(const std::string&, Enum*), Enum* value) {
-  if (text.empty()) {
-    *value = Enum{};
-    return true;
-  }
-  if (parse(absl::AsciiStrToUpper(text), value)) {
-    return true;
-  }
-  std::cerr << "osanctl: --" << flag << ": unknown value '" << text << "'\n";
-  return false;
-}
+    "  demo load                  load demo data (--data --key)\n"
+    "enrollment (--token; --enrollment, default $OSAN_ENROLLMENT or 127.0.0.1:50052;\n"
+    "changes take [--request_id]):\n"
+    "  students add               register a student (--school --key --grade --entry_year\n"
+    "                             --name)\n"
+    "  students list              list a school's students (--school)\n"
+    "  apply                      apply for a section (--student --section --rank\n"
+    "                             [--approve])\n"
+    "  applications list          list applications (--school or --section; [--state])\n"
+    "  applications approve NAME  the home school approves an application [--reason]\n"
+    "  applications reject NAME   the home school or the host rejects one (--reason)\n"
+    "  applications withdraw NAME the home school withdraws one [--reason]\n"
+    "  applications accept NAME   the host accepts one in screening [--reason]\n"
+    "  applications decline NAME  the host declines one in screening (--reason)\n"
+    "  drop NAME                  drop an enrolment or leave the waitlist (--reason)\n"
+    "  roster SECTION             a section's enrolled students and waitlist (host)\n"
+    "  allocate                   allocate the seats of a term (--term [--seed])\n"
+    "  cancel-section SECTION     cancel a section (--reason)\n"
+    "  feed                       print application changes, one per line ([--cursor\n"
+    "                             --follow])\n";
 
 std::string Catalog() {
   return FlagOrEnv(absl::GetFlag(FLAGS_catalog), "OSAN_CATALOG", "127.0.0.1:50051");
@@ -288,6 +290,25 @@ int Run(const std::vector<std::string>& words) {
       {{"sections", "show"}, ShowSection},
       {{"courses", "create"}, [](const auto&) { return CreateCourse(); }},
       {{"demo", "load"}, [](const auto&) { return LoadDemo(); }},
+      {{"students", "add"}, AddStudent},
+      {{"students", "list"}, ListStudents},
+      {{"apply"}, SubmitApplication},
+      {{"applications", "list"}, ListApplications},
+      {{"applications", "approve"},
+       [](const auto& args) { return DecideApplication(Decision::kApprove, args); }},
+      {{"applications", "reject"},
+       [](const auto& args) { return DecideApplication(Decision::kReject, args); }},
+      {{"applications", "withdraw"},
+       [](const auto& args) { return DecideApplication(Decision::kWithdraw, args); }},
+      {{"applications", "accept"},
+       [](const auto& args) { return DecideApplication(Decision::kAccept, args); }},
+      {{"applications", "decline"},
+       [](const auto& args) { return DecideApplication(Decision::kDecline, args); }},
+      {{"drop"}, DropEnrollment},
+      {{"roster"}, ShowRoster},
+      {{"allocate"}, RunAllocation},
+      {{"cancel-section"}, CancelSection},
+      {{"feed"}, WatchChanges},
   };
   for (const Command& command : commands) {
     if (words.size() >= command.words.size() &&

@@ -1,0 +1,417 @@
+#include "tools/osanctl/enrollment_commands.h"
+
+#include <grpcpp/grpcpp.h>
+
+#include <chrono>
+#include <cstdint>
+#include <iostream>
+#include <map>
+#include <memory>
+
+#include "absl/flags/declare.h"
+#include "absl/flags/flag.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
+#include "osan/enrollment/v1/enrollment.grpc.pb.h"
+#include "tools/osanctl/client.h"
+#include "tools/osanctl/text_table.h"
+
+// Defined in main.cc, shared with the catalog commands.
+ABSL_DECLARE_FLAG(std::string, token);
+ABSL_DECLARE_FLAG(std::string, request_id);
+ABSL_DECLARE_FLAG(std::string, key);
+ABSL_DECLARE_FLAG(std::string, term);
+
+ABSL_FLAG(std::string, enrollment, "",
+          "enrollment address (default $OSAN_ENROLLMENT or 127.0.0.1:50052)");
+ABSL_FLAG(std::string, school, "", "school code (J10-7531001) or schools/{code}");
+ABSL_FLAG(int, grade, 0, "grade level 1..3 for `students add`");
+ABSL_FLAG(int, entry_year, 0, "year of entry to high school for `students add`");
+ABSL_FLAG(std::string, name, "", "the student's display name for `students add`");
+ABSL_FLAG(std::string, student, "", "schools/{code}/students/{key} for `apply`");
+ABSL_FLAG(std::string, section, "", "terms/{year}-{semester}/sections/{id}");
+ABSL_FLAG(int, rank, 0, "preference rank 1..20 for `apply`");
+ABSL_FLAG(bool, approve, false, "`apply`: the home school approves at once");
+ABSL_FLAG(std::string, state, "", "application state filter (SUBMITTED, ENROLLED, ...)");
+ABSL_FLAG(std::string, reason, "", "reason of a decision, drop or cancellation");
+ABSL_FLAG(uint64_t, seed, 0, "lottery seed for `allocate` (0: the service draws one)");
+ABSL_FLAG(std::string, cursor, "", "`feed`: resume after this cursor (default: the beginning)");
+ABSL_FLAG(bool, follow, false, "`feed`: keep waiting for new changes");
+
+namespace osan::cli {
+namespace {
+
+namespace v1 = enrollment::v1;
+
+using Stub = v1::EnrollmentService::Stub;
+
+// A unary method of the enrollment stub, e.g. &Stub::CreateStudent.
+template <class Request, class Response>
+using Method = grpc::Status (Stub::*)(grpc::ClientContext*, const Request&, Response*);
+
+constexpr char kAddStudentUsage[] =
+    "students add --school CODE --key KEY --grade N --entry_year YYYY --name NAME";
+constexpr char kListStudentsUsage[] = "students list --school CODE";
+constexpr char kApplyUsage[] =
+    "apply --student schools/{code}/students/{key} --section terms/{term}/sections/{id} "
+    "--rank N [--approve]";
+constexpr char kListApplicationsUsage[] =
+    "applications list (--school CODE | --section terms/{term}/sections/{id}) [--state STATE]";
+constexpr char kDropUsage[] = "drop applications/{id} --reason TEXT";
+constexpr char kRosterUsage[] = "roster terms/{term}/sections/{id}";
+constexpr char kAllocateUsage[] = "allocate --term terms/{year}-{semester} [--seed N]";
+constexpr char kCancelSectionUsage[] = "cancel-section terms/{term}/sections/{id} --reason TEXT";
+constexpr char kFeedUsage[] = "feed [--cursor CURSOR] [--follow]";
+
+std::unique_ptr<Stub> NewStub() {
+  return v1::EnrollmentService::NewStub(MakeChannel(
+      FlagOrEnv(absl::GetFlag(FLAGS_enrollment), "OSAN_ENROLLMENT", "127.0.0.1:50052")));
+}
+
+std::string Token() { return FlagOrEnv(absl::GetFlag(FLAGS_token), "OSAN_TOKEN", ""); }
+
+// --request_id, or a fresh id when it is not given.
+std::string RequestId() {
+  const std::string flag = absl::GetFlag(FLAGS_request_id);
+  return flag.empty() ? NewRequestId("cli") : flag;
+}
+
+// `schools/{code}` for --school, which takes either the code or the name;
+// empty if --school is not given.
+std::string SchoolName() {
+  const std::string school = absl::GetFlag(FLAGS_school);
+  if (school.empty() || absl::StartsWith(school, "schools/")) {
+    return school;
+  }
+  return absl::StrCat("schools/", school);
+}
+
+// Calls `method` once with the caller's token and the usual deadline.
+template <class Request, class Response>
+grpc::Status Call(Method<Request, Response> method, const Request& request, Response* response) {
+  auto stub = NewStub();
+  auto context = MakeContext(Token());
+  return (stub.get()->*method)(context.get(), request, response);
+}
+
+// Calls the List `method` page after page (`request` without a page token
+// starts at the first), passing each response to `each`; stops at the first
+// error and returns it.
+template <class Request, class Response, class Each>
+grpc::Status ListAll(Method<Request, Response> method, Request request, const Each& each) {
+  auto stub = NewStub();
+  request.set_page_size(200);
+  do {
+    Response response;
+    auto context = MakeContext(Token());
+    const grpc::Status status = (stub.get()->*method)(context.get(), request, &response);
+    if (!status.ok()) {
+      return status;
+    }
+    each(response);
+    request.set_page_token(response.next_page_token());
+  } while (!request.page_token().empty());
+  return grpc::Status::OK;
+}
+
+// The state's label, with the position while waitlisted: "대기 3번".
+std::string StateText(v1::ApplicationState state, int waitlist_position) {
+  if (state == v1::WAITLISTED && waitlist_position > 0) {
+    return absl::StrCat(ApplicationStateLabel(state), " ", waitlist_position, "번");
+  }
+  return ApplicationStateLabel(state);
+}
+
+// `text`, or "-" if it is empty (for table cells).
+std::string OrDash(const std::string& text) { return text.empty() ? "-" : text; }
+
+// Prints "  label   value" with the values aligned, if `value` is not empty.
+void PrintField(const std::string& label, const std::string& value) {
+  if (value.empty()) {
+    return;
+  }
+  const size_t width = DisplayWidth(label);
+  std::cout << "  " << label << std::string(width < 12 ? 12 - width : 1, ' ') << value << "\n";
+}
+
+void PrintApplication(const v1::Application& application, const std::string& request_id) {
+  std::cout << application.name() << ": "
+            << StateText(application.state(), application.waitlist_position()) << "\n";
+  PrintField("학생", application.student());
+  PrintField("과목", application.section());
+  PrintField("개설 기관", application.host());
+  PrintField("지망", absl::StrCat(application.preference_rank()));
+  PrintField("사유", application.reason());
+  PrintField("결정 기관", application.decided_by());
+  PrintField("request_id", request_id);
+}
+
+// Sends one change of an application and prints the application after it.
+template <class Request>
+int ChangeApplication(Method<Request, v1::Application> method, const Request& request) {
+  v1::Application application;
+  const grpc::Status status = Call(method, request, &application);
+  if (!status.ok()) {
+    return Fail(status);
+  }
+  PrintApplication(application, request.request_id());
+  return 0;
+}
+
+// `text` on one line: tabs and line breaks become spaces.
+std::string OneLine(const std::string& text) {
+  return absl::StrReplaceAll(text, {{"\t", " "}, {"\r\n", " "}, {"\n", " "}, {"\r", " "}});
+}
+
+}  // namespace
+
+int AddStudent(const std::vector<std::string>& args) {
+  v1::CreateStudentRequest request;
+  request.set_parent(SchoolName());
+  v1::Student& student = *request.mutable_student();
+  student.set_student_key(absl::GetFlag(FLAGS_key));
+  student.set_grade_level(absl::GetFlag(FLAGS_grade));
+  student.set_entry_year(absl::GetFlag(FLAGS_entry_year));
+  student.set_display_name(absl::GetFlag(FLAGS_name));
+  if (!args.empty() || request.parent().empty() || student.student_key().empty() ||
+      student.grade_level() == 0 || student.entry_year() == 0 || student.display_name().empty()) {
+    return Usage(kAddStudentUsage);
+  }
+  request.set_request_id(RequestId());
+  v1::Student created;
+  const grpc::Status status = Call(&Stub::CreateStudent, request, &created);
+  if (!status.ok()) {
+    return Fail(status);
+  }
+  std::cout << "created " << created.name() << " (" << created.display_name() << ", "
+            << created.grade_level() << "학년, " << created.entry_year() << "년 입학, request_id "
+            << request.request_id() << ")\n";
+  return 0;
+}
+
+int ListStudents(const std::vector<std::string>& args) {
+  v1::ListStudentsRequest request;
+  request.set_parent(SchoolName());
+  if (!args.empty() || request.parent().empty()) {
+    return Usage(kListStudentsUsage);
+  }
+  TextTable table({"키", "표시 이름", "학년", "입학 연도", "이름"});
+  int count = 0;
+  const grpc::Status status =
+      ListAll(&Stub::ListStudents, request, [&](const v1::ListStudentsResponse& response) {
+        for (const auto& student : response.students()) {
+          table.AddRow({student.student_key(), student.display_name(),
+                        absl::StrCat(student.grade_level()), absl::StrCat(student.entry_year()),
+                        student.name()});
+          ++count;
+        }
+      });
+  if (!status.ok()) {
+    return Fail(status);
+  }
+  std::cout << request.parent() << ": " << count << " student(s)\n\n";
+  table.Print(std::cout);
+  return 0;
+}
+
+int SubmitApplication(const std::vector<std::string>& args) {
+  v1::SubmitApplicationRequest request;
+  v1::Application& application = *request.mutable_application();
+  application.set_student(absl::GetFlag(FLAGS_student));
+  application.set_section(absl::GetFlag(FLAGS_section));
+  application.set_preference_rank(absl::GetFlag(FLAGS_rank));
+  if (!args.empty() || application.student().empty() || application.section().empty() ||
+      application.preference_rank() == 0) {
+    return Usage(kApplyUsage);
+  }
+  request.set_approve(absl::GetFlag(FLAGS_approve));
+  request.set_request_id(RequestId());
+  return ChangeApplication(&Stub::SubmitApplication, request);
+}
+
+int ListApplications(const std::vector<std::string>& args) {
+  v1::ListApplicationsRequest request;
+  request.set_parent(SchoolName());
+  request.set_section(absl::GetFlag(FLAGS_section));
+  if (!args.empty() || request.parent().empty() == request.section().empty()) {
+    return Usage(kListApplicationsUsage);
+  }
+  v1::ApplicationState state = v1::APPLICATION_STATE_UNSPECIFIED;
+  if (!ParseEnum("state", absl::GetFlag(FLAGS_state), &v1::ApplicationState_Parse, &state)) {
+    return 2;
+  }
+  request.set_state(state);
+  TextTable table({"신청", "학생", "과목", "지망", "상태", "사유", "결정 기관"});
+  int count = 0;
+  const grpc::Status status =
+      ListAll(&Stub::ListApplications, request, [&](const v1::ListApplicationsResponse& response) {
+        for (const auto& application : response.applications()) {
+          table.AddRow({application.name(), application.student(), application.section(),
+                        absl::StrCat(application.preference_rank()),
+                        StateText(application.state(), application.waitlist_position()),
+                        OrDash(application.reason()), OrDash(application.decided_by())});
+          ++count;
+        }
+      });
+  if (!status.ok()) {
+    return Fail(status);
+  }
+  std::cout << (request.parent().empty() ? request.section() : request.parent()) << ": " << count
+            << " application(s)";
+  if (state != v1::APPLICATION_STATE_UNSPECIFIED) {
+    std::cout << " in state " << v1::ApplicationState_Name(state);
+  }
+  std::cout << "\n\n";
+  table.Print(std::cout);
+  return 0;
+}
+
+int DecideApplication(Decision decision, const std::vector<std::string>& args) {
+  struct Verb {
+    const char* word;
+    Method<v1::DecideApplicationRequest, v1::Application> method;
+    // Rejections (the home school's or the host's) must give a reason.
+    bool needs_reason;
+  };
+  static const std::map<Decision, Verb> kVerbs = {
+      {Decision::kApprove, {"approve", &Stub::ApproveApplication, false}},
+      {Decision::kReject, {"reject", &Stub::RejectApplication, true}},
+      {Decision::kWithdraw, {"withdraw", &Stub::WithdrawApplication, false}},
+      {Decision::kAccept, {"accept", &Stub::AcceptApplication, false}},
+      {Decision::kDecline, {"decline", &Stub::DeclineApplication, true}},
+  };
+  const Verb& verb = kVerbs.at(decision);
+  v1::DecideApplicationRequest request;
+  request.set_reason(absl::GetFlag(FLAGS_reason));
+  if (args.size() != 1 || (verb.needs_reason && request.reason().empty())) {
+    return Usage(absl::StrCat("applications ", verb.word, " applications/{id} ",
+                              verb.needs_reason ? "--reason TEXT" : "[--reason TEXT]"));
+  }
+  request.set_name(args[0]);
+  request.set_request_id(RequestId());
+  return ChangeApplication(verb.method, request);
+}
+
+int DropEnrollment(const std::vector<std::string>& args) {
+  if (args.size() != 1 || absl::GetFlag(FLAGS_reason).empty()) {
+    return Usage(kDropUsage);
+  }
+  v1::DropEnrollmentRequest request;
+  request.set_name(args[0]);
+  request.set_reason(absl::GetFlag(FLAGS_reason));
+  request.set_request_id(RequestId());
+  return ChangeApplication(&Stub::DropEnrollment, request);
+}
+
+int ShowRoster(const std::vector<std::string>& args) {
+  if (args.size() != 1) {
+    return Usage(kRosterUsage);
+  }
+  v1::ListRosterRequest request;
+  request.set_section(args[0]);
+  v1::Roster roster;
+  const grpc::Status status = Call(&Stub::ListRoster, request, &roster);
+  if (!status.ok()) {
+    return Fail(status);
+  }
+  // The service lists the enrolled first, then the waitlist in order.
+  TextTable table({"상태", "이름", "학년", "소속 학교", "학생", "신청"});
+  int waitlisted = 0;
+  for (const auto& entry : roster.entries()) {
+    table.AddRow({StateText(entry.state(), entry.waitlist_position()), entry.display_name(),
+                  absl::StrCat(entry.grade_level()), entry.home_school(), entry.student(),
+                  entry.application()});
+    waitlisted += entry.state() == v1::WAITLISTED ? 1 : 0;
+  }
+  std::cout << roster.section() << ": 수강 확정 " << roster.enrolled() << "/" << roster.capacity()
+            << "명, 대기 " << waitlisted << "명\n\n";
+  table.Print(std::cout);
+  return 0;
+}
+
+int RunAllocation(const std::vector<std::string>& args) {
+  v1::RunAllocationRequest request;
+  request.set_term(absl::GetFlag(FLAGS_term));
+  if (!args.empty() || request.term().empty()) {
+    return Usage(kAllocateUsage);
+  }
+  request.set_seed(absl::GetFlag(FLAGS_seed));
+  request.set_request_id(RequestId());
+  v1::AllocationRun run;
+  const grpc::Status status = Call(&Stub::RunAllocation, request, &run);
+  if (!status.ok()) {
+    return Fail(status);
+  }
+  // Lottery number = position in the lottery order, counted from 1.
+  std::map<std::string, int> lottery_numbers;
+  for (int i = 0; i < run.lottery_order_size(); ++i) {
+    lottery_numbers.emplace(run.lottery_order(i), i + 1);
+  }
+  TextTable table({"추첨 번호", "학생", "과목", "결과", "사유", "신청"});
+  for (const auto& decision : run.decisions()) {
+    const auto number = lottery_numbers.find(decision.student());
+    table.AddRow({number == lottery_numbers.end() ? "-" : absl::StrCat(number->second),
+                  decision.student(), decision.section(),
+                  StateText(decision.outcome(), decision.waitlist_position()),
+                  OrDash(decision.reason()), decision.application()});
+  }
+  std::cout << run.name() << ": " << run.term() << ", seed " << run.seed() << ", run by "
+            << run.run_by() << " (request_id " << request.request_id() << ")\n"
+            << run.lottery_order_size() << " student(s) in the lottery, " << run.decisions_size()
+            << " decision(s)\n\n";
+  table.Print(std::cout);
+  return 0;
+}
+
+int CancelSection(const std::vector<std::string>& args) {
+  if (args.size() != 1 || absl::GetFlag(FLAGS_reason).empty()) {
+    return Usage(kCancelSectionUsage);
+  }
+  v1::CancelSectionRequest request;
+  request.set_section(args[0]);
+  request.set_reason(absl::GetFlag(FLAGS_reason));
+  request.set_request_id(RequestId());
+  v1::CancelSectionResponse response;
+  const grpc::Status status = Call(&Stub::CancelSection, request, &response);
+  if (!status.ok()) {
+    return Fail(status);
+  }
+  std::cout << "cancelled " << request.section() << ": " << response.cancelled_applications()
+            << " application(s) now " << ApplicationStateLabel(v1::SECTION_CANCELLED)
+            << " (request_id " << request.request_id() << ")\n";
+  return 0;
+}
+
+int WatchChanges(const std::vector<std::string>& args) {
+  if (!args.empty()) {
+    return Usage(kFeedUsage);
+  }
+  v1::WatchChangesRequest request;
+  request.set_cursor(absl::GetFlag(FLAGS_cursor));
+  request.set_follow(absl::GetFlag(FLAGS_follow));
+  auto stub = NewStub();
+  auto context = MakeContext(Token());
+  if (request.follow()) {
+    // A followed feed runs until it fails or the user stops it.
+    context->set_deadline(std::chrono::system_clock::time_point::max());
+  }
+  auto reader = stub->WatchChanges(context.get(), request);
+  v1::ChangeEvent event;
+  while (reader->Read(&event)) {
+    const v1::Application& application = event.application();
+    // Flushed per line, so that a follower (or a pipe) sees each change as
+    // it arrives and can resume after the last cursor it printed.
+    std::cout << event.cursor() << "\t" << application.name() << "\t" << application.student()
+              << "\t" << application.section() << "\t"
+              << v1::ApplicationState_Name(application.state()) << "\t"
+              << OneLine(application.reason()) << std::endl;
+  }
+  const grpc::Status status = reader->Finish();
+  if (!status.ok()) {
+    return Fail(status);
+  }
+  return 0;
+}
+
+}  // namespace osan::cli
