@@ -15,6 +15,25 @@ enum class Outcome { kDone, kRetry, kReconnect };
 
 }  // namespace
 
+std::string TextArray(const std::vector<std::string>& values) {
+  std::string literal = "{";
+  for (size_t i = 0; i < values.size(); ++i) {
+    if (i > 0) {
+      literal.push_back(',');
+    }
+    literal.push_back('"');
+    for (const char c : values[i]) {
+      if (c == '"' || c == '\\') {
+        literal.push_back('\\');
+      }
+      literal.push_back(c);
+    }
+    literal.push_back('"');
+  }
+  literal.push_back('}');
+  return literal;
+}
+
 Pool::Pool(PoolOptions options) : options_(std::move(options)) {}
 
 Pool::~Pool() = default;

@@ -93,6 +93,10 @@ class Pool {
   int open_ ABSL_GUARDED_BY(mu_) = 0;
 };
 
+// A PostgreSQL array literal of `values` (each quoted and escaped), for
+// passing a list as one parameter: `... = ANY ($1::text[])`, `unnest($1::text[])`.
+std::string TextArray(const std::vector<std::string>& values);
+
 namespace internal {
 inline const absl::Status& StatusOf(const absl::Status& s) { return s; }
 template <class T>

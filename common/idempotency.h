@@ -9,6 +9,7 @@
 #include <pqxx/pqxx>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
@@ -43,6 +44,19 @@ namespace internal {
 absl::StatusOr<std::optional<std::string>> Claim(pqxx::transaction_base& tx, const RequestKey& key);
 void Record(pqxx::transaction_base& tx, const RequestKey& key, const std::string& response);
 }  // namespace internal
+
+// The same for a batch of mutations in one transaction, with two statements
+// for the whole batch. ClaimAll returns, per key: nullopt if new (the caller
+// runs it and passes its response to RecordAll), else the stored response, or
+// INVALID_ARGUMENT if the id was used for a different request. Keys must be
+// distinct.
+std::vector<absl::StatusOr<std::optional<std::string>>> ClaimAll(
+    pqxx::transaction_base& tx, const std::vector<RequestKey>& keys);
+// Forgets claims of keys whose mutation failed, so that a retry runs again.
+void ReleaseAll(pqxx::transaction_base& tx, const std::vector<RequestKey>& keys);
+// Stores the responses of the keys that ClaimAll found new.
+void RecordAll(pqxx::transaction_base& tx, const std::vector<RequestKey>& keys,
+               const std::vector<std::string>& responses);
 
 // Runs `mutate()` (returning absl::StatusOr<Response>, Response a protobuf
 // message) once per key, inside `tx`, and stores its response in the same

@@ -442,10 +442,10 @@ TEST_F(EnrollmentApiTest, UnderfilledSectionIsCancelledAndApplicantsKeepOtherApp
   EXPECT_EQ(response.cancelled_applications(), 1);
   EXPECT_EQ(Get(SchoolToken(kSchoolA), in_small.name()).state(), v1::SECTION_CANCELLED);
   EXPECT_EQ(Get(SchoolToken(kSchoolA), in_other.name()).state(), v1::APPROVED);
-  // School A's events: the first-come application (submitted, enrolled), the
-  // lottery one (submitted), the cancellation.
-  const auto events = Feed(SchoolToken(kSchoolA), 4);
-  ASSERT_THAT(events, SizeIs(4));
+  // School A's events: the first-come application (enrolled at once), the
+  // lottery one (approved), the cancellation.
+  const auto events = Feed(SchoolToken(kSchoolA), 3);
+  ASSERT_THAT(events, SizeIs(3));
   EXPECT_EQ(events.back().application().state(), v1::SECTION_CANCELLED);
 }
 
@@ -460,15 +460,19 @@ TEST_F(EnrollmentApiTest, FeedShowsEachSchoolItsOwnChangesInOrderAndResumes) {
   ASSERT_TRUE(exchange_.Apply(a.name(), section.name(), 1, true, &from_a).ok());
   ASSERT_TRUE(exchange_.Apply(b.name(), section.name(), 1, true, &from_b).ok());
 
+  v1::Application dropped;
+  ASSERT_TRUE(Drop(SchoolToken(kSchoolA), from_a.name(), &dropped).ok());
+
   const auto a_events = Feed(SchoolToken(kSchoolA), 2);
-  ASSERT_THAT(a_events, SizeIs(2));  // inserted, then enrolled
+  ASSERT_THAT(a_events, SizeIs(2));  // enrolled (first come), then dropped
   for (const auto& event : a_events) {
     EXPECT_EQ(event.application().student(), a.name());
   }
-  EXPECT_EQ(a_events.back().application().state(), v1::ENROLLED);
-  EXPECT_THAT(Feed(SchoolToken(kSchoolB), 2), SizeIs(2));
-  EXPECT_THAT(Feed(exchange_.Token(kAcademy, auth::v1::ACADEMY), 4), SizeIs(4));
-  EXPECT_THAT(Feed(exchange_.Token("SVC-CREDIT", auth::v1::SERVICE), 4), SizeIs(4));
+  EXPECT_EQ(a_events.front().application().state(), v1::ENROLLED);
+  EXPECT_EQ(a_events.back().application().state(), v1::DROPPED);
+  EXPECT_THAT(Feed(SchoolToken(kSchoolB), 1), SizeIs(1));
+  EXPECT_THAT(Feed(exchange_.Token(kAcademy, auth::v1::ACADEMY), 3), SizeIs(3));
+  EXPECT_THAT(Feed(exchange_.Token("SVC-CREDIT", auth::v1::SERVICE), 3), SizeIs(3));
 
   // Resuming after the first event returns only the rest.
   const auto rest = ReadFeedOnce(SchoolToken(kSchoolA), a_events.front().cursor());

@@ -29,8 +29,8 @@ Exchange::Exchange(const std::function<void(ServiceConfig&)>& configure_enrollme
                    const enrollment::EnrollmentOptions& options) {
   catalog_service_ = std::make_unique<TestService>(catalog::CatalogDefinition());
   const int catalog_port = catalog_service_->port();
-  enrollment_service_ =
-      std::make_unique<TestService>(enrollment::EnrollmentDefinition(), [&](ServiceConfig& config) {
+  enrollment_service_ = std::make_unique<TestService>(
+      enrollment::EnrollmentDefinition(options), [&](ServiceConfig& config) {
         config.catalog_address = absl::StrCat("127.0.0.1:", catalog_port);
         config.service_signing_key_pem = TestKeys::Get().private_key_pem();
         if (configure_enrollment) {

@@ -16,6 +16,7 @@
 #include "common/validation.h"
 #include "services/catalog/domain/names.h"
 #include "services/catalog/domain/rules.h"
+#include "services/enrollment/api/first_come.h"
 #include "services/enrollment/domain/allocation.h"
 #include "services/enrollment/store/enrollment_store.h"
 
@@ -72,7 +73,8 @@ Enrollment::Enrollment(db::Pool* pool, PageTokens page_tokens, CatalogClient* ca
       page_tokens_(std::move(page_tokens)),
       catalog_(catalog),
       options_(options),
-      seats_(pool, options.max_seat_batch) {}
+      seats_(pool, options.max_seat_batch),
+      first_come_(pool, options.limits, options.max_seat_batch) {}
 
 // ----- Students -------------------------------------------------------------
 
@@ -158,6 +160,8 @@ absl::StatusOr<v1::Application> Enrollment::SubmitApplication(
   record.section_id = section_id.id;
   record.credits = facts.course.credits();
   record.section = facts.section;
+  record.application.set_name(ApplicationName(record.id));
+  record.application.set_term(section_id.term.name());
   record.application.set_student(student_id.name());
   record.application.set_section(section_id.name());
   record.application.set_host(facts.section.host());
@@ -175,32 +179,9 @@ absl::StatusOr<v1::Application> Enrollment::SubmitApplication(
     OSAN_RETURN_IF_ERROR(CheckEligible(student, student_id.school, facts.section));
     OSAN_ASSIGN_OR_RETURN(const auto live, store::LiveApplications(tx, student_id.school,
                                                                    student_id.key, record.term_id));
-    int credits = record.credits;
-    for (const store::ApplicationRecord& other : live) {
-      const v1::Application& app = other.application;
-      if (other.section_id == record.section_id) {
-        return absl::AlreadyExistsError(
-            absl::StrCat("the student already applied for this section: ", app.name()));
-      }
-      if (app.preference_rank() == input.preference_rank()) {
-        return absl::FailedPreconditionError(absl::StrCat(
-            "preference_rank ", input.preference_rank(), " is already used by ", app.name()));
-      }
-      if (MeetingsConflict(other.section, facts.section)) {
-        return absl::FailedPreconditionError(
-            absl::StrCat("meets at the same time as ", app.section(), " (", app.name(), ")"));
-      }
-      credits += other.credits;
-    }
-    if (static_cast<int>(live.size()) >= options_.limits.max_applications_per_term) {
-      return absl::FailedPreconditionError(absl::StrCat("the student already has ", live.size(),
-                                                        " live applications this term, the limit"));
-    }
-    if (credits > options_.limits.max_credits_per_term) {
-      return absl::FailedPreconditionError(absl::StrCat("applications would total ", credits,
-                                                        " credits this term; the limit is ",
-                                                        options_.limits.max_credits_per_term));
-    }
+    OSAN_RETURN_IF_ERROR(CheckAgainstLiveApplications(LiveViews(live), record.section_id,
+                                                      facts.section, input.preference_rank(),
+                                                      record.credits, options_.limits));
     OSAN_RETURN_IF_ERROR(store::InsertApplication(tx, record));
     return store::GetApplication(tx, record.id);
   };
@@ -208,13 +189,7 @@ absl::StatusOr<v1::Application> Enrollment::SubmitApplication(
   const db::RequestKey key = db::MakeRequestKey(call.principal->institution, "SubmitApplication",
                                                 request.request_id(), request);
   if (request.approve() && facts.section.allocation_policy() == cv1::FIRST_COME) {
-    return seats_.Run(
-        section_id.id, facts.section.capacity(), [&](store::Tx& tx, store::Seats& seats) {
-          return db::Idempotent<v1::Application>(tx, key, [&]() -> absl::StatusOr<v1::Application> {
-            OSAN_ASSIGN_OR_RETURN(const auto stored, submit(tx));
-            return PlaceFirstCome(tx, stored, seats, call.principal->institution);
-          });
-        });
+    return first_come_.Submit({key, record, facts.section.capacity()});
   }
   return pool_->Transact([&](pqxx::work& tx) {
     return db::Idempotent<v1::Application>(tx, key, [&]() -> absl::StatusOr<v1::Application> {

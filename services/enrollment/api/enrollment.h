@@ -14,6 +14,7 @@
 #include "common/server.h"
 #include "osan/enrollment/v1/enrollment.pb.h"
 #include "services/enrollment/api/catalog_client.h"
+#include "services/enrollment/api/first_come.h"
 #include "services/enrollment/domain/rules.h"
 #include "services/enrollment/store/seat_batcher.h"
 
@@ -88,6 +89,7 @@ class Enrollment {
   CatalogClient* const catalog_;
   const EnrollmentOptions options_;
   store::SeatBatcher seats_;
+  FirstComeSubmissions first_come_;
 };
 
 }  // namespace osan::enrollment

@@ -189,6 +189,38 @@ bool MeetingsConflict(const cv1::Section& a, const cv1::Section& b) {
   return WeeklyMeetsDated(a, b) || WeeklyMeetsDated(b, a);
 }
 
+absl::Status CheckAgainstLiveApplications(const std::vector<LiveApplication>& live,
+                                          absl::string_view section_id, const cv1::Section& section,
+                                          int preference_rank, int credits,
+                                          const StudentLimits& limits) {
+  int total_credits = credits;
+  for (const LiveApplication& other : live) {
+    if (other.section_id == section_id) {
+      return absl::AlreadyExistsError(
+          absl::StrCat("the student already applied for this section: ", other.name));
+    }
+    if (other.preference_rank == preference_rank) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("preference_rank ", preference_rank, " is already used by ", other.name));
+    }
+    if (other.section != nullptr && MeetingsConflict(*other.section, section)) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("meets at the same time as ", other.section->name(), " (", other.name, ")"));
+    }
+    total_credits += other.credits;
+  }
+  if (static_cast<int>(live.size()) >= limits.max_applications_per_term) {
+    return absl::FailedPreconditionError(absl::StrCat("the student already has ", live.size(),
+                                                      " live applications this term, the limit"));
+  }
+  if (total_credits > limits.max_credits_per_term) {
+    return absl::FailedPreconditionError(absl::StrCat("applications would total ", total_credits,
+                                                      " credits this term; the limit is ",
+                                                      limits.max_credits_per_term));
+  }
+  return absl::OkStatus();
+}
+
 // ----- Lifecycle ------------------------------------------------------------
 
 absl::Status CheckAction(v1::ApplicationState state, Action action) {

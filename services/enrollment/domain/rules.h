@@ -5,6 +5,7 @@
 #define OSAN_SERVICES_ENROLLMENT_DOMAIN_RULES_H_
 
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -67,6 +68,25 @@ absl::Status CheckOpenForApplications(const catalog::v1::Section& section,
 // FAILED_PRECONDITION naming the rule.
 absl::Status CheckEligible(const v1::Student& student, absl::string_view school_code,
                            const catalog::v1::Section& section);
+
+// A student's live application, as the checks of a new one need it.
+struct LiveApplication {
+  std::string name;        // applications/{id}
+  std::string section_id;  // the section's id
+  const catalog::v1::Section* section = nullptr;
+  int preference_rank = 0;
+  int credits = 0;
+};
+
+// Checks a new application (for `section_id`, whose catalog section is
+// `section`) against the student's live applications in the term:
+// ALREADY_EXISTS for the same section; FAILED_PRECONDITION for a used
+// preference rank, a meeting-time conflict, or the per-term limits on live
+// applications and their credits.
+absl::Status CheckAgainstLiveApplications(const std::vector<LiveApplication>& live,
+                                          absl::string_view section_id,
+                                          const catalog::v1::Section& section, int preference_rank,
+                                          int credits, const StudentLimits& limits);
 
 // Whether two sections' meetings overlap in time: weekly meetings on the same
 // weekday, dated meetings on the same date, or a dated meeting on the weekday

@@ -2,6 +2,7 @@
 
 #include <google/protobuf/util/time_util.h>
 
+#include "absl/strings/escaping.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -92,6 +93,34 @@ const std::vector<db::Statement> kStatements = {
      " WHERE a.section_id = $1::uuid AND a.state IN ('ENROLLED', 'WAITLISTED')"
      " ORDER BY a.state = 'WAITLISTED', a.waitlist_order, s.display_name, a.id"},
 
+    {"students_lock",
+     "SELECT school_code, student_key, grade_level, entry_year, display_name, version,"
+     " (extract(epoch FROM create_time) * 1000000)::bigint FROM students"
+     " WHERE (school_code, student_key) IN (SELECT * FROM unnest($1::text[], $2::text[]))"
+     " ORDER BY school_code, student_key FOR UPDATE"},
+    {"application_live_of_students",
+     "SELECT " OSAN_APPLICATION_COLUMNS " FROM applications a WHERE term_id = $1"
+     " AND (school_code, student_key) IN (SELECT * FROM unnest($2::text[], $3::text[]))"
+     " AND state IN " OSAN_LIVE_STATES},
+    {"application_enrolled_counts",
+     "SELECT school_code, student_key, count(*) FROM applications WHERE term_id = $1"
+     " AND (school_code, student_key) IN (SELECT * FROM unnest($2::text[], $3::text[]))"
+     " AND state = 'ENROLLED' GROUP BY 1, 2"},
+    {"application_waitlist_length",
+     "SELECT count(*) FROM applications WHERE section_id = $1::uuid AND state = 'WAITLISTED'"},
+    {"application_insert_many",
+     "WITH r AS (SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::int[], $5::text[],"
+     "   $6::text[], $7::text[]) WITH ORDINALITY"
+     "   AS r(id, school_code, student_key, preference_rank, state, reason, event, ord)),"
+     " inserted AS (INSERT INTO applications (id, school_code, student_key, term_id, section_id,"
+     "   section_name, host_code, credits, section_snapshot, preference_rank, state, reason,"
+     "   decided_by, waitlist_order)"
+     "  SELECT id, school_code, student_key, $8, $9::uuid, $10, $11, $12, $13, preference_rank,"
+     "   state, reason, $14,"
+     "   CASE WHEN state = 'WAITLISTED' THEN nextval('waitlist_order') END"
+     "  FROM (SELECT * FROM r ORDER BY ord) o)"
+     " INSERT INTO application_events (application_id, school_code, host_code, application)"
+     " SELECT id, school_code, $11, decode(event, 'hex') FROM r ORDER BY ord"},
     {"event_insert",
      "INSERT INTO application_events (application_id, school_code, host_code, application)"
      " VALUES ($1::uuid, $2, $3, $4)"},
@@ -325,6 +354,91 @@ absl::StatusOr<std::vector<v1::RosterEntry>> Roster(Tx& tx, const std::string& s
     entries.push_back(std::move(entry));
   }
   return entries;
+}
+
+// ----- Batches --------------------------------------------------------------
+
+namespace {
+
+std::pair<std::string, std::string> StudentColumns(const std::vector<StudentRef>& students) {
+  std::vector<std::string> schools;
+  std::vector<std::string> keys;
+  for (const auto& [school, key] : students) {
+    schools.push_back(school);
+    keys.push_back(key);
+  }
+  return {db::TextArray(schools), db::TextArray(keys)};
+}
+
+}  // namespace
+
+absl::StatusOr<std::map<StudentRef, v1::Student>> LockStudents(
+    Tx& tx, const std::vector<StudentRef>& students) {
+  const auto [schools, keys] = StudentColumns(students);
+  std::map<StudentRef, v1::Student> found;
+  for (const auto& row : tx.exec_prepared("students_lock", schools, keys)) {
+    const std::string school = row[0].as<std::string>();
+    v1::Student student;
+    student.set_student_key(row[1].as<std::string>());
+    student.set_name(StudentId{school, student.student_key()}.name());
+    student.set_grade_level(row[2].as<int>());
+    student.set_entry_year(row[3].as<int>());
+    student.set_display_name(row[4].as<std::string>());
+    student.set_etag(row[5].as<std::string>());
+    *student.mutable_create_time() = TimeUtil::MicrosecondsToTimestamp(row[6].as<int64_t>());
+    found.emplace(StudentRef{school, student.student_key()}, std::move(student));
+  }
+  return found;
+}
+
+absl::StatusOr<std::map<StudentRef, std::vector<ApplicationRecord>>> LiveApplicationsOf(
+    Tx& tx, const std::string& term_id, const std::vector<StudentRef>& students) {
+  const auto [schools, keys] = StudentColumns(students);
+  OSAN_ASSIGN_OR_RETURN(auto records, ReadApplications(tx.exec_prepared(
+                                          "application_live_of_students", term_id, schools, keys)));
+  std::map<StudentRef, std::vector<ApplicationRecord>> by_student;
+  for (auto& record : records) {
+    by_student[{record.school_code, record.student_key}].push_back(std::move(record));
+  }
+  return by_student;
+}
+
+absl::StatusOr<std::map<StudentRef, int>> EnrolledCounts(Tx& tx, const std::string& term_id,
+                                                         const std::vector<StudentRef>& students) {
+  const auto [schools, keys] = StudentColumns(students);
+  std::map<StudentRef, int> counts;
+  for (const auto& row : tx.exec_prepared("application_enrolled_counts", term_id, schools, keys)) {
+    counts[{row[0].as<std::string>(), row[1].as<std::string>()}] = row[2].as<int>();
+  }
+  return counts;
+}
+
+absl::StatusOr<int> WaitlistLength(Tx& tx, const std::string& section_id) {
+  return tx.exec_prepared1("application_waitlist_length", section_id)[0].as<int>();
+}
+
+absl::Status InsertApplications(Tx& tx, const std::vector<ApplicationRecord>& records) {
+  if (records.empty()) {
+    return absl::OkStatus();
+  }
+  std::vector<std::string> ids, schools, keys, ranks, states, reasons, events;
+  for (const ApplicationRecord& record : records) {
+    ids.push_back(record.id);
+    schools.push_back(record.school_code);
+    keys.push_back(record.student_key);
+    ranks.push_back(absl::StrCat(record.application.preference_rank()));
+    states.push_back(v1::ApplicationState_Name(record.application.state()));
+    reasons.push_back(record.application.reason());
+    events.push_back(absl::BytesToHexString(record.application.SerializeAsString()));
+  }
+  const ApplicationRecord& first = records.front();
+  tx.exec_prepared0(
+      "application_insert_many", db::TextArray(ids), db::TextArray(schools), db::TextArray(keys),
+      db::TextArray(ranks), db::TextArray(states), db::TextArray(reasons), db::TextArray(events),
+      first.term_id, first.section_id, first.application.section(),
+      first.application.host().substr(sizeof("institutions/") - 1), first.credits,
+      pqxx::binarystring(first.section.SerializeAsString()), first.application.decided_by());
+  return absl::OkStatus();
 }
 
 // ----- Seats ----------------------------------------------------------------

@@ -4,9 +4,11 @@
 #ifndef OSAN_SERVICES_ENROLLMENT_STORE_ENROLLMENT_STORE_H_
 #define OSAN_SERVICES_ENROLLMENT_STORE_ENROLLMENT_STORE_H_
 
+#include <map>
 #include <optional>
 #include <pqxx/pqxx>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -79,6 +81,28 @@ absl::StatusOr<int> EnrolledCount(Tx& tx, const std::string& school, const std::
 // The section's WAITLISTED applications in waitlist order, locked: one that
 // is withdrawn concurrently is either not returned or waits for us.
 absl::StatusOr<std::vector<ApplicationRecord>> Waitlist(Tx& tx, const std::string& section_id);
+
+// ----- Batches (the first-come rush; see api/first_come.h) -----------------
+
+// A student as (school code, student key).
+using StudentRef = std::pair<std::string, std::string>;
+
+// Locks the students' rows (in key order, so batches never deadlock each
+// other) and returns those that exist.
+absl::StatusOr<std::map<StudentRef, v1::Student>> LockStudents(
+    Tx& tx, const std::vector<StudentRef>& students);
+// The students' live applications in the term.
+absl::StatusOr<std::map<StudentRef, std::vector<ApplicationRecord>>> LiveApplicationsOf(
+    Tx& tx, const std::string& term_id, const std::vector<StudentRef>& students);
+// Seats each student holds in the term (absent = 0).
+absl::StatusOr<std::map<StudentRef, int>> EnrolledCounts(Tx& tx, const std::string& term_id,
+                                                         const std::vector<StudentRef>& students);
+// WAITLISTED applications of the section.
+absl::StatusOr<int> WaitlistLength(Tx& tx, const std::string& section_id);
+// Inserts new applications of one section with their change events, in
+// order (waitlisted ones join the waitlist in that order), with two
+// statements. `records` carry their complete API form.
+absl::Status InsertApplications(Tx& tx, const std::vector<ApplicationRecord>& records);
 
 // Enrolled then waitlisted applications of the section with the students'
 // names, enrolled first, then in waitlist order.

@@ -1,0 +1,62 @@
+// The first-come rush: approved submissions to a FIRST_COME section are
+// coalesced per section (common/coalescer.h) and a whole batch is decided in
+// one transaction with a fixed number of set-wise statements, whatever its
+// size: lock the seat row, claim the request ids, lock and read the students
+// and their live applications, decide every submission in arrival order in
+// memory (checks, then a seat, the waitlist, or "not placed" at the
+// per-student seat limit), then insert all applications with their events
+// and store all responses. The seat-row lock is thus held for a few round
+// trips per batch instead of per claim, which is what lets a popular
+// section's rush go several times faster than one transaction per claim
+// (tests/bench/seat_claim_bench.cc). A refused submission writes nothing; a
+// batch that fails as a whole fails every submission in it.
+#ifndef OSAN_SERVICES_ENROLLMENT_API_FIRST_COME_H_
+#define OSAN_SERVICES_ENROLLMENT_API_FIRST_COME_H_
+
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "common/coalescer.h"
+#include "common/db.h"
+#include "common/idempotency.h"
+#include "osan/enrollment/v1/enrollment.pb.h"
+#include "services/enrollment/domain/rules.h"
+#include "services/enrollment/store/enrollment_store.h"
+
+namespace osan::enrollment {
+
+// Views of stored applications for CheckAgainstLiveApplications; they point
+// into `records`, which must outlive them.
+std::vector<LiveApplication> LiveViews(const std::vector<store::ApplicationRecord>& records);
+
+class FirstComeSubmissions {
+ public:
+  FirstComeSubmissions(db::Pool* pool, StudentLimits limits, int max_batch);
+
+  struct Submission {
+    db::RequestKey key;
+    // The new application: ids, section snapshot, credits, rank, host,
+    // decided_by set; state and reason are decided here.
+    store::ApplicationRecord record;
+    int capacity = 0;
+    absl::StatusOr<v1::Application> result = absl::InternalError("not run");
+  };
+
+  // Decides `submission` in its section's next batch; returns the stored
+  // application (ENROLLED, WAITLISTED or NOT_PLACED) or why it was refused.
+  absl::StatusOr<v1::Application> Submit(Submission submission);
+
+ private:
+  void RunBatch(const std::string& section_id, const std::vector<Submission*>& batch);
+  absl::Status Decide(pqxx::work& tx, const std::vector<Submission*>& batch,
+                      std::vector<absl::StatusOr<v1::Application>>& results);
+
+  db::Pool* const pool_;
+  const StudentLimits limits_;
+  Coalescer<Submission> coalescer_;
+};
+
+}  // namespace osan::enrollment
+
+#endif  // OSAN_SERVICES_ENROLLMENT_API_FIRST_COME_H_
