@@ -9,6 +9,7 @@
 #include "common/status.h"
 #include "demo/demo.pb.h"
 #include "osan/catalog/v1/catalog.grpc.pb.h"
+#include "osan/enrollment/v1/enrollment.grpc.pb.h"
 #include "tools/osanctl/client.h"
 
 namespace osan::cli {
@@ -16,16 +17,26 @@ namespace {
 
 namespace v1 = catalog::v1;
 
+namespace ev1 = enrollment::v1;
+
 // Runs one catalog call of the loader and returns from Load() on failure.
-#define OSAN_DEMO_CALL(Method, institution, role, request, response) \
-  OSAN_RETURN_IF_ERROR(                                              \
-      Call(#Method, &v1::CatalogService::Stub::Method, institution, role, request, response))
+#define OSAN_DEMO_CALL(Method, institution, role, request, response)                    \
+  OSAN_RETURN_IF_ERROR(Call(#Method, catalog_.get(), &v1::CatalogService::Stub::Method, \
+                            institution, role, request, response))
+
+// The same for an enrollment call.
+#define OSAN_DEMO_ENROLLMENT_CALL(Method, institution, request, response)                      \
+  OSAN_RETURN_IF_ERROR(Call(#Method, enrollment_.get(), &ev1::EnrollmentService::Stub::Method, \
+                            institution, auth::v1::SCHOOL, request, response))
 
 class Loader {
  public:
-  Loader(const auth::TokenSigner& signer, std::shared_ptr<grpc::Channel> channel,
-         std::ostream& progress)
-      : signer_(signer), stub_(v1::CatalogService::NewStub(channel)), progress_(progress) {}
+  Loader(const auth::TokenSigner& signer, std::shared_ptr<grpc::Channel> catalog,
+         std::shared_ptr<grpc::Channel> enrollment, std::ostream& progress)
+      : signer_(signer),
+        catalog_(v1::CatalogService::NewStub(catalog)),
+        enrollment_(ev1::EnrollmentService::NewStub(enrollment)),
+        progress_(progress) {}
 
   absl::Status Load(const tools::demo::DemoData& data) {
     for (const auto& institution : data.institutions()) {
@@ -76,6 +87,9 @@ class Loader {
         request.set_request_id(id);
         v1::Section section;
         OSAN_DEMO_CALL(CreateSection, host, roles_[host], request, &section);
+        if (j == 0) {
+          first_section_[demo.course().title()] = section.name();
+        }
         for (const v1::SectionState state : {v1::PUBLISHED, v1::ENROLLMENT_OPEN}) {
           if (demo.section_state() < state) {
             break;
@@ -91,16 +105,63 @@ class Loader {
     }
     progress_ << "  " << data.courses_size() << " courses, " << sections << " sections in "
               << data.term() << "\n";
-    return absl::OkStatus();
+    return LoadEnrollment(data);
   }
 
  private:
-  // Calls `method` as `institution` in `role`; the first call waits for the
-  // server to come up.
-  template <class Request, class Response>
-  absl::Status Call(const char* name,
-                    grpc::Status (v1::CatalogService::Stub::*method)(grpc::ClientContext*,
-                                                                     const Request&, Response*),
+  absl::Status LoadEnrollment(const tools::demo::DemoData& data) {
+    for (const auto& demo : data.students()) {
+      ev1::CreateStudentRequest request;
+      request.set_parent(absl::StrCat("schools/", demo.school()));
+      *request.mutable_student() = demo.student();
+      request.set_request_id(
+          absl::StrCat("demo-student-", demo.school(), "-", demo.student().student_key()));
+      ev1::Student created;
+      OSAN_DEMO_ENROLLMENT_CALL(CreateStudent, demo.school(), request, &created);
+    }
+    std::map<ev1::ApplicationState, int> states;
+    for (int i = 0; i < data.applications_size(); ++i) {
+      const auto& demo = data.applications(i);
+      const auto section = first_section_.find(demo.course_title());
+      if (section == first_section_.end()) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("demo application ", i, ": no course titled ", demo.course_title()));
+      }
+      ev1::SubmitApplicationRequest request;
+      request.mutable_application()->set_student(
+          absl::StrCat("schools/", demo.school(), "/students/", demo.student_key()));
+      request.mutable_application()->set_section(section->second);
+      request.mutable_application()->set_preference_rank(demo.preference_rank());
+      request.set_approve(demo.approve());
+      request.set_request_id(absl::StrCat("demo-application-", i));
+      ev1::Application created;
+      const absl::Status status = Call("SubmitApplication", enrollment_.get(),
+                                       &ev1::EnrollmentService::Stub::SubmitApplication,
+                                       demo.school(), auth::v1::SCHOOL, request, &created);
+      if (absl::IsFailedPrecondition(status)) {
+        // E.g. the demo term's application window has closed since.
+        progress_ << "  skipped an application: " << status.message() << "\n";
+        continue;
+      }
+      OSAN_RETURN_IF_ERROR(status);
+      ++states[created.state()];
+    }
+    progress_ << "  " << data.students_size() << " students, " << data.applications_size()
+              << " applications (";
+    const char* separator = "";
+    for (const auto& [state, count] : states) {
+      progress_ << separator << count << " " << ev1::ApplicationState_Name(state);
+      separator = ", ";
+    }
+    progress_ << ")\n";
+    return absl::OkStatus();
+  }
+
+  // Calls `method` on `stub` as `institution` in `role`; the first call to a
+  // server waits for it to come up.
+  template <class Stub, class Request, class Response>
+  absl::Status Call(const char* name, Stub* stub,
+                    grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&, Response*),
                     const std::string& institution, auth::Role role, const Request& request,
                     Response* response) {
     auto token = signer_.Issue({institution, role}, absl::Now(), absl::Minutes(10));
@@ -110,7 +171,7 @@ class Loader {
     auto context = MakeContext(*token);
     context->set_wait_for_ready(true);
     context->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
-    const grpc::Status status = (stub_.get()->*method)(context.get(), request, response);
+    const grpc::Status status = (stub->*method)(context.get(), request, response);
     if (!status.ok()) {
       return absl::Status(
           static_cast<absl::StatusCode>(status.error_code()),
@@ -120,21 +181,25 @@ class Loader {
   }
 
   const auth::TokenSigner& signer_;
-  std::unique_ptr<v1::CatalogService::Stub> stub_;
+  std::unique_ptr<v1::CatalogService::Stub> catalog_;
+  std::unique_ptr<ev1::EnrollmentService::Stub> enrollment_;
   std::ostream& progress_;
   std::map<std::string, auth::Role> roles_;
+  // Course title -> name of its first section.
+  std::map<std::string, std::string> first_section_;
 };
 
 }  // namespace
 
 absl::Status LoadDemoData(const std::string& textproto, const auth::TokenSigner& signer,
-                          std::shared_ptr<grpc::Channel> channel, std::ostream& progress) {
+                          std::shared_ptr<grpc::Channel> catalog,
+                          std::shared_ptr<grpc::Channel> enrollment, std::ostream& progress) {
   tools::demo::DemoData data;
   if (!google::protobuf::TextFormat::ParseFromString(textproto, &data)) {
     return absl::InvalidArgumentError("the demo data file is not a valid DemoData text proto");
   }
   progress << "loading demo data\n";
-  return Loader(signer, std::move(channel), progress).Load(data);
+  return Loader(signer, std::move(catalog), std::move(enrollment), progress).Load(data);
 }
 
 }  // namespace osan::cli

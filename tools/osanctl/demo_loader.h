@@ -14,11 +14,13 @@
 namespace osan::cli {
 
 // Parses `textproto` (an osan.tools.demo.DemoData) and creates its
-// institutions, terms, courses and sections, each as the institution entitled
-// to (tokens minted with `signer`), reporting progress on `progress`. Every
-// call has a fixed request_id, so a second load changes nothing.
+// institutions, terms, courses and sections in catalog, then its students and
+// applications in enrollment, each as the institution entitled to (tokens
+// minted with `signer`), reporting progress on `progress`. Every call has a
+// fixed request_id, so a second load changes nothing.
 absl::Status LoadDemoData(const std::string& textproto, const auth::TokenSigner& signer,
-                          std::shared_ptr<grpc::Channel> channel, std::ostream& progress);
+                          std::shared_ptr<grpc::Channel> catalog,
+                          std::shared_ptr<grpc::Channel> enrollment, std::ostream& progress);
 
 }  // namespace osan::cli
 

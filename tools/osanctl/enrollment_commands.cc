@@ -65,8 +65,7 @@ constexpr char kCancelSectionUsage[] = "cancel-section terms/{term}/sections/{id
 constexpr char kFeedUsage[] = "feed [--cursor CURSOR] [--follow]";
 
 std::unique_ptr<Stub> NewStub() {
-  return v1::EnrollmentService::NewStub(MakeChannel(
-      FlagOrEnv(absl::GetFlag(FLAGS_enrollment), "OSAN_ENROLLMENT", "127.0.0.1:50052")));
+  return v1::EnrollmentService::NewStub(MakeChannel(EnrollmentAddress()));
 }
 
 std::string Token() { return FlagOrEnv(absl::GetFlag(FLAGS_token), "OSAN_TOKEN", ""); }
@@ -412,6 +411,10 @@ int WatchChanges(const std::vector<std::string>& args) {
     return Fail(status);
   }
   return 0;
+}
+
+std::string EnrollmentAddress() {
+  return FlagOrEnv(absl::GetFlag(FLAGS_enrollment), "OSAN_ENROLLMENT", "127.0.0.1:50052");
 }
 
 }  // namespace osan::cli

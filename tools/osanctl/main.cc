@@ -69,7 +69,7 @@ constexpr char kUsage[] =
     "osanctl COMMAND [flags]\n"
     "  keygen DIR                 write token-signing.pem and token-verify.pem into DIR\n"
     "  token                      print a token (--key --institution --role [--ttl_hours])\n"
-    "  health                     check the catalog service's health\n"
+    "  health [ADDRESS...]        check health (default: catalog and enrollment)\n"
     "  sections list              list published joint courses ([--term --category\n"
     "                             --weekday --host --mode --keyword])\n"
     "  sections show NAME         show one published section\n"
@@ -139,18 +139,32 @@ int Token() {
   return 0;
 }
 
-int Health() {
-  auto stub = grpc::health::v1::Health::NewStub(MakeChannel(Catalog()));
-  grpc::health::v1::HealthCheckRequest request;
-  grpc::health::v1::HealthCheckResponse response;
-  auto context = MakeContext("");
-  const grpc::Status status = stub->Check(context.get(), request, &response);
-  if (!status.ok()) {
-    return Fail(status);
+// Checks grpc.health.v1 at each address (default: catalog and enrollment);
+// 0 only if every one is SERVING.
+int Health(const std::vector<std::string>& args) {
+  const std::vector<std::string> addresses =
+      args.empty() ? std::vector<std::string>{Catalog(), EnrollmentAddress()} : args;
+  int exit_code = 0;
+  for (const std::string& address : addresses) {
+    auto stub = grpc::health::v1::Health::NewStub(MakeChannel(address));
+    grpc::health::v1::HealthCheckResponse response;
+    auto context = MakeContext("");
+    const grpc::Status status =
+        stub->Check(context.get(), grpc::health::v1::HealthCheckRequest(), &response);
+    if (!status.ok()) {
+      std::cout << address << ": " << ErrorCodeName(status.error_code()) << " ("
+                << status.error_message() << ")\n";
+      exit_code = 1;
+      continue;
+    }
+    std::cout << address << ": "
+              << grpc::health::v1::HealthCheckResponse::ServingStatus_Name(response.status())
+              << "\n";
+    if (response.status() != grpc::health::v1::HealthCheckResponse::SERVING) {
+      exit_code = 1;
+    }
   }
-  std::cout << Catalog() << ": "
-            << grpc::health::v1::HealthCheckResponse::ServingStatus_Name(response.status()) << "\n";
-  return response.status() == grpc::health::v1::HealthCheckResponse::SERVING ? 0 : 1;
+  return exit_code;
 }
 
 int ListSections() {
@@ -269,7 +283,8 @@ int LoadDemo() {
   if (!data.ok()) {
     return Fail(std::string(data.status().message()));
   }
-  const absl::Status loaded = LoadDemoData(*data, *signer, MakeChannel(Catalog()), std::cout);
+  const absl::Status loaded = LoadDemoData(*data, *signer, MakeChannel(Catalog()),
+                                           MakeChannel(EnrollmentAddress()), std::cout);
   if (!loaded.ok()) {
     return Fail(std::string(loaded.message()));
   }
@@ -285,7 +300,7 @@ int Run(const std::vector<std::string>& words) {
   const std::vector<Command> commands = {
       {{"keygen"}, KeyGen},
       {{"token"}, [](const auto&) { return Token(); }},
-      {{"health"}, [](const auto&) { return Health(); }},
+      {{"health"}, Health},
       {{"sections", "list"}, [](const auto&) { return ListSections(); }},
       {{"sections", "show"}, ShowSection},
       {{"courses", "create"}, [](const auto&) { return CreateCourse(); }},
