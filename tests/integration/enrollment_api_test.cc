@@ -185,6 +185,44 @@ TEST_F(EnrollmentApiTest, FirstComeFillsSeatsThenWaitlistsAndADropPromotes) {
   EXPECT_EQ(exchange_.QueryEnrollment("SELECT enrolled FROM section_seats"), 2);
 }
 
+TEST_F(EnrollmentApiTest, FirstComeHonoursThePerSchoolCap) {
+  const cv1::Section section = exchange_.CreateSection(kAcademy, "프로그래밍", cv1::FIRST_COME, 3,
+                                                       cv1::FRIDAY, 18, cv1::DRAFT);
+  cv1::UpdateSectionRequest update;
+  update.mutable_section()->set_name(section.name());
+  update.mutable_section()->set_per_school_cap(1);
+  update.mutable_update_mask()->add_paths("per_school_cap");
+  update.set_request_id("cap");
+  cv1::Section updated;
+  auto context = ContextWithToken(exchange_.Token(kAcademy, auth::v1::ACADEMY));
+  ASSERT_TRUE(exchange_.catalog().UpdateSection(context.get(), update, &updated).ok());
+  exchange_.Transition(section, cv1::PUBLISHED);
+  exchange_.Transition(section, cv1::ENROLLMENT_OPEN);
+
+  v1::Application first, second, other;
+  ASSERT_TRUE(
+      exchange_
+          .Apply(exchange_.CreateStudent(kSchoolA, "s-1").name(), section.name(), 1, true, &first)
+          .ok());
+  ASSERT_TRUE(
+      exchange_
+          .Apply(exchange_.CreateStudent(kSchoolA, "s-2").name(), section.name(), 1, true, &second)
+          .ok());
+  ASSERT_TRUE(
+      exchange_
+          .Apply(exchange_.CreateStudent(kSchoolB, "s-3").name(), section.name(), 1, true, &other)
+          .ok());
+  EXPECT_EQ(first.state(), v1::ENROLLED);
+  EXPECT_EQ(second.state(), v1::WAITLISTED);
+  EXPECT_THAT(second.reason(), HasSubstr("per-school cap of 1"));
+  EXPECT_EQ(other.state(), v1::ENROLLED);
+
+  // When school A's seat frees, its waitlisted student may take it.
+  v1::Application dropped;
+  ASSERT_TRUE(Drop(SchoolToken(kSchoolA), first.name(), &dropped).ok());
+  EXPECT_EQ(Get(SchoolToken(kSchoolA), second.name()).state(), v1::ENROLLED);
+}
+
 TEST_F(EnrollmentApiTest, RostersAreForTheHostOnly) {
   const cv1::Section section =
       exchange_.CreateSection(kAcademy, "데이터 과학", cv1::FIRST_COME, 5, cv1::THURSDAY, 18);

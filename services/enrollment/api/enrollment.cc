@@ -127,6 +127,13 @@ absl::StatusOr<v1::Application> Enrollment::PlaceFirstCome(store::Tx& tx,
         tx, record.id, v1::NOT_PLACED,
         absl::StrCat("the student already holds ", held, " seat(s) this term, the limit"), who);
   }
+  OSAN_ASSIGN_OR_RETURN(auto by_school, store::EnrolledBySchool(tx, record.section_id));
+  if (const std::string blocked =
+          CapBlocks(record.section, record.school_code, by_school[record.school_code]);
+      !blocked.empty()) {
+    return store::SetState(tx, record.id, v1::WAITLISTED, absl::StrCat("first come: ", blocked),
+                           who);
+  }
   if (seats.free() > 0) {
     ++seats.enrolled;
     return store::SetState(
@@ -474,9 +481,13 @@ absl::StatusOr<v1::AllocationRun> Enrollment::GetAllocationRun(
 absl::Status Enrollment::PromoteWaitlist(store::Tx& tx, const std::string& section_id,
                                          store::Seats& seats) {
   OSAN_ASSIGN_OR_RETURN(const auto waitlist, store::Waitlist(tx, section_id));
+  OSAN_ASSIGN_OR_RETURN(auto by_school, store::EnrolledBySchool(tx, section_id));
   for (const store::ApplicationRecord& next : waitlist) {
     if (seats.free() <= 0) {
       break;
+    }
+    if (!CapBlocks(next.section, next.school_code, by_school[next.school_code]).empty()) {
+      continue;  // keeps its place; its school is at a cap for now
     }
     OSAN_ASSIGN_OR_RETURN(
         const int held, store::EnrolledCount(tx, next.school_code, next.student_key, next.term_id));
@@ -484,6 +495,7 @@ absl::Status Enrollment::PromoteWaitlist(store::Tx& tx, const std::string& secti
       continue;  // keeps its place; the student is at the seat limit for now
     }
     ++seats.enrolled;
+    ++by_school[next.school_code];
     OSAN_RETURN_IF_ERROR(store::SetState(tx, next.id, v1::ENROLLED,
                                          "promoted from the waitlist when a seat was freed",
                                          "waitlist")

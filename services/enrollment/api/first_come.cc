@@ -96,6 +96,7 @@ absl::Status FirstComeSubmissions::Decide(pqxx::work& tx, const std::vector<Subm
   OSAN_ASSIGN_OR_RETURN(auto live, store::LiveApplicationsOf(tx, first.term_id, students));
   OSAN_ASSIGN_OR_RETURN(auto held, store::EnrolledCounts(tx, first.term_id, students));
   OSAN_ASSIGN_OR_RETURN(int waitlisted, store::WaitlistLength(tx, first.section_id));
+  OSAN_ASSIGN_OR_RETURN(auto by_school, store::EnrolledBySchool(tx, first.section_id));
 
   const google::protobuf::Timestamp now =
       google::protobuf::util::TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(absl::Now()));
@@ -125,9 +126,16 @@ absl::Status FirstComeSubmissions::Decide(pqxx::work& tx, const std::vector<Subm
       application.set_state(v1::NOT_PLACED);
       application.set_reason(
           absl::StrCat("the student already holds ", held[ref], " seat(s) this term, the limit"));
+    } else if (const std::string blocked =
+                   CapBlocks(record.section, record.school_code, by_school[record.school_code]);
+               !blocked.empty()) {
+      application.set_state(v1::WAITLISTED);
+      application.set_waitlist_position(++waitlisted);
+      application.set_reason(absl::StrCat("first come: ", blocked));
     } else if (seats.free() > 0) {
       ++seats.enrolled;
       ++held[ref];
+      ++by_school[record.school_code];
       application.set_state(v1::ENROLLED);
       application.set_reason(
           absl::StrCat("first come: seat ", seats.enrolled, " of ", seats.capacity));

@@ -106,6 +106,9 @@ const std::vector<db::Statement> kStatements = {
      "SELECT school_code, student_key, count(*) FROM applications WHERE term_id = $1"
      " AND (school_code, student_key) IN (SELECT * FROM unnest($2::text[], $3::text[]))"
      " AND state = 'ENROLLED' GROUP BY 1, 2"},
+    {"application_enrolled_by_school",
+     "SELECT school_code, count(*) FROM applications WHERE section_id = $1::uuid"
+     " AND state = 'ENROLLED' GROUP BY 1"},
     {"application_waitlist_length",
      "SELECT count(*) FROM applications WHERE section_id = $1::uuid AND state = 'WAITLISTED'"},
     {"application_insert_many",
@@ -409,6 +412,14 @@ absl::StatusOr<std::map<StudentRef, int>> EnrolledCounts(Tx& tx, const std::stri
   std::map<StudentRef, int> counts;
   for (const auto& row : tx.exec_prepared("application_enrolled_counts", term_id, schools, keys)) {
     counts[{row[0].as<std::string>(), row[1].as<std::string>()}] = row[2].as<int>();
+  }
+  return counts;
+}
+
+absl::StatusOr<std::map<std::string, int>> EnrolledBySchool(Tx& tx, const std::string& section_id) {
+  std::map<std::string, int> counts;
+  for (const auto& row : tx.exec_prepared("application_enrolled_by_school", section_id)) {
+    counts[row[0].as<std::string>()] = row[1].as<int>();
   }
   return counts;
 }

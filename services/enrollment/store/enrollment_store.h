@@ -97,6 +97,8 @@ absl::StatusOr<std::map<StudentRef, std::vector<ApplicationRecord>>> LiveApplica
 // Seats each student holds in the term (absent = 0).
 absl::StatusOr<std::map<StudentRef, int>> EnrolledCounts(Tx& tx, const std::string& term_id,
                                                          const std::vector<StudentRef>& students);
+// ENROLLED applications of the section by home school.
+absl::StatusOr<std::map<std::string, int>> EnrolledBySchool(Tx& tx, const std::string& section_id);
 // WAITLISTED applications of the section.
 absl::StatusOr<int> WaitlistLength(Tx& tx, const std::string& section_id);
 // Inserts new applications of one section with their change events, in
