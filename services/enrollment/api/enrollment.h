@@ -13,12 +13,15 @@
 #include "common/paging.h"
 #include "common/server.h"
 #include "osan/enrollment/v1/enrollment.pb.h"
-#include "services/enrollment/api/catalog_client.h"
+#include "services/catalog/client/catalog_client.h"
 #include "services/enrollment/api/first_come.h"
 #include "services/enrollment/domain/rules.h"
 #include "services/enrollment/store/seat_batcher.h"
 
 namespace osan::enrollment {
+
+using catalog::CatalogClient;
+using catalog::SectionFacts;
 
 struct EnrollmentOptions {
   StudentLimits limits;

@@ -1,5 +1,6 @@
-// Enrollment's view of the catalog: sections with their course and term,
-// fetched over gRPC with this service's own identity, and cached briefly.
+// Other services' view of the catalog: sections with their course and term,
+// fetched over gRPC with the calling service's own identity, and cached
+// briefly.
 //
 // Caching: entries live `ttl` (default 5 s). That is safe for what enrollment
 // decides with them: once a section's enrolment opens, catalog freezes its
@@ -9,8 +10,8 @@
 // still take applications for that long. Decisions that hinge on the state
 // (allocation, cancellation) ask with Freshness::kFresh. Entries are replaced
 // on expiry or a fresh read; there is no other invalidation.
-#ifndef OSAN_SERVICES_ENROLLMENT_API_CATALOG_CLIENT_H_
-#define OSAN_SERVICES_ENROLLMENT_API_CATALOG_CLIENT_H_
+#ifndef OSAN_SERVICES_CATALOG_CLIENT_CATALOG_CLIENT_H_
+#define OSAN_SERVICES_CATALOG_CLIENT_CATALOG_CLIENT_H_
 
 #include <grpcpp/grpcpp.h>
 
@@ -25,7 +26,7 @@
 #include "common/auth.h"
 #include "osan/catalog/v1/catalog.grpc.pb.h"
 
-namespace osan::enrollment {
+namespace osan::catalog {
 
 struct SectionFacts {
   catalog::v1::Section section;
@@ -48,6 +49,10 @@ class CatalogClient {
     // cancellation); refreshes the cache.
     kFresh,
   };
+
+  // The institution named `name` (`institutions/{code}`), cached like sections.
+  absl::StatusOr<catalog::v1::Institution> GetInstitution(const std::string& name,
+                                                          absl::Time deadline);
 
   // The section named `name` with its course and term. NOT_FOUND if catalog
   // has no such section; UNAVAILABLE (quickly) if catalog cannot be reached;
@@ -73,12 +78,17 @@ class CatalogClient {
     SectionFacts facts;
     absl::Time fetched;
   };
+  struct InstitutionEntry {
+    catalog::v1::Institution institution;
+    absl::Time fetched;
+  };
   absl::Mutex mu_;
   std::map<std::string, Entry> cache_ ABSL_GUARDED_BY(mu_);
+  std::map<std::string, InstitutionEntry> institutions_ ABSL_GUARDED_BY(mu_);
   std::string token_ ABSL_GUARDED_BY(mu_);
   absl::Time token_expiry_ ABSL_GUARDED_BY(mu_) = absl::InfinitePast();
 };
 
-}  // namespace osan::enrollment
+}  // namespace osan::catalog
 
-#endif  // OSAN_SERVICES_ENROLLMENT_API_CATALOG_CLIENT_H_
+#endif  // OSAN_SERVICES_CATALOG_CLIENT_CATALOG_CLIENT_H_

@@ -1,10 +1,10 @@
-#include "services/enrollment/api/catalog_client.h"
+#include "services/catalog/client/catalog_client.h"
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "common/status.h"
 
-namespace osan::enrollment {
+namespace osan::catalog {
 namespace {
 constexpr absl::Duration kTokenLifetime = absl::Minutes(10);
 }  // namespace
@@ -52,6 +52,26 @@ absl::Status CatalogClient::Call(grpc::Status (catalog::v1::CatalogService::Stub
   }
 }
 
+absl::StatusOr<catalog::v1::Institution> CatalogClient::GetInstitution(const std::string& name,
+                                                                       absl::Time deadline) {
+  const absl::Time now = absl::Now();
+  {
+    absl::MutexLock lock(&mu_);
+    const auto it = institutions_.find(name);
+    if (it != institutions_.end() && now - it->second.fetched < ttl_) {
+      return it->second.institution;
+    }
+  }
+  catalog::v1::GetInstitutionRequest request;
+  request.set_name(name);
+  catalog::v1::Institution institution;
+  OSAN_RETURN_IF_ERROR(
+      Call(&catalog::v1::CatalogService::Stub::GetInstitution, request, &institution, deadline));
+  absl::MutexLock lock(&mu_);
+  institutions_[name] = InstitutionEntry{institution, now};
+  return institution;
+}
+
 absl::StatusOr<SectionFacts> CatalogClient::GetSection(const std::string& name, absl::Time deadline,
                                                        Freshness freshness) {
   const absl::Time now = absl::Now();
@@ -80,4 +100,4 @@ absl::StatusOr<SectionFacts> CatalogClient::GetSection(const std::string& name, 
   return facts;
 }
 
-}  // namespace osan::enrollment
+}  // namespace osan::catalog
