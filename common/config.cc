@@ -28,6 +28,8 @@ ABSL_FLAG(int, shutdown_grace_seconds, 10, "how long calls in flight may finish 
 ABSL_FLAG(std::string, log_level, "info", "debug, info, warning or error");
 ABSL_FLAG(int, worker_threads, 16, "threads running calls (at least --db_pool_size)");
 ABSL_FLAG(std::string, catalog_address, "127.0.0.1:50051", "the catalog service, for its callers");
+ABSL_FLAG(std::string, enrollment_address, "127.0.0.1:50052",
+          "the enrollment service, for its callers");
 ABSL_FLAG(std::string, service_signing_key, "",
           "PEM file of the Ed25519 key signing this service's own tokens to other services");
 
@@ -35,10 +37,10 @@ namespace osan {
 namespace {
 
 constexpr const char* kFlagNames[] = {
-    "listen",           "database_url",           "db_pool_size", "max_queued_calls",
-    "token_public_key", "page_token_secret_file", "tls_cert",     "tls_key",
-    "tls_client_ca",    "shutdown_grace_seconds", "log_level",    "worker_threads",
-    "catalog_address",  "service_signing_key"};
+    "listen",           "database_url",           "db_pool_size",       "max_queued_calls",
+    "token_public_key", "page_token_secret_file", "tls_cert",           "tls_key",
+    "tls_client_ca",    "shutdown_grace_seconds", "log_level",          "worker_threads",
+    "catalog_address",  "enrollment_address",     "service_signing_key"};
 
 absl::Status ApplyEnvironment() {
   for (const char* name : kFlagNames) {
@@ -138,6 +140,7 @@ absl::StatusOr<ServiceConfig> LoadServiceConfig(int argc, char** argv, int defau
 
   config.worker_threads = std::max(absl::GetFlag(FLAGS_worker_threads), config.db_pool_size);
   config.catalog_address = absl::GetFlag(FLAGS_catalog_address);
+  config.enrollment_address = absl::GetFlag(FLAGS_enrollment_address);
   if (const std::string file = absl::GetFlag(FLAGS_service_signing_key); !file.empty()) {
     OSAN_ASSIGN_OR_RETURN(config.service_signing_key_pem,
                           ReadSecretFile("service_signing_key", file));

@@ -31,6 +31,7 @@ struct ServiceConfig {
   int worker_threads = 16;
   // Other services of the suite, for services that call them.
   std::string catalog_address = "127.0.0.1:50051";
+  std::string enrollment_address = "127.0.0.1:50052";
   // PEM of the Ed25519 key this service signs its own SERVICE tokens with,
   // for calls to other services; empty if it makes none.
   std::string service_signing_key_pem;

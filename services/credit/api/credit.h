@@ -1,0 +1,74 @@
+// Credit-record use cases: each checks the request, authorizes the caller
+// against the section (host) or student (home school) it touches, and runs
+// one transaction. Hosts' rights over students are verified with enrollment
+// using the caller's own token.
+#ifndef OSAN_SERVICES_CREDIT_API_CREDIT_H_
+#define OSAN_SERVICES_CREDIT_API_CREDIT_H_
+
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "common/db.h"
+#include "common/server.h"
+#include "osan/credit/v1/credit.pb.h"
+#include "services/catalog/client/catalog_client.h"
+#include "services/credit/domain/rules.h"
+#include "services/enrollment/client/enrollment_client.h"
+
+namespace osan::credit {
+
+class Credit {
+ public:
+  Credit(db::Pool* pool, catalog::CatalogClient* catalog, enrollment::EnrollmentClient* enrollment)
+      : pool_(pool), catalog_(catalog), enrollment_(enrollment) {}
+
+  using Call = server::CallContext;
+
+  absl::StatusOr<v1::SessionAttendance> RecordAttendance(
+      const Call& call, const v1::RecordAttendanceRequest& request);
+  absl::StatusOr<v1::ListAttendanceResponse> ListAttendance(
+      const Call& call, const v1::ListAttendanceRequest& request);
+  absl::StatusOr<v1::Assessment> RecordAssessment(const Call& call,
+                                                  const v1::RecordAssessmentRequest& request);
+  absl::StatusOr<v1::FinalizeSectionResponse> FinalizeSection(
+      const Call& call, const v1::FinalizeSectionRequest& request);
+  absl::StatusOr<v1::LedgerEntry> RecordRemediation(const Call& call,
+                                                    const v1::RecordRemediationRequest& request);
+  absl::StatusOr<v1::LedgerEntry> AmendResult(const Call& call,
+                                              const v1::AmendResultRequest& request);
+  absl::StatusOr<v1::LedgerHistory> GetLedgerHistory(const Call& call,
+                                                     const v1::GetLedgerHistoryRequest& request);
+  absl::StatusOr<v1::Acknowledgement> AcknowledgeResult(
+      const Call& call, const v1::AcknowledgeResultRequest& request);
+  absl::StatusOr<v1::ListPendingResultsResponse> ListPendingResults(
+      const Call& call, const v1::ListPendingResultsRequest& request);
+  absl::StatusOr<v1::ExportPendingResultsResponse> ExportPendingResults(
+      const Call& call, const v1::ExportPendingResultsRequest& request);
+  absl::StatusOr<v1::Transcript> GetTranscript(const Call& call,
+                                               const v1::GetTranscriptRequest& request);
+
+  // The result events after `cursor` that `principal` may see (one page).
+  absl::StatusOr<std::vector<v1::ResultEvent>> ReadResults(const auth::Principal& principal,
+                                                           const std::string& cursor);
+
+ private:
+  struct HostedSection;
+  // The section named `name` if the caller hosts it, with the names of its
+  // ENROLLED students.
+  absl::StatusOr<HostedSection> Hosted(const Call& call, const std::string& field,
+                                       const std::string& name);
+
+  db::Pool* const pool_;
+  catalog::CatalogClient* const catalog_;
+  enrollment::EnrollmentClient* const enrollment_;
+};
+
+// The CSV that home schools enter into NEIS by hand: a UTF-8 byte order mark
+// (so spreadsheet programs read Korean correctly), Korean headers, one row per
+// entry, fields quoted as RFC 4180 requires.
+std::string ResultsCsv(const std::vector<v1::LedgerEntry>& entries);
+
+}  // namespace osan::credit
+
+#endif  // OSAN_SERVICES_CREDIT_API_CREDIT_H_

@@ -1,0 +1,65 @@
+#include "services/credit/api/credit_service.h"
+
+#include "services/credit/store/credit_store.h"
+
+namespace osan {
+// Generated from services/credit/store/migrations.
+const std::vector<db::Migration>& credit_migrations();
+}  // namespace osan
+
+namespace osan::credit {
+
+grpc::ServerWriteReactor<v1::ResultEvent>* CreditService::WatchResults(
+    grpc::CallbackServerContext* context, const v1::WatchResultsRequest* request) {
+  auto principal = dispatcher_->Authenticate(*context);
+  if (!principal.ok()) {
+    return server::FeedReactor<v1::ResultEvent>::Refuse(principal.status());
+  }
+  auto first = credit_->ReadResults(*principal, request->cursor());
+  if (!first.ok()) {
+    return server::FeedReactor<v1::ResultEvent>::Refuse(first.status());
+  }
+  Credit* credit = credit_;
+  return server::FeedReactor<v1::ResultEvent>::Start(
+      dispatcher_->workers(), request->cursor(), request->follow(),
+      [credit, who = *principal](const std::string& cursor) {
+        return credit->ReadResults(who, cursor);
+      });
+}
+
+ServiceDefinition CreditDefinition() {
+  ServiceDefinition definition;
+  definition.name = "credit-record";
+  definition.default_port = 50053;
+  definition.migrations = &credit_migrations();
+  definition.statements = &store::Statements();
+  definition.make_parts = [](const ServiceConfig& config, db::Pool* pool,
+                             server::Dispatcher* dispatcher,
+                             PageTokens) -> absl::StatusOr<ServiceParts> {
+    if (config.service_signing_key_pem.empty()) {
+      return absl::InvalidArgumentError(
+          "--service_signing_key is required: credit-record calls catalog with its own token");
+    }
+    OSAN_ASSIGN_OR_RETURN(auto signer, auth::TokenSigner::Create(config.service_signing_key_pem));
+    struct State {
+      std::unique_ptr<catalog::CatalogClient> catalog;
+      std::unique_ptr<enrollment::EnrollmentClient> enrollment;
+      std::unique_ptr<Credit> credit;
+    };
+    auto state = std::make_shared<State>();
+    state->catalog = std::make_unique<catalog::CatalogClient>(
+        grpc::CreateChannel(config.catalog_address, grpc::InsecureChannelCredentials()),
+        std::move(signer), "SVC-CREDIT");
+    state->enrollment = std::make_unique<enrollment::EnrollmentClient>(
+        grpc::CreateChannel(config.enrollment_address, grpc::InsecureChannelCredentials()));
+    state->credit = std::make_unique<Credit>(pool, state->catalog.get(), state->enrollment.get());
+    ServiceParts parts;
+    parts.services.push_back(std::make_unique<CreditService>(state->credit.get(), dispatcher));
+    parts.names = {v1::CreditService::service_full_name()};
+    parts.state = std::move(state);
+    return parts;
+  };
+  return definition;
+}
+
+}  // namespace osan::credit

@@ -1,0 +1,262 @@
+#include "services/credit/store/credit_store.h"
+
+#include <google/protobuf/util/time_util.h>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "common/status.h"
+
+namespace osan::credit::store {
+namespace {
+
+using google::protobuf::util::TimeUtil;
+
+#define OSAN_ACKNOWLEDGED                                                                   \
+  "EXISTS (SELECT 1 FROM acknowledgements k WHERE k.entry_id = l.entry_id AND k.version = " \
+  "l.version)"
+
+const std::vector<db::Statement> kStatements = {
+    {"rules",
+     "SELECT from_year, category, requires_attendance, requires_achievement"
+     " FROM completion_rules ORDER BY from_year, category"},
+    {"attendance_latest",
+     "SELECT DISTINCT ON (session_number) record FROM attendance WHERE section_id = $1::uuid"
+     " ORDER BY session_number, version DESC"},
+    {"attendance_all",
+     "SELECT record FROM attendance WHERE section_id = $1::uuid ORDER BY session_number, version"},
+    {"attendance_version",
+     "SELECT coalesce(max(version), 0) FROM attendance"
+     " WHERE section_id = $1::uuid AND session_number = $2"},
+    {"attendance_insert",
+     "INSERT INTO attendance (section_id, session_number, version, record)"
+     " VALUES ($1::uuid, $2, $3, $4)"},
+    {"assessment_version",
+     "SELECT coalesce(max(version), 0) FROM assessments"
+     " WHERE section_id = $1::uuid AND school_code = $2 AND student_key = $3"},
+    {"assessment_insert",
+     "INSERT INTO assessments (section_id, school_code, student_key, version, record)"
+     " VALUES ($1::uuid, $2, $3, $4, $5)"},
+    {"assessment_latest",
+     "SELECT DISTINCT ON (school_code, student_key) school_code, student_key, record"
+     " FROM assessments WHERE section_id = $1::uuid"
+     " ORDER BY school_code, student_key, version DESC"},
+    {"finalized_lock", "SELECT 1 FROM finalized_sections WHERE section_id = $1::uuid FOR UPDATE"},
+    {"finalized_insert",
+     "INSERT INTO finalized_sections (section_id, finalized_by) VALUES ($1::uuid, $2)"},
+    {"entry_insert",
+     "INSERT INTO ledger (entry_id, version, school_code, student_key, section_id, host_code,"
+     " outcome, entry) VALUES ($1::uuid, $2, $3, $4, $5::uuid, $6, $7, $8)"},
+    {"event_insert",
+     "INSERT INTO result_events (entry_id, version, school_code) VALUES ($1::uuid, $2, $3)"},
+    {"entry_latest",
+     "SELECT school_code, student_key, section_id::text, host_code, entry, " OSAN_ACKNOWLEDGED
+     " FROM ledger l WHERE entry_id = $1::uuid ORDER BY version DESC LIMIT 1"},
+    {"entry_latest_locked",
+     "SELECT school_code, student_key, section_id::text, host_code, entry, " OSAN_ACKNOWLEDGED
+     " FROM ledger l WHERE entry_id = $1::uuid ORDER BY version DESC LIMIT 1 FOR UPDATE"},
+    {"entry_history", "SELECT entry, " OSAN_ACKNOWLEDGED
+                      " FROM ledger l WHERE entry_id = $1::uuid ORDER BY version"},
+    {"entries_of_student",
+     "SELECT DISTINCT ON (entry_id) entry, " OSAN_ACKNOWLEDGED " FROM ledger l"
+     " WHERE school_code = $1 AND student_key = $2 ORDER BY entry_id, version DESC"},
+    {"entries_pending",
+     "SELECT entry, acknowledged FROM (SELECT DISTINCT ON (entry_id) entry, "
+     "record_time, " OSAN_ACKNOWLEDGED " AS acknowledged FROM ledger l WHERE school_code = $1"
+     " ORDER BY entry_id, version DESC) latest WHERE NOT acknowledged ORDER BY record_time"},
+    {"acknowledge",
+     "INSERT INTO acknowledgements (entry_id, version, acknowledged_by) VALUES ($1::uuid, $2, $3)"
+     " ON CONFLICT DO NOTHING"},
+    {"acknowledgement",
+     "SELECT acknowledged_by, (extract(epoch FROM acknowledge_time) * 1000000)::bigint"
+     " FROM acknowledgements WHERE entry_id = $1::uuid AND version = $2"},
+    {"events_read", "SELECT e.txid::text, e.seq, l.entry, " OSAN_ACKNOWLEDGED
+                    " FROM result_events e JOIN ledger l USING (entry_id, version)"
+                    " WHERE (e.txid, e.seq) > ($1::xid8, $2::bigint)"
+                    " AND e.txid < pg_snapshot_xmin(pg_current_snapshot())"
+                    " AND ($3 = '' OR e.school_code = $3) ORDER BY e.txid, e.seq LIMIT $4"},
+};
+
+#undef OSAN_ACKNOWLEDGED
+
+std::string Bytes(const pqxx::field& field) { return pqxx::binarystring(field).str(); }
+
+template <class Message>
+absl::StatusOr<Message> Parse(const pqxx::field& field) {
+  Message message;
+  if (!message.ParseFromString(Bytes(field))) {
+    return absl::InternalError("stored record unreadable");
+  }
+  return message;
+}
+
+template <class Message>
+absl::StatusOr<std::vector<Message>> ParseAll(const pqxx::result& rows) {
+  std::vector<Message> messages;
+  for (const auto& row : rows) {
+    OSAN_ASSIGN_OR_RETURN(Message message, Parse<Message>(row[0]));
+    messages.push_back(std::move(message));
+  }
+  return messages;
+}
+
+// Rows of (entry, acknowledged).
+absl::StatusOr<std::vector<v1::LedgerEntry>> ParseEntries(const pqxx::result& rows) {
+  std::vector<v1::LedgerEntry> entries;
+  for (const auto& row : rows) {
+    OSAN_ASSIGN_OR_RETURN(v1::LedgerEntry entry, Parse<v1::LedgerEntry>(row[0]));
+    entry.set_acknowledged(row[1].as<bool>());
+    entries.push_back(std::move(entry));
+  }
+  return entries;
+}
+
+}  // namespace
+
+const std::vector<db::Statement>& Statements() { return kStatements; }
+
+absl::StatusOr<std::vector<CompletionRule>> LoadRules(Tx& tx) {
+  std::vector<CompletionRule> rules;
+  for (const auto& row : tx.exec_prepared("rules")) {
+    CompletionRule rule;
+    rule.from_year = row[0].as<int>();
+    if (!catalog::v1::Category_Parse(row[1].as<std::string>(), &rule.category)) {
+      return absl::InternalError("completion rule with an unknown category");
+    }
+    rule.requires_attendance = row[2].as<bool>();
+    rule.requires_achievement = row[3].as<bool>();
+    rules.push_back(rule);
+  }
+  return rules;
+}
+
+absl::StatusOr<std::vector<v1::SessionAttendance>> Attendance(Tx& tx, const std::string& section_id,
+                                                              bool history) {
+  return ParseAll<v1::SessionAttendance>(
+      tx.exec_prepared(history ? "attendance_all" : "attendance_latest", section_id));
+}
+
+absl::StatusOr<int> AttendanceVersion(Tx& tx, const std::string& section_id, int session_number) {
+  return tx.exec_prepared1("attendance_version", section_id, session_number)[0].as<int>();
+}
+
+absl::Status InsertAttendance(Tx& tx, const std::string& section_id,
+                              const v1::SessionAttendance& record) {
+  tx.exec_prepared0("attendance_insert", section_id, record.session_number(), record.version(),
+                    pqxx::binarystring(record.SerializeAsString()));
+  return absl::OkStatus();
+}
+
+absl::StatusOr<int> AssessmentVersion(Tx& tx, const std::string& section_id,
+                                      const StudentRef& student) {
+  return tx.exec_prepared1("assessment_version", section_id, student.first, student.second)[0]
+      .as<int>();
+}
+
+absl::Status InsertAssessment(Tx& tx, const std::string& section_id, const StudentRef& student,
+                              const v1::Assessment& assessment) {
+  tx.exec_prepared0("assessment_insert", section_id, student.first, student.second,
+                    assessment.version(), pqxx::binarystring(assessment.SerializeAsString()));
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::map<StudentRef, v1::Assessment>> LatestAssessments(
+    Tx& tx, const std::string& section_id) {
+  std::map<StudentRef, v1::Assessment> latest;
+  for (const auto& row : tx.exec_prepared("assessment_latest", section_id)) {
+    OSAN_ASSIGN_OR_RETURN(v1::Assessment assessment, Parse<v1::Assessment>(row[2]));
+    latest.emplace(StudentRef{row[0].as<std::string>(), row[1].as<std::string>()},
+                   std::move(assessment));
+  }
+  return latest;
+}
+
+absl::StatusOr<bool> IsFinalized(Tx& tx, const std::string& section_id) {
+  return !tx.exec_prepared("finalized_lock", section_id).empty();
+}
+
+absl::Status MarkFinalized(Tx& tx, const std::string& section_id, const std::string& who) {
+  tx.exec_prepared0("finalized_insert", section_id, who);
+  return absl::OkStatus();
+}
+
+absl::Status AppendEntry(Tx& tx, const EntryKey& key, const v1::LedgerEntry& entry) {
+  v1::LedgerEntry stored = entry;
+  stored.clear_acknowledged();
+  tx.exec_prepared0("entry_insert", key.entry_id, entry.version(), key.student.first,
+                    key.student.second, key.section_id, key.host_code,
+                    v1::Outcome_Name(entry.package().outcome()),
+                    pqxx::binarystring(stored.SerializeAsString()));
+  tx.exec_prepared0("event_insert", key.entry_id, entry.version(), key.student.first);
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::pair<EntryKey, v1::LedgerEntry>> LatestEntry(Tx& tx,
+                                                                 const std::string& entry_id,
+                                                                 bool for_update) {
+  const pqxx::result rows =
+      tx.exec_prepared(for_update ? "entry_latest_locked" : "entry_latest", entry_id);
+  if (rows.empty()) {
+    return absl::NotFoundError(absl::StrCat("ledger/", entry_id, " not found"));
+  }
+  const pqxx::row row = rows[0];
+  EntryKey key{entry_id,
+               {row[0].as<std::string>(), row[1].as<std::string>()},
+               row[2].as<std::string>(),
+               row[3].as<std::string>()};
+  OSAN_ASSIGN_OR_RETURN(v1::LedgerEntry entry, Parse<v1::LedgerEntry>(row[4]));
+  entry.set_acknowledged(row[5].as<bool>());
+  return std::make_pair(std::move(key), std::move(entry));
+}
+
+absl::StatusOr<std::vector<v1::LedgerEntry>> EntryHistory(Tx& tx, const std::string& entry_id) {
+  return ParseEntries(tx.exec_prepared("entry_history", entry_id));
+}
+
+absl::StatusOr<std::vector<v1::LedgerEntry>> StudentEntries(Tx& tx, const StudentRef& student) {
+  return ParseEntries(tx.exec_prepared("entries_of_student", student.first, student.second));
+}
+
+absl::StatusOr<std::vector<v1::LedgerEntry>> PendingEntries(Tx& tx,
+                                                            const std::string& school_code) {
+  return ParseEntries(tx.exec_prepared("entries_pending", school_code));
+}
+
+absl::StatusOr<v1::Acknowledgement> Acknowledge(Tx& tx, const std::string& entry_id, int version,
+                                                const std::string& who) {
+  tx.exec_prepared0("acknowledge", entry_id, version, who);
+  const pqxx::row row = tx.exec_prepared1("acknowledgement", entry_id, version);
+  v1::Acknowledgement acknowledgement;
+  acknowledgement.set_entry(absl::StrCat("ledger/", entry_id));
+  acknowledgement.set_version(version);
+  acknowledgement.set_acknowledged_by(row[0].as<std::string>());
+  *acknowledgement.mutable_acknowledge_time() =
+      TimeUtil::MicrosecondsToTimestamp(row[1].as<int64_t>());
+  return acknowledgement;
+}
+
+absl::StatusOr<std::vector<v1::ResultEvent>> ReadResultEvents(Tx& tx, const std::string& cursor,
+                                                              const std::string& school_code,
+                                                              int limit) {
+  uint64_t txid = 0;
+  int64_t seq = 0;
+  if (!cursor.empty()) {
+    const std::vector<absl::string_view> parts = absl::StrSplit(cursor, '.');
+    if (parts.size() != 2 || !absl::SimpleAtoi(parts[0], &txid) ||
+        !absl::SimpleAtoi(parts[1], &seq) || seq < 0) {
+      return InvalidField("cursor", "malformed; pass back a cursor from an event");
+    }
+  }
+  std::vector<v1::ResultEvent> events;
+  for (const auto& row :
+       tx.exec_prepared("events_read", absl::StrCat(txid), seq, school_code, limit)) {
+    v1::ResultEvent event;
+    event.set_cursor(absl::StrCat(row[0].as<std::string>(), ".", row[1].as<int64_t>()));
+    OSAN_ASSIGN_OR_RETURN(*event.mutable_entry(), Parse<v1::LedgerEntry>(row[2]));
+    event.mutable_entry()->set_acknowledged(row[3].as<bool>());
+    events.push_back(std::move(event));
+  }
+  return events;
+}
+
+}  // namespace osan::credit::store

@@ -1,0 +1,123 @@
+#include "tests/support/service_process.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+#include <vector>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+
+extern char** environ;
+
+namespace osan::testing {
+namespace {
+
+[[noreturn]] void Fail(const std::string& why) {
+  std::fprintf(stderr, "service process: %s\n", why.c_str());
+  std::abort();
+}
+
+// The port in a log line like {"msg":"serving",...,"port":"41234",...}.
+int PortFromLog(const std::string& path) {
+  std::ifstream in(path);
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.find("\"msg\":\"serving\"") == std::string::npos) {
+      continue;
+    }
+    const size_t at = line.find("\"port\":\"");
+    int port = 0;
+    if (at != std::string::npos &&
+        absl::SimpleAtoi(line.substr(at + 8, line.find('"', at + 8) - at - 8), &port)) {
+      return port;
+    }
+  }
+  return 0;
+}
+
+}  // namespace
+
+std::string WriteSecretFile(const std::string& content) {
+  char path[] = "/tmp/osan-secret-XXXXXX";
+  const int fd = mkstemp(path);
+  if (fd < 0 || write(fd, content.data(), content.size()) != static_cast<ssize_t>(content.size())) {
+    Fail("cannot write a secret file");
+  }
+  fchmod(fd, 0600);
+  close(fd);
+  return path;
+}
+
+ServiceProcess::ServiceProcess(const std::string& binary,
+                               const std::map<std::string, std::string>& environment) {
+  static int counter = 0;
+  log_path_ = absl::StrCat("/tmp/osan-e2e-", getpid(), "-", counter++, ".log");
+  std::map<std::string, std::string> variables = environment;
+  variables["OSAN_DATABASE_URL"] = database_.url();
+  variables["OSAN_LISTEN"] = "127.0.0.1:0";
+  variables["OSAN_TOKEN_PUBLIC_KEY"] = WriteSecretFile(TestKeys::Get().public_key_pem());
+  variables["OSAN_DB_POOL_SIZE"] = "4";
+  std::vector<std::string> strings;
+  for (char** e = environ; *e != nullptr; ++e) {
+    if (std::string(*e).rfind("OSAN_", 0) != 0) {
+      strings.emplace_back(*e);
+    }
+  }
+  for (const auto& [name, value] : variables) {
+    strings.push_back(absl::StrCat(name, "=", value));
+  }
+  std::vector<char*> envp;
+  for (auto& s : strings) {
+    envp.push_back(s.data());
+  }
+  envp.push_back(nullptr);
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, 2, log_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
+                                   0644);
+  std::string program = binary;
+  char* argv[] = {program.data(), nullptr};
+  if (posix_spawn(&pid_, binary.c_str(), &actions, nullptr, argv, envp.data()) != 0) {
+    Fail(absl::StrCat("cannot start ", binary));
+  }
+  posix_spawn_file_actions_destroy(&actions);
+  for (int i = 0; i < 400 && port_ == 0; ++i) {
+    absl::SleepFor(absl::Milliseconds(50));
+    port_ = PortFromLog(log_path_);
+    int status = 0;
+    if (port_ == 0 && waitpid(pid_, &status, WNOHANG) == pid_) {
+      std::ifstream log(log_path_);
+      std::stringstream content;
+      content << log.rdbuf();
+      Fail(absl::StrCat(binary, " exited at start:\n", content.str()));
+    }
+  }
+  if (port_ == 0) {
+    Fail(absl::StrCat(binary, " did not start serving; see ", log_path_));
+  }
+}
+
+int ServiceProcess::Stop() {
+  if (pid_ <= 0) {
+    return 0;
+  }
+  kill(pid_, SIGTERM);
+  int status = 0;
+  waitpid(pid_, &status, 0);
+  pid_ = -1;
+  return status;
+}
+
+ServiceProcess::~ServiceProcess() { Stop(); }
+
+}  // namespace osan::testing

@@ -1,0 +1,42 @@
+// A service binary run as its own process for end-to-end tests: started on
+// 127.0.0.1:0 over a fresh database, its port read from its "serving" log
+// line, stopped with SIGTERM (and waited for) on destruction.
+#ifndef OSAN_TESTS_SUPPORT_SERVICE_PROCESS_H_
+#define OSAN_TESTS_SUPPORT_SERVICE_PROCESS_H_
+
+#include <sys/types.h>
+
+#include <map>
+#include <memory>
+#include <string>
+
+#include "tests/support/test_env.h"
+
+namespace osan::testing {
+
+class ServiceProcess {
+ public:
+  // Runs `binary` with OSAN_* environment variables from `environment` plus
+  // the database, listening address and test token key. Aborts the test
+  // binary if the service does not report serving within 20 s.
+  ServiceProcess(const std::string& binary, const std::map<std::string, std::string>& environment);
+  ~ServiceProcess();
+
+  int port() const { return port_; }
+  std::string address() const { return "127.0.0.1:" + std::to_string(port_); }
+  // Sends SIGTERM and waits; returns the exit status.
+  int Stop();
+
+ private:
+  TestDatabase database_;
+  std::string log_path_;
+  pid_t pid_ = -1;
+  int port_ = 0;
+};
+
+// Writes `content` to a fresh file with mode 0600 and returns its path.
+std::string WriteSecretFile(const std::string& content);
+
+}  // namespace osan::testing
+
+#endif  // OSAN_TESTS_SUPPORT_SERVICE_PROCESS_H_
