@@ -93,9 +93,35 @@ absl::StatusOr<auth::Principal> VerifyBearer(const grpc::CallbackServerContext& 
 
 }  // namespace
 
+bool Dispatcher::Enter() {
+  absl::MutexLock lock(&mu_);
+  if (draining_) {
+    return false;
+  }
+  ++active_;
+  return true;
+}
+
+void Dispatcher::Leave() {
+  absl::MutexLock lock(&mu_);
+  --active_;
+}
+
+void Dispatcher::Drain(absl::Time deadline) {
+  absl::MutexLock lock(&mu_);
+  draining_ = true;
+  const auto idle = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return active_ == 0; };
+  mu_.AwaitWithDeadline(absl::Condition(&idle), deadline);
+}
+
 grpc::ServerUnaryReactor* Dispatcher::Dispatch(grpc::CallbackServerContext* context,
                                                const char* method, Access access, Handler handler) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  if (!Enter()) {
+    reactor->Finish(
+        grpc::Status(grpc::StatusCode::UNAVAILABLE, "the server is shutting down; retry"));
+    return reactor;
+  }
   const absl::Time received = absl::Now();
   std::string trace_id = Metadata(*context, "x-request-id");
   if (trace_id.empty() || trace_id.size() > 64) {
@@ -135,11 +161,13 @@ grpc::ServerUnaryReactor* Dispatcher::Dispatch(grpc::CallbackServerContext* cont
                       {"peer", call.peer},
                       {"error", status.ok() ? "" : std::string(status.message())}});
     reactor->Finish(reply);
+    Leave();
   };
   if (!workers_->TrySubmit(std::move(work))) {
     log::Warning("rpc refused: worker queue full", {{"method", method}, {"trace_id", trace_id}});
     reactor->Finish(grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED,
                                  "server busy: too many requests queued; retry with backoff"));
+    Leave();
   }
   return reactor;
 }
@@ -217,7 +245,7 @@ void BlockShutdownSignals() {
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 }
 
-void Server::RunUntilSignal(absl::Duration grace) {
+void WaitForShutdownSignal() {
   sigset_t signals;
   sigemptyset(&signals);
   sigaddset(&signals, SIGINT);
@@ -225,7 +253,6 @@ void Server::RunUntilSignal(absl::Duration grace) {
   int received = 0;
   sigwait(&signals, &received);
   log::Info("shutting down", {{"signal", received == SIGINT ? "SIGINT" : "SIGTERM"}});
-  Shutdown(grace);
 }
 
 }  // namespace osan::server

@@ -88,9 +88,20 @@ class Dispatcher {
 
   WorkerPool* workers() const { return workers_; }
 
+  // Stops taking calls (new ones get UNAVAILABLE, so clients retry elsewhere)
+  // and waits until the calls already taken have finished, or `deadline`.
+  void Drain(absl::Time deadline);
+
  private:
+  // Counts a call in; false if draining.
+  bool Enter();
+  void Leave();
+
   WorkerPool* const workers_;
   const auth::TokenVerifier* const verifier_;
+  absl::Mutex mu_;
+  int active_ ABSL_GUARDED_BY(mu_) = 0;
+  bool draining_ ABSL_GUARDED_BY(mu_) = false;
 };
 
 // Serves one unary method: `(core->*handler)(call, *request)` runs on a
@@ -135,13 +146,10 @@ class Server {
 
   int port() const { return port_; }
 
-  // Reports NOT_SERVING, stops accepting calls, lets calls in flight finish
-  // for up to `grace`, then cancels the rest. Idempotent.
+  // Reports NOT_SERVING to health checks, stops accepting calls, lets calls
+  // in flight finish for up to `grace`, then cancels the rest. Idempotent.
+  // (Callers that drain their dispatcher first pass a zero grace.)
   void Shutdown(absl::Duration grace);
-
-  // Blocks until SIGINT or SIGTERM, then calls Shutdown(grace). The signals
-  // must have been blocked with BlockShutdownSignals() before any thread started.
-  void RunUntilSignal(absl::Duration grace);
 
  private:
   Server() = default;
@@ -153,8 +161,12 @@ class Server {
 };
 
 // Blocks SIGINT and SIGTERM in the calling thread and every thread it starts
-// afterwards, so that Server::RunUntilSignal receives them synchronously.
+// afterwards, so that WaitForShutdownSignal receives them synchronously.
 void BlockShutdownSignals();
+
+// Blocks until SIGINT or SIGTERM arrives. The signals must have been blocked
+// with BlockShutdownSignals() before any thread started.
+void WaitForShutdownSignal();
 
 // Reads a whole file; NOT_FOUND/PERMISSION_DENIED name the path.
 absl::StatusOr<std::string> ReadFile(const std::string& path);

@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "common/log.h"
 #include "common/status.h"
 
@@ -44,9 +45,19 @@ absl::StatusOr<std::unique_ptr<ServiceRuntime>> ServiceRuntime::Start(
   return runtime;
 }
 
+void ServiceRuntime::Shutdown() {
+  dispatcher_->Drain(absl::Now() + grace_);
+  server_->Shutdown(absl::ZeroDuration());
+}
+
+void ServiceRuntime::RunUntilSignal() {
+  server::WaitForShutdownSignal();
+  Shutdown();
+}
+
 ServiceRuntime::~ServiceRuntime() {
   if (server_ != nullptr) {
-    server_->Shutdown(grace_);
+    Shutdown();
   }
 }
 

@@ -48,9 +48,12 @@ class ServiceRuntime {
 
   int port() const { return server_->port(); }
 
-  // Graceful: see server::Server::Shutdown.
-  void Shutdown() { server_->Shutdown(grace_); }
-  void RunUntilSignal() { server_->RunUntilSignal(grace_); }
+  // Graceful: reports NOT_SERVING, refuses new calls with UNAVAILABLE, lets
+  // the calls taken finish (for up to the configured grace), then stops.
+  // Idempotent.
+  void Shutdown();
+  // Blocks until SIGINT or SIGTERM, then shuts down.
+  void RunUntilSignal();
 
  private:
   ServiceRuntime() = default;

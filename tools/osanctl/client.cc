@@ -6,12 +6,23 @@
 
 #include <cstdlib>
 #include <iostream>
+#include <map>
 
+#include "absl/flags/declare.h"
+#include "absl/flags/flag.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_replace.h"
 #include "common/ids.h"
 #include "common/server.h"
+#include "tools/osanctl/text_table.h"
+
+// Defined in main.cc and enrollment_commands.cc.
+ABSL_DECLARE_FLAG(std::string, token);
+ABSL_DECLARE_FLAG(std::string, request_id);
+ABSL_DECLARE_FLAG(std::string, school);
 
 namespace osan::cli {
 
@@ -36,6 +47,21 @@ std::unique_ptr<grpc::ClientContext> MakeContext(const std::string& token) {
     context->AddMetadata("authorization", absl::StrCat("Bearer ", token));
   }
   return context;
+}
+
+std::string CallerToken() { return FlagOrEnv(absl::GetFlag(FLAGS_token), "OSAN_TOKEN", ""); }
+
+std::string RequestId() {
+  const std::string flag = absl::GetFlag(FLAGS_request_id);
+  return flag.empty() ? NewRequestId("cli") : flag;
+}
+
+std::string SchoolName() {
+  const std::string school = absl::GetFlag(FLAGS_school);
+  if (school.empty() || absl::StartsWith(school, "schools/")) {
+    return school;
+  }
+  return absl::StrCat("schools/", school);
 }
 
 std::string ErrorCodeName(grpc::StatusCode code) {
@@ -82,6 +108,41 @@ bool WriteFile(const std::string& path, const std::string& content, int mode) {
 }
 
 std::string NewRequestId(const std::string& prefix) { return absl::StrCat(prefix, "-", NewUuid()); }
+
+std::string OrDash(const std::string& text) { return text.empty() ? "-" : text; }
+
+std::string OneLine(const std::string& text) {
+  return absl::StrReplaceAll(text, {{"\t", " "}, {"\r\n", " "}, {"\n", " "}, {"\r", " "}});
+}
+
+void PrintFeedLine(const std::vector<std::string>& fields) {
+  std::vector<std::string> lines;
+  lines.reserve(fields.size());
+  for (const std::string& field : fields) {
+    lines.push_back(OneLine(field));
+  }
+  std::cout << absl::StrJoin(lines, "\t") << std::endl;
+}
+
+void PrintField(const std::string& label, const std::string& value, size_t width) {
+  if (value.empty()) {
+    return;
+  }
+  const size_t label_width = DisplayWidth(label);
+  std::cout << "  " << label << std::string(label_width < width ? width - label_width : 1, ' ')
+            << value << "\n";
+}
+
+std::string CountsText(const google::protobuf::Map<std::string, int32_t>& counts) {
+  if (counts.empty()) {
+    return "-";
+  }
+  std::vector<std::string> parts;
+  for (const auto& [key, count] : std::map<std::string, int32_t>(counts.begin(), counts.end())) {
+    parts.push_back(absl::StrCat(key, " ", count));
+  }
+  return absl::StrJoin(parts, ", ");
+}
 
 std::string CategoryLabel(v1::Category category) {
   switch (category) {
@@ -180,6 +241,63 @@ std::string ApplicationStateLabel(enrollment::v1::ApplicationState state) {
       return "수강 취소";
     case ev1::SECTION_CANCELLED:
       return "폐강";
+    default:
+      return "-";
+  }
+}
+
+std::string SubjectAreaLabel(v1::SubjectArea area) {
+  switch (area) {
+    case v1::KOREAN:
+      return "국어";
+    case v1::MATHEMATICS:
+      return "수학";
+    case v1::ENGLISH:
+      return "영어";
+    case v1::SOCIAL_STUDIES:
+      return "사회";
+    case v1::KOREAN_HISTORY:
+      return "한국사";
+    case v1::SCIENCE:
+      return "과학";
+    case v1::PHYSICAL_EDUCATION:
+      return "체육";
+    case v1::ARTS:
+      return "예술";
+    case v1::LIFE_AND_LIBERAL:
+      return "기술·가정/정보/제2외국어/한문/교양";
+    case v1::VOCATIONAL:
+      return "전문 교과";
+    default:
+      return "-";
+  }
+}
+
+std::string OutcomeLabel(credit::v1::Outcome outcome) {
+  switch (outcome) {
+    case credit::v1::COMPLETED:
+      return "이수";
+    case credit::v1::REMEDIATION_REQUIRED:
+      return "보충 필요";
+    case credit::v1::NOT_COMPLETED:
+      return "미이수";
+    default:
+      return "-";
+  }
+}
+
+std::string AttendanceStatusLabel(credit::v1::AttendanceStatus status) {
+  switch (status) {
+    case credit::v1::PRESENT:
+      return "출석";
+    case credit::v1::LATE:
+      return "지각";
+    case credit::v1::EARLY_LEAVE:
+      return "조퇴";
+    case credit::v1::ABSENT:
+      return "결석";
+    case credit::v1::EXCUSED:
+      return "출석 인정 결석";
     default:
       return "-";
   }

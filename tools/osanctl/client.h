@@ -4,14 +4,18 @@
 
 #include <grpcpp/grpcpp.h>
 
+#include <chrono>
+#include <cstdint>
 #include <iostream>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/ascii.h"
 #include "common/auth.h"
 #include "osan/catalog/v1/catalog.pb.h"
+#include "osan/credit/v1/credit.pb.h"
 #include "osan/enrollment/v1/enrollment.pb.h"
 
 namespace osan::cli {
@@ -23,6 +27,52 @@ std::shared_ptr<grpc::Channel> MakeChannel(const std::string& address);
 
 // A context with a 10 s deadline and, if `token` is not empty, the bearer token.
 std::unique_ptr<grpc::ClientContext> MakeContext(const std::string& token);
+
+// The caller's bearer token: --token, else $OSAN_TOKEN, else empty.
+std::string CallerToken();
+
+// --request_id, or a fresh id when it is not given.
+std::string RequestId();
+
+// `schools/{code}` for --school, which takes either the code or the name;
+// empty if --school is not given.
+std::string SchoolName();
+
+// A unary method of a generated stub, e.g. &EnrollmentService::Stub::CreateStudent.
+template <class Stub, class Request, class Response>
+using UnaryMethod = grpc::Status (Stub::*)(grpc::ClientContext*, const Request&, Response*);
+
+// A server-streaming method of a generated stub, e.g. &CreditService::Stub::WatchResults.
+template <class Stub, class Request, class Event>
+using StreamMethod = std::unique_ptr<grpc::ClientReader<Event>> (Stub::*)(grpc::ClientContext*,
+                                                                          const Request&);
+
+// Calls `method` once with the caller's token and the usual deadline.
+template <class Stub, class Request, class Response>
+grpc::Status CallUnary(Stub& stub, UnaryMethod<Stub, Request, Response> method,
+                       const Request& request, Response* response) {
+  auto context = MakeContext(CallerToken());
+  return (stub.*method)(context.get(), request, response);
+}
+
+// Reads the stream that `method` opens with the caller's token, passing each
+// message to `each`, and returns the stream's final status. Without `follow`
+// the usual deadline applies; a followed stream runs until it fails or the
+// user stops it.
+template <class Stub, class Request, class Event, class Each>
+grpc::Status ReadStream(Stub& stub, StreamMethod<Stub, Request, Event> method,
+                        const Request& request, bool follow, const Each& each) {
+  auto context = MakeContext(CallerToken());
+  if (follow) {
+    context->set_deadline(std::chrono::system_clock::time_point::max());
+  }
+  auto reader = (stub.*method)(context.get(), request);
+  Event event;
+  while (reader->Read(&event)) {
+    each(event);
+  }
+  return reader->Finish();
+}
 
 // "NOT_FOUND" for grpc::StatusCode::NOT_FOUND, etc.
 std::string ErrorCodeName(grpc::StatusCode code);
@@ -62,6 +112,25 @@ bool WriteFile(const std::string& path, const std::string& content, int mode);
 // A fresh request id "<prefix>-<random>".
 std::string NewRequestId(const std::string& prefix);
 
+// `text`, or "-" if it is empty (for table cells).
+std::string OrDash(const std::string& text);
+
+// `text` on one line: tabs and line breaks become spaces.
+std::string OneLine(const std::string& text);
+
+// Prints `fields` as one line of a feed on stdout: separated by tabs, each
+// field on one line (OneLine), and flushed, so that a follower (or a pipe)
+// sees each event as it arrives and can resume after the last cursor printed.
+void PrintFeedLine(const std::vector<std::string>& fields);
+
+// Prints "  label   value" on stdout with the values aligned at `width`
+// display columns (at least one space after a wider label), if `value` is
+// not empty.
+void PrintField(const std::string& label, const std::string& value, size_t width = 12);
+
+// "A 3, B 5": the count per key in key order; "-" if empty.
+std::string CountsText(const google::protobuf::Map<std::string, int32_t>& counts);
+
 // Korean labels as the public listing shows them.
 std::string CategoryLabel(catalog::v1::Category category);
 std::string DeliveryLabel(catalog::v1::DeliveryMode mode);
@@ -71,6 +140,14 @@ std::string WeekdayLabel(catalog::v1::Weekday weekday);
 std::string MeetingSummary(const catalog::v1::PublicSection& section);
 // "신청" for SUBMITTED, "수강 확정" for ENROLLED, ...; "-" if unspecified.
 std::string ApplicationStateLabel(enrollment::v1::ApplicationState state);
+// "국어" for KOREAN, ..., "기술·가정/정보/제2외국어/한문/교양" for
+// LIFE_AND_LIBERAL, "전문 교과" for VOCATIONAL; "-" if unspecified.
+std::string SubjectAreaLabel(catalog::v1::SubjectArea area);
+// "이수" for COMPLETED, "보충 필요" for REMEDIATION_REQUIRED, "미이수" for
+// NOT_COMPLETED; "-" if unspecified.
+std::string OutcomeLabel(credit::v1::Outcome outcome);
+// "출석", "지각", "조퇴", "결석", "출석 인정 결석"; "-" if unspecified.
+std::string AttendanceStatusLabel(credit::v1::AttendanceStatus status);
 
 }  // namespace osan::cli
 

@@ -2,7 +2,6 @@
 
 #include <grpcpp/grpcpp.h>
 
-#include <chrono>
 #include <cstdint>
 #include <iostream>
 #include <map>
@@ -10,16 +9,12 @@
 
 #include "absl/flags/declare.h"
 #include "absl/flags/flag.h"
-#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_replace.h"
 #include "osan/enrollment/v1/enrollment.grpc.pb.h"
 #include "tools/osanctl/client.h"
 #include "tools/osanctl/text_table.h"
 
 // Defined in main.cc, shared with the catalog commands.
-ABSL_DECLARE_FLAG(std::string, token);
-ABSL_DECLARE_FLAG(std::string, request_id);
 ABSL_DECLARE_FLAG(std::string, key);
 ABSL_DECLARE_FLAG(std::string, term);
 
@@ -29,15 +24,18 @@ ABSL_FLAG(std::string, school, "", "school code (J10-7531001) or schools/{code}"
 ABSL_FLAG(int, grade, 0, "grade level 1..3 for `students add`");
 ABSL_FLAG(int, entry_year, 0, "year of entry to high school for `students add`");
 ABSL_FLAG(std::string, name, "", "the student's display name for `students add`");
-ABSL_FLAG(std::string, student, "", "schools/{code}/students/{key} for `apply`");
+ABSL_FLAG(std::string, student, "", "schools/{code}/students/{key} for `apply` and `assess`");
 ABSL_FLAG(std::string, section, "", "terms/{year}-{semester}/sections/{id}");
 ABSL_FLAG(int, rank, 0, "preference rank 1..20 for `apply`");
 ABSL_FLAG(bool, approve, false, "`apply`: the home school approves at once");
 ABSL_FLAG(std::string, state, "", "application state filter (SUBMITTED, ENROLLED, ...)");
-ABSL_FLAG(std::string, reason, "", "reason of a decision, drop or cancellation");
+ABSL_FLAG(std::string, reason, "",
+          "reason of a decision, drop or cancellation, or of a corrected attendance or "
+          "assessment");
 ABSL_FLAG(uint64_t, seed, 0, "lottery seed for `allocate` (0: the service draws one)");
-ABSL_FLAG(std::string, cursor, "", "`feed`: resume after this cursor (default: the beginning)");
-ABSL_FLAG(bool, follow, false, "`feed`: keep waiting for new changes");
+ABSL_FLAG(std::string, cursor, "",
+          "`feed`, `results feed`: resume after this cursor (default: the beginning)");
+ABSL_FLAG(bool, follow, false, "`feed`, `results feed`: keep waiting for new events");
 
 namespace osan::cli {
 namespace {
@@ -48,7 +46,7 @@ using Stub = v1::EnrollmentService::Stub;
 
 // A unary method of the enrollment stub, e.g. &Stub::CreateStudent.
 template <class Request, class Response>
-using Method = grpc::Status (Stub::*)(grpc::ClientContext*, const Request&, Response*);
+using Method = UnaryMethod<Stub, Request, Response>;
 
 constexpr char kAddStudentUsage[] =
     "students add --school CODE --key KEY --grade N --entry_year YYYY --name NAME";
@@ -68,30 +66,10 @@ std::unique_ptr<Stub> NewStub() {
   return v1::EnrollmentService::NewStub(MakeChannel(EnrollmentAddress()));
 }
 
-std::string Token() { return FlagOrEnv(absl::GetFlag(FLAGS_token), "OSAN_TOKEN", ""); }
-
-// --request_id, or a fresh id when it is not given.
-std::string RequestId() {
-  const std::string flag = absl::GetFlag(FLAGS_request_id);
-  return flag.empty() ? NewRequestId("cli") : flag;
-}
-
-// `schools/{code}` for --school, which takes either the code or the name;
-// empty if --school is not given.
-std::string SchoolName() {
-  const std::string school = absl::GetFlag(FLAGS_school);
-  if (school.empty() || absl::StartsWith(school, "schools/")) {
-    return school;
-  }
-  return absl::StrCat("schools/", school);
-}
-
 // Calls `method` once with the caller's token and the usual deadline.
 template <class Request, class Response>
 grpc::Status Call(Method<Request, Response> method, const Request& request, Response* response) {
-  auto stub = NewStub();
-  auto context = MakeContext(Token());
-  return (stub.get()->*method)(context.get(), request, response);
+  return CallUnary(*NewStub(), method, request, response);
 }
 
 // Calls the List `method` page after page (`request` without a page token
@@ -103,8 +81,7 @@ grpc::Status ListAll(Method<Request, Response> method, Request request, const Ea
   request.set_page_size(200);
   do {
     Response response;
-    auto context = MakeContext(Token());
-    const grpc::Status status = (stub.get()->*method)(context.get(), request, &response);
+    const grpc::Status status = CallUnary(*stub, method, request, &response);
     if (!status.ok()) {
       return status;
     }
@@ -120,18 +97,6 @@ std::string StateText(v1::ApplicationState state, int waitlist_position) {
     return absl::StrCat(ApplicationStateLabel(state), " ", waitlist_position, "번");
   }
   return ApplicationStateLabel(state);
-}
-
-// `text`, or "-" if it is empty (for table cells).
-std::string OrDash(const std::string& text) { return text.empty() ? "-" : text; }
-
-// Prints "  label   value" with the values aligned, if `value` is not empty.
-void PrintField(const std::string& label, const std::string& value) {
-  if (value.empty()) {
-    return;
-  }
-  const size_t width = DisplayWidth(label);
-  std::cout << "  " << label << std::string(width < 12 ? 12 - width : 1, ' ') << value << "\n";
 }
 
 void PrintApplication(const v1::Application& application, const std::string& request_id) {
@@ -156,11 +121,6 @@ int ChangeApplication(Method<Request, v1::Application> method, const Request& re
   }
   PrintApplication(application, request.request_id());
   return 0;
-}
-
-// `text` on one line: tabs and line breaks become spaces.
-std::string OneLine(const std::string& text) {
-  return absl::StrReplaceAll(text, {{"\t", " "}, {"\r\n", " "}, {"\n", " "}, {"\r", " "}});
 }
 
 }  // namespace
@@ -389,24 +349,13 @@ int WatchChanges(const std::vector<std::string>& args) {
   v1::WatchChangesRequest request;
   request.set_cursor(absl::GetFlag(FLAGS_cursor));
   request.set_follow(absl::GetFlag(FLAGS_follow));
-  auto stub = NewStub();
-  auto context = MakeContext(Token());
-  if (request.follow()) {
-    // A followed feed runs until it fails or the user stops it.
-    context->set_deadline(std::chrono::system_clock::time_point::max());
-  }
-  auto reader = stub->WatchChanges(context.get(), request);
-  v1::ChangeEvent event;
-  while (reader->Read(&event)) {
-    const v1::Application& application = event.application();
-    // Flushed per line, so that a follower (or a pipe) sees each change as
-    // it arrives and can resume after the last cursor it printed.
-    std::cout << event.cursor() << "\t" << application.name() << "\t" << application.student()
-              << "\t" << application.section() << "\t"
-              << v1::ApplicationState_Name(application.state()) << "\t"
-              << OneLine(application.reason()) << std::endl;
-  }
-  const grpc::Status status = reader->Finish();
+  const grpc::Status status = ReadStream(
+      *NewStub(), &Stub::WatchChanges, request, request.follow(), [](const v1::ChangeEvent& event) {
+        const v1::Application& application = event.application();
+        PrintFeedLine({event.cursor(), application.name(), application.student(),
+                       application.section(), v1::ApplicationState_Name(application.state()),
+                       application.reason()});
+      });
   if (!status.ok()) {
     return Fail(status);
   }

@@ -10,9 +10,12 @@
 //   osanctl students add|list, apply, applications list|approve|reject|...,
 //           drop, roster, allocate, cancel-section, feed
 //                                            enrollment (enrollment_commands.h)
+//   osanctl results pending|export|ack|history|feed, transcript, attendance,
+//           assess, finalize                 credit records (credit_commands.h)
 //
 // Addresses: --catalog (OSAN_CATALOG, default 127.0.0.1:50051), --enrollment
-// (OSAN_ENROLLMENT, default 127.0.0.1:50052). Token: --token (OSAN_TOKEN).
+// (OSAN_ENROLLMENT, default 127.0.0.1:50052), --credit (OSAN_CREDIT, default
+// 127.0.0.1:50053). Token: --token (OSAN_TOKEN).
 #include <grpcpp/grpcpp.h>
 #include <sys/stat.h>
 
@@ -32,7 +35,9 @@
 #include "common/server.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "osan/catalog/v1/catalog.grpc.pb.h"
+#include "tools/demo/semester_walk.h"
 #include "tools/osanctl/client.h"
+#include "tools/osanctl/credit_commands.h"
 #include "tools/osanctl/demo_loader.h"
 #include "tools/osanctl/enrollment_commands.h"
 #include "tools/osanctl/text_table.h"
@@ -69,13 +74,15 @@ constexpr char kUsage[] =
     "osanctl COMMAND [flags]\n"
     "  keygen DIR                 write token-signing.pem and token-verify.pem into DIR\n"
     "  token                      print a token (--key --institution --role [--ttl_hours])\n"
-    "  health [ADDRESS...]        check health (default: catalog and enrollment)\n"
+    "  health [ADDRESS...]        check health (default: every service)\n"
     "  sections list              list published joint courses ([--term --category\n"
     "                             --weekday --host --mode --keyword])\n"
     "  sections show NAME         show one published section\n"
     "  courses create             create a course (--token --host --title --category\n"
     "                             --area --mode [--credits --description --request_id])\n"
-    "  demo load                  load demo data (--data --key)\n"
+    "  demo load                  load demo data into catalog and enrollment (--data --key)\n"
+    "  demo semester              walk one semester to results on the running services\n"
+    "                             (--key [--term])\n"
     "enrollment (--token; --enrollment, default $OSAN_ENROLLMENT or 127.0.0.1:50052;\n"
     "changes take [--request_id]):\n"
     "  students add               register a student (--school --key --grade --entry_year\n"
@@ -94,7 +101,22 @@ constexpr char kUsage[] =
     "  allocate                   allocate the seats of a term (--term [--seed])\n"
     "  cancel-section SECTION     cancel a section (--reason)\n"
     "  feed                       print application changes, one per line ([--cursor\n"
-    "                             --follow])\n";
+    "                             --follow])\n"
+    "credit records (--token; --credit, default $OSAN_CREDIT or 127.0.0.1:50053;\n"
+    "changes take [--request_id]):\n"
+    "  results pending            a school's unacknowledged results (--school)\n"
+    "  results export             the pending results as CSV (--school [--out])\n"
+    "  results ack ENTRY          acknowledge a result entered into NEIS\n"
+    "                             (--entry_version)\n"
+    "  results history ENTRY      every version of a ledger entry\n"
+    "  results feed               print result events, one per line ([--cursor\n"
+    "                             --follow])\n"
+    "  transcript STUDENT         a student's credits toward graduation and results\n"
+    "  attendance SECTION         record a session's attendance (--session --date\n"
+    "                             --marks [--reason])\n"
+    "  assess SECTION             record a student's assessment (--student --score\n"
+    "                             --rate [--notes --reason])\n"
+    "  finalize SECTION           decide outcomes and write results to the ledger\n";
 
 std::string Catalog() {
   return FlagOrEnv(absl::GetFlag(FLAGS_catalog), "OSAN_CATALOG", "127.0.0.1:50051");
@@ -143,7 +165,8 @@ int Token() {
 // 0 only if every one is SERVING.
 int Health(const std::vector<std::string>& args) {
   const std::vector<std::string> addresses =
-      args.empty() ? std::vector<std::string>{Catalog(), EnrollmentAddress()} : args;
+      args.empty() ? std::vector<std::string>{Catalog(), EnrollmentAddress(), CreditAddress()}
+                   : args;
   int exit_code = 0;
   for (const std::string& address : addresses) {
     auto stub = grpc::health::v1::Health::NewStub(MakeChannel(address));
@@ -260,11 +283,10 @@ int CreateCourse() {
   course.set_description(absl::GetFlag(FLAGS_description));
   v1::CreateCourseRequest request;
   *request.mutable_course() = course;
-  request.set_request_id(absl::GetFlag(FLAGS_request_id).empty() ? NewRequestId("cli")
-                                                                 : absl::GetFlag(FLAGS_request_id));
+  request.set_request_id(RequestId());
   auto stub = v1::CatalogService::NewStub(MakeChannel(Catalog()));
   v1::Course created;
-  auto context = MakeContext(FlagOrEnv(absl::GetFlag(FLAGS_token), "OSAN_TOKEN", ""));
+  auto context = MakeContext(CallerToken());
   const grpc::Status status = stub->CreateCourse(context.get(), request, &created);
   if (!status.ok()) {
     return Fail(status);
@@ -291,6 +313,49 @@ int LoadDemo() {
   return 0;
 }
 
+// Walks one semester on the running services (tools/demo/semester_walk.h),
+// in a term of its own: `--term terms/{year}-{semester}`, default the current
+// calendar year's second semester. A term that exists already was walked
+// before, and is left as it is.
+int WalkDemoSemester() {
+  auto signer = LoadSigner(absl::GetFlag(FLAGS_key));
+  if (!signer.ok()) {
+    return Fail(std::string(signer.status().message()));
+  }
+  const absl::CivilDay today = absl::ToCivilDay(absl::Now(), absl::FixedTimeZone(9 * 3600));
+  std::string term = absl::GetFlag(FLAGS_term);
+  if (term.empty()) {
+    term = absl::StrCat("terms/", today.year(), "-2");
+  }
+  int year = 0;
+  int semester = 0;
+  if (!absl::SimpleAtoi(term.substr(6, 4), &year) || term.size() != 12 ||
+      !absl::SimpleAtoi(term.substr(11, 1), &semester)) {
+    return Usage("demo semester [--term terms/{year}-{semester}]");
+  }
+  demo::Clients clients(*signer, MakeChannel(Catalog()), MakeChannel(EnrollmentAddress()),
+                        MakeChannel(CreditAddress()));
+  v1::GetTermRequest get;
+  get.set_name(term);
+  const auto existing = clients.Call(clients.catalog(), &v1::CatalogService::Stub::GetTerm,
+                                     demo::kCity, auth::v1::CITY, get);
+  if (existing.ok()) {
+    std::cout << "semester walk: " << term << " exists already; nothing to do\n";
+    return 0;
+  }
+  demo::WalkOptions options;
+  options.year = year;
+  options.semester = semester;
+  options.create_institutions = false;
+  options.request_prefix = absl::StrCat("walk", year, semester);
+  options.progress = [](const std::string& line) { std::cout << line << "\n"; };
+  const auto walked = demo::WalkSemester(clients, options);
+  if (!walked.ok()) {
+    return Fail(std::string(walked.status().message()));
+  }
+  return 0;
+}
+
 struct Command {
   std::vector<std::string> words;
   std::function<int(const std::vector<std::string>& args)> run;
@@ -305,6 +370,7 @@ int Run(const std::vector<std::string>& words) {
       {{"sections", "show"}, ShowSection},
       {{"courses", "create"}, [](const auto&) { return CreateCourse(); }},
       {{"demo", "load"}, [](const auto&) { return LoadDemo(); }},
+      {{"demo", "semester"}, [](const auto&) { return WalkDemoSemester(); }},
       {{"students", "add"}, AddStudent},
       {{"students", "list"}, ListStudents},
       {{"apply"}, SubmitApplication},
@@ -324,6 +390,15 @@ int Run(const std::vector<std::string>& words) {
       {{"allocate"}, RunAllocation},
       {{"cancel-section"}, CancelSection},
       {{"feed"}, WatchChanges},
+      {{"results", "pending"}, ListPendingResults},
+      {{"results", "export"}, ExportPendingResults},
+      {{"results", "ack"}, AcknowledgeResult},
+      {{"results", "history"}, ShowLedgerHistory},
+      {{"results", "feed"}, WatchResults},
+      {{"transcript"}, ShowTranscript},
+      {{"attendance"}, RecordAttendance},
+      {{"assess"}, RecordAssessment},
+      {{"finalize"}, FinalizeSection},
   };
   for (const Command& command : commands) {
     if (words.size() >= command.words.size() &&
