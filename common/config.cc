@@ -27,6 +27,10 @@ ABSL_FLAG(std::string, tls_client_ca, "", "PEM CA bundle: require client certifi
 ABSL_FLAG(int, shutdown_grace_seconds, 10, "how long calls in flight may finish on SIGTERM");
 ABSL_FLAG(std::string, log_level, "info", "debug, info, warning or error");
 ABSL_FLAG(int, worker_threads, 16, "threads running calls (at least --db_pool_size)");
+ABSL_FLAG(double, rate_limit_per_second, 200,
+          "calls a second each institution (or unauthenticated peer) may make; 0: no limit");
+ABSL_FLAG(double, rate_limit_burst, 400, "calls each institution may make at once");
+ABSL_FLAG(int, max_call_seconds, 30, "the longest any call may run, whatever its deadline");
 ABSL_FLAG(std::string, catalog_address, "127.0.0.1:50051", "the catalog service, for its callers");
 ABSL_FLAG(std::string, enrollment_address, "127.0.0.1:50052",
           "the enrollment service, for its callers");
@@ -139,6 +143,16 @@ absl::StatusOr<ServiceConfig> LoadServiceConfig(int argc, char** argv, int defau
   config.shutdown_grace = absl::Seconds(grace);
 
   config.worker_threads = std::max(absl::GetFlag(FLAGS_worker_threads), config.db_pool_size);
+  config.rate_limit_per_second = absl::GetFlag(FLAGS_rate_limit_per_second);
+  config.rate_limit_burst = absl::GetFlag(FLAGS_rate_limit_burst);
+  if (config.rate_limit_per_second > 0 && config.rate_limit_burst < 1) {
+    return absl::InvalidArgumentError("--rate_limit_burst must be at least 1");
+  }
+  const int max_call_seconds = absl::GetFlag(FLAGS_max_call_seconds);
+  if (max_call_seconds < 1) {
+    return absl::InvalidArgumentError("--max_call_seconds must be at least 1");
+  }
+  config.max_call_duration = absl::Seconds(max_call_seconds);
   config.catalog_address = absl::GetFlag(FLAGS_catalog_address);
   config.enrollment_address = absl::GetFlag(FLAGS_enrollment_address);
   if (const std::string file = absl::GetFlag(FLAGS_service_signing_key); !file.empty()) {

@@ -29,6 +29,11 @@ struct ServiceConfig {
   // Threads running calls. Calls waiting for a coalesced seat batch hold a
   // thread but no connection, so this may exceed db_pool_size.
   int worker_threads = 16;
+  // Per-institution (or, unauthenticated, per-peer) call rate and burst;
+  // 0 disables. The longest any call may run.
+  double rate_limit_per_second = 200;
+  double rate_limit_burst = 400;
+  absl::Duration max_call_duration = absl::Seconds(30);
   // Other services of the suite, for services that call them.
   std::string catalog_address = "127.0.0.1:50051";
   std::string enrollment_address = "127.0.0.1:50052";

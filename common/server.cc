@@ -4,6 +4,7 @@
 #include <grpcpp/health_check_service_interface.h>
 #include <signal.h>
 
+#include <algorithm>
 #include <atomic>
 #include <fstream>
 #include <random>
@@ -114,57 +115,83 @@ void Dispatcher::Drain(absl::Time deadline) {
   mu_.AwaitWithDeadline(absl::Condition(&idle), deadline);
 }
 
+namespace {
+
+// Logs the call and finishes it with `status`.
+void Reply(grpc::ServerUnaryReactor* reactor, const char* method, absl::Time received,
+           const CallContext& call, const absl::Status& status) {
+  log::Info("rpc", {{"method", method},
+                    {"code", absl::StatusCodeToString(status.code())},
+                    {"ms", absl::StrCat(absl::ToInt64Milliseconds(absl::Now() - received))},
+                    {"institution", call.principal ? call.principal->institution : ""},
+                    {"trace_id", call.trace_id},
+                    {"peer", call.peer},
+                    {"error", status.ok() ? "" : std::string(status.message())}});
+  reactor->Finish(ToGrpcStatus(status));
+}
+
+// "ipv4:127.0.0.1:5000" -> "ipv4:127.0.0.1": the rate-limit key of an
+// unauthenticated caller.
+std::string PeerHost(const std::string& peer) { return peer.substr(0, peer.rfind(':')); }
+
+}  // namespace
+
 grpc::ServerUnaryReactor* Dispatcher::Dispatch(grpc::CallbackServerContext* context,
                                                const char* method, Access access, Handler handler) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  const absl::Time received = absl::Now();
+  CallContext call;
+  call.trace_id = Metadata(*context, "x-request-id");
+  if (call.trace_id.empty() || call.trace_id.size() > 64) {
+    call.trace_id = NewTraceId();
+  }
+  context->AddInitialMetadata("x-request-id", call.trace_id);
+  call.peer = context->peer();
+  call.deadline =
+      std::min(absl::FromChrono(context->deadline()), received + options_.max_call_duration);
   if (!Enter()) {
-    reactor->Finish(
-        grpc::Status(grpc::StatusCode::UNAVAILABLE, "the server is shutting down; retry"));
+    Reply(reactor, method, received, call,
+          absl::UnavailableError("the server is shutting down; retry"));
     return reactor;
   }
-  const absl::Time received = absl::Now();
-  std::string trace_id = Metadata(*context, "x-request-id");
-  if (trace_id.empty() || trace_id.size() > 64) {
-    trace_id = NewTraceId();
+  if (access == Access::kAuthenticated) {
+    auto principal = VerifyBearer(*context, *verifier_, received);
+    if (!principal.ok()) {
+      Reply(reactor, method, received, call, principal.status());
+      Leave();
+      return reactor;
+    }
+    call.principal = *std::move(principal);
+    call.bearer_token = Metadata(*context, "authorization").substr(7);
   }
-  context->AddInitialMetadata("x-request-id", trace_id);
-  auto work = [this, context, reactor, method, access, received, trace_id,
-               handler = std::move(handler)]() {
-    CallContext call;
-    call.trace_id = trace_id;
-    call.peer = context->peer();
+  const absl::Duration wait = rate_limiter_.Acquire(
+      call.principal ? call.principal->institution : PeerHost(call.peer), received);
+  if (wait > absl::ZeroDuration()) {
+    const int64_t ms =
+        std::max<int64_t>(1, absl::ToInt64Milliseconds(absl::Ceil(wait, absl::Milliseconds(1))));
+    // The standard hint gRPC clients with retry policies honour.
+    context->AddTrailingMetadata("grpc-retry-pushback-ms", absl::StrCat(ms));
+    Reply(reactor, method, received, call,
+          absl::ResourceExhaustedError(absl::StrCat("rate limit exceeded; retry in ", ms, " ms")));
+    Leave();
+    return reactor;
+  }
+  auto work = [this, context, reactor, method, received, call = std::move(call),
+               handler = std::move(handler)]() mutable {
     call.now = absl::Now();
-    call.deadline = absl::FromChrono(context->deadline());
     absl::Status status;
     if (context->IsCancelled()) {
       status = absl::CancelledError("the call was cancelled");
     } else if (call.deadline <= call.now) {
       status = absl::DeadlineExceededError("the deadline passed before the call could start");
-    } else if (access == Access::kAuthenticated) {
-      auto principal = VerifyBearer(*context, *verifier_, call.now);
-      if (principal.ok()) {
-        call.principal = *std::move(principal);
-        call.bearer_token = Metadata(*context, "authorization").substr(7);
-      } else {
-        status = principal.status();
-      }
-    }
-    if (status.ok()) {
+    } else {
       status = handler(call);
     }
-    const grpc::Status reply = ToGrpcStatus(status);
-    log::Info("rpc", {{"method", method},
-                      {"code", absl::StatusCodeToString(status.code())},
-                      {"ms", absl::StrCat(absl::ToInt64Milliseconds(absl::Now() - received))},
-                      {"institution", call.principal ? call.principal->institution : ""},
-                      {"trace_id", trace_id},
-                      {"peer", call.peer},
-                      {"error", status.ok() ? "" : std::string(status.message())}});
-    reactor->Finish(reply);
+    Reply(reactor, method, received, call, status);
     Leave();
   };
   if (!workers_->TrySubmit(std::move(work))) {
-    log::Warning("rpc refused: worker queue full", {{"method", method}, {"trace_id", trace_id}});
+    log::Warning("rpc refused: worker queue full", {{"method", method}});
     reactor->Finish(grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED,
                                  "server busy: too many requests queued; retry with backoff"));
     Leave();

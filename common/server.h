@@ -21,6 +21,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "common/auth.h"
+#include "common/rate_limiter.h"
 
 namespace osan::server {
 
@@ -71,8 +72,21 @@ enum class Access {
 // callback threads onto the worker pool, maps the result and logs the call.
 class Dispatcher {
  public:
-  Dispatcher(WorkerPool* workers, const auth::TokenVerifier* verifier)
-      : workers_(workers), verifier_(verifier) {}
+  struct Options {
+    // Calls per second (and burst) each institution, or each peer host for
+    // unauthenticated calls, may make; excess calls get RESOURCE_EXHAUSTED
+    // with a retry hint. <= 0 disables the limit.
+    double rate_per_second = 0;
+    double rate_burst = 0;
+    // The longest a call may run, whatever deadline the client set (or none).
+    absl::Duration max_call_duration = absl::Seconds(30);
+  };
+
+  Dispatcher(WorkerPool* workers, const auth::TokenVerifier* verifier, Options options)
+      : workers_(workers),
+        verifier_(verifier),
+        options_(options),
+        rate_limiter_(options.rate_per_second, options.rate_burst) {}
 
   using Handler = std::function<absl::Status(const CallContext&)>;
 
@@ -99,6 +113,8 @@ class Dispatcher {
 
   WorkerPool* const workers_;
   const auth::TokenVerifier* const verifier_;
+  const Options options_;
+  RateLimiter rate_limiter_;
   absl::Mutex mu_;
   int active_ ABSL_GUARDED_BY(mu_) = 0;
   bool draining_ ABSL_GUARDED_BY(mu_) = false;

@@ -30,8 +30,12 @@ absl::StatusOr<std::unique_ptr<ServiceRuntime>> ServiceRuntime::Start(
 
   runtime->workers_ = std::make_unique<server::WorkerPool>(
       std::max(config.worker_threads, config.db_pool_size), config.max_queued_calls);
-  runtime->dispatcher_ =
-      std::make_unique<server::Dispatcher>(runtime->workers_.get(), runtime->verifier_.get());
+  server::Dispatcher::Options dispatch;
+  dispatch.rate_per_second = config.rate_limit_per_second;
+  dispatch.rate_burst = config.rate_limit_burst;
+  dispatch.max_call_duration = config.max_call_duration;
+  runtime->dispatcher_ = std::make_unique<server::Dispatcher>(runtime->workers_.get(),
+                                                              runtime->verifier_.get(), dispatch);
   OSAN_ASSIGN_OR_RETURN(
       runtime->parts_,
       definition.make_parts(config, runtime->pool_.get(), runtime->dispatcher_.get(),

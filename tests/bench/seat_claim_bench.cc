@@ -10,6 +10,8 @@
 
 #include <chrono>
 #include <cstdio>
+#include <functional>
+#include <memory>
 #include <pqxx/pqxx>
 #include <thread>
 
@@ -31,6 +33,36 @@ struct Figures {
   double per_second = 0;
 };
 
+// Runs `client(claim)` on kClients threads released together, until kClaims
+// claims (numbered from 0) are done; `prepare` runs on each thread first.
+// Returns the wall time from release to the last claim.
+Figures Timed(const std::function<std::function<void(int)>()>& prepare) {
+  absl::Barrier* start = new absl::Barrier(kClients + 1);
+  std::atomic<int> next{0};
+  std::vector<std::thread> clients;
+  for (int c = 0; c < kClients; ++c) {
+    clients.emplace_back([&] {
+      const std::function<void(int)> claim = prepare();
+      if (start->Block()) {
+        delete start;
+      }
+      for (int i = next++; i < kClaims; i = next++) {
+        claim(i);
+      }
+    });
+  }
+  const auto begin = std::chrono::steady_clock::now();
+  if (start->Block()) {
+    delete start;
+  }
+  for (auto& client : clients) {
+    client.join();
+  }
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
+  return {seconds, kClaims / seconds};
+}
+
 Figures Rush(int max_seat_batch) {
   EnrollmentOptions options;
   options.max_seat_batch = max_seat_batch;
@@ -51,35 +83,18 @@ Figures Rush(int max_seat_batch) {
       "FROM generate_series(1, ",
       kClaims, ") g RETURNING 1) SELECT count(*) FROM s"));
 
-  absl::Barrier* start = new absl::Barrier(kClients + 1);
-  std::atomic<int> next{0};
   std::atomic<int> failures{0};
-  std::vector<std::thread> clients;
-  for (int c = 0; c < kClients; ++c) {
-    clients.emplace_back([&] {
-      if (start->Block()) {
-        delete start;
+  const Figures figures = Timed([&] {
+    return [&](int i) {
+      v1::Application application;
+      if (!exchange
+               .Apply(absl::StrCat("schools/J10-7531001/students/s-", i + 1), section.name(), 1,
+                      true, &application)
+               .ok()) {
+        ++failures;
       }
-      for (int i = next++; i < kClaims; i = next++) {
-        v1::Application application;
-        const grpc::Status status =
-            exchange.Apply(absl::StrCat("schools/J10-7531001/students/s-", i + 1), section.name(),
-                           1, true, &application);
-        if (!status.ok()) {
-          ++failures;
-        }
-      }
-    });
-  }
-  const auto begin = std::chrono::steady_clock::now();
-  if (start->Block()) {
-    delete start;
-  }
-  for (auto& client : clients) {
-    client.join();
-  }
-  const double seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
+    };
+  });
   EXPECT_EQ(failures.load(), 0);
   const std::string id = section.name().substr(section.name().rfind('/') + 1);
   EXPECT_EQ(exchange.QueryEnrollment(
@@ -93,7 +108,7 @@ Figures Rush(int max_seat_batch) {
                 absl::StrCat("SELECT count(*) FROM applications WHERE section_id = '", id,
                              "' AND state = 'WAITLISTED'")),
             kClaims - kCapacity);
-  return {seconds, kClaims / seconds};
+  return figures;
 }
 
 // The bare floor of the naive design on this machine: each of kClaims
@@ -107,32 +122,14 @@ Figures LockedCounter() {
     tx.exec0("CREATE TABLE counter (id int PRIMARY KEY, n int NOT NULL)");
     tx.exec0("INSERT INTO counter VALUES (1, 0)");
   }
-  std::atomic<int> next{0};
-  absl::Barrier* start = new absl::Barrier(kClients + 1);
-  std::vector<std::thread> clients;
-  for (int c = 0; c < kClients; ++c) {
-    clients.emplace_back([&] {
-      pqxx::connection connection(database.url());
-      if (start->Block()) {
-        delete start;
-      }
-      while (next++ < kClaims) {
-        pqxx::work tx(connection);
-        tx.exec0("UPDATE counter SET n = n + 1 WHERE id = 1");
-        tx.commit();
-      }
-    });
-  }
-  const auto begin = std::chrono::steady_clock::now();
-  if (start->Block()) {
-    delete start;
-  }
-  for (auto& client : clients) {
-    client.join();
-  }
-  const double seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
-  return {seconds, kClaims / seconds};
+  return Timed([&] {
+    auto connection = std::make_shared<pqxx::connection>(database.url());
+    return [connection](int) {
+      pqxx::work tx(*connection);
+      tx.exec0("UPDATE counter SET n = n + 1 WHERE id = 1");
+      tx.commit();
+    };
+  });
 }
 
 TEST(SeatClaimBenchmark, CoalescedClaimsAgainstOneTransactionPerClaim) {

@@ -8,6 +8,7 @@
 #include <set>
 #include <thread>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/notification.h"
 #include "absl/time/clock.h"
@@ -232,6 +233,40 @@ TEST_F(ServerLimitsTest, ShutdownLetsCallsInFlightFinish) {
   shutdown.get();
   // The call finished with its real answer, not a cancellation.
   EXPECT_EQ(in_flight.get(), grpc::StatusCode::NOT_FOUND);
+}
+
+TEST(RateLimitTest, ExcessCallsOfOneInstitutionGetResourceExhaustedWithARetryHint) {
+  testing::TestService service(catalog::CatalogDefinition(), [](ServiceConfig& config) {
+    config.rate_limit_per_second = 1;
+    config.rate_limit_burst = 3;
+  });
+  auto stub = catalog::v1::CatalogService::NewStub(service.channel());
+  const auto get_term = [&](const std::string& institution, std::string* pushback) {
+    auto context =
+        testing::ContextWithToken(testing::TestKeys::Get().Token(institution, auth::v1::SCHOOL));
+    catalog::v1::GetTermRequest request;
+    request.set_name("terms/2026-1");
+    catalog::v1::Term term;
+    const grpc::StatusCode code = stub->GetTerm(context.get(), request, &term).error_code();
+    const auto& trailers = context->GetServerTrailingMetadata();
+    const auto it = trailers.find("grpc-retry-pushback-ms");
+    if (pushback != nullptr && it != trailers.end()) {
+      *pushback = std::string(it->second.data(), it->second.size());
+    }
+    return code;
+  };
+  // The burst passes (NOT_FOUND: there is no such term), the next is refused.
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ(get_term("J10-7531001", nullptr), grpc::StatusCode::NOT_FOUND);
+  }
+  std::string pushback;
+  EXPECT_EQ(get_term("J10-7531001", &pushback), grpc::StatusCode::RESOURCE_EXHAUSTED);
+  int64_t ms = 0;
+  EXPECT_TRUE(absl::SimpleAtoi(pushback, &ms)) << pushback;
+  EXPECT_GT(ms, 0);
+  EXPECT_LE(ms, 1000);
+  // Other institutions have their own budget.
+  EXPECT_EQ(get_term("J10-7531002", nullptr), grpc::StatusCode::NOT_FOUND);
 }
 
 }  // namespace

@@ -98,6 +98,7 @@ TestService::TestService(const ServiceDefinition& definition,
   config.database_url = database_.url();
   config.db_pool_size = 4;
   config.worker_threads = 4;
+  config.rate_limit_per_second = 0;  // tests that want a limit set one
   config.max_queued_calls = 256;
   config.token_public_key_pem = TestKeys::Get().public_key_pem();
   config.page_token_secret = "test page token secret, 32 bytes";

@@ -55,7 +55,7 @@ class TestKeys {
 class TestService {
  public:
   // `configure` may adjust the configuration (which starts with 4
-  // connections, as many workers, and a 256-call queue).
+  // connections, as many workers, a 256-call queue and no rate limit).
   explicit TestService(const ServiceDefinition& definition,
                        const std::function<void(ServiceConfig&)>& configure = nullptr);
   ~TestService();

@@ -26,6 +26,7 @@
 #include "common/idempotency.h"
 #include "common/paging.h"
 #include "common/proto_bytes.h"
+#include "common/rate_limiter.h"
 #include "common/status.h"
 #include "common/validation.h"
 #include "gmock/gmock.h"
@@ -848,6 +849,31 @@ TEST(StatusMacrosTest, ReturnEarlyOnError) {
   ASSERT_TRUE(half.ok()) << half.status();
   EXPECT_EQ(*half, 4);
   EXPECT_EQ(steps, 2);
+}
+
+TEST(RateLimiterTest, AllowsTheBurstThenTheRateAndRefusesWithAWait) {
+  RateLimiter limiter(/*per_second=*/2, /*burst=*/3);
+  const absl::Time start = absl::FromUnixSeconds(1800000000);
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ(limiter.Acquire("a", start), absl::ZeroDuration()) << i;
+  }
+  EXPECT_EQ(limiter.Acquire("a", start), absl::Milliseconds(500));
+  EXPECT_EQ(limiter.Acquire("b", start), absl::ZeroDuration()) << "keys are independent";
+  EXPECT_EQ(limiter.Acquire("a", start + absl::Milliseconds(500)), absl::ZeroDuration());
+  EXPECT_GT(limiter.Acquire("a", start + absl::Milliseconds(500)), absl::ZeroDuration());
+  // Refilling stops at the burst.
+  const absl::Time later = start + absl::Hours(1);
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ(limiter.Acquire("a", later), absl::ZeroDuration()) << i;
+  }
+  EXPECT_GT(limiter.Acquire("a", later), absl::ZeroDuration());
+}
+
+TEST(RateLimiterTest, ZeroRateDisablesLimiting) {
+  RateLimiter limiter(0, 0);
+  for (int i = 0; i < 1000; ++i) {
+    ASSERT_EQ(limiter.Acquire("a", absl::UnixEpoch()), absl::ZeroDuration());
+  }
 }
 
 }  // namespace
