@@ -24,6 +24,9 @@ ABSL_FLAG(std::string, page_token_secret_file, "",
 ABSL_FLAG(std::string, tls_cert, "", "PEM certificate chain: serve TLS");
 ABSL_FLAG(std::string, tls_key, "", "PEM private key of --tls_cert");
 ABSL_FLAG(std::string, tls_client_ca, "", "PEM CA bundle: require client certificates (mTLS)");
+ABSL_FLAG(std::string, tls_ca, "",
+          "PEM CA bundle other services' certificates chain to (calls to them use TLS)");
+ABSL_FLAG(bool, plaintext, false, "serve without TLS (only on a loopback address)");
 ABSL_FLAG(int, shutdown_grace_seconds, 10, "how long calls in flight may finish on SIGTERM");
 ABSL_FLAG(std::string, log_level, "info", "debug, info, warning or error");
 ABSL_FLAG(int, worker_threads, 16, "threads running calls (at least --db_pool_size)");
@@ -40,11 +43,23 @@ ABSL_FLAG(std::string, service_signing_key, "",
 namespace osan {
 namespace {
 
-constexpr const char* kFlagNames[] = {
-    "listen",           "database_url",           "db_pool_size",       "max_queued_calls",
-    "token_public_key", "page_token_secret_file", "tls_cert",           "tls_key",
-    "tls_client_ca",    "shutdown_grace_seconds", "log_level",          "worker_threads",
-    "catalog_address",  "enrollment_address",     "service_signing_key"};
+constexpr const char* kFlagNames[] = {"listen",
+                                      "database_url",
+                                      "db_pool_size",
+                                      "max_queued_calls",
+                                      "token_public_key",
+                                      "page_token_secret_file",
+                                      "tls_cert",
+                                      "tls_key",
+                                      "tls_client_ca",
+                                      "tls_ca",
+                                      "plaintext",
+                                      "shutdown_grace_seconds",
+                                      "log_level",
+                                      "worker_threads",
+                                      "catalog_address",
+                                      "enrollment_address",
+                                      "service_signing_key"};
 
 absl::Status ApplyEnvironment() {
   for (const char* name : kFlagNames) {
@@ -133,8 +148,30 @@ absl::StatusOr<ServiceConfig> LoadServiceConfig(int argc, char** argv, int defau
   if (!config.server.tls_client_ca_file.empty() && config.server.tls_cert_file.empty()) {
     return absl::InvalidArgumentError("--tls_client_ca needs --tls_cert and --tls_key");
   }
+  config.plaintext = absl::GetFlag(FLAGS_plaintext);
+  if (config.server.tls_cert_file.empty() && !config.plaintext) {
+    return absl::InvalidArgumentError(
+        "serve TLS (--tls_cert and --tls_key), or pass --plaintext to serve without it on a "
+        "loopback address");
+  }
+  if (config.plaintext && !config.server.tls_cert_file.empty()) {
+    return absl::InvalidArgumentError("--plaintext contradicts --tls_cert");
+  }
+  if (config.plaintext && !IsLoopback(config.server.listen_address)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--plaintext serves only on loopback, not ", config.server.listen_address));
+  }
   if (!config.server.tls_key_file.empty()) {
-    OSAN_RETURN_IF_ERROR(ReadSecretFile("tls_key", config.server.tls_key_file).status());
+    OSAN_ASSIGN_OR_RETURN(config.peer_tls.key_pem,
+                          ReadSecretFile("tls_key", config.server.tls_key_file));
+    OSAN_ASSIGN_OR_RETURN(config.peer_tls.cert_pem, server::ReadFile(config.server.tls_cert_file));
+  }
+  if (const std::string ca = absl::GetFlag(FLAGS_tls_ca); !ca.empty()) {
+    auto pem = server::ReadFile(ca);
+    if (!pem.ok()) {
+      return absl::InvalidArgumentError(absl::StrCat("--tls_ca: ", pem.status().message()));
+    }
+    config.peer_tls.ca_pem = *std::move(pem);
   }
   const int grace = absl::GetFlag(FLAGS_shutdown_grace_seconds);
   if (grace < 0) {

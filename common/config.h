@@ -10,6 +10,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "common/server.h"
+#include "common/tls.h"
 
 namespace osan {
 
@@ -37,6 +38,11 @@ struct ServiceConfig {
   // Other services of the suite, for services that call them.
   std::string catalog_address = "127.0.0.1:50051";
   std::string enrollment_address = "127.0.0.1:50052";
+  // Serve without TLS: only with this set, and only on loopback.
+  bool plaintext = false;
+  // How this service calls others: TLS against this CA (with its own
+  // certificate as client certificate for mTLS) when set.
+  ClientTls peer_tls;
   // PEM of the Ed25519 key this service signs its own SERVICE tokens with,
   // for calls to other services; empty if it makes none.
   std::string service_signing_key_pem;

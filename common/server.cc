@@ -130,6 +130,29 @@ void Reply(grpc::ServerUnaryReactor* reactor, const char* method, absl::Time rec
   reactor->Finish(ToGrpcStatus(status));
 }
 
+}  // namespace
+
+absl::Status CertificateAgrees(const grpc::ServerContextBase& context,
+                               const auth::Principal& principal) {
+  const auto auth_context = context.auth_context();
+  if (auth_context == nullptr) {
+    return absl::OkStatus();
+  }
+  const auto names = auth_context->FindPropertyValues("x509_common_name");
+  if (names.empty()) {
+    return absl::OkStatus();  // no client certificate (plain TLS or plaintext)
+  }
+  const std::string name(names.front().data(), names.front().size());
+  if (name == principal.institution || absl::StartsWith(name, kServiceCertificatePrefix)) {
+    return absl::OkStatus();
+  }
+  return absl::UnauthenticatedError(absl::StrCat("the client certificate (", name,
+                                                 ") does not belong to the token's institution (",
+                                                 principal.institution, ")"));
+}
+
+namespace {
+
 // "ipv4:127.0.0.1:5000" -> "ipv4:127.0.0.1": the rate-limit key of an
 // unauthenticated caller.
 std::string PeerHost(const std::string& peer) { return peer.substr(0, peer.rfind(':')); }
@@ -163,6 +186,11 @@ grpc::ServerUnaryReactor* Dispatcher::Dispatch(grpc::CallbackServerContext* cont
     }
     call.principal = *std::move(principal);
     call.bearer_token = Metadata(*context, "authorization").substr(7);
+    if (const absl::Status agrees = CertificateAgrees(*context, *call.principal); !agrees.ok()) {
+      Reply(reactor, method, received, call, agrees);
+      Leave();
+      return reactor;
+    }
   }
   const absl::Duration wait = rate_limiter_.Acquire(
       call.principal ? call.principal->institution : PeerHost(call.peer), received);

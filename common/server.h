@@ -120,6 +120,16 @@ class Dispatcher {
   bool draining_ ABSL_GUARDED_BY(mu_) = false;
 };
 
+// Certificates of the suite's own services have common names starting with
+// this; they may relay a caller's token (see CertificateAgrees).
+inline constexpr absl::string_view kServiceCertificatePrefix = "SVC-";
+
+// With mutual TLS, the client certificate's common name must be the token's
+// institution, or a service of the suite relaying its caller's token;
+// UNAUTHENTICATED otherwise. Without a client certificate, OK.
+absl::Status CertificateAgrees(const grpc::ServerContextBase& context,
+                               const auth::Principal& principal);
+
 // Serves one unary method: `(core->*handler)(call, *request)` runs on a
 // worker through `dispatcher`, and its value becomes the response.
 template <class Core, class Request, class Response>

@@ -47,17 +47,6 @@ int PortFromLog(const std::string& path) {
 
 }  // namespace
 
-std::string WriteSecretFile(const std::string& content) {
-  char path[] = "/tmp/osan-secret-XXXXXX";
-  const int fd = mkstemp(path);
-  if (fd < 0 || write(fd, content.data(), content.size()) != static_cast<ssize_t>(content.size())) {
-    Fail("cannot write a secret file");
-  }
-  fchmod(fd, 0600);
-  close(fd);
-  return path;
-}
-
 ServiceProcess::ServiceProcess(const std::string& binary,
                                const std::map<std::string, std::string>& environment) {
   static int counter = 0;
@@ -67,6 +56,7 @@ ServiceProcess::ServiceProcess(const std::string& binary,
   variables["OSAN_LISTEN"] = "127.0.0.1:0";
   variables["OSAN_TOKEN_PUBLIC_KEY"] = WriteSecretFile(TestKeys::Get().public_key_pem());
   variables["OSAN_DB_POOL_SIZE"] = "4";
+  variables.emplace("OSAN_PLAINTEXT", "true");
   std::vector<std::string> strings;
   for (char** e = environ; *e != nullptr; ++e) {
     if (std::string(*e).rfind("OSAN_", 0) != 0) {

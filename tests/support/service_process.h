@@ -34,9 +34,6 @@ class ServiceProcess {
   int port_ = 0;
 };
 
-// Writes `content` to a fresh file with mode 0600 and returns its path.
-std::string WriteSecretFile(const std::string& content);
-
 }  // namespace osan::testing
 
 #endif  // OSAN_TESTS_SUPPORT_SERVICE_PROCESS_H_

@@ -1,6 +1,7 @@
 #include "tests/support/test_env.h"
 
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -11,6 +12,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
 #include "absl/time/clock.h"
+#include "common/tls.h"
 
 namespace osan::testing {
 namespace {
@@ -99,6 +101,7 @@ TestService::TestService(const ServiceDefinition& definition,
   config.db_pool_size = 4;
   config.worker_threads = 4;
   config.rate_limit_per_second = 0;  // tests that want a limit set one
+  config.plaintext = true;
   config.max_queued_calls = 256;
   config.token_public_key_pem = TestKeys::Get().public_key_pem();
   config.page_token_secret = "test page token secret, 32 bytes";
@@ -111,11 +114,21 @@ TestService::TestService(const ServiceDefinition& definition,
     Fail(absl::StrCat("cannot start ", definition.name, ": ", runtime.status().message()));
   }
   runtime_ = *std::move(runtime);
-  channel_ = grpc::CreateChannel(absl::StrCat("127.0.0.1:", runtime_->port()),
-                                 grpc::InsecureChannelCredentials());
+  channel_ = OpenChannel(absl::StrCat("127.0.0.1:", runtime_->port()), config.peer_tls);
 }
 
 TestService::~TestService() = default;
+
+std::string WriteSecretFile(const std::string& content) {
+  char path[] = "/tmp/osan-secret-XXXXXX";
+  const int fd = mkstemp(path);
+  if (fd < 0 || write(fd, content.data(), content.size()) != static_cast<ssize_t>(content.size())) {
+    Fail("cannot write a secret file");
+  }
+  fchmod(fd, 0600);
+  close(fd);
+  return path;
+}
 
 std::unique_ptr<grpc::ClientContext> ContextWithToken(const std::string& token) {
   auto context = std::make_unique<grpc::ClientContext>();

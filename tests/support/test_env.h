@@ -55,7 +55,8 @@ class TestKeys {
 class TestService {
  public:
   // `configure` may adjust the configuration (which starts with 4
-  // connections, as many workers, a 256-call queue and no rate limit).
+  // connections, as many workers, a 256-call queue, no rate limit and
+  // plaintext). channel() speaks TLS with `peer_tls` if the service does.
   explicit TestService(const ServiceDefinition& definition,
                        const std::function<void(ServiceConfig&)>& configure = nullptr);
   ~TestService();
@@ -70,6 +71,9 @@ class TestService {
   std::unique_ptr<ServiceRuntime> runtime_;
   std::shared_ptr<grpc::Channel> channel_;
 };
+
+// Writes `content` to a fresh file with mode 0600 and returns its path.
+std::string WriteSecretFile(const std::string& content);
 
 // A client context carrying `token` (if not empty) and a 10 s deadline.
 std::unique_ptr<grpc::ClientContext> ContextWithToken(const std::string& token);

@@ -17,12 +17,17 @@
 #include "absl/strings/str_replace.h"
 #include "common/ids.h"
 #include "common/server.h"
+#include "common/tls.h"
 #include "tools/osanctl/text_table.h"
 
 // Defined in main.cc and enrollment_commands.cc.
 ABSL_DECLARE_FLAG(std::string, token);
 ABSL_DECLARE_FLAG(std::string, request_id);
 ABSL_DECLARE_FLAG(std::string, school);
+
+ABSL_FLAG(std::string, tls_ca, "",
+          "PEM CA the services' certificates chain to: call them over TLS (default "
+          "$OSAN_TLS_CA; empty: plaintext)");
 
 namespace osan::cli {
 
@@ -37,7 +42,17 @@ std::string FlagOrEnv(const std::string& flag, const char* variable, const std::
 }
 
 std::shared_ptr<grpc::Channel> MakeChannel(const std::string& address) {
-  return grpc::CreateChannel(address, grpc::InsecureChannelCredentials());
+  const std::string ca_file = FlagOrEnv(absl::GetFlag(FLAGS_tls_ca), "OSAN_TLS_CA", "");
+  ClientTls tls;
+  if (!ca_file.empty()) {
+    auto pem = server::ReadFile(ca_file);
+    if (!pem.ok()) {
+      std::cerr << "osanctl: --tls_ca: " << pem.status().message() << "\n";
+      std::exit(1);
+    }
+    tls.ca_pem = *std::move(pem);
+  }
+  return OpenChannel(address, tls);
 }
 
 std::unique_ptr<grpc::ClientContext> MakeContext(const std::string& token) {

@@ -48,10 +48,9 @@ ServiceDefinition CreditDefinition() {
     };
     auto state = std::make_shared<State>();
     state->catalog = std::make_unique<catalog::CatalogClient>(
-        grpc::CreateChannel(config.catalog_address, grpc::InsecureChannelCredentials()),
-        std::move(signer), "SVC-CREDIT");
+        OpenChannel(config.catalog_address, config.peer_tls), std::move(signer), "SVC-CREDIT");
     state->enrollment = std::make_unique<enrollment::EnrollmentClient>(
-        grpc::CreateChannel(config.enrollment_address, grpc::InsecureChannelCredentials()));
+        OpenChannel(config.enrollment_address, config.peer_tls));
     state->credit = std::make_unique<Credit>(pool, state->catalog.get(), state->enrollment.get());
     ServiceParts parts;
     parts.services.push_back(std::make_unique<CreditService>(state->credit.get(), dispatcher));

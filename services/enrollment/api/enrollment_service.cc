@@ -52,8 +52,7 @@ ServiceDefinition EnrollmentDefinition(EnrollmentOptions options) {
     };
     auto state = std::make_shared<State>();
     state->catalog = std::make_unique<CatalogClient>(
-        grpc::CreateChannel(config.catalog_address, grpc::InsecureChannelCredentials()),
-        std::move(signer), "SVC-ENROLLMENT");
+        OpenChannel(config.catalog_address, config.peer_tls), std::move(signer), "SVC-ENROLLMENT");
     state->enrollment =
         std::make_unique<Enrollment>(pool, std::move(page_tokens), state->catalog.get(), options);
     ServiceParts parts;
