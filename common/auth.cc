@@ -4,17 +4,20 @@
 #include <openssl/bio.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
+#include <openssl/sha.h>
 
+#include <algorithm>
 #include <vector>
 
 #include "absl/strings/escaping.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
+#include "absl/synchronization/mutex.h"
 
 namespace osan::auth {
 namespace {
-
-constexpr absl::string_view kHeader = R"({"alg":"EdDSA","typ":"JWT"})";
 
 absl::Status Unauthenticated(absl::string_view why) {
   return absl::UnauthenticatedError(absl::StrCat("invalid token: ", why));
@@ -54,14 +57,81 @@ void KeyDeleter::operator()(EVP_PKEY* key) const { EVP_PKEY_free(key); }
 
 std::string RoleName(Role role) { return v1::Role_Name(role); }
 
+std::string KeyId(EVP_PKEY* key) {
+  unsigned char* der = nullptr;
+  const int size = i2d_PUBKEY(key, &der);
+  if (size <= 0) {
+    return "";
+  }
+  unsigned char digest[SHA256_DIGEST_LENGTH];
+  SHA256(der, static_cast<size_t>(size), digest);
+  OPENSSL_free(der);
+  return absl::WebSafeBase64Escape(
+             absl::string_view(reinterpret_cast<const char*>(digest), sizeof digest))
+      .substr(0, 16);
+}
+
+absl::StatusOr<Revocations> Revocations::Parse(absl::string_view text) {
+  Revocations revocations;
+  int line_number = 0;
+  for (absl::string_view line : absl::StrSplit(text, '\n')) {
+    ++line_number;
+    line = absl::StripAsciiWhitespace(line.substr(0, line.find('#')));
+    if (line.empty()) {
+      continue;
+    }
+    const std::vector<absl::string_view> fields =
+        absl::StrSplit(line, absl::ByAnyChar(" \t"), absl::SkipEmpty());
+    int64_t before = 0;
+    if (fields.size() != 2 || !absl::SimpleAtoi(fields[1], &before)) {
+      return absl::InvalidArgumentError(absl::StrCat("revocations line ", line_number,
+                                                     ": expected INSTITUTION_CODE UNIX_SECONDS"));
+    }
+    int64_t& current = revocations.issued_before_[std::string(fields[0])];
+    current = std::max(current, before);
+  }
+  return revocations;
+}
+
+bool Revocations::Revoked(const std::string& institution, int64_t issued_at) const {
+  const auto it = issued_before_.find(institution);
+  return it != issued_before_.end() && issued_at < it->second;
+}
+
+struct TokenVerifier::Shared {
+  absl::Mutex mu;
+  std::shared_ptr<const Revocations> revocations ABSL_GUARDED_BY(mu) =
+      std::make_shared<Revocations>();
+};
+
+TokenVerifier::TokenVerifier(std::map<std::string, KeyPtr> keys, TokenOptions options)
+    : keys_(std::move(keys)), options_(std::move(options)), shared_(std::make_shared<Shared>()) {}
+
+absl::StatusOr<TokenVerifier> TokenVerifier::Create(const std::vector<std::string>& public_key_pems,
+                                                    TokenOptions options) {
+  std::map<std::string, KeyPtr> keys;
+  for (const std::string& pem : public_key_pems) {
+    BioPtr bio = MemoryBio(pem);
+    KeyPtr key(PEM_read_bio_PUBKEY(bio.get(), nullptr, nullptr, nullptr), KeyDeleter());
+    if (!IsEd25519(key.get())) {
+      return absl::InvalidArgumentError("token public key is not an Ed25519 public key in PEM");
+    }
+    keys[KeyId(key.get())] = std::move(key);
+  }
+  if (keys.empty()) {
+    return absl::InvalidArgumentError("no token verification key");
+  }
+  return TokenVerifier(std::move(keys), std::move(options));
+}
+
 absl::StatusOr<TokenVerifier> TokenVerifier::Create(absl::string_view public_key_pem,
                                                     TokenOptions options) {
-  BioPtr bio = MemoryBio(public_key_pem);
-  KeyPtr key(PEM_read_bio_PUBKEY(bio.get(), nullptr, nullptr, nullptr), KeyDeleter());
-  if (!IsEd25519(key.get())) {
-    return absl::InvalidArgumentError("token public key is not an Ed25519 public key in PEM");
-  }
-  return TokenVerifier(std::move(key), std::move(options));
+  return Create(std::vector<std::string>{std::string(public_key_pem)}, std::move(options));
+}
+
+void TokenVerifier::SetRevocations(Revocations revocations) const {
+  absl::MutexLock lock(&shared_->mu);
+  shared_->revocations = std::make_shared<const Revocations>(std::move(revocations));
 }
 
 absl::StatusOr<Principal> TokenVerifier::Verify(absl::string_view token, absl::Time now) const {
@@ -69,29 +139,35 @@ absl::StatusOr<Principal> TokenVerifier::Verify(absl::string_view token, absl::T
   if (parts.size() != 3) {
     return Unauthenticated("malformed");
   }
-  std::string header;
+  std::string header_json;
   std::string payload;
   std::string signature;
-  if (!absl::WebSafeBase64Unescape(parts[0], &header) ||
+  if (!absl::WebSafeBase64Unescape(parts[0], &header_json) ||
       !absl::WebSafeBase64Unescape(parts[1], &payload) ||
       !absl::WebSafeBase64Unescape(parts[2], &signature)) {
     return Unauthenticated("malformed");
   }
-  if (header != kHeader) {
+  v1::Header header;
+  google::protobuf::util::JsonParseOptions parse;
+  parse.ignore_unknown_fields = true;
+  if (!google::protobuf::util::JsonStringToMessage(header_json, &header, parse).ok() ||
+      header.alg() != "EdDSA") {
     return Unauthenticated("unsupported algorithm");
+  }
+  const auto key = keys_.find(header.kid());
+  if (key == keys_.end()) {
+    return Unauthenticated("signed with an unknown or retired key");
   }
   const std::string signed_part = absl::StrCat(parts[0], ".", parts[1]);
   MdCtxPtr ctx(EVP_MD_CTX_new());
   if (ctx == nullptr ||
-      EVP_DigestVerifyInit(ctx.get(), nullptr, nullptr, nullptr, key_.get()) != 1 ||
+      EVP_DigestVerifyInit(ctx.get(), nullptr, nullptr, nullptr, key->second.get()) != 1 ||
       EVP_DigestVerify(ctx.get(), reinterpret_cast<const unsigned char*>(signature.data()),
                        signature.size(), reinterpret_cast<const unsigned char*>(signed_part.data()),
                        signed_part.size()) != 1) {
     return Unauthenticated("bad signature");
   }
   v1::Claims claims;
-  google::protobuf::util::JsonParseOptions parse;
-  parse.ignore_unknown_fields = true;
   if (!google::protobuf::util::JsonStringToMessage(payload, &claims, parse).ok()) {
     return Unauthenticated("malformed claims");
   }
@@ -112,6 +188,14 @@ absl::StatusOr<Principal> TokenVerifier::Verify(absl::string_view token, absl::T
   if (claims.sub().empty() || claims.role() == v1::ROLE_UNSPECIFIED) {
     return Unauthenticated("no institution or role");
   }
+  std::shared_ptr<const Revocations> revocations;
+  {
+    absl::MutexLock lock(&shared_->mu);
+    revocations = shared_->revocations;
+  }
+  if (revocations->Revoked(claims.sub(), claims.iat())) {
+    return Unauthenticated("revoked");
+  }
   return Principal{claims.sub(), claims.role()};
 }
 
@@ -124,6 +208,9 @@ absl::StatusOr<TokenSigner> TokenSigner::Create(absl::string_view private_key_pe
   }
   return TokenSigner(std::move(key), std::move(options));
 }
+
+TokenSigner::TokenSigner(KeyPtr key, TokenOptions options)
+    : key_(std::move(key)), options_(std::move(options)), kid_(KeyId(key_.get())) {}
 
 absl::StatusOr<std::string> TokenSigner::Issue(const Principal& principal, absl::Time now,
                                                absl::Duration lifetime) const {
@@ -145,8 +232,9 @@ absl::StatusOr<std::string> TokenSigner::Sign(const v1::Claims& claims) const {
   if (!google::protobuf::util::MessageToJsonString(claims, &payload, print).ok()) {
     return absl::InternalError("cannot encode claims");
   }
+  const std::string header = absl::StrCat(R"({"alg":"EdDSA","typ":"JWT","kid":")", kid_, R"("})");
   const std::string signed_part =
-      absl::StrCat(absl::WebSafeBase64Escape(kHeader), ".", absl::WebSafeBase64Escape(payload));
+      absl::StrCat(absl::WebSafeBase64Escape(header), ".", absl::WebSafeBase64Escape(payload));
   MdCtxPtr ctx(EVP_MD_CTX_new());
   size_t size = 0;
   if (ctx == nullptr || EVP_DigestSignInit(ctx.get(), nullptr, nullptr, nullptr, key_.get()) != 1 ||

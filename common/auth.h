@@ -3,8 +3,10 @@
 #ifndef OSAN_COMMON_AUTH_H_
 #define OSAN_COMMON_AUTH_H_
 
+#include <map>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
@@ -42,22 +44,48 @@ struct KeyDeleter {
 };
 using KeyPtr = std::shared_ptr<EVP_PKEY>;
 
-// Checks tokens against one public key. Thread-safe.
+// Institutions whose tokens issued before a time are refused: revoking an
+// institution's tokens is adding a line (e.g. after a leaked token).
+class Revocations {
+ public:
+  // Lines "INSTITUTION_CODE UNIX_SECONDS"; '#' starts a comment. Tokens of
+  // the institution issued before UNIX_SECONDS are revoked.
+  static absl::StatusOr<Revocations> Parse(absl::string_view text);
+
+  bool Revoked(const std::string& institution, int64_t issued_at) const;
+
+ private:
+  std::map<std::string, int64_t> issued_before_;
+};
+
+// The key id of an Ed25519 key: 16 base64url characters of the SHA-256 of
+// its public key. Tokens carry it as `kid`.
+std::string KeyId(EVP_PKEY* key);
+
+// Checks tokens against a ring of public keys (during a key rotation, the
+// old and the new one), and a revocation list. Thread-safe.
 class TokenVerifier {
  public:
-  // `public_key_pem`: an Ed25519 SubjectPublicKeyInfo in PEM.
+  // Each entry: an Ed25519 SubjectPublicKeyInfo in PEM.
+  static absl::StatusOr<TokenVerifier> Create(const std::vector<std::string>& public_key_pems,
+                                              TokenOptions options = {});
   static absl::StatusOr<TokenVerifier> Create(absl::string_view public_key_pem,
                                               TokenOptions options = {});
 
-  // Verifies signature, issuer, audience, not-before and expiry at `now`.
-  // Every failure is UNAUTHENTICATED with a message safe to show the caller.
+  // Verifies the key (by `kid`), signature, issuer, audience, not-before,
+  // expiry and revocation at `now`. Every failure is UNAUTHENTICATED with a
+  // message safe to show the caller.
   absl::StatusOr<Principal> Verify(absl::string_view token, absl::Time now) const;
 
+  // Replaces the revocation list; takes effect for every later Verify.
+  void SetRevocations(Revocations revocations) const;
+
  private:
-  TokenVerifier(KeyPtr key, TokenOptions options)
-      : key_(std::move(key)), options_(std::move(options)) {}
-  KeyPtr key_;
+  struct Shared;
+  TokenVerifier(std::map<std::string, KeyPtr> keys, TokenOptions options);
+  std::map<std::string, KeyPtr> keys_;
   TokenOptions options_;
+  std::shared_ptr<Shared> shared_;
 };
 
 // Issues tokens with one private key. Thread-safe.
@@ -75,10 +103,10 @@ class TokenSigner {
   absl::StatusOr<std::string> Sign(const v1::Claims& claims) const;
 
  private:
-  TokenSigner(KeyPtr key, TokenOptions options)
-      : key_(std::move(key)), options_(std::move(options)) {}
+  TokenSigner(KeyPtr key, TokenOptions options);
   KeyPtr key_;
   TokenOptions options_;
+  std::string kid_;
 };
 
 struct KeyPair {

@@ -11,6 +11,8 @@
 #include "absl/flags/usage.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
 #include "common/log.h"
 #include "common/status.h"
 
@@ -18,7 +20,11 @@ ABSL_FLAG(std::string, listen, "", "host:port to serve on (default 127.0.0.1:<se
 ABSL_FLAG(std::string, database_url, "", "PostgreSQL URI of the service's own database");
 ABSL_FLAG(int, db_pool_size, 8, "database connections and worker threads, 1..256");
 ABSL_FLAG(int, max_queued_calls, 256, "calls waiting for a worker before RESOURCE_EXHAUSTED");
-ABSL_FLAG(std::string, token_public_key, "", "PEM file of the Ed25519 token verification key");
+ABSL_FLAG(std::string, token_public_key, "",
+          "PEM file(s) of the Ed25519 token verification keys, comma-separated (old,new during "
+          "a key rotation)");
+ABSL_FLAG(std::string, token_revocations, "",
+          "file of revoked tokens: lines 'INSTITUTION_CODE UNIX_SECONDS' (tokens issued before)");
 ABSL_FLAG(std::string, page_token_secret_file, "",
           "file holding the page-token HMAC secret (default: random per process)");
 ABSL_FLAG(std::string, tls_cert, "", "PEM certificate chain: serve TLS");
@@ -121,11 +127,23 @@ absl::StatusOr<ServiceConfig> LoadServiceConfig(int argc, char** argv, int defau
         "--token_public_key (or OSAN_TOKEN_PUBLIC_KEY) is required: the PEM file of the "
         "Ed25519 key that verifies bearer tokens");
   }
-  auto key = server::ReadFile(key_file);
-  if (!key.ok()) {
-    return absl::InvalidArgumentError(absl::StrCat("--token_public_key: ", key.status().message()));
+  for (absl::string_view file : absl::StrSplit(key_file, ',', absl::SkipWhitespace())) {
+    auto key = server::ReadFile(std::string(absl::StripAsciiWhitespace(file)));
+    if (!key.ok()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("--token_public_key: ", key.status().message()));
+    }
+    config.token_public_key_pems.push_back(*std::move(key));
   }
-  config.token_public_key_pem = *std::move(key);
+  config.token_revocations_file = absl::GetFlag(FLAGS_token_revocations);
+  if (!config.token_revocations_file.empty()) {
+    OSAN_ASSIGN_OR_RETURN(const std::string text, server::ReadFile(config.token_revocations_file));
+    const auto parsed = auth::Revocations::Parse(text);
+    if (!parsed.ok()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("--token_revocations: ", parsed.status().message()));
+    }
+  }
 
   const std::string secret_file = absl::GetFlag(FLAGS_page_token_secret_file);
   if (secret_file.empty()) {

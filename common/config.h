@@ -6,6 +6,7 @@
 #define OSAN_COMMON_CONFIG_H_
 
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
@@ -22,8 +23,12 @@ struct ServiceConfig {
   int db_pool_size = 8;
   // Calls queued for a worker before new ones get RESOURCE_EXHAUSTED.
   int max_queued_calls = 256;
-  // PEM of the Ed25519 key that verifies bearer tokens.
-  std::string token_public_key_pem;
+  // PEMs of the Ed25519 keys that verify bearer tokens (during a rotation,
+  // the old and the new).
+  std::vector<std::string> token_public_key_pems;
+  // File of revoked institutions' tokens (see auth::Revocations), reread
+  // when it changes; empty: none.
+  std::string token_revocations_file;
   // HMAC secret of page tokens (see common/paging.h).
   std::string page_token_secret;
   absl::Duration shutdown_grace = absl::Seconds(10);

@@ -1,7 +1,10 @@
 #include "common/service_runtime.h"
 
+#include <sys/stat.h>
+
 #include <algorithm>
 #include <cstdio>
+#include <optional>
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
@@ -14,8 +17,11 @@ absl::StatusOr<std::unique_ptr<ServiceRuntime>> ServiceRuntime::Start(
     const ServiceDefinition& definition, const ServiceConfig& config) {
   std::unique_ptr<ServiceRuntime> runtime(new ServiceRuntime());
   runtime->grace_ = config.shutdown_grace;
-  OSAN_ASSIGN_OR_RETURN(auto verifier, auth::TokenVerifier::Create(config.token_public_key_pem));
+  OSAN_ASSIGN_OR_RETURN(auto verifier, auth::TokenVerifier::Create(config.token_public_key_pems));
   runtime->verifier_ = std::make_unique<auth::TokenVerifier>(std::move(verifier));
+  if (!config.token_revocations_file.empty()) {
+    runtime->WatchRevocations(config.token_revocations_file);
+  }
 
   OSAN_ASSIGN_OR_RETURN(const int applied,
                         db::ApplyMigrations(config.database_url, *definition.migrations));
@@ -49,6 +55,42 @@ absl::StatusOr<std::unique_ptr<ServiceRuntime>> ServiceRuntime::Start(
   return runtime;
 }
 
+namespace {
+
+// The revocation file's modification time, or nullopt if it cannot be read.
+std::optional<int64_t> ModificationTime(const std::string& path) {
+  struct stat info {};
+  if (stat(path.c_str(), &info) != 0) {
+    return std::nullopt;
+  }
+  return static_cast<int64_t>(info.st_mtim.tv_sec) * 1000000000 + info.st_mtim.tv_nsec;
+}
+
+}  // namespace
+
+void ServiceRuntime::WatchRevocations(const std::string& path) {
+  stop_watching_ = std::make_unique<absl::Notification>();
+  revocation_watcher_ = std::thread([this, path] {
+    std::optional<int64_t> loaded;
+    do {
+      const std::optional<int64_t> modified = ModificationTime(path);
+      if (modified != loaded) {
+        auto text = server::ReadFile(path);
+        auto parsed = text.ok() ? auth::Revocations::Parse(*text)
+                                : absl::StatusOr<auth::Revocations>(text.status());
+        if (parsed.ok()) {
+          verifier_->SetRevocations(*std::move(parsed));
+          log::Info("token revocations loaded", {{"file", path}});
+        } else {
+          log::Error("token revocations not reloaded; the previous list stays",
+                     {{"file", path}, {"error", std::string(parsed.status().message())}});
+        }
+        loaded = modified;
+      }
+    } while (!stop_watching_->WaitForNotificationWithTimeout(absl::Seconds(2)));
+  });
+}
+
 void ServiceRuntime::Shutdown() {
   dispatcher_->Drain(absl::Now() + grace_);
   server_->Shutdown(absl::ZeroDuration());
@@ -62,6 +104,10 @@ void ServiceRuntime::RunUntilSignal() {
 ServiceRuntime::~ServiceRuntime() {
   if (server_ != nullptr) {
     Shutdown();
+  }
+  if (revocation_watcher_.joinable()) {
+    stop_watching_->Notify();
+    revocation_watcher_.join();
   }
 }
 

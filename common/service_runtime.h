@@ -7,9 +7,11 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/synchronization/notification.h"
 #include "common/auth.h"
 #include "common/config.h"
 #include "common/db.h"
@@ -57,6 +59,7 @@ class ServiceRuntime {
 
  private:
   ServiceRuntime() = default;
+  void WatchRevocations(const std::string& path);
   // Destroyed in reverse: server, parts, dispatcher, workers, pool.
   std::unique_ptr<db::Pool> pool_;
   std::unique_ptr<server::WorkerPool> workers_;
@@ -65,6 +68,9 @@ class ServiceRuntime {
   ServiceParts parts_;
   std::unique_ptr<server::Server> server_;
   absl::Duration grace_;
+  // Rereads the token revocation file while running.
+  std::unique_ptr<absl::Notification> stop_watching_;
+  std::thread revocation_watcher_;
 };
 
 // The whole of a service's main(): configuration, start, serve until SIGTERM

@@ -3,6 +3,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <fstream>
 #include <future>
 #include <pqxx/pqxx>
 #include <set>
@@ -267,6 +268,33 @@ TEST(RateLimitTest, ExcessCallsOfOneInstitutionGetResourceExhaustedWithARetryHin
   EXPECT_LE(ms, 1000);
   // Other institutions have their own budget.
   EXPECT_EQ(get_term("J10-7531002", nullptr), grpc::StatusCode::NOT_FOUND);
+}
+
+TEST(RevocationTest, RevokingAnInstitutionTakesEffectWhileRunning) {
+  const std::string revocations = testing::WriteSecretFile("# nothing revoked\n");
+  testing::TestService service(catalog::CatalogDefinition(), [&](ServiceConfig& config) {
+    config.token_revocations_file = revocations;
+  });
+  auto stub = catalog::v1::CatalogService::NewStub(service.channel());
+  const std::string token = testing::TestKeys::Get().Token("J10-7531001", auth::v1::SCHOOL);
+  const auto get_term = [&] {
+    auto context = testing::ContextWithToken(token);
+    catalog::v1::GetTermRequest request;
+    request.set_name("terms/2026-1");
+    catalog::v1::Term term;
+    return stub->GetTerm(context.get(), request, &term).error_code();
+  };
+  EXPECT_EQ(get_term(), grpc::StatusCode::NOT_FOUND);
+  {
+    std::ofstream out(revocations);
+    out << "J10-7531001 " << absl::ToUnixSeconds(absl::Now()) + 60 << "\n";
+  }
+  grpc::StatusCode code = grpc::StatusCode::NOT_FOUND;
+  for (int i = 0; i < 100 && code != grpc::StatusCode::UNAUTHENTICATED; ++i) {
+    absl::SleepFor(absl::Milliseconds(100));
+    code = get_term();
+  }
+  EXPECT_EQ(code, grpc::StatusCode::UNAUTHENTICATED);
 }
 
 }  // namespace

@@ -103,7 +103,7 @@ TestService::TestService(const ServiceDefinition& definition,
   config.rate_limit_per_second = 0;  // tests that want a limit set one
   config.plaintext = true;
   config.max_queued_calls = 256;
-  config.token_public_key_pem = TestKeys::Get().public_key_pem();
+  config.token_public_key_pems = {TestKeys::Get().public_key_pem()};
   config.page_token_secret = "test page token secret, 32 bytes";
   config.shutdown_grace = absl::Seconds(5);
   if (configure) {
