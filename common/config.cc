@@ -40,6 +40,7 @@ ABSL_FLAG(double, rate_limit_per_second, 200,
           "calls a second each institution (or unauthenticated peer) may make; 0: no limit");
 ABSL_FLAG(double, rate_limit_burst, 400, "calls each institution may make at once");
 ABSL_FLAG(int, max_call_seconds, 30, "the longest any call may run, whatever its deadline");
+ABSL_FLAG(int, audit_retention_days, 730, "days audit records are kept (at least 365)");
 ABSL_FLAG(std::string, catalog_address, "127.0.0.1:50051", "the catalog service, for its callers");
 ABSL_FLAG(std::string, enrollment_address, "127.0.0.1:50052",
           "the enrollment service, for its callers");
@@ -208,6 +209,12 @@ absl::StatusOr<ServiceConfig> LoadServiceConfig(int argc, char** argv, int defau
     return absl::InvalidArgumentError("--max_call_seconds must be at least 1");
   }
   config.max_call_duration = absl::Seconds(max_call_seconds);
+  const int retention_days = absl::GetFlag(FLAGS_audit_retention_days);
+  if (retention_days < 365) {
+    return absl::InvalidArgumentError(
+        "--audit_retention_days must be at least 365 (PIPA keeps access records a year)");
+  }
+  config.audit_retention = absl::Hours(24 * retention_days);
   config.catalog_address = absl::GetFlag(FLAGS_catalog_address);
   config.enrollment_address = absl::GetFlag(FLAGS_enrollment_address);
   if (const std::string file = absl::GetFlag(FLAGS_service_signing_key); !file.empty()) {

@@ -43,6 +43,8 @@ struct ServiceConfig {
   // Other services of the suite, for services that call them.
   std::string catalog_address = "127.0.0.1:50051";
   std::string enrollment_address = "127.0.0.1:50052";
+  // How long audit records are kept (PIPA asks at least one year).
+  absl::Duration audit_retention = absl::Hours(24 * 730);
   // Serve without TLS: only with this set, and only on loopback.
   bool plaintext = false;
   // How this service calls others: TLS against this CA (with its own

@@ -4,6 +4,7 @@
 #include <set>
 
 #include "absl/strings/str_cat.h"
+#include "common/audit.h"
 #include "common/idempotency.h"
 #include "common/log.h"
 
@@ -29,6 +30,7 @@ absl::StatusOr<int> ApplyMigrations(const std::string& database_url,
         "  name text NOT NULL,"
         "  applied_at timestamptz NOT NULL DEFAULT now())");
     session.exec0(kRequestLogSchema);
+    session.exec0(audit::kAuditSchema);
     std::set<int> done;
     for (const auto& row : session.exec("SELECT version FROM schema_migrations")) {
       done.insert(row[0].as<int>());

@@ -20,7 +20,8 @@ struct Migration {
 
 // Applies every migration not yet recorded in `schema_migrations`, in version
 // order, each in its own transaction together with its record. Also creates
-// the suite's bookkeeping tables (schema_migrations, request_log). Concurrent
+// the suite's bookkeeping tables (schema_migrations, request_log,
+// audit_log). Concurrent
 // starters serialise on a PostgreSQL advisory lock, so each migration runs
 // exactly once. Returns how many were applied (0 on a second start).
 absl::StatusOr<int> ApplyMigrations(const std::string& database_url,

@@ -108,6 +108,24 @@ void Dispatcher::Leave() {
   --active_;
 }
 
+void Dispatcher::RecordAudit(const char* method, const CallContext& call,
+                             const absl::Status& status) {
+  if (audit_log_ == nullptr || call.audited_students.empty()) {
+    return;
+  }
+  std::vector<audit::Entry> entries;
+  for (const std::string& student : call.audited_students) {
+    entries.push_back({call.principal ? call.principal->institution : "",
+                       call.principal ? auth::RoleName(call.principal->role) : "", call.peer,
+                       student, method, absl::StatusCodeToString(status.code()), call.trace_id});
+  }
+  if (const absl::Status appended = audit_log_->Append(entries); !appended.ok()) {
+    log::Error("audit records not written", {{"method", method},
+                                             {"trace_id", call.trace_id},
+                                             {"error", std::string(appended.message())}});
+  }
+}
+
 void Dispatcher::Drain(absl::Time deadline) {
   absl::MutexLock lock(&mu_);
   draining_ = true;
@@ -216,6 +234,7 @@ grpc::ServerUnaryReactor* Dispatcher::Dispatch(grpc::CallbackServerContext* cont
       status = handler(call);
     }
     Reply(reactor, method, received, call, status);
+    RecordAudit(method, call, status);
     Leave();
   };
   if (!workers_->TrySubmit(std::move(work))) {

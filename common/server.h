@@ -20,6 +20,7 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "common/audit.h"
 #include "common/auth.h"
 #include "common/rate_limiter.h"
 
@@ -59,6 +60,12 @@ struct CallContext {
   std::string peer;
   absl::Time deadline = absl::InfiniteFuture();
   absl::Time now;
+
+  // Names a student whose data the call reads or writes; the dispatcher
+  // leaves an audit record for each after the call, with its outcome. Call
+  // it before authorization checks, so that refused attempts are recorded.
+  void Audit(std::string student) const { audited_students.push_back(std::move(student)); }
+  mutable std::vector<std::string> audited_students;
 };
 
 enum class Access {
@@ -102,11 +109,15 @@ class Dispatcher {
 
   WorkerPool* workers() const { return workers_; }
 
+  // Where audit records of calls that name students go (none by default).
+  void SetAuditLog(audit::AuditLog* log) { audit_log_ = log; }
+
   // Stops taking calls (new ones get UNAVAILABLE, so clients retry elsewhere)
   // and waits until the calls already taken have finished, or `deadline`.
   void Drain(absl::Time deadline);
 
  private:
+  void RecordAudit(const char* method, const CallContext& call, const absl::Status& status);
   // Counts a call in; false if draining.
   bool Enter();
   void Leave();
@@ -115,6 +126,7 @@ class Dispatcher {
   const auth::TokenVerifier* const verifier_;
   const Options options_;
   RateLimiter rate_limiter_;
+  audit::AuditLog* audit_log_ = nullptr;
   absl::Mutex mu_;
   int active_ ABSL_GUARDED_BY(mu_) = 0;
   bool draining_ ABSL_GUARDED_BY(mu_) = false;

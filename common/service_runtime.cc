@@ -46,6 +46,22 @@ absl::StatusOr<std::unique_ptr<ServiceRuntime>> ServiceRuntime::Start(
       runtime->parts_,
       definition.make_parts(config, runtime->pool_.get(), runtime->dispatcher_.get(),
                             PageTokens(config.page_token_secret)));
+  if (definition.audits_student_data) {
+    runtime->audit_log_ =
+        std::make_unique<audit::AuditLog>(runtime->pool_.get(), config.audit_retention);
+    runtime->audit_queries_ = std::make_unique<audit::AuditQueries>(
+        runtime->audit_log_.get(), PageTokens(config.page_token_secret));
+    runtime->dispatcher_->SetAuditLog(runtime->audit_log_.get());
+    runtime->parts_.services.push_back(std::make_unique<audit::AuditService>(
+        runtime->audit_queries_.get(), runtime->dispatcher_.get()));
+    runtime->parts_.names.push_back(audit::v1::AuditService::service_full_name());
+    audit::AuditLog* log = runtime->audit_log_.get();
+    runtime->Every(absl::Seconds(1), [log] {
+      if (const auto sealed = log->Seal(); !sealed.ok()) {
+        log::Error("audit sealing failed", {{"error", std::string(sealed.status().message())}});
+      }
+    });
+  }
   std::vector<grpc::Service*> services;
   for (const auto& service : runtime->parts_.services) {
     services.push_back(service.get());
@@ -68,26 +84,32 @@ std::optional<int64_t> ModificationTime(const std::string& path) {
 
 }  // namespace
 
-void ServiceRuntime::WatchRevocations(const std::string& path) {
-  stop_watching_ = std::make_unique<absl::Notification>();
-  revocation_watcher_ = std::thread([this, path] {
-    std::optional<int64_t> loaded;
+void ServiceRuntime::Every(absl::Duration period, std::function<void()> step) {
+  background_.emplace_back([this, period, step = std::move(step)] {
     do {
-      const std::optional<int64_t> modified = ModificationTime(path);
-      if (modified != loaded) {
-        auto text = server::ReadFile(path);
-        auto parsed = text.ok() ? auth::Revocations::Parse(*text)
-                                : absl::StatusOr<auth::Revocations>(text.status());
-        if (parsed.ok()) {
-          verifier_->SetRevocations(*std::move(parsed));
-          log::Info("token revocations loaded", {{"file", path}});
-        } else {
-          log::Error("token revocations not reloaded; the previous list stays",
-                     {{"file", path}, {"error", std::string(parsed.status().message())}});
-        }
-        loaded = modified;
-      }
-    } while (!stop_watching_->WaitForNotificationWithTimeout(absl::Seconds(2)));
+      step();
+    } while (!stop_background_.WaitForNotificationWithTimeout(period));
+  });
+}
+
+void ServiceRuntime::WatchRevocations(const std::string& path) {
+  auto loaded = std::make_shared<std::optional<int64_t>>();
+  Every(absl::Seconds(2), [this, path, loaded] {
+    const std::optional<int64_t> modified = ModificationTime(path);
+    if (modified == *loaded) {
+      return;
+    }
+    auto text = server::ReadFile(path);
+    auto parsed = text.ok() ? auth::Revocations::Parse(*text)
+                            : absl::StatusOr<auth::Revocations>(text.status());
+    if (parsed.ok()) {
+      verifier_->SetRevocations(*std::move(parsed));
+      log::Info("token revocations loaded", {{"file", path}});
+    } else {
+      log::Error("token revocations not reloaded; the previous list stays",
+                 {{"file", path}, {"error", std::string(parsed.status().message())}});
+    }
+    *loaded = modified;
   });
 }
 
@@ -105,9 +127,9 @@ ServiceRuntime::~ServiceRuntime() {
   if (server_ != nullptr) {
     Shutdown();
   }
-  if (revocation_watcher_.joinable()) {
-    stop_watching_->Notify();
-    revocation_watcher_.join();
+  stop_background_.Notify();
+  for (std::thread& thread : background_) {
+    thread.join();
   }
 }
 

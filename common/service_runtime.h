@@ -12,6 +12,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/synchronization/notification.h"
+#include "common/audit_service.h"
 #include "common/auth.h"
 #include "common/config.h"
 #include "common/db.h"
@@ -34,6 +35,9 @@ struct ServiceDefinition {
   int default_port = 0;
   const std::vector<db::Migration>* migrations = nullptr;
   const std::vector<db::Statement>* statements = nullptr;
+  // Whether the service holds student data: it then keeps the audit trail
+  // and serves osan.audit.v1.AuditService.
+  bool audits_student_data = false;
   std::function<absl::StatusOr<ServiceParts>(const ServiceConfig& config, db::Pool* pool,
                                              server::Dispatcher* dispatcher,
                                              PageTokens page_tokens)>
@@ -60,6 +64,8 @@ class ServiceRuntime {
  private:
   ServiceRuntime() = default;
   void WatchRevocations(const std::string& path);
+  // Runs `step` every `period` until the runtime stops.
+  void Every(absl::Duration period, std::function<void()> step);
   // Destroyed in reverse: server, parts, dispatcher, workers, pool.
   std::unique_ptr<db::Pool> pool_;
   std::unique_ptr<server::WorkerPool> workers_;
@@ -68,9 +74,12 @@ class ServiceRuntime {
   ServiceParts parts_;
   std::unique_ptr<server::Server> server_;
   absl::Duration grace_;
-  // Rereads the token revocation file while running.
-  std::unique_ptr<absl::Notification> stop_watching_;
-  std::thread revocation_watcher_;
+  std::unique_ptr<audit::AuditLog> audit_log_;
+  std::unique_ptr<audit::AuditQueries> audit_queries_;
+  // Background work (rereading revocations, sealing the audit chain) until
+  // stopped.
+  absl::Notification stop_background_;
+  std::vector<std::thread> background_;
 };
 
 // The whole of a service's main(): configuration, start, serve until SIGTERM

@@ -100,6 +100,7 @@ absl::StatusOr<v1::SessionAttendance> Credit::RecordAttendance(
   std::set<std::string> marked;
   for (int i = 0; i < request.marks_size(); ++i) {
     const auto& mark = request.marks(i);
+    call.Audit(mark.student());
     const std::string field = absl::StrCat("marks[", i, "]");
     if (!v1::AttendanceStatus_IsValid(mark.status()) ||
         mark.status() == v1::ATTENDANCE_STATUS_UNSPECIFIED) {
@@ -169,6 +170,7 @@ absl::StatusOr<v1::Assessment> Credit::RecordAssessment(
                         Hosted(call, "assessment.section", input.section()));
   OSAN_ASSIGN_OR_RETURN(const StudentId student,
                         enrollment::ParseStudentName("assessment.student", input.student()));
+  call.Audit(student.name());
   if (hosted.enrolled.count(student.name()) == 0) {
     return absl::FailedPreconditionError(
         absl::StrCat(student.name(), " is not enrolled in the section"));
@@ -271,6 +273,7 @@ absl::StatusOr<v1::FinalizeSectionResponse> Credit::FinalizeSection(
                                                       statistics.level_distribution.end());
         response.set_student_count(statistics.student_count);
         for (const std::string& name : hosted.enrolled) {
+          call.Audit(name);
           const StudentId id = *enrollment::ParseStudentName("student", name);
           const v1::Assessment& assessment = assessments.at(RefOf(id));
           v1::AttendanceSummary summary = attendance[name];
@@ -330,6 +333,7 @@ absl::StatusOr<v1::LedgerEntry> NextVersion(db::Pool& pool, const server::CallCo
       pool, call, method, request, [&](pqxx::work& tx) -> absl::StatusOr<v1::LedgerEntry> {
         OSAN_ASSIGN_OR_RETURN(auto latest, store::LatestEntry(tx, entry_id, /*for_update=*/true));
         auto& [key, entry] = latest;
+        call.Audit(entry.package().student());
         OSAN_RETURN_IF_ERROR(
             enrollment::RequireHost(*call.principal, absl::StrCat("institutions/", key.host_code)));
         v1::LedgerEntry next = entry;
@@ -425,6 +429,7 @@ absl::StatusOr<v1::LedgerHistory> Credit::GetLedgerHistory(
   return pool_->Transact([&](pqxx::work& tx) -> absl::StatusOr<v1::LedgerHistory> {
     OSAN_ASSIGN_OR_RETURN(const auto latest, store::LatestEntry(tx, entry_id, false));
     const store::EntryKey& key = latest.first;
+    call.Audit(latest.second.package().student());
     if (!enrollment::RequireHomeSchool(*call.principal, key.student.first).ok() &&
         !enrollment::RequireHost(*call.principal, absl::StrCat("institutions/", key.host_code))
              .ok()) {
@@ -452,6 +457,7 @@ absl::StatusOr<v1::Acknowledgement> Credit::AcknowledgeResult(
       *pool_, call, "AcknowledgeResult", request,
       [&](pqxx::work& tx) -> absl::StatusOr<v1::Acknowledgement> {
         OSAN_ASSIGN_OR_RETURN(const auto latest, store::LatestEntry(tx, entry_id, true));
+        call.Audit(latest.second.package().student());
         OSAN_RETURN_IF_ERROR(
             enrollment::RequireHomeSchool(*call.principal, latest.first.student.first));
         if (request.version() != latest.second.version()) {
@@ -472,6 +478,7 @@ absl::StatusOr<v1::ListPendingResultsResponse> Credit::ListPendingResults(
     OSAN_ASSIGN_OR_RETURN(auto entries, store::PendingEntries(tx, school));
     v1::ListPendingResultsResponse response;
     for (auto& entry : entries) {
+      call.Audit(entry.package().student());
       *response.add_entries() = std::move(entry);
     }
     return response;
@@ -492,6 +499,7 @@ absl::StatusOr<v1::Transcript> Credit::GetTranscript(const Call& call,
                                                      const v1::GetTranscriptRequest& request) {
   OSAN_ASSIGN_OR_RETURN(const StudentId student,
                         enrollment::ParseStudentName("student", request.student()));
+  call.Audit(student.name());
   OSAN_RETURN_IF_ERROR(enrollment::RequireHomeSchool(*call.principal, student.school));
   OSAN_ASSIGN_OR_RETURN(auto entries, pool_->Transact([&](pqxx::work& tx) {
     return store::StudentEntries(tx, RefOf(student));

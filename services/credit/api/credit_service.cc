@@ -31,6 +31,7 @@ ServiceDefinition CreditDefinition() {
   ServiceDefinition definition;
   definition.name = "credit-record";
   definition.default_port = 50053;
+  definition.audits_student_data = true;
   definition.migrations = &credit_migrations();
   definition.statements = &store::Statements();
   definition.make_parts = [](const ServiceConfig& config, db::Pool* pool,

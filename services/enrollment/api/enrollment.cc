@@ -81,6 +81,7 @@ Enrollment::Enrollment(db::Pool* pool, PageTokens page_tokens, CatalogClient* ca
 absl::StatusOr<v1::Student> Enrollment::CreateStudent(const Call& call,
                                                       const v1::CreateStudentRequest& request) {
   OSAN_ASSIGN_OR_RETURN(const std::string school, ParseSchoolName("parent", request.parent()));
+  call.Audit(StudentId{school, request.student().student_key()}.name());
   OSAN_RETURN_IF_ERROR(RequireHomeSchool(*call.principal, school));
   OSAN_RETURN_IF_ERROR(ValidateStudent(request.student()));
   return IdempotentMutation<v1::Student>(
@@ -93,6 +94,7 @@ absl::StatusOr<v1::Student> Enrollment::CreateStudent(const Call& call,
 absl::StatusOr<v1::Student> Enrollment::GetStudent(const Call& call,
                                                    const v1::GetStudentRequest& request) {
   OSAN_ASSIGN_OR_RETURN(const StudentId id, ParseStudentName("name", request.name()));
+  call.Audit(id.name());
   OSAN_RETURN_IF_ERROR(RequireHomeSchool(*call.principal, id.school));
   return pool_->Transact([&](pqxx::work& tx) { return store::GetStudent(tx, id.school, id.key); });
 }
@@ -109,6 +111,7 @@ absl::StatusOr<v1::ListStudentsResponse> Enrollment::ListStudents(
                                        },
                                        response.mutable_next_page_token()));
   for (auto& student : page.items) {
+    call.Audit(student.name());
     *response.add_students() = std::move(student);
   }
   return response;
@@ -150,6 +153,7 @@ absl::StatusOr<v1::Application> Enrollment::SubmitApplication(
   const v1::Application& input = request.application();
   OSAN_ASSIGN_OR_RETURN(const StudentId student_id,
                         ParseStudentName("application.student", input.student()));
+  call.Audit(student_id.name());
   OSAN_RETURN_IF_ERROR(RequireHomeSchool(*call.principal, student_id.school));
   OSAN_ASSIGN_OR_RETURN(const catalog::SectionId section_id,
                         catalog::ParseSectionName("application.section", input.section()));
@@ -213,6 +217,7 @@ absl::StatusOr<v1::Application> Enrollment::ApproveApplication(
   OSAN_ASSIGN_OR_RETURN(
       const store::ApplicationRecord current,
       pool_->Transact([&](pqxx::work& tx) { return store::GetApplication(tx, id); }));
+  call.Audit(current.application.student());
   OSAN_RETURN_IF_ERROR(RequireHomeSchool(*call.principal, current.school_code));
   if (current.section.allocation_policy() != cv1::FIRST_COME) {
     return Decide(call, "ApproveApplication", request, Action::kApprove);
@@ -266,6 +271,7 @@ absl::StatusOr<v1::Application> Enrollment::Decide(const Call& call, const char*
   return IdempotentMutation<v1::Application>(
       *pool_, call, method, request, [&](pqxx::work& tx) -> absl::StatusOr<v1::Application> {
         OSAN_ASSIGN_OR_RETURN(const auto record, store::GetApplication(tx, id, true));
+        call.Audit(record.application.student());
         OSAN_RETURN_IF_ERROR(by_host ? RequireHost(*call.principal, record.application.host())
                                      : RequireHomeSchool(*call.principal, record.school_code));
         if (by_host && record.section.allocation_policy() != cv1::HOST_SCREENING) {
@@ -289,6 +295,7 @@ absl::StatusOr<v1::Application> Enrollment::GetApplication(
   OSAN_ASSIGN_OR_RETURN(const auto record, pool_->Transact([&](pqxx::work& tx) {
     return store::GetApplication(tx, id);
   }));
+  call.Audit(record.application.student());
   if (!RequireHomeSchool(*call.principal, record.school_code).ok() &&
       !RequireHost(*call.principal, record.application.host()).ok()) {
     return absl::PermissionDeniedError(
@@ -327,6 +334,7 @@ absl::StatusOr<v1::ListApplicationsResponse> Enrollment::ListApplications(
                                        },
                                        response.mutable_next_page_token()));
   for (auto& application : page.items) {
+    call.Audit(application.student());
     *response.add_applications() = std::move(application);
   }
   return response;
@@ -440,6 +448,7 @@ absl::StatusOr<v1::AllocationRun> Enrollment::RunAllocation(
     for (size_t i = 0; i < result.decisions.size(); ++i) {
       const Decision& decision = result.decisions[i];
       const store::ApplicationRecord& record = *by_id.at(decision.application_id);
+      call.Audit(record.application.student());
       v1::AllocationDecision* entry = run.add_decisions();
       entry->set_application(ApplicationName(record.id));
       entry->set_student(record.application.student());
@@ -512,6 +521,7 @@ absl::StatusOr<v1::Application> Enrollment::DropEnrollment(
   OSAN_ASSIGN_OR_RETURN(
       const store::ApplicationRecord current,
       pool_->Transact([&](pqxx::work& tx) { return store::GetApplication(tx, id); }));
+  call.Audit(current.application.student());
   const bool by_host = RequireHost(*call.principal, current.application.host()).ok();
   if (!by_host) {
     OSAN_RETURN_IF_ERROR(RequireHomeSchool(*call.principal, current.school_code));
@@ -575,6 +585,7 @@ absl::StatusOr<v1::CancelSectionResponse> Enrollment::CancelSection(
         }
         OSAN_ASSIGN_OR_RETURN(const auto live, store::LiveApplicationsOfSection(tx, id.id));
         for (const auto& record : live) {
+          call.Audit(record.application.student());
           OSAN_RETURN_IF_ERROR(
               store::SetState(tx, record.id, v1::SECTION_CANCELLED,
                               absl::StrCat("section cancelled: ", request.reason()),
@@ -601,6 +612,7 @@ absl::StatusOr<v1::Roster> Enrollment::ListRoster(const Call& call,
     OSAN_ASSIGN_OR_RETURN(auto entries, store::Roster(tx, id.id));
     int enrolled = 0;
     for (auto& entry : entries) {
+      call.Audit(entry.student());
       enrolled += entry.state() == v1::ENROLLED ? 1 : 0;
       *roster.add_entries() = std::move(entry);
     }

@@ -36,6 +36,7 @@ ServiceDefinition EnrollmentDefinition(EnrollmentOptions options) {
   ServiceDefinition definition;
   definition.name = "enrollment";
   definition.default_port = 50052;
+  definition.audits_student_data = true;
   definition.migrations = &enrollment_migrations();
   definition.statements = &store::Statements();
   definition.make_parts = [options](const ServiceConfig& config, db::Pool* pool,

@@ -1,0 +1,190 @@
+#include "common/audit.h"
+
+#include <google/protobuf/util/time_util.h>
+#include <openssl/sha.h>
+
+#include "absl/strings/str_cat.h"
+#include "common/status.h"
+
+namespace osan::audit {
+
+const char* const kAuditSchema = R"sql(
+CREATE TABLE IF NOT EXISTS audit_log (
+  seq bigserial PRIMARY KEY,
+  txid xid8 NOT NULL DEFAULT pg_current_xact_id(),
+  at timestamptz NOT NULL DEFAULT now(),
+  principal text NOT NULL,
+  role text NOT NULL,
+  source text NOT NULL,
+  student text NOT NULL,
+  action text NOT NULL,
+  result text NOT NULL,
+  trace_id text NOT NULL,
+  chain_position bigint UNIQUE,
+  prev_hash bytea,
+  hash bytea
+);
+CREATE INDEX IF NOT EXISTS audit_log_student ON audit_log (student, seq);
+CREATE INDEX IF NOT EXISTS audit_log_unsealed ON audit_log (txid, seq) WHERE hash IS NULL;
+CREATE OR REPLACE FUNCTION audit_log_guard() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP = 'DELETE' THEN
+    IF current_setting('osan.audit_retention', true) = 'on' AND OLD.hash IS NOT NULL THEN
+      RETURN OLD;
+    END IF;
+    RAISE EXCEPTION 'audit records are append-only';
+  END IF;
+  IF OLD.hash IS NOT NULL OR NEW.seq <> OLD.seq OR NEW.at <> OLD.at
+     OR NEW.principal <> OLD.principal OR NEW.role <> OLD.role OR NEW.source <> OLD.source
+     OR NEW.student <> OLD.student OR NEW.action <> OLD.action OR NEW.result <> OLD.result
+     OR NEW.trace_id <> OLD.trace_id THEN
+    RAISE EXCEPTION 'audit records are append-only; only sealing may set their chain fields';
+  END IF;
+  RETURN NEW;
+END $$;
+DROP TRIGGER IF EXISTS audit_log_append_only ON audit_log;
+CREATE TRIGGER audit_log_append_only BEFORE UPDATE OR DELETE ON audit_log
+  FOR EACH ROW EXECUTE FUNCTION audit_log_guard();
+)sql";
+
+namespace {
+
+// One sealer at a time, across every replica of the service.
+constexpr long long kSealLockKey = 0x0A0D17;
+
+#define OSAN_AUDIT_COLUMNS                                                     \
+  "seq, (extract(epoch FROM at) * 1000000)::bigint, principal, role, source, " \
+  "student, action, result, trace_id, coalesce(chain_position, 0), prev_hash, hash"
+
+// SHA-256 over the previous hash and every field of the record, each field
+// length-prefixed so that no two records hash alike by shifting text.
+std::string Hash(const std::string& prev_hash, const pqxx::row& row) {
+  std::string material = prev_hash;
+  for (int i = 0; i < 9; ++i) {
+    const std::string field = row[i].as<std::string>();
+    absl::StrAppend(&material, field.size(), ":", field);
+  }
+  unsigned char digest[SHA256_DIGEST_LENGTH];
+  SHA256(reinterpret_cast<const unsigned char*>(material.data()), material.size(), digest);
+  return std::string(reinterpret_cast<const char*>(digest), sizeof digest);
+}
+
+std::string Bytes(const pqxx::field& field) {
+  return field.is_null() ? "" : pqxx::binarystring(field).str();
+}
+
+v1::AuditRecord ToRecord(const pqxx::row& row) {
+  v1::AuditRecord record;
+  record.set_sequence(row[0].as<int64_t>());
+  *record.mutable_time() =
+      google::protobuf::util::TimeUtil::MicrosecondsToTimestamp(row[1].as<int64_t>());
+  record.set_principal(row[2].as<std::string>());
+  record.set_role(row[3].as<std::string>());
+  record.set_source(row[4].as<std::string>());
+  record.set_student(row[5].as<std::string>());
+  record.set_action(row[6].as<std::string>());
+  record.set_result(row[7].as<std::string>());
+  record.set_trace_id(row[8].as<std::string>());
+  record.set_chain_position(row[9].as<int64_t>());
+  record.set_hash(Bytes(row[11]));
+  return record;
+}
+
+}  // namespace
+
+absl::Status AuditLog::Append(const std::vector<Entry>& entries) {
+  if (entries.empty()) {
+    return absl::OkStatus();
+  }
+  return pool_->Transact([&](pqxx::work& tx) {
+    for (const Entry& e : entries) {
+      tx.exec_params0(
+          "INSERT INTO audit_log (principal, role, source, student, action, result, trace_id)"
+          " VALUES ($1, $2, $3, $4, $5, $6, $7)",
+          e.principal, e.role, e.source, e.student, e.action, e.result, e.trace_id);
+    }
+    return absl::OkStatus();
+  });
+}
+
+absl::StatusOr<int> AuditLog::Seal() {
+  return pool_->Transact([&](pqxx::work& tx) -> absl::StatusOr<int> {
+    if (!tx.exec_params1("SELECT pg_try_advisory_xact_lock($1)", kSealLockKey)[0].as<bool>()) {
+      return 0;  // another replica is sealing
+    }
+    const pqxx::result last = tx.exec(
+        "SELECT chain_position, hash FROM audit_log WHERE hash IS NOT NULL"
+        " ORDER BY chain_position DESC LIMIT 1");
+    int64_t position = last.empty() ? 0 : last[0][0].as<int64_t>();
+    std::string previous = last.empty() ? "" : Bytes(last[0][1]);
+    // Only records of finished transactions: none can commit behind them.
+    const pqxx::result unsealed = tx.exec(
+        "SELECT " OSAN_AUDIT_COLUMNS
+        " FROM audit_log WHERE hash IS NULL"
+        " AND txid < pg_snapshot_xmin(pg_current_snapshot()) ORDER BY txid, seq LIMIT 5000");
+    for (const auto& row : unsealed) {
+      const std::string hash = Hash(previous, row);
+      tx.exec_params0(
+          "UPDATE audit_log SET chain_position = $2, prev_hash = $3, hash = $4 WHERE seq = $1",
+          row[0].as<int64_t>(), ++position, pqxx::binarystring(previous), pqxx::binarystring(hash));
+      previous = hash;
+    }
+    tx.exec("SELECT set_config('osan.audit_retention', 'on', true)");
+    tx.exec_params0(
+        "DELETE FROM audit_log WHERE hash IS NOT NULL AND at < now() - make_interval(secs => $1)"
+        " AND chain_position < (SELECT max(chain_position) FROM audit_log)",
+        absl::ToDoubleSeconds(retention_));
+    return static_cast<int>(unsealed.size());
+  });
+}
+
+absl::StatusOr<v1::VerifyAuditChainResponse> AuditLog::VerifyChain() {
+  return pool_->Transact([&](pqxx::work& tx) -> absl::StatusOr<v1::VerifyAuditChainResponse> {
+    v1::VerifyAuditChainResponse response;
+    response.set_intact(true);
+    std::string previous;
+    int64_t expected_position = 0;
+    bool first = true;
+    for (const auto& row :
+         tx.exec("SELECT " OSAN_AUDIT_COLUMNS " FROM audit_log WHERE hash IS NOT NULL"
+                 " ORDER BY chain_position")) {
+      const int64_t position = row[9].as<int64_t>();
+      if (first) {
+        previous = Bytes(row[10]);  // the chain continues from before the retention cut
+        first = false;
+      } else if (position != expected_position || Bytes(row[10]) != previous) {
+        response.set_intact(false);
+        response.set_problem(absl::StrCat("chain broken before position ", position));
+        return response;
+      }
+      if (Hash(previous, row) != Bytes(row[11])) {
+        response.set_intact(false);
+        response.set_problem(absl::StrCat("record at position ", position, " was altered"));
+        return response;
+      }
+      previous = Bytes(row[11]);
+      expected_position = position + 1;
+      response.set_records_verified(response.records_verified() + 1);
+    }
+    return response;
+  });
+}
+
+absl::StatusOr<std::vector<v1::AuditRecord>> AuditLog::List(const std::string& student,
+                                                            const std::string& principal,
+                                                            int64_t before_seq, int limit) {
+  return pool_->Transact([&](pqxx::work& tx) -> absl::StatusOr<std::vector<v1::AuditRecord>> {
+    std::vector<v1::AuditRecord> records;
+    for (const auto& row :
+         tx.exec_params("SELECT " OSAN_AUDIT_COLUMNS " FROM audit_log"
+                        " WHERE ($1 = '' OR student = $1) AND ($2 = '' OR principal = $2)"
+                        " AND ($3 = 0 OR seq < $3) ORDER BY seq DESC LIMIT $4",
+                        student, principal, before_seq, limit)) {
+      v1::AuditRecord record = ToRecord(row);
+      records.push_back(std::move(record));
+    }
+    return records;
+  });
+}
+
+}  // namespace osan::audit

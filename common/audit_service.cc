@@ -1,0 +1,49 @@
+#include "common/audit_service.h"
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "common/status.h"
+
+namespace osan::audit {
+namespace {
+
+absl::Status RequireEducationOffice(const server::CallContext& call) {
+  if (call.principal->role != auth::v1::EDU_OFFICE) {
+    return absl::PermissionDeniedError("only the education office reads the audit trail");
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<v1::ListAuditRecordsResponse> AuditQueries::ListAuditRecords(
+    const server::CallContext& call, const v1::ListAuditRecordsRequest& request) {
+  OSAN_RETURN_IF_ERROR(RequireEducationOffice(call));
+  OSAN_ASSIGN_OR_RETURN(const int limit, EffectivePageSize(request.page_size()));
+  const std::string scope = QueryScope("ListAuditRecords", request);
+  OSAN_ASSIGN_OR_RETURN(const std::string position,
+                        page_tokens_.Decode(scope, request.page_token()));
+  int64_t before = 0;
+  if (!position.empty() && !absl::SimpleAtoi(position, &before)) {
+    return InvalidField("page_token", "malformed");
+  }
+  OSAN_ASSIGN_OR_RETURN(auto records,
+                        log_->List(request.student(), request.principal(), before, limit + 1));
+  v1::ListAuditRecordsResponse response;
+  for (size_t i = 0; i < records.size() && static_cast<int>(i) < limit; ++i) {
+    *response.add_records() = records[i];
+  }
+  if (static_cast<int>(records.size()) > limit) {
+    response.set_next_page_token(
+        page_tokens_.Encode(scope, absl::StrCat(records[limit - 1].sequence())));
+  }
+  return response;
+}
+
+absl::StatusOr<v1::VerifyAuditChainResponse> AuditQueries::VerifyAuditChain(
+    const server::CallContext& call, const v1::VerifyAuditChainRequest&) {
+  OSAN_RETURN_IF_ERROR(RequireEducationOffice(call));
+  return log_->VerifyChain();
+}
+
+}  // namespace osan::audit
