@@ -55,3 +55,63 @@ ${entries}  };
   target_sources(${target} PRIVATE ${out})
   set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${sql_files})
 endfunction()
+
+# ----- Sanitizers and fuzzing -------------------------------------------------
+#
+# OSAN_SANITIZE=address  every target with AddressSanitizer + UndefinedBehaviorSanitizer
+# OSAN_SANITIZE=thread   every target with ThreadSanitizer
+# Both work with gcc (Debian's libasan8, libubsan1, liblsan0, libtsan2) and clang. Use a
+# build directory of its own (tools/dev test uses build-asan and build-tsan).
+#
+# OSAN_FUZZ=ON builds the libFuzzer targets of tests/fuzz (clang only: configure with
+# CMAKE_CXX_COMPILER=clang++-14). Every target is then instrumented for coverage
+# (-fsanitize=fuzzer-no-link) with ASan + UBSan, UB aborts, and the fuzzers link libFuzzer.
+set(OSAN_SANITIZE "" CACHE STRING "Sanitizers for every target: address (ASan+UBSan) or thread")
+set_property(CACHE OSAN_SANITIZE PROPERTY STRINGS "" address thread)
+option(OSAN_FUZZ "Build the libFuzzer targets of tests/fuzz (needs clang)" OFF)
+
+if(OSAN_FUZZ)
+  if(NOT CMAKE_CXX_COMPILER_ID STREQUAL "Clang")
+    message(FATAL_ERROR
+      "OSAN_FUZZ=ON needs clang (libFuzzer), not ${CMAKE_CXX_COMPILER_ID}: configure a build "
+      "directory of its own with -DCMAKE_CXX_COMPILER=clang++-14 (Debian packages clang-14 "
+      "and libclang-rt-14-dev)")
+  endif()
+  if(OSAN_SANITIZE STREQUAL "")
+    set(OSAN_SANITIZE address CACHE STRING
+        "Sanitizers for every target: address (ASan+UBSan) or thread" FORCE)
+  elseif(NOT OSAN_SANITIZE STREQUAL "address")
+    message(FATAL_ERROR "OSAN_FUZZ=ON works with OSAN_SANITIZE=address only, not "
+                        "'${OSAN_SANITIZE}'")
+  endif()
+  add_compile_options(-fsanitize=fuzzer-no-link)
+endif()
+
+if(OSAN_SANITIZE STREQUAL "address")
+  set(osan_sanitize_flags -fsanitize=address,undefined -fno-omit-frame-pointer)
+  if(OSAN_FUZZ)
+    # A fuzzer must stop at the first undefined behaviour to report it.
+    list(APPEND osan_sanitize_flags -fno-sanitize-recover=all)
+  endif()
+elseif(OSAN_SANITIZE STREQUAL "thread")
+  set(osan_sanitize_flags -fsanitize=thread -fno-omit-frame-pointer)
+elseif(NOT OSAN_SANITIZE STREQUAL "")
+  message(FATAL_ERROR "OSAN_SANITIZE must be empty, 'address' or 'thread', not '${OSAN_SANITIZE}'")
+endif()
+if(osan_sanitize_flags)
+  message(STATUS "Sanitizers for every target: ${osan_sanitize_flags}")
+  add_compile_options(${osan_sanitize_flags})
+  add_link_options(${osan_sanitize_flags})
+endif()
+
+# Debian's abseil is not built with TSan, which then cannot see absl::Mutex order memory
+# (ours or gRPC's) and reports every access it guards as a race. Under TSan every target
+# links, first, a small uninstrumented library that takes over absl::Mutex, CondVar and
+# Notification and annotates them for TSan (see absl_tsan_annotations.cc).
+if(OSAN_SANITIZE STREQUAL "thread")
+  add_library(osan_absl_tsan_annotations SHARED ${CMAKE_CURRENT_LIST_DIR}/absl_tsan_annotations.cc)
+  target_compile_options(osan_absl_tsan_annotations PRIVATE -fno-sanitize=all)
+  target_link_options(osan_absl_tsan_annotations PRIVATE -fno-sanitize=all)
+  target_link_libraries(osan_absl_tsan_annotations PRIVATE absl::synchronization ${CMAKE_DL_LIBS})
+  link_libraries(osan_absl_tsan_annotations)
+endif()
