@@ -177,7 +177,9 @@ class ServerLimitsTest : public ::testing::Test {
     pqxx::connection watcher(service_.database().url());
     for (int i = 0; i < 500; ++i) {
       pqxx::nontransaction tx(watcher);
-      if (tx.exec1("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'")[0]
+      // Only this test's database: tests running beside it (ctest -j2) wait on locks too.
+      if (tx.exec1("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+                   "AND datname = current_database()")[0]
               .as<int>() > 0) {
         return;
       }
