@@ -25,6 +25,7 @@ namespace cv1 = catalog::v1;
 using enrollment::StudentId;
 
 constexpr int kFeedPage = 200;
+constexpr absl::string_view kInstitutionsPrefix = "institutions/";
 
 google::protobuf::Timestamp Now(const server::CallContext& call) {
   return google::protobuf::util::TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(call.now));
@@ -311,8 +312,11 @@ absl::StatusOr<v1::FinalizeSectionResponse> Credit::FinalizeSection(
           SetOutcome(DecideCompletion(rule, {summary.sessions_held(), summary.attended(),
                                              assessment.achievement_rate()}),
                      &package);
-          OSAN_RETURN_IF_ERROR(store::AppendEntry(
-              tx, {entry_id, RefOf(id), hosted.section_id, section.host().substr(13)}, entry));
+          OSAN_RETURN_IF_ERROR(
+              store::AppendEntry(tx,
+                                 {entry_id, RefOf(id), hosted.section_id,
+                                  section.host().substr(kInstitutionsPrefix.size())},
+                                 entry));
           *response.add_entries() = std::move(entry);
         }
         OSAN_RETURN_IF_ERROR(
