@@ -3,7 +3,11 @@
 #include <google/protobuf/util/time_util.h>
 #include <openssl/sha.h>
 
+#include <algorithm>
+#include <utility>
+
 #include "absl/strings/str_cat.h"
+#include "common/log.h"
 #include "common/status.h"
 
 namespace osan::audit {
@@ -92,19 +96,84 @@ v1::AuditRecord ToRecord(const pqxx::row& row) {
 
 }  // namespace
 
-absl::Status AuditLog::Append(const std::vector<Entry>& entries) {
-  if (entries.empty()) {
+namespace {
+
+// The innermost TransactionScope of this thread.
+thread_local const TransactionScope* current_scope = nullptr;
+
+// What BeforeCommit wrote in the transaction now committing on this thread:
+// each call, and how many of its students are recorded once it commits.
+thread_local std::vector<std::pair<CallRecord*, size_t>> records_committing;
+
+// Inserts a record of each of `call`'s students from `recorded` on.
+void Insert(pqxx::work& tx, const CallRecord& call, const std::string& result) {
+  const Caller& c = call.caller;
+  for (size_t i = call.recorded; i < call.students.size(); ++i) {
+    tx.exec_params0(
+        "INSERT INTO audit_log (principal, role, source, student, action, result, trace_id)"
+        " VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        c.principal, c.role, c.source, call.students[i], c.action, result, c.trace_id);
+  }
+}
+
+}  // namespace
+
+TransactionScope::TransactionScope(std::vector<CallRecord*> calls)
+    : calls_(std::move(calls)), enclosing_(current_scope) {
+  current_scope = this;
+}
+
+TransactionScope::~TransactionScope() { current_scope = enclosing_; }
+
+const std::vector<CallRecord*>& TransactionScope::Current() {
+  static const std::vector<CallRecord*> kNone;
+  return current_scope == nullptr ? kNone : current_scope->calls_;
+}
+
+AuditLog::AuditLog(db::Pool* pool, absl::Duration retention) : pool_(pool), retention_(retention) {
+  pool_->SetCommitObserver(this);
+}
+
+void AuditLog::BeforeCommit(pqxx::work& tx) {
+  records_committing.clear();
+  for (CallRecord* call : TransactionScope::Current()) {
+    if (call->recorded >= call->students.size()) {
+      continue;
+    }
+    try {
+      Insert(tx, *call, "OK");
+    } catch (const pqxx::transaction_rollback&) {
+      throw;  // a conflict: the transaction is retried as a whole
+    } catch (const pqxx::sql_error& e) {
+      log::Error("audit records not written; the transaction is rolled back",
+                 {{"action", call->caller.action},
+                  {"trace_id", call->caller.trace_id},
+                  {"error", e.what()}});
+      throw db::CommitRefused(kNotRecorded);
+    }
+    records_committing.emplace_back(call, call->students.size());
+  }
+}
+
+void AuditLog::AfterCommit() {
+  for (const auto& [call, recorded] : records_committing) {
+    call->recorded = std::max(call->recorded, recorded);
+  }
+  records_committing.clear();
+}
+
+absl::Status AuditLog::Finish(CallRecord& call, const absl::Status& outcome) {
+  if (call.recorded >= call.students.size()) {
     return absl::OkStatus();
   }
-  return pool_->Transact([&](pqxx::work& tx) {
-    for (const Entry& e : entries) {
-      tx.exec_params0(
-          "INSERT INTO audit_log (principal, role, source, student, action, result, trace_id)"
-          " VALUES ($1, $2, $3, $4, $5, $6, $7)",
-          e.principal, e.role, e.source, e.student, e.action, e.result, e.trace_id);
-    }
+  const TransactionScope no_call({});  // this transaction writes the records itself
+  const std::string result = absl::StatusCodeToString(outcome.code());
+  OSAN_RETURN_IF_ERROR(pool_->Transact([&](pqxx::work& tx) {
+    Insert(tx, call, result);
     return absl::OkStatus();
-  });
+  }));
+  call.recorded = call.students.size();
+  return absl::OkStatus();
 }
 
 absl::StatusOr<int> AuditLog::Seal() {

@@ -1,13 +1,19 @@
 // The audit trail of student data (see docs/security.md).
 //
-// Records are appended after each call that touched a student's data (the
-// use case names the students with CallContext::Audit). A sealer then links
-// committed records, in commit order, into a SHA-256 hash chain: each hash
-// covers the previous hash and the record, so altering, deleting or
-// reordering a sealed record breaks every later hash, which VerifyChain
-// finds. Triggers refuse changes to sealed records and deletions other than
-// the retention clean-up, which removes only the oldest sealed records; the
-// chain stays verifiable from the first record kept.
+// A call names the students whose data it reads or writes
+// (CallContext::Audit). Each transaction it commits carries, in the same
+// commit, a record for every student named so far (result OK): a change and
+// its record are written together or not at all, and data read in a
+// transaction is recorded before the call can return it. Students named
+// outside a committed transaction (refused or failed calls, reads outside
+// one) are recorded when the call ends, with its outcome, before the reply.
+//
+// A sealer then links committed records, in commit order, into a SHA-256
+// hash chain: each hash covers the previous hash and the record, so altering,
+// deleting or reordering a sealed record breaks every later hash, which
+// VerifyChain finds. Triggers refuse changes to sealed records and deletions
+// other than the retention clean-up, which removes only the oldest sealed
+// records; the chain stays verifiable from the first record kept.
 #ifndef OSAN_COMMON_AUDIT_H_
 #define OSAN_COMMON_AUDIT_H_
 
@@ -24,22 +30,83 @@ namespace osan::audit {
 // Created in every service database by ApplyMigrations.
 extern const char* const kAuditSchema;
 
-struct Entry {
+// The client's message when an access could not be recorded: the access is
+// refused (a change rolled back, data withheld) with UNAVAILABLE.
+inline constexpr char kNotRecorded[] =
+    "the access could not be recorded in the audit trail, so nothing was changed or returned; "
+    "retry (a change retried with the same request_id is not applied twice)";
+
+// Who made a call: the fields every record of the call shares.
+struct Caller {
   std::string principal;
   std::string role;
   std::string source;
-  std::string student;
   std::string action;
-  std::string result;
   std::string trace_id;
 };
 
-class AuditLog {
- public:
-  AuditLog(db::Pool* pool, absl::Duration retention) : pool_(pool), retention_(retention) {}
+// The audit subject of one call: its caller, and the students it named, of
+// which the first `recorded` are recorded with a committed transaction.
+struct CallRecord {
+  Caller caller;
+  std::vector<std::string> students;
+  size_t recorded = 0;
+};
 
-  // Appends `entries` in one transaction.
-  absl::Status Append(const std::vector<Entry>& entries);
+// While alive, names the calls whose students the transactions committed on
+// this thread record (through a pool an AuditLog observes): the call a worker
+// thread serves, or the calls whose changes a coalesced batch commits.
+// Scopes nest; destroying one restores the enclosing set.
+class TransactionScope {
+ public:
+  explicit TransactionScope(std::vector<CallRecord*> calls);
+  ~TransactionScope();
+  TransactionScope(const TransactionScope&) = delete;
+  TransactionScope& operator=(const TransactionScope&) = delete;
+
+  // Replaces the set, e.g. once a batch knows which of its changes stand.
+  // Call it inside the transaction body: a retried body sets it again.
+  void Set(std::vector<CallRecord*> calls) { calls_ = std::move(calls); }
+
+  // The calls of the innermost scope on this thread (empty if none).
+  static const std::vector<CallRecord*>& Current();
+
+ private:
+  std::vector<CallRecord*> calls_;
+  const TransactionScope* const enclosing_;
+};
+
+// For work coalesced from many calls into one transaction (common/coalescer.h):
+// each request keeps the calls of the thread that submitted it, e.g. as a
+// member `std::vector<CallRecord*> audited_calls = TransactionScope::Current();`,
+// and the batch's transaction body ends with
+// `scope.Set(StandingCalls(batch, results))`, so that its commit records the
+// students of the requests that stand (OK results), and only theirs.
+template <class Request, class Result>
+std::vector<CallRecord*> StandingCalls(const std::vector<Request*>& batch,
+                                       const std::vector<Result>& results) {
+  std::vector<CallRecord*> calls;
+  for (size_t i = 0; i < batch.size() && i < results.size(); ++i) {
+    if (results[i].ok()) {
+      calls.insert(calls.end(), batch[i]->audited_calls.begin(), batch[i]->audited_calls.end());
+    }
+  }
+  return calls;
+}
+
+class AuditLog : public db::CommitObserver {
+ public:
+  // Observes `pool`'s commits (db::Pool::SetCommitObserver) from now on.
+  AuditLog(db::Pool* pool, absl::Duration retention);
+
+  // Records `call`'s students not yet recorded, with `outcome`'s code, in a
+  // transaction of their own; they then count as recorded.
+  absl::Status Finish(CallRecord& call, const absl::Status& outcome);
+
+  // db::CommitObserver: the calls of this thread's TransactionScope get their
+  // unrecorded students recorded (result OK) in the committing transaction.
+  void BeforeCommit(pqxx::work& tx) override;
+  void AfterCommit() override;
 
   // Seals the committed, unsealed records into the chain (one sealer at a
   // time across replicas), then deletes sealed records older than the

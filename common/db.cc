@@ -116,7 +116,13 @@ absl::Status Pool::Run(absl::FunctionRef<bool(pqxx::work&)> attempt) {
     try {
       pqxx::work tx(**connection);
       if (attempt(tx)) {
+        if (observer_ != nullptr) {
+          observer_->BeforeCommit(tx);
+        }
         tx.commit();
+        if (observer_ != nullptr) {
+          observer_->AfterCommit();
+        }
       }
     } catch (const pqxx::in_doubt_error& e) {
       log::Error("commit outcome unknown", {{"error", e.what()}});
@@ -153,6 +159,8 @@ absl::Status Pool::Run(absl::FunctionRef<bool(pqxx::work&)> attempt) {
         log::Error("database error", {{"error", e.what()}, {"sqlstate", sqlstate}});
         status = absl::InternalError("database error");
       }
+    } catch (const CommitRefused& e) {
+      status = absl::UnavailableError(e.what());
     } catch (const std::exception& e) {
       log::Error("unexpected error in transaction", {{"error", e.what()}});
       status = absl::InternalError(e.what());

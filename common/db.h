@@ -17,6 +17,7 @@
 
 #include <memory>
 #include <pqxx/pqxx>
+#include <stdexcept>
 #include <string>
 #include <type_traits>
 #include <utility>
@@ -51,6 +52,25 @@ struct PoolOptions {
   std::vector<Statement> statements;
 };
 
+// Sees each transaction of a pool just before and just after it commits: the
+// audit trail (common/audit.h) writes its records in the transaction whose
+// work they record. BeforeCommit may run statements on `tx`; an exception
+// from it fails the transaction as one from the body would (and it may be
+// retried); to refuse the commit with a message for the client, throw
+// CommitRefused (the transaction fails with UNAVAILABLE and that message).
+// AfterCommit runs only once the commit succeeded.
+class CommitRefused : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+class CommitObserver {
+ public:
+  virtual ~CommitObserver() = default;
+  virtual void BeforeCommit(pqxx::work& tx) = 0;
+  virtual void AfterCommit() = 0;
+};
+
 class Pool {
  public:
   // Opens the first connection eagerly so that a wrong URL fails at start-up.
@@ -75,6 +95,10 @@ class Pool {
 
   int size() const { return options_.size; }
 
+  // Installs `observer` for every later transaction. Call it before the pool
+  // is shared between threads; `observer` must outlive the pool's use.
+  void SetCommitObserver(CommitObserver* observer) { observer_ = observer; }
+
  private:
   explicit Pool(PoolOptions options);
 
@@ -91,6 +115,7 @@ class Pool {
   absl::Mutex mu_;
   std::vector<std::unique_ptr<pqxx::connection>> idle_ ABSL_GUARDED_BY(mu_);
   int open_ ABSL_GUARDED_BY(mu_) = 0;
+  CommitObserver* observer_ = nullptr;
 };
 
 // A PostgreSQL array literal of `values` (each quoted and escaped), for

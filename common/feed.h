@@ -13,6 +13,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/clock.h"
+#include "common/log.h"
 #include "common/server.h"
 #include "common/status.h"
 
@@ -112,6 +113,43 @@ class FeedReactor final : public grpc::ServerWriteReactor<Event> {
   std::atomic<bool> cancelled_{false};
   grpc::Alarm alarm_;
 };
+
+// Serves a feed method: authenticates the caller of `context`, checks the
+// cursor and the caller's right to the feed by reading the first page (which
+// is not sent), then streams `read(call, cursor)` pages. Each page is read as
+// an audited call of `method` (Dispatcher::RunAudited): `read` names each
+// event's student inside its transaction, so a page is recorded before it is
+// sent, or not sent.
+template <class Event>
+grpc::ServerWriteReactor<Event>* ServeFeed(
+    Dispatcher* dispatcher, grpc::CallbackServerContext* context, const char* method,
+    const std::string& cursor, bool follow,
+    std::function<absl::StatusOr<std::vector<Event>>(const CallContext&, const std::string&)>
+        read) {
+  auto principal = dispatcher->Authenticate(*context);
+  if (!principal.ok()) {
+    return FeedReactor<Event>::Refuse(principal.status());
+  }
+  const CallContext call = Dispatcher::StreamCall(*context, *std::move(principal));
+  if (auto first = read(call, cursor); !first.ok()) {
+    return FeedReactor<Event>::Refuse(first.status());
+  }
+  log::Info("feed opened", {{"method", method},
+                            {"institution", call.principal->institution},
+                            {"cursor", cursor},
+                            {"follow", follow ? "yes" : "no"}});
+  return FeedReactor<Event>::Start(
+      dispatcher->workers(), cursor, follow,
+      [dispatcher, method, call,
+       read = std::move(read)](const std::string& after) -> absl::StatusOr<std::vector<Event>> {
+        absl::StatusOr<std::vector<Event>> page;
+        OSAN_RETURN_IF_ERROR(dispatcher->RunAudited(method, call, [&] {
+          page = read(call, after);
+          return page.status();
+        }));
+        return page;
+      });
+}
 
 }  // namespace osan::server
 

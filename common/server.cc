@@ -79,6 +79,12 @@ std::string Metadata(const grpc::CallbackServerContext& context, absl::string_vi
   return std::string(it->second.data(), it->second.size());
 }
 
+// The client's `x-request-id` if it sent a usable one, else a new id.
+std::string TraceId(const grpc::CallbackServerContext& context) {
+  std::string id = Metadata(context, "x-request-id");
+  return id.empty() || id.size() > 64 ? NewTraceId() : id;
+}
+
 absl::StatusOr<auth::Principal> VerifyBearer(const grpc::CallbackServerContext& context,
                                              const auth::TokenVerifier& verifier, absl::Time now) {
   const std::string header = Metadata(context, "authorization");
@@ -108,22 +114,39 @@ void Dispatcher::Leave() {
   --active_;
 }
 
-void Dispatcher::RecordAudit(const char* method, const CallContext& call,
-                             const absl::Status& status) {
-  if (audit_log_ == nullptr || call.audited_students.empty()) {
-    return;
+absl::Status Dispatcher::RunAudited(const char* method, const CallContext& call,
+                                    absl::FunctionRef<absl::Status()> work) {
+  call.audit = audit::CallRecord{{call.principal ? call.principal->institution : "",
+                                  call.principal ? auth::RoleName(call.principal->role) : "",
+                                  call.peer, method, call.trace_id},
+                                 {},
+                                 0};
+  absl::Status status;
+  {
+    const audit::TransactionScope scope({&call.audit});
+    status = work();
   }
-  std::vector<audit::Entry> entries;
-  for (const std::string& student : call.audited_students) {
-    entries.push_back({call.principal ? call.principal->institution : "",
-                       call.principal ? auth::RoleName(call.principal->role) : "", call.peer,
-                       student, method, absl::StatusCodeToString(status.code()), call.trace_id});
+  if (audit_log_ == nullptr) {
+    return status;
   }
-  if (const absl::Status appended = audit_log_->Append(entries); !appended.ok()) {
+  if (const absl::Status recorded = audit_log_->Finish(call.audit, status); !recorded.ok()) {
     log::Error("audit records not written", {{"method", method},
                                              {"trace_id", call.trace_id},
-                                             {"error", std::string(appended.message())}});
+                                             {"error", std::string(recorded.message())}});
+    if (status.ok()) {
+      return absl::UnavailableError(audit::kNotRecorded);
+    }
   }
+  return status;
+}
+
+CallContext Dispatcher::StreamCall(const grpc::CallbackServerContext& context,
+                                   auth::Principal principal) {
+  CallContext call;
+  call.principal = std::move(principal);
+  call.trace_id = TraceId(context);
+  call.peer = context.peer();
+  return call;
 }
 
 void Dispatcher::Drain(absl::Time deadline) {
@@ -182,10 +205,7 @@ grpc::ServerUnaryReactor* Dispatcher::Dispatch(grpc::CallbackServerContext* cont
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   const absl::Time received = absl::Now();
   CallContext call;
-  call.trace_id = Metadata(*context, "x-request-id");
-  if (call.trace_id.empty() || call.trace_id.size() > 64) {
-    call.trace_id = NewTraceId();
-  }
+  call.trace_id = TraceId(*context);
   context->AddInitialMetadata("x-request-id", call.trace_id);
   call.peer = context->peer();
   call.deadline =
@@ -231,10 +251,9 @@ grpc::ServerUnaryReactor* Dispatcher::Dispatch(grpc::CallbackServerContext* cont
     } else if (call.deadline <= call.now) {
       status = absl::DeadlineExceededError("the deadline passed before the call could start");
     } else {
-      status = handler(call);
+      status = RunAudited(method, call, [&] { return handler(call); });
     }
     Reply(reactor, method, received, call, status);
-    RecordAudit(method, call, status);
     Leave();
   };
   if (!workers_->TrySubmit(std::move(work))) {

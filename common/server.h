@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
+#include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
@@ -61,11 +62,12 @@ struct CallContext {
   absl::Time deadline = absl::InfiniteFuture();
   absl::Time now;
 
-  // Names a student whose data the call reads or writes; the dispatcher
-  // leaves an audit record for each after the call, with its outcome. Call
-  // it before authorization checks, so that refused attempts are recorded.
-  void Audit(std::string student) const { audited_students.push_back(std::move(student)); }
-  mutable std::vector<std::string> audited_students;
+  // Names a student whose data the call reads or writes, for the audit trail
+  // (common/audit.h): name students inside the transaction that reads or
+  // writes their data, so that its commit carries their records; and before
+  // authorization checks, so that refused attempts are recorded too.
+  void Audit(std::string student) const { audit.students.push_back(std::move(student)); }
+  mutable audit::CallRecord audit;
 };
 
 enum class Access {
@@ -112,12 +114,24 @@ class Dispatcher {
   // Where audit records of calls that name students go (none by default).
   void SetAuditLog(audit::AuditLog* log) { audit_log_ = log; }
 
+  // Runs `work` as `method` for `call`, with the audit trail: transactions it
+  // commits record the students it names, and those still unrecorded when it
+  // ends are recorded with its outcome before this returns. Fails closed: if
+  // those records cannot be written, an OK outcome becomes UNAVAILABLE, so no
+  // student data leaves unrecorded. Dispatch runs every handler this way;
+  // streaming methods run each page of theirs this way.
+  absl::Status RunAudited(const char* method, const CallContext& call,
+                          absl::FunctionRef<absl::Status()> work);
+
+  // The context of a streaming call, for RunAudited.
+  static CallContext StreamCall(const grpc::CallbackServerContext& context,
+                                auth::Principal principal);
+
   // Stops taking calls (new ones get UNAVAILABLE, so clients retry elsewhere)
   // and waits until the calls already taken have finished, or `deadline`.
   void Drain(absl::Time deadline);
 
  private:
-  void RecordAudit(const char* method, const CallContext& call, const absl::Status& status);
   // Counts a call in; false if draining.
   bool Enter();
   void Leave();

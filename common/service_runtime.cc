@@ -33,6 +33,11 @@ absl::StatusOr<std::unique_ptr<ServiceRuntime>> ServiceRuntime::Start(
   pool_options.size = config.db_pool_size;
   pool_options.statements = *definition.statements;
   OSAN_ASSIGN_OR_RETURN(runtime->pool_, db::Pool::Open(std::move(pool_options)));
+  if (definition.audits_student_data) {
+    // Before anything else uses the pool: the log observes its commits.
+    runtime->audit_log_ =
+        std::make_unique<audit::AuditLog>(runtime->pool_.get(), config.audit_retention);
+  }
 
   runtime->workers_ = std::make_unique<server::WorkerPool>(
       std::max(config.worker_threads, config.db_pool_size), config.max_queued_calls);
@@ -47,8 +52,6 @@ absl::StatusOr<std::unique_ptr<ServiceRuntime>> ServiceRuntime::Start(
       definition.make_parts(config, runtime->pool_.get(), runtime->dispatcher_.get(),
                             PageTokens(config.page_token_secret)));
   if (definition.audits_student_data) {
-    runtime->audit_log_ =
-        std::make_unique<audit::AuditLog>(runtime->pool_.get(), config.audit_retention);
     runtime->audit_queries_ = std::make_unique<audit::AuditQueries>(
         runtime->audit_log_.get(), PageTokens(config.page_token_secret));
     runtime->dispatcher_->SetAuditLog(runtime->audit_log_.get());

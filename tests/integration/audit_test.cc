@@ -6,7 +6,11 @@
 #include <gtest/gtest.h>
 
 #include <pqxx/pqxx>
+#include <thread>
+#include <vector>
 
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "osan/audit/v1/audit.grpc.pb.h"
 #include "tests/support/exchange_fixture.h"
@@ -97,6 +101,138 @@ TEST_F(AuditTest, SealedRecordsCannotBeChangedAndTamperingBreaksTheChain) {
   const auto verified = AwaitSealed(2);
   EXPECT_FALSE(verified.intact());
   EXPECT_THAT(verified.problem(), ::testing::HasSubstr("position 1"));
+}
+
+// The records of `student` for `action` ("EnrollmentService.GetStudent"),
+// as "principal result txid" (txid: the transaction that wrote the record).
+std::vector<std::string> RecordsOf(testing::Exchange& exchange, const std::string& student,
+                                   const std::string& action) {
+  pqxx::connection connection(exchange.enrollment_service().database().url());
+  pqxx::read_transaction tx(connection);
+  std::vector<std::string> records;
+  for (const auto& row : tx.exec_params(
+           "SELECT principal || ' ' || result FROM audit_log WHERE student = $1 AND action = $2"
+           " ORDER BY seq",
+           student, action)) {
+    records.push_back(row[0].as<std::string>());
+  }
+  return records;
+}
+
+TEST_F(AuditTest, AChangeAndItsRecordCommitTogether) {
+  const auto student = exchange_.CreateStudent(kSchoolA, "s-1");
+  // The record was written by the transaction that inserted the student.
+  EXPECT_EQ(exchange_.QueryEnrollment(
+                "SELECT count(*) FROM audit_log a JOIN students s ON s.student_key = 's-1'"
+                " WHERE a.student = 'schools/J10-7531001/students/s-1'"
+                " AND a.action = 'EnrollmentService.CreateStudent'"
+                " AND (a.txid::text::bigint % 4294967296) = s.xmin::text::bigint"),
+            1);
+
+  // When the record cannot be written, the change is not made either.
+  Execute(
+      "ALTER TABLE audit_log ADD CONSTRAINT refuse_unrecordable"
+      " CHECK (student NOT LIKE '%unrecordable%') NOT VALID");
+  enrollment::v1::CreateStudentRequest create;
+  create.set_parent("schools/J10-7531001");
+  create.mutable_student()->set_student_key("s-unrecordable");
+  create.mutable_student()->set_grade_level(2);
+  create.mutable_student()->set_entry_year(2025);
+  create.mutable_student()->set_display_name("학생");
+  create.set_request_id(exchange_.NextRequestId());
+  enrollment::v1::Student created;
+  auto context = ContextWithToken(exchange_.Token(kSchoolA, auth::v1::SCHOOL));
+  const grpc::Status refused =
+      exchange_.enrollment().CreateStudent(context.get(), create, &created);
+  EXPECT_EQ(refused.error_code(), grpc::StatusCode::UNAVAILABLE);
+  EXPECT_THAT(refused.error_message(), ::testing::HasSubstr("audit trail"));
+  EXPECT_EQ(exchange_.QueryEnrollment(
+                "SELECT count(*) FROM students WHERE student_key = 's-unrecordable'"),
+            0);
+}
+
+TEST_F(AuditTest, DataIsWithheldWhenItsReadCannotBeRecorded) {
+  const auto student = exchange_.CreateStudent(kSchoolA, "s-unrecordable");
+  Execute(
+      "ALTER TABLE audit_log ADD CONSTRAINT refuse_unrecordable"
+      " CHECK (student NOT LIKE '%unrecordable%') NOT VALID");
+  enrollment::v1::GetStudentRequest get;
+  get.set_name(student.name());
+  enrollment::v1::Student read;
+  auto context = ContextWithToken(exchange_.Token(kSchoolA, auth::v1::SCHOOL));
+  EXPECT_EQ(exchange_.enrollment().GetStudent(context.get(), get, &read).error_code(),
+            grpc::StatusCode::UNAVAILABLE);
+  EXPECT_EQ(read.display_name(), "");
+
+  Execute("ALTER TABLE audit_log DROP CONSTRAINT refuse_unrecordable");
+  context = ContextWithToken(exchange_.Token(kSchoolA, auth::v1::SCHOOL));
+  ASSERT_TRUE(exchange_.enrollment().GetStudent(context.get(), get, &read).ok());
+  EXPECT_EQ(read.display_name(), "학생 s-unrecordable");
+  EXPECT_THAT(RecordsOf(exchange_, student.name(), "EnrollmentService.GetStudent"),
+              ::testing::ElementsAre("J10-7531001 OK"));
+}
+
+TEST_F(AuditTest, EachFeedEventDeliveredIsRecordedForItsReader) {
+  const auto section = exchange_.CreateSection(testing::kAcademy, "감사 시험", catalog::v1::LOTTERY,
+                                               10, catalog::v1::MONDAY, 9);
+  const auto first = exchange_.CreateStudent(kSchoolA, "s-1");
+  const auto second = exchange_.CreateStudent(kSchoolA, "s-2");
+  enrollment::v1::Application application;
+  ASSERT_TRUE(exchange_.Apply(first.name(), section.name(), 1, false, &application).ok());
+  ASSERT_TRUE(exchange_.Apply(second.name(), section.name(), 1, false, &application).ok());
+
+  ASSERT_EQ(exchange_.ReadChanges(exchange_.Token(kSchoolA, auth::v1::SCHOOL), 2).size(), 2);
+  for (const auto& student : {first, second}) {
+    EXPECT_THAT(RecordsOf(exchange_, student.name(), "EnrollmentService.WatchChanges"),
+                Contains("J10-7531001 OK"));
+  }
+  // School B's feed holds neither student: nothing is recorded for B.
+  exchange_.ReadChangesOnce(exchange_.Token(kSchoolB, auth::v1::SCHOOL), "");
+  for (const auto& student : {first, second}) {
+    EXPECT_THAT(RecordsOf(exchange_, student.name(), "EnrollmentService.WatchChanges"),
+                ::testing::Not(Contains("J10-7531002 OK")));
+  }
+}
+
+TEST_F(AuditTest, ConcurrentFirstComeClaimsAreEachRecordedOnceWithTheirOutcome) {
+  const auto section = exchange_.CreateSection(testing::kAcademy, "감사 선착순",
+                                               catalog::v1::FIRST_COME, 2, catalog::v1::MONDAY, 9);
+  constexpr int kStudents = 6;
+  std::vector<std::string> students;
+  for (int i = 0; i < kStudents; ++i) {
+    students.push_back(exchange_.CreateStudent(kSchoolA, absl::StrCat("s-", i)).name());
+  }
+  std::vector<grpc::Status> outcomes(kStudents);
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kStudents; ++i) {
+    threads.emplace_back([&, i] {
+      enrollment::v1::Application application;
+      outcomes[i] = exchange_.Apply(students[i], section.name(), 1, true, &application);
+    });
+  }
+  for (std::thread& thread : threads) {
+    thread.join();
+  }
+  for (int i = 0; i < kStudents; ++i) {
+    const std::string code =
+        absl::StatusCodeToString(static_cast<absl::StatusCode>(outcomes[i].error_code()));
+    EXPECT_THAT(RecordsOf(exchange_, students[i], "EnrollmentService.SubmitApplication"),
+                ::testing::ElementsAre("J10-7531001 " + code))
+        << students[i];
+  }
+  // Each standing claim's record was committed by the transaction (a batch,
+  // on another call's thread) that wrote the claim's application.
+  int standing = 0;
+  for (const grpc::Status& outcome : outcomes) {
+    standing += outcome.ok() ? 1 : 0;
+  }
+  EXPECT_EQ(exchange_.QueryEnrollment(
+                "SELECT count(*) FROM audit_log a"
+                " WHERE a.action = 'EnrollmentService.SubmitApplication' AND a.result = 'OK'"
+                " AND EXISTS (SELECT 1 FROM application_events e"
+                " JOIN applications p ON p.id = e.application_id WHERE e.txid = a.txid"
+                " AND a.student = 'schools/' || p.school_code || '/students/' || p.student_key)"),
+            standing);
 }
 
 }  // namespace

@@ -70,40 +70,9 @@ class EnrollmentApiTest : public ::testing::Test {
     return application;
   }
 
-  // One pass over the feed after `cursor`: what a stream returns before it
-  // ends, caught up.
-  std::vector<v1::ChangeEvent> ReadFeedOnce(const std::string& token, const std::string& cursor) {
-    v1::WatchChangesRequest request;
-    request.set_cursor(cursor);
-    auto context = ContextWithToken(token);
-    auto reader = exchange_.enrollment().WatchChanges(context.get(), request);
-    std::vector<v1::ChangeEvent> events;
-    v1::ChangeEvent event;
-    while (reader->Read(&event)) {
-      events.push_back(event);
-    }
-    const grpc::Status status = reader->Finish();
-    EXPECT_TRUE(status.ok()) << status.error_message();
-    return events;
-  }
-
-  // The events after `cursor`, read until `expected` have arrived (delivery
-  // waits for older transactions anywhere in the cluster, other tests'
-  // included) or 10 s passed.
   std::vector<v1::ChangeEvent> Feed(const std::string& token, size_t expected,
                                     const std::string& cursor = "") {
-    std::vector<v1::ChangeEvent> events;
-    std::string position = cursor;
-    for (int i = 0; i < 200 && events.size() < expected; ++i) {
-      for (auto& event : ReadFeedOnce(token, position)) {
-        position = event.cursor();
-        events.push_back(std::move(event));
-      }
-      if (events.size() < expected) {
-        std::this_thread::sleep_for(std::chrono::milliseconds(50));
-      }
-    }
-    return events;
+    return exchange_.ReadChanges(token, expected, cursor);
   }
 
   testing::Exchange exchange_;
@@ -513,7 +482,7 @@ TEST_F(EnrollmentApiTest, FeedShowsEachSchoolItsOwnChangesInOrderAndResumes) {
   EXPECT_THAT(Feed(exchange_.Token("SVC-CREDIT", auth::v1::SERVICE), 3), SizeIs(3));
 
   // Resuming after the first event returns only the rest.
-  const auto rest = ReadFeedOnce(SchoolToken(kSchoolA), a_events.front().cursor());
+  const auto rest = exchange_.ReadChangesOnce(SchoolToken(kSchoolA), a_events.front().cursor());
   ASSERT_THAT(rest, SizeIs(1));
   EXPECT_EQ(rest.front().cursor(), a_events.back().cursor());
 
@@ -557,7 +526,7 @@ TEST_F(EnrollmentApiTest, FeedNeverSkipsACommittedChangeUnderConcurrentWriters) 
   std::string cursor;
   const auto poll = [&] {
     for (const auto& event :
-         ReadFeedOnce(exchange_.Token("SVC-CREDIT", auth::v1::SERVICE), cursor)) {
+         exchange_.ReadChangesOnce(exchange_.Token("SVC-CREDIT", auth::v1::SERVICE), cursor)) {
       seen.push_back(event.application().name());
       cursor = event.cursor();
     }

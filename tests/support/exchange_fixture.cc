@@ -178,6 +178,39 @@ grpc::Status Exchange::Apply(const std::string& student, const std::string& sect
   return enrollment_->SubmitApplication(context.get(), request, application);
 }
 
+std::vector<enrollment::v1::ChangeEvent> Exchange::ReadChangesOnce(const std::string& token,
+                                                                   const std::string& cursor) {
+  enrollment::v1::WatchChangesRequest request;
+  request.set_cursor(cursor);
+  auto context = ContextWithToken(token);
+  auto reader = enrollment_->WatchChanges(context.get(), request);
+  std::vector<enrollment::v1::ChangeEvent> events;
+  enrollment::v1::ChangeEvent event;
+  while (reader->Read(&event)) {
+    events.push_back(event);
+  }
+  const grpc::Status status = reader->Finish();
+  EXPECT_TRUE(status.ok()) << status.error_message();
+  return events;
+}
+
+std::vector<enrollment::v1::ChangeEvent> Exchange::ReadChanges(const std::string& token,
+                                                               size_t expected,
+                                                               const std::string& cursor) {
+  std::vector<enrollment::v1::ChangeEvent> events;
+  std::string position = cursor;
+  for (int i = 0; i < 200 && events.size() < expected; ++i) {
+    for (auto& event : ReadChangesOnce(token, position)) {
+      position = event.cursor();
+      events.push_back(std::move(event));
+    }
+    if (events.size() < expected) {
+      absl::SleepFor(absl::Milliseconds(50));
+    }
+  }
+  return events;
+}
+
 int64_t Exchange::QueryEnrollment(const std::string& sql) {
   pqxx::connection connection(enrollment_service_->database().url());
   pqxx::nontransaction tx(connection);

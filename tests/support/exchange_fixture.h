@@ -6,6 +6,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "osan/catalog/v1/catalog.grpc.pb.h"
 #include "osan/enrollment/v1/enrollment.grpc.pb.h"
@@ -53,6 +54,16 @@ class Exchange {
   enrollment::v1::EnrollmentService::Stub& enrollment() { return *enrollment_; }
   TestService& catalog_service() { return *catalog_service_; }
   TestService& enrollment_service() { return *enrollment_service_; }
+
+  // One pass over the change feed after `cursor`: what a stream returns
+  // before it ends, caught up.
+  std::vector<enrollment::v1::ChangeEvent> ReadChangesOnce(const std::string& token,
+                                                           const std::string& cursor);
+  // The change events after `cursor`, read until `expected` have arrived
+  // (delivery waits for older transactions anywhere in the cluster, other
+  // tests' included) or 10 s passed.
+  std::vector<enrollment::v1::ChangeEvent> ReadChanges(const std::string& token, size_t expected,
+                                                       const std::string& cursor = "");
 
   // Runs a scalar SQL query on enrollment's database.
   int64_t QueryEnrollment(const std::string& sql);

@@ -1,5 +1,6 @@
 // Unit tests of enrollment's rules (services/enrollment/domain/rules.h).
 #include <cstdint>
+#include <limits>
 #include <map>
 #include <set>
 #include <string>
@@ -762,6 +763,27 @@ TEST(CapBlocksTest, PerSchoolAndHostShareCaps) {
   EXPECT_EQ(CapBlocks(section, "J10-7531003", 12), "");
   EXPECT_EQ(CapBlocks(section, "J10-7531003", 13), "host share cap of 13 reached");
   EXPECT_EQ(CapBlocks(section, "J10-7531001", 13), "") << "only the host's students";
+}
+
+TEST(CapBlocksTest, ExtremeValuesDoNotOverflow) {
+  catalog::v1::Section section;
+  section.set_host("institutions/J10-7531003");
+  section.set_capacity(std::numeric_limits<int32_t>::max());
+  section.set_host_share_cap_percent(100);
+  EXPECT_EQ(CapBlocks(section, "J10-7531003", 1000), "");
+  EXPECT_EQ(CapBlocks(section, "J10-7531003", std::numeric_limits<int32_t>::max()),
+            "host share cap of 2147483647 reached");
+}
+
+TEST(MeetingsConflictTest, ExtremeTimesDoNotOverflow) {
+  cv1::Section a;
+  cv1::Section b;
+  constexpr int kMax = std::numeric_limits<int32_t>::max();
+  AddWeekly(&a, cv1::TUESDAY, kMax, kMax, kMax, kMax);
+  AddWeekly(&b, cv1::TUESDAY, 0, 0, kMax, 0);
+  // [max:max, max:max) is empty; [0:00, max:00) ends before it starts.
+  EXPECT_FALSE(MeetingsConflict(a, b));
+  EXPECT_FALSE(MeetingsConflict(b, a));
 }
 
 }  // namespace

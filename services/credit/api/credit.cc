@@ -530,16 +530,22 @@ absl::StatusOr<v1::Transcript> Credit::GetTranscript(const Call& call,
   return transcript;
 }
 
-absl::StatusOr<std::vector<v1::ResultEvent>> Credit::ReadResults(const auth::Principal& principal,
+absl::StatusOr<std::vector<v1::ResultEvent>> Credit::ReadResults(const Call& call,
                                                                  const std::string& cursor) {
+  const auth::Principal& principal = *call.principal;
   std::string school;
   if (principal.role == auth::v1::SCHOOL) {
     school = principal.institution;
   } else if (principal.role != auth::v1::SERVICE) {
     return absl::PermissionDeniedError("results go to home schools (and the suite's services)");
   }
-  return pool_->Transact(
-      [&](pqxx::work& tx) { return store::ReadResultEvents(tx, cursor, school, kFeedPage); });
+  return pool_->Transact([&](pqxx::work& tx) -> absl::StatusOr<std::vector<v1::ResultEvent>> {
+    OSAN_ASSIGN_OR_RETURN(auto events, store::ReadResultEvents(tx, cursor, school, kFeedPage));
+    for (const v1::ResultEvent& event : events) {
+      call.Audit(event.entry().package().student());
+    }
+    return events;
+  });
 }
 
 // ----- CSV ------------------------------------------------------------------

@@ -48,8 +48,9 @@ class Credit {
   absl::StatusOr<v1::Transcript> GetTranscript(const Call& call,
                                                const v1::GetTranscriptRequest& request);
 
-  // The result events after `cursor` that `principal` may see (one page).
-  absl::StatusOr<std::vector<v1::ResultEvent>> ReadResults(const auth::Principal& principal,
+  // The result events after `cursor` that the caller may see (one page);
+  // names each event's student for the audit trail.
+  absl::StatusOr<std::vector<v1::ResultEvent>> ReadResults(const Call& call,
                                                            const std::string& cursor);
 
  private:

@@ -11,19 +11,11 @@ namespace osan::credit {
 
 grpc::ServerWriteReactor<v1::ResultEvent>* CreditService::WatchResults(
     grpc::CallbackServerContext* context, const v1::WatchResultsRequest* request) {
-  auto principal = dispatcher_->Authenticate(*context);
-  if (!principal.ok()) {
-    return server::FeedReactor<v1::ResultEvent>::Refuse(principal.status());
-  }
-  auto first = credit_->ReadResults(*principal, request->cursor());
-  if (!first.ok()) {
-    return server::FeedReactor<v1::ResultEvent>::Refuse(first.status());
-  }
   Credit* credit = credit_;
-  return server::FeedReactor<v1::ResultEvent>::Start(
-      dispatcher_->workers(), request->cursor(), request->follow(),
-      [credit, who = *principal](const std::string& cursor) {
-        return credit->ReadResults(who, cursor);
+  return server::ServeFeed<v1::ResultEvent>(
+      dispatcher_, context, "CreditService.WatchResults", request->cursor(), request->follow(),
+      [credit](const server::CallContext& call, const std::string& cursor) {
+        return credit->ReadResults(call, cursor);
       });
 }
 

@@ -623,8 +623,9 @@ absl::StatusOr<v1::Roster> Enrollment::ListRoster(const Call& call,
 
 // ----- Change feed ----------------------------------------------------------
 
-absl::StatusOr<std::vector<v1::ChangeEvent>> Enrollment::ReadChanges(
-    const auth::Principal& principal, const std::string& cursor) {
+absl::StatusOr<std::vector<v1::ChangeEvent>> Enrollment::ReadChanges(const Call& call,
+                                                                     const std::string& cursor) {
+  const auth::Principal& principal = *call.principal;
   OSAN_ASSIGN_OR_RETURN(const store::FeedCursor after, store::FeedCursor::Decode(cursor));
   store::FeedFilter filter;
   switch (principal.role) {
@@ -642,8 +643,13 @@ absl::StatusOr<std::vector<v1::ChangeEvent>> Enrollment::ReadChanges(
       return absl::PermissionDeniedError(
           "the change feed is for home schools, hosts and the suite's services");
   }
-  return pool_->Transact(
-      [&](pqxx::work& tx) { return store::ReadEvents(tx, after, filter, kFeedPage); });
+  return pool_->Transact([&](pqxx::work& tx) -> absl::StatusOr<std::vector<v1::ChangeEvent>> {
+    OSAN_ASSIGN_OR_RETURN(auto events, store::ReadEvents(tx, after, filter, kFeedPage));
+    for (const v1::ChangeEvent& event : events) {
+      call.Audit(event.application().student());
+    }
+    return events;
+  });
 }
 
 }  // namespace osan::enrollment

@@ -70,8 +70,9 @@ class Enrollment {
                                                           const v1::CancelSectionRequest& request);
   absl::StatusOr<v1::Roster> ListRoster(const Call& call, const v1::ListRosterRequest& request);
 
-  // The events after `cursor` that `principal` may see (at most one page).
-  absl::StatusOr<std::vector<v1::ChangeEvent>> ReadChanges(const auth::Principal& principal,
+  // The events after `cursor` that the caller may see (at most one page);
+  // names each event's student for the audit trail.
+  absl::StatusOr<std::vector<v1::ChangeEvent>> ReadChanges(const Call& call,
                                                            const std::string& cursor);
 
  private:

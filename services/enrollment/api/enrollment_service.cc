@@ -12,23 +12,11 @@ namespace osan::enrollment {
 
 grpc::ServerWriteReactor<v1::ChangeEvent>* EnrollmentService::WatchChanges(
     grpc::CallbackServerContext* context, const v1::WatchChangesRequest* request) {
-  auto principal = dispatcher_->Authenticate(*context);
-  if (!principal.ok()) {
-    return server::FeedReactor<v1::ChangeEvent>::Refuse(principal.status());
-  }
-  // Check the cursor and the caller's right to the feed before streaming.
-  auto first = enrollment_->ReadChanges(*principal, request->cursor());
-  if (!first.ok()) {
-    return server::FeedReactor<v1::ChangeEvent>::Refuse(first.status());
-  }
-  log::Info("feed opened", {{"institution", principal->institution},
-                            {"cursor", request->cursor()},
-                            {"follow", request->follow() ? "yes" : "no"}});
   Enrollment* enrollment = enrollment_;
-  return server::FeedReactor<v1::ChangeEvent>::Start(
-      dispatcher_->workers(), request->cursor(), request->follow(),
-      [enrollment, who = *principal](const std::string& cursor) {
-        return enrollment->ReadChanges(who, cursor);
+  return server::ServeFeed<v1::ChangeEvent>(
+      dispatcher_, context, "EnrollmentService.WatchChanges", request->cursor(), request->follow(),
+      [enrollment](const server::CallContext& call, const std::string& cursor) {
+        return enrollment->ReadChanges(call, cursor);
       });
 }
 

@@ -44,8 +44,13 @@ absl::StatusOr<v1::Application> FirstComeSubmissions::Submit(Submission submissi
 
 void FirstComeSubmissions::RunBatch(const std::string&, const std::vector<Submission*>& batch) {
   std::vector<absl::StatusOr<v1::Application>> results;
-  const absl::Status status =
-      pool_->Transact([&](pqxx::work& tx) -> absl::Status { return Decide(tx, batch, results); });
+  // The batch's commit records the students of the submissions that stand.
+  audit::TransactionScope audited({});
+  const absl::Status status = pool_->Transact([&](pqxx::work& tx) -> absl::Status {
+    OSAN_RETURN_IF_ERROR(Decide(tx, batch, results));
+    audited.Set(audit::StandingCalls(batch, results));
+    return absl::OkStatus();
+  });
   for (size_t i = 0; i < batch.size(); ++i) {
     batch[i]->result =
         status.ok() ? std::move(results[i]) : absl::StatusOr<v1::Application>(status);

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "common/audit.h"
 #include "common/coalescer.h"
 #include "common/db.h"
 #include "common/idempotency.h"
@@ -41,6 +42,8 @@ class FirstComeSubmissions {
     store::ApplicationRecord record;
     int capacity = 0;
     absl::StatusOr<v1::Application> result = absl::InternalError("not run");
+    // The submitting thread's audited calls (audit::StandingCalls).
+    std::vector<audit::CallRecord*> audited_calls = audit::TransactionScope::Current();
   };
 
   // Decides `submission` in its section's next batch; returns the stored

@@ -30,7 +30,11 @@ bool IsSchoolCode(absl::string_view code) {
   return catalog::ParseInstitutionName("", absl::StrCat("institutions/", code)).ok();
 }
 
-int Minutes(const type::v1::TimeOfDay& time) { return time.hours() * 60 + time.minutes(); }
+// Minutes since midnight, in 64 bits so that no int32 field values (catalog
+// validates them, but the domain does not rely on that) overflow.
+int64_t Minutes(const type::v1::TimeOfDay& time) {
+  return int64_t{time.hours()} * 60 + time.minutes();
+}
 
 bool Overlap(const type::v1::TimeOfDay& a_start, const type::v1::TimeOfDay& a_end,
              const type::v1::TimeOfDay& b_start, const type::v1::TimeOfDay& b_end) {
@@ -226,7 +230,8 @@ std::string CapBlocks(const cv1::Section& section, absl::string_view school_code
   if (section.per_school_cap() > 0 && enrolled_from_school >= section.per_school_cap()) {
     return absl::StrCat("per-school cap of ", section.per_school_cap(), " reached");
   }
-  const int host_share = section.capacity() * section.host_share_cap_percent() / 100;
+  const int64_t host_share =
+      int64_t{section.capacity()} * section.host_share_cap_percent() / 100;  // no int32 overflow
   if (section.host() == absl::StrCat("institutions/", school_code) &&
       enrolled_from_school >= host_share) {
     return absl::StrCat("host share cap of ", host_share, " reached");

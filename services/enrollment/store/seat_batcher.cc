@@ -26,6 +26,9 @@ void SeatBatcher::RunBatch(const std::string& section_id, const std::vector<Chan
     capacity = std::max(capacity, change->capacity);
   }
   std::vector<absl::StatusOr<v1::Application>> results;
+  // The batch's commit records the students of the changes that stand, and
+  // only theirs (not those of this thread's own call, unless its change stands).
+  audit::TransactionScope audited({});
   const absl::Status status = pool_->Transact([&](pqxx::work& tx) -> absl::Status {
     results.clear();
     OSAN_ASSIGN_OR_RETURN(Seats seats, LockSeats(tx, section_id, capacity));
@@ -52,6 +55,7 @@ void SeatBatcher::RunBatch(const std::string& section_id, const std::vector<Chan
       }
       results.push_back(std::move(result));
     }
+    audited.Set(audit::StandingCalls(batch, results));
     if (seats.enrolled != enrolled_before) {
       OSAN_RETURN_IF_ERROR(SetEnrolled(tx, section_id, seats.enrolled));
     }

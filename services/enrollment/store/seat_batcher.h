@@ -14,8 +14,10 @@
 
 #include <functional>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
+#include "common/audit.h"
 #include "common/coalescer.h"
 #include "common/db.h"
 #include "osan/enrollment/v1/enrollment.pb.h"
@@ -43,6 +45,8 @@ class SeatBatcher {
     Work work;
     int capacity = 0;
     absl::StatusOr<v1::Application> result = absl::InternalError("not run");
+    // The submitting thread's audited calls (audit::StandingCalls).
+    std::vector<audit::CallRecord*> audited_calls = audit::TransactionScope::Current();
   };
   void RunBatch(const std::string& section_id, const std::vector<Change*>& batch);
 
