@@ -56,6 +56,18 @@ size_t Utf8Length(absl::string_view text) {
   return count;
 }
 
+size_t FirstInvalidUtf8(absl::string_view text) {
+  for (size_t i = 0; i < text.size();) {
+    unsigned code_point = 0;
+    const size_t length = DecodeOne(text, i, &code_point);
+    if (length == 0) {
+      return i;
+    }
+    i += length;
+  }
+  return absl::string_view::npos;
+}
+
 absl::Status CheckText(absl::string_view field, absl::string_view text, size_t min, size_t max,
                        bool multiline) {
   size_t count = 0;

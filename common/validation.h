@@ -13,6 +13,11 @@ namespace osan {
 // Length in Unicode code points of valid UTF-8 text.
 size_t Utf8Length(absl::string_view text);
 
+// Offset of the first byte of `text` that does not start a valid UTF-8
+// sequence (overlong forms, surrogates and values past U+10FFFF are invalid),
+// or absl::string_view::npos if all of `text` is valid UTF-8.
+size_t FirstInvalidUtf8(absl::string_view text);
+
 // `text` is valid UTF-8, has no control characters other than newline and
 // tab (and none at all unless `multiline`), and is min..max code points long.
 absl::Status CheckText(absl::string_view field, absl::string_view text, size_t min, size_t max,

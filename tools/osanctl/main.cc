@@ -6,6 +6,7 @@
 //   osanctl sections list [filters]          the public listing of joint courses
 //   osanctl sections show NAME               one published section
 //   osanctl courses create --host ... --title ... (needs --token)
+//   osanctl courses import --host ... --file F.csv [--dry-run] (needs --token)
 //   osanctl demo load --data F --key F       load the Osan demo data
 //   osanctl students add|list, apply, applications list|approve|reject|...,
 //           drop, roster, allocate, cancel-section, feed
@@ -15,19 +16,23 @@
 //
 // Addresses: --catalog (OSAN_CATALOG, default 127.0.0.1:50051), --enrollment
 // (OSAN_ENROLLMENT, default 127.0.0.1:50052), --credit (OSAN_CREDIT, default
-// 127.0.0.1:50053). Token: --token (OSAN_TOKEN).
+// 127.0.0.1:50053). Token: --token (OSAN_TOKEN). Flags may be spelled with
+// hyphens or underscores (--dry-run, --dry_run).
 #include <grpcpp/grpcpp.h>
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <fstream>
 #include <functional>
 #include <iostream>
+#include <thread>
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
@@ -35,8 +40,10 @@
 #include "common/server.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "osan/catalog/v1/catalog.grpc.pb.h"
+#include "services/catalog/domain/rules.h"
 #include "tools/demo/semester_walk.h"
 #include "tools/osanctl/client.h"
+#include "tools/osanctl/course_import.h"
 #include "tools/osanctl/credit_commands.h"
 #include "tools/osanctl/demo_loader.h"
 #include "tools/osanctl/enrollment_commands.h"
@@ -64,6 +71,8 @@ ABSL_FLAG(int, credits, 0, "credits for `courses create` (0: the default)");
 ABSL_FLAG(std::string, description, "", "course description for `courses create`");
 ABSL_FLAG(std::string, request_id, "", "request id of a change (default: generated)");
 ABSL_FLAG(std::string, data, "tools/demo/osan.textproto", "demo data file for `demo load`");
+ABSL_FLAG(std::string, file, "", "CSV file for `courses import`");
+ABSL_FLAG(bool, dry_run, false, "`courses import`: check the file and show what would be created");
 
 namespace osan::cli {
 namespace {
@@ -80,6 +89,9 @@ constexpr char kUsage[] =
     "  sections show NAME         show one published section\n"
     "  courses create             create a course (--token --host --title --category\n"
     "                             --area --mode [--credits --description --request_id])\n"
+    "  courses import             create a host's courses from a CSV file (--token --host\n"
+    "                             --file [--dry-run]); without --file it describes the\n"
+    "                             file's columns\n"
     "  demo load                  load demo data into catalog and enrollment (--data --key)\n"
     "  demo semester              walk one semester to results on the running services\n"
     "                             (--key [--term])\n"
@@ -296,6 +308,106 @@ int CreateCourse() {
   return 0;
 }
 
+// Whether a failed CreateCourse may succeed if sent again as it is: the
+// request id makes that safe.
+bool Transient(grpc::StatusCode code) {
+  return code == grpc::StatusCode::UNAVAILABLE || code == grpc::StatusCode::RESOURCE_EXHAUSTED ||
+         code == grpc::StatusCode::DEADLINE_EXCEEDED;
+}
+
+// Whether a failure would be the same for every other row (the caller or the
+// service, not the row, is the problem), so the import stops.
+bool AffectsEveryRow(grpc::StatusCode code) {
+  return Transient(code) || code == grpc::StatusCode::UNAUTHENTICATED ||
+         code == grpc::StatusCode::PERMISSION_DENIED;
+}
+
+// Creates the courses of a CSV file (tools/osanctl/course_import.h) for
+// --host: checks the whole file first and creates nothing if any row is bad;
+// with --dry-run shows what would be created and sends nothing. Each row's
+// request id is derived from the row, so running the same import again
+// creates nothing twice. Rows are sent one by one; a row the catalog refuses
+// is reported with its line and the others go on; a failure that concerns
+// every row stops the import. Exit 0 only if every row is created (or was
+// created before).
+int ImportCourses(const std::vector<std::string>& args) {
+  const std::string path = absl::GetFlag(FLAGS_file);
+  std::string host = absl::GetFlag(FLAGS_host);
+  if (!args.empty() || path.empty() || host.empty()) {
+    std::cerr << kCourseImportHelp;
+    return Usage("courses import --host institutions/{code} --file F.csv [--dry-run]");
+  }
+  if (!absl::StartsWith(host, "institutions/")) {
+    host = absl::StrCat("institutions/", host);
+  }
+  auto text = server::ReadFile(path);
+  if (!text.ok()) {
+    return Fail(std::string(text.status().message()));
+  }
+  const auto rows = ParseCourseImport(*text, host);
+  if (!rows.ok()) {
+    return Fail(absl::StrCat(path, ": ", rows.status().message()));
+  }
+  if (absl::GetFlag(FLAGS_dry_run)) {
+    TextTable table({"줄", "과목", "구분", "교과", "학점", "방식", "request_id"});
+    for (const CourseRow& row : *rows) {
+      const v1::Course& course = row.request.course();
+      table.AddRow(
+          {absl::StrCat(row.line), course.title(), CategoryLabel(course.category()),
+           SubjectAreaLabel(course.subject_area()),
+           absl::StrCat(course.credits() != 0 ? course.credits() : catalog::DefaultCredits(course)),
+           DeliveryLabel(course.delivery_mode()), row.request.request_id()});
+    }
+    table.Print(std::cout);
+    std::cout << rows->size() << " course(s) would be created for " << host
+              << " (dry run: nothing was sent)\n";
+    return 0;
+  }
+
+  auto stub = v1::CatalogService::NewStub(MakeChannel(Catalog()));
+  const size_t total = rows->size();
+  const size_t step = std::max<size_t>(1, total / 20);
+  size_t created = 0;
+  size_t failed = 0;
+  size_t done = 0;
+  for (const CourseRow& row : *rows) {
+    v1::Course course;
+    grpc::Status status;
+    for (int attempt = 0; attempt < 5; ++attempt) {
+      if (attempt > 0) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(200 << attempt));
+      }
+      status = CallUnary(*stub, &v1::CatalogService::Stub::CreateCourse, row.request, &course);
+      if (!Transient(status.error_code())) {
+        break;
+      }
+    }
+    ++done;
+    if (status.ok()) {
+      ++created;
+      std::cout << "line " << row.line << "\t" << course.name() << "\t" << course.title() << "\n";
+    } else {
+      ++failed;
+      std::cerr << "osanctl: " << path << ": line " << row.line << ": "
+                << ErrorCodeName(status.error_code()) << ": " << status.error_message() << "\n";
+      if (AffectsEveryRow(status.error_code())) {
+        break;
+      }
+    }
+    if (done % step == 0 || done == total) {
+      std::cerr << done << "/" << total << " " << (failed == 0 ? "created" : "sent") << "\n";
+    }
+  }
+  if (failed == 0) {
+    std::cout << created << " course(s) created for " << host << " from " << path << "\n";
+    return 0;
+  }
+  return Fail(absl::StrCat(created, " of ", total, " course(s) created, ", failed, " failed",
+                           done < total ? absl::StrCat(", ", total - done, " not sent") : "",
+                           "; running the same import again is safe: courses already "
+                           "created are not created twice"));
+}
+
 int LoadDemo() {
   auto signer = LoadSigner(absl::GetFlag(FLAGS_key));
   if (!signer.ok()) {
@@ -369,6 +481,7 @@ int Run(const std::vector<std::string>& words) {
       {{"sections", "list"}, [](const auto&) { return ListSections(); }},
       {{"sections", "show"}, ShowSection},
       {{"courses", "create"}, [](const auto&) { return CreateCourse(); }},
+      {{"courses", "import"}, ImportCourses},
       {{"demo", "load"}, [](const auto&) { return LoadDemo(); }},
       {{"demo", "semester"}, [](const auto&) { return WalkDemoSemester(); }},
       {{"students", "add"}, AddStudent},
@@ -416,6 +529,17 @@ int Run(const std::vector<std::string>& words) {
 
 int main(int argc, char** argv) {
   absl::SetProgramUsageMessage(osan::cli::kUsage);
-  const std::vector<char*> positional = absl::ParseCommandLine(argc, argv);
+  // Flag names may be spelled with hyphens: --dry-run is --dry_run.
+  std::vector<std::string> spelled(argv, argv + argc);
+  std::vector<char*> arguments;
+  for (std::string& argument : spelled) {
+    if (argument.size() > 2 && argument.compare(0, 2, "--") == 0) {
+      const size_t end = std::min(argument.find('='), argument.size());
+      std::replace(argument.begin() + 2, argument.begin() + end, '-', '_');
+    }
+    arguments.push_back(argument.data());
+  }
+  const std::vector<char*> positional =
+      absl::ParseCommandLine(static_cast<int>(arguments.size()), arguments.data());
   return osan::cli::Run(std::vector<std::string>(positional.begin() + 1, positional.end()));
 }

@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
+#include "common/csv.h"
 #include "common/ids.h"
 #include "common/status.h"
 #include "common/use_case.h"
@@ -552,21 +553,6 @@ absl::StatusOr<std::vector<v1::ResultEvent>> Credit::ReadResults(const Call& cal
 
 namespace {
 
-std::string CsvField(const std::string& value) {
-  if (value.find_first_of(",\"\n\r") == std::string::npos) {
-    return value;
-  }
-  std::string quoted = "\"";
-  for (const char c : value) {
-    if (c == '"') {
-      quoted.push_back('"');
-    }
-    quoted.push_back(c);
-  }
-  quoted.push_back('"');
-  return quoted;
-}
-
 std::string CategoryLabel(cv1::Category category) {
   switch (category) {
     case cv1::COMMON:
@@ -627,7 +613,7 @@ std::string ResultsCsv(const std::vector<v1::LedgerEntry>& entries) {
                                            "사유",
                                            "결과",
                                            "버전"};
-  csv += absl::StrJoin(header, ",") + "\r\n";
+  csv += CsvLine(header);
   for (const auto& entry : entries) {
     const v1::ResultPackage& p = entry.package();
     std::vector<std::string> distribution;
@@ -635,35 +621,32 @@ std::string ResultsCsv(const std::vector<v1::LedgerEntry>& entries) {
          std::map<std::string, int>(p.level_distribution().begin(), p.level_distribution().end())) {
       distribution.push_back(absl::StrCat(level, ":", count));
     }
-    const std::vector<std::string> row = {p.student(),
-                                          p.term(),
-                                          p.title(),
-                                          CategoryLabel(p.category()),
-                                          absl::StrCat(p.credits()),
-                                          absl::StrCat(p.credits_earned()),
-                                          absl::StrCat(p.raw_score()),
-                                          absl::StrCat(p.course_mean()),
-                                          p.achievement_level(),
-                                          absl::StrJoin(distribution, " "),
-                                          absl::StrCat(p.student_count()),
-                                          p.rank(),
-                                          p.notes(),
-                                          absl::StrCat(p.attendance().sessions_held()),
-                                          absl::StrCat(p.attendance().attended()),
-                                          absl::StrCat(p.attendance().absent()),
-                                          absl::StrCat(p.attendance().late()),
-                                          absl::StrCat(p.attendance().early_leave()),
-                                          p.remarks(),
-                                          p.host_display_name(),
-                                          OutcomeLabel(p.outcome()),
-                                          p.outcome_reason(),
-                                          entry.name(),
-                                          absl::StrCat(entry.version())};
-    std::vector<std::string> fields;
-    for (const std::string& value : row) {
-      fields.push_back(CsvField(value));
-    }
-    csv += absl::StrJoin(fields, ",") + "\r\n";
+    // Text (from hosts, schools and the ledger) goes through CsvField, which
+    // neutralises formulas; the numbers are the service's own.
+    csv += CsvLine({CsvField(p.student()),
+                    CsvField(p.term()),
+                    CsvField(p.title()),
+                    CsvField(CategoryLabel(p.category())),
+                    CsvNumber(p.credits()),
+                    CsvNumber(p.credits_earned()),
+                    CsvNumber(p.raw_score()),
+                    CsvNumber(p.course_mean()),
+                    CsvField(p.achievement_level()),
+                    CsvField(absl::StrJoin(distribution, " ")),
+                    CsvNumber(p.student_count()),
+                    CsvField(p.rank()),
+                    CsvField(p.notes()),
+                    CsvNumber(p.attendance().sessions_held()),
+                    CsvNumber(p.attendance().attended()),
+                    CsvNumber(p.attendance().absent()),
+                    CsvNumber(p.attendance().late()),
+                    CsvNumber(p.attendance().early_leave()),
+                    CsvField(p.remarks()),
+                    CsvField(p.host_display_name()),
+                    CsvField(OutcomeLabel(p.outcome())),
+                    CsvField(p.outcome_reason()),
+                    CsvField(entry.name()),
+                    CsvNumber(entry.version())});
   }
   return csv;
 }

@@ -67,7 +67,8 @@ class Credit {
 
 // The CSV that home schools enter into NEIS by hand: a UTF-8 byte order mark
 // (so spreadsheet programs read Korean correctly), Korean headers, one row per
-// entry, fields quoted as RFC 4180 requires.
+// entry, fields quoted as RFC 4180 requires; text cells that a spreadsheet
+// would take for a formula are prefixed with a single quote (common/csv.h).
 std::string ResultsCsv(const std::vector<v1::LedgerEntry>& entries);
 
 }  // namespace osan::credit

@@ -1,0 +1,342 @@
+#include "tools/osanctl/course_import.h"
+
+#include <openssl/sha.h>
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <utility>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/escaping.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "common/status.h"
+#include "services/catalog/domain/names.h"
+#include "services/catalog/domain/rules.h"
+
+namespace osan::cli {
+
+namespace v1 = catalog::v1;
+
+const char kCourseImportHelp[] =
+    "The first row names the columns, in any order (Korean or English; spaces,\n"
+    "underscores and case do not matter):\n"
+    "  과목명 (title)               required, 1..100 characters\n"
+    "  구분 (category)              required: 공통, 일반선택, 진로선택, 융합선택, 교양,\n"
+    "                               학교 밖 교육, or COMMON, GENERAL_ELECTIVE, ...\n"
+    "  교과 (area, subject_area)    required: 국어, 수학, 영어, 사회, 한국사, 과학, 체육,\n"
+    "                               예술, 생활·교양, 전문 교과, or KOREAN, MATHEMATICS, ...\n"
+    "  학점 (credits)               optional, 1..8; empty: 3 for 체육/예술/교양, else 4\n"
+    "  수업 방식 (mode)             required: 대면, 실시간 온라인, 혼합, or IN_PERSON,\n"
+    "                               ONLINE_REALTIME, BLENDED\n"
+    "  과목 소개 (description)      optional, up to 2000 characters\n"
+    "The file is UTF-8 (Excel: \"CSV UTF-8\") or CP949 (Excel's plain \"CSV\").\n";
+
+namespace {
+
+// A column of the file, the Course field it fills (as the catalog's
+// validation names it), and its header names.
+struct ColumnSpec {
+  const char* field;
+  bool required;
+  std::vector<absl::string_view> names;
+};
+
+const std::vector<ColumnSpec>& Columns() {
+  static const auto* columns = new std::vector<ColumnSpec>{
+      {"title", true, {"과목명", "과목", "과목 이름", "title"}},
+      {"category", true, {"구분", "과목 구분", "category"}},
+      {"subject_area", true, {"교과", "교과(군)", "교과군", "area", "subject_area"}},
+      {"credits", false, {"학점", "credits"}},
+      {"delivery_mode", true, {"수업 방식", "방식", "mode", "delivery_mode"}},
+      {"description", false, {"과목 소개", "소개", "설명", "description"}},
+  };
+  return *columns;
+}
+
+// Header names and enum labels compare without ASCII whitespace and
+// underscores, and case-insensitively.
+std::string Normalize(absl::string_view text) {
+  std::string normalized;
+  for (const char c : text) {
+    if (!absl::ascii_isspace(static_cast<unsigned char>(c)) && c != '_') {
+      normalized.push_back(absl::ascii_tolower(static_cast<unsigned char>(c)));
+    }
+  }
+  return normalized;
+}
+
+// Parses an enum value from its Korean labels or its proto name.
+template <class Enum>
+std::optional<Enum> ParseLabel(
+    absl::string_view text,
+    const std::vector<std::pair<Enum, std::vector<absl::string_view>>>& labels,
+    const std::string& (*name)(Enum)) {
+  const std::string wanted = Normalize(text);
+  for (const auto& [value, aliases] : labels) {
+    if (wanted == Normalize(name(value))) {
+      return value;
+    }
+    for (const absl::string_view alias : aliases) {
+      if (wanted == Normalize(alias)) {
+        return value;
+      }
+    }
+  }
+  return std::nullopt;
+}
+
+std::optional<v1::Category> ParseCategory(absl::string_view text) {
+  static const auto* labels =
+      new std::vector<std::pair<v1::Category, std::vector<absl::string_view>>>{
+          {v1::COMMON, {"공통"}},
+          {v1::GENERAL_ELECTIVE, {"일반선택"}},
+          {v1::CAREER_ELECTIVE, {"진로선택"}},
+          {v1::CONVERGENCE_ELECTIVE, {"융합선택"}},
+          {v1::LIBERAL_ARTS, {"교양"}},
+          {v1::OUT_OF_SCHOOL, {"학교 밖 교육", "학교 밖"}},
+      };
+  return ParseLabel<v1::Category>(text, *labels, &v1::Category_Name<v1::Category>);
+}
+
+std::optional<v1::SubjectArea> ParseArea(absl::string_view text) {
+  static const auto* labels =
+      new std::vector<std::pair<v1::SubjectArea, std::vector<absl::string_view>>>{
+          {v1::KOREAN, {"국어"}},
+          {v1::MATHEMATICS, {"수학"}},
+          {v1::ENGLISH, {"영어"}},
+          {v1::SOCIAL_STUDIES, {"사회"}},
+          {v1::KOREAN_HISTORY, {"한국사"}},
+          {v1::SCIENCE, {"과학"}},
+          {v1::PHYSICAL_EDUCATION, {"체육"}},
+          {v1::ARTS, {"예술"}},
+          {v1::LIFE_AND_LIBERAL, {"생활·교양", "기술·가정/정보/제2외국어/한문/교양"}},
+          {v1::VOCATIONAL, {"전문 교과"}},
+      };
+  return ParseLabel<v1::SubjectArea>(text, *labels, &v1::SubjectArea_Name<v1::SubjectArea>);
+}
+
+std::optional<v1::DeliveryMode> ParseMode(absl::string_view text) {
+  static const auto* labels =
+      new std::vector<std::pair<v1::DeliveryMode, std::vector<absl::string_view>>>{
+          {v1::IN_PERSON, {"대면"}},
+          {v1::ONLINE_REALTIME, {"실시간 온라인", "온라인"}},
+          {v1::BLENDED, {"혼합"}},
+      };
+  return ParseLabel<v1::DeliveryMode>(text, *labels, &v1::DeliveryMode_Name<v1::DeliveryMode>);
+}
+
+// At most this many problems are listed; the rest are counted.
+constexpr size_t kMaxListedProblems = 100;
+
+class Problems {
+ public:
+  void Add(int line, absl::string_view problem) {
+    Append(absl::StrCat("line ", line, ": ", problem));
+  }
+  void Add(int line, absl::string_view column, absl::string_view problem) {
+    Append(absl::StrCat("line ", line, ", column '", column, "': ", problem));
+  }
+  bool empty() const { return count_ == 0; }
+  absl::Status ToStatus() const {
+    std::string message = absl::StrCat(count_, " problem(s) in the file; nothing is created:\n",
+                                       absl::StrJoin(listed_, "\n"));
+    if (count_ > listed_.size()) {
+      absl::StrAppend(&message, "\n... and ", count_ - listed_.size(), " more");
+    }
+    return absl::InvalidArgumentError(message);
+  }
+
+ private:
+  void Append(std::string problem) {
+    if (listed_.size() < kMaxListedProblems) {
+      listed_.push_back(std::move(problem));
+    }
+    ++count_;
+  }
+  std::vector<std::string> listed_;
+  size_t count_ = 0;
+};
+
+}  // namespace
+
+std::string ImportRequestId(const v1::Course& course, int occurrence) {
+  // Length-prefixed fields, so that no two different courses share a text.
+  std::string material;
+  for (const std::string& part :
+       {course.host(), course.title(), absl::StrCat(course.category()),
+        absl::StrCat(course.subject_area()), absl::StrCat(course.credits()),
+        absl::StrCat(course.delivery_mode()), course.description(), absl::StrCat(occurrence)}) {
+    absl::StrAppend(&material, part.size(), ":", part, ";");
+  }
+  unsigned char digest[SHA256_DIGEST_LENGTH];
+  SHA256(reinterpret_cast<const unsigned char*>(material.data()), material.size(), digest);
+  return absl::StrCat(
+      "csv-", absl::BytesToHexString(absl::string_view(reinterpret_cast<const char*>(digest), 20)));
+}
+
+absl::StatusOr<std::vector<CourseRow>> ParseCourseImport(absl::string_view csv,
+                                                         absl::string_view host,
+                                                         const CsvLimits& limits) {
+  if (const auto parsed = catalog::ParseInstitutionName("host", host); !parsed.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat("--", parsed.status().message()));
+  }
+  OSAN_ASSIGN_OR_RETURN(const std::vector<CsvRecord> records, ParseCsv(csv, limits));
+  if (records.empty()) {
+    return absl::InvalidArgumentError("the file is empty: expected a header row, then courses");
+  }
+
+  // The header: which spec each column is (nullptr for an unnamed column).
+  Problems problems;
+  const CsvRecord& header = records.front();
+  std::vector<const ColumnSpec*> specs(header.fields.size(), nullptr);
+  std::map<const ColumnSpec*, size_t> index;  // spec -> column
+  for (size_t c = 0; c < header.fields.size(); ++c) {
+    const std::string name = std::string(absl::StripAsciiWhitespace(header.fields[c]));
+    if (name.empty()) {
+      continue;
+    }
+    for (const ColumnSpec& spec : Columns()) {
+      for (const absl::string_view alias : spec.names) {
+        if (Normalize(alias) == Normalize(name)) {
+          specs[c] = &spec;
+        }
+      }
+    }
+    if (specs[c] == nullptr) {
+      problems.Add(header.line, name, "unknown column");
+    } else if (!index.emplace(specs[c], c).second) {
+      problems.Add(header.line, name,
+                   absl::StrCat("names the same column as '", header.fields[index[specs[c]]], "'"));
+    }
+  }
+  for (const ColumnSpec& spec : Columns()) {
+    if (spec.required && index.count(&spec) == 0) {
+      problems.Add(header.line, absl::StrCat("required column '", spec.names.front(), "' (",
+                                             spec.field, ") is missing"));
+    }
+  }
+  if (!problems.empty()) {
+    return problems.ToStatus();
+  }
+
+  std::vector<CourseRow> rows;
+  std::map<std::string, int> occurrences;  // the request id of occurrence 0 -> count
+  for (size_t r = 1; r < records.size(); ++r) {
+    const CsvRecord& record = records[r];
+    bool blank = true;
+    for (const std::string& field : record.fields) {
+      blank = blank && absl::StripAsciiWhitespace(field).empty();
+    }
+    if (blank) {
+      continue;
+    }
+    const auto cell = [&](const char* field) -> std::string {
+      for (const auto& [spec, column] : index) {
+        if (absl::string_view(spec->field) == field && column < record.fields.size()) {
+          return std::string(absl::StripAsciiWhitespace(record.fields[column]));
+        }
+      }
+      return "";
+    };
+    const auto column_name = [&](const char* field) -> std::string {
+      for (const auto& [spec, column] : index) {
+        if (absl::string_view(spec->field) == field) {
+          return header.fields[column];
+        }
+      }
+      return field;
+    };
+    bool row_ok = true;
+    const auto bad = [&](const char* field, absl::string_view problem) {
+      problems.Add(record.line, column_name(field), problem);
+      row_ok = false;
+    };
+    for (size_t c = 0; c < record.fields.size(); ++c) {
+      if ((c >= specs.size() || specs[c] == nullptr) &&
+          !absl::StripAsciiWhitespace(record.fields[c]).empty()) {
+        problems.Add(record.line, absl::StrCat("a value in column ", c + 1,
+                                               ", which has no name in the header row"));
+        row_ok = false;
+      }
+    }
+
+    v1::Course course;
+    course.set_host(std::string(host));
+    course.set_title(cell("title"));
+    course.set_description(cell("description"));
+    if (const std::string text = cell("category"); text.empty()) {
+      bad("category", "is required");
+    } else if (const auto category = ParseCategory(text); !category) {
+      bad("category", absl::StrCat("unknown category '", text,
+                                   "' (공통, 일반선택, 진로선택, 융합선택, 교양, 학교 밖 교육)"));
+    } else {
+      course.set_category(*category);
+    }
+    if (const std::string text = cell("subject_area"); text.empty()) {
+      bad("subject_area", "is required");
+    } else if (const auto area = ParseArea(text); !area) {
+      bad("subject_area", absl::StrCat("unknown subject area '", text,
+                                       "' (국어, 수학, 영어, 사회, 한국사, 과학, 체육, 예술, "
+                                       "생활·교양, 전문 교과)"));
+    } else {
+      course.set_subject_area(*area);
+    }
+    if (const std::string text = cell("delivery_mode"); text.empty()) {
+      bad("delivery_mode", "is required");
+    } else if (const auto mode = ParseMode(text); !mode) {
+      bad("delivery_mode", absl::StrCat("unknown mode '", text, "' (대면, 실시간 온라인, 혼합)"));
+    } else {
+      course.set_delivery_mode(*mode);
+    }
+    if (const std::string text = cell("credits"); !text.empty()) {
+      int credits = 0;
+      if (!absl::SimpleAtoi(text, &credits)) {
+        bad("credits", absl::StrCat("'", text, "' is not a whole number"));
+      } else if (credits < 1 || credits > 8) {
+        bad("credits", "must be between 1 and 8");
+      } else {
+        course.set_credits(credits);
+      }
+    }
+    if (!row_ok) {
+      continue;
+    }
+    // The catalog's own checks, on the course as the catalog will see it.
+    v1::Course effective = course;
+    catalog::ApplyCourseDefaults(&effective);
+    if (const absl::Status valid = catalog::ValidateCourse(effective); !valid.ok()) {
+      const absl::string_view message = valid.message();
+      const size_t colon = message.find(": ");
+      const std::string field(message.substr(0, colon == absl::string_view::npos ? 0 : colon));
+      bool named = false;
+      for (const ColumnSpec& spec : Columns()) {
+        if (field == spec.field) {
+          bad(spec.field, message.substr(colon + 2));
+          named = true;
+        }
+      }
+      if (!named) {
+        problems.Add(record.line, message);
+      }
+      continue;
+    }
+    CourseRow row;
+    row.line = record.line;
+    const int occurrence = occurrences[ImportRequestId(course, 0)]++;
+    row.request.set_request_id(ImportRequestId(course, occurrence));
+    *row.request.mutable_course() = std::move(course);
+    rows.push_back(std::move(row));
+  }
+  if (!problems.empty()) {
+    return problems.ToStatus();
+  }
+  if (rows.empty()) {
+    return absl::InvalidArgumentError("the file has a header row but no courses");
+  }
+  return rows;
+}
+
+}  // namespace osan::cli
