@@ -18,6 +18,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "services/enrollment/domain/rules.h"
 #include "tests/support/service_process.h"
 #include "tools/demo/semester_walk.h"
 
@@ -71,8 +72,9 @@ class SemesterTest : public ::testing::Test {
   rv1::Transcript Transcript(const std::string& student) {
     rv1::GetTranscriptRequest request;
     request.set_student(student);
-    auto transcript = clients_->Call(clients_->credit(), &rv1::CreditService::Stub::GetTranscript,
-                                     student.substr(8, 11), auth::v1::SCHOOL, request);
+    auto transcript = clients_->Call(
+        clients_->credit(), &rv1::CreditService::Stub::GetTranscript,
+        enrollment::ParseStudentName("student", student).value().school, auth::v1::SCHOOL, request);
     EXPECT_TRUE(transcript.ok()) << transcript.status();
     return transcript.value_or(rv1::Transcript());
   }

@@ -50,6 +50,7 @@
 #include "osan/catalog/v1/catalog.grpc.pb.h"
 #include "osan/credit/v1/credit.grpc.pb.h"
 #include "osan/enrollment/v1/enrollment.grpc.pb.h"
+#include "services/catalog/domain/names.h"
 #include "tests/support/credit_exchange.h"
 #include "tests/support/generic_call.h"
 #include "tests/support/reflection_client.h"
@@ -352,7 +353,7 @@ auth::Role HostRole(const std::string& code) {
 }
 
 std::string HostCode(const cv1::Section& section) {
-  return section.host().substr(sizeof("institutions/") - 1);
+  return catalog::InstitutionCodeOf(section.host());
 }
 
 void SetDate(type::v1::Date* date, int year, int month, int day) {

@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "absl/strings/str_cat.h"
+#include "services/enrollment/domain/rules.h"
 #include "tests/support/exchange_fixture.h"
 
 namespace osan::enrollment {
@@ -50,7 +51,8 @@ TEST(EnrollmentConcurrencyTest, SeatsNeverOverbookUnderConcurrentClaimsDropsAndP
         std::mt19937 random(round * 1000 + t);
         for (int k = 0; k < kStudentsPerThread; ++k) {
           const std::string& student = students[t * kStudentsPerThread + k];
-          const std::string school = student.substr(8, 11);
+          const std::string school =
+              enrollment::ParseStudentName("student", student).value().school;
           const std::string token = exchange.Token(school, auth::v1::SCHOOL);
           v1::Application application;
           const grpc::Status applied =

@@ -7,7 +7,9 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "services/catalog/api/catalog_service.h"
+#include "services/catalog/domain/names.h"
 #include "services/enrollment/api/enrollment_service.h"
+#include "services/enrollment/domain/rules.h"
 
 namespace osan::testing {
 namespace {
@@ -137,7 +139,7 @@ cv1::Section Exchange::CreateSection(const std::string& host, const std::string&
 }
 
 void Exchange::Transition(const cv1::Section& section, cv1::SectionState state) {
-  const std::string host = section.host().substr(sizeof("institutions/") - 1);
+  const std::string host = catalog::InstitutionCodeOf(section.host());
   cv1::TransitionSectionRequest request;
   request.set_name(section.name());
   request.set_target_state(state);
@@ -166,8 +168,7 @@ ev1::Student Exchange::CreateStudent(const std::string& school, const std::strin
 grpc::Status Exchange::Apply(const std::string& student, const std::string& section, int rank,
                              bool approve, ev1::Application* application,
                              const std::string& request_id) {
-  const std::string school =
-      student.substr(sizeof("schools/") - 1, student.find("/students/") - (sizeof("schools/") - 1));
+  const std::string school = enrollment::ParseStudentName("student", student).value().school;
   ev1::SubmitApplicationRequest request;
   request.mutable_application()->set_student(student);
   request.mutable_application()->set_section(section);

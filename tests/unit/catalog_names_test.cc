@@ -33,6 +33,13 @@ TEST(ParseInstitutionNameTest, RoundTripsSchoolAndHostCodes) {
   }
 }
 
+TEST(InstitutionCodeOfTest, StripsThePrefixOfNamesTheSuiteProduced) {
+  EXPECT_EQ(InstitutionCodeOf(InstitutionName("OSAN-AICODING")), "OSAN-AICODING");
+  EXPECT_EQ(InstitutionCodeOf("institutions/J10-7531001"), "J10-7531001");
+  EXPECT_EQ(InstitutionCodeOf("J10-7531001"), "J10-7531001");
+  EXPECT_EQ(InstitutionCodeOf(""), "");
+}
+
 TEST(ParseInstitutionNameTest, AcceptsLongestCode) {
   const std::string code(32, 'A');
   const auto parsed = ParseInstitutionName("host", InstitutionName(code));

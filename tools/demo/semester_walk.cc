@@ -4,6 +4,7 @@
 #include "absl/time/civil_time.h"
 #include "absl/time/clock.h"
 #include "common/status.h"
+#include "services/catalog/domain/names.h"
 
 namespace osan::demo {
 namespace {
@@ -25,7 +26,7 @@ auth::Role RoleOf(const std::string& code) {
 }
 
 std::string HostCode(const cv1::Section& section) {
-  return section.host().substr(sizeof("institutions/") - 1);
+  return catalog::InstitutionCodeOf(section.host());
 }
 
 // The steps of the walk, sharing the clients and a request-id counter.

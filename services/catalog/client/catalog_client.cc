@@ -14,8 +14,9 @@ CatalogClient::CatalogClient(std::shared_ptr<grpc::Channel> channel, auth::Token
     : stub_(catalog::v1::CatalogService::NewStub(channel)),
       signer_(std::move(signer)),
       service_name_(std::move(service_name)),
-      ttl_(ttl),
-      timeout_(timeout) {}
+      timeout_(timeout),
+      sections_(ttl),
+      institutions_(ttl) {}
 
 std::string CatalogClient::Token() {
   absl::MutexLock lock(&mu_);
@@ -55,20 +56,15 @@ absl::Status CatalogClient::Call(grpc::Status (catalog::v1::CatalogService::Stub
 absl::StatusOr<catalog::v1::Institution> CatalogClient::GetInstitution(const std::string& name,
                                                                        absl::Time deadline) {
   const absl::Time now = absl::Now();
-  {
-    absl::MutexLock lock(&mu_);
-    const auto it = institutions_.find(name);
-    if (it != institutions_.end() && now - it->second.fetched < ttl_) {
-      return it->second.institution;
-    }
+  if (auto cached = institutions_.Find(name, now)) {
+    return *std::move(cached);
   }
   catalog::v1::GetInstitutionRequest request;
   request.set_name(name);
   catalog::v1::Institution institution;
   OSAN_RETURN_IF_ERROR(
       Call(&catalog::v1::CatalogService::Stub::GetInstitution, request, &institution, deadline));
-  absl::MutexLock lock(&mu_);
-  institutions_[name] = InstitutionEntry{institution, now};
+  institutions_.Store(name, institution, now);
   return institution;
 }
 
@@ -76,10 +72,8 @@ absl::StatusOr<SectionFacts> CatalogClient::GetSection(const std::string& name, 
                                                        Freshness freshness) {
   const absl::Time now = absl::Now();
   if (freshness == Freshness::kCachedOk) {
-    absl::MutexLock lock(&mu_);
-    const auto it = cache_.find(name);
-    if (it != cache_.end() && now - it->second.fetched < ttl_) {
-      return it->second.facts;
+    if (auto cached = sections_.Find(name, now)) {
+      return *std::move(cached);
     }
   }
   SectionFacts facts;
@@ -95,8 +89,7 @@ absl::StatusOr<SectionFacts> CatalogClient::GetSection(const std::string& name, 
   term_request.set_name(name.substr(0, name.find("/sections/")));
   OSAN_RETURN_IF_ERROR(
       Call(&catalog::v1::CatalogService::Stub::GetTerm, term_request, &facts.term, deadline));
-  absl::MutexLock lock(&mu_);
-  cache_[name] = Entry{facts, now};
+  sections_.Store(name, facts, now);
   return facts;
 }
 

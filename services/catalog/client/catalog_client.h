@@ -17,7 +17,9 @@
 
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
+#include <utility>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
@@ -71,20 +73,36 @@ class CatalogClient {
   std::unique_ptr<catalog::v1::CatalogService::Stub> stub_;
   const auth::TokenSigner signer_;
   const std::string service_name_;
-  const absl::Duration ttl_;
   const absl::Duration timeout_;
 
-  struct Entry {
-    SectionFacts facts;
-    absl::Time fetched;
+  // Values by name, each good for `ttl` after it was fetched.
+  template <class Value>
+  class TtlCache {
+   public:
+    explicit TtlCache(absl::Duration ttl) : ttl_(ttl) {}
+    // The value stored under `name` if it is younger than the TTL at `now`.
+    std::optional<Value> Find(const std::string& name, absl::Time now) {
+      absl::MutexLock lock(&mu_);
+      const auto it = entries_.find(name);
+      if (it == entries_.end() || now - it->second.second >= ttl_) {
+        return std::nullopt;
+      }
+      return it->second.first;
+    }
+    void Store(const std::string& name, Value value, absl::Time fetched) {
+      absl::MutexLock lock(&mu_);
+      entries_.insert_or_assign(name, std::make_pair(std::move(value), fetched));
+    }
+
+   private:
+    const absl::Duration ttl_;
+    absl::Mutex mu_;
+    std::map<std::string, std::pair<Value, absl::Time>> entries_ ABSL_GUARDED_BY(mu_);
   };
-  struct InstitutionEntry {
-    catalog::v1::Institution institution;
-    absl::Time fetched;
-  };
+  TtlCache<SectionFacts> sections_;
+  TtlCache<catalog::v1::Institution> institutions_;
+
   absl::Mutex mu_;
-  std::map<std::string, Entry> cache_ ABSL_GUARDED_BY(mu_);
-  std::map<std::string, InstitutionEntry> institutions_ ABSL_GUARDED_BY(mu_);
   std::string token_ ABSL_GUARDED_BY(mu_);
   absl::Time token_expiry_ ABSL_GUARDED_BY(mu_) = absl::InfinitePast();
 };

@@ -49,6 +49,11 @@ std::string TermId::id() const { return absl::StrCat(year, "-", semester); }
 std::string TermId::name() const { return absl::StrCat(kTerms, id()); }
 std::string SectionId::name() const { return absl::StrCat(term.name(), kSections, id); }
 std::string InstitutionName(absl::string_view code) { return absl::StrCat(kInstitutions, code); }
+
+std::string InstitutionCodeOf(absl::string_view name) {
+  absl::ConsumePrefix(&name, kInstitutions);
+  return std::string(name);
+}
 std::string CourseName(absl::string_view id) { return absl::StrCat(kCourses, id); }
 
 bool IsUuid(absl::string_view text) {

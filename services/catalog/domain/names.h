@@ -33,6 +33,10 @@ absl::StatusOr<std::string> ParseCourseName(absl::string_view field, absl::strin
 absl::StatusOr<SectionId> ParseSectionName(absl::string_view field, absl::string_view name);
 
 std::string InstitutionName(absl::string_view code);
+// The code in an institution name the suite produced ("institutions/{code}"
+// -> "{code}"); a name without the prefix is returned as it is. Untrusted
+// input goes through ParseInstitutionName instead.
+std::string InstitutionCodeOf(absl::string_view name);
 std::string CourseName(absl::string_view id);
 
 // True for a UUID in 8-4-4-4-12 hexadecimal form.

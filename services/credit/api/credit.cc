@@ -26,7 +26,6 @@ namespace cv1 = catalog::v1;
 using enrollment::StudentId;
 
 constexpr int kFeedPage = 200;
-constexpr absl::string_view kInstitutionsPrefix = "institutions/";
 
 google::protobuf::Timestamp Now(const server::CallContext& call) {
   return google::protobuf::util::TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(call.now));
@@ -313,11 +312,10 @@ absl::StatusOr<v1::FinalizeSectionResponse> Credit::FinalizeSection(
           SetOutcome(DecideCompletion(rule, {summary.sessions_held(), summary.attended(),
                                              assessment.achievement_rate()}),
                      &package);
-          OSAN_RETURN_IF_ERROR(
-              store::AppendEntry(tx,
-                                 {entry_id, RefOf(id), hosted.section_id,
-                                  section.host().substr(kInstitutionsPrefix.size())},
-                                 entry));
+          OSAN_RETURN_IF_ERROR(store::AppendEntry(
+              tx,
+              {entry_id, RefOf(id), hosted.section_id, catalog::InstitutionCodeOf(section.host())},
+              entry));
           *response.add_entries() = std::move(entry);
         }
         OSAN_RETURN_IF_ERROR(
@@ -340,7 +338,7 @@ absl::StatusOr<v1::LedgerEntry> NextVersion(db::Pool& pool, const server::CallCo
         auto& [key, entry] = latest;
         call.Audit(entry.package().student());
         OSAN_RETURN_IF_ERROR(
-            enrollment::RequireHost(*call.principal, absl::StrCat("institutions/", key.host_code)));
+            enrollment::RequireHost(*call.principal, catalog::InstitutionName(key.host_code)));
         v1::LedgerEntry next = entry;
         OSAN_RETURN_IF_ERROR(change(tx, &next));
         next.set_version(entry.version() + 1);
@@ -436,8 +434,7 @@ absl::StatusOr<v1::LedgerHistory> Credit::GetLedgerHistory(
     const store::EntryKey& key = latest.first;
     call.Audit(latest.second.package().student());
     if (!enrollment::RequireHomeSchool(*call.principal, key.student.first).ok() &&
-        !enrollment::RequireHost(*call.principal, absl::StrCat("institutions/", key.host_code))
-             .ok()) {
+        !enrollment::RequireHost(*call.principal, catalog::InstitutionName(key.host_code)).ok()) {
       return absl::PermissionDeniedError(
           "only the student's home school and the section's host may read this result");
     }

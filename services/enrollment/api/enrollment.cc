@@ -27,10 +27,6 @@ namespace cv1 = catalog::v1;
 
 constexpr int kFeedPage = 200;
 
-std::string HostCode(const std::string& host_name) {
-  return host_name.substr(sizeof("institutions/") - 1);
-}
-
 // The end of the drop deadline's day in Korea Standard Time.
 absl::Time DropDeadlineEnd(const cv1::Term& term) {
   absl::CivilDay day;
@@ -55,7 +51,7 @@ int PriorityTier(const cv1::Section& section, const std::string& school_code, in
     const auto& grades = rules[i].grade_levels();
     const bool school_ok =
         schools.empty() || std::find(schools.begin(), schools.end(),
-                                     absl::StrCat("institutions/", school_code)) != schools.end();
+                                     catalog::InstitutionName(school_code)) != schools.end();
     const bool grade_ok =
         grades.empty() || std::find(grades.begin(), grades.end(), grade) != grades.end();
     if (school_ok && grade_ok) {
@@ -378,7 +374,7 @@ absl::StatusOr<v1::AllocationRun> Enrollment::RunAllocation(
       OSAN_ASSIGN_OR_RETURN(store::Seats locked,
                             store::LockSeats(tx, id, facts.section.capacity()));
       seats[id] = locked;
-      const std::string host = HostCode(facts.section.host());
+      const std::string host = catalog::InstitutionCodeOf(facts.section.host());
       input.sections.push_back({id, host, locked.free(), locked.capacity,
                                 facts.section.per_school_cap(),
                                 facts.section.host_share_cap_percent()});

@@ -8,6 +8,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "common/status.h"
+#include "services/catalog/domain/names.h"
 #include "services/enrollment/domain/rules.h"
 
 namespace osan::enrollment::store {
@@ -259,7 +260,7 @@ absl::StatusOr<Page<v1::Student>> ListStudents(Tx& tx, const std::string& school
 
 absl::Status InsertApplication(Tx& tx, const ApplicationRecord& record) {
   const v1::Application& application = record.application;
-  const std::string host = application.host().substr(sizeof("institutions/") - 1);
+  const std::string host = catalog::InstitutionCodeOf(application.host());
   tx.exec_prepared0("application_insert", record.id, record.school_code, record.student_key,
                     record.term_id, record.section_id, application.section(), host, record.credits,
                     pqxx::binarystring(record.section.SerializeAsString()),
@@ -292,7 +293,7 @@ absl::StatusOr<v1::Application> SetState(Tx& tx, const std::string& id, v1::Appl
                     decided_by);
   OSAN_ASSIGN_OR_RETURN(const ApplicationRecord stored, GetApplication(tx, id));
   tx.exec_prepared0("event_insert", id, stored.school_code,
-                    stored.application.host().substr(sizeof("institutions/") - 1),
+                    catalog::InstitutionCodeOf(stored.application.host()),
                     pqxx::binarystring(stored.application.SerializeAsString()));
   return stored.application;
 }
@@ -447,7 +448,7 @@ absl::Status InsertApplications(Tx& tx, const std::vector<ApplicationRecord>& re
       "application_insert_many", db::TextArray(ids), db::TextArray(schools), db::TextArray(keys),
       db::TextArray(ranks), db::TextArray(states), db::TextArray(reasons), db::TextArray(events),
       first.term_id, first.section_id, first.application.section(),
-      first.application.host().substr(sizeof("institutions/") - 1), first.credits,
+      catalog::InstitutionCodeOf(first.application.host()), first.credits,
       pqxx::binarystring(first.section.SerializeAsString()), first.application.decided_by());
   return absl::OkStatus();
 }
