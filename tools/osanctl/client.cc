@@ -159,38 +159,6 @@ std::string CountsText(const google::protobuf::Map<std::string, int32_t>& counts
   return absl::StrJoin(parts, ", ");
 }
 
-std::string CategoryLabel(v1::Category category) {
-  switch (category) {
-    case v1::COMMON:
-      return "공통";
-    case v1::GENERAL_ELECTIVE:
-      return "일반선택";
-    case v1::CAREER_ELECTIVE:
-      return "진로선택";
-    case v1::CONVERGENCE_ELECTIVE:
-      return "융합선택";
-    case v1::LIBERAL_ARTS:
-      return "교양";
-    case v1::OUT_OF_SCHOOL:
-      return "학교 밖";
-    default:
-      return "-";
-  }
-}
-
-std::string DeliveryLabel(v1::DeliveryMode mode) {
-  switch (mode) {
-    case v1::IN_PERSON:
-      return "대면";
-    case v1::ONLINE_REALTIME:
-      return "실시간 온라인";
-    case v1::BLENDED:
-      return "혼합";
-    default:
-      return "-";
-  }
-}
-
 std::string PolicyLabel(v1::AllocationPolicy policy) {
   switch (policy) {
     case v1::FIRST_COME:
@@ -256,33 +224,6 @@ std::string ApplicationStateLabel(enrollment::v1::ApplicationState state) {
       return "수강 취소";
     case ev1::SECTION_CANCELLED:
       return "폐강";
-    default:
-      return "-";
-  }
-}
-
-std::string SubjectAreaLabel(v1::SubjectArea area) {
-  switch (area) {
-    case v1::KOREAN:
-      return "국어";
-    case v1::MATHEMATICS:
-      return "수학";
-    case v1::ENGLISH:
-      return "영어";
-    case v1::SOCIAL_STUDIES:
-      return "사회";
-    case v1::KOREAN_HISTORY:
-      return "한국사";
-    case v1::SCIENCE:
-      return "과학";
-    case v1::PHYSICAL_EDUCATION:
-      return "체육";
-    case v1::ARTS:
-      return "예술";
-    case v1::LIFE_AND_LIBERAL:
-      return "기술·가정/정보/제2외국어/한문/교양";
-    case v1::VOCATIONAL:
-      return "전문 교과";
     default:
       return "-";
   }

@@ -17,6 +17,7 @@
 #include "osan/catalog/v1/catalog.pb.h"
 #include "osan/credit/v1/credit.pb.h"
 #include "osan/enrollment/v1/enrollment.pb.h"
+#include "services/catalog/domain/labels.h"
 
 namespace osan::cli {
 
@@ -131,18 +132,17 @@ void PrintField(const std::string& label, const std::string& value, size_t width
 // "A 3, B 5": the count per key in key order; "-" if empty.
 std::string CountsText(const google::protobuf::Map<std::string, int32_t>& counts);
 
-// Korean labels as the public listing shows them.
-std::string CategoryLabel(catalog::v1::Category category);
-std::string DeliveryLabel(catalog::v1::DeliveryMode mode);
+// Korean labels as the public listing shows them; those of the course's
+// category, subject area and delivery mode are the catalog's own.
+using catalog::CategoryLabel;
+using catalog::DeliveryLabel;
+using catalog::SubjectAreaLabel;
 std::string PolicyLabel(catalog::v1::AllocationPolicy policy);
 std::string WeekdayLabel(catalog::v1::Weekday weekday);
 // "화 18:00-19:40" or "토 3/6 외 7회".
 std::string MeetingSummary(const catalog::v1::PublicSection& section);
 // "신청" for SUBMITTED, "수강 확정" for ENROLLED, ...; "-" if unspecified.
 std::string ApplicationStateLabel(enrollment::v1::ApplicationState state);
-// "국어" for KOREAN, ..., "기술·가정/정보/제2외국어/한문/교양" for
-// LIFE_AND_LIBERAL, "전문 교과" for VOCATIONAL; "-" if unspecified.
-std::string SubjectAreaLabel(catalog::v1::SubjectArea area);
 // "이수" for COMPLETED, "보충 필요" for REMEDIATION_REQUIRED, "미이수" for
 // NOT_COMPLETED; "-" if unspecified.
 std::string OutcomeLabel(credit::v1::Outcome outcome);

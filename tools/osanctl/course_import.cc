@@ -13,6 +13,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "common/status.h"
+#include "services/catalog/domain/labels.h"
 #include "services/catalog/domain/names.h"
 #include "services/catalog/domain/rules.h"
 
@@ -54,78 +55,6 @@ const std::vector<ColumnSpec>& Columns() {
       {"description", false, {"과목 소개", "소개", "설명", "description"}},
   };
   return *columns;
-}
-
-// Header names and enum labels compare without ASCII whitespace and
-// underscores, and case-insensitively.
-std::string Normalize(absl::string_view text) {
-  std::string normalized;
-  for (const char c : text) {
-    if (!absl::ascii_isspace(static_cast<unsigned char>(c)) && c != '_') {
-      normalized.push_back(absl::ascii_tolower(static_cast<unsigned char>(c)));
-    }
-  }
-  return normalized;
-}
-
-// Parses an enum value from its Korean labels or its proto name.
-template <class Enum>
-std::optional<Enum> ParseLabel(
-    absl::string_view text,
-    const std::vector<std::pair<Enum, std::vector<absl::string_view>>>& labels,
-    const std::string& (*name)(Enum)) {
-  const std::string wanted = Normalize(text);
-  for (const auto& [value, aliases] : labels) {
-    if (wanted == Normalize(name(value))) {
-      return value;
-    }
-    for (const absl::string_view alias : aliases) {
-      if (wanted == Normalize(alias)) {
-        return value;
-      }
-    }
-  }
-  return std::nullopt;
-}
-
-std::optional<v1::Category> ParseCategory(absl::string_view text) {
-  static const auto* labels =
-      new std::vector<std::pair<v1::Category, std::vector<absl::string_view>>>{
-          {v1::COMMON, {"공통"}},
-          {v1::GENERAL_ELECTIVE, {"일반선택"}},
-          {v1::CAREER_ELECTIVE, {"진로선택"}},
-          {v1::CONVERGENCE_ELECTIVE, {"융합선택"}},
-          {v1::LIBERAL_ARTS, {"교양"}},
-          {v1::OUT_OF_SCHOOL, {"학교 밖 교육", "학교 밖"}},
-      };
-  return ParseLabel<v1::Category>(text, *labels, &v1::Category_Name<v1::Category>);
-}
-
-std::optional<v1::SubjectArea> ParseArea(absl::string_view text) {
-  static const auto* labels =
-      new std::vector<std::pair<v1::SubjectArea, std::vector<absl::string_view>>>{
-          {v1::KOREAN, {"국어"}},
-          {v1::MATHEMATICS, {"수학"}},
-          {v1::ENGLISH, {"영어"}},
-          {v1::SOCIAL_STUDIES, {"사회"}},
-          {v1::KOREAN_HISTORY, {"한국사"}},
-          {v1::SCIENCE, {"과학"}},
-          {v1::PHYSICAL_EDUCATION, {"체육"}},
-          {v1::ARTS, {"예술"}},
-          {v1::LIFE_AND_LIBERAL, {"생활·교양", "기술·가정/정보/제2외국어/한문/교양"}},
-          {v1::VOCATIONAL, {"전문 교과"}},
-      };
-  return ParseLabel<v1::SubjectArea>(text, *labels, &v1::SubjectArea_Name<v1::SubjectArea>);
-}
-
-std::optional<v1::DeliveryMode> ParseMode(absl::string_view text) {
-  static const auto* labels =
-      new std::vector<std::pair<v1::DeliveryMode, std::vector<absl::string_view>>>{
-          {v1::IN_PERSON, {"대면"}},
-          {v1::ONLINE_REALTIME, {"실시간 온라인", "온라인"}},
-          {v1::BLENDED, {"혼합"}},
-      };
-  return ParseLabel<v1::DeliveryMode>(text, *labels, &v1::DeliveryMode_Name<v1::DeliveryMode>);
 }
 
 // At most this many problems are listed; the rest are counted.
@@ -200,7 +129,7 @@ absl::StatusOr<std::vector<CourseRow>> ParseCourseImport(absl::string_view csv,
     }
     for (const ColumnSpec& spec : Columns()) {
       for (const absl::string_view alias : spec.names) {
-        if (Normalize(alias) == Normalize(name)) {
+        if (catalog::NormalizeLabel(alias) == catalog::NormalizeLabel(name)) {
           specs[c] = &spec;
         }
       }
@@ -269,7 +198,7 @@ absl::StatusOr<std::vector<CourseRow>> ParseCourseImport(absl::string_view csv,
     course.set_description(cell("description"));
     if (const std::string text = cell("category"); text.empty()) {
       bad("category", "is required");
-    } else if (const auto category = ParseCategory(text); !category) {
+    } else if (const auto category = catalog::ParseCategoryLabel(text); !category) {
       bad("category", absl::StrCat("unknown category '", text,
                                    "' (공통, 일반선택, 진로선택, 융합선택, 교양, 학교 밖 교육)"));
     } else {
@@ -277,7 +206,7 @@ absl::StatusOr<std::vector<CourseRow>> ParseCourseImport(absl::string_view csv,
     }
     if (const std::string text = cell("subject_area"); text.empty()) {
       bad("subject_area", "is required");
-    } else if (const auto area = ParseArea(text); !area) {
+    } else if (const auto area = catalog::ParseSubjectAreaLabel(text); !area) {
       bad("subject_area", absl::StrCat("unknown subject area '", text,
                                        "' (국어, 수학, 영어, 사회, 한국사, 과학, 체육, 예술, "
                                        "생활·교양, 전문 교과)"));
@@ -286,7 +215,7 @@ absl::StatusOr<std::vector<CourseRow>> ParseCourseImport(absl::string_view csv,
     }
     if (const std::string text = cell("delivery_mode"); text.empty()) {
       bad("delivery_mode", "is required");
-    } else if (const auto mode = ParseMode(text); !mode) {
+    } else if (const auto mode = catalog::ParseDeliveryLabel(text); !mode) {
       bad("delivery_mode", absl::StrCat("unknown mode '", text, "' (대면, 실시간 온라인, 혼합)"));
     } else {
       course.set_delivery_mode(*mode);

@@ -14,6 +14,7 @@
 #include "common/status.h"
 #include "common/use_case.h"
 #include "common/validation.h"
+#include "services/catalog/domain/labels.h"
 #include "services/catalog/domain/names.h"
 #include "services/catalog/domain/rules.h"
 #include "services/credit/store/credit_store.h"
@@ -550,25 +551,6 @@ absl::StatusOr<std::vector<v1::ResultEvent>> Credit::ReadResults(const Call& cal
 
 namespace {
 
-std::string CategoryLabel(cv1::Category category) {
-  switch (category) {
-    case cv1::COMMON:
-      return "공통";
-    case cv1::GENERAL_ELECTIVE:
-      return "일반선택";
-    case cv1::CAREER_ELECTIVE:
-      return "진로선택";
-    case cv1::CONVERGENCE_ELECTIVE:
-      return "융합선택";
-    case cv1::LIBERAL_ARTS:
-      return "교양";
-    case cv1::OUT_OF_SCHOOL:
-      return "학교 밖 교육";
-    default:
-      return "";
-  }
-}
-
 std::string OutcomeLabel(v1::Outcome outcome) {
   switch (outcome) {
     case v1::COMPLETED:
@@ -623,7 +605,7 @@ std::string ResultsCsv(const std::vector<v1::LedgerEntry>& entries) {
     csv += CsvLine({CsvField(p.student()),
                     CsvField(p.term()),
                     CsvField(p.title()),
-                    CsvField(CategoryLabel(p.category())),
+                    CsvField(catalog::CategoryLabel(p.category())),
                     CsvNumber(p.credits()),
                     CsvNumber(p.credits_earned()),
                     CsvNumber(p.raw_score()),

@@ -1,0 +1,105 @@
+#include "services/catalog/domain/labels.h"
+
+#include <utility>
+#include <vector>
+
+#include "absl/strings/ascii.h"
+
+namespace osan::catalog {
+namespace {
+
+// Each value with its spellings; the first is its label.
+template <class Enum>
+using Labels = std::vector<std::pair<Enum, std::vector<absl::string_view>>>;
+
+const Labels<v1::Category>& CategoryLabels() {
+  static const auto* labels = new Labels<v1::Category>{
+      {v1::COMMON, {"공통"}},
+      {v1::GENERAL_ELECTIVE, {"일반선택"}},
+      {v1::CAREER_ELECTIVE, {"진로선택"}},
+      {v1::CONVERGENCE_ELECTIVE, {"융합선택"}},
+      {v1::LIBERAL_ARTS, {"교양"}},
+      {v1::OUT_OF_SCHOOL, {"학교 밖 교육", "학교 밖"}},
+  };
+  return *labels;
+}
+
+const Labels<v1::SubjectArea>& SubjectAreaLabels() {
+  static const auto* labels = new Labels<v1::SubjectArea>{
+      {v1::KOREAN, {"국어"}},
+      {v1::MATHEMATICS, {"수학"}},
+      {v1::ENGLISH, {"영어"}},
+      {v1::SOCIAL_STUDIES, {"사회"}},
+      {v1::KOREAN_HISTORY, {"한국사"}},
+      {v1::SCIENCE, {"과학"}},
+      {v1::PHYSICAL_EDUCATION, {"체육"}},
+      {v1::ARTS, {"예술"}},
+      {v1::LIFE_AND_LIBERAL, {"생활·교양", "기술·가정/정보/제2외국어/한문/교양"}},
+      {v1::VOCATIONAL, {"전문 교과"}},
+  };
+  return *labels;
+}
+
+const Labels<v1::DeliveryMode>& DeliveryLabels() {
+  static const auto* labels = new Labels<v1::DeliveryMode>{
+      {v1::IN_PERSON, {"대면"}},
+      {v1::ONLINE_REALTIME, {"실시간 온라인", "온라인"}},
+      {v1::BLENDED, {"혼합"}},
+  };
+  return *labels;
+}
+
+template <class Enum>
+std::string LabelOf(const Labels<Enum>& labels, Enum value) {
+  for (const auto& [candidate, spellings] : labels) {
+    if (candidate == value) {
+      return std::string(spellings.front());
+    }
+  }
+  return "";
+}
+
+template <class Enum>
+std::optional<Enum> Parse(const Labels<Enum>& labels, absl::string_view text,
+                          const std::string& (*proto_name)(Enum)) {
+  const std::string wanted = NormalizeLabel(text);
+  for (const auto& [value, spellings] : labels) {
+    if (wanted == NormalizeLabel(proto_name(value))) {
+      return value;
+    }
+    for (const absl::string_view spelling : spellings) {
+      if (wanted == NormalizeLabel(spelling)) {
+        return value;
+      }
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::string CategoryLabel(v1::Category category) { return LabelOf(CategoryLabels(), category); }
+std::string SubjectAreaLabel(v1::SubjectArea area) { return LabelOf(SubjectAreaLabels(), area); }
+std::string DeliveryLabel(v1::DeliveryMode mode) { return LabelOf(DeliveryLabels(), mode); }
+
+std::optional<v1::Category> ParseCategoryLabel(absl::string_view text) {
+  return Parse(CategoryLabels(), text, &v1::Category_Name<v1::Category>);
+}
+std::optional<v1::SubjectArea> ParseSubjectAreaLabel(absl::string_view text) {
+  return Parse(SubjectAreaLabels(), text, &v1::SubjectArea_Name<v1::SubjectArea>);
+}
+std::optional<v1::DeliveryMode> ParseDeliveryLabel(absl::string_view text) {
+  return Parse(DeliveryLabels(), text, &v1::DeliveryMode_Name<v1::DeliveryMode>);
+}
+
+std::string NormalizeLabel(absl::string_view text) {
+  std::string normalized;
+  for (const char c : text) {
+    if (!absl::ascii_isspace(static_cast<unsigned char>(c)) && c != '_') {
+      normalized.push_back(absl::ascii_tolower(static_cast<unsigned char>(c)));
+    }
+  }
+  return normalized;
+}
+
+}  // namespace osan::catalog

@@ -1,0 +1,33 @@
+// The Korean names of the catalog's enums as schools write them, for
+// listings, exports and imports: each value has one label, which is what the
+// suite writes, and may have other spellings it accepts when reading.
+#ifndef OSAN_SERVICES_CATALOG_DOMAIN_LABELS_H_
+#define OSAN_SERVICES_CATALOG_DOMAIN_LABELS_H_
+
+#include <optional>
+#include <string>
+
+#include "absl/strings/string_view.h"
+#include "osan/catalog/v1/catalog.pb.h"
+
+namespace osan::catalog {
+
+// The label of a value; "" for an unspecified or unknown value.
+std::string CategoryLabel(v1::Category category);
+std::string SubjectAreaLabel(v1::SubjectArea area);
+std::string DeliveryLabel(v1::DeliveryMode mode);
+
+// The value that `text` names by its label, another accepted spelling or its
+// proto name (compared as NormalizeLabel leaves them); nullopt if none does.
+// Never an unspecified value.
+std::optional<v1::Category> ParseCategoryLabel(absl::string_view text);
+std::optional<v1::SubjectArea> ParseSubjectAreaLabel(absl::string_view text);
+std::optional<v1::DeliveryMode> ParseDeliveryLabel(absl::string_view text);
+
+// `text` without ASCII whitespace and underscores, ASCII lower-cased: how
+// labels (and the column names of imports) are compared.
+std::string NormalizeLabel(absl::string_view text);
+
+}  // namespace osan::catalog
+
+#endif  // OSAN_SERVICES_CATALOG_DOMAIN_LABELS_H_
