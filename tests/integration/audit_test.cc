@@ -13,6 +13,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "osan/audit/v1/audit.grpc.pb.h"
+#include "tests/support/cli_runner.h"
 #include "tests/support/exchange_fixture.h"
 
 namespace osan {
@@ -101,6 +102,39 @@ TEST_F(AuditTest, SealedRecordsCannotBeChangedAndTamperingBreaksTheChain) {
   const auto verified = AwaitSealed(2);
   EXPECT_FALSE(verified.intact());
   EXPECT_THAT(verified.problem(), ::testing::HasSubstr("position 1"));
+}
+
+TEST_F(AuditTest, TheOfficeVerifiesAndListsTheTrailWithOsanctl) {
+  const auto student = exchange_.CreateStudent(kSchoolA, "s-1");
+  exchange_.CreateStudent(kSchoolA, "s-2");
+  ASSERT_EQ(AwaitSealed(2).records_verified(), 2);
+  const auto osanctl = [&](std::vector<std::string> args, const std::string& token) {
+    args.push_back(absl::StrCat("--enrollment=127.0.0.1:", exchange_.enrollment_service().port()));
+    args.push_back(absl::StrCat("--token=", token));
+    return testing::RunProgram(OSAN_OSANCTL, args);
+  };
+  const std::string office = exchange_.Token("HSOS-EDU", auth::v1::EDU_OFFICE);
+
+  auto run = osanctl({"audit", "verify", "--service", "enrollment"}, office);
+  EXPECT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_THAT(run.out, ::testing::HasSubstr("enrollment: chain intact, 2 sealed record(s)"));
+
+  run = osanctl({"audit", "list", "--student", student.name()}, office);
+  EXPECT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_THAT(run.out, ::testing::HasSubstr("EnrollmentService.CreateStudent"));
+  EXPECT_THAT(run.out, ::testing::HasSubstr("1 record(s), newest first"));
+
+  run = osanctl({"audit", "list"}, exchange_.Token(kSchoolA, auth::v1::SCHOOL));
+  EXPECT_EQ(run.exit_code, 1);
+  EXPECT_THAT(run.err, ::testing::HasSubstr("PERMISSION_DENIED"));
+
+  Execute("ALTER TABLE audit_log DISABLE TRIGGER audit_log_append_only");
+  Execute(
+      "UPDATE audit_log SET student = 'schools/J10-7531001/students/s-9'"
+      " WHERE chain_position = 2");
+  run = osanctl({"audit", "verify", "--service", "enrollment"}, office);
+  EXPECT_EQ(run.exit_code, 1);
+  EXPECT_THAT(run.out, ::testing::HasSubstr("CHAIN BROKEN: record at position 2 was altered"));
 }
 
 // The records of `student` for `action` ("EnrollmentService.GetStudent"),

@@ -2,30 +2,26 @@
 // real catalog server on port 0 (and a real database): rows arrive, running
 // the same import again creates nothing twice, a bad file or a dry run
 // creates nothing, and a row the catalog refuses is reported by its line.
-#include <fcntl.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-#include <spawn.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cstdlib>
 #include <fstream>
 #include <set>
-#include <sstream>
 #include <string>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "osan/catalog/v1/catalog.grpc.pb.h"
 #include "services/catalog/api/catalog_service.h"
+#include "tests/support/cli_runner.h"
 #include "tests/support/test_env.h"
-
-extern char** environ;
 
 namespace osan::catalog {
 namespace {
 
+using testing::CliRun;
 using testing::ContextWithToken;
 using ::testing::HasSubstr;
 using ::testing::Not;
@@ -34,19 +30,6 @@ using ::testing::UnorderedElementsAre;
 
 constexpr char kCity[] = "OSAN-CITY";
 constexpr char kEduLab[] = "OSAN-AICODING";
-
-struct CliRun {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-};
-
-std::string ReadAll(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
 class CourseImportCliTest : public ::testing::Test {
  protected:
@@ -77,43 +60,10 @@ class CourseImportCliTest : public ::testing::Test {
   }
 
   // Runs osanctl with `args` against the catalog, as `token`.
-  CliRun Osanctl(const std::vector<std::string>& args, const std::string& token) {
-    std::vector<std::string> argv_text = {OSAN_OSANCTL};
-    argv_text.insert(argv_text.end(), args.begin(), args.end());
-    argv_text.push_back(absl::StrCat("--catalog=127.0.0.1:", service_.port()));
-    argv_text.push_back(absl::StrCat("--token=", token));
-    std::vector<char*> argv;
-    for (std::string& arg : argv_text) {
-      argv.push_back(arg.data());
-    }
-    argv.push_back(nullptr);
-    const std::string out = absl::StrCat(dir_, "/stdout"), err = absl::StrCat(dir_, "/stderr");
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, 1, out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    posix_spawn_file_actions_addopen(&actions, 2, err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    // The server is plaintext: no TLS CA from the environment.
-    std::vector<char*> envp;
-    for (char** variable = environ; *variable != nullptr; ++variable) {
-      const std::string text(*variable);
-      if (text.rfind("OSAN_TLS_CA=", 0) != 0 && text.rfind("OSAN_TOKEN=", 0) != 0) {
-        envp.push_back(*variable);
-      }
-    }
-    envp.push_back(nullptr);
-    pid_t pid = -1;
-    CliRun run;
-    if (posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), envp.data()) != 0) {
-      ADD_FAILURE() << "cannot start " << argv[0];
-      return run;
-    }
-    posix_spawn_file_actions_destroy(&actions);
-    int status = 0;
-    waitpid(pid, &status, 0);
-    run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    run.out = ReadAll(out);
-    run.err = ReadAll(err);
-    return run;
+  CliRun Osanctl(std::vector<std::string> args, const std::string& token) {
+    args.push_back(absl::StrCat("--catalog=127.0.0.1:", service_.port()));
+    args.push_back(absl::StrCat("--token=", token));
+    return testing::RunProgram(OSAN_OSANCTL, args);
   }
 
   // The titles of the host's courses.

@@ -13,6 +13,7 @@
 //                                            enrollment (enrollment_commands.h)
 //   osanctl results pending|export|ack|history|feed, transcript, attendance,
 //           assess, finalize                 credit records (credit_commands.h)
+//   osanctl audit verify|list                the audit trail (audit_commands.h)
 //
 // Addresses: --catalog (OSAN_CATALOG, default 127.0.0.1:50051), --enrollment
 // (OSAN_ENROLLMENT, default 127.0.0.1:50052), --credit (OSAN_CREDIT, default
@@ -42,6 +43,7 @@
 #include "osan/catalog/v1/catalog.grpc.pb.h"
 #include "services/catalog/domain/rules.h"
 #include "tools/demo/semester_walk.h"
+#include "tools/osanctl/audit_commands.h"
 #include "tools/osanctl/client.h"
 #include "tools/osanctl/course_import.h"
 #include "tools/osanctl/credit_commands.h"
@@ -128,7 +130,11 @@ constexpr char kUsage[] =
     "                             --marks [--reason])\n"
     "  assess SECTION             record a student's assessment (--student --score\n"
     "                             --rate [--notes --reason])\n"
-    "  finalize SECTION           decide outcomes and write results to the ledger\n";
+    "  finalize SECTION           decide outcomes and write results to the ledger\n"
+    "the audit trail of student data (an EDU_OFFICE --token):\n"
+    "  audit verify               recompute the hash chains ([--service enrollment|credit])\n"
+    "  audit list                 the newest records ([--service --student --principal\n"
+    "                             --limit])\n";
 
 std::string Catalog() {
   return FlagOrEnv(absl::GetFlag(FLAGS_catalog), "OSAN_CATALOG", "127.0.0.1:50051");
@@ -512,6 +518,8 @@ int Run(const std::vector<std::string>& words) {
       {{"attendance"}, RecordAttendance},
       {{"assess"}, RecordAssessment},
       {{"finalize"}, FinalizeSection},
+      {{"audit", "verify"}, VerifyAuditChain},
+      {{"audit", "list"}, ListAuditRecords},
   };
   for (const Command& command : commands) {
     if (words.size() >= command.words.size() &&
