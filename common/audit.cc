@@ -105,15 +105,17 @@ thread_local const TransactionScope* current_scope = nullptr;
 // each call, and how many of its students are recorded once it commits.
 thread_local std::vector<std::pair<CallRecord*, size_t>> records_committing;
 
-// Inserts a record of each of `call`'s students from `recorded` on.
+// Inserts a record of each of `call`'s students from `recorded` on, in one
+// statement (a page of a list may name hundreds).
 void Insert(pqxx::work& tx, const CallRecord& call, const std::string& result) {
   const Caller& c = call.caller;
-  for (size_t i = call.recorded; i < call.students.size(); ++i) {
-    tx.exec_params0(
-        "INSERT INTO audit_log (principal, role, source, student, action, result, trace_id)"
-        " VALUES ($1, $2, $3, $4, $5, $6, $7)",
-        c.principal, c.role, c.source, call.students[i], c.action, result, c.trace_id);
-  }
+  const std::vector<std::string> students(call.students.begin() + call.recorded,
+                                          call.students.end());
+  tx.exec_params0(
+      "INSERT INTO audit_log (principal, role, source, student, action, result, trace_id)"
+      " SELECT $1, $2, $3, student, $4, $5, $6"
+      " FROM unnest($7::text[]) WITH ORDINALITY AS named (student, position) ORDER BY position",
+      c.principal, c.role, c.source, c.action, result, c.trace_id, db::TextArray(students));
 }
 
 }  // namespace
