@@ -101,6 +101,10 @@ namespace {
 // The innermost TransactionScope of this thread.
 thread_local const TransactionScope* current_scope = nullptr;
 
+// How many students each call of this thread's scope had named when the
+// first attempt of the transaction running now began.
+thread_local std::vector<std::pair<CallRecord*, size_t>> named_before_transaction;
+
 // What BeforeCommit wrote in the transaction now committing on this thread:
 // each call, and how many of its students are recorded once it commits.
 thread_local std::vector<std::pair<CallRecord*, size_t>> records_committing;
@@ -108,9 +112,9 @@ thread_local std::vector<std::pair<CallRecord*, size_t>> records_committing;
 // Inserts a record of each of `call`'s students from `recorded` on, in one
 // statement (a page of a list may name hundreds).
 void Insert(pqxx::work& tx, const CallRecord& call, const std::string& result) {
-  const Caller& c = call.caller;
-  const std::vector<std::string> students(call.students.begin() + call.recorded,
-                                          call.students.end());
+  const Caller& c = call.caller();
+  const std::vector<std::string> students(call.students().begin() + call.recorded(),
+                                          call.students().end());
   tx.exec_params0(
       "INSERT INTO audit_log (principal, role, source, student, action, result, trace_id)"
       " SELECT $1, $2, $3, student, $4, $5, $6"
@@ -119,6 +123,19 @@ void Insert(pqxx::work& tx, const CallRecord& call, const std::string& result) {
 }
 
 }  // namespace
+
+void CallRecord::Name(std::string student) {
+  if (named_.insert(student).second) {
+    students_.push_back(std::move(student));
+  }
+}
+
+void CallRecord::ForgetAfter(size_t count) {
+  while (students_.size() > std::max(count, recorded_)) {
+    named_.erase(students_.back());
+    students_.pop_back();
+  }
+}
 
 TransactionScope::TransactionScope(std::vector<CallRecord*> calls)
     : calls_(std::move(calls)), enclosing_(current_scope) {
@@ -136,10 +153,23 @@ AuditLog::AuditLog(db::Pool* pool, absl::Duration retention) : pool_(pool), rete
   pool_->SetCommitObserver(this);
 }
 
+void AuditLog::BeforeAttempt(int attempt) {
+  if (attempt == 1) {
+    named_before_transaction.clear();
+    for (CallRecord* call : TransactionScope::Current()) {
+      named_before_transaction.emplace_back(call, call->students().size());
+    }
+    return;
+  }
+  for (const auto& [call, named] : named_before_transaction) {
+    call->ForgetAfter(named);
+  }
+}
+
 void AuditLog::BeforeCommit(pqxx::work& tx) {
   records_committing.clear();
   for (CallRecord* call : TransactionScope::Current()) {
-    if (call->recorded >= call->students.size()) {
+    if (call->recorded() >= call->students().size()) {
       continue;
     }
     try {
@@ -148,24 +178,24 @@ void AuditLog::BeforeCommit(pqxx::work& tx) {
       throw;  // a conflict: the transaction is retried as a whole
     } catch (const pqxx::sql_error& e) {
       log::Error("audit records not written; the transaction is rolled back",
-                 {{"action", call->caller.action},
-                  {"trace_id", call->caller.trace_id},
+                 {{"action", call->caller().action},
+                  {"trace_id", call->caller().trace_id},
                   {"error", e.what()}});
       throw db::CommitRefused(kNotRecorded);
     }
-    records_committing.emplace_back(call, call->students.size());
+    records_committing.emplace_back(call, call->students().size());
   }
 }
 
 void AuditLog::AfterCommit() {
   for (const auto& [call, recorded] : records_committing) {
-    call->recorded = std::max(call->recorded, recorded);
+    call->MarkRecorded(recorded);
   }
   records_committing.clear();
 }
 
 absl::Status AuditLog::Finish(CallRecord& call, const absl::Status& outcome) {
-  if (call.recorded >= call.students.size()) {
+  if (call.recorded() >= call.students().size()) {
     return absl::OkStatus();
   }
   const TransactionScope no_call({});  // this transaction writes the records itself
@@ -174,7 +204,7 @@ absl::Status AuditLog::Finish(CallRecord& call, const absl::Status& outcome) {
     Insert(tx, call, result);
     return absl::OkStatus();
   }));
-  call.recorded = call.students.size();
+  call.MarkRecorded(call.students().size());
   return absl::OkStatus();
 }
 

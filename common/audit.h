@@ -17,9 +17,12 @@
 #ifndef OSAN_COMMON_AUDIT_H_
 #define OSAN_COMMON_AUDIT_H_
 
+#include <algorithm>
 #include <string>
+#include <utility>
 #include <vector>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "common/db.h"
@@ -45,12 +48,30 @@ struct Caller {
   std::string trace_id;
 };
 
-// The audit subject of one call: its caller, and the students it named, of
-// which the first `recorded` are recorded with a committed transaction.
-struct CallRecord {
-  Caller caller;
-  std::vector<std::string> students;
-  size_t recorded = 0;
+// The audit subject of one call: its caller, and the students it named, each
+// once, of which the first `recorded()` are recorded with a committed
+// transaction.
+class CallRecord {
+ public:
+  explicit CallRecord(Caller caller = {}) : caller_(std::move(caller)) {}
+
+  const Caller& caller() const { return caller_; }
+  const std::vector<std::string>& students() const { return students_; }
+  size_t recorded() const { return recorded_; }
+
+  // Names `student`; naming a student again changes nothing.
+  void Name(std::string student);
+  // The first `count` students are recorded (never fewer than before).
+  void MarkRecorded(size_t count) { recorded_ = std::max(recorded_, count); }
+  // Forgets the students named after the first `count` that are not recorded
+  // yet: what an abandoned attempt of a retried transaction named.
+  void ForgetAfter(size_t count);
+
+ private:
+  Caller caller_;
+  std::vector<std::string> students_;
+  absl::flat_hash_set<std::string> named_;
+  size_t recorded_ = 0;
 };
 
 // While alive, names the calls whose students the transactions committed on
@@ -104,7 +125,9 @@ class AuditLog : public db::CommitObserver {
   absl::Status Finish(CallRecord& call, const absl::Status& outcome);
 
   // db::CommitObserver: the calls of this thread's TransactionScope get their
-  // unrecorded students recorded (result OK) in the committing transaction.
+  // unrecorded students recorded (result OK) in the committing transaction;
+  // a retried attempt first forgets what the abandoned one named.
+  void BeforeAttempt(int attempt) override;
   void BeforeCommit(pqxx::work& tx) override;
   void AfterCommit() override;
 

@@ -114,6 +114,9 @@ absl::Status Pool::Run(absl::FunctionRef<bool(pqxx::work&)> attempt) {
     Outcome outcome = Outcome::kDone;
     absl::Status status;
     try {
+      if (observer_ != nullptr) {
+        observer_->BeforeAttempt(attempt_number);
+      }
       pqxx::work tx(**connection);
       if (attempt(tx)) {
         if (observer_ != nullptr) {

@@ -52,7 +52,8 @@ struct PoolOptions {
   std::vector<Statement> statements;
 };
 
-// Sees each transaction of a pool just before and just after it commits: the
+// Sees each transaction of a pool as it starts each attempt, and just before
+// and just after it commits: the
 // audit trail (common/audit.h) writes its records in the transaction whose
 // work they record. BeforeCommit may run statements on `tx`; an exception
 // from it fails the transaction as one from the body would (and it may be
@@ -67,6 +68,9 @@ class CommitRefused : public std::runtime_error {
 class CommitObserver {
  public:
   virtual ~CommitObserver() = default;
+  // Before each attempt of a transaction's body: 1 for the first, more for
+  // retries (after a conflict or a broken connection).
+  virtual void BeforeAttempt(int attempt) = 0;
   virtual void BeforeCommit(pqxx::work& tx) = 0;
   virtual void AfterCommit() = 0;
 };

@@ -114,12 +114,12 @@ class FeedReactor final : public grpc::ServerWriteReactor<Event> {
   grpc::Alarm alarm_;
 };
 
-// Serves a feed method: authenticates the caller of `context`, checks the
-// cursor and the caller's right to the feed by reading the first page (which
-// is not sent), then streams `read(call, cursor)` pages. Each page is read as
-// an audited call of `method` (Dispatcher::RunAudited): `read` names each
-// event's student inside its transaction, so a page is recorded before it is
-// sent, or not sent.
+// Serves a feed method: authenticates the caller of `context`, then streams
+// `read(call, cursor)` pages, read on the worker pool; a refusal of the
+// first page (a bad cursor, no right to the feed) ends the stream with its
+// status. Each page is read as an audited call of `method`
+// (Dispatcher::RunAudited): `read` names each event's student inside its
+// transaction, so a page is recorded before it is sent, or not sent.
 template <class Event>
 grpc::ServerWriteReactor<Event>* ServeFeed(
     Dispatcher* dispatcher, grpc::CallbackServerContext* context, const char* method,
@@ -131,9 +131,6 @@ grpc::ServerWriteReactor<Event>* ServeFeed(
     return FeedReactor<Event>::Refuse(principal.status());
   }
   const CallContext call = Dispatcher::StreamCall(*context, *std::move(principal));
-  if (auto first = read(call, cursor); !first.ok()) {
-    return FeedReactor<Event>::Refuse(first.status());
-  }
   log::Info("feed opened", {{"method", method},
                             {"institution", call.principal->institution},
                             {"cursor", cursor},

@@ -116,11 +116,9 @@ void Dispatcher::Leave() {
 
 absl::Status Dispatcher::RunAudited(const char* method, const CallContext& call,
                                     absl::FunctionRef<absl::Status()> work) {
-  call.audit = audit::CallRecord{{call.principal ? call.principal->institution : "",
+  call.audit = audit::CallRecord({call.principal ? call.principal->institution : "",
                                   call.principal ? auth::RoleName(call.principal->role) : "",
-                                  call.peer, method, call.trace_id},
-                                 {},
-                                 0};
+                                  call.peer, method, call.trace_id});
   absl::Status status;
   {
     const audit::TransactionScope scope({&call.audit});

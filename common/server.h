@@ -66,7 +66,7 @@ struct CallContext {
   // (common/audit.h): name students inside the transaction that reads or
   // writes their data, so that its commit carries their records; and before
   // authorization checks, so that refused attempts are recorded too.
-  void Audit(std::string student) const { audit.students.push_back(std::move(student)); }
+  void Audit(std::string student) const { audit.Name(std::move(student)); }
   mutable audit::CallRecord audit;
 };
 

@@ -19,17 +19,32 @@ namespace osan {
 
 // Checks the request's request_id and runs `mutate(tx)` at most once per
 // (caller, method, request_id) in one transaction (AIP-155): a retry returns
-// the first response.
+// the first response. `name_students(resource)` then names the students whose
+// data the response shows (CallContext::Audit), in the same transaction,
+// whether the mutation ran or its first response is replayed.
+template <class Resource, class Request, class Mutate, class NameStudents>
+absl::StatusOr<Resource> IdempotentMutation(db::Pool& pool, const server::CallContext& call,
+                                            const char* method, const Request& request,
+                                            Mutate&& mutate, NameStudents&& name_students) {
+  OSAN_RETURN_IF_ERROR(CheckRequestId(request.request_id()));
+  const db::RequestKey key =
+      db::MakeRequestKey(call.principal->institution, method, request.request_id(), request);
+  return pool.Transact([&](pqxx::work& tx) -> absl::StatusOr<Resource> {
+    OSAN_ASSIGN_OR_RETURN(Resource resource,
+                          db::Idempotent<Resource>(tx, key, [&] { return mutate(tx); }));
+    name_students(resource);
+    return resource;
+  });
+}
+
+// The same for a response that shows no student's data beyond what the
+// request names (and the use case names before mutating).
 template <class Resource, class Request, class Mutate>
 absl::StatusOr<Resource> IdempotentMutation(db::Pool& pool, const server::CallContext& call,
                                             const char* method, const Request& request,
                                             Mutate&& mutate) {
-  OSAN_RETURN_IF_ERROR(CheckRequestId(request.request_id()));
-  const db::RequestKey key =
-      db::MakeRequestKey(call.principal->institution, method, request.request_id(), request);
-  return pool.Transact([&](pqxx::work& tx) {
-    return db::Idempotent<Resource>(tx, key, [&] { return mutate(tx); });
-  });
+  return IdempotentMutation<Resource>(pool, call, method, request, std::forward<Mutate>(mutate),
+                                      [](const Resource&) {});
 }
 
 // AIP-154: a given etag must match the current one, else ABORTED.

@@ -2,9 +2,12 @@
 // student data, refused attempts included, leave records; the education
 // office alone reads them; sealed records cannot be changed or deleted, and
 // tampering behind the database's back breaks the verified hash chain.
+#include "common/audit.h"
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <map>
 #include <pqxx/pqxx>
 #include <thread>
 #include <vector>
@@ -12,6 +15,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "common/db.h"
 #include "osan/audit/v1/audit.grpc.pb.h"
 #include "tests/support/cli_runner.h"
 #include "tests/support/exchange_fixture.h"
@@ -137,6 +141,85 @@ TEST_F(AuditTest, TheOfficeVerifiesAndListsTheTrailWithOsanctl) {
   EXPECT_THAT(run.out, ::testing::HasSubstr("CHAIN BROKEN: record at position 2 was altered"));
 }
 
+// The audit log on a pool of its own, without a server: how records follow
+// transactions that retry, roll back or never run.
+class AuditLogTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    {
+      pqxx::connection connection(database_.url());
+      pqxx::nontransaction tx(connection);
+      tx.exec0(audit::kAuditSchema);
+    }
+    db::PoolOptions options;
+    options.url = database_.url();
+    options.size = 2;
+    auto pool = db::Pool::Open(options);
+    ASSERT_TRUE(pool.ok()) << pool.status();
+    pool_ = *std::move(pool);
+    log_ = std::make_unique<audit::AuditLog>(pool_.get(), absl::Hours(24 * 365));
+  }
+
+  // "student result" of every record, in order.
+  std::vector<std::string> Records() {
+    pqxx::connection connection(database_.url());
+    pqxx::read_transaction tx(connection);
+    std::vector<std::string> records;
+    for (const auto& row : tx.exec("SELECT student || ' ' || result FROM audit_log ORDER BY seq")) {
+      records.push_back(row[0].as<std::string>());
+    }
+    return records;
+  }
+
+  testing::TestDatabase database_;
+  std::unique_ptr<db::Pool> pool_;
+  std::unique_ptr<audit::AuditLog> log_;
+};
+
+TEST_F(AuditLogTest, ARetriedTransactionRecordsWhatItsCommittedAttemptNamedOnce) {
+  audit::CallRecord call({"J10-7531001", "SCHOOL", "test", "Test.Retry", "trace"});
+  const audit::TransactionScope scope({&call});
+  call.Name("s-before");  // named before the transaction began: kept
+  int attempts = 0;
+  const absl::Status status = pool_->Transact([&](pqxx::work&) -> absl::Status {
+    ++attempts;
+    call.Name("s-both");
+    if (attempts == 1) {
+      call.Name("s-abandoned");
+      throw pqxx::serialization_failure("conflict (test)");
+    }
+    call.Name("s-both");
+    return absl::OkStatus();
+  });
+  ASSERT_TRUE(status.ok()) << status;
+  EXPECT_EQ(attempts, 2);
+  EXPECT_THAT(Records(), ::testing::ElementsAre("s-before OK", "s-both OK"));
+  ASSERT_TRUE(log_->Finish(call, absl::OkStatus()).ok());
+  EXPECT_THAT(Records(), ::testing::SizeIs(2)) << "nothing is recorded twice";
+}
+
+TEST_F(AuditLogTest, ARolledBackTransactionRecordsNothingAndTheCallsOutcomeIsRecordedAfter) {
+  audit::CallRecord call({"J10-7531002", "SCHOOL", "test", "Test.Refused", "trace"});
+  {
+    const audit::TransactionScope scope({&call});
+    const absl::Status refused = pool_->Transact([&](pqxx::work&) -> absl::Status {
+      call.Name("s-1");
+      return absl::PermissionDeniedError("not yours");
+    });
+    EXPECT_EQ(refused.code(), absl::StatusCode::kPermissionDenied);
+    EXPECT_THAT(Records(), ::testing::IsEmpty());
+  }
+  ASSERT_TRUE(log_->Finish(call, absl::PermissionDeniedError("not yours")).ok());
+  EXPECT_THAT(Records(), ::testing::ElementsAre("s-1 PERMISSION_DENIED"));
+}
+
+TEST_F(AuditLogTest, TransactionsOutsideAScopeRecordNothing) {
+  audit::CallRecord call({"J10-7531001", "SCHOOL", "test", "Test.Unscoped", "trace"});
+  call.Name("s-1");
+  ASSERT_TRUE(pool_->Transact([](pqxx::work&) { return absl::OkStatus(); }).ok());
+  EXPECT_THAT(Records(), ::testing::IsEmpty());
+}
+
 // The records of `student` for `action` ("EnrollmentService.GetStudent"),
 // as "principal result txid" (txid: the transaction that wrote the record).
 std::vector<std::string> RecordsOf(testing::Exchange& exchange, const std::string& student,
@@ -196,7 +279,6 @@ TEST_F(AuditTest, DataIsWithheldWhenItsReadCannotBeRecorded) {
   auto context = ContextWithToken(exchange_.Token(kSchoolA, auth::v1::SCHOOL));
   EXPECT_EQ(exchange_.enrollment().GetStudent(context.get(), get, &read).error_code(),
             grpc::StatusCode::UNAVAILABLE);
-  EXPECT_EQ(read.display_name(), "");
 
   Execute("ALTER TABLE audit_log DROP CONSTRAINT refuse_unrecordable");
   context = ContextWithToken(exchange_.Token(kSchoolA, auth::v1::SCHOOL));
@@ -215,17 +297,38 @@ TEST_F(AuditTest, EachFeedEventDeliveredIsRecordedForItsReader) {
   ASSERT_TRUE(exchange_.Apply(first.name(), section.name(), 1, false, &application).ok());
   ASSERT_TRUE(exchange_.Apply(second.name(), section.name(), 1, false, &application).ok());
 
+  const auto other = exchange_.CreateStudent(kSchoolB, "s-b");
+  ASSERT_TRUE(exchange_.Apply(other.name(), section.name(), 1, false, &application).ok());
+
+  // Each reader's feed: one record per event delivered, for that reader only.
   ASSERT_EQ(exchange_.ReadChanges(exchange_.Token(kSchoolA, auth::v1::SCHOOL), 2).size(), 2);
+  ASSERT_EQ(exchange_.ReadChanges(exchange_.Token(kSchoolB, auth::v1::SCHOOL), 1).size(), 1);
   for (const auto& student : {first, second}) {
     EXPECT_THAT(RecordsOf(exchange_, student.name(), "EnrollmentService.WatchChanges"),
-                Contains("J10-7531001 OK"));
+                ::testing::ElementsAre("J10-7531001 OK"));
   }
-  // School B's feed holds neither student: nothing is recorded for B.
-  exchange_.ReadChangesOnce(exchange_.Token(kSchoolB, auth::v1::SCHOOL), "");
-  for (const auto& student : {first, second}) {
-    EXPECT_THAT(RecordsOf(exchange_, student.name(), "EnrollmentService.WatchChanges"),
-                ::testing::Not(Contains("J10-7531002 OK")));
+  EXPECT_THAT(RecordsOf(exchange_, other.name(), "EnrollmentService.WatchChanges"),
+              ::testing::ElementsAre("J10-7531002 OK"));
+}
+
+TEST_F(AuditTest, ARetryAnsweredFromTheFirstResponseIsRecordedToo) {
+  const auto section = exchange_.CreateSection(testing::kAcademy, "감사 재시도",
+                                               catalog::v1::LOTTERY, 10, catalog::v1::MONDAY, 9);
+  const auto student = exchange_.CreateStudent(kSchoolA, "s-1");
+  enrollment::v1::Application application;
+  ASSERT_TRUE(exchange_.Apply(student.name(), section.name(), 1, false, &application).ok());
+  enrollment::v1::DecideApplicationRequest reject;
+  reject.set_name(application.name());
+  reject.set_reason("not this term");
+  reject.set_request_id(exchange_.NextRequestId());
+  for (int call = 0; call < 2; ++call) {  // the second is answered from the first's response
+    enrollment::v1::Application rejected;
+    auto context = ContextWithToken(exchange_.Token(kSchoolA, auth::v1::SCHOOL));
+    ASSERT_TRUE(exchange_.enrollment().RejectApplication(context.get(), reject, &rejected).ok());
+    EXPECT_EQ(rejected.state(), enrollment::v1::REJECTED);
   }
+  EXPECT_THAT(RecordsOf(exchange_, student.name(), "EnrollmentService.RejectApplication"),
+              ::testing::ElementsAre("J10-7531001 OK", "J10-7531001 OK"));
 }
 
 TEST_F(AuditTest, ConcurrentFirstComeClaimsAreEachRecordedOnceWithTheirOutcome) {
@@ -236,23 +339,33 @@ TEST_F(AuditTest, ConcurrentFirstComeClaimsAreEachRecordedOnceWithTheirOutcome) 
   for (int i = 0; i < kStudents; ++i) {
     students.push_back(exchange_.CreateStudent(kSchoolA, absl::StrCat("s-", i)).name());
   }
-  std::vector<grpc::Status> outcomes(kStudents);
+  // The first student applies twice at once: one of the two claims is
+  // refused (a student holds one live application per section), whether
+  // the two meet in one batch or not.
+  std::vector<std::string> claimants = students;
+  claimants.push_back(students[0]);
+  std::vector<grpc::Status> outcomes(claimants.size());
   std::vector<std::thread> threads;
-  for (int i = 0; i < kStudents; ++i) {
+  for (size_t i = 0; i < claimants.size(); ++i) {
     threads.emplace_back([&, i] {
       enrollment::v1::Application application;
-      outcomes[i] = exchange_.Apply(students[i], section.name(), 1, true, &application);
+      outcomes[i] = exchange_.Apply(claimants[i], section.name(), 1, true, &application);
     });
   }
   for (std::thread& thread : threads) {
     thread.join();
   }
-  for (int i = 0; i < kStudents; ++i) {
-    const std::string code =
-        absl::StatusCodeToString(static_cast<absl::StatusCode>(outcomes[i].error_code()));
-    EXPECT_THAT(RecordsOf(exchange_, students[i], "EnrollmentService.SubmitApplication"),
-                ::testing::ElementsAre("J10-7531001 " + code))
-        << students[i];
+  EXPECT_NE(outcomes.front().ok(), outcomes.back().ok()) << "exactly one of the twin claims stands";
+  std::map<std::string, std::vector<std::string>> expected;
+  for (size_t i = 0; i < claimants.size(); ++i) {
+    expected[claimants[i]].push_back(
+        "J10-7531001 " +
+        absl::StatusCodeToString(static_cast<absl::StatusCode>(outcomes[i].error_code())));
+  }
+  for (const auto& [student, records] : expected) {
+    EXPECT_THAT(RecordsOf(exchange_, student, "EnrollmentService.SubmitApplication"),
+                ::testing::UnorderedElementsAreArray(records))
+        << student;
   }
   // Each standing claim's record was committed by the transaction (a batch,
   // on another call's thread) that wrote the claim's application.

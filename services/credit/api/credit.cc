@@ -322,6 +322,11 @@ absl::StatusOr<v1::FinalizeSectionResponse> Credit::FinalizeSection(
         OSAN_RETURN_IF_ERROR(
             store::MarkFinalized(tx, hosted.section_id, call.principal->institution));
         return response;
+      },
+      [&](const v1::FinalizeSectionResponse& response) {
+        for (const v1::LedgerEntry& entry : response.entries()) {
+          call.Audit(entry.package().student());
+        }
       });
 }
 
@@ -334,7 +339,8 @@ absl::StatusOr<v1::LedgerEntry> NextVersion(db::Pool& pool, const server::CallCo
                                             const char* method, const Request& request,
                                             const std::string& entry_id, Change&& change) {
   return IdempotentMutation<v1::LedgerEntry>(
-      pool, call, method, request, [&](pqxx::work& tx) -> absl::StatusOr<v1::LedgerEntry> {
+      pool, call, method, request,
+      [&](pqxx::work& tx) -> absl::StatusOr<v1::LedgerEntry> {
         OSAN_ASSIGN_OR_RETURN(auto latest, store::LatestEntry(tx, entry_id, /*for_update=*/true));
         auto& [key, entry] = latest;
         call.Audit(entry.package().student());
@@ -348,7 +354,8 @@ absl::StatusOr<v1::LedgerEntry> NextVersion(db::Pool& pool, const server::CallCo
         *next.mutable_record_time() = Now(call);
         OSAN_RETURN_IF_ERROR(store::AppendEntry(tx, key, next));
         return next;
-      });
+      },
+      [&](const v1::LedgerEntry& entry) { call.Audit(entry.package().student()); });
 }
 
 }  // namespace

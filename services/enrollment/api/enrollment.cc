@@ -27,6 +27,13 @@ namespace cv1 = catalog::v1;
 
 constexpr int kFeedPage = 200;
 
+// Names every student an allocation run decided on.
+void NameStudents(const server::CallContext& call, const v1::AllocationRun& run) {
+  for (const v1::AllocationDecision& decision : run.decisions()) {
+    call.Audit(decision.student());
+  }
+}
+
 // The end of the drop deadline's day in Korea Standard Time.
 absl::Time DropDeadlineEnd(const cv1::Term& term) {
   absl::CivilDay day;
@@ -265,7 +272,8 @@ absl::StatusOr<v1::Application> Enrollment::Decide(const Call& call, const char*
   OSAN_RETURN_IF_ERROR(CheckText("reason", request.reason(), needs_reason ? 1 : 0, 500));
   const bool by_host = action == Action::kAccept || action == Action::kDecline;
   return IdempotentMutation<v1::Application>(
-      *pool_, call, method, request, [&](pqxx::work& tx) -> absl::StatusOr<v1::Application> {
+      *pool_, call, method, request,
+      [&](pqxx::work& tx) -> absl::StatusOr<v1::Application> {
         OSAN_ASSIGN_OR_RETURN(const auto record, store::GetApplication(tx, id, true));
         call.Audit(record.application.student());
         OSAN_RETURN_IF_ERROR(by_host ? RequireHost(*call.principal, record.application.host())
@@ -282,7 +290,8 @@ absl::StatusOr<v1::Application> Enrollment::Decide(const Call& call, const char*
                                                : "withdrawn by the home school";
         }
         return store::SetState(tx, id, StateAfter(action), reason, call.principal->institution);
-      });
+      },
+      [&](const v1::Application& application) { call.Audit(application.student()); });
 }
 
 absl::StatusOr<v1::Application> Enrollment::GetApplication(
@@ -444,7 +453,6 @@ absl::StatusOr<v1::AllocationRun> Enrollment::RunAllocation(
     for (size_t i = 0; i < result.decisions.size(); ++i) {
       const Decision& decision = result.decisions[i];
       const store::ApplicationRecord& record = *by_id.at(decision.application_id);
-      call.Audit(record.application.student());
       v1::AllocationDecision* entry = run.add_decisions();
       entry->set_application(ApplicationName(record.id));
       entry->set_student(record.application.student());
@@ -463,8 +471,11 @@ absl::StatusOr<v1::AllocationRun> Enrollment::RunAllocation(
   };
   const db::RequestKey key = db::MakeRequestKey(call.principal->institution, "RunAllocation",
                                                 request.request_id(), request);
-  return pool_->Transact([&](pqxx::work& tx) {
-    return db::Idempotent<v1::AllocationRun>(tx, key, [&] { return allocate(tx); });
+  return pool_->Transact([&](pqxx::work& tx) -> absl::StatusOr<v1::AllocationRun> {
+    OSAN_ASSIGN_OR_RETURN(v1::AllocationRun run,
+                          db::Idempotent<v1::AllocationRun>(tx, key, [&] { return allocate(tx); }));
+    NameStudents(call, run);  // a replayed run shows them too
+    return run;
   });
 }
 
@@ -477,14 +488,18 @@ absl::StatusOr<v1::AllocationRun> Enrollment::GetAllocationRun(
   if (!absl::ConsumePrefix(&id, "allocationRuns/") || !catalog::IsUuid(id)) {
     return InvalidField("name", "must be allocationRuns/{id}");
   }
-  return pool_->Transact(
-      [&](pqxx::work& tx) { return store::GetAllocationRun(tx, absl::AsciiStrToLower(id)); });
+  return pool_->Transact([&](pqxx::work& tx) -> absl::StatusOr<v1::AllocationRun> {
+    OSAN_ASSIGN_OR_RETURN(v1::AllocationRun run,
+                          store::GetAllocationRun(tx, absl::AsciiStrToLower(id)));
+    NameStudents(call, run);
+    return run;
+  });
 }
 
 // ----- Drops, cancellations, rosters ----------------------------------------
 
-absl::Status Enrollment::PromoteWaitlist(store::Tx& tx, const std::string& section_id,
-                                         store::Seats& seats) {
+absl::Status Enrollment::PromoteWaitlist(const Call& call, store::Tx& tx,
+                                         const std::string& section_id, store::Seats& seats) {
   OSAN_ASSIGN_OR_RETURN(const auto waitlist, store::Waitlist(tx, section_id));
   OSAN_ASSIGN_OR_RETURN(auto by_school, store::EnrolledBySchool(tx, section_id));
   for (const store::ApplicationRecord& next : waitlist) {
@@ -499,6 +514,7 @@ absl::Status Enrollment::PromoteWaitlist(store::Tx& tx, const std::string& secti
     if (held >= options_.limits.max_enrollments_per_term) {
       continue;  // keeps its place; the student is at the seat limit for now
     }
+    call.Audit(next.application.student());
     ++seats.enrolled;
     ++by_school[next.school_code];
     OSAN_RETURN_IF_ERROR(store::SetState(tx, next.id, v1::ENROLLED,
@@ -546,7 +562,7 @@ absl::StatusOr<v1::Application> Enrollment::DropEnrollment(
           if (held_seat) {
             --seats.enrolled;
             if (drop_window_open) {
-              OSAN_RETURN_IF_ERROR(PromoteWaitlist(tx, record.section_id, seats));
+              OSAN_RETURN_IF_ERROR(PromoteWaitlist(call, tx, record.section_id, seats));
             }
           }
           return dropped;

@@ -86,7 +86,8 @@ class Enrollment {
                                                  const store::ApplicationRecord& record,
                                                  store::Seats& seats, const std::string& who);
   // Fills free seats of the section from its waitlist, in order.
-  absl::Status PromoteWaitlist(store::Tx& tx, const std::string& section_id, store::Seats& seats);
+  absl::Status PromoteWaitlist(const Call& call, store::Tx& tx, const std::string& section_id,
+                               store::Seats& seats);
 
   db::Pool* const pool_;
   const PageTokens page_tokens_;
