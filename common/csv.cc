@@ -72,6 +72,13 @@ absl::StatusOr<std::vector<CsvRecord>> ParseCsv(absl::string_view text, const Cs
                        "is not valid UTF-8, although the file starts with a UTF-8 byte order mark");
     }
   } else if (const size_t bad = FirstInvalidUtf8(text); bad != absl::string_view::npos) {
+    // Korean text before the first bad byte was UTF-8: a UTF-8 file with a
+    // stray byte, not a CP949 file (which would read as something else).
+    const absl::string_view before = text.substr(0, bad);
+    if (std::any_of(before.begin(), before.end(),
+                    [](char c) { return static_cast<unsigned char>(c) >= 0x80; })) {
+      return LineError(LineAt(text, bad), "is not valid UTF-8 (a stray byte in UTF-8 text)");
+    }
     std::optional<std::string> from_cp949 = FromCp949(text);
     if (!from_cp949.has_value() || FirstInvalidUtf8(*from_cp949) != absl::string_view::npos) {
       return LineError(LineAt(text, bad),
@@ -139,6 +146,10 @@ absl::StatusOr<std::vector<CsvRecord>> ParseCsv(absl::string_view text, const Cs
             return field_too_long();
           }
         }
+      }
+      if (record.fields.size() == limits.max_fields) {
+        return LineError(line,
+                         absl::StrCat("a record has more than ", limits.max_fields, " fields"));
       }
       record.fields.push_back(std::move(field));
       if (i < n && text[i] == ',') {

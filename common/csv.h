@@ -5,7 +5,9 @@
 // Korean Excel saves "CSV" in CP949 (the EUC-KR superset) unless the user
 // picks "CSV UTF-8", so text that is not valid UTF-8 (and has no byte order
 // mark) is converted from CP949 with iconv; if that fails too, the file is
-// refused, naming both encodings. Records end with CRLF or LF (the last one
+// refused, naming both encodings. Text that is valid UTF-8 with non-ASCII
+// characters up to a stray byte is refused as broken UTF-8, not reread as
+// CP949. Records end with CRLF or LF (the last one
 // may end at the end of the text); fields are separated by commas; a quoted
 // field may hold commas, doubled quotes and line breaks (kept as they were).
 //
@@ -37,6 +39,8 @@ struct CsvLimits {
   size_t max_records = 20000;
   // Bytes of one field (UTF-8), after unquoting.
   size_t max_field_bytes = 4000;
+  // Fields of one record (which bounds the memory a file of commas takes).
+  size_t max_fields = 256;
 };
 
 // One record of a CSV file and the 1-based line it starts on.

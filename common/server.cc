@@ -268,14 +268,22 @@ absl::StatusOr<auth::Principal> Dispatcher::Authenticate(
   return VerifyBearer(context, *verifier_, absl::Now());
 }
 
-absl::StatusOr<std::string> ReadFile(const std::string& path) {
+absl::StatusOr<std::string> ReadFile(const std::string& path, size_t max_bytes) {
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     return absl::NotFoundError(absl::StrCat("cannot read ", path));
   }
-  std::ostringstream content;
-  content << in.rdbuf();
-  return content.str();
+  std::string content;
+  char buffer[1 << 16];
+  while (content.size() < max_bytes && in) {
+    in.read(buffer,
+            static_cast<std::streamsize>(std::min(sizeof buffer, max_bytes - content.size())));
+    content.append(buffer, static_cast<size_t>(in.gcount()));
+  }
+  if (in.bad()) {
+    return absl::DataLossError(absl::StrCat("error while reading ", path));
+  }
+  return content;
 }
 
 absl::StatusOr<std::unique_ptr<Server>> Server::Start(

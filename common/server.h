@@ -9,6 +9,7 @@
 
 #include <deque>
 #include <functional>
+#include <limits>
 #include <memory>
 #include <optional>
 #include <string>
@@ -220,8 +221,11 @@ void BlockShutdownSignals();
 // with BlockShutdownSignals() before any thread started.
 void WaitForShutdownSignal();
 
-// Reads a whole file; NOT_FOUND/PERMISSION_DENIED name the path.
-absl::StatusOr<std::string> ReadFile(const std::string& path);
+// Reads a whole file, or its first `max_bytes` bytes (the rest is not read,
+// so a huge file or an endless stream such as /dev/zero costs no more); an
+// error names the path.
+absl::StatusOr<std::string> ReadFile(const std::string& path,
+                                     size_t max_bytes = std::numeric_limits<size_t>::max());
 
 }  // namespace osan::server
 

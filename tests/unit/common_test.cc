@@ -27,6 +27,7 @@
 #include "common/paging.h"
 #include "common/proto_bytes.h"
 #include "common/rate_limiter.h"
+#include "common/server.h"
 #include "common/status.h"
 #include "common/validation.h"
 #include "gmock/gmock.h"
@@ -877,4 +878,14 @@ TEST(RateLimiterTest, ZeroRateDisablesLimiting) {
 }
 
 }  // namespace
+TEST(ReadFileTest, ReadsAtMostTheBytesAsked) {
+  const auto head = server::ReadFile("/dev/zero", 100000);
+  ASSERT_TRUE(head.ok()) << head.status();
+  EXPECT_EQ(head->size(), 100000u);
+  const auto whole = server::ReadFile("/proc/self/cmdline");
+  ASSERT_TRUE(whole.ok()) << whole.status();
+  EXPECT_FALSE(whole->empty());
+  EXPECT_EQ(server::ReadFile("/nonexistent/file").status().code(), absl::StatusCode::kNotFound);
+}
+
 }  // namespace osan

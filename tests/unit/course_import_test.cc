@@ -8,8 +8,10 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "services/catalog/domain/rules.h"
 
 namespace osan::cli {
 namespace {
@@ -169,10 +171,27 @@ TEST(CourseImportTest, IdenticalRowsGetDistinctIdsAndOtherHostsOthers) {
   ASSERT_EQ(rows->size(), 2u);
   EXPECT_NE((*rows)[0].request.request_id(), (*rows)[1].request.request_id());
   const auto again = ParseCourseImport(file, kHost);
+  ASSERT_TRUE(again.ok()) << again.status();
   EXPECT_EQ((*rows)[1].request.request_id(), (*again)[1].request.request_id());
   const auto elsewhere = ParseCourseImport(file, "institutions/J10-7531001");
   ASSERT_TRUE(elsewhere.ok()) << elsewhere.status();
   EXPECT_NE((*rows)[0].request.request_id(), (*elsewhere)[0].request.request_id());
+}
+
+TEST(CourseImportTest, ABlankAndAnExplicitDefaultGiveTheSameRequestId) {
+  const std::string header = "과목명,구분,교과,학점,수업 방식\n";
+  const auto blank = ParseCourseImport(header + "물리,공통,과학,,대면\n", kHost);
+  ASSERT_TRUE(blank.ok()) << blank.status();
+  const int default_credits = catalog::DefaultCredits((*blank)[0].request.course());
+  ASSERT_GT(default_credits, 0);
+  const auto explicit_default =
+      ParseCourseImport(absl::StrCat(header, "물리,공통,과학,", default_credits, ",대면\n"), kHost);
+  ASSERT_TRUE(explicit_default.ok()) << explicit_default.status();
+  EXPECT_EQ((*blank)[0].request.request_id(), (*explicit_default)[0].request.request_id());
+  const auto other = ParseCourseImport(
+      absl::StrCat(header, "물리,공통,과학,", default_credits + 1, ",대면\n"), kHost);
+  ASSERT_TRUE(other.ok()) << other.status();
+  EXPECT_NE((*blank)[0].request.request_id(), (*other)[0].request.request_id());
 }
 
 TEST(CourseImportTest, ListsAtMostAHundredProblems) {

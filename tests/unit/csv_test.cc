@@ -86,6 +86,14 @@ TEST(CsvReaderTest, RefusesTextThatIsNeitherUtf8NorCp949) {
   EXPECT_THAT(records.status().message(), HasSubstr("CSV UTF-8"));
 }
 
+TEST(CsvReaderTest, AStrayByteInUtf8TextIsNotReadAsCp949) {
+  // "물리" in UTF-8, then a Latin-1 é (0xE9) on line 2.
+  const auto stray = ParseCsv("\xEB\xAC\xBC\xEB\xA6\xAC\r\ncaf\xE9\r\n");
+  EXPECT_EQ(stray.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(stray.status().message(), HasSubstr("line 2"));
+  EXPECT_THAT(stray.status().message(), HasSubstr("not valid UTF-8"));
+}
+
 TEST(CsvReaderTest, ABomMeansUtf8AndIsNotReadAsCp949) {
   const auto records = ParseCsv("\xEF\xBB\xBF\xB1\xB9\xBE\xEE\r\n");
   EXPECT_EQ(records.status().code(), absl::StatusCode::kInvalidArgument);
@@ -141,11 +149,23 @@ TEST(CsvReaderTest, EnforcesItsLimits) {
   EXPECT_FALSE(ParseCsv("abcd", limits).ok());
 }
 
+TEST(CsvReaderTest, LimitsTheFieldsOfARecord) {
+  CsvLimits limits;
+  limits.max_fields = 3;
+  EXPECT_TRUE(ParseCsv("a,b,c\r\n,,\r\n", limits).ok());
+  const auto too_wide = ParseCsv("a,b,c\r\n,,,\r\n", limits);
+  EXPECT_EQ(too_wide.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(too_wide.status().message(), HasSubstr("line 2: a record has more than 3 fields"));
+  // A file of commas within the byte limit is refused early, not expanded.
+  EXPECT_FALSE(ParseCsv(std::string(1 << 20, ',')).ok());
+}
+
 TEST(CsvReaderTest, DefaultLimits) {
   const CsvLimits limits;
   EXPECT_EQ(limits.max_bytes, 10u << 20);
   EXPECT_EQ(limits.max_records, 20000u);
   EXPECT_EQ(limits.max_field_bytes, 4000u);
+  EXPECT_EQ(limits.max_fields, 256u);
   EXPECT_TRUE(ParseCsv(std::string(4000, 'x')).ok());
   EXPECT_FALSE(ParseCsv(std::string(4001, 'x')).ok());
 }

@@ -122,7 +122,8 @@ int ListAuditRecords(const std::vector<std::string>& args) {
     request.set_page_token(response.next_page_token());
   } while (!request.page_token().empty() && shown < limit);
   table.Print(std::cout);
-  std::cout << shown << " record(s), newest first" << (shown == limit ? " (--limit reached)" : "")
+  const bool more = !request.page_token().empty();
+  std::cout << shown << " record(s), newest first" << (more ? "; older ones beyond --limit" : "")
             << "\n";
   return 0;
 }

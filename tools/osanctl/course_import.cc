@@ -253,8 +253,10 @@ absl::StatusOr<std::vector<CourseRow>> ParseCourseImport(absl::string_view csv,
     }
     CourseRow row;
     row.line = record.line;
-    const int occurrence = occurrences[ImportRequestId(course, 0)]++;
-    row.request.set_request_id(ImportRequestId(course, occurrence));
+    // From the course as the catalog will store it, so that a blank and an
+    // explicit default (e.g. 학점) give the same id.
+    const int occurrence = occurrences[ImportRequestId(effective, 0)]++;
+    row.request.set_request_id(ImportRequestId(effective, occurrence));
     *row.request.mutable_course() = std::move(course);
     rows.push_back(std::move(row));
   }

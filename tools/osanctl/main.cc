@@ -38,6 +38,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
 #include "common/auth.h"
+#include "common/csv.h"
 #include "common/server.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "osan/catalog/v1/catalog.grpc.pb.h"
@@ -346,7 +347,8 @@ int ImportCourses(const std::vector<std::string>& args) {
   if (!absl::StartsWith(host, "institutions/")) {
     host = absl::StrCat("institutions/", host);
   }
-  auto text = server::ReadFile(path);
+  // One byte over the limit is enough for the parser to refuse the file.
+  auto text = server::ReadFile(path, CsvLimits().max_bytes + 1);
   if (!text.ok()) {
     return Fail(std::string(text.status().message()));
   }
