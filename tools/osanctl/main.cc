@@ -32,6 +32,7 @@
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
+#include "absl/flags/reflection.h"
 #include "absl/flags/usage.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -539,13 +540,22 @@ int Run(const std::vector<std::string>& words) {
 
 int main(int argc, char** argv) {
   absl::SetProgramUsageMessage(osan::cli::kUsage);
-  // Flag names may be spelled with hyphens: --dry-run is --dry_run.
+  // Flag names may be spelled with hyphens: --dry-run is --dry_run. Only
+  // what then names a flag is respelled (a value such as "--x-y" after
+  // --description is left alone), and nothing after "--".
   std::vector<std::string> spelled(argv, argv + argc);
   std::vector<char*> arguments;
+  bool flags_ended = false;
   for (std::string& argument : spelled) {
-    if (argument.size() > 2 && argument.compare(0, 2, "--") == 0) {
+    flags_ended = flags_ended || argument == "--";
+    if (!flags_ended && argument.size() > 2 && argument.compare(0, 2, "--") == 0) {
       const size_t end = std::min(argument.find('='), argument.size());
-      std::replace(argument.begin() + 2, argument.begin() + end, '-', '_');
+      std::string name = argument.substr(2, end - 2);
+      std::replace(name.begin(), name.end(), '-', '_');
+      if (absl::FindCommandLineFlag(name) != nullptr ||
+          (absl::StartsWith(name, "no") && absl::FindCommandLineFlag(name.substr(2)) != nullptr)) {
+        argument.replace(2, end - 2, name);
+      }
     }
     arguments.push_back(argument.data());
   }
