@@ -1,40 +1,49 @@
 // Unit tests of the catalog's Korean labels (services/catalog/domain/labels.h).
 #include <gtest/gtest.h>
 
+#include <optional>
+#include <string>
+
 #include "services/catalog/domain/labels.h"
 
 namespace osan::catalog {
 namespace {
 
+// Every specified value of an enum has a label, and the label and the proto
+// name both parse back to the value.
+template <class Enum>
+void ExpectLabelsRoundTrip(int min, int max, bool (*is_valid)(int),
+                           const std::string& (*proto_name)(Enum), std::string (*label)(Enum),
+                           std::optional<Enum> (*parse)(absl::string_view)) {
+  for (int i = min; i <= max; ++i) {
+    const auto value = static_cast<Enum>(i);
+    if (!is_valid(i) || i == 0) {  // 0: the unspecified value
+      continue;
+    }
+    SCOPED_TRACE(proto_name(value));
+    ASSERT_FALSE(label(value).empty());
+    EXPECT_EQ(parse(label(value)), value);
+    EXPECT_EQ(parse(proto_name(value)), value);
+  }
+}
+
 TEST(LabelsTest, EveryValueHasALabelThatParsesBack) {
-  for (int i = v1::Category_MIN; i <= v1::Category_MAX; ++i) {
-    const auto category = static_cast<v1::Category>(i);
-    if (!v1::Category_IsValid(i) || category == v1::CATEGORY_UNSPECIFIED) {
-      continue;
-    }
-    SCOPED_TRACE(v1::Category_Name(category));
-    ASSERT_FALSE(CategoryLabel(category).empty());
-    EXPECT_EQ(ParseCategoryLabel(CategoryLabel(category)), category);
-    EXPECT_EQ(ParseCategoryLabel(v1::Category_Name(category)), category);
-  }
-  for (int i = v1::SubjectArea_MIN; i <= v1::SubjectArea_MAX; ++i) {
-    const auto area = static_cast<v1::SubjectArea>(i);
-    if (!v1::SubjectArea_IsValid(i) || area == v1::SUBJECT_AREA_UNSPECIFIED) {
-      continue;
-    }
-    SCOPED_TRACE(v1::SubjectArea_Name(area));
-    ASSERT_FALSE(SubjectAreaLabel(area).empty());
-    EXPECT_EQ(ParseSubjectAreaLabel(SubjectAreaLabel(area)), area);
-  }
-  for (int i = v1::DeliveryMode_MIN; i <= v1::DeliveryMode_MAX; ++i) {
-    const auto mode = static_cast<v1::DeliveryMode>(i);
-    if (!v1::DeliveryMode_IsValid(i) || mode == v1::DELIVERY_MODE_UNSPECIFIED) {
-      continue;
-    }
-    SCOPED_TRACE(v1::DeliveryMode_Name(mode));
-    ASSERT_FALSE(DeliveryLabel(mode).empty());
-    EXPECT_EQ(ParseDeliveryLabel(DeliveryLabel(mode)), mode);
-  }
+  ExpectLabelsRoundTrip<v1::Category>(v1::Category_MIN, v1::Category_MAX, v1::Category_IsValid,
+                                      v1::Category_Name<v1::Category>, CategoryLabel,
+                                      ParseCategoryLabel);
+  ExpectLabelsRoundTrip<v1::SubjectArea>(
+      v1::SubjectArea_MIN, v1::SubjectArea_MAX, v1::SubjectArea_IsValid,
+      v1::SubjectArea_Name<v1::SubjectArea>, SubjectAreaLabel, ParseSubjectAreaLabel);
+  ExpectLabelsRoundTrip<v1::DeliveryMode>(
+      v1::DeliveryMode_MIN, v1::DeliveryMode_MAX, v1::DeliveryMode_IsValid,
+      v1::DeliveryMode_Name<v1::DeliveryMode>, DeliveryLabel, ParseDeliveryLabel);
+}
+
+TEST(LabelsTest, ChoicesListEveryLabelInOrder) {
+  EXPECT_EQ(CategoryChoices(), "공통, 일반선택, 진로선택, 융합선택, 교양, 학교 밖 교육");
+  EXPECT_EQ(DeliveryChoices(), "대면, 실시간 온라인, 혼합");
+  EXPECT_EQ(SubjectAreaChoices(),
+            "국어, 수학, 영어, 사회, 한국사, 과학, 체육, 예술, 생활·교양, 전문 교과");
 }
 
 TEST(LabelsTest, OtherSpellingsParseButLabelsAreWrittenOneWay) {

@@ -195,30 +195,25 @@ absl::StatusOr<std::vector<CourseRow>> ParseCourseImport(absl::string_view csv,
     course.set_host(std::string(host));
     course.set_title(cell("title"));
     course.set_description(cell("description"));
-    if (const std::string text = cell("category"); text.empty()) {
-      bad("category", "is required");
-    } else if (const auto category = catalog::ParseCategoryLabel(text); !category) {
-      bad("category", absl::StrCat("unknown category '", text,
-                                   "' (공통, 일반선택, 진로선택, 융합선택, 교양, 학교 밖 교육)"));
-    } else {
-      course.set_category(*category);
-    }
-    if (const std::string text = cell("subject_area"); text.empty()) {
-      bad("subject_area", "is required");
-    } else if (const auto area = catalog::ParseSubjectAreaLabel(text); !area) {
-      bad("subject_area", absl::StrCat("unknown subject area '", text,
-                                       "' (국어, 수학, 영어, 사회, 한국사, 과학, 체육, 예술, "
-                                       "생활·교양, 전문 교과)"));
-    } else {
-      course.set_subject_area(*area);
-    }
-    if (const std::string text = cell("delivery_mode"); text.empty()) {
-      bad("delivery_mode", "is required");
-    } else if (const auto mode = catalog::ParseDeliveryLabel(text); !mode) {
-      bad("delivery_mode", absl::StrCat("unknown mode '", text, "' (대면, 실시간 온라인, 혼합)"));
-    } else {
-      course.set_delivery_mode(*mode);
-    }
+    // A required enum column: `parse` reads its label; `set` stores it.
+    const auto enum_cell = [&](const char* column, absl::string_view what, auto parse,
+                               const std::string& choices, auto set) {
+      const std::string text = cell(column);
+      if (text.empty()) {
+        bad(column, "is required");
+      } else if (const auto value = parse(text); !value) {
+        bad(column, absl::StrCat("unknown ", what, " '", text, "' (", choices, ")"));
+      } else {
+        set(*value);
+      }
+    };
+    enum_cell("category", "category", catalog::ParseCategoryLabel, catalog::CategoryChoices(),
+              [&](v1::Category value) { course.set_category(value); });
+    enum_cell("subject_area", "subject area", catalog::ParseSubjectAreaLabel,
+              catalog::SubjectAreaChoices(),
+              [&](v1::SubjectArea value) { course.set_subject_area(value); });
+    enum_cell("delivery_mode", "mode", catalog::ParseDeliveryLabel, catalog::DeliveryChoices(),
+              [&](v1::DeliveryMode value) { course.set_delivery_mode(value); });
     if (const std::string text = cell("credits"); !text.empty()) {
       int credits = 0;
       if (!absl::SimpleAtoi(text, &credits)) {

@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/str_join.h"
 
 namespace osan::catalog {
 namespace {
@@ -60,6 +61,15 @@ std::string LabelOf(const Labels<Enum>& labels, Enum value) {
 }
 
 template <class Enum>
+std::string Choices(const Labels<Enum>& labels) {
+  std::vector<absl::string_view> names;
+  for (const auto& [value, spellings] : labels) {
+    names.push_back(spellings.front());
+  }
+  return absl::StrJoin(names, ", ");
+}
+
+template <class Enum>
 std::optional<Enum> Parse(const Labels<Enum>& labels, absl::string_view text,
                           const std::string& (*proto_name)(Enum)) {
   const std::string wanted = NormalizeLabel(text);
@@ -81,6 +91,10 @@ std::optional<Enum> Parse(const Labels<Enum>& labels, absl::string_view text,
 std::string CategoryLabel(v1::Category category) { return LabelOf(CategoryLabels(), category); }
 std::string SubjectAreaLabel(v1::SubjectArea area) { return LabelOf(SubjectAreaLabels(), area); }
 std::string DeliveryLabel(v1::DeliveryMode mode) { return LabelOf(DeliveryLabels(), mode); }
+
+std::string CategoryChoices() { return Choices(CategoryLabels()); }
+std::string SubjectAreaChoices() { return Choices(SubjectAreaLabels()); }
+std::string DeliveryChoices() { return Choices(DeliveryLabels()); }
 
 std::optional<v1::Category> ParseCategoryLabel(absl::string_view text) {
   return Parse(CategoryLabels(), text, &v1::Category_Name<v1::Category>);

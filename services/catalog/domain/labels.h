@@ -17,6 +17,12 @@ std::string CategoryLabel(v1::Category category);
 std::string SubjectAreaLabel(v1::SubjectArea area);
 std::string DeliveryLabel(v1::DeliveryMode mode);
 
+// Every label, in order, separated by ", ": the accepted values, for
+// messages.
+std::string CategoryChoices();
+std::string SubjectAreaChoices();
+std::string DeliveryChoices();
+
 // The value that `text` names by its label, another accepted spelling or its
 // proto name (compared as NormalizeLabel leaves them); nullopt if none does.
 // Never an unspecified value.

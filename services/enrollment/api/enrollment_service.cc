@@ -1,6 +1,5 @@
 #include "services/enrollment/api/enrollment_service.h"
 
-#include "common/log.h"
 #include "services/enrollment/store/enrollment_store.h"
 
 namespace osan {
