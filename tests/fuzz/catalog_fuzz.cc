@@ -112,6 +112,20 @@ void CheckNames(absl::string_view text) {
   }
 }
 
+// A first semester of 2027 (classes 2 March to 16 July).
+v1::Term FuzzTerm() {
+  v1::Term term;
+  term.set_year(2027);
+  term.set_semester(1);
+  term.mutable_classes_start()->set_year(2027);
+  term.mutable_classes_start()->set_month(3);
+  term.mutable_classes_start()->set_day(2);
+  term.mutable_classes_end()->set_year(2027);
+  term.mutable_classes_end()->set_month(7);
+  term.mutable_classes_end()->set_day(16);
+  return term;
+}
+
 void CheckSectionUpdates(const v1::Section& section) {
   const google::protobuf::FieldMask mask = MaskOf(section);
   for (int s = v1::SectionState_MIN; s <= v1::SectionState_MAX; ++s) {
@@ -155,11 +169,22 @@ void CheckSection(const v1::Section& input) {
   }
 
   // Defaults never make a valid section invalid.
-  ApplySectionDefaults(course, &section);
+  const v1::Term term = FuzzTerm();
+  ApplySectionDefaults(course, term, &section);
   const absl::Status defaulted = ValidateSection(section, course);
   ExpectCode(defaulted, {StatusCode::kOk, StatusCode::kInvalidArgument}, "ValidateSection");
   if (status.ok()) {
     OSAN_FUZZ_CHECK(defaulted.ok());
+  }
+  // Hours: a count, and a refusal naming a field, never anything else.
+  const int periods = DeliverablePeriods(section, term);
+  OSAN_FUZZ_CHECK(periods >= 0);
+  const absl::Status hours = CheckDeliversHours(section, course.credits(), term);
+  ExpectCode(hours, {StatusCode::kOk, StatusCode::kInvalidArgument}, "CheckDeliversHours");
+  if (hours.ok()) {
+    OSAN_FUZZ_CHECK(periods >= section.sessions());
+    OSAN_FUZZ_CHECK(section.sessions() >=
+                    RequiredSessions(course.credits(), section.eligible_grades(), term));
   }
 
   const v1::PublicSection view = ToPublicSection(section, course, ValidHost());
@@ -204,6 +229,8 @@ void CheckCourse(const v1::Course& input) {
 }
 
 void CheckTerm(const v1::Term& term) {
+  // Whatever the term, counting a section's periods in it is bounded.
+  OSAN_FUZZ_CHECK(DeliverablePeriods(ValidSection(v1::DRAFT), term) >= 0);
   const absl::Status status = ValidateTerm(term);
   ExpectCode(status, {StatusCode::kOk, StatusCode::kInvalidArgument}, "ValidateTerm");
   if (status.ok()) {

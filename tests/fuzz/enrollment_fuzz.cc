@@ -72,7 +72,7 @@ void CheckStudent(const v1::Student& student) {
       OSAN_FUZZ_CHECK(IsKeyChar(c));
     }
     OSAN_FUZZ_CHECK(!LooksLikeResidentNumber(key));
-    OSAN_FUZZ_CHECK(student.grade_level() >= 1 && student.grade_level() <= 3);
+    OSAN_FUZZ_CHECK(student.entry_year() >= 2000 && student.entry_year() <= 2100);
     // A valid key makes a student name that parses back.
     const StudentId id{"J10-7531001", key};
     auto parsed = ParseStudentName("name", id.name());
@@ -81,8 +81,12 @@ void CheckStudent(const v1::Student& student) {
   cv1::Section section;
   section.add_eligible_grades(2);
   section.add_eligible_schools("institutions/J10-7531001");
-  ExpectCode(CheckEligible(student, "J10-7531001", section),
-             {StatusCode::kOk, StatusCode::kFailedPrecondition}, "CheckEligible");
+  const absl::Status eligible = CheckEligible(student, "J10-7531001", section, 2027);
+  ExpectCode(eligible, {StatusCode::kOk, StatusCode::kFailedPrecondition}, "CheckEligible");
+  if (eligible.ok()) {
+    // Only the grade the section lists: the 2026 cohort, in grade 2 in 2027.
+    OSAN_FUZZ_CHECK(student.entry_year() == 2026);
+  }
 }
 
 void Normalize(type::v1::TimeOfDay* time) {

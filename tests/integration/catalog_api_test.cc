@@ -134,10 +134,33 @@ class CatalogApiTest : public ::testing::Test {
     course.set_title(title);
     course.set_category(category);
     course.set_subject_area(v1::LIFE_AND_LIBERAL);
+    // Two credits: SectionMessage's one 100-minute meeting a week holds about
+    // 40 periods over a term, and two credits need 32 (34 for 2015 cohorts).
+    course.set_credits(2);
     course.set_delivery_mode(v1::IN_PERSON);
     course.set_host(absl::StrCat("institutions/", host));
     course.set_description(absl::StrCat(title, " 공동교육과정"));
     return course;
+  }
+
+  // Approves `course` as the education office; returns the course as approved.
+  v1::Course Recognise(const v1::Course& course) {
+    v1::ReviewRecognitionRequest review;
+    review.set_name(course.name());
+    review.set_decision(v1::APPROVED);
+    review.set_etag(course.etag());
+    review.set_request_id(NextRequestId());
+    v1::Course approved;
+    const grpc::Status status =
+        Call(&v1::CatalogService::Stub::ReviewRecognition, office_, review, &approved);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    return approved;
+  }
+
+  // A course `token` creates, recognised by the office if its host is not a school.
+  v1::Course CreateListableCourse(const std::string& token, const v1::Course& course) {
+    const v1::Course created = CreateCourse(token, course);
+    return created.recognition().state() == v1::PENDING ? Recognise(created) : created;
   }
 
   v1::Course CreateCourse(const std::string& token, const v1::Course& course) {
@@ -474,6 +497,7 @@ TEST_F(CatalogApiTest, HostCreatesCourseWithDefaults) {
   CreateInstitutions();
   v1::Course course = CourseMessage(kMaehol, "음악 감상과 비평", v1::GENERAL_ELECTIVE);
   course.set_subject_area(v1::ARTS);
+  course.set_credits(0);
   const v1::Course created = CreateCourse(maehol_, course);
   EXPECT_EQ(created.credits(), 3);
   EXPECT_EQ(created.recognition().state(), v1::NOT_REQUIRED);
@@ -527,10 +551,11 @@ TEST_F(CatalogApiTest, CourseForUnknownHostIsInvalid) {
   EXPECT_THAT(status.error_message(), ::testing::StartsWith("host"));
 }
 
-TEST_F(CatalogApiTest, OnlyTheOfficeReviewsOutOfSchoolCourses) {
+TEST_F(CatalogApiTest, OnlyTheOfficeReviewsCoursesTaughtOutsideSchool) {
   CreateInstitutions();
+  // An academy's course under its real category still awaits review.
   const v1::Course course =
-      CreateCourse(edulab_, CourseMessage(kEduLab, "반려동물관리", v1::OUT_OF_SCHOOL));
+      CreateCourse(edulab_, CourseMessage(kEduLab, "반려동물관리", v1::CAREER_ELECTIVE));
   EXPECT_EQ(course.recognition().state(), v1::PENDING);
 
   v1::ReviewRecognitionRequest review;
@@ -553,13 +578,16 @@ TEST_F(CatalogApiTest, OnlyTheOfficeReviewsOutOfSchoolCourses) {
   ASSERT_TRUE(Call(&v1::CatalogService::Stub::ReviewRecognition, office_, review, &reviewed).ok());
   EXPECT_EQ(reviewed.recognition().state(), v1::APPROVED);
   EXPECT_EQ(reviewed.recognition().reviewer(), kOffice);
+  EXPECT_EQ(reviewed.recognition().approved().credits(), 2);
+  EXPECT_EQ(reviewed.recognition().approved().course_etag(), course.etag());
 
-  // Reviewing again is a state error; a school subject needs no review.
+  // Reviewing again is a state error; a school's course needs no review.
   review.set_request_id("review-3");
   EXPECT_EQ(
       Call(&v1::CatalogService::Stub::ReviewRecognition, office_, review, &reviewed).error_code(),
       grpc::StatusCode::FAILED_PRECONDITION);
-  const v1::Course subject = CreateCourse(edulab_, CourseMessage(kEduLab, "데이터 과학"));
+  const v1::Course subject = CreateCourse(maehol_, CourseMessage(kMaehol, "데이터 과학"));
+  EXPECT_EQ(subject.recognition().state(), v1::NOT_REQUIRED);
   review.set_name(subject.name());
   review.set_request_id("review-4");
   EXPECT_EQ(
@@ -572,11 +600,13 @@ TEST_F(CatalogApiTest, OnlyTheOfficeReviewsOutOfSchoolCourses) {
 TEST_F(CatalogApiTest, SectionLifecycleAndPublicListing) {
   CreateInstitutions();
   const v1::Term term = CreateTerm(2026, 1);
-  const v1::Course ai = CreateCourse(edulab_, CourseMessage(kEduLab, "인공지능 기초"));
+  const v1::Course ai = CreateListableCourse(edulab_, CourseMessage(kEduLab, "인공지능 기초"));
   const v1::Section draft =
       CreateSection(edulab_, term.name(), SectionMessage(ai.name(), v1::TUESDAY));
   EXPECT_EQ(draft.state(), v1::DRAFT);
-  EXPECT_EQ(draft.sessions(), 64);
+  // Two credits for every grade in 2026: the 2024 cohort's 2015 curriculum
+  // counts 17 sessions a unit.
+  EXPECT_EQ(draft.sessions(), 34);
   EXPECT_EQ(draft.host(), absl::StrCat("institutions/", kEduLab));
   EXPECT_THAT(draft.name(), ::testing::StartsWith("terms/2026-1/sections/"));
 
@@ -723,11 +753,11 @@ TEST_F(CatalogApiTest, InvalidSectionsNameTheFieldAndWriteNothing) {
   EXPECT_EQ(CountRows("sections"), 0);
 }
 
-TEST_F(CatalogApiTest, OutOfSchoolSectionIsPublishedOnlyAfterApproval) {
+TEST_F(CatalogApiTest, AcademySectionIsPublishedOnlyAfterApproval) {
   CreateInstitutions();
   const v1::Term term = CreateTerm(2026, 1);
   const v1::Course course =
-      CreateCourse(edulab_, CourseMessage(kEduLab, "자동제어기기제작", v1::OUT_OF_SCHOOL));
+      CreateCourse(edulab_, CourseMessage(kEduLab, "자동제어기기제작", v1::CAREER_ELECTIVE));
   const v1::Section section =
       CreateSection(edulab_, term.name(), SectionMessage(course.name(), v1::SATURDAY));
   v1::Section moved;
@@ -740,6 +770,144 @@ TEST_F(CatalogApiTest, OutOfSchoolSectionIsPublishedOnlyAfterApproval) {
   v1::Course approved;
   ASSERT_TRUE(Call(&v1::CatalogService::Stub::ReviewRecognition, office_, review, &approved).ok());
   EXPECT_TRUE(Transition(edulab_, section.name(), v1::PUBLISHED, &moved).ok());
+}
+
+TEST_F(CatalogApiTest, TheOutOfSchoolCategoryIsRefused) {
+  CreateInstitutions();
+  v1::CreateCourseRequest request;
+  *request.mutable_course() = CourseMessage(kEduLab, "반려동물관리", v1::OUT_OF_SCHOOL);
+  request.set_request_id("oos");
+  v1::Course created;
+  const grpc::Status status =
+      Call(&v1::CatalogService::Stub::CreateCourse, edulab_, request, &created);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(status.error_message(), ::testing::StartsWith("category"));
+  EXPECT_EQ(CountRows("courses"), 0);
+}
+
+TEST_F(CatalogApiTest, ChangingWhatWasRecognisedSendsTheCourseBackToReview) {
+  CreateInstitutions();
+  const v1::Term term = CreateTerm(2026, 1);
+  const v1::Course approved =
+      CreateListableCourse(edulab_, CourseMessage(kEduLab, "인공지능 기초"));
+  ASSERT_EQ(approved.recognition().state(), v1::APPROVED);
+  const v1::Section section =
+      CreateSection(edulab_, term.name(), SectionMessage(approved.name(), v1::TUESDAY));
+
+  // The description is not what the office recognises.
+  v1::UpdateCourseRequest update;
+  *update.mutable_course() = approved;
+  update.mutable_course()->set_description("설명을 고쳤습니다.");
+  update.mutable_update_mask()->add_paths("description");
+  update.set_request_id(NextRequestId());
+  v1::Course updated;
+  ASSERT_TRUE(Call(&v1::CatalogService::Stub::UpdateCourse, edulab_, update, &updated).ok());
+  EXPECT_EQ(updated.recognition().state(), v1::APPROVED);
+
+  // Credits are: back to review, the recognised version kept.
+  *update.mutable_course() = updated;
+  update.mutable_course()->set_credits(1);
+  update.mutable_update_mask()->Clear();
+  update.mutable_update_mask()->add_paths("credits");
+  update.set_request_id(NextRequestId());
+  ASSERT_TRUE(Call(&v1::CatalogService::Stub::UpdateCourse, edulab_, update, &updated).ok());
+  EXPECT_EQ(updated.credits(), 1);
+  EXPECT_EQ(updated.recognition().state(), v1::PENDING);
+  EXPECT_THAT(updated.recognition().reason(), ::testing::HasSubstr("credits"));
+  EXPECT_EQ(updated.recognition().approved().credits(), 2);
+
+  // Approved again: the new version is the recognised one.
+  const v1::Course again = Recognise(updated);
+  EXPECT_EQ(again.recognition().approved().credits(), 1);
+
+  // A section's sessions are part of it too.
+  v1::UpdateSectionRequest sessions;
+  *sessions.mutable_section() = section;
+  sessions.mutable_section()->set_sessions(36);
+  sessions.mutable_update_mask()->add_paths("sessions");
+  sessions.set_request_id(NextRequestId());
+  v1::Section changed;
+  ASSERT_TRUE(Call(&v1::CatalogService::Stub::UpdateSection, edulab_, sessions, &changed).ok());
+  EXPECT_EQ(changed.sessions(), 36);
+  v1::GetCourseRequest get;
+  get.set_name(again.name());
+  v1::Course read;
+  ASSERT_TRUE(Call(&v1::CatalogService::Stub::GetCourse, edulab_, get, &read).ok());
+  EXPECT_EQ(read.recognition().state(), v1::PENDING);
+  EXPECT_THAT(read.recognition().reason(), ::testing::HasSubstr("sessions"));
+}
+
+TEST_F(CatalogApiTest, SectionsMustHoldTheirSessions) {
+  CreateInstitutions();
+  const v1::Term term = CreateTerm(2026, 1);  // classes 2027-03-02 .. 2027-07-20
+  v1::Course message = CourseMessage(kMaehol, "물리학 실험");
+  message.set_credits(4);
+  const v1::Course course = CreateCourse(maehol_, message);
+  v1::Section section;
+  const grpc::Status refused =
+      TryCreateSection(maehol_, term.name(), SectionMessage(course.name(), v1::TUESDAY), &section);
+  EXPECT_EQ(refused.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(refused.error_message(),
+              ::testing::HasSubstr(
+                  "weekly_meetings: 42 periods fit between 2027-03-02 and 2027-07-20; 68 needed"));
+  EXPECT_EQ(CountRows("sections"), 0);
+
+  // A second meeting a week holds them.
+  v1::Section twice = SectionMessage(course.name(), v1::TUESDAY);
+  *twice.add_weekly_meetings() = twice.weekly_meetings(0);
+  twice.mutable_weekly_meetings(1)->set_weekday(v1::THURSDAY);
+  const v1::Section created = CreateSection(maehol_, term.name(), twice);
+  EXPECT_EQ(created.sessions(), 68);
+
+  // Dropping it again is refused, and so is planning fewer sessions than the credits need.
+  v1::UpdateSectionRequest update;
+  *update.mutable_section() = created;
+  update.mutable_section()->mutable_weekly_meetings()->RemoveLast();
+  update.mutable_update_mask()->add_paths("weekly_meetings");
+  update.set_request_id(NextRequestId());
+  v1::Section updated;
+  EXPECT_EQ(Call(&v1::CatalogService::Stub::UpdateSection, maehol_, update, &updated).error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
+  *update.mutable_section() = created;
+  update.mutable_section()->set_sessions(64);
+  update.mutable_update_mask()->Clear();
+  update.mutable_update_mask()->add_paths("sessions");
+  update.set_request_id(NextRequestId());
+  const grpc::Status fewer =
+      Call(&v1::CatalogService::Stub::UpdateSection, maehol_, update, &updated);
+  EXPECT_EQ(fewer.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(fewer.error_message(), ::testing::StartsWith("sessions"));
+
+  // Nor can the course take more credits than its sections can deliver.
+  v1::UpdateCourseRequest credits;
+  *credits.mutable_course() = course;
+  credits.mutable_course()->set_credits(5);
+  credits.mutable_update_mask()->add_paths("credits");
+  credits.set_request_id(NextRequestId());
+  v1::Course raised;
+  const grpc::Status too_many =
+      Call(&v1::CatalogService::Stub::UpdateCourse, maehol_, credits, &raised);
+  EXPECT_EQ(too_many.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(too_many.error_message(), ::testing::StartsWith("credits"));
+}
+
+TEST_F(CatalogApiTest, ASchoolsCourseIsFrozenOnceEnrolmentOpened) {
+  CreateInstitutions();
+  const v1::Term term = CreateTerm(2026, 1);
+  const v1::Course course = CreateCourse(maehol_, CourseMessage(kMaehol, "기하"));
+  const v1::Section section =
+      CreateSection(maehol_, term.name(), SectionMessage(course.name(), v1::MONDAY));
+  v1::Section moved;
+  ASSERT_TRUE(Transition(maehol_, section.name(), v1::PUBLISHED, &moved).ok());
+  ASSERT_TRUE(Transition(maehol_, section.name(), v1::ENROLLMENT_OPEN, &moved).ok());
+  v1::UpdateCourseRequest update;
+  *update.mutable_course() = course;
+  update.mutable_course()->set_credits(1);
+  update.mutable_update_mask()->add_paths("credits");
+  update.set_request_id(NextRequestId());
+  v1::Course updated;
+  EXPECT_EQ(Call(&v1::CatalogService::Stub::UpdateCourse, maehol_, update, &updated).error_code(),
+            grpc::StatusCode::FAILED_PRECONDITION);
 }
 
 TEST_F(CatalogApiTest, PublicListingFiltersAndPages) {
@@ -757,8 +925,8 @@ TEST_F(CatalogApiTest, PublicListingFiltersAndPages) {
       {seongho_, kSeongho, "기하", v1::CAREER_ELECTIVE, v1::WEDNESDAY},
   };
   for (const Offer& offer : offers) {
-    const v1::Course course =
-        CreateCourse(offer.host_token, CourseMessage(offer.host, offer.title, offer.category));
+    const v1::Course course = CreateListableCourse(
+        offer.host_token, CourseMessage(offer.host, offer.title, offer.category));
     const v1::Section section =
         CreateSection(offer.host_token, term.name(), SectionMessage(course.name(), offer.weekday));
     v1::Section moved;

@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "common/curriculum.h"
 #include "services/catalog/api/catalog_service.h"
 #include "services/catalog/domain/names.h"
 #include "services/enrollment/api/enrollment_service.h"
@@ -23,6 +24,11 @@ void Expect(const grpc::Status& status, const char* what) {
 
 auth::Role HostRole(const std::string& code) {
   return code.rfind("J10-", 0) == 0 ? auth::v1::SCHOOL : auth::v1::ACADEMY;
+}
+
+// The school year of the test term: this year (in Korea).
+int TermYear() {
+  return static_cast<int>(absl::ToCivilDay(absl::Now(), absl::FixedTimeZone(9 * 3600)).year());
 }
 
 }  // namespace
@@ -76,7 +82,7 @@ void Exchange::CreateBasics() {
     date->set_day(day.day());
   };
   cv1::CreateTermRequest term;
-  term.mutable_term()->set_year(static_cast<int>(today.year()));
+  term.mutable_term()->set_year(TermYear());
   term.mutable_term()->set_semester(1);
   term.mutable_term()->mutable_application_window()->set_start_unix(now - 3600);
   term.mutable_term()->mutable_application_window()->set_end_unix(now + 30 * 86400);
@@ -102,10 +108,25 @@ cv1::Section Exchange::CreateSection(const std::string& host, const std::string&
   course->set_subject_area(cv1::LIFE_AND_LIBERAL);
   course->set_delivery_mode(cv1::IN_PERSON);
   course->set_host(absl::StrCat("institutions/", host));
+  // One credit: the term's 17 weeks of one 100-minute meeting hold 34
+  // periods, and a credit needs 16 sessions (17 for 2015-curriculum cohorts).
+  course->set_credits(1);
   course_request.set_request_id(NextRequestId());
   cv1::Course created_course;
   auto context = ContextWithToken(token);
   EXPECT_TRUE(catalog_->CreateCourse(context.get(), course_request, &created_course).ok());
+  if (created_course.recognition().state() == cv1::PENDING) {
+    // Taught outside school: the education office recognises it first.
+    cv1::ReviewRecognitionRequest review;
+    review.set_name(created_course.name());
+    review.set_decision(cv1::APPROVED);
+    review.set_etag(created_course.etag());
+    review.set_request_id(NextRequestId());
+    context = ContextWithToken(Token(kOffice, auth::v1::EDU_OFFICE));
+    const grpc::Status reviewed =
+        catalog_->ReviewRecognition(context.get(), review, &created_course);
+    EXPECT_TRUE(reviewed.ok()) << reviewed.error_message();
+  }
 
   cv1::CreateSectionRequest request;
   request.set_parent(absl::StrCat(
@@ -154,8 +175,7 @@ ev1::Student Exchange::CreateStudent(const std::string& school, const std::strin
   ev1::CreateStudentRequest request;
   request.set_parent(absl::StrCat("schools/", school));
   request.mutable_student()->set_student_key(key);
-  request.mutable_student()->set_grade_level(grade);
-  request.mutable_student()->set_entry_year(2025);
+  request.mutable_student()->set_entry_year(curriculum::EntryYearOfGrade(grade, TermYear()));
   request.mutable_student()->set_display_name(absl::StrCat("학생 ", key));
   request.set_request_id(NextRequestId());
   ev1::Student created;

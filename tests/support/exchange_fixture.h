@@ -19,6 +19,7 @@ inline constexpr char kCity[] = "OSAN-CITY";
 inline constexpr char kSchoolA[] = "J10-7531001";  // 매홀고
 inline constexpr char kSchoolB[] = "J10-7531002";  // 성호고
 inline constexpr char kAcademy[] = "OSAN-AICODING";
+inline constexpr char kOffice[] = "HSOS-EDU";
 
 class Exchange {
  public:
@@ -43,7 +44,8 @@ class Exchange {
                                      int min_enrollment = 0);
   // Moves a section to `state` as its host.
   void Transition(const catalog::v1::Section& section, catalog::v1::SectionState state);
-  // Registers a student of `school`.
+  // Registers a student of `school` in `grade` during the test term (the
+  // entry year follows).
   enrollment::v1::Student CreateStudent(const std::string& school, const std::string& key,
                                         int grade = 2);
   // Submits (and with `approve`, approves) an application; returns the status.

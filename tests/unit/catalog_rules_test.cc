@@ -525,6 +525,45 @@ TEST(ValidateTermTest, ResultsDueNotBeforeClassesEnd) {
   EXPECT_TRUE(ValidateTerm(same_day).ok()) << ValidateTerm(same_day);
 }
 
+TEST(ValidateTermTest, NonTeachingDatesFallWithinClassesOnce) {
+  v1::Term term = ValidTerm();  // classes 2026-03-02 .. 2026-07-17
+  *term.add_non_teaching_dates() = Date(2026, 3, 2);
+  *term.add_non_teaching_dates() = Date(2026, 5, 5);
+  *term.add_non_teaching_dates() = Date(2026, 7, 17);
+  EXPECT_TRUE(ValidateTerm(term).ok()) << ValidateTerm(term);
+
+  v1::Term before = ValidTerm();
+  *before.add_non_teaching_dates() = Date(2026, 3, 1);
+  EXPECT_TRUE(IsInvalidField(ValidateTerm(before), "non_teaching_dates[0]"));
+  v1::Term after = ValidTerm();
+  *after.add_non_teaching_dates() = Date(2026, 7, 18);
+  EXPECT_TRUE(IsInvalidField(ValidateTerm(after), "non_teaching_dates[0]"));
+  v1::Term twice = ValidTerm();
+  *twice.add_non_teaching_dates() = Date(2026, 5, 5);
+  *twice.add_non_teaching_dates() = Date(2026, 5, 5);
+  EXPECT_TRUE(IsInvalidField(ValidateTerm(twice), "non_teaching_dates[1]"));
+  v1::Term invalid = ValidTerm();
+  *invalid.add_non_teaching_dates() = Date(2026, 2, 30);
+  EXPECT_TRUE(IsInvalidField(ValidateTerm(invalid), "non_teaching_dates[0]"));
+
+  v1::Term too_many = ValidTerm();
+  for (absl::CivilDay day(2026, 3, 2); too_many.non_teaching_dates_size() <= kMaxNonTeachingDates;
+       ++day) {
+    *too_many.add_non_teaching_dates() = Date(static_cast<int>(day.year()), day.month(), day.day());
+  }
+  EXPECT_TRUE(IsInvalidField(ValidateTerm(too_many), "non_teaching_dates"));
+}
+
+TEST(ValidateTermTest, ClassesLastAtMostOneSchoolYear) {
+  v1::Term year = ValidTerm();
+  *year.mutable_classes_end() = Date(2027, 3, 2);  // 365 days after 2026-03-02
+  *year.mutable_results_due() = Date(2027, 3, 2);
+  EXPECT_TRUE(ValidateTerm(year).ok()) << ValidateTerm(year);
+  *year.mutable_classes_end() = Date(2027, 3, 3);
+  *year.mutable_results_due() = Date(2027, 3, 3);
+  EXPECT_TRUE(IsInvalidField(ValidateTerm(year), "classes_end"));
+}
+
 TEST(ToCivilDayTest, ConvertsRealDates) {
   absl::CivilDay day;
   ASSERT_TRUE(ToCivilDay(Date(2026, 3, 7), &day));
@@ -581,23 +620,83 @@ TEST(DefaultCreditsTest, FourOtherwise) {
   }
 }
 
-TEST(ApplyCourseDefaultsTest, OutOfSchoolCourseAwaitsRecognition) {
-  v1::Course course = ValidCourse();
-  course.set_category(v1::OUT_OF_SCHOOL);
-  course.clear_recognition();
-  ApplyCourseDefaults(&course);
-  EXPECT_EQ(course.recognition().state(), v1::PENDING);
+TEST(InitialRecognitionTest, FollowsWhoTeachesNotTheCategory) {
+  // Schools teach school subjects; every other host's course is taught
+  // outside school and awaits the office's review, whatever its category.
+  EXPECT_EQ(InitialRecognition(v1::HIGH_SCHOOL).state(), v1::NOT_REQUIRED);
+  EXPECT_EQ(InitialRecognition(v1::ONLINE_SCHOOL).state(), v1::NOT_REQUIRED);
+  for (const v1::InstitutionKind kind : {v1::CITY_ACADEMY, v1::LEARNING_SITE, v1::UNIVERSITY}) {
+    EXPECT_EQ(InitialRecognition(kind).state(), v1::PENDING) << v1::InstitutionKind_Name(kind);
+    EXPECT_FALSE(InitialRecognition(kind).has_approved());
+  }
 }
 
-TEST(ApplyCourseDefaultsTest, SchoolSubjectNeedsNoRecognition) {
-  for (const v1::Category category : {v1::COMMON, v1::GENERAL_ELECTIVE, v1::CAREER_ELECTIVE,
-                                      v1::CONVERGENCE_ELECTIVE, v1::LIBERAL_ARTS}) {
-    v1::Course course = ValidCourse();
-    course.set_category(category);
-    course.clear_recognition();
-    ApplyCourseDefaults(&course);
-    EXPECT_EQ(course.recognition().state(), v1::NOT_REQUIRED) << v1::Category_Name(category);
-  }
+TEST(ValidateCourseTest, RefusesTheOutOfSchoolCategory) {
+  v1::Course course = ValidCourse();
+  course.set_category(v1::OUT_OF_SCHOOL);
+  EXPECT_TRUE(IsInvalidField(ValidateCourse(course), "category"));
+}
+
+// A course of an academy, as the office approved it.
+v1::Course ApprovedAcademyCourse() {
+  v1::Course course = ValidCourse();
+  course.set_etag("3");
+  *course.mutable_recognition() = InitialRecognition(v1::CITY_ACADEMY);
+  Approve("HSOS-EDU", absl::FromUnixSeconds(1'780'000'000), course.etag(), &course);
+  return course;
+}
+
+TEST(RecognitionTest, ApprovalKeepsTheVersionTheOfficeSaw) {
+  const v1::Course course = ApprovedAcademyCourse();
+  EXPECT_EQ(course.recognition().state(), v1::APPROVED);
+  EXPECT_EQ(course.recognition().reviewer(), "HSOS-EDU");
+  const v1::RecognisedVersion& approved = course.recognition().approved();
+  EXPECT_EQ(approved.course_etag(), "3");
+  EXPECT_EQ(approved.title(), course.title());
+  EXPECT_EQ(approved.category(), v1::CAREER_ELECTIVE);
+  EXPECT_EQ(approved.subject_area(), v1::LIFE_AND_LIBERAL);
+  EXPECT_EQ(approved.credits(), 4);
+  EXPECT_EQ(approved.approve_time().seconds(), 1'780'000'000);
+}
+
+TEST(RecognitionTest, ReturnToReviewKeepsTheRecognisedVersion) {
+  v1::Course course = ApprovedAcademyCourse();
+  course.set_credits(3);
+  ReturnToReview("credits", &course);
+  EXPECT_EQ(course.recognition().state(), v1::PENDING);
+  EXPECT_THAT(course.recognition().reason(), HasSubstr("credits"));
+  EXPECT_EQ(course.recognition().approved().credits(), 4);
+  // Decisions under the course use what was recognised, not the pending change.
+  const absl::StatusOr<v1::RecognisedVersion> facts = RecognisedFacts(course);
+  ASSERT_TRUE(facts.ok()) << facts.status();
+  EXPECT_EQ(facts->credits(), 4);
+  EXPECT_EQ(facts->course_etag(), "3");
+  // Its sections neither publish nor take applications meanwhile.
+  EXPECT_EQ(CheckRecognised(course, "take applications").code(),
+            absl::StatusCode::kFailedPrecondition);
+}
+
+TEST(RecognitionTest, ReturnToReviewLeavesSchoolCoursesAlone) {
+  v1::Course course = ValidCourse();
+  ReturnToReview("credits", &course);
+  EXPECT_EQ(course.recognition().state(), v1::NOT_REQUIRED);
+  EXPECT_TRUE(CheckRecognised(course, "take applications").ok());
+}
+
+TEST(RecognitionTest, RecognisedFactsOfASchoolCourseAreTheCourse) {
+  v1::Course course = ValidCourse();
+  course.set_etag("7");
+  course.set_credits(2);
+  const absl::StatusOr<v1::RecognisedVersion> facts = RecognisedFacts(course);
+  ASSERT_TRUE(facts.ok()) << facts.status();
+  EXPECT_EQ(facts->credits(), 2);
+  EXPECT_EQ(facts->course_etag(), "7");
+}
+
+TEST(RecognitionTest, NeverApprovedCourseHasNoRecognisedFacts) {
+  v1::Course course = ValidCourse();
+  *course.mutable_recognition() = InitialRecognition(v1::UNIVERSITY);
+  EXPECT_EQ(RecognisedFacts(course).status().code(), absl::StatusCode::kFailedPrecondition);
 }
 
 TEST(ApplyCourseDefaultsTest, FillsZeroCredits) {
@@ -733,20 +832,29 @@ TEST(IsPubliclyListableTest, OnlyCoursesNotAwaitingOrRefusedRecognition) {
 // Sections
 // ============================================================================
 
+// A term of school year `year` with classes from 2 March to 17 July.
+v1::Term TermOf(int year) {
+  v1::Term term = ValidTerm();
+  term.set_year(year);
+  *term.mutable_classes_start() = Date(year, 3, 2);
+  *term.mutable_classes_end() = Date(year, 7, 17);
+  return term;
+}
+
 TEST(ApplySectionDefaultsTest, FillsSessionsAndHostShare) {
   v1::Course course = ValidCourse();
   course.set_credits(4);
-  v1::Section section = ValidSection();
+  v1::Section section = ValidSection();  // grades 1 and 2
   section.set_sessions(0);
   section.set_host_share_cap_percent(0);
-  ApplySectionDefaults(course, &section);
+  ApplySectionDefaults(course, TermOf(2027), &section);
   EXPECT_EQ(section.sessions(), 64);
   EXPECT_EQ(section.host_share_cap_percent(), 65);
 
   course.set_credits(3);
   v1::Section three = ValidSection();
   three.set_sessions(0);
-  ApplySectionDefaults(course, &three);
+  ApplySectionDefaults(course, TermOf(2027), &three);
   EXPECT_EQ(three.sessions(), 48);
 }
 
@@ -754,9 +862,126 @@ TEST(ApplySectionDefaultsTest, KeepsExplicitValues) {
   v1::Section section = ValidSection();
   section.set_sessions(30);
   section.set_host_share_cap_percent(80);
-  ApplySectionDefaults(ValidCourse(), &section);
+  ApplySectionDefaults(ValidCourse(), TermOf(2027), &section);
   EXPECT_EQ(section.sessions(), 30);
   EXPECT_EQ(section.host_share_cap_percent(), 80);
+}
+
+// ----- Hours delivered ------------------------------------------------------
+
+google::protobuf::RepeatedField<int32_t> Grades(std::initializer_list<int32_t> grades) {
+  return google::protobuf::RepeatedField<int32_t>(grades.begin(), grades.end());
+}
+
+TEST(RequiredSessionsTest, FollowsTheCurriculumOfEachAdmittedCohort) {
+  // 2027: grades 1-3 entered 2025-2027, all on the 2022 curriculum (16 a credit).
+  EXPECT_EQ(RequiredSessions(4, Grades({}), TermOf(2027)), 64);
+  EXPECT_EQ(RequiredSessions(3, Grades({3}), TermOf(2027)), 48);
+  // 2026: grade 3 entered 2024, on the 2015 curriculum (17 a unit); 1 and 2 not.
+  EXPECT_EQ(RequiredSessions(4, Grades({1, 2}), TermOf(2026)), 64);
+  EXPECT_EQ(RequiredSessions(4, Grades({3}), TermOf(2026)), 68);
+  // Both curricula admitted: the larger count.
+  EXPECT_EQ(RequiredSessions(4, Grades({}), TermOf(2026)), 68);
+  EXPECT_EQ(RequiredSessions(2, Grades({2, 3}), TermOf(2026)), 34);
+  // 2025: grades 2 and 3 entered 2024 and 2023.
+  EXPECT_EQ(RequiredSessions(1, Grades({1}), TermOf(2025)), 16);
+  EXPECT_EQ(RequiredSessions(1, Grades({2}), TermOf(2025)), 17);
+}
+
+TEST(ApplySectionDefaultsTest, SessionsCoverTheLargerCurriculum) {
+  v1::Section section = ValidSection();
+  section.clear_eligible_grades();  // every grade, 2015 cohort included in 2026
+  section.set_sessions(0);
+  ApplySectionDefaults(ValidCourse(), TermOf(2026), &section);
+  EXPECT_EQ(section.sessions(), 68);
+}
+
+// ValidSection meets on Tuesdays 16:00-17:40 (two periods); TermOf(2027)
+// has 20 Tuesdays between 2027-03-02 and 2027-07-17.
+TEST(DeliverablePeriodsTest, CountsWholePeriodsOnEveryClassDay) {
+  EXPECT_EQ(DeliverablePeriods(ValidSection(), TermOf(2027)), 40);
+
+  v1::Section twice = ValidSection();
+  *twice.add_weekly_meetings() = Weekly(v1::THURSDAY, 16, 0, 17, 40);  // 20 Thursdays
+  EXPECT_EQ(DeliverablePeriods(twice, TermOf(2027)), 80);
+
+  v1::Section short_meeting = ValidSection();
+  *short_meeting.mutable_weekly_meetings(0) = Weekly(v1::TUESDAY, 16, 0, 16, 49);
+  EXPECT_EQ(DeliverablePeriods(short_meeting, TermOf(2027)), 0);
+  *short_meeting.mutable_weekly_meetings(0) = Weekly(v1::TUESDAY, 16, 0, 16, 50);
+  EXPECT_EQ(DeliverablePeriods(short_meeting, TermOf(2027)), 20);
+
+  v1::Section sunday = ValidSection();
+  *sunday.mutable_weekly_meetings(0) = Weekly(v1::SUNDAY, 9, 0, 9, 50);
+  EXPECT_EQ(DeliverablePeriods(sunday, TermOf(2027)), 19);  // 2027-03-07 .. 2027-07-11
+}
+
+TEST(DeliverablePeriodsTest, SkipsNonTeachingDates) {
+  v1::Term term = TermOf(2027);
+  *term.add_non_teaching_dates() = Date(2027, 5, 4);  // a Tuesday
+  *term.add_non_teaching_dates() = Date(2027, 5, 5);  // a Wednesday: no meeting anyway
+  EXPECT_EQ(DeliverablePeriods(ValidSection(), term), 38);
+}
+
+TEST(DeliverablePeriodsTest, DatedMeetingsCountUnlessOnANonTeachingDate) {
+  v1::Section section = ValidSection();
+  section.clear_weekly_meetings();
+  *section.add_dated_meetings() = Dated(Date(2027, 7, 24), 9, 0, 12, 0);  // vacation: 3
+  *section.add_dated_meetings() = Dated(Date(2027, 7, 25), 9, 0, 12, 0);
+  EXPECT_EQ(DeliverablePeriods(section, TermOf(2027)), 6);
+  v1::Term term = TermOf(2027);
+  *term.mutable_classes_end() = Date(2027, 7, 30);
+  *term.add_non_teaching_dates() = Date(2027, 7, 25);
+  EXPECT_EQ(DeliverablePeriods(section, term), 3);
+}
+
+TEST(CheckDeliversHoursTest, NamesTheShortfall) {
+  // One 100-minute meeting a week holds 40 periods; 4 credits need 64.
+  const absl::Status status = CheckDeliversHours(ValidSection(), 4, TermOf(2027));
+  EXPECT_TRUE(IsInvalidField(status, "weekly_meetings"));
+  EXPECT_THAT(std::string(status.message()),
+              HasSubstr("40 periods fit between 2027-03-02 and 2027-07-17; 64 needed"));
+}
+
+TEST(CheckDeliversHoursTest, ExactlyEnoughPeriodsIsEnough) {
+  v1::Section section = ValidSection();
+  *section.add_weekly_meetings() = Weekly(v1::THURSDAY, 16, 0, 17, 40);  // 80 periods
+  v1::Term term = TermOf(2027);
+  for (const int day : {9, 16, 23, 30}) {  // Tuesdays in March
+    *term.add_non_teaching_dates() = Date(2027, 3, day);
+  }
+  for (const int day : {6, 13, 20, 27}) {  // Tuesdays in April
+    *term.add_non_teaching_dates() = Date(2027, 4, day);
+  }
+  ASSERT_EQ(DeliverablePeriods(section, term), 64);
+  EXPECT_TRUE(CheckDeliversHours(section, 4, term).ok()) << CheckDeliversHours(section, 4, term);
+  *term.add_non_teaching_dates() = Date(2027, 5, 4);  // one Tuesday more
+  EXPECT_TRUE(IsInvalidField(CheckDeliversHours(section, 4, term), "weekly_meetings"));
+}
+
+TEST(CheckDeliversHoursTest, PlannedSessionsCoverTheCredits) {
+  v1::Section section = ValidSection();
+  *section.add_weekly_meetings() = Weekly(v1::THURSDAY, 16, 0, 17, 40);
+  section.set_sessions(63);
+  EXPECT_TRUE(IsInvalidField(CheckDeliversHours(section, 4, TermOf(2027)), "sessions"));
+  section.set_sessions(64);
+  EXPECT_TRUE(CheckDeliversHours(section, 4, TermOf(2027)).ok());
+  // A 2015-curriculum cohort admitted: 4 units need 68 sessions.
+  section.clear_eligible_grades();
+  EXPECT_TRUE(IsInvalidField(CheckDeliversHours(section, 4, TermOf(2026)), "sessions"));
+  // More planned sessions need more periods.
+  section.set_sessions(81);
+  EXPECT_TRUE(IsInvalidField(CheckDeliversHours(section, 4, TermOf(2027)), "weekly_meetings"));
+}
+
+TEST(CheckDeliversHoursTest, OnePeriodCannotMakeACredit) {
+  v1::Section section = ValidSection();
+  section.clear_weekly_meetings();
+  *section.add_dated_meetings() = Dated(Date(2027, 3, 6), 9, 0, 9, 50);
+  section.set_sessions(16);
+  const absl::Status status = CheckDeliversHours(section, 1, TermOf(2027));
+  EXPECT_TRUE(IsInvalidField(status, "dated_meetings"));
+  EXPECT_THAT(std::string(status.message()), HasSubstr("1 periods fit"));
 }
 
 TEST(ValidateSectionTest, AcceptsValidSection) {
@@ -1293,9 +1518,11 @@ TEST(CheckTransitionTest, ReasonIsLimitedTo500Characters) {
       CheckTransition(SectionIn(v1::DRAFT), v1::PUBLISHED, "bad\x01", ValidCourse()), "reason"));
 }
 
-TEST(CheckTransitionTest, OutOfSchoolCourseMustBeApprovedBeforePublishing) {
+TEST(CheckTransitionTest, CourseTaughtOutsideSchoolMustBeApprovedBeforePublishing) {
+  // An academy's course under its real category (진로선택) still needs review.
   v1::Course course = ValidCourse();
-  course.set_category(v1::OUT_OF_SCHOOL);
+  ASSERT_EQ(course.category(), v1::CAREER_ELECTIVE);
+  *course.mutable_recognition() = InitialRecognition(v1::CITY_ACADEMY);
   for (const v1::RecognitionState state : {v1::PENDING, v1::REJECTED}) {
     course.mutable_recognition()->set_state(state);
     EXPECT_EQ(CheckTransition(SectionIn(v1::DRAFT), v1::PUBLISHED, "", course).code(),
@@ -1306,10 +1533,21 @@ TEST(CheckTransitionTest, OutOfSchoolCourseMustBeApprovedBeforePublishing) {
   EXPECT_TRUE(CheckTransition(SectionIn(v1::DRAFT), v1::PUBLISHED, "", course).ok());
 }
 
+TEST(CheckTransitionTest, CourseBackUnderReviewCannotReopenEnrolment) {
+  v1::Course course = ApprovedAcademyCourse();
+  EXPECT_TRUE(
+      CheckTransition(SectionIn(v1::ENROLLMENT_CLOSED), v1::ENROLLMENT_OPEN, "", course).ok());
+  ReturnToReview("title", &course);
+  EXPECT_EQ(
+      CheckTransition(SectionIn(v1::ENROLLMENT_CLOSED), v1::ENROLLMENT_OPEN, "", course).code(),
+      absl::StatusCode::kFailedPrecondition);
+  // Classes of students already enrolled go on.
+  EXPECT_TRUE(CheckTransition(SectionIn(v1::ENROLLMENT_CLOSED), v1::IN_PROGRESS, "", course).ok());
+}
+
 TEST(CheckTransitionTest, UnapprovedOutOfSchoolCourseMayStillBeCancelled) {
   v1::Course course = ValidCourse();
-  course.set_category(v1::OUT_OF_SCHOOL);
-  course.mutable_recognition()->set_state(v1::PENDING);
+  *course.mutable_recognition() = InitialRecognition(v1::LEARNING_SITE);
   EXPECT_TRUE(CheckTransition(SectionIn(v1::DRAFT), v1::CANCELLED, "승인 지연", course).ok());
 }
 

@@ -60,7 +60,6 @@ std::string ActionName(Action action) {
 v1::Student ValidStudent() {
   v1::Student student;
   student.set_student_key("s-2026.001_a");
-  student.set_grade_level(2);
   student.set_entry_year(2025);
   student.set_display_name("김민준");
   return student;
@@ -266,20 +265,29 @@ TEST(ValidateStudentTest, RejectsResidentNumberKeys) {
   }
 }
 
-TEST(ValidateStudentTest, GradeLevelMustBeOneToThree) {
-  for (const int grade : {1, 2, 3}) {
+TEST(ValidateStudentTest, GradeLevelIsOutputOnly) {
+  // The grade follows from the cohort; whatever a client sends is ignored.
+  for (const int grade : {-1, 0, 2, 4}) {
     SCOPED_TRACE(grade);
     v1::Student student = ValidStudent();
     student.set_grade_level(grade);
     const absl::Status status = ValidateStudent(student);
     EXPECT_TRUE(status.ok()) << status;
   }
-  for (const int grade : {-1, 0, 4}) {
-    SCOPED_TRACE(grade);
-    v1::Student student = ValidStudent();
-    student.set_grade_level(grade);
-    EXPECT_TRUE(IsInvalidField(ValidateStudent(student), "grade_level"));
-  }
+}
+
+TEST(WithGradeAtTest, GradeTurnsOnTheFirstOfMarchInKorea) {
+  const v1::Student student = ValidStudent();  // entered 2025
+  const absl::TimeZone korea = absl::FixedTimeZone(9 * 60 * 60);
+  EXPECT_EQ(WithGradeAt(absl::FromCivil(absl::CivilSecond(2026, 2, 28, 23, 59, 59), korea), student)
+                .grade_level(),
+            1);
+  EXPECT_EQ(WithGradeAt(absl::FromCivil(absl::CivilSecond(2026, 3, 1, 0, 0, 0), korea), student)
+                .grade_level(),
+            2);
+  EXPECT_EQ(WithGradeAt(absl::FromCivil(absl::CivilSecond(2027, 12, 1, 0, 0, 0), korea), student)
+                .grade_level(),
+            3);
 }
 
 TEST(ValidateStudentTest, EntryYearMustBe2000To2100) {
@@ -377,6 +385,13 @@ cv1::Section OpenSection() {
   return section;
 }
 
+// A school's course (no recognition needed).
+cv1::Course SchoolCourse() {
+  cv1::Course course;
+  course.mutable_recognition()->set_state(cv1::NOT_REQUIRED);
+  return course;
+}
+
 absl::Time At(int64_t unix_seconds) { return absl::FromUnixSeconds(unix_seconds); }
 
 TEST(CheckOpenForApplicationsTest, RequiresEnrollmentOpen) {
@@ -387,37 +402,37 @@ TEST(CheckOpenForApplicationsTest, RequiresEnrollmentOpen) {
     SCOPED_TRACE(cv1::SectionState_Name(state));
     cv1::Section section;
     section.set_state(state);
-    EXPECT_EQ(CheckOpenForApplications(section, term, At(kAppStart + 60)).code(),
+    EXPECT_EQ(CheckOpenForApplications(section, SchoolCourse(), term, At(kAppStart + 60)).code(),
               absl::StatusCode::kFailedPrecondition);
   }
 }
 
 TEST(CheckOpenForApplicationsTest, OpenInsideApplicationWindow) {
-  const absl::Status status =
-      CheckOpenForApplications(OpenSection(), TermWithWindows(true), At(kAppStart + 3600));
+  const absl::Status status = CheckOpenForApplications(OpenSection(), SchoolCourse(),
+                                                       TermWithWindows(true), At(kAppStart + 3600));
   EXPECT_TRUE(status.ok()) << status;
 }
 
 TEST(CheckOpenForApplicationsTest, OpenInsideMakeupWindow) {
-  const absl::Status status =
-      CheckOpenForApplications(OpenSection(), TermWithWindows(true), At(kMakeupStart + 3600));
+  const absl::Status status = CheckOpenForApplications(
+      OpenSection(), SchoolCourse(), TermWithWindows(true), At(kMakeupStart + 3600));
   EXPECT_TRUE(status.ok()) << status;
 }
 
 TEST(CheckOpenForApplicationsTest, WindowsIncludeStartAndExcludeEnd) {
   const cv1::Term term = TermWithWindows(true);
   const cv1::Section section = OpenSection();
-  EXPECT_TRUE(CheckOpenForApplications(section, term, At(kAppStart)).ok());
-  EXPECT_TRUE(CheckOpenForApplications(section, term, At(kAppEnd - 1)).ok());
-  EXPECT_EQ(CheckOpenForApplications(section, term, At(kAppEnd)).code(),
+  EXPECT_TRUE(CheckOpenForApplications(section, SchoolCourse(), term, At(kAppStart)).ok());
+  EXPECT_TRUE(CheckOpenForApplications(section, SchoolCourse(), term, At(kAppEnd - 1)).ok());
+  EXPECT_EQ(CheckOpenForApplications(section, SchoolCourse(), term, At(kAppEnd)).code(),
             absl::StatusCode::kFailedPrecondition);
-  EXPECT_EQ(CheckOpenForApplications(section, term, At(kAppStart - 1)).code(),
+  EXPECT_EQ(CheckOpenForApplications(section, SchoolCourse(), term, At(kAppStart - 1)).code(),
             absl::StatusCode::kFailedPrecondition);
-  EXPECT_TRUE(CheckOpenForApplications(section, term, At(kMakeupStart)).ok());
-  EXPECT_TRUE(CheckOpenForApplications(section, term, At(kMakeupEnd - 1)).ok());
-  EXPECT_EQ(CheckOpenForApplications(section, term, At(kMakeupEnd)).code(),
+  EXPECT_TRUE(CheckOpenForApplications(section, SchoolCourse(), term, At(kMakeupStart)).ok());
+  EXPECT_TRUE(CheckOpenForApplications(section, SchoolCourse(), term, At(kMakeupEnd - 1)).ok());
+  EXPECT_EQ(CheckOpenForApplications(section, SchoolCourse(), term, At(kMakeupEnd)).code(),
             absl::StatusCode::kFailedPrecondition);
-  EXPECT_EQ(CheckOpenForApplications(section, term, At(kMakeupStart - 1)).code(),
+  EXPECT_EQ(CheckOpenForApplications(section, SchoolCourse(), term, At(kMakeupStart - 1)).code(),
             absl::StatusCode::kFailedPrecondition);
 }
 
@@ -425,7 +440,7 @@ TEST(CheckOpenForApplicationsTest, ClosedOutsideBothWindows) {
   const cv1::Term term = TermWithWindows(true);
   for (const int64_t t : {kAppStart - 86400, kAppEnd + 86400, kMakeupEnd + 86400}) {
     SCOPED_TRACE(t);
-    EXPECT_EQ(CheckOpenForApplications(OpenSection(), term, At(t)).code(),
+    EXPECT_EQ(CheckOpenForApplications(OpenSection(), SchoolCourse(), term, At(t)).code(),
               absl::StatusCode::kFailedPrecondition);
   }
 }
@@ -433,35 +448,66 @@ TEST(CheckOpenForApplicationsTest, ClosedOutsideBothWindows) {
 TEST(CheckOpenForApplicationsTest, WithoutMakeupWindowOnlyApplicationWindowCounts) {
   const cv1::Term term = TermWithWindows(false);
   ASSERT_FALSE(term.has_makeup_window());
-  EXPECT_TRUE(CheckOpenForApplications(OpenSection(), term, At(kAppStart + 3600)).ok());
-  EXPECT_EQ(CheckOpenForApplications(OpenSection(), term, At(kMakeupStart + 3600)).code(),
-            absl::StatusCode::kFailedPrecondition);
+  EXPECT_TRUE(
+      CheckOpenForApplications(OpenSection(), SchoolCourse(), term, At(kAppStart + 3600)).ok());
+  EXPECT_EQ(
+      CheckOpenForApplications(OpenSection(), SchoolCourse(), term, At(kMakeupStart + 3600)).code(),
+      absl::StatusCode::kFailedPrecondition);
   // An unset make-up window is not [0, 0) plus something: the epoch is closed.
-  EXPECT_EQ(CheckOpenForApplications(OpenSection(), term, At(0)).code(),
+  EXPECT_EQ(CheckOpenForApplications(OpenSection(), SchoolCourse(), term, At(0)).code(),
             absl::StatusCode::kFailedPrecondition);
 }
 
-TEST(CheckEligibleTest, EmptyListsAdmitEveryone) {
+TEST(CheckOpenForApplicationsTest, CourseUnderReviewTakesNoApplications) {
+  cv1::Course course;
+  for (const cv1::RecognitionState state : {cv1::PENDING, cv1::REJECTED}) {
+    SCOPED_TRACE(cv1::RecognitionState_Name(state));
+    course.mutable_recognition()->set_state(state);
+    EXPECT_EQ(CheckOpenForApplications(OpenSection(), course, TermWithWindows(true), At(kAppStart))
+                  .code(),
+              absl::StatusCode::kFailedPrecondition);
+  }
+  course.mutable_recognition()->set_state(cv1::APPROVED);
+  EXPECT_TRUE(
+      CheckOpenForApplications(OpenSection(), course, TermWithWindows(true), At(kAppStart)).ok());
+}
+
+// A student who entered high school in `entry_year`.
+v1::Student EnteredIn(int entry_year) {
+  v1::Student student = ValidStudent();
+  student.set_entry_year(entry_year);
+  return student;
+}
+
+TEST(CheckEligibleTest, EmptyListsAdmitEveryHighSchoolGrade) {
   const cv1::Section section;
-  for (const int grade : {1, 2, 3}) {
-    SCOPED_TRACE(grade);
-    v1::Student student = ValidStudent();
-    student.set_grade_level(grade);
-    const absl::Status status = CheckEligible(student, kSchool, section);
+  for (const int entry_year : {2025, 2026, 2027}) {  // grades 3, 2, 1 in 2027
+    SCOPED_TRACE(entry_year);
+    const absl::Status status = CheckEligible(EnteredIn(entry_year), kSchool, section, 2027);
     EXPECT_TRUE(status.ok()) << status;
   }
+  // Graduated, or not yet in high school.
+  EXPECT_EQ(CheckEligible(EnteredIn(2024), kSchool, section, 2027).code(),
+            absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(CheckEligible(EnteredIn(2028), kSchool, section, 2027).code(),
+            absl::StatusCode::kFailedPrecondition);
 }
 
-TEST(CheckEligibleTest, GradeMustBeListed) {
+TEST(CheckEligibleTest, GradeInTheTermFollowsTheEntryYear) {
   cv1::Section section;
   section.add_eligible_grades(2);
   section.add_eligible_grades(3);
-  v1::Student student = ValidStudent();
-  student.set_grade_level(1);
-  EXPECT_EQ(CheckEligible(student, kSchool, section).code(), absl::StatusCode::kFailedPrecondition);
-  student.set_grade_level(3);
-  const absl::Status status = CheckEligible(student, kSchool, section);
-  EXPECT_TRUE(status.ok()) << status;
+  // A 2025 entrant is in grade 1 in 2025, 2 in 2026, 3 in 2027.
+  const v1::Student student = EnteredIn(2025);
+  EXPECT_EQ(CheckEligible(student, kSchool, section, 2025).code(),
+            absl::StatusCode::kFailedPrecondition);
+  EXPECT_TRUE(CheckEligible(student, kSchool, section, 2026).ok());
+  EXPECT_TRUE(CheckEligible(student, kSchool, section, 2027).ok());
+  // Whatever grade_level says.
+  v1::Student stale = student;
+  stale.set_grade_level(3);
+  EXPECT_EQ(CheckEligible(stale, kSchool, section, 2025).code(),
+            absl::StatusCode::kFailedPrecondition);
 }
 
 TEST(CheckEligibleTest, SchoolMustBeListedAsInstitutionName) {
@@ -469,9 +515,9 @@ TEST(CheckEligibleTest, SchoolMustBeListedAsInstitutionName) {
   section.add_eligible_schools(absl::StrCat("institutions/", kSchool));
   section.add_eligible_schools("institutions/J10-7531003");
   const v1::Student student = ValidStudent();
-  const absl::Status status = CheckEligible(student, kSchool, section);
+  const absl::Status status = CheckEligible(student, kSchool, section, 2026);
   EXPECT_TRUE(status.ok()) << status;
-  EXPECT_EQ(CheckEligible(student, kOtherSchool, section).code(),
+  EXPECT_EQ(CheckEligible(student, kOtherSchool, section, 2026).code(),
             absl::StatusCode::kFailedPrecondition);
 }
 
@@ -479,7 +525,7 @@ TEST(CheckEligibleTest, BareCodeInEligibleSchoolsDoesNotMatch) {
   // Entries are `institutions/{code}`; the argument is the bare code.
   cv1::Section section;
   section.add_eligible_schools(kSchool);
-  EXPECT_EQ(CheckEligible(ValidStudent(), kSchool, section).code(),
+  EXPECT_EQ(CheckEligible(ValidStudent(), kSchool, section, 2026).code(),
             absl::StatusCode::kFailedPrecondition);
 }
 
@@ -487,13 +533,12 @@ TEST(CheckEligibleTest, BothRulesApply) {
   cv1::Section section;
   section.add_eligible_grades(2);
   section.add_eligible_schools(absl::StrCat("institutions/", kSchool));
-  v1::Student student = ValidStudent();
-  student.set_grade_level(2);
-  EXPECT_TRUE(CheckEligible(student, kSchool, section).ok());
-  EXPECT_EQ(CheckEligible(student, kOtherSchool, section).code(),
+  const v1::Student student = ValidStudent();  // entered 2025: grade 2 in 2026
+  EXPECT_TRUE(CheckEligible(student, kSchool, section, 2026).ok());
+  EXPECT_EQ(CheckEligible(student, kOtherSchool, section, 2026).code(),
             absl::StatusCode::kFailedPrecondition);
-  student.set_grade_level(1);
-  EXPECT_EQ(CheckEligible(student, kSchool, section).code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(CheckEligible(student, kSchool, section, 2025).code(),
+            absl::StatusCode::kFailedPrecondition);
 }
 
 TEST(MeetingsConflictTest, EmptySectionsDoNotConflict) {

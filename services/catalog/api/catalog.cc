@@ -1,6 +1,7 @@
 #include "services/catalog/api/catalog.h"
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "common/field_mask.h"
 #include "common/ids.h"
 #include "common/status.h"
@@ -14,7 +15,7 @@ namespace osan::catalog {
 namespace {
 
 // A host named by a request must exist and be able to host.
-absl::Status CheckHost(pqxx::work& tx, const std::string& host_code) {
+absl::StatusOr<v1::Institution> ReadHost(pqxx::work& tx, const std::string& host_code) {
   auto host = store::GetInstitution(tx, host_code);
   if (absl::IsNotFound(host.status())) {
     return InvalidField("host", absl::StrCat(InstitutionName(host_code), " does not exist"));
@@ -22,6 +23,59 @@ absl::Status CheckHost(pqxx::work& tx, const std::string& host_code) {
   OSAN_RETURN_IF_ERROR(host.status());
   if (!CanHost(host->kind())) {
     return InvalidField("host", "the city government and education office do not host courses");
+  }
+  return host;
+}
+
+// The term of a section (by its name).
+absl::StatusOr<v1::Term> TermOf(pqxx::work& tx, const v1::Section& section) {
+  OSAN_ASSIGN_OR_RETURN(const SectionId id, ParseSectionName("name", section.name()));
+  return store::GetTerm(tx, id.term.id());
+}
+
+// The recognised fields whose value differs between `before` and `after`,
+// comma-separated ("" when none).
+std::string ChangedRecognisedFields(const v1::Course& before, const v1::Course& after) {
+  std::vector<std::string> changed;
+  if (before.title() != after.title()) {
+    changed.push_back("title");
+  }
+  if (before.category() != after.category()) {
+    changed.push_back("category");
+  }
+  if (before.subject_area() != after.subject_area()) {
+    changed.push_back("subject_area");
+  }
+  if (before.credits() != after.credits()) {
+    changed.push_back("credits");
+  }
+  return absl::StrJoin(changed, ", ");
+}
+
+// A change of what a course is (ChangedRecognisedFields: `changed`) against
+// its live sections: a school's course is frozen once a section has opened
+// enrolment (students applied for it as it was), and new credits must be
+// deliverable by every live section's planned sessions and meetings.
+absl::Status CheckCourseChangeAgainstSections(pqxx::work& tx, const std::string& course_id,
+                                              const v1::Course& before, const v1::Course& after,
+                                              const std::string& changed) {
+  OSAN_ASSIGN_OR_RETURN(const auto sections, store::LiveSectionsOfCourse(tx, course_id));
+  for (const v1::Section& section : sections) {
+    const bool opened = section.state() != v1::DRAFT && section.state() != v1::PUBLISHED;
+    if (opened && before.recognition().state() == v1::NOT_REQUIRED) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          changed, " cannot change once a section has opened enrolment (", section.name(),
+          "): students applied for the course as it is; create a new course instead"));
+    }
+    if (after.credits() != before.credits()) {
+      OSAN_ASSIGN_OR_RETURN(const v1::Term term, TermOf(tx, section));
+      const absl::Status delivers = CheckDeliversHours(section, after.credits(), term);
+      if (!delivers.ok()) {
+        return InvalidField("credits",
+                            absl::StrCat(section.name(), " cannot deliver ", after.credits(),
+                                         " credit(s): ", delivers.message()));
+      }
+    }
   }
   return absl::OkStatus();
 }
@@ -153,14 +207,15 @@ absl::StatusOr<v1::Course> Catalog::CreateCourse(const Call& call,
   OSAN_RETURN_IF_ERROR(ValidateCourse(course));
   OSAN_RETURN_IF_ERROR(RequireHostOrCity(*call.principal, course.host()));
   OSAN_ASSIGN_OR_RETURN(const std::string host_code, ParseInstitutionName("host", course.host()));
-  return IdempotentMutation<v1::Course>(*pool_, call, "CreateCourse", request,
-                                        [&](pqxx::work& tx) -> absl::StatusOr<v1::Course> {
-                                          OSAN_RETURN_IF_ERROR(CheckHost(tx, host_code));
-                                          const std::string id = NewUuid();
-                                          course.set_name(CourseName(id));
-                                          OSAN_RETURN_IF_ERROR(store::InsertCourse(tx, id, course));
-                                          return store::GetCourse(tx, id);
-                                        });
+  return IdempotentMutation<v1::Course>(
+      *pool_, call, "CreateCourse", request, [&](pqxx::work& tx) -> absl::StatusOr<v1::Course> {
+        OSAN_ASSIGN_OR_RETURN(const v1::Institution host, ReadHost(tx, host_code));
+        *course.mutable_recognition() = InitialRecognition(host.kind());
+        const std::string id = NewUuid();
+        course.set_name(CourseName(id));
+        OSAN_RETURN_IF_ERROR(store::InsertCourse(tx, id, course));
+        return store::GetCourse(tx, id);
+      });
 }
 
 absl::StatusOr<v1::Course> Catalog::GetCourse(const Call&, const v1::GetCourseRequest& request) {
@@ -198,20 +253,20 @@ absl::StatusOr<v1::Course> Catalog::UpdateCourse(const Call& call,
                         ParseCourseName("course.name", request.course().name()));
   return IdempotentMutation<v1::Course>(
       *pool_, call, "UpdateCourse", request, [&](pqxx::work& tx) -> absl::StatusOr<v1::Course> {
-        OSAN_ASSIGN_OR_RETURN(v1::Course current,
+        OSAN_ASSIGN_OR_RETURN(const v1::Course before,
                               store::GetCourse(tx, id, store::Lock::kForUpdate));
-        OSAN_RETURN_IF_ERROR(RequireHostOrCity(*call.principal, current.host()));
-        OSAN_RETURN_IF_ERROR(CheckEtag(request.course().etag(), current.etag()));
+        OSAN_RETURN_IF_ERROR(RequireHostOrCity(*call.principal, before.host()));
+        OSAN_RETURN_IF_ERROR(CheckEtag(request.course().etag(), before.etag()));
+        v1::Course current = before;
         OSAN_RETURN_IF_ERROR(
             ApplyFieldMask(request.course(), request.update_mask(), kCourseUpdatable, &current));
-        if (current.credits() == 0) {
-          current.set_credits(DefaultCredits(current));
-        }
+        ApplyCourseDefaults(&current);
         OSAN_RETURN_IF_ERROR(ValidateCourse(current));
-        if (current.recognition().state() == v1::APPROVED) {
-          // The office approved what it saw: a changed course is reviewed again.
-          current.mutable_recognition()->Clear();
-          current.mutable_recognition()->set_state(v1::PENDING);
+        const std::string changed = ChangedRecognisedFields(before, current);
+        if (!changed.empty()) {
+          OSAN_RETURN_IF_ERROR(CheckCourseChangeAgainstSections(tx, id, before, current, changed));
+          // The office recognised what it saw: a changed course is reviewed again.
+          ReturnToReview(changed, &current);
         }
         return store::UpdateCourse(tx, id, current);
       });
@@ -231,20 +286,24 @@ absl::StatusOr<v1::Course> Catalog::ReviewRecognition(const Call& call,
       [&](pqxx::work& tx) -> absl::StatusOr<v1::Course> {
         OSAN_ASSIGN_OR_RETURN(v1::Course course, store::GetCourse(tx, id, store::Lock::kForUpdate));
         OSAN_RETURN_IF_ERROR(CheckEtag(request.etag(), course.etag()));
-        if (course.category() != v1::OUT_OF_SCHOOL) {
+        if (course.recognition().state() == v1::NOT_REQUIRED) {
           return absl::FailedPreconditionError(
-              "only out-of-school courses need recognition; this is a school subject");
+              "the course's host is a school: its courses need no recognition");
         }
         if (course.recognition().state() != v1::PENDING) {
           return absl::FailedPreconditionError(absl::StrCat(
               "the course is ", v1::RecognitionState_Name(course.recognition().state()),
               ", not PENDING; a change by the host sends it back for review"));
         }
-        v1::Recognition& recognition = *course.mutable_recognition();
-        recognition.set_state(request.decision());
-        recognition.set_reason(request.reason());
-        recognition.set_reviewer(call.principal->institution);
-        recognition.mutable_review_time()->set_seconds(absl::ToUnixSeconds(call.now));
+        if (request.decision() == v1::APPROVED) {
+          Approve(call.principal->institution, call.now, course.etag(), &course);
+        } else {
+          v1::Recognition& recognition = *course.mutable_recognition();
+          recognition.set_state(v1::REJECTED);
+          recognition.set_reviewer(call.principal->institution);
+          recognition.mutable_review_time()->set_seconds(absl::ToUnixSeconds(call.now));
+        }
+        course.mutable_recognition()->set_reason(request.reason());
         return store::UpdateCourse(tx, id, course);
       });
 }
@@ -258,7 +317,7 @@ absl::StatusOr<v1::Section> Catalog::CreateSection(const Call& call,
                         ParseCourseName("section.course", request.section().course()));
   return IdempotentMutation<v1::Section>(
       *pool_, call, "CreateSection", request, [&](pqxx::work& tx) -> absl::StatusOr<v1::Section> {
-        OSAN_RETURN_IF_ERROR(store::GetTerm(tx, term.id()).status());
+        OSAN_ASSIGN_OR_RETURN(const v1::Term term_facts, store::GetTerm(tx, term.id()));
         auto course = store::GetCourse(tx, course_id);
         if (absl::IsNotFound(course.status())) {
           return InvalidField("section.course", "no such course");
@@ -266,8 +325,9 @@ absl::StatusOr<v1::Section> Catalog::CreateSection(const Call& call,
         OSAN_RETURN_IF_ERROR(course.status());
         OSAN_RETURN_IF_ERROR(RequireHostOrCity(*call.principal, course->host()));
         v1::Section section = request.section();
-        ApplySectionDefaults(*course, &section);
+        ApplySectionDefaults(*course, term_facts, &section);
         OSAN_RETURN_IF_ERROR(ValidateSection(section, *course));
+        OSAN_RETURN_IF_ERROR(CheckDeliversHours(section, course->credits(), term_facts));
         const SectionId id{term, NewUuid()};
         section.set_name(id.name());
         section.set_host(course->host());
@@ -342,10 +402,20 @@ absl::StatusOr<v1::Section> Catalog::UpdateSection(const Call& call,
             ApplyFieldMask(request.section(), request.update_mask(), kSectionUpdatable, &after));
         OSAN_ASSIGN_OR_RETURN(const std::string course_id,
                               ParseCourseName("course", after.course()));
-        OSAN_ASSIGN_OR_RETURN(const v1::Course course, store::GetCourse(tx, course_id));
-        ApplySectionDefaults(course, &after);
+        OSAN_ASSIGN_OR_RETURN(v1::Course course,
+                              store::GetCourse(tx, course_id, store::Lock::kForUpdate));
+        OSAN_ASSIGN_OR_RETURN(const v1::Term term, store::GetTerm(tx, id.term.id()));
+        ApplySectionDefaults(course, term, &after);
         OSAN_RETURN_IF_ERROR(ValidateSection(after, course));
         OSAN_RETURN_IF_ERROR(CheckSectionUpdate(before, after, request.update_mask()));
+        OSAN_RETURN_IF_ERROR(CheckDeliversHours(after, course.credits(), term));
+        if (after.sessions() != before.sessions() &&
+            course.recognition().state() != v1::NOT_REQUIRED &&
+            course.recognition().state() != v1::PENDING) {
+          // The sessions are part of what the office recognised.
+          ReturnToReview(absl::StrCat("the sessions of ", after.name()), &course);
+          OSAN_RETURN_IF_ERROR(store::UpdateCourse(tx, course_id, course).status());
+        }
         return store::UpdateSection(tx, id.id, after);
       });
 }

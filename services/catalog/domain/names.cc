@@ -83,6 +83,11 @@ absl::StatusOr<TermId> ParseTermName(absl::string_view field, absl::string_view 
   return ParseTermId(field, name);
 }
 
+int SchoolYearOfTerm(absl::string_view name) {
+  const absl::StatusOr<TermId> term = ParseTermName("term", name);
+  return term.ok() ? term->year : 0;
+}
+
 absl::StatusOr<std::string> ParseCourseName(absl::string_view field, absl::string_view name) {
   if (!absl::ConsumePrefix(&name, kCourses) || !IsUuid(name)) {
     return InvalidField(field, "must be courses/{id}");

@@ -29,6 +29,9 @@ struct SectionId {
 // resource is reported NOT_FOUND later.
 absl::StatusOr<std::string> ParseInstitutionName(absl::string_view field, absl::string_view name);
 absl::StatusOr<TermId> ParseTermName(absl::string_view field, absl::string_view name);
+// The school year of a term (`terms/2027-1` -> 2027), 0 if `name` is not a
+// term name.
+int SchoolYearOfTerm(absl::string_view name);
 absl::StatusOr<std::string> ParseCourseName(absl::string_view field, absl::string_view name);
 absl::StatusOr<SectionId> ParseSectionName(absl::string_view field, absl::string_view name);
 

@@ -4,6 +4,7 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "common/curriculum.h"
 #include "common/status.h"
 #include "common/validation.h"
 #include "services/catalog/domain/names.h"
@@ -177,8 +178,12 @@ std::string InstitutionCode(const v1::Institution& institution) {
 }
 
 bool CanHost(v1::InstitutionKind kind) {
-  return kind == v1::HIGH_SCHOOL || kind == v1::CITY_ACADEMY || kind == v1::LEARNING_SITE ||
+  return IsSchool(kind) || kind == v1::CITY_ACADEMY || kind == v1::LEARNING_SITE ||
          kind == v1::UNIVERSITY;
+}
+
+bool IsSchool(v1::InstitutionKind kind) {
+  return kind == v1::HIGH_SCHOOL || kind == v1::ONLINE_SCHOOL;
 }
 
 absl::Status ValidateInstitution(const v1::Institution& institution) {
@@ -236,11 +241,30 @@ absl::Status ValidateTerm(const v1::Term& term) {
   if (end < start) {
     return InvalidField("classes_end", "must not be before classes_start");
   }
+  if (end - start > kMaxClassDays) {
+    return InvalidField("classes_end", "classes last at most one school year");
+  }
   if (drop < start || drop > end) {
     return InvalidField("drop_deadline", "must fall within the classes");
   }
   if (due < end) {
     return InvalidField("results_due", "must not be before classes_end");
+  }
+  if (term.non_teaching_dates_size() > kMaxNonTeachingDates) {
+    return InvalidField("non_teaching_dates",
+                        absl::StrCat("at most ", kMaxNonTeachingDates, " dates"));
+  }
+  std::set<absl::CivilDay> non_teaching;
+  for (int i = 0; i < term.non_teaching_dates_size(); ++i) {
+    const std::string field = absl::StrCat("non_teaching_dates[", i, "]");
+    absl::CivilDay day;
+    OSAN_RETURN_IF_ERROR(CheckDate(field, term.non_teaching_dates(i), &day));
+    if (day < start || day > end) {
+      return InvalidField(field, "must fall within the classes");
+    }
+    if (!non_teaching.insert(day).second) {
+      return InvalidField(field, "is listed twice");
+    }
   }
   // Applications open before classes start (times are Korea Standard Time).
   const absl::Time classes_start_time = absl::FromCivil(start, absl::FixedTimeZone(9 * 60 * 60));
@@ -262,14 +286,23 @@ void ApplyCourseDefaults(v1::Course* course) {
   if (course->credits() == 0) {
     course->set_credits(DefaultCredits(*course));
   }
-  course->mutable_recognition()->set_state(
-      course->category() == v1::OUT_OF_SCHOOL ? v1::PENDING : v1::NOT_REQUIRED);
+}
+
+v1::Recognition InitialRecognition(v1::InstitutionKind host_kind) {
+  v1::Recognition recognition;
+  recognition.set_state(IsSchool(host_kind) ? v1::NOT_REQUIRED : v1::PENDING);
+  return recognition;
 }
 
 absl::Status ValidateCourse(const v1::Course& course) {
   OSAN_RETURN_IF_ERROR(CheckText("title", course.title(), 1, 100));
   if (!v1::Category_IsValid(course.category()) || course.category() == v1::CATEGORY_UNSPECIFIED) {
     return InvalidField("category", "is required");
+  }
+  if (course.category() == v1::OUT_OF_SCHOOL) {
+    return InvalidField("category",
+                        "give the subject's own category (e.g. CAREER_ELECTIVE); a course taught "
+                        "outside school is one whose host is not a school");
   }
   if (!v1::SubjectArea_IsValid(course.subject_area()) ||
       course.subject_area() == v1::SUBJECT_AREA_UNSPECIFIED) {
@@ -289,11 +322,87 @@ bool IsPubliclyListable(const v1::Course& course) {
   return state == v1::NOT_REQUIRED || state == v1::APPROVED;
 }
 
+void Approve(const std::string& reviewer, absl::Time now, const std::string& reviewed_etag,
+             v1::Course* course) {
+  v1::Recognition& recognition = *course->mutable_recognition();
+  recognition.set_state(v1::APPROVED);
+  recognition.set_reviewer(reviewer);
+  recognition.mutable_review_time()->set_seconds(absl::ToUnixSeconds(now));
+  v1::RecognisedVersion& approved = *recognition.mutable_approved();
+  approved.set_course_etag(reviewed_etag);
+  approved.set_title(course->title());
+  approved.set_category(course->category());
+  approved.set_subject_area(course->subject_area());
+  approved.set_credits(course->credits());
+  *approved.mutable_approve_time() = recognition.review_time();
+}
+
+void ReturnToReview(absl::string_view what, v1::Course* course) {
+  v1::Recognition& recognition = *course->mutable_recognition();
+  if (recognition.state() != v1::APPROVED && recognition.state() != v1::REJECTED) {
+    return;
+  }
+  recognition.set_state(v1::PENDING);
+  recognition.set_reason(absl::StrCat(what, " changed since the last review"));
+  recognition.clear_reviewer();
+  recognition.clear_review_time();
+}
+
+absl::StatusOr<v1::RecognisedVersion> RecognisedFacts(const v1::Course& course) {
+  if (course.recognition().state() == v1::NOT_REQUIRED) {
+    v1::RecognisedVersion facts;
+    facts.set_course_etag(course.etag());
+    facts.set_title(course.title());
+    facts.set_category(course.category());
+    facts.set_subject_area(course.subject_area());
+    facts.set_credits(course.credits());
+    return facts;
+  }
+  if (!course.recognition().has_approved()) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        course.name(), " was never recognised by the education office; it earns no credits"));
+  }
+  return course.recognition().approved();
+}
+
+absl::Status CheckRecognised(const v1::Course& course, absl::string_view action) {
+  const v1::RecognitionState state = course.recognition().state();
+  if (state == v1::NOT_REQUIRED || state == v1::APPROVED) {
+    return absl::OkStatus();
+  }
+  return absl::FailedPreconditionError(
+      absl::StrCat("the course is taught outside school and its recognition is ",
+                   v1::RecognitionState_Name(state),
+                   state == v1::PENDING ? " (awaiting the education office's review)" : "",
+                   "; its sections cannot ", action, " until the education office approves it"));
+}
+
 // ----- Sections -------------------------------------------------------------
 
-void ApplySectionDefaults(const v1::Course& course, v1::Section* section) {
+int RequiredSessions(int credits, const google::protobuf::RepeatedField<int32_t>& eligible_grades,
+                     const v1::Term& term) {
+  const auto admits = [&](int grade) {
+    return eligible_grades.empty() || std::find(eligible_grades.begin(), eligible_grades.end(),
+                                                grade) != eligible_grades.end();
+  };
+  int per_credit = 0;
+  int any_grade = 0;
+  for (int grade = curriculum::kFirstGrade; grade <= curriculum::kLastGrade; ++grade) {
+    const int entry_year = curriculum::EntryYearOfGrade(grade, term.year());
+    const int sessions = curriculum::CurriculumFor(entry_year).sessions_per_credit;
+    any_grade = std::max(any_grade, sessions);
+    if (admits(grade)) {
+      per_credit = std::max(per_credit, sessions);
+    }
+  }
+  // Grades that are not 1..3 are refused by ValidateSection; until then,
+  // count as if every grade were admitted.
+  return credits * (per_credit > 0 ? per_credit : any_grade);
+}
+
+void ApplySectionDefaults(const v1::Course& course, const v1::Term& term, v1::Section* section) {
   if (section->sessions() == 0) {
-    section->set_sessions(course.credits() * kSessionsPerCredit);
+    section->set_sessions(RequiredSessions(course.credits(), section->eligible_grades(), term));
   }
   if (section->host_share_cap_percent() == 0) {
     section->set_host_share_cap_percent(kDefaultHostSharePercent);
@@ -337,6 +446,66 @@ absl::Status ValidateSection(const v1::Section& section, const v1::Course& cours
     return InvalidField("allocation_policy", "is required");
   }
   return CheckPriorityRules(section);
+}
+
+int DeliverablePeriods(const v1::Section& section, const v1::Term& term) {
+  absl::CivilDay start, end;
+  if (!ToCivilDay(term.classes_start(), &start) || !ToCivilDay(term.classes_end(), &end)) {
+    return 0;
+  }
+  std::set<absl::CivilDay> non_teaching;
+  for (const auto& date : term.non_teaching_dates()) {
+    absl::CivilDay day;
+    if (ToCivilDay(date, &day)) {
+      non_teaching.insert(day);
+    }
+  }
+  const auto periods = [](const type::v1::TimeOfDay& from, const type::v1::TimeOfDay& to) {
+    const int minutes = Minutes(to) - Minutes(from);
+    return minutes > 0 ? minutes / curriculum::kMinutesPerPeriod : 0;
+  };
+  // Periods held on each weekday (1 = Monday .. 7 = Sunday) of a class day.
+  int weekly[8] = {};
+  for (const auto& meeting : section.weekly_meetings()) {
+    if (meeting.weekday() >= 1 && meeting.weekday() <= 7) {
+      weekly[meeting.weekday()] += periods(meeting.start_time(), meeting.end_time());
+    }
+  }
+  int total = 0;
+  if (section.weekly_meetings_size() > 0 && end - start <= kMaxClassDays) {
+    for (absl::CivilDay day = start; day <= end; ++day) {
+      if (non_teaching.count(day) == 0) {
+        total += weekly[static_cast<int>(absl::GetWeekday(day)) + 1];
+      }
+    }
+  }
+  for (const auto& meeting : section.dated_meetings()) {
+    absl::CivilDay day;
+    if (ToCivilDay(meeting.date(), &day) && non_teaching.count(day) == 0) {
+      total += periods(meeting.start_time(), meeting.end_time());
+    }
+  }
+  return total;
+}
+
+absl::Status CheckDeliversHours(const v1::Section& section, int credits, const v1::Term& term) {
+  const int required = RequiredSessions(credits, section.eligible_grades(), term);
+  if (section.sessions() < required) {
+    return InvalidField("sessions", absl::StrCat(section.sessions(), " planned; ", credits,
+                                                 " credit(s) need ", required, " sessions of ",
+                                                 curriculum::kMinutesPerPeriod, " minutes"));
+  }
+  const int periods = DeliverablePeriods(section, term);
+  if (periods < section.sessions()) {
+    absl::CivilDay start, end;
+    ToCivilDay(term.classes_start(), &start);
+    ToCivilDay(term.classes_end(), &end);
+    return InvalidField(
+        section.weekly_meetings().empty() ? "dated_meetings" : "weekly_meetings",
+        absl::StrCat(periods, " periods fit between ", absl::FormatCivilTime(start), " and ",
+                     absl::FormatCivilTime(end), "; ", section.sessions(), " needed"));
+  }
+  return absl::OkStatus();
 }
 
 absl::Status CheckSectionUpdate(const v1::Section& before, const v1::Section& after,
@@ -415,11 +584,11 @@ absl::Status CheckTransition(const v1::Section& section, v1::SectionState target
   } else if (!reason.empty()) {
     OSAN_RETURN_IF_ERROR(CheckText("reason", reason, 0, 500));
   }
-  if (target == v1::PUBLISHED && course.category() == v1::OUT_OF_SCHOOL &&
-      course.recognition().state() != v1::APPROVED) {
-    return absl::FailedPreconditionError(
-        "an out-of-school course must be approved by the education office before its sections "
-        "are published");
+  if (target == v1::PUBLISHED) {
+    OSAN_RETURN_IF_ERROR(CheckRecognised(course, "be published"));
+  }
+  if (target == v1::ENROLLMENT_OPEN) {
+    OSAN_RETURN_IF_ERROR(CheckRecognised(course, "open enrolment"));
   }
   return absl::OkStatus();
 }

@@ -10,7 +10,9 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "absl/time/civil_time.h"
+#include "absl/time/time.h"
 #include "common/auth.h"
 #include "osan/catalog/v1/catalog.pb.h"
 
@@ -28,18 +30,28 @@ absl::Status ValidateInstitution(const v1::Institution& institution);
 // Whether institutions of this kind can host courses.
 bool CanHost(v1::InstitutionKind kind);
 
+// Whether the kind is a school whose courses are school subjects (HIGH_SCHOOL,
+// ONLINE_SCHOOL). Courses of every other host are taught outside school and
+// need the education office's recognition, whatever their category.
+bool IsSchool(v1::InstitutionKind kind);
+
 inline const std::set<std::string> kInstitutionUpdatable = {"display_name", "area", "address"};
 
 // ----- Terms ----------------------------------------------------------------
 
 // Dates of a term, in order: application window < classes; drop deadline
 // within classes; results due on or after classes end; make-up window after
-// the application window opens.
+// the application window opens; non-teaching dates within the classes, each
+// once, at most kMaxNonTeachingDates.
 absl::Status ValidateTerm(const v1::Term& term);
 
-inline const std::set<std::string> kTermUpdatable = {"application_window", "makeup_window",
-                                                     "classes_start",      "classes_end",
-                                                     "drop_deadline",      "results_due"};
+inline constexpr int kMaxNonTeachingDates = 100;
+// Classes of a term last at most one school year.
+inline constexpr int kMaxClassDays = 365;
+
+inline const std::set<std::string> kTermUpdatable = {
+    "application_window", "makeup_window", "classes_start",     "classes_end",
+    "drop_deadline",      "results_due",   "non_teaching_dates"};
 
 // ----- Courses --------------------------------------------------------------
 
@@ -47,30 +59,79 @@ inline const std::set<std::string> kTermUpdatable = {"application_window", "make
 // arts; 4 otherwise.
 int DefaultCredits(const v1::Course& course);
 
-// Fills credits when zero, and the initial recognition: PENDING for
-// out-of-school courses, NOT_REQUIRED otherwise.
+// Fills credits when zero.
 void ApplyCourseDefaults(v1::Course* course);
 
+// The recognition a new course of a host of `host_kind` starts with:
+// NOT_REQUIRED for schools, PENDING for everyone else (see IsSchool).
+v1::Recognition InitialRecognition(v1::InstitutionKind host_kind);
+
+// Every field of a course; INVALID_ARGUMENT names the field. The deprecated
+// OUT_OF_SCHOOL category is refused: the category is the subject's own.
 absl::Status ValidateCourse(const v1::Course& course);
 
-inline const std::set<std::string> kCourseUpdatable = {"title", "subject_area", "credits",
-                                                       "delivery_mode", "description"};
+inline const std::set<std::string> kCourseUpdatable = {"title",   "category",      "subject_area",
+                                                       "credits", "delivery_mode", "description"};
+
+// What the office recognises: changing any of these fields of an approved
+// course (or the sessions of one of its sections) sends it back to review.
+inline const std::set<std::string> kRecognisedCourseFields = {"title", "category", "subject_area",
+                                                              "credits"};
+
+// `course` after the office approved it: APPROVED, with the version it
+// reviewed (`reviewed_etag`) kept as the recognised version.
+void Approve(const std::string& reviewer, absl::Time now, const std::string& reviewed_etag,
+             v1::Course* course);
+
+// Sends an approved (or rejected) course back to review because `what`
+// changed, keeping the recognised version; no change for courses that need
+// no recognition or are already PENDING.
+void ReturnToReview(absl::string_view what, v1::Course* course);
+
+// The recognised facts of `course` that decisions made under it use: the
+// course itself when it needs no recognition, else the approved version.
+// FAILED_PRECONDITION if it needs recognition and none was ever approved.
+absl::StatusOr<v1::RecognisedVersion> RecognisedFacts(const v1::Course& course);
+
+// Whether the course's sections may `action` (be published, take
+// applications) now: the course needs no recognition, or is APPROVED.
+// FAILED_PRECONDITION otherwise, naming the state.
+absl::Status CheckRecognised(const v1::Course& course, absl::string_view action);
 
 // Whether the public may see sections of this course.
 bool IsPubliclyListable(const v1::Course& course);
 
 // ----- Sections -------------------------------------------------------------
 
-// Sessions default to credits × 16 (one credit = 16 sessions of 50 minutes).
-inline constexpr int kSessionsPerCredit = 16;
 // Share of a cluster class the host's own students may hold, by default.
 inline constexpr int kDefaultHostSharePercent = 65;
 
-// Fills sessions and host_share_cap_percent when zero.
-void ApplySectionDefaults(const v1::Course& course, v1::Section* section);
+// The sessions `credits` need in a section of `term` open to
+// `eligible_grades` (empty: every grade): credits × the sessions per credit
+// of the curriculum of each admitted cohort (see common/curriculum.h), the
+// largest when the grades admit cohorts of two curricula.
+int RequiredSessions(int credits, const google::protobuf::RepeatedField<int32_t>& eligible_grades,
+                     const v1::Term& term);
+
+// Fills sessions (RequiredSessions) and host_share_cap_percent when zero.
+void ApplySectionDefaults(const v1::Course& course, const v1::Term& term, v1::Section* section);
 
 // Every field of a section offering `course`; INVALID_ARGUMENT names the field.
 absl::Status ValidateSection(const v1::Section& section, const v1::Course& course);
+
+// The 50-minute periods a section's meetings hold in `term`: each meeting
+// holds floor(minutes / 50); weekly meetings recur on their weekday on every
+// day from classes_start to classes_end that is not a non-teaching date;
+// dated meetings count once unless they fall on a non-teaching date.
+int DeliverablePeriods(const v1::Section& section, const v1::Term& term);
+
+// Credits only for hours delivered: the section plans at least the sessions
+// `credits` need (RequiredSessions), and its meetings hold the planned
+// sessions. INVALID_ARGUMENT naming the shortfall, e.g. `weekly_meetings: 40
+// periods fit between 2027-03-02 and 2027-07-16; 64 needed`. The credits
+// are passed apart so that a change of a course's credits can be checked
+// against its sections before it is made.
+absl::Status CheckDeliversHours(const v1::Section& section, int credits, const v1::Term& term);
 
 inline const std::set<std::string> kSectionUpdatable = {"capacity",
                                                         "min_enrollment",
@@ -104,8 +165,9 @@ std::vector<int> MeetingWeekdays(const v1::Section& section);
 bool IsLifecycleEdge(v1::SectionState from, v1::SectionState to);
 
 // Checks a transition request: the target is a real state (INVALID_ARGUMENT),
-// the edge exists (FAILED_PRECONDITION), a cancellation has a reason, and an
-// out-of-school course is approved before its section is published.
+// the edge exists (FAILED_PRECONDITION), a cancellation has a reason, and a
+// course that needs recognition is approved (CheckRecognised) before its
+// section is published or opens enrolment.
 absl::Status CheckTransition(const v1::Section& section, v1::SectionState target,
                              absl::string_view reason, const v1::Course& course);
 

@@ -82,7 +82,7 @@ const std::vector<db::Statement> kStatements = {
               " ORDER BY id LIMIT $4"},
     {"course_update",
      "UPDATE courses c SET doc = $2::jsonb, title = $3, delivery_mode = $4,"
-     " recognition_state = $5, version = version + 1, update_time = now()"
+     " recognition_state = $5, category = $6, version = version + 1, update_time = now()"
      " WHERE id = $1::uuid RETURNING " OSAN_RESOURCE_COLUMNS("c")},
 
     {"section_insert",
@@ -98,6 +98,10 @@ const std::vector<db::Statement> kStatements = {
               " AND ($3::text IS NULL OR state = $3)"
               " AND id > COALESCE(NULLIF($4, '')::uuid, '00000000-0000-0000-0000-000000000000')"
               " ORDER BY id LIMIT $5"},
+    {"section_list_live_of_course",
+     "SELECT " OSAN_RESOURCE_COLUMNS(
+         "s") " FROM sections s WHERE course_id = $1::uuid"
+              " AND state NOT IN ('CANCELLED', 'COMPLETED') ORDER BY id FOR UPDATE"},
     {"section_update",
      "UPDATE sections s SET doc = $2::jsonb, state = $3, capacity = $4, weekdays = $5::integer[],"
      " version = version + 1, update_time = now()"
@@ -343,7 +347,8 @@ absl::StatusOr<v1::Course> UpdateCourse(pqxx::work& tx, const std::string& id,
   return Decode<v1::Course>(
       tx.exec_prepared1("course_update", id, StoredJson(course), course.title(),
                         v1::DeliveryMode_Name(course.delivery_mode()),
-                        v1::RecognitionState_Name(course.recognition().state())));
+                        v1::RecognitionState_Name(course.recognition().state()),
+                        v1::Category_Name(course.category())));
 }
 
 // ----- Sections -------------------------------------------------------------
@@ -369,6 +374,16 @@ absl::StatusOr<Page<v1::Section>> ListSections(pqxx::work& tx, const std::string
       tx.exec_prepared("section_list", TextFilter(term_id), TextFilter(host_code),
                        EnumFilter(state, &v1::SectionState_Name), after, limit + 1),
       limit);
+}
+
+absl::StatusOr<std::vector<v1::Section>> LiveSectionsOfCourse(pqxx::work& tx,
+                                                              const std::string& course_id) {
+  std::vector<v1::Section> sections;
+  for (const auto& row : tx.exec_prepared("section_list_live_of_course", course_id)) {
+    OSAN_ASSIGN_OR_RETURN(v1::Section section, Decode<v1::Section>(row));
+    sections.push_back(std::move(section));
+  }
+  return sections;
 }
 
 absl::StatusOr<v1::Section> UpdateSection(pqxx::work& tx, const std::string& id,

@@ -76,6 +76,9 @@ absl::StatusOr<v1::Section> GetSection(pqxx::work& tx, const std::string& id,
 absl::StatusOr<Page<v1::Section>> ListSections(pqxx::work& tx, const std::string& term_id,
                                                const std::string& host_code, v1::SectionState state,
                                                const std::string& after, int limit);
+// The course's sections that are neither cancelled nor completed, locked.
+absl::StatusOr<std::vector<v1::Section>> LiveSectionsOfCourse(pqxx::work& tx,
+                                                              const std::string& course_id);
 absl::StatusOr<v1::Section> UpdateSection(pqxx::work& tx, const std::string& id,
                                           const v1::Section& section);
 

@@ -10,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "absl/time/civil_time.h"
+#include "common/curriculum.h"
 #include "common/ids.h"
 #include "common/status.h"
 #include "common/use_case.h"
@@ -90,7 +91,9 @@ absl::StatusOr<v1::Student> Enrollment::CreateStudent(const Call& call,
   return IdempotentMutation<v1::Student>(
       *pool_, call, "CreateStudent", request, [&](pqxx::work& tx) -> absl::StatusOr<v1::Student> {
         OSAN_RETURN_IF_ERROR(store::InsertStudent(tx, school, request.student()));
-        return store::GetStudent(tx, school, request.student().student_key());
+        OSAN_ASSIGN_OR_RETURN(v1::Student student,
+                              store::GetStudent(tx, school, request.student().student_key()));
+        return WithGradeAt(call.now, std::move(student));
       });
 }
 
@@ -99,7 +102,10 @@ absl::StatusOr<v1::Student> Enrollment::GetStudent(const Call& call,
   OSAN_ASSIGN_OR_RETURN(const StudentId id, ParseStudentName("name", request.name()));
   call.Audit(id.name());
   OSAN_RETURN_IF_ERROR(RequireHomeSchool(*call.principal, id.school));
-  return pool_->Transact([&](pqxx::work& tx) { return store::GetStudent(tx, id.school, id.key); });
+  OSAN_ASSIGN_OR_RETURN(v1::Student student, pool_->Transact([&](pqxx::work& tx) {
+    return store::GetStudent(tx, id.school, id.key);
+  }));
+  return WithGradeAt(call.now, std::move(student));
 }
 
 absl::StatusOr<v1::ListStudentsResponse> Enrollment::ListStudents(
@@ -115,7 +121,7 @@ absl::StatusOr<v1::ListStudentsResponse> Enrollment::ListStudents(
                                        response.mutable_next_page_token()));
   for (auto& student : page.items) {
     call.Audit(student.name());
-    *response.add_students() = std::move(student);
+    *response.add_students() = WithGradeAt(call.now, std::move(student));
   }
   return response;
 }
@@ -164,7 +170,7 @@ absl::StatusOr<v1::Application> Enrollment::SubmitApplication(
   OSAN_RETURN_IF_ERROR(CheckRequestId(request.request_id()));
   OSAN_ASSIGN_OR_RETURN(const SectionFacts facts,
                         catalog_->GetSection(section_id.name(), call.deadline));
-  OSAN_RETURN_IF_ERROR(CheckOpenForApplications(facts.section, facts.term, call.now));
+  OSAN_RETURN_IF_ERROR(CheckOpenForApplications(facts.section, facts.course, facts.term, call.now));
 
   store::ApplicationRecord record;
   record.id = NewUuid();
@@ -190,7 +196,8 @@ absl::StatusOr<v1::Application> Enrollment::SubmitApplication(
   const auto submit = [&](store::Tx& tx) -> absl::StatusOr<store::ApplicationRecord> {
     OSAN_ASSIGN_OR_RETURN(const v1::Student student,
                           store::GetStudent(tx, student_id.school, student_id.key, true));
-    OSAN_RETURN_IF_ERROR(CheckEligible(student, student_id.school, facts.section));
+    OSAN_RETURN_IF_ERROR(
+        CheckEligible(student, student_id.school, facts.section, facts.term.year()));
     OSAN_ASSIGN_OR_RETURN(const auto live, store::LiveApplications(tx, student_id.school,
                                                                    student_id.key, record.term_id));
     OSAN_RETURN_IF_ERROR(CheckAgainstLiveApplications(LiveViews(live), record.section_id,
@@ -228,7 +235,7 @@ absl::StatusOr<v1::Application> Enrollment::ApproveApplication(
   // Approving a first-come application claims its seat, in the section's batch.
   OSAN_ASSIGN_OR_RETURN(const SectionFacts facts,
                         catalog_->GetSection(current.application.section(), call.deadline));
-  OSAN_RETURN_IF_ERROR(CheckOpenForApplications(facts.section, facts.term, call.now));
+  OSAN_RETURN_IF_ERROR(CheckOpenForApplications(facts.section, facts.course, facts.term, call.now));
   const db::RequestKey key = db::MakeRequestKey(call.principal->institution, "ApproveApplication",
                                                 request.request_id(), request);
   return seats_.Run(
@@ -409,7 +416,9 @@ absl::StatusOr<v1::AllocationRun> Enrollment::RunAllocation(
           {record.id, record.application.student(), record.school_code, record.section_id,
            record.application.preference_rank(),
            section.allocation_policy() == cv1::PRIORITY
-               ? PriorityTier(section, record.school_code, student.grade_level())
+               ? PriorityTier(
+                     section, record.school_code,
+                     GradeIn(student, catalog::SchoolYearOfTerm(record.application.term())))
                : 0});
       by_id[record.id] = &record;
     }
@@ -626,6 +635,7 @@ absl::StatusOr<v1::Roster> Enrollment::ListRoster(const Call& call,
     for (auto& entry : entries) {
       call.Audit(entry.student());
       enrolled += entry.state() == v1::ENROLLED ? 1 : 0;
+      entry.set_grade_level(curriculum::GradeInSchoolYear(entry.entry_year(), facts.term.year()));
       *roster.add_entries() = std::move(entry);
     }
     roster.set_enrolled(enrolled);

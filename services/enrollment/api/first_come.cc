@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "common/status.h"
+#include "services/catalog/domain/names.h"
 
 namespace osan::enrollment {
 namespace {
@@ -115,7 +116,8 @@ absl::Status FirstComeSubmissions::Decide(pqxx::work& tx, const std::vector<Subm
     absl::Status check =
         student == locked.end()
             ? absl::NotFoundError(absl::StrCat(record.application.student(), " not found"))
-            : CheckEligible(student->second, record.school_code, record.section);
+            : CheckEligible(student->second, record.school_code, record.section,
+                            catalog::SchoolYearOfTerm(record.application.term()));
     if (check.ok()) {
       check = CheckAgainstLiveApplications(LiveViews(live[ref]), record.section_id, record.section,
                                            record.application.preference_rank(), record.credits,

@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "absl/time/civil_time.h"
+#include "common/curriculum.h"
 #include "common/status.h"
 #include "common/validation.h"
 #include "services/catalog/domain/names.h"
@@ -127,7 +128,6 @@ absl::Status ValidateStudent(const v1::Student& student) {
                         "looks like a resident registration number; use the school's own "
                         "pseudonymous key");
   }
-  OSAN_RETURN_IF_ERROR(CheckRange("grade_level", student.grade_level(), 1, 3));
   OSAN_RETURN_IF_ERROR(CheckRange("entry_year", student.entry_year(), 2000, 2100));
   return CheckText("display_name", student.display_name(), 1, 50);
 }
@@ -139,13 +139,14 @@ bool IsLive(v1::ApplicationState state) {
          state == v1::ENROLLED || state == v1::WAITLISTED;
 }
 
-absl::Status CheckOpenForApplications(const cv1::Section& section, const cv1::Term& term,
-                                      absl::Time now) {
+absl::Status CheckOpenForApplications(const cv1::Section& section, const cv1::Course& course,
+                                      const cv1::Term& term, absl::Time now) {
   if (section.state() != cv1::ENROLLMENT_OPEN) {
     return absl::FailedPreconditionError(absl::StrCat("the section is not open for applications (",
                                                       cv1::SectionState_Name(section.state()),
                                                       ")"));
   }
+  OSAN_RETURN_IF_ERROR(catalog::CheckRecognised(course, "take applications"));
   const int64_t t = absl::ToUnixSeconds(now);
   const auto inside = [t](const type::v1::Window& window) {
     return window.start_unix() <= t && t < window.end_unix();
@@ -157,13 +158,29 @@ absl::Status CheckOpenForApplications(const cv1::Section& section, const cv1::Te
   return absl::OkStatus();
 }
 
+int GradeIn(const v1::Student& student, int school_year) {
+  return curriculum::GradeInSchoolYear(student.entry_year(), school_year);
+}
+
+v1::Student WithGradeAt(absl::Time now, v1::Student student) {
+  const absl::CivilDay today = absl::ToCivilDay(now, absl::FixedTimeZone(9 * 60 * 60));
+  student.set_grade_level(GradeIn(student, curriculum::SchoolYearOf(today)));
+  return student;
+}
+
 absl::Status CheckEligible(const v1::Student& student, absl::string_view school_code,
-                           const cv1::Section& section) {
+                           const cv1::Section& section, int school_year) {
+  const int grade = GradeIn(student, school_year);
+  if (grade < curriculum::kFirstGrade || grade > curriculum::kLastGrade) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("the student entered high school in ", student.entry_year(),
+                     " and is not a high-school student in school year ", school_year));
+  }
   const auto& grades = section.eligible_grades();
-  if (!grades.empty() &&
-      std::find(grades.begin(), grades.end(), student.grade_level()) == grades.end()) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "grade ", student.grade_level(), " students are not eligible for the section"));
+  if (!grades.empty() && std::find(grades.begin(), grades.end(), grade) == grades.end()) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("grade ", grade, " students (entered ", student.entry_year(),
+                     ") are not eligible for the section in ", school_year));
   }
   const auto& schools = section.eligible_schools();
   const std::string school = absl::StrCat("institutions/", school_code);

@@ -59,15 +59,27 @@ struct StudentLimits {
 // a seat.
 bool IsLive(v1::ApplicationState state);
 
-// The section accepts applications now: ENROLLMENT_OPEN, and `now` inside the
-// term's application or make-up window. FAILED_PRECONDITION says which.
+// The section accepts applications now: ENROLLMENT_OPEN, its course needs no
+// recognition or is APPROVED (a course back under review takes none), and
+// `now` inside the term's application or make-up window. FAILED_PRECONDITION
+// says which.
 absl::Status CheckOpenForApplications(const catalog::v1::Section& section,
+                                      const catalog::v1::Course& course,
                                       const catalog::v1::Term& term, absl::Time now);
 
-// The student may take the section: grade level and school eligibility.
+// The student's grade in the school year `school_year`, from the cohort.
+int GradeIn(const v1::Student& student, int school_year);
+
+// Sets the output-only grade_level to the grade in the school year of `now`
+// (in Korea), and returns the student.
+v1::Student WithGradeAt(absl::Time now, v1::Student student);
+
+// The student may take the section in school year `school_year` (the term's
+// year): the student's grade then (from the entry year, see
+// common/curriculum.h) is 1..3 and eligible, and the school is eligible.
 // FAILED_PRECONDITION naming the rule.
 absl::Status CheckEligible(const v1::Student& student, absl::string_view school_code,
-                           const catalog::v1::Section& section);
+                           const catalog::v1::Section& section, int school_year);
 
 // A student's live application, as the checks of a new one need it.
 struct LiveApplication {

@@ -29,23 +29,23 @@ using google::protobuf::util::TimeUtil;
   "  WHERE w.section_id = a.section_id AND w.state = 'WAITLISTED'"                  \
   "  AND w.waitlist_order <= a.waitlist_order) ELSE 0 END"
 
+// A student's columns, as ReadStudent reads them.
+#define OSAN_STUDENT_COLUMNS                                                            \
+  "student_key, entry_year, display_name, version, (extract(epoch FROM create_time) * " \
+  "1000000)::bigint"
+
 #define OSAN_LIVE_STATES "('SUBMITTED', 'APPROVED', 'HOST_ACCEPTED', 'ENROLLED', 'WAITLISTED')"
 
 const std::vector<db::Statement> kStatements = {
     {"student_insert",
-     "INSERT INTO students (school_code, student_key, grade_level, entry_year, display_name)"
-     " VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING"},
+     "INSERT INTO students (school_code, student_key, entry_year, display_name)"
+     " VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING"},
     {"student_get",
-     "SELECT student_key, grade_level, entry_year, display_name, version,"
-     " (extract(epoch FROM create_time) * 1000000)::bigint"
-     " FROM students WHERE school_code = $1 AND student_key = $2"},
-    {"student_get_locked",
-     "SELECT student_key, grade_level, entry_year, display_name, version,"
-     " (extract(epoch FROM create_time) * 1000000)::bigint"
-     " FROM students WHERE school_code = $1 AND student_key = $2 FOR UPDATE"},
+     "SELECT " OSAN_STUDENT_COLUMNS " FROM students WHERE school_code = $1 AND student_key = $2"},
+    {"student_get_locked", "SELECT " OSAN_STUDENT_COLUMNS
+                           " FROM students WHERE school_code = $1 AND student_key = $2 FOR UPDATE"},
     {"student_list",
-     "SELECT student_key, grade_level, entry_year, display_name, version,"
-     " (extract(epoch FROM create_time) * 1000000)::bigint"
+     "SELECT " OSAN_STUDENT_COLUMNS
      " FROM students WHERE school_code = $1 AND student_key > $2 ORDER BY student_key LIMIT $3"},
 
     {"application_insert",
@@ -87,7 +87,7 @@ const std::vector<db::Statement> kStatements = {
      " WHERE section_id = $1::uuid AND state = 'WAITLISTED' ORDER BY waitlist_order"
      " FOR UPDATE OF a"},
     {"roster",
-     "SELECT a.id::text, a.school_code, a.student_key, s.display_name, s.grade_level, a.state,"
+     "SELECT a.id::text, a.school_code, a.student_key, s.display_name, s.entry_year, a.state,"
      " CASE WHEN a.state = 'WAITLISTED' THEN row_number() OVER"
      "  (PARTITION BY a.state ORDER BY a.waitlist_order) ELSE 0 END AS position"
      " FROM applications a JOIN students s USING (school_code, student_key)"
@@ -95,8 +95,7 @@ const std::vector<db::Statement> kStatements = {
      " ORDER BY a.state = 'WAITLISTED', a.waitlist_order, s.display_name, a.id"},
 
     {"students_lock",
-     "SELECT school_code, student_key, grade_level, entry_year, display_name, version,"
-     " (extract(epoch FROM create_time) * 1000000)::bigint FROM students"
+     "SELECT " OSAN_STUDENT_COLUMNS ", school_code FROM students"
      " WHERE (school_code, student_key) IN (SELECT * FROM unnest($1::text[], $2::text[]))"
      " ORDER BY school_code, student_key FOR UPDATE"},
     {"application_live_of_students",
@@ -155,15 +154,16 @@ const std::vector<db::Statement> kStatements = {
 
 std::string Bytes(const pqxx::field& field) { return pqxx::binarystring(field).str(); }
 
+// A student of `school` from OSAN_STUDENT_COLUMNS. The grade is left to the
+// caller, who knows the school year it is asked for.
 v1::Student ReadStudent(const std::string& school, const pqxx::row& row) {
   v1::Student student;
   student.set_student_key(row[0].as<std::string>());
   student.set_name(StudentId{school, student.student_key()}.name());
-  student.set_grade_level(row[1].as<int>());
-  student.set_entry_year(row[2].as<int>());
-  student.set_display_name(row[3].as<std::string>());
-  student.set_etag(row[4].as<std::string>());
-  *student.mutable_create_time() = TimeUtil::MicrosecondsToTimestamp(row[5].as<int64_t>());
+  student.set_entry_year(row[1].as<int>());
+  student.set_display_name(row[2].as<std::string>());
+  student.set_etag(row[3].as<std::string>());
+  *student.mutable_create_time() = TimeUtil::MicrosecondsToTimestamp(row[4].as<int64_t>());
   return student;
 }
 
@@ -223,9 +223,8 @@ const std::vector<db::Statement>& Statements() { return kStatements; }
 // ----- Students -------------------------------------------------------------
 
 absl::Status InsertStudent(Tx& tx, const std::string& school, const v1::Student& student) {
-  const pqxx::result inserted =
-      tx.exec_prepared("student_insert", school, student.student_key(), student.grade_level(),
-                       student.entry_year(), student.display_name());
+  const pqxx::result inserted = tx.exec_prepared("student_insert", school, student.student_key(),
+                                                 student.entry_year(), student.display_name());
   if (inserted.affected_rows() == 0) {
     return absl::AlreadyExistsError(
         absl::StrCat(StudentId{school, student.student_key()}.name(), " already exists"));
@@ -349,7 +348,7 @@ absl::StatusOr<std::vector<v1::RosterEntry>> Roster(Tx& tx, const std::string& s
     entry.set_application(ApplicationName(row[0].as<std::string>()));
     entry.set_student(StudentId{row[1].as<std::string>(), row[2].as<std::string>()}.name());
     entry.set_display_name(row[3].as<std::string>());
-    entry.set_grade_level(row[4].as<int>());
+    entry.set_entry_year(row[4].as<int>());
     entry.set_home_school(absl::StrCat("institutions/", row[1].as<std::string>()));
     v1::ApplicationState state = v1::APPLICATION_STATE_UNSPECIFIED;
     v1::ApplicationState_Parse(row[5].as<std::string>(), &state);
@@ -381,15 +380,8 @@ absl::StatusOr<std::map<StudentRef, v1::Student>> LockStudents(
   const auto [schools, keys] = StudentColumns(students);
   std::map<StudentRef, v1::Student> found;
   for (const auto& row : tx.exec_prepared("students_lock", schools, keys)) {
-    const std::string school = row[0].as<std::string>();
-    v1::Student student;
-    student.set_student_key(row[1].as<std::string>());
-    student.set_name(StudentId{school, student.student_key()}.name());
-    student.set_grade_level(row[2].as<int>());
-    student.set_entry_year(row[3].as<int>());
-    student.set_display_name(row[4].as<std::string>());
-    student.set_etag(row[5].as<std::string>());
-    *student.mutable_create_time() = TimeUtil::MicrosecondsToTimestamp(row[6].as<int64_t>());
+    const std::string school = row[5].as<std::string>();
+    v1::Student student = ReadStudent(school, row);
     found.emplace(StudentRef{school, student.student_key()}, std::move(student));
   }
   return found;

@@ -107,7 +107,8 @@ absl::StatusOr<int> WaitlistLength(Tx& tx, const std::string& section_id);
 absl::Status InsertApplications(Tx& tx, const std::vector<ApplicationRecord>& records);
 
 // Enrolled then waitlisted applications of the section with the students'
-// names, enrolled first, then in waitlist order.
+// names and cohorts (grade_level is left to the caller, who knows the term),
+// enrolled first, then in waitlist order.
 absl::StatusOr<std::vector<v1::RosterEntry>> Roster(Tx& tx, const std::string& section_id);
 
 // ----- Seats ----------------------------------------------------------------
