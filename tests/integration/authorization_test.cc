@@ -435,7 +435,7 @@ void BuildWorld(World& w) {
 
   cv1::CreateCourseRequest course;
   course.mutable_course()->set_title("권한 시험 학교 밖 교육");
-  course.mutable_course()->set_category(cv1::OUT_OF_SCHOOL);
+  course.mutable_course()->set_category(cv1::CAREER_ELECTIVE);
   course.mutable_course()->set_subject_area(cv1::VOCATIONAL);
   course.mutable_course()->set_delivery_mode(cv1::IN_PERSON);
   course.mutable_course()->set_host(absl::StrCat("institutions/", kMaker));

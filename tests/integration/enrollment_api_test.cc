@@ -573,5 +573,110 @@ TEST(EnrollmentWithoutCatalogTest, CatalogDownIsUnavailableQuicklyAndWritesNothi
   EXPECT_EQ(exchange.QueryEnrollment("SELECT count(*) FROM applications"), 0);
 }
 
+// ----- Rules of the record ---------------------------------------------------
+
+namespace rules_of_the_record {
+
+// Enrollment reading catalog afresh on every call, so that a change in the
+// catalog shows at once (in production it shows within the cache TTL).
+EnrollmentOptions FreshCatalog() {
+  EnrollmentOptions options;
+  options.catalog_cache_ttl = absl::ZeroDuration();
+  return options;
+}
+
+class RecordRulesTest : public ::testing::Test {
+ protected:
+  RecordRulesTest() : exchange_(nullptr, FreshCatalog()) {}
+  void SetUp() override { exchange_.CreateBasics(); }
+
+  // Reads the course `name` from catalog as the academy.
+  cv1::Course GetCourse(const std::string& name) {
+    cv1::GetCourseRequest request;
+    request.set_name(name);
+    cv1::Course course;
+    auto context = ContextWithToken(exchange_.Token(kAcademy, auth::v1::ACADEMY));
+    EXPECT_TRUE(exchange_.catalog().GetCourse(context.get(), request, &course).ok());
+    return course;
+  }
+
+  testing::Exchange exchange_;
+};
+
+TEST_F(RecordRulesTest, ACourseBackUnderReviewTakesNoApplicationsButKeepsItsStudents) {
+  const cv1::Section section =
+      exchange_.CreateSection(kAcademy, "인공지능 기초", cv1::FIRST_COME, 10, cv1::TUESDAY, 16);
+  const v1::Student enrolled = exchange_.CreateStudent(kSchoolA, "s-1");
+  v1::Application application;
+  ASSERT_TRUE(exchange_.Apply(enrolled.name(), section.name(), 1, true, &application).ok());
+  ASSERT_EQ(application.state(), v1::ENROLLED);
+
+  // The academy changes what the office recognised.
+  const cv1::Course approved = GetCourse(section.course());
+  ASSERT_EQ(approved.recognition().state(), cv1::APPROVED);
+  cv1::UpdateCourseRequest update;
+  *update.mutable_course() = approved;
+  update.mutable_course()->set_title("인공지능 기초와 응용");
+  update.mutable_update_mask()->add_paths("title");
+  update.set_request_id(exchange_.NextRequestId());
+  cv1::Course changed;
+  auto context = ContextWithToken(exchange_.Token(kAcademy, auth::v1::ACADEMY));
+  ASSERT_TRUE(exchange_.catalog().UpdateCourse(context.get(), update, &changed).ok());
+  ASSERT_EQ(changed.recognition().state(), cv1::PENDING);
+
+  const v1::Student late = exchange_.CreateStudent(kSchoolB, "s-2");
+  v1::Application refused;
+  const grpc::Status status = exchange_.Apply(late.name(), section.name(), 1, true, &refused);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_THAT(status.error_message(), HasSubstr("PENDING"));
+
+  // The student already enrolled stays.
+  v1::Roster roster;
+  v1::ListRosterRequest request;
+  request.set_section(section.name());
+  context = ContextWithToken(exchange_.Token(kAcademy, auth::v1::ACADEMY));
+  ASSERT_TRUE(exchange_.enrollment().ListRoster(context.get(), request, &roster).ok());
+  ASSERT_THAT(roster.entries(), SizeIs(1));
+  EXPECT_EQ(roster.entries(0).student(), enrolled.name());
+  EXPECT_EQ(roster.entries(0).state(), v1::ENROLLED);
+}
+
+TEST_F(RecordRulesTest, CohortsOfBothCurriculaShareASectionWithTheirOwnGrades) {
+  // Grade 2 and grade 3 of the test term: one cohort a year apart.
+  const cv1::Section section =
+      exchange_.CreateSection(kSchoolA, "기하", cv1::FIRST_COME, 10, cv1::MONDAY, 16);
+  const v1::Student second = exchange_.CreateStudent(kSchoolA, "s-2", /*grade=*/2);
+  const v1::Student third = exchange_.CreateStudent(kSchoolB, "s-3", /*grade=*/3);
+  EXPECT_EQ(third.entry_year() + 1, second.entry_year());
+  v1::Application application;
+  ASSERT_TRUE(exchange_.Apply(second.name(), section.name(), 1, true, &application).ok());
+  ASSERT_TRUE(exchange_.Apply(third.name(), section.name(), 1, true, &application).ok());
+
+  v1::Roster roster;
+  v1::ListRosterRequest request;
+  request.set_section(section.name());
+  auto context = ContextWithToken(exchange_.Token(kSchoolA, auth::v1::SCHOOL));
+  ASSERT_TRUE(exchange_.enrollment().ListRoster(context.get(), request, &roster).ok());
+  std::map<std::string, std::pair<int, int>> cohorts;  // student -> (entry year, grade)
+  for (const auto& entry : roster.entries()) {
+    cohorts[entry.student()] = {entry.entry_year(), entry.grade_level()};
+  }
+  EXPECT_EQ(cohorts[second.name()], std::make_pair(second.entry_year(), 2));
+  EXPECT_EQ(cohorts[third.name()], std::make_pair(third.entry_year(), 3));
+}
+
+TEST_F(RecordRulesTest, AStudentPastGradeThreeCannotApply) {
+  const cv1::Section section =
+      exchange_.CreateSection(kSchoolA, "기하", cv1::FIRST_COME, 10, cv1::MONDAY, 16);
+  const v1::Student graduated = exchange_.CreateStudent(kSchoolA, "s-4", /*grade=*/4);
+  v1::Application application;
+  const grpc::Status status =
+      exchange_.Apply(graduated.name(), section.name(), 1, true, &application);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_THAT(status.error_message(), HasSubstr("not a high-school student"));
+}
+
+}  // namespace rules_of_the_record
+
 }  // namespace
 }  // namespace osan::enrollment

@@ -43,7 +43,8 @@ TEST(LabelsTest, ChoicesListEveryLabelInOrder) {
   EXPECT_EQ(CategoryChoices(), "공통, 일반선택, 진로선택, 융합선택, 교양, 학교 밖 교육");
   EXPECT_EQ(DeliveryChoices(), "대면, 실시간 온라인, 혼합");
   EXPECT_EQ(SubjectAreaChoices(),
-            "국어, 수학, 영어, 사회, 한국사, 과학, 체육, 예술, 생활·교양, 전문 교과");
+            "국어, 수학, 영어, 사회, 한국사, 과학, 체육, 예술, "
+            "기술·가정/정보/제2외국어/한문/교양, 전문 교과");
 }
 
 TEST(LabelsTest, OtherSpellingsParseButLabelsAreWrittenOneWay) {
@@ -51,7 +52,8 @@ TEST(LabelsTest, OtherSpellingsParseButLabelsAreWrittenOneWay) {
   EXPECT_EQ(ParseCategoryLabel("학교밖"), v1::OUT_OF_SCHOOL);
   EXPECT_EQ(ParseCategoryLabel(" career_elective "), v1::CAREER_ELECTIVE);
   EXPECT_EQ(ParseDeliveryLabel("온라인"), v1::ONLINE_REALTIME);
-  EXPECT_EQ(ParseSubjectAreaLabel("기술·가정/정보/제2외국어/한문/교양"), v1::LIFE_AND_LIBERAL);
+  EXPECT_EQ(SubjectAreaLabel(v1::LIFE_AND_LIBERAL), "기술·가정/정보/제2외국어/한문/교양");
+  EXPECT_EQ(ParseSubjectAreaLabel("생활·교양"), v1::LIFE_AND_LIBERAL);  // the 2015 name
 }
 
 TEST(LabelsTest, UnknownAndUnspecifiedValues) {

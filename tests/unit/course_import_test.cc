@@ -28,7 +28,7 @@ TEST(CourseImportTest, ConvertsKoreanHeadersAndLabels) {
       "인공지능 기초,진로선택,과학,3,대면,\"파이썬, 머신러닝\"\r\n"
       "  드로잉  ,교양,예술,,실시간 온라인,\r\n"
       "경제 수학,일반선택,수학,4,혼합,\r\n"
-      "텃밭,학교 밖 교육,생활·교양,2,대면,\r\n",
+      "텃밭,융합선택,생활·교양,2,대면,\r\n",
       kHost);
   ASSERT_TRUE(rows.ok()) << rows.status();
   ASSERT_EQ(rows->size(), 4u);
@@ -49,7 +49,7 @@ TEST(CourseImportTest, ConvertsKoreanHeadersAndLabels) {
   EXPECT_EQ(drawing.delivery_mode(), v1::ONLINE_REALTIME);
   EXPECT_EQ((*rows)[2].request.course().category(), v1::GENERAL_ELECTIVE);
   EXPECT_EQ((*rows)[2].request.course().delivery_mode(), v1::BLENDED);
-  EXPECT_EQ((*rows)[3].request.course().category(), v1::OUT_OF_SCHOOL);
+  EXPECT_EQ((*rows)[3].request.course().category(), v1::CONVERGENCE_ELECTIVE);
   EXPECT_EQ((*rows)[3].request.course().subject_area(), v1::LIFE_AND_LIBERAL);
   EXPECT_EQ((*rows)[3].line, 5);
 }

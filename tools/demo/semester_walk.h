@@ -1,6 +1,6 @@
 // One semester walked through the three services' public APIs, as the
 // institutions entitled to each step would: the city and hosts publish
-// courses (one out-of-school course approved by the office), three schools
+// courses (the academy's and the maker centre's recognised by the office), three schools
 // register students and apply, home schools approve, allocation runs, hosts
 // record attendance and assessments (one student needs remediation and passes
 // it, one fails it), sections are finalized, each home school reads its

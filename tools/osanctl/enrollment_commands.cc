@@ -21,7 +21,6 @@ ABSL_DECLARE_FLAG(std::string, term);
 ABSL_FLAG(std::string, enrollment, "",
           "enrollment address (default $OSAN_ENROLLMENT or 127.0.0.1:50052)");
 ABSL_FLAG(std::string, school, "", "school code (J10-7531001) or schools/{code}");
-ABSL_FLAG(int, grade, 0, "grade level 1..3 for `students add`");
 ABSL_FLAG(int, entry_year, 0, "year of entry to high school for `students add`");
 ABSL_FLAG(std::string, name, "", "the student's display name for `students add`");
 ABSL_FLAG(std::string, student, "", "schools/{code}/students/{key} for `apply` and `assess`");
@@ -49,7 +48,8 @@ template <class Request, class Response>
 using Method = UnaryMethod<Stub, Request, Response>;
 
 constexpr char kAddStudentUsage[] =
-    "students add --school CODE --key KEY --grade N --entry_year YYYY --name NAME";
+    "students add --school CODE --key KEY --entry_year YYYY --name NAME\n"
+    "  (the grade follows from the entry year: school years start on 1 March)";
 constexpr char kListStudentsUsage[] = "students list --school CODE";
 constexpr char kApplyUsage[] =
     "apply --student schools/{code}/students/{key} --section terms/{term}/sections/{id} "
@@ -130,11 +130,10 @@ int AddStudent(const std::vector<std::string>& args) {
   request.set_parent(SchoolName());
   v1::Student& student = *request.mutable_student();
   student.set_student_key(absl::GetFlag(FLAGS_key));
-  student.set_grade_level(absl::GetFlag(FLAGS_grade));
   student.set_entry_year(absl::GetFlag(FLAGS_entry_year));
   student.set_display_name(absl::GetFlag(FLAGS_name));
   if (!args.empty() || request.parent().empty() || student.student_key().empty() ||
-      student.grade_level() == 0 || student.entry_year() == 0 || student.display_name().empty()) {
+      student.entry_year() == 0 || student.display_name().empty()) {
     return Usage(kAddStudentUsage);
   }
   request.set_request_id(RequestId());

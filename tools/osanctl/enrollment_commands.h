@@ -19,7 +19,7 @@ namespace osan::cli {
 // --enrollment, else $OSAN_ENROLLMENT, else 127.0.0.1:50052.
 std::string EnrollmentAddress();
 
-// students add --school CODE --key KEY --grade N --entry_year YYYY --name NAME
+// students add --school CODE --key KEY --entry_year YYYY --name NAME
 int AddStudent(const std::vector<std::string>& args);
 
 // students list --school CODE

@@ -20,6 +20,7 @@ const Labels<v1::Category>& CategoryLabels() {
       {v1::CAREER_ELECTIVE, {"진로선택"}},
       {v1::CONVERGENCE_ELECTIVE, {"융합선택"}},
       {v1::LIBERAL_ARTS, {"교양"}},
+      // Retired: refused for new courses (ValidateCourse); read in old records.
       {v1::OUT_OF_SCHOOL, {"학교 밖 교육", "학교 밖"}},
   };
   return *labels;
@@ -35,7 +36,8 @@ const Labels<v1::SubjectArea>& SubjectAreaLabels() {
       {v1::SCIENCE, {"과학"}},
       {v1::PHYSICAL_EDUCATION, {"체육"}},
       {v1::ARTS, {"예술"}},
-      {v1::LIFE_AND_LIBERAL, {"생활·교양", "기술·가정/정보/제2외국어/한문/교양"}},
+      // The 2022 curriculum's name of the group; the 2015 one's still parses.
+      {v1::LIFE_AND_LIBERAL, {"기술·가정/정보/제2외국어/한문/교양", "생활·교양"}},
       {v1::VOCATIONAL, {"전문 교과"}},
   };
   return *labels;

@@ -27,6 +27,10 @@ struct EnrollmentOptions {
   StudentLimits limits;
   // Largest coalesced seat batch; 1 = one transaction per seat change.
   int max_seat_batch = 256;
+  // How long section facts read from catalog are reused (see
+  // catalog_client.h): also how long a section may still take applications
+  // after its course went back under review or its enrolment closed.
+  absl::Duration catalog_cache_ttl = absl::Seconds(5);
 };
 
 class Enrollment {

@@ -40,7 +40,8 @@ ServiceDefinition EnrollmentDefinition(EnrollmentOptions options) {
     };
     auto state = std::make_shared<State>();
     state->catalog = std::make_unique<CatalogClient>(
-        OpenChannel(config.catalog_address, config.peer_tls), std::move(signer), "SVC-ENROLLMENT");
+        OpenChannel(config.catalog_address, config.peer_tls), std::move(signer), "SVC-ENROLLMENT",
+        options.catalog_cache_ttl);
     state->enrollment =
         std::make_unique<Enrollment>(pool, std::move(page_tokens), state->catalog.get(), options);
     ServiceParts parts;
