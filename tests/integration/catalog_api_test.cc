@@ -218,6 +218,18 @@ class CatalogApiTest : public ::testing::Test {
     return Call(&v1::CatalogService::Stub::TransitionSection, token, request, result);
   }
 
+  // A course of Maehol with one section in `term`, its enrolment open.
+  std::pair<v1::Course, v1::Section> OpenMaeholSection(const v1::Term& term,
+                                                       const std::string& title) {
+    const v1::Course course = CreateCourse(maehol_, CourseMessage(kMaehol, title));
+    const v1::Section section =
+        CreateSection(maehol_, term.name(), SectionMessage(course.name(), v1::MONDAY));
+    v1::Section moved;
+    EXPECT_TRUE(Transition(maehol_, section.name(), v1::PUBLISHED, &moved).ok());
+    EXPECT_TRUE(Transition(maehol_, section.name(), v1::ENROLLMENT_OPEN, &moved).ok());
+    return {course, moved};
+  }
+
   // Rows in the named table: a direct look at what was written.
   int64_t CountRows(const std::string& table) {
     pqxx::connection connection(service_.database().url());
@@ -678,12 +690,8 @@ TEST_F(CatalogApiTest, OnlyTheHostOrCityChangesASection) {
 TEST_F(CatalogApiTest, SectionUpdatesFollowTheLifecycle) {
   CreateInstitutions();
   const v1::Term term = CreateTerm(2026, 1);
-  const v1::Course course = CreateCourse(maehol_, CourseMessage(kMaehol, "기하"));
-  const v1::Section section =
-      CreateSection(maehol_, term.name(), SectionMessage(course.name(), v1::MONDAY));
-  v1::Section moved;
-  ASSERT_TRUE(Transition(maehol_, section.name(), v1::PUBLISHED, &moved).ok());
-  ASSERT_TRUE(Transition(maehol_, section.name(), v1::ENROLLMENT_OPEN, &moved).ok());
+  const v1::Section section = OpenMaeholSection(term, "기하").second;
+  ASSERT_FALSE(HasFailure());
 
   v1::UpdateSectionRequest update;
   update.mutable_section()->set_name(section.name());
@@ -894,12 +902,8 @@ TEST_F(CatalogApiTest, SectionsMustHoldTheirSessions) {
 TEST_F(CatalogApiTest, ASchoolsCourseIsFrozenOnceEnrolmentOpened) {
   CreateInstitutions();
   const v1::Term term = CreateTerm(2026, 1);
-  const v1::Course course = CreateCourse(maehol_, CourseMessage(kMaehol, "기하"));
-  const v1::Section section =
-      CreateSection(maehol_, term.name(), SectionMessage(course.name(), v1::MONDAY));
-  v1::Section moved;
-  ASSERT_TRUE(Transition(maehol_, section.name(), v1::PUBLISHED, &moved).ok());
-  ASSERT_TRUE(Transition(maehol_, section.name(), v1::ENROLLMENT_OPEN, &moved).ok());
+  const v1::Course course = OpenMaeholSection(term, "기하").first;
+  ASSERT_FALSE(HasFailure());
   v1::UpdateCourseRequest update;
   *update.mutable_course() = course;
   update.mutable_course()->set_credits(1);
