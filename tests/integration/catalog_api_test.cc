@@ -897,6 +897,34 @@ TEST_F(CatalogApiTest, SectionsMustHoldTheirSessions) {
       Call(&v1::CatalogService::Stub::UpdateCourse, maehol_, credits, &raised);
   EXPECT_EQ(too_many.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_THAT(too_many.error_message(), ::testing::StartsWith("credits"));
+
+  // Nor can the term's dates take them away: 8 Tuesdays off leave 66 periods.
+  v1::UpdateTermRequest dates;
+  *dates.mutable_term() = term;
+  for (const int day : {2, 9, 16, 23, 30}) {
+    type::v1::Date* date = dates.mutable_term()->add_non_teaching_dates();
+    date->set_year(2027);
+    date->set_month(3);
+    date->set_day(day);
+  }
+  for (const int day : {6, 13, 20}) {
+    type::v1::Date* date = dates.mutable_term()->add_non_teaching_dates();
+    date->set_year(2027);
+    date->set_month(4);
+    date->set_day(day);
+  }
+  dates.mutable_update_mask()->add_paths("non_teaching_dates");
+  dates.set_request_id(NextRequestId());
+  v1::Term changed;
+  const grpc::Status short_term =
+      Call(&v1::CatalogService::Stub::UpdateTerm, city_, dates, &changed);
+  EXPECT_EQ(short_term.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_THAT(short_term.error_message(), ::testing::HasSubstr(created.name()));
+  // One Tuesday off leaves 80: fine.
+  dates.mutable_term()->mutable_non_teaching_dates()->DeleteSubrange(1, 7);
+  dates.set_request_id(NextRequestId());
+  ASSERT_TRUE(Call(&v1::CatalogService::Stub::UpdateTerm, city_, dates, &changed).ok());
+  EXPECT_THAT(changed.non_teaching_dates(), ::testing::SizeIs(1));
 }
 
 TEST_F(CatalogApiTest, ASchoolsCourseIsFrozenOnceEnrolmentOpened) {

@@ -80,6 +80,23 @@ absl::Status CheckCourseChangeAgainstSections(pqxx::work& tx, const std::string&
   return absl::OkStatus();
 }
 
+// New class dates or non-teaching dates of a term must leave every live
+// section of it able to deliver its sessions.
+absl::Status CheckTermChangeAgainstSections(pqxx::work& tx, const std::string& term_id,
+                                            const v1::Term& term) {
+  OSAN_ASSIGN_OR_RETURN(const auto sections, store::LiveSectionsOfTerm(tx, term_id));
+  for (const auto& [section, course_id] : sections) {
+    OSAN_ASSIGN_OR_RETURN(const v1::Course course, store::GetCourse(tx, course_id));
+    const absl::Status delivers = CheckDeliversHours(section, course.credits(), term);
+    if (!delivers.ok()) {
+      return absl::FailedPreconditionError(absl::StrCat("the new dates leave ", section.name(),
+                                                        " short of its hours (", delivers.message(),
+                                                        "); change its meetings first"));
+    }
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 // ----- Institutions ---------------------------------------------------------
@@ -194,6 +211,7 @@ absl::StatusOr<v1::Term> Catalog::UpdateTerm(const Call& call,
         OSAN_RETURN_IF_ERROR(
             ApplyFieldMask(request.term(), request.update_mask(), kTermUpdatable, &current));
         OSAN_RETURN_IF_ERROR(ValidateTerm(current));
+        OSAN_RETURN_IF_ERROR(CheckTermChangeAgainstSections(tx, id.id(), current));
         return store::UpdateTerm(tx, id.id(), current);
       });
 }

@@ -102,6 +102,10 @@ const std::vector<db::Statement> kStatements = {
      "SELECT " OSAN_RESOURCE_COLUMNS(
          "s") " FROM sections s WHERE course_id = $1::uuid"
               " AND state NOT IN ('CANCELLED', 'COMPLETED') ORDER BY id FOR UPDATE"},
+    {"section_list_live_of_term",
+     "SELECT " OSAN_RESOURCE_COLUMNS(
+         "s") ", course_id::text FROM sections s WHERE term_id = $1"
+              " AND state NOT IN ('CANCELLED', 'COMPLETED') ORDER BY id FOR UPDATE"},
     {"section_update",
      "UPDATE sections s SET doc = $2::jsonb, state = $3, capacity = $4, weekdays = $5::integer[],"
      " version = version + 1, update_time = now()"
@@ -382,6 +386,16 @@ absl::StatusOr<std::vector<v1::Section>> LiveSectionsOfCourse(pqxx::work& tx,
   for (const auto& row : tx.exec_prepared("section_list_live_of_course", course_id)) {
     OSAN_ASSIGN_OR_RETURN(v1::Section section, Decode<v1::Section>(row));
     sections.push_back(std::move(section));
+  }
+  return sections;
+}
+
+absl::StatusOr<std::vector<std::pair<v1::Section, std::string>>> LiveSectionsOfTerm(
+    pqxx::work& tx, const std::string& term_id) {
+  std::vector<std::pair<v1::Section, std::string>> sections;
+  for (const auto& row : tx.exec_prepared("section_list_live_of_term", term_id)) {
+    OSAN_ASSIGN_OR_RETURN(v1::Section section, Decode<v1::Section>(row));
+    sections.emplace_back(std::move(section), row[4].as<std::string>());
   }
   return sections;
 }

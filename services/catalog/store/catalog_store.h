@@ -79,6 +79,10 @@ absl::StatusOr<Page<v1::Section>> ListSections(pqxx::work& tx, const std::string
 // The course's sections that are neither cancelled nor completed, locked.
 absl::StatusOr<std::vector<v1::Section>> LiveSectionsOfCourse(pqxx::work& tx,
                                                               const std::string& course_id);
+// The term's sections that are neither cancelled nor completed, locked, each
+// with its course's id.
+absl::StatusOr<std::vector<std::pair<v1::Section, std::string>>> LiveSectionsOfTerm(
+    pqxx::work& tx, const std::string& term_id);
 absl::StatusOr<v1::Section> UpdateSection(pqxx::work& tx, const std::string& id,
                                           const v1::Section& section);
 
