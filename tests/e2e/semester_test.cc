@@ -2,13 +2,15 @@
 // separate processes over their own databases in the throwaway PostgreSQL,
 // and the semester walk of the local demo (tools/demo/semester_walk.h) goes
 // through one term using their public APIs only:
-//   the city and hosts publish courses (one out-of-school course approved by
-//   the office); three schools register students and apply; home schools
-//   approve; allocation runs; hosts record attendance and assessments (one
-//   student needs remediation and passes it, one fails it); sections are
-//   finalized; each home school's feed delivers exactly its results; they
-//   acknowledge; a result is amended and acknowledged again; transcripts
-//   show the right totals.
+//   the city and hosts publish courses (those taught outside school
+//   recognised by the office); three schools register students and apply;
+//   home schools approve; allocation runs; hosts hold every planned session,
+//   give preventive instruction and record assessments; sections are
+//   finalized under each student's rule; one student passes additional study
+//   and one fails it, one passes remedial instruction; each home school's
+//   feed delivers exactly its results; they acknowledge; a result is amended
+//   and acknowledged again, and a score amendment re-issues the section's
+//   statistics; transcripts show the right totals.
 // The test then checks what the walk produced, and probes authorization.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -33,6 +35,7 @@ using demo::kMaker;
 using demo::kSchoolA;
 using demo::kSchoolB;
 using demo::kSchoolC;
+using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::SizeIs;
 using testing::TestKeys;
@@ -104,34 +107,87 @@ TEST_F(SemesterTest, OneTermFromPublicationToTranscripts) {
     EXPECT_EQ(decision.outcome(), ev1::ENROLLED);
   }
 
-  // Finalization under the year's rules.
+  // Finalization: every planned session held, each student under the rule of
+  // their cohort and the year.
+  const std::string b2 = semester.students.at("b2");
+  for (const auto& [course, finalized] : semester.finalized) {
+    for (const auto& entry : finalized.entries()) {
+      SCOPED_TRACE(absl::StrCat(course, " ", entry.package().student()));
+      const rv1::ResultPackage& package = entry.package();
+      EXPECT_GT(package.attendance().sessions_planned(), 0);
+      EXPECT_EQ(package.attendance().sessions_held(), package.attendance().sessions_planned());
+      EXPECT_EQ(package.rule().curriculum(), "2022");  // the walk's students entered last year
+      EXPECT_FALSE(package.rule().source().empty());
+      EXPECT_EQ(package.credits(), 2);
+      EXPECT_FALSE(package.course_etag().empty());
+      EXPECT_EQ(package.rank(), "·");
+    }
+  }
   const auto& ai = semester.finalized.at("ai");
   ASSERT_THAT(ai.entries(), SizeIs(3));
   EXPECT_EQ(ai.student_count(), 3);
   EXPECT_DOUBLE_EQ(ai.course_mean(), 81.0);
+  // a1 91% (A), c1 80% (B), b1 65% (D): a third each.
+  EXPECT_DOUBLE_EQ(ai.level_distribution_percent().at("A"), 33.3);
+  EXPECT_DOUBLE_EQ(ai.level_distribution_percent().at("B"), 33.3);
+  EXPECT_DOUBLE_EQ(ai.level_distribution_percent().at("C"), 0.0);
+  EXPECT_DOUBLE_EQ(ai.level_distribution_percent().at("D"), 33.3);
   std::map<std::string, rv1::LedgerEntry> ai_results;
   for (const auto& entry : ai.entries()) {
     ai_results[entry.package().student()] = entry;
-    EXPECT_EQ(entry.package().rank(), "·");
-    EXPECT_EQ(entry.package().remarks(), "공동교육과정");
+    // The academy is not a school: out-of-school education, recognised.
+    EXPECT_EQ(entry.package().remarks(), "학교 밖 교육");
     EXPECT_EQ(entry.package().host_display_name(), "AI코딩에듀랩");
+    EXPECT_EQ(entry.package().rule().subject_kind(), rv1::ELECTIVE_SUBJECT);
   }
   EXPECT_EQ(ai_results[a1].package().outcome(), rv1::COMPLETED);
   EXPECT_EQ(ai_results[a1].package().achievement_level(), "A");
-  EXPECT_EQ(ai_results[a1].package().credits_earned(), 4);
-  EXPECT_EQ(ai_results[b1].package().outcome(), rv1::REMEDIATION_REQUIRED);
-  EXPECT_THAT(ai_results[b1].package().outcome_reason(), HasSubstr("3/6"));
+  EXPECT_EQ(ai_results[a1].package().credits_earned(), 2);
+  const rv1::ResultPackage& b1_ai = ai_results[b1].package();
+  EXPECT_EQ(b1_ai.outcome(), rv1::REMEDIATION_REQUIRED);
+  EXPECT_THAT(b1_ai.open_shortfalls(), ElementsAre(rv1::ATTENDANCE));
+  const int planned = b1_ai.attendance().sessions_planned();
+  EXPECT_EQ(b1_ai.attendance().attended(), planned - 14);
+  EXPECT_EQ(b1_ai.attendance().absent(), 14);
+  EXPECT_EQ(b1_ai.attendance().late(), 1);
+  EXPECT_THAT(b1_ai.outcome_reason(), HasSubstr(absl::StrCat(planned - 14, "/", planned, "회")));
   for (const auto& entry : semester.finalized.at("maker").entries()) {
     EXPECT_EQ(entry.package().remarks(), "학교 밖 교육");
   }
+  std::map<std::string, rv1::LedgerEntry> calculus_results;
+  for (const auto& entry : semester.finalized.at("calculus").entries()) {
+    calculus_results[entry.package().student()] = entry;
+    EXPECT_EQ(entry.package().remarks(), "공동교육과정");  // a school hosts it
+    EXPECT_EQ(entry.package().rule().subject_kind(), rv1::COMMON_SUBJECT);
+  }
+  const rv1::ResultPackage& b2_calculus = calculus_results[b2].package();
+  EXPECT_EQ(b2_calculus.outcome(), rv1::REMEDIATION_REQUIRED);
+  EXPECT_THAT(b2_calculus.open_shortfalls(), ElementsAre(rv1::ACHIEVEMENT));
+  EXPECT_EQ(b2_calculus.achievement_level(), "I");
+  ASSERT_THAT(b2_calculus.support(), SizeIs(1));
+  EXPECT_EQ(b2_calculus.support(0).kind(), rv1::PREVENTIVE_INSTRUCTION);
+  EXPECT_EQ(semester.preventive.label(), "예방지도");
+  EXPECT_EQ(semester.preventive.student(), b2);
+
+  // Minimum-achievement support.
   EXPECT_EQ(semester.remediation_passed.version(), 2);
   EXPECT_EQ(semester.remediation_passed.package().outcome(), rv1::COMPLETED);
+  EXPECT_EQ(semester.remediation_passed.package().achievement_level(), "D");  // the grade stands
+  EXPECT_EQ(semester.remediation_passed.package().remarks(),
+            "학교 밖 교육, 출석률 미달로 인한 추가학습 실시");
   EXPECT_EQ(semester.remediation_failed.package().outcome(), rv1::NOT_COMPLETED);
+  EXPECT_EQ(semester.remediation_failed.package().achievement_level(), "I");
   EXPECT_EQ(semester.remediation_failed.package().credits_earned(), 0);
+  EXPECT_EQ(semester.remedial_passed.version(), 2);
+  EXPECT_EQ(semester.remedial_passed.package().outcome(), rv1::COMPLETED);
+  EXPECT_EQ(semester.remedial_passed.package().achievement_level(), "E");
+  EXPECT_EQ(semester.remedial_passed.package().credits_earned(), 2);
+  ASSERT_THAT(semester.remedial_passed.package().support(), SizeIs(2));
+  EXPECT_EQ(semester.remedial_passed.package().support(1).kind(), rv1::REMEDIAL_INSTRUCTION);
 
   // Each home school's feed delivered exactly its own students' results.
   EXPECT_THAT(semester.feeds.at(kSchoolA), SizeIs(4));
-  EXPECT_THAT(semester.feeds.at(kSchoolB), SizeIs(3));
+  EXPECT_THAT(semester.feeds.at(kSchoolB), SizeIs(4));
   EXPECT_THAT(semester.feeds.at(kSchoolC), SizeIs(2));
   for (const auto& [school, feed] : semester.feeds) {
     for (const auto& event : feed) {
@@ -207,19 +263,24 @@ TEST_F(SemesterTest, OneTermFromPublicationToTranscripts) {
 
   // Transcripts.
   const rv1::Transcript a1_transcript = Transcript(a1);
-  EXPECT_EQ(a1_transcript.subject_credits(), 8);
+  EXPECT_EQ(a1_transcript.subject_credits(), 4);
   EXPECT_EQ(a1_transcript.subject_credits_required(), 174);
   EXPECT_EQ(a1_transcript.total_required(), 192);
-  EXPECT_EQ(a1_transcript.korean_math_english(), 4);
+  EXPECT_EQ(a1_transcript.korean_math_english(), 2);
   EXPECT_THAT(a1_transcript.results(), SizeIs(2));
   const rv1::Transcript a2_transcript = Transcript(a2);
   EXPECT_EQ(a2_transcript.subject_credits(), 0);
   ASSERT_THAT(a2_transcript.not_completed(), SizeIs(1));
   EXPECT_THAT(a2_transcript.not_completed(0), HasSubstr("자동제어기기제작"));
-  EXPECT_EQ(Transcript(b1).subject_credits(), 4);
-  EXPECT_EQ(Transcript(c1).subject_credits(), 8);
+  EXPECT_EQ(Transcript(b1).subject_credits(), 2);
+  const rv1::Transcript b2_transcript = Transcript(b2);
+  EXPECT_EQ(b2_transcript.subject_credits(), 2);
+  ASSERT_THAT(b2_transcript.results(), SizeIs(1));
+  EXPECT_EQ(b2_transcript.results(0).package().rule().subject_kind(), rv1::COMMON_SUBJECT);
+  EXPECT_EQ(Transcript(c1).subject_credits(), 4);
 
-  // A pending result exports as CSV with Korean headers.
+  // A score amendment: a pending result that exports as CSV with Korean
+  // headers, and the section's statistics re-issued to b2's result.
   rv1::AmendResultRequest again;
   again.set_entry(semester.amended.name());
   again.set_raw_score(89);
@@ -236,8 +297,21 @@ TEST_F(SemesterTest, OneTermFromPublicationToTranscripts) {
                             kSchoolA, auth::v1::SCHOOL, export_request);
   ASSERT_TRUE(csv.ok());
   EXPECT_THAT(csv->csv(), HasSubstr("세부능력 및 특기사항"));
-  EXPECT_THAT(csv->csv(), HasSubstr("미적분Ⅱ"));
+  EXPECT_THAT(csv->csv(), HasSubstr("수업 횟수,출석 횟수"));
+  EXPECT_THAT(csv->csv(), HasSubstr("공통수학2"));
   EXPECT_THAT(csv->csv(), HasSubstr("미분방정식 탐구 보고서"));
+  // The course mean (88 + 38) / 2 became (89 + 38) / 2.
+  rv1::ListPendingResultsRequest pending_b;
+  pending_b.set_parent("schools/J10-7531002");
+  auto reissued = clients_->Call(clients_->credit(), &rv1::CreditService::Stub::ListPendingResults,
+                                 kSchoolB, auth::v1::SCHOOL, pending_b);
+  ASSERT_TRUE(reissued.ok()) << reissued.status();
+  ASSERT_THAT(reissued->entries(), SizeIs(1));
+  EXPECT_EQ(reissued->entries(0).package().student(), b2);
+  EXPECT_EQ(reissued->entries(0).version(), 3);
+  EXPECT_EQ(reissued->entries(0).reason(), "채점 오류 정정");
+  EXPECT_DOUBLE_EQ(reissued->entries(0).package().course_mean(), 63.5);
+  EXPECT_EQ(reissued->entries(0).package().outcome(), rv1::COMPLETED);
 
   // All three services stop cleanly.
   EXPECT_EQ(credit_->Stop(), 0);

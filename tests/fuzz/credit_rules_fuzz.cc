@@ -1,13 +1,20 @@
 // The credit system's rules on values decoded from the input: achievement
-// levels, rule selection, completion decisions, section statistics and the
-// graduation audit.
+// levels, rule selection, completion decisions with support records, section
+// statistics, remarks labels and the graduation audit.
 //
-// Invariants checked: a level is one of A-E, I or P and never falls as the
-// rate rises; a selected rule applies to the year and category; COMPLETED
-// exactly when every requirement of the rule is met, with the reason to match;
-// statistics count every student once and the mean lies within the scores;
-// audited credits are never negative, categories add up to the subject
-// credits, and core credits never exceed the area minimums.
+// Invariants checked: a scale level is one of the scale's and never falls as
+// the rate rises; the assessed level is the scale's at or above the row's
+// minimum and what the row says below it; a selected rule is of the
+// student's curriculum, not after the year, of the course's kind if that kind
+// has a row (else the catch-all) and the latest such; no session held is
+// never sufficient attendance; a decision is COMPLETED exactly when every
+// shortfall is cleared by a satisfied record of the kind that clears it,
+// NOT_COMPLETED exactly when one failed, credits only when COMPLETED, and
+// preventive records change nothing; statistics count every student once,
+// percentages have one decimal and the mean lies within the scores; remarks
+// labels match the host kind; audited credits are never negative, categories
+// add up to the subject credits, and core credits never exceed the area
+// minimums.
 #include <fuzzer/FuzzedDataProvider.h>
 
 #include <algorithm>
@@ -19,6 +26,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "osan/catalog/v1/catalog.pb.h"
 #include "osan/credit/v1/credit.pb.h"
 #include "services/credit/domain/rules.h"
@@ -30,23 +38,20 @@ namespace {
 namespace cv1 = catalog::v1;
 using absl::StatusCode;
 
-// Level order, best first; "P" stands apart.
-int LevelRank(const std::string& level) {
-  static const std::vector<std::string> kOrder = {"A", "B", "C", "D", "E", "I"};
-  for (size_t i = 0; i < kOrder.size(); ++i) {
-    if (kOrder[i] == level) {
-      return static_cast<int>(i);
-    }
-  }
-  return -1;
-}
-
 // Enum values as the wire may carry them: mostly known ones, sometimes not.
 cv1::Category ConsumeCategory(FuzzedDataProvider& in) {
   return static_cast<cv1::Category>(in.ConsumeIntegralInRange(-1, cv1::Category_MAX + 1));
 }
 cv1::SubjectArea ConsumeArea(FuzzedDataProvider& in) {
   return static_cast<cv1::SubjectArea>(in.ConsumeIntegralInRange(-1, cv1::SubjectArea_MAX + 1));
+}
+v1::SubjectKind ConsumeKind(FuzzedDataProvider& in) {
+  return static_cast<v1::SubjectKind>(
+      in.ConsumeIntegralInRange(0, static_cast<int>(v1::SubjectKind_MAX)));
+}
+v1::LevelRule ConsumeLevelRule(FuzzedDataProvider& in) {
+  return static_cast<v1::LevelRule>(
+      in.ConsumeIntegralInRange(0, static_cast<int>(v1::LevelRule_MAX)));
 }
 
 double ConsumeRate(FuzzedDataProvider& in) {
@@ -60,91 +65,203 @@ double ConsumeRate(FuzzedDataProvider& in) {
   }
 }
 
+v1::CompletionRule ConsumeRule(FuzzedDataProvider& in) {
+  v1::CompletionRule rule;
+  rule.set_curriculum(in.PickValueInArray({"2015", "2022", "2009"}));
+  rule.set_first_school_year(in.ConsumeIntegralInRange(2015, 2030));
+  rule.set_subject_kind(ConsumeKind(in));
+  rule.set_requires_attendance(in.ConsumeBool());
+  rule.set_attendance_numerator(in.ConsumeIntegralInRange(1, 4));
+  rule.set_attendance_denominator(in.ConsumeIntegralInRange(rule.attendance_numerator(), 5));
+  rule.set_requires_achievement(in.ConsumeBool());
+  rule.set_minimum_achievement_rate(in.ConsumeIntegralInRange(1, 100));
+  rule.set_below_minimum_level(in.ConsumeBool() ? v1::INCOMPLETE_MARK : v1::LOWEST_LEVEL);
+  rule.set_remedied_level(in.ConsumeBool() ? v1::INCOMPLETE_MARK : v1::LOWEST_LEVEL);
+  rule.set_incomplete_level(ConsumeLevelRule(in));
+  rule.set_incomplete_mark(in.ConsumeBool() ? "I" : "미");
+  rule.set_source("fuzz");
+  rule.set_marks_source("fuzz");
+  return rule;
+}
+
+bool IsLevelOf(Scale scale, const std::string& level) {
+  const std::vector<std::string> levels = LevelsOf(scale);
+  return std::find(levels.begin(), levels.end(), level) != levels.end();
+}
+
+int LevelRank(Scale scale, const std::string& level) {
+  const std::vector<std::string> levels = LevelsOf(scale);
+  return static_cast<int>(std::find(levels.begin(), levels.end(), level) - levels.begin());
+}
+
 void CheckLevels(FuzzedDataProvider& in) {
   const cv1::Category category = ConsumeCategory(in);
   const cv1::SubjectArea area = ConsumeArea(in);
   const Scale scale = ScaleFor(category, area);
   double a = ConsumeRate(in);
   double b = ConsumeRate(in);
-  const std::string level_a = AchievementLevel(scale, a);
-  const std::string level_b = AchievementLevel(scale, b);
-  for (const std::string& level : {level_a, level_b}) {
-    if (scale == Scale::kPass) {
-      OSAN_FUZZ_CHECK(level == "P");
-    } else {
-      OSAN_FUZZ_CHECK(LevelRank(level) >= 0);
-      if (scale == Scale::kThreeLevels) {
-        OSAN_FUZZ_CHECK(level == "A" || level == "B" || level == "C" || level == "I");
-      }
-    }
+  for (const double rate : {a, b}) {
+    OSAN_FUZZ_CHECK(IsLevelOf(scale, ScaleLevel(scale, rate)));
   }
-  if (scale != Scale::kPass && !std::isnan(a) && !std::isnan(b)) {
+  OSAN_FUZZ_CHECK(LowestLevel(scale) == LevelsOf(scale).back());
+  if (!std::isnan(a) && !std::isnan(b)) {
     // Monotone: a higher rate never gives a lower level.
     if (a > b) {
       std::swap(a, b);
     }
-    OSAN_FUZZ_CHECK(LevelRank(AchievementLevel(scale, b)) <= LevelRank(AchievementLevel(scale, a)));
-    // "I" exactly below 40.
-    OSAN_FUZZ_CHECK((AchievementLevel(scale, a) == "I") == (a < 40));
+    OSAN_FUZZ_CHECK(LevelRank(scale, ScaleLevel(scale, b)) <=
+                    LevelRank(scale, ScaleLevel(scale, a)));
+  }
+  const v1::CompletionRule rule = ConsumeRule(in);
+  const std::string assessed = AssessedLevel(rule, scale, a);
+  if (a >= rule.minimum_achievement_rate()) {
+    OSAN_FUZZ_CHECK(assessed == ScaleLevel(scale, a));
+  } else if (rule.below_minimum_level() == v1::INCOMPLETE_MARK) {
+    OSAN_FUZZ_CHECK(assessed == rule.incomplete_mark());
+  } else {
+    OSAN_FUZZ_CHECK(assessed == LowestLevel(scale));
   }
 }
 
 void CheckRules(FuzzedDataProvider& in) {
-  std::vector<CompletionRule> rules;
+  std::vector<v1::CompletionRule> rules;
   const int count = in.ConsumeIntegralInRange(0, 8);
   for (int i = 0; i < count; ++i) {
-    CompletionRule rule;
-    rule.from_year = in.ConsumeIntegralInRange(1990, 2110);
-    rule.category = ConsumeCategory(in);
-    rule.requires_attendance = in.ConsumeBool();
-    rule.requires_achievement = in.ConsumeBool();
-    rules.push_back(rule);
+    rules.push_back(ConsumeRule(in));
   }
-  if (in.ConsumeBool()) {
-    rules = PublishedRules();
-  }
-  const int year = in.ConsumeIntegralInRange(1990, 2110);
+  const std::string curriculum = in.PickValueInArray({"2015", "2022"});
+  const int year = in.ConsumeIntegralInRange(2014, 2031);
   const cv1::Category category = ConsumeCategory(in);
-  const absl::StatusOr<CompletionRule> rule = SelectRule(rules, year, category);
+  const v1::SubjectKind kind = SubjectKindOf(category);
+  OSAN_FUZZ_CHECK(kind != v1::ANY_SUBJECT);
+  const absl::StatusOr<v1::CompletionRule> rule = SelectRule(rules, curriculum, year, kind);
   fuzz::ExpectCode(rule.status(), {StatusCode::kOk, StatusCode::kNotFound}, "SelectRule");
   bool own = false;
   bool catch_all = false;
-  for (const CompletionRule& r : rules) {
-    own |= r.category == category && r.from_year <= year;
-    catch_all |= r.category == cv1::CATEGORY_UNSPECIFIED && r.from_year <= year;
+  for (const v1::CompletionRule& r : rules) {
+    if (r.curriculum() != curriculum || r.first_school_year() > year) {
+      continue;
+    }
+    own |= kind != v1::SUBJECT_KIND_UNSPECIFIED && r.subject_kind() == kind;
+    catch_all |= r.subject_kind() == v1::ANY_SUBJECT;
   }
   OSAN_FUZZ_CHECK(rule.ok() == (own || catch_all));
-  if (!rule.ok()) {
-    return;
-  }
-  OSAN_FUZZ_CHECK(rule->from_year <= year);
-  OSAN_FUZZ_CHECK(rule->category == (own ? category : cv1::CATEGORY_UNSPECIFIED));
-  for (const CompletionRule& r : rules) {
-    if (r.category == rule->category && r.from_year <= year) {
-      OSAN_FUZZ_CHECK(r.from_year <= rule->from_year);
+  if (rule.ok()) {
+    OSAN_FUZZ_CHECK(rule->curriculum() == curriculum);
+    OSAN_FUZZ_CHECK(rule->first_school_year() <= year);
+    OSAN_FUZZ_CHECK(rule->subject_kind() == (own ? kind : v1::ANY_SUBJECT));
+    for (const v1::CompletionRule& r : rules) {
+      if (r.curriculum() == curriculum && r.subject_kind() == rule->subject_kind() &&
+          r.first_school_year() <= year) {
+        OSAN_FUZZ_CHECK(r.first_school_year() <= rule->first_school_year());
+      }
     }
   }
+  const absl::StatusOr<v1::CompletionRule> student = RuleForStudent(
+      rules, "schools/J10-7531001/students/s1", in.ConsumeIntegralInRange(0, 2030), year, category);
+  fuzz::ExpectCode(student.status(), {StatusCode::kOk, StatusCode::kFailedPrecondition},
+                   "RuleForStudent");
 
-  CompletionEvidence evidence;
-  evidence.sessions_held = in.ConsumeIntegralInRange(-1, 400);
-  evidence.sessions_attended = in.ConsumeIntegralInRange(-1, 400);
-  if (in.ConsumeBool()) {
-    evidence.sessions_held = in.ConsumeIntegral<int>();
-    evidence.sessions_attended = in.ConsumeIntegral<int>();
+  // Attendance: exact, and never sufficient without a session held.
+  const int held = in.ConsumeIntegralInRange(-1, 400);
+  const int attended = in.ConsumeIntegralInRange(0, 400);
+  const int numerator = in.ConsumeIntegralInRange(1, 5);
+  const int denominator = in.ConsumeIntegralInRange(numerator, 6);
+  const bool sufficient = AttendanceSufficient(attended, held, numerator, denominator);
+  if (held <= 0) {
+    OSAN_FUZZ_CHECK(!sufficient);
+  } else {
+    const long long reached = static_cast<long long>(denominator) * attended;
+    const long long needed = static_cast<long long>(numerator) * held;
+    if (reached == needed) {
+      OSAN_FUZZ_CHECK(sufficient);  // exactly the share is enough
+    } else {
+      OSAN_FUZZ_CHECK(sufficient == (static_cast<long double>(attended) / held >
+                                     static_cast<long double>(numerator) / denominator));
+    }
+    if (attended >= held) {
+      OSAN_FUZZ_CHECK(sufficient);
+    }
+    if (sufficient) {
+      OSAN_FUZZ_CHECK(AttendanceSufficient(attended + 1, held, numerator, denominator));
+    }
   }
-  evidence.achievement_rate = ConsumeRate(in);
-  const CompletionDecision decision = DecideCompletion(*rule, evidence);
-  const bool attendance_met =
-      !rule->requires_attendance ||
-      AttendanceSufficient(evidence.sessions_attended, evidence.sessions_held);
-  const bool achievement_met = !rule->requires_achievement || evidence.achievement_rate >= 40;
-  OSAN_FUZZ_CHECK(decision.outcome == v1::COMPLETED ||
-                  decision.outcome == v1::REMEDIATION_REQUIRED);
-  OSAN_FUZZ_CHECK((decision.outcome == v1::COMPLETED) == (attendance_met && achievement_met));
-  OSAN_FUZZ_CHECK((decision.reason == "이수") == (decision.outcome == v1::COMPLETED));
-  if (evidence.sessions_held > 0 && evidence.sessions_attended >= evidence.sessions_held) {
-    OSAN_FUZZ_CHECK(AttendanceSufficient(evidence.sessions_attended, evidence.sessions_held));
+}
+
+void CheckDecisions(FuzzedDataProvider& in) {
+  v1::ResultPackage package;
+  package.set_category(ConsumeCategory(in));
+  package.set_subject_area(ConsumeArea(in));
+  package.set_credits(in.ConsumeIntegralInRange(0, 8));
+  package.set_achievement_rate(ConsumeRate(in));
+  package.mutable_attendance()->set_sessions_held(in.ConsumeIntegralInRange(-1, 80));
+  package.mutable_attendance()->set_attended(in.ConsumeIntegralInRange(0, 80));
+  package.set_delivery_label(in.ConsumeBool() ? "공동교육과정" : "학교 밖 교육");
+  *package.mutable_rule() = ConsumeRule(in);
+  const int records = in.ConsumeIntegralInRange(0, 4);
+  for (int i = 0; i < records; ++i) {
+    v1::SupportRecord& record = *package.add_support();
+    record.set_kind(static_cast<v1::RemediationKind>(in.ConsumeIntegralInRange(1, 3)));
+    record.set_shortfall(record.kind() == v1::REMEDIAL_INSTRUCTION ? v1::ACHIEVEMENT
+                         : record.kind() == v1::ADDITIONAL_STUDY   ? v1::ATTENDANCE
+                                                                   : v1::SHORTFALL_UNSPECIFIED);
+    record.set_label(record.kind() == v1::REMEDIAL_INSTRUCTION ? "보충지도" : "추가학습");
+    record.set_satisfied(in.ConsumeBool());
+    record.set_remarks_note(in.ConsumeBool() ? "출석률 미달로 인한 추가학습 실시" : "");
   }
+  const v1::CompletionRule& rule = package.rule();
+  const std::vector<ShortfallFound> shortfalls =
+      Shortfalls(rule, {package.attendance().sessions_held(), package.attendance().attended(),
+                        package.achievement_rate()});
+  // Expected: each shortfall's latest record of its kind decides it.
+  bool failed = false;
+  bool open = false;
+  for (const ShortfallFound& shortfall : shortfalls) {
+    const v1::SupportRecord* decisive = nullptr;
+    for (const v1::SupportRecord& record : package.support()) {
+      if (record.shortfall() == shortfall.shortfall) {
+        decisive = &record;
+      }
+    }
+    failed |= decisive != nullptr && !decisive->satisfied();
+    open |= decisive == nullptr;
+  }
+  v1::ResultPackage decided = package;
+  Decide(&decided);
+  OSAN_FUZZ_CHECK((decided.outcome() == v1::NOT_COMPLETED) == failed);
+  OSAN_FUZZ_CHECK((decided.outcome() == v1::REMEDIATION_REQUIRED) == (!failed && open));
+  OSAN_FUZZ_CHECK((decided.outcome() == v1::COMPLETED) == (!failed && !open));
+  OSAN_FUZZ_CHECK(decided.credits_earned() ==
+                  (decided.outcome() == v1::COMPLETED ? package.credits() : 0));
+  OSAN_FUZZ_CHECK(decided.open_shortfalls_size() <= static_cast<int>(shortfalls.size()));
+  OSAN_FUZZ_CHECK(decided.outcome() != v1::COMPLETED || decided.open_shortfalls_size() == 0);
+  OSAN_FUZZ_CHECK((decided.outcome_reason() == "이수") ==
+                  (decided.outcome() == v1::COMPLETED && shortfalls.empty()));
+  const Scale scale = ScaleFor(package.category(), package.subject_area());
+  OSAN_FUZZ_CHECK(IsLevelOf(scale, decided.achievement_level()) ||
+                  decided.achievement_level() == rule.incomplete_mark());
+  OSAN_FUZZ_CHECK(absl::StartsWith(decided.remarks(), package.delivery_label()));
+  if (shortfalls.empty()) {
+    OSAN_FUZZ_CHECK(decided.remarks() == package.delivery_label());
+    OSAN_FUZZ_CHECK(decided.achievement_level() == StatisticsLevel(package));
+  }
+  // Preventive records change nothing.
+  v1::ResultPackage without = package;
+  without.clear_support();
+  for (const v1::SupportRecord& record : package.support()) {
+    if (record.kind() != v1::PREVENTIVE_INSTRUCTION) {
+      *without.add_support() = record;
+    }
+  }
+  Decide(&without);
+  OSAN_FUZZ_CHECK(without.outcome() == decided.outcome());
+  OSAN_FUZZ_CHECK(without.achievement_level() == decided.achievement_level());
+  OSAN_FUZZ_CHECK(without.remarks() == decided.remarks());
+  OSAN_FUZZ_CHECK(without.outcome_reason() == decided.outcome_reason());
+  // Deciding again changes nothing.
+  v1::ResultPackage again = decided;
+  Decide(&again);
+  OSAN_FUZZ_CHECK(again.SerializeAsString() == decided.SerializeAsString());
 }
 
 void CheckStatistics(FuzzedDataProvider& in) {
@@ -159,26 +276,58 @@ void CheckStatistics(FuzzedDataProvider& in) {
     low = std::min(low, student.raw_score);
     high = std::max(high, student.raw_score);
   }
-  const SectionStatistics statistics = Summarize(students);
+  const std::vector<std::string> levels = LevelsOf(ScaleFor(ConsumeCategory(in), ConsumeArea(in)));
+  const SectionStatistics statistics = Summarize(students, levels);
   OSAN_FUZZ_CHECK(statistics.student_count == static_cast<int>(students.size()));
-  int counted = 0;
-  for (const auto& [level, count] : statistics.level_distribution) {
-    OSAN_FUZZ_CHECK(count > 0);
-    counted += count;
+  for (const std::string& level : levels) {
+    OSAN_FUZZ_CHECK(statistics.level_percent.count(level) == 1);
   }
-  OSAN_FUZZ_CHECK(counted == statistics.student_count);
+  double total = 0;
+  for (const auto& [level, percent] : statistics.level_percent) {
+    OSAN_FUZZ_CHECK(percent >= 0 && percent <= 100);
+    // One decimal.
+    OSAN_FUZZ_CHECK(std::fabs(std::round(percent * 10) - percent * 10) < 1e-6);
+    total += percent;
+  }
   if (students.empty()) {
+    OSAN_FUZZ_CHECK(total == 0);
     OSAN_FUZZ_CHECK(statistics.course_mean == 0);
-  } else if (bounded) {
-    // Rounded to one decimal place.
-    OSAN_FUZZ_CHECK(statistics.course_mean >= low - 0.05 && statistics.course_mean <= high + 0.05);
+  } else {
+    // Each share is off by at most 0.05 from its exact value.
+    OSAN_FUZZ_CHECK(std::fabs(total - 100) <= 0.05 * statistics.level_percent.size() + 1e-6);
+    if (bounded) {
+      // Rounded to one decimal place.
+      OSAN_FUZZ_CHECK(statistics.course_mean >= low - 0.05 &&
+                      statistics.course_mean <= high + 0.05);
+    }
   }
   const bool joint = in.ConsumeBool();
   const std::string mark = RankMark(joint, statistics.student_count);
   OSAN_FUZZ_CHECK(mark == "·" || (!joint && statistics.student_count > 5));
-  OSAN_FUZZ_CHECK(!Remarks(ConsumeCategory(in),
-                           static_cast<cv1::DeliveryMode>(in.ConsumeIntegralInRange(-1, 4)))
-                       .empty());
+
+  std::vector<RemarksLabel> labels(in.ConsumeIntegralInRange(0, 6));
+  for (RemarksLabel& label : labels) {
+    label.host_kind = static_cast<cv1::InstitutionKind>(
+        in.ConsumeIntegralInRange(0, static_cast<int>(cv1::InstitutionKind_MAX)));
+    label.delivery_mode = static_cast<cv1::DeliveryMode>(
+        in.ConsumeIntegralInRange(0, static_cast<int>(cv1::DeliveryMode_MAX)));
+    label.first_school_year = in.ConsumeIntegralInRange(2015, 2030);
+    label.label = in.ConsumeRandomLengthString(8);
+  }
+  const auto kind = static_cast<cv1::InstitutionKind>(
+      in.ConsumeIntegralInRange(0, static_cast<int>(cv1::InstitutionKind_MAX)));
+  const auto mode = static_cast<cv1::DeliveryMode>(
+      in.ConsumeIntegralInRange(0, static_cast<int>(cv1::DeliveryMode_MAX)));
+  const int year = in.ConsumeIntegralInRange(2015, 2030);
+  const absl::StatusOr<RemarksLabel> label = SelectRemarks(labels, kind, mode, year);
+  fuzz::ExpectCode(label.status(), {StatusCode::kOk, StatusCode::kFailedPrecondition},
+                   "SelectRemarks");
+  if (label.ok()) {
+    OSAN_FUZZ_CHECK(label->host_kind == kind);
+    OSAN_FUZZ_CHECK(label->first_school_year <= year);
+    OSAN_FUZZ_CHECK(label->delivery_mode == mode ||
+                    label->delivery_mode == cv1::DELIVERY_MODE_UNSPECIFIED);
+  }
 }
 
 void CheckAudit(FuzzedDataProvider& in) {
@@ -234,7 +383,7 @@ void CheckAudit(FuzzedDataProvider& in) {
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   FuzzedDataProvider in(data, size);
-  switch (in.ConsumeIntegralInRange(0, 3)) {
+  switch (in.ConsumeIntegralInRange(0, 4)) {
     case 0:
       osan::credit::CheckLevels(in);
       break;
@@ -242,9 +391,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       osan::credit::CheckRules(in);
       break;
     case 2:
-      osan::credit::CheckStatistics(in);
+      osan::credit::CheckDecisions(in);
       break;
     case 3:
+      osan::credit::CheckStatistics(in);
+      break;
+    case 4:
       osan::credit::CheckAudit(in);
       break;
   }

@@ -7,7 +7,7 @@
 //
 // Checked: the output starts with the UTF-8 byte order mark and parses as
 // RFC 4180 (every quote balanced, records ending in CRLF); it has one record
-// for the header and one per entry, 24 fields each; free-text fields read
+// for the header and one per entry, 28 fields each; free-text fields read
 // back exactly as they were, whatever commas, quotes and line breaks they
 // hold, except that one a spreadsheet would take for a formula reads back
 // with the single-quote prefix (NeutraliseFormula); numbers read back
@@ -29,9 +29,9 @@ namespace osan::credit {
 namespace {
 
 constexpr char kByteOrderMark[] = "\xEF\xBB\xBF";
-constexpr size_t kColumns = 24;
+constexpr size_t kColumns = 28;
 // The columns that hold text rather than the service's own numbers.
-constexpr size_t kTextColumns[] = {0, 1, 2, 3, 8, 9, 11, 12, 18, 19, 20, 21, 22};
+constexpr size_t kTextColumns[] = {0, 1, 2, 3, 8, 9, 11, 12, 18, 19, 20, 21, 22, 23, 24, 25, 26};
 
 // Whether a spreadsheet shows `cell` as text: it does not start with a
 // formula trigger (checked here independently of common/csv.h).
@@ -49,6 +49,8 @@ void Check(const std::vector<v1::LedgerEntry>& entries) {
     OSAN_FUZZ_CHECK(record.size() == kColumns);
   }
   OSAN_FUZZ_CHECK((*records)[0][0] == "학생");
+  OSAN_FUZZ_CHECK((*records)[0][13] == "수업 횟수");
+  OSAN_FUZZ_CHECK((*records)[0][14] == "출석 횟수");
   if (csv.find('\0') == std::string::npos) {
     CsvLimits limits;
     limits.max_field_bytes = csv.size();
@@ -76,8 +78,11 @@ void Check(const std::vector<v1::LedgerEntry>& entries) {
     OSAN_FUZZ_CHECK(row[18] == NeutraliseFormula(p.remarks()));
     OSAN_FUZZ_CHECK(row[19] == NeutraliseFormula(p.host_display_name()));
     OSAN_FUZZ_CHECK(row[21] == NeutraliseFormula(p.outcome_reason()));
-    OSAN_FUZZ_CHECK(row[22] == NeutraliseFormula(entry.name()));
-    OSAN_FUZZ_CHECK(row[23] == absl::StrCat(entry.version()));
+    OSAN_FUZZ_CHECK(row[13] == absl::StrCat(p.attendance().sessions_held()));
+    OSAN_FUZZ_CHECK(row[14] == absl::StrCat(p.attendance().attended()));
+    OSAN_FUZZ_CHECK(row[25] == NeutraliseFormula(p.rule().source()));
+    OSAN_FUZZ_CHECK(row[26] == NeutraliseFormula(entry.name()));
+    OSAN_FUZZ_CHECK(row[27] == absl::StrCat(entry.version()));
   }
 }
 

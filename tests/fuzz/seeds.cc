@@ -198,14 +198,35 @@ void CreditSeeds() {
     p->set_raw_score(87.5);
     p->set_course_mean(71.3);
     p->set_achievement_level("B");
-    (*p->mutable_level_distribution())["A"] = 3;
-    (*p->mutable_level_distribution())["B"] = 5;
+    (*p->mutable_level_distribution_percent())["A"] = 37.5;
+    (*p->mutable_level_distribution_percent())["B"] = 62.5;
     p->set_student_count(12);
     p->set_rank("·");
     p->set_notes(i == 1 ? "실험 설계가 뛰어남,\r\n보고서 \"우수\"\n" : "성실함");
     p->mutable_attendance()->set_sessions_held(64);
+    p->mutable_attendance()->set_sessions_planned(64);
     p->mutable_attendance()->set_attended(60);
-    p->set_remarks("공동교육과정");
+    p->set_delivery_label("공동교육과정");
+    p->set_remarks(i == 1 ? "공동교육과정, 출석률 미달로 인한 추가학습 실시" : "공동교육과정");
+    p->set_course_etag("3");
+    p->set_entry_year(i == 0 ? 2024 : 2025);
+    credit::v1::CompletionRule* rule = p->mutable_rule();
+    rule->set_curriculum(i == 0 ? "2015" : "2022");
+    rule->set_first_school_year(i == 0 ? 2018 : 2025);
+    rule->set_subject_kind(credit::v1::ANY_SUBJECT);
+    rule->set_requires_attendance(true);
+    rule->set_attendance_numerator(2);
+    rule->set_attendance_denominator(3);
+    rule->set_requires_achievement(i != 0);
+    rule->set_minimum_achievement_rate(40);
+    rule->set_source(i == 0 ? "2015 개정 교육과정" : "=교육부 2024-09 고교학점제 이수 기준");
+    if (i == 1) {
+      credit::v1::SupportRecord* support = p->add_support();
+      support->set_kind(credit::v1::ADDITIONAL_STUDY);
+      support->set_label("추가학습");
+      support->set_satisfied(true);
+      support->set_notes("+과제 제출");
+    }
     p->set_host_display_name("AI 코딩 에듀랩");
     p->set_outcome(i == 2 ? credit::v1::REMEDIATION_REQUIRED : credit::v1::COMPLETED);
     p->set_outcome_reason(i == 2 ? "출석 2/3 미달 (10/16회), 성취율 40% 미만 (35.5%)" : "이수");

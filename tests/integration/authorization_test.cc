@@ -175,6 +175,8 @@ const std::vector<Rule>& PolicyTable() {
       {"osan.credit.v1.CreditService.ListAttendance", kHost, "the section's host (Hosted)"},
       {"osan.credit.v1.CreditService.RecordAssessment", kHost, "the section's host (Hosted)"},
       {"osan.credit.v1.CreditService.FinalizeSection", kHost, "the section's host (Hosted)"},
+      {"osan.credit.v1.CreditService.RecordPreventiveInstruction", kHost,
+       "the section's host (Hosted)"},
       {"osan.credit.v1.CreditService.RecordRemediation", kHost,
        "the result's host (NextVersion: RequireHost)"},
       {"osan.credit.v1.CreditService.AmendResult", kHost,
@@ -479,16 +481,21 @@ void BuildWorld(World& w) {
   ASSERT_FALSE(::testing::Test::HasFailure()) << "setting up enrollment failed";
 
   // Credit records: the live section's first session and assessments; the
-  // section to finalize assessed; the finalized one short of attendance.
+  // section to finalize with every planned session held, assessed; the
+  // finalized one too, its student absent from every session.
   const std::string b_live = StudentOf(kSchoolB, "b-live"), c_live = StudentOf(kSchoolC, "c-live");
   const std::string b_final = StudentOf(kSchoolB, "b-final");
   const std::string b_ledger = StudentOf(kSchoolB, "b-ledger");
   RecordSession(w, w.live, 1, {{b_live, rv1::PRESENT}, {c_live, rv1::PRESENT}});
   Assess(w, w.live, b_live, 80);
   Assess(w, w.live, c_live, 70);
-  RecordSession(w, w.to_finalize, 1, {{b_final, rv1::PRESENT}});
+  for (int session = 1; session <= w.to_finalize.sessions(); ++session) {
+    RecordSession(w, w.to_finalize, session, {{b_final, rv1::PRESENT}});
+  }
   Assess(w, w.to_finalize, b_final, 90);
-  RecordSession(w, w.finalized, 1, {{b_ledger, rv1::ABSENT}});
+  for (int session = 1; session <= w.finalized.sessions(); ++session) {
+    RecordSession(w, w.finalized, session, {{b_ledger, rv1::ABSENT}});
+  }
   Assess(w, w.finalized, b_ledger, 85);
   ASSERT_FALSE(::testing::Test::HasFailure()) << "setting up credit records failed";
   rv1::FinalizeSectionRequest finalize;
@@ -813,6 +820,15 @@ std::map<std::string, std::vector<Probe>> Probes(World& w) {
                                      r.set_section(w.to_finalize.name());
                                      r.set_request_id(w.Id());
                                    })});
+  add(credit + "RecordPreventiveInstruction",
+      {"b-live in the academy's live section",
+       {kSchoolB, kAcademy},
+       Build<rv1::RecordPreventiveInstructionRequest>([&w, student](auto& r) {
+         r.set_section(w.live.name());
+         r.set_student(student(kSchoolB, "b-live"));
+         r.set_notes("방과후 기초 개념 보충");
+         r.set_request_id(w.Id());
+       })});
   const Target result{kSchoolB, kSchoolA};
   add(credit + "RecordRemediation", {"b-ledger's result from school A", result,
                                      Build<rv1::RecordRemediationRequest>([&w](auto& r) {

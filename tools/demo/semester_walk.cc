@@ -1,5 +1,7 @@
 #include "tools/demo/semester_walk.h"
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/clock.h"
@@ -56,13 +58,17 @@ class Walker {
                                       const std::string& name);
   absl::StatusOr<ev1::Application> Apply(const std::string& student, const cv1::Section& section,
                                          int rank, bool approve);
-  absl::Status Attendance(const cv1::Section& section, int held,
-                          const std::vector<std::string>& students,
-                          const std::map<std::string, int>& attends_until);
+  // Holds every planned session of `section` (as the catalog plans it now),
+  // each student present except for their last `absences` sessions.
+  absl::Status Attendance(const cv1::Section& section, const std::vector<std::string>& students,
+                          const std::map<std::string, int>& absences);
+  absl::StatusOr<rv1::SupportRecord> Prevent(const cv1::Section& section,
+                                             const std::string& student, const std::string& notes);
   absl::Status Assess(const cv1::Section& section, const std::string& student, double score,
                       double rate, const std::string& notes);
   absl::StatusOr<rv1::LedgerEntry> Remediate(const rv1::LedgerEntry& entry, const std::string& host,
-                                             bool satisfied, const std::string& notes);
+                                             rv1::RemediationKind kind, bool satisfied,
+                                             const std::string& notes);
   // Reads the school's feed until `expected` events (delivery waits for
   // older transactions in the cluster), then acknowledges each entry's
   // latest version.
@@ -126,6 +132,9 @@ absl::StatusOr<cv1::Section> Walker::Offer(const std::string& host, const std::s
   course.mutable_course()->set_subject_area(area);
   course.mutable_course()->set_delivery_mode(cv1::IN_PERSON);
   course.mutable_course()->set_host(absl::StrCat("institutions/", host));
+  // Two credits: 32 sessions (34 where a 2015-curriculum cohort is admitted),
+  // which the weekly meeting below holds over the term's 17 weeks.
+  course.mutable_course()->set_credits(2);
   course.mutable_course()->set_description(absl::StrCat(title, " (", semester_.term, ")"));
   course.set_request_id(Id());
   OSAN_ASSIGN_OR_RETURN(
@@ -149,8 +158,8 @@ absl::StatusOr<cv1::Section> Walker::Offer(const std::string& host, const std::s
   auto* meeting = section.add_weekly_meetings();
   meeting->set_weekday(weekday);
   meeting->mutable_start_time()->set_hours(16);
-  meeting->mutable_end_time()->set_hours(17);
-  meeting->mutable_end_time()->set_minutes(40);
+  meeting->mutable_end_time()->set_hours(19);
+  meeting->mutable_end_time()->set_minutes(20);  // four periods
   section.set_location("실습실");
   section.set_allocation_policy(policy);
   request.set_request_id(Id());
@@ -205,21 +214,28 @@ absl::StatusOr<ev1::Application> Walker::Apply(const std::string& student,
                  auth::v1::SCHOOL, request);
 }
 
-absl::Status Walker::Attendance(const cv1::Section& section, int held,
+absl::Status Walker::Attendance(const cv1::Section& section,
                                 const std::vector<std::string>& students,
-                                const std::map<std::string, int>& attends_until) {
+                                const std::map<std::string, int>& absences) {
+  cv1::GetSectionRequest get;
+  get.set_name(section.name());
+  OSAN_ASSIGN_OR_RETURN(const cv1::Section planned,
+                        c_.Call(c_.catalog(), &cv1::CatalogService::Stub::GetSection,
+                                HostCode(section), RoleOf(HostCode(section)), get));
+  const int sessions = planned.sessions();
   const absl::CivilDay today = absl::ToCivilDay(absl::Now(), kKorea);
-  for (int session = 1; session <= held; ++session) {
+  for (int session = 1; session <= sessions; ++session) {
     credit::v1::RecordAttendanceRequest request;
     request.set_section(section.name());
     request.set_session_number(session);
-    SetDate(request.mutable_date(), today + 7 * session);
+    SetDate(request.mutable_date(), today + session);
     for (const std::string& student : students) {
       auto* mark = request.add_marks();
       mark->set_student(student);
-      const auto it = attends_until.find(student);
-      mark->set_status(it != attends_until.end() && session > it->second ? rv1::ABSENT
-                                                                         : rv1::PRESENT);
+      const auto it = absences.find(student);
+      const bool absent = it != absences.end() && session > sessions - it->second;
+      // One late arrival: late counts as attended.
+      mark->set_status(absent ? rv1::ABSENT : session == 2 ? rv1::LATE : rv1::PRESENT);
     }
     request.set_request_id(Id());
     OSAN_RETURN_IF_ERROR(c_.Call(c_.credit(), &rv1::CreditService::Stub::RecordAttendance,
@@ -227,6 +243,18 @@ absl::Status Walker::Attendance(const cv1::Section& section, int held,
                              .status());
   }
   return absl::OkStatus();
+}
+
+absl::StatusOr<rv1::SupportRecord> Walker::Prevent(const cv1::Section& section,
+                                                   const std::string& student,
+                                                   const std::string& notes) {
+  rv1::RecordPreventiveInstructionRequest request;
+  request.set_section(section.name());
+  request.set_student(student);
+  request.set_notes(notes);
+  request.set_request_id(Id());
+  return c_.Call(c_.credit(), &rv1::CreditService::Stub::RecordPreventiveInstruction,
+                 HostCode(section), RoleOf(HostCode(section)), request);
 }
 
 absl::Status Walker::Assess(const cv1::Section& section, const std::string& student, double score,
@@ -245,11 +273,12 @@ absl::Status Walker::Assess(const cv1::Section& section, const std::string& stud
 }
 
 absl::StatusOr<rv1::LedgerEntry> Walker::Remediate(const rv1::LedgerEntry& entry,
-                                                   const std::string& host, bool satisfied,
+                                                   const std::string& host,
+                                                   rv1::RemediationKind kind, bool satisfied,
                                                    const std::string& notes) {
   rv1::RecordRemediationRequest request;
   request.set_entry(entry.name());
-  request.set_kind(rv1::ADDITIONAL_STUDY);
+  request.set_kind(kind);
   request.set_satisfied(satisfied);
   request.set_notes(notes);
   request.set_request_id(Id());
@@ -312,14 +341,14 @@ absl::StatusOr<Semester> Walker::Walk() {
   Say(absl::StrCat("semester walk in ", semester_.term));
   OSAN_ASSIGN_OR_RETURN(
       semester_.ai, Offer(kAcademy, "인공지능 기초", cv1::CAREER_ELECTIVE, cv1::LIFE_AND_LIBERAL,
-                          cv1::FIRST_COME, cv1::TUESDAY, false));
+                          cv1::FIRST_COME, cv1::TUESDAY, true));
   OSAN_ASSIGN_OR_RETURN(semester_.calculus,
-                        Offer(kSchoolA, "미적분Ⅱ", cv1::CAREER_ELECTIVE, cv1::MATHEMATICS,
-                              cv1::LOTTERY, cv1::WEDNESDAY, false));
+                        Offer(kSchoolA, "공통수학2", cv1::COMMON, cv1::MATHEMATICS, cv1::LOTTERY,
+                              cv1::WEDNESDAY, false));
   OSAN_ASSIGN_OR_RETURN(semester_.maker,
-                        Offer(kMaker, "자동제어기기제작", cv1::OUT_OF_SCHOOL, cv1::VOCATIONAL,
+                        Offer(kMaker, "자동제어기기제작", cv1::CAREER_ELECTIVE, cv1::VOCATIONAL,
                               cv1::FIRST_COME, cv1::SATURDAY, true));
-  Say("  published 3 courses (one out-of-school, approved by the office)");
+  Say("  published 3 courses (two taught outside school, recognised by the office)");
 
   OSAN_ASSIGN_OR_RETURN(const std::string a1, Student(kSchoolA, "a1", "김민준"));
   OSAN_ASSIGN_OR_RETURN(const std::string a2, Student(kSchoolA, "a2", "이서연"));
@@ -360,18 +389,22 @@ absl::StatusOr<Semester> Walker::Walk() {
   OSAN_RETURN_IF_ERROR(Move(semester_.maker, {cv1::ENROLLMENT_CLOSED, cv1::IN_PROGRESS}));
   Say(absl::StrCat("  allocation ", semester_.allocation.name(), " (seed 2027); classes began"));
 
-  // b1 attends 3 of 6 sessions held; a2 2 of 5.
-  OSAN_RETURN_IF_ERROR(Attendance(semester_.ai, 6, {a1, b1, c1}, {{b1, 3}}));
+  // b2 is at risk in calculus: preventive instruction during the term.
+  OSAN_ASSIGN_OR_RETURN(semester_.preventive,
+                        Prevent(semester_.calculus, b2, "방과후 기초 개념 보충 (4회)"));
+  // Every planned session is held; b1 misses the last 14 of ai and a2 the
+  // last 14 of maker: short of two thirds.
+  OSAN_RETURN_IF_ERROR(Attendance(semester_.ai, {a1, b1, c1}, {{b1, 14}}));
   OSAN_RETURN_IF_ERROR(Assess(semester_.ai, a1, 92, 91, "자연어 처리 프로젝트를 주도함."));
   OSAN_RETURN_IF_ERROR(Assess(semester_.ai, b1, 70, 65, "이미지 분류 모델을 구현함."));
   OSAN_RETURN_IF_ERROR(Assess(semester_.ai, c1, 81, 80, "데이터 전처리에 강점을 보임."));
-  OSAN_RETURN_IF_ERROR(Attendance(semester_.calculus, 4, {a1, b2}, {}));
+  OSAN_RETURN_IF_ERROR(Attendance(semester_.calculus, {a1, b2}, {}));
   OSAN_RETURN_IF_ERROR(Assess(semester_.calculus, a1, 88, 85, "프로젝트 수행 능력이 우수함."));
-  OSAN_RETURN_IF_ERROR(Assess(semester_.calculus, b2, 75, 72, "급수의 수렴을 탐구함."));
-  OSAN_RETURN_IF_ERROR(Attendance(semester_.maker, 5, {a2, c1}, {{a2, 2}}));
+  OSAN_RETURN_IF_ERROR(Assess(semester_.calculus, b2, 38, 35, "기본 개념을 반복 학습함."));
+  OSAN_RETURN_IF_ERROR(Attendance(semester_.maker, {a2, c1}, {{a2, 14}}));
   OSAN_RETURN_IF_ERROR(Assess(semester_.maker, a2, 60, 55, "센서 회로를 설계함."));
   OSAN_RETURN_IF_ERROR(Assess(semester_.maker, c1, 90, 95, "자동 급수 장치를 완성함."));
-  Say("  hosts recorded attendance and assessments");
+  Say("  hosts held every planned session, gave preventive instruction, recorded assessments");
 
   for (const auto& [course, section] : std::vector<std::pair<std::string, const cv1::Section*>>{
            {"ai", &semester_.ai}, {"calculus", &semester_.calculus}, {"maker", &semester_.maker}}) {
@@ -391,19 +424,31 @@ absl::StatusOr<Semester> Walker::Walk() {
     }
     return absl::NotFoundError(absl::StrCat("no result for ", student, " in ", course));
   };
-  Say("  sections finalized under the year's completion rules");
+  Say("  sections finalized, each student under the rule of their cohort and the year");
 
   OSAN_ASSIGN_OR_RETURN(const rv1::LedgerEntry b1_ai_result, entry_of("ai", b1));
   OSAN_ASSIGN_OR_RETURN(semester_.remediation_passed,
-                        Remediate(b1_ai_result, kAcademy, true, "추가학습 과제 3건 제출 완료"));
+                        Remediate(b1_ai_result, kAcademy, rv1::ADDITIONAL_STUDY, true,
+                                  "추가학습 과제 3건 제출 완료"));
   OSAN_ASSIGN_OR_RETURN(const rv1::LedgerEntry a2_maker_result, entry_of("maker", a2));
-  OSAN_ASSIGN_OR_RETURN(semester_.remediation_failed,
-                        Remediate(a2_maker_result, kMaker, false, "추가학습 미참여"));
-  Say("  remediation: one passed, one not completed");
+  OSAN_ASSIGN_OR_RETURN(
+      semester_.remediation_failed,
+      Remediate(a2_maker_result, kMaker, rv1::ADDITIONAL_STUDY, false, "추가학습 미참여"));
+  OSAN_ASSIGN_OR_RETURN(const rv1::LedgerEntry b2_calculus_result, entry_of("calculus", b2));
+  const auto& open = b2_calculus_result.package().open_shortfalls();
+  const bool remedial_due = std::find(open.begin(), open.end(), rv1::ACHIEVEMENT) != open.end();
+  if (remedial_due) {
+    OSAN_ASSIGN_OR_RETURN(semester_.remedial_passed,
+                          Remediate(b2_calculus_result, HostCode(semester_.calculus),
+                                    rv1::REMEDIAL_INSTRUCTION, true, "보충지도 5시간 이수"));
+  }
+  Say(absl::StrCat("  additional study: one passed, one not completed; remedial instruction: ",
+                   remedial_due ? "passed" : "not due under the student's rule"));
 
-  // A: a1 ×2, a2 ×2 (with remediation); B: b1 ×2, b2; C: c1 ×2.
-  for (const auto& [school, expected] :
-       std::vector<std::pair<std::string, size_t>>{{kSchoolA, 4}, {kSchoolB, 3}, {kSchoolC, 2}}) {
+  // A: a1 ×2, a2 ×2 (with additional study); B: b1 ×2, b2 (×2 with remedial
+  // instruction); C: c1 ×2.
+  for (const auto& [school, expected] : std::vector<std::pair<std::string, size_t>>{
+           {kSchoolA, 4}, {kSchoolB, remedial_due ? 4 : 3}, {kSchoolC, 2}}) {
     OSAN_ASSIGN_OR_RETURN(semester_.feeds[school], ReadAndAcknowledge(school, expected, ""));
   }
   Say("  home schools read their result feeds and acknowledged");

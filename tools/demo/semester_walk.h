@@ -2,9 +2,12 @@
 // institutions entitled to each step would: the city and hosts publish
 // courses (the academy's and the maker centre's recognised by the office), three schools
 // register students and apply, home schools approve, allocation runs, hosts
-// record attendance and assessments (one student needs remediation and passes
-// it, one fails it), sections are finalized, each home school reads its
-// result feed and acknowledges, one result is amended and acknowledged again.
+// hold every planned session taking attendance, give preventive instruction
+// to a student at risk and record assessments, sections are finalized; a
+// student short of attendance passes additional study and another fails it,
+// a student below 40% passes remedial instruction where the rule counts
+// achievement; each home school reads its result feed and acknowledges, one
+// result is amended and acknowledged again.
 //
 // The local demo (`osanctl demo semester`) and the end-to-end test run this
 // same walk; the test then checks what it produced.
@@ -87,8 +90,15 @@ struct Semester {
   std::map<std::string, enrollment::v1::ApplicationState> applied;
   enrollment::v1::AllocationRun allocation;
   std::map<std::string, credit::v1::FinalizeSectionResponse> finalized;  // by course
-  credit::v1::LedgerEntry remediation_passed;                            // b1 in ai
-  credit::v1::LedgerEntry remediation_failed;                            // a2 in maker
+  // Preventive instruction (예방지도) for b2 in calculus during the term.
+  credit::v1::SupportRecord preventive;
+  // Additional study (추가학습) for attendance short of two thirds: b1 in ai
+  // satisfied it, a2 in maker did not.
+  credit::v1::LedgerEntry remediation_passed;  // b1 in ai
+  credit::v1::LedgerEntry remediation_failed;  // a2 in maker
+  // Remedial instruction (보충지도) for b2 in calculus, below 40% where b2's
+  // rule counts achievement; empty when it does not (then b2 completes).
+  credit::v1::LedgerEntry remedial_passed;
   // Every result event each school read before acknowledging, by school code.
   std::map<std::string, std::vector<credit::v1::ResultEvent>> feeds;
   credit::v1::LedgerEntry amended;  // a1 in calculus, version 2, acknowledged

@@ -11,7 +11,9 @@
 #include <limits>
 #include <map>
 #include <memory>
+#include <string>
 #include <utility>
+#include <vector>
 
 #include "absl/flags/declare.h"
 #include "absl/flags/flag.h"
@@ -82,6 +84,15 @@ template <class Request, class Response>
 grpc::Status Call(UnaryMethod<Stub, Request, Response> method, const Request& request,
                   Response* response) {
   return CallUnary(*NewStub(), method, request, response);
+}
+
+// "A 33.3%, B 66.7%, C 0.0%", levels in order.
+std::string PercentText(const google::protobuf::Map<std::string, double>& percent) {
+  std::vector<std::string> parts;
+  for (const auto& [level, share] : std::map<std::string, double>(percent.begin(), percent.end())) {
+    parts.push_back(absl::StrFormat("%s %.1f%%", level, share));
+  }
+  return parts.empty() ? "-" : absl::StrJoin(parts, ", ");
 }
 
 // "2027-03-02".
@@ -443,7 +454,7 @@ int FinalizeSection(const std::vector<std::string>& args) {
             << ")\n";
   PrintField("수강자 수", absl::StrCat(response.student_count(), "명"));
   PrintField("과목 평균", absl::StrCat(response.course_mean()));
-  PrintField("성취도 분포", CountsText(response.level_distribution()));
+  PrintField("성취도별 분포비율", PercentText(response.level_distribution_percent()));
   std::cout << "\n";
   TextTable table({"학생", "성취도", "원점수", "출석", "이수 여부", "사유", "버전", "이름"});
   for (const auto& entry : response.entries()) {

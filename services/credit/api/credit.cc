@@ -2,11 +2,14 @@
 
 #include <google/protobuf/util/time_util.h>
 
+#include <algorithm>
 #include <map>
 #include <set>
+#include <utility>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
 #include "common/csv.h"
@@ -54,11 +57,47 @@ absl::Status CheckPercent(absl::string_view field, double value) {
   return absl::OkStatus();
 }
 
-// Applies the completion decision to `package`.
-void SetOutcome(const CompletionDecision& decision, v1::ResultPackage* package) {
-  package->set_outcome(decision.outcome);
-  package->set_outcome_reason(decision.reason);
-  package->set_credits_earned(decision.outcome == v1::COMPLETED ? package->credits() : 0);
+// Sets the section's statistics on `package`.
+void SetStatistics(const SectionStatistics& statistics, v1::ResultPackage* package) {
+  package->set_course_mean(statistics.course_mean);
+  package->mutable_level_distribution_percent()->clear();
+  package->mutable_level_distribution_percent()->insert(statistics.level_percent.begin(),
+                                                        statistics.level_percent.end());
+  package->set_student_count(statistics.student_count);
+}
+
+// The statistics of a section's results: raw scores and levels as assessed.
+SectionStatistics StatisticsOf(const std::vector<const v1::ResultPackage*>& packages) {
+  std::vector<ScoredStudent> scored;
+  for (const v1::ResultPackage* package : packages) {
+    scored.push_back({package->raw_score(), StatisticsLevel(*package)});
+  }
+  const std::vector<std::string> levels =
+      packages.empty() ? std::vector<std::string>()
+                       : LevelsOf(ScaleFor(packages[0]->category(), packages[0]->subject_area()));
+  return Summarize(scored, levels);
+}
+
+bool SameStatistics(const v1::ResultPackage& a, const v1::ResultPackage& b) {
+  if (a.course_mean() != b.course_mean() || a.student_count() != b.student_count() ||
+      a.level_distribution_percent().size() != b.level_distribution_percent().size()) {
+    return false;
+  }
+  for (const auto& [level, percent] : a.level_distribution_percent()) {
+    const auto it = b.level_distribution_percent().find(level);
+    if (it == b.level_distribution_percent().end() || it->second != percent) {
+      return false;
+    }
+  }
+  return true;
+}
+
+// The category and subject area results of `course` carry: the recognised
+// version's when there is one.
+std::pair<cv1::Category, cv1::SubjectArea> SubjectOf(const cv1::Course& course) {
+  const absl::StatusOr<cv1::RecognisedVersion> version = CreditedVersion(course);
+  return version.ok() ? std::make_pair(version->category(), version->subject_area())
+                      : std::make_pair(course.category(), course.subject_area());
 }
 
 }  // namespace
@@ -66,8 +105,9 @@ void SetOutcome(const CompletionDecision& decision, v1::ResultPackage* package) 
 struct Credit::HostedSection {
   catalog::SectionFacts facts;
   std::string section_id;
-  // Names of the section's ENROLLED students.
-  std::set<std::string> enrolled;
+  // The section's ENROLLED students: name -> entry year (the cohort, which
+  // decides the curriculum).
+  std::map<std::string, int> enrolled;
 };
 
 absl::StatusOr<Credit::HostedSection> Credit::Hosted(const Call& call, const std::string& field,
@@ -81,7 +121,7 @@ absl::StatusOr<Credit::HostedSection> Credit::Hosted(const Call& call, const std
                         enrollment_->Roster(id.name(), call.bearer_token, call.deadline));
   for (const auto& entry : roster.entries()) {
     if (entry.state() == enrollment::v1::ENROLLED) {
-      hosted.enrolled.insert(entry.student());
+      hosted.enrolled[entry.student()] = entry.entry_year();
     }
   }
   return hosted;
@@ -181,7 +221,7 @@ absl::StatusOr<v1::Assessment> Credit::RecordAssessment(
   OSAN_RETURN_IF_ERROR(CheckPercent("assessment.achievement_rate", input.achievement_rate()));
   OSAN_RETURN_IF_ERROR(CheckText("assessment.notes", input.notes(), 0, 1500, true));
   OSAN_RETURN_IF_ERROR(CheckText("assessment.reason", input.reason(), 0, 500));
-  const cv1::Course& course = hosted.facts.course;
+  const auto [category, area] = SubjectOf(hosted.facts.course);
   return IdempotentMutation<v1::Assessment>(
       *pool_, call, "RecordAssessment", request,
       [&](pqxx::work& tx) -> absl::StatusOr<v1::Assessment> {
@@ -195,10 +235,15 @@ absl::StatusOr<v1::Assessment> Credit::RecordAssessment(
         if (previous > 0 && input.reason().empty()) {
           return InvalidField("assessment.reason", "is required to correct an assessment");
         }
+        OSAN_ASSIGN_OR_RETURN(const auto rules, store::LoadRules(tx));
+        OSAN_ASSIGN_OR_RETURN(
+            const v1::CompletionRule rule,
+            RuleForStudent(rules, student.name(), hosted.enrolled.at(student.name()),
+                           hosted.facts.term.year(), category));
         v1::Assessment assessment = input;
         assessment.set_student(student.name());
-        assessment.set_achievement_level(AchievementLevel(
-            ScaleFor(course.category(), course.subject_area()), input.achievement_rate()));
+        assessment.set_achievement_level(
+            AssessedLevel(rule, ScaleFor(category, area), input.achievement_rate()));
         assessment.set_version(previous + 1);
         assessment.set_recorded_by(call.principal->institution);
         *assessment.mutable_record_time() = Now(call);
@@ -215,6 +260,9 @@ absl::StatusOr<v1::FinalizeSectionResponse> Credit::FinalizeSection(
   OSAN_ASSIGN_OR_RETURN(const HostedSection hosted, Hosted(call, "section", request.section()));
   const cv1::Section& section = hosted.facts.section;
   const cv1::Course& course = hosted.facts.course;
+  const int school_year = hosted.facts.term.year();
+  // Credits are the recognised version's for a course taught outside school.
+  OSAN_ASSIGN_OR_RETURN(const cv1::RecognisedVersion version, CreditedVersion(course));
   OSAN_ASSIGN_OR_RETURN(const cv1::Institution host,
                         catalog_->GetInstitution(section.host(), call.deadline));
   return IdempotentMutation<v1::FinalizeSectionResponse>(
@@ -224,28 +272,36 @@ absl::StatusOr<v1::FinalizeSectionResponse> Credit::FinalizeSection(
         if (finalized) {
           return absl::FailedPreconditionError("the section is already finalized");
         }
-        OSAN_ASSIGN_OR_RETURN(const auto rules, store::LoadRules(tx));
-        OSAN_ASSIGN_OR_RETURN(const CompletionRule rule,
-                              SelectRule(rules, hosted.facts.term.year(), course.category()));
+        // Credits only for hours delivered: every planned session held.
+        OSAN_ASSIGN_OR_RETURN(const auto sessions,
+                              store::Attendance(tx, hosted.section_id, /*history=*/false));
+        const int held = static_cast<int>(sessions.size());
+        if (held < section.sessions()) {
+          return absl::FailedPreconditionError(
+              absl::StrCat(section.sessions(), " sessions planned, ", held,
+                           " held; record the remaining sessions (make-up sessions are recorded as "
+                           "sessions) before finalizing"));
+        }
         OSAN_ASSIGN_OR_RETURN(const auto assessments,
                               store::LatestAssessments(tx, hosted.section_id));
         std::vector<std::string> missing;
-        std::vector<ScoredStudent> scored;
-        for (const std::string& name : hosted.enrolled) {
+        for (const auto& [name, entry_year] : hosted.enrolled) {
           const auto id = enrollment::ParseStudentName("student", name);
-          const auto it = id.ok() ? assessments.find(RefOf(*id)) : assessments.end();
-          if (it == assessments.end()) {
+          if (!id.ok() || assessments.count(RefOf(*id)) == 0) {
             missing.push_back(name);
-          } else {
-            scored.push_back({it->second.raw_score(), it->second.achievement_level()});
           }
         }
         if (!missing.empty()) {
           return absl::FailedPreconditionError(
               absl::StrCat("no assessment recorded for ", absl::StrJoin(missing, ", ")));
         }
-        OSAN_ASSIGN_OR_RETURN(const auto sessions,
-                              store::Attendance(tx, hosted.section_id, /*history=*/false));
+        OSAN_ASSIGN_OR_RETURN(const auto rules, store::LoadRules(tx));
+        OSAN_ASSIGN_OR_RETURN(const auto labels, store::LoadRemarksLabels(tx));
+        OSAN_ASSIGN_OR_RETURN(
+            const RemarksLabel remarks,
+            SelectRemarks(labels, host.kind(), course.delivery_mode(), school_year));
+        OSAN_ASSIGN_OR_RETURN(auto preventive, store::PreventiveRecords(tx, hosted.section_id));
+
         std::map<std::string, v1::AttendanceSummary> attendance;
         for (const auto& session : sessions) {
           for (const auto& mark : session.marks()) {
@@ -268,24 +324,23 @@ absl::StatusOr<v1::FinalizeSectionResponse> Credit::FinalizeSection(
             }
           }
         }
-        const SectionStatistics statistics = Summarize(scored);
+
         v1::FinalizeSectionResponse response;
-        response.set_course_mean(statistics.course_mean);
-        response.mutable_level_distribution()->insert(statistics.level_distribution.begin(),
-                                                      statistics.level_distribution.end());
-        response.set_student_count(statistics.student_count);
-        for (const std::string& name : hosted.enrolled) {
+        for (const auto& [name, entry_year] : hosted.enrolled) {
           call.Audit(name);
           const StudentId id = *enrollment::ParseStudentName("student", name);
           const v1::Assessment& assessment = assessments.at(RefOf(id));
+          OSAN_ASSIGN_OR_RETURN(
+              v1::CompletionRule rule,
+              RuleForStudent(rules, name, entry_year, school_year, version.category()));
           v1::AttendanceSummary summary = attendance[name];
-          summary.set_sessions_held(static_cast<int>(sessions.size()));
+          summary.set_sessions_held(held);
+          summary.set_sessions_planned(section.sessions());
           summary.set_attended(summary.present() + summary.late() + summary.early_leave() +
                                summary.excused());
 
-          v1::LedgerEntry entry;
-          const std::string entry_id = NewUuid();
-          entry.set_name(absl::StrCat("ledger/", entry_id));
+          v1::LedgerEntry& entry = *response.add_entries();
+          entry.set_name(absl::StrCat("ledger/", NewUuid()));
           entry.set_version(1);
           entry.set_reason("finalized");
           entry.set_recorded_by(call.principal->institution);
@@ -294,30 +349,45 @@ absl::StatusOr<v1::FinalizeSectionResponse> Credit::FinalizeSection(
           package.set_term(hosted.facts.term.name());
           package.set_section(section.name());
           package.set_student(name);
-          package.set_title(course.title());
-          package.set_category(course.category());
-          package.set_subject_area(course.subject_area());
-          package.set_credits(course.credits());
+          package.set_entry_year(entry_year);
+          package.set_title(version.title());
+          package.set_category(version.category());
+          package.set_subject_area(version.subject_area());
+          package.set_credits(version.credits());
+          package.set_course_etag(version.course_etag());
           package.set_raw_score(assessment.raw_score());
           package.set_achievement_rate(assessment.achievement_rate());
-          package.set_course_mean(statistics.course_mean);
-          package.set_achievement_level(assessment.achievement_level());
-          *package.mutable_level_distribution() = response.level_distribution();
-          package.set_student_count(statistics.student_count);
-          package.set_rank(RankMark(/*joint_course=*/true, statistics.student_count));
           package.set_notes(assessment.notes());
           *package.mutable_attendance() = summary;
-          package.set_remarks(Remarks(course.category(), course.delivery_mode()));
+          package.set_delivery_label(remarks.label);
           package.set_host(section.host());
           package.set_host_display_name(host.display_name());
-          SetOutcome(DecideCompletion(rule, {summary.sessions_held(), summary.attended(),
-                                             assessment.achievement_rate()}),
-                     &package);
+          *package.mutable_rule() = std::move(rule);
+          for (const v1::SupportRecord& record : preventive[RefOf(id)]) {
+            *package.add_support() = record;
+          }
+          Decide(&package);
+        }
+
+        std::vector<const v1::ResultPackage*> packages;
+        for (const v1::LedgerEntry& entry : response.entries()) {
+          packages.push_back(&entry.package());
+        }
+        const SectionStatistics statistics = StatisticsOf(packages);
+        response.set_course_mean(statistics.course_mean);
+        response.mutable_level_distribution_percent()->insert(statistics.level_percent.begin(),
+                                                              statistics.level_percent.end());
+        response.set_student_count(statistics.student_count);
+        for (v1::LedgerEntry& entry : *response.mutable_entries()) {
+          v1::ResultPackage& package = *entry.mutable_package();
+          SetStatistics(statistics, &package);
+          package.set_rank(RankMark(/*joint_course=*/true, statistics.student_count));
+          const std::string entry_id(absl::StripPrefix(entry.name(), "ledger/"));
+          const StudentId id = *enrollment::ParseStudentName("student", package.student());
           OSAN_RETURN_IF_ERROR(store::AppendEntry(
               tx,
               {entry_id, RefOf(id), hosted.section_id, catalog::InstitutionCodeOf(section.host())},
               entry));
-          *response.add_entries() = std::move(entry);
         }
         OSAN_RETURN_IF_ERROR(
             store::MarkFinalized(tx, hosted.section_id, call.principal->institution));
@@ -330,10 +400,49 @@ absl::StatusOr<v1::FinalizeSectionResponse> Credit::FinalizeSection(
       });
 }
 
+absl::StatusOr<v1::SupportRecord> Credit::RecordPreventiveInstruction(
+    const Call& call, const v1::RecordPreventiveInstructionRequest& request) {
+  OSAN_ASSIGN_OR_RETURN(const HostedSection hosted, Hosted(call, "section", request.section()));
+  OSAN_ASSIGN_OR_RETURN(const StudentId student,
+                        enrollment::ParseStudentName("student", request.student()));
+  call.Audit(student.name());
+  if (hosted.enrolled.count(student.name()) == 0) {
+    return absl::FailedPreconditionError(
+        absl::StrCat(student.name(), " is not enrolled in the section"));
+  }
+  OSAN_RETURN_IF_ERROR(CheckText("notes", request.notes(), 1, 500, true));
+  return IdempotentMutation<v1::SupportRecord>(
+      *pool_, call, "RecordPreventiveInstruction", request,
+      [&](pqxx::work& tx) -> absl::StatusOr<v1::SupportRecord> {
+        OSAN_ASSIGN_OR_RETURN(const bool finalized, store::IsFinalized(tx, hosted.section_id));
+        if (finalized) {
+          return absl::FailedPreconditionError(
+              "the section is finalized; preventive instruction (예방지도) is recorded during "
+              "the term, and after finalization remediation with RecordRemediation");
+        }
+        OSAN_ASSIGN_OR_RETURN(const auto kinds, store::LoadSupportKinds(tx));
+        OSAN_ASSIGN_OR_RETURN(
+            const SupportKind kind,
+            SelectSupportKind(kinds, v1::PREVENTIVE_INSTRUCTION, hosted.facts.term.year()));
+        v1::SupportRecord record = SupportRecordOf(kind);
+        record.set_notes(request.notes());
+        record.set_section(hosted.facts.section.name());
+        record.set_student(student.name());
+        record.set_recorded_by(call.principal->institution);
+        *record.mutable_record_time() = Now(call);
+        OSAN_RETURN_IF_ERROR(
+            store::InsertPreventive(tx, hosted.section_id, RefOf(student), record));
+        return record;
+      });
+}
+
 namespace {
 
-// Appends the next version of an entry the caller hosts, built by `change`
-// from the latest one.
+// Appends the next version of an entry the caller hosts, built by
+// `change(tx, key, &next)` from the latest one (which may append versions of
+// other entries of the section too). The section's lock is taken first, and
+// the latest version read under it, so that ledger writes of a section never
+// interleave.
 template <class Request, class Change>
 absl::StatusOr<v1::LedgerEntry> NextVersion(db::Pool& pool, const server::CallContext& call,
                                             const char* method, const Request& request,
@@ -341,21 +450,37 @@ absl::StatusOr<v1::LedgerEntry> NextVersion(db::Pool& pool, const server::CallCo
   return IdempotentMutation<v1::LedgerEntry>(
       pool, call, method, request,
       [&](pqxx::work& tx) -> absl::StatusOr<v1::LedgerEntry> {
+        OSAN_ASSIGN_OR_RETURN(const auto found, store::LatestEntry(tx, entry_id, false));
+        OSAN_RETURN_IF_ERROR(store::IsFinalized(tx, found.first.section_id).status());
         OSAN_ASSIGN_OR_RETURN(auto latest, store::LatestEntry(tx, entry_id, /*for_update=*/true));
         auto& [key, entry] = latest;
         call.Audit(entry.package().student());
         OSAN_RETURN_IF_ERROR(
             enrollment::RequireHost(*call.principal, catalog::InstitutionName(key.host_code)));
         v1::LedgerEntry next = entry;
-        OSAN_RETURN_IF_ERROR(change(tx, &next));
         next.set_version(entry.version() + 1);
         next.set_recorded_by(call.principal->institution);
         next.clear_acknowledged();
         *next.mutable_record_time() = Now(call);
+        OSAN_RETURN_IF_ERROR(change(tx, key, &next));
         OSAN_RETURN_IF_ERROR(store::AppendEntry(tx, key, next));
         return next;
       },
       [&](const v1::LedgerEntry& entry) { call.Audit(entry.package().student()); });
+}
+
+// "추가학습 (ADDITIONAL_STUDY)".
+std::string KindLabel(const SupportKind& kind) {
+  return absl::StrCat(kind.label, " (", v1::RemediationKind_Name(kind.kind), ")");
+}
+
+absl::Status RequireRule(const v1::ResultPackage& package) {
+  if (!package.has_rule()) {
+    return absl::FailedPreconditionError(
+        "the result was decided before results named their completion rule; it cannot be "
+        "re-decided");
+  }
+  return absl::OkStatus();
 }
 
 }  // namespace
@@ -363,29 +488,64 @@ absl::StatusOr<v1::LedgerEntry> NextVersion(db::Pool& pool, const server::CallCo
 absl::StatusOr<v1::LedgerEntry> Credit::RecordRemediation(
     const Call& call, const v1::RecordRemediationRequest& request) {
   OSAN_ASSIGN_OR_RETURN(const std::string entry_id, ParseEntryName("entry", request.entry()));
-  if (!v1::RemediationKind_IsValid(request.kind()) ||
-      request.kind() == v1::REMEDIATION_KIND_UNSPECIFIED) {
-    return InvalidField("kind", "is required");
+  if (request.kind() == v1::PREVENTIVE_INSTRUCTION) {
+    return InvalidField("kind",
+                        "PREVENTIVE_INSTRUCTION is recorded during the term with "
+                        "RecordPreventiveInstruction; after finalization give "
+                        "REMEDIAL_INSTRUCTION or ADDITIONAL_STUDY");
+  }
+  if (request.kind() != v1::REMEDIAL_INSTRUCTION && request.kind() != v1::ADDITIONAL_STUDY) {
+    return InvalidField("kind", "is required: REMEDIAL_INSTRUCTION or ADDITIONAL_STUDY");
   }
   OSAN_RETURN_IF_ERROR(CheckText("notes", request.notes(), 1, 500, true));
-  return NextVersion(*pool_, call, "RecordRemediation", request, entry_id,
-                     [&](pqxx::work&, v1::LedgerEntry* next) -> absl::Status {
-                       v1::ResultPackage& package = *next->mutable_package();
-                       if (package.outcome() != v1::REMEDIATION_REQUIRED) {
-                         return absl::FailedPreconditionError(
-                             absl::StrCat("the result is ", v1::Outcome_Name(package.outcome()),
-                                          "; remediation is recorded only when it is required"));
-                       }
-                       const std::string what =
-                           request.kind() == v1::REMEDIAL_INSTRUCTION ? "보충지도" : "추가학습";
-                       SetOutcome({request.satisfied() ? v1::COMPLETED : v1::NOT_COMPLETED,
-                                   absl::StrCat(what, request.satisfied() ? " 이수" : " 미이수",
-                                                " (", package.outcome_reason(), ")")},
-                                  &package);
-                       next->set_reason(absl::StrCat(what, ": ", request.notes()));
-                       next->clear_evidence_ref();
-                       return absl::OkStatus();
-                     });
+  return NextVersion(
+      *pool_, call, "RecordRemediation", request, entry_id,
+      [&](pqxx::work& tx, const store::EntryKey&, v1::LedgerEntry* next) -> absl::Status {
+        v1::ResultPackage& package = *next->mutable_package();
+        if (package.outcome() != v1::REMEDIATION_REQUIRED) {
+          return absl::FailedPreconditionError(
+              absl::StrCat("the result is ", v1::Outcome_Name(package.outcome()),
+                           "; remediation is recorded only when it is required"));
+        }
+        OSAN_RETURN_IF_ERROR(RequireRule(package));
+        const int school_year = SchoolYear(package.term());
+        OSAN_ASSIGN_OR_RETURN(const auto kinds, store::LoadSupportKinds(tx));
+        OSAN_ASSIGN_OR_RETURN(const SupportKind kind,
+                              SelectSupportKind(kinds, request.kind(), school_year));
+        const auto& open = package.open_shortfalls();
+        if (std::find(open.begin(), open.end(), kind.clears) == open.end()) {
+          // A record of one kind never clears a shortfall of another.
+          std::vector<std::string> due;
+          for (const int shortfall : open) {
+            std::string what = v1::Shortfall_Name(static_cast<v1::Shortfall>(shortfall));
+            for (const SupportKind& other : kinds) {
+              if (other.clears == shortfall && other.first_school_year <= school_year) {
+                what = absl::StrCat(what, ", cleared by ", KindLabel(other));
+              }
+            }
+            due.push_back(what);
+          }
+          return absl::FailedPreconditionError(
+              absl::StrCat("kind: ", KindLabel(kind), " clears ",
+                           kind.clears == v1::SHORTFALL_UNSPECIFIED
+                               ? "no shortfall"
+                               : absl::StrCat("an ", v1::Shortfall_Name(kind.clears), " shortfall"),
+                           "; this result is short of ", absl::StrJoin(due, "; ")));
+        }
+        v1::SupportRecord record = SupportRecordOf(kind);
+        record.set_satisfied(request.satisfied());
+        record.set_notes(request.notes());
+        record.set_section(package.section());
+        record.set_student(package.student());
+        record.set_recorded_by(call.principal->institution);
+        *record.mutable_record_time() = Now(call);
+        *package.add_support() = std::move(record);
+        Decide(&package);
+        next->set_reason(absl::StrCat(kind.label, request.satisfied() ? " 이수" : " 미이수", ": ",
+                                      request.notes()));
+        next->clear_evidence_ref();
+        return absl::OkStatus();
+      });
 }
 
 absl::StatusOr<v1::LedgerEntry> Credit::AmendResult(const Call& call,
@@ -407,7 +567,7 @@ absl::StatusOr<v1::LedgerEntry> Credit::AmendResult(const Call& call,
   }
   return NextVersion(
       *pool_, call, "AmendResult", request, entry_id,
-      [&](pqxx::work& tx, v1::LedgerEntry* next) -> absl::Status {
+      [&](pqxx::work& tx, const store::EntryKey& key, v1::LedgerEntry* next) -> absl::Status {
         v1::ResultPackage& package = *next->mutable_package();
         if (request.has_raw_score()) {
           package.set_raw_score(request.raw_score());
@@ -416,20 +576,45 @@ absl::StatusOr<v1::LedgerEntry> Credit::AmendResult(const Call& call,
           package.set_notes(request.notes());
         }
         if (request.has_achievement_rate()) {
-          // A new rate re-derives the level and re-decides completion.
+          // A new rate re-decides completion under the result's rule; the
+          // support recorded so far stays and still clears what it cleared.
+          OSAN_RETURN_IF_ERROR(RequireRule(package));
           package.set_achievement_rate(request.achievement_rate());
-          package.set_achievement_level(AchievementLevel(
-              ScaleFor(package.category(), package.subject_area()), request.achievement_rate()));
-          OSAN_ASSIGN_OR_RETURN(const auto rules, store::LoadRules(tx));
-          OSAN_ASSIGN_OR_RETURN(const CompletionRule rule,
-                                SelectRule(rules, SchoolYear(package.term()), package.category()));
-          SetOutcome(
-              DecideCompletion(rule, {package.attendance().sessions_held(),
-                                      package.attendance().attended(), request.achievement_rate()}),
-              &package);
+          Decide(&package);
         }
         next->set_reason(request.reason());
         next->set_evidence_ref(request.evidence_ref());
+        if (!request.has_raw_score() && !request.has_achievement_rate()) {
+          return absl::OkStatus();
+        }
+        // The section's statistics follow the new score: re-issued to every
+        // other result they change, with the same reason and evidence.
+        OSAN_ASSIGN_OR_RETURN(auto entries, store::SectionEntries(tx, key.section_id));
+        std::vector<const v1::ResultPackage*> packages = {&package};
+        for (const auto& [other_key, other] : entries) {
+          if (other_key.entry_id != key.entry_id) {
+            packages.push_back(&other.package());
+          }
+        }
+        const SectionStatistics statistics = StatisticsOf(packages);
+        SetStatistics(statistics, &package);
+        for (auto& [other_key, other] : entries) {
+          if (other_key.entry_id == key.entry_id) {
+            continue;
+          }
+          v1::LedgerEntry reissued = other;
+          SetStatistics(statistics, reissued.mutable_package());
+          if (SameStatistics(reissued.package(), other.package())) {
+            continue;
+          }
+          reissued.set_version(other.version() + 1);
+          reissued.set_reason(request.reason());
+          reissued.set_evidence_ref(request.evidence_ref());
+          reissued.set_recorded_by(call.principal->institution);
+          reissued.clear_acknowledged();
+          *reissued.mutable_record_time() = Now(call);
+          OSAN_RETURN_IF_ERROR(store::AppendEntry(tx, other_key, reissued));
+        }
         return absl::OkStatus();
       });
 }
@@ -584,12 +769,12 @@ std::string ResultsCsv(const std::vector<v1::LedgerEntry>& entries) {
                                            "원점수",
                                            "과목평균",
                                            "성취도",
-                                           "성취도별 분포",
+                                           "성취도별 분포비율",
                                            "수강자수",
                                            "석차등급",
                                            "세부능력 및 특기사항",
-                                           "수업일수",
-                                           "출석일수",
+                                           "수업 횟수",
+                                           "출석 횟수",
                                            "결석",
                                            "지각",
                                            "조퇴",
@@ -597,18 +782,32 @@ std::string ResultsCsv(const std::vector<v1::LedgerEntry>& entries) {
                                            "개설 기관",
                                            "이수 여부",
                                            "사유",
+                                           "최소 성취수준 보장지도",
+                                           "교육과정",
+                                           "이수 기준",
+                                           "이수 기준 근거",
                                            "결과",
                                            "버전"};
   csv += CsvLine(header);
   for (const auto& entry : entries) {
     const v1::ResultPackage& p = entry.package();
+    // "A:33.3% B:66.7% C:0.0% ...", levels in order (A-E, then I, P).
     std::vector<std::string> distribution;
-    for (const auto& [level, count] :
-         std::map<std::string, int>(p.level_distribution().begin(), p.level_distribution().end())) {
-      distribution.push_back(absl::StrCat(level, ":", count));
+    for (const auto& [level, percent] : std::map<std::string, double>(
+             p.level_distribution_percent().begin(), p.level_distribution_percent().end())) {
+      distribution.push_back(absl::StrCat(level, ":", absl::StrFormat("%.1f", percent), "%"));
     }
-    // Text (from hosts, schools and the ledger) goes through CsvField, which
-    // neutralises formulas; the numbers are the service's own.
+    std::vector<std::string> support;
+    for (const v1::SupportRecord& record : p.support()) {
+      support.push_back(
+          record.kind() == v1::PREVENTIVE_INSTRUCTION
+              ? record.label()
+              : absl::StrCat(record.label(), record.satisfied() ? " 이수" : " 미이수"));
+    }
+    const std::string curriculum =
+        p.rule().curriculum().empty() ? "" : absl::StrCat(p.rule().curriculum(), " 개정");
+    // Text (from hosts, schools, the ledger and the rule table) goes through
+    // CsvField, which neutralises formulas; the numbers are the service's own.
     csv += CsvLine({CsvField(p.student()),
                     CsvField(p.term()),
                     CsvField(p.title()),
@@ -631,6 +830,10 @@ std::string ResultsCsv(const std::vector<v1::LedgerEntry>& entries) {
                     CsvField(p.host_display_name()),
                     CsvField(OutcomeLabel(p.outcome())),
                     CsvField(p.outcome_reason()),
+                    CsvField(absl::StrJoin(support, ", ")),
+                    CsvField(curriculum),
+                    CsvField(p.has_rule() ? DescribeRule(p.rule()) : ""),
+                    CsvField(p.rule().source()),
                     CsvField(entry.name()),
                     CsvNumber(entry.version())});
   }

@@ -33,6 +33,8 @@ class Credit {
                                                   const v1::RecordAssessmentRequest& request);
   absl::StatusOr<v1::FinalizeSectionResponse> FinalizeSection(
       const Call& call, const v1::FinalizeSectionRequest& request);
+  absl::StatusOr<v1::SupportRecord> RecordPreventiveInstruction(
+      const Call& call, const v1::RecordPreventiveInstructionRequest& request);
   absl::StatusOr<v1::LedgerEntry> RecordRemediation(const Call& call,
                                                     const v1::RecordRemediationRequest& request);
   absl::StatusOr<v1::LedgerEntry> AmendResult(const Call& call,
@@ -55,8 +57,8 @@ class Credit {
 
  private:
   struct HostedSection;
-  // The section named `name` if the caller hosts it, with the names of its
-  // ENROLLED students.
+  // The section named `name` if the caller hosts it, with its ENROLLED
+  // students and their cohorts.
   absl::StatusOr<HostedSection> Hosted(const Call& call, const std::string& field,
                                        const std::string& name);
 

@@ -27,6 +27,7 @@ class CreditService final : public v1::CreditService::CallbackService {
   OSAN_CREDIT_METHOD(ListAttendance, ListAttendanceRequest, ListAttendanceResponse)
   OSAN_CREDIT_METHOD(RecordAssessment, RecordAssessmentRequest, Assessment)
   OSAN_CREDIT_METHOD(FinalizeSection, FinalizeSectionRequest, FinalizeSectionResponse)
+  OSAN_CREDIT_METHOD(RecordPreventiveInstruction, RecordPreventiveInstructionRequest, SupportRecord)
   OSAN_CREDIT_METHOD(RecordRemediation, RecordRemediationRequest, LedgerEntry)
   OSAN_CREDIT_METHOD(AmendResult, AmendResultRequest, LedgerEntry)
   OSAN_CREDIT_METHOD(GetLedgerHistory, GetLedgerHistoryRequest, LedgerHistory)

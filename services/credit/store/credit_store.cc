@@ -18,8 +18,23 @@ using google::protobuf::util::TimeUtil;
 
 const std::vector<db::Statement> kStatements = {
     {"rules",
-     "SELECT from_year, category, requires_attendance, requires_achievement"
-     " FROM completion_rules ORDER BY from_year, category"},
+     "SELECT curriculum, first_school_year, subject_kind, requires_attendance,"
+     " attendance_numerator, attendance_denominator, requires_achievement,"
+     " minimum_achievement_rate, below_minimum_level, remedied_level, incomplete_level,"
+     " incomplete_mark, source, marks_source"
+     " FROM completion_rules ORDER BY curriculum, first_school_year, subject_kind"},
+    {"remarks_labels",
+     "SELECT host_kind, delivery_mode, first_school_year, label, source FROM remarks_labels"
+     " ORDER BY host_kind, delivery_mode, first_school_year"},
+    {"support_kinds",
+     "SELECT kind, first_school_year, label, clears, remarks_note, source FROM support_kinds"
+     " ORDER BY kind, first_school_year"},
+    {"preventive_insert",
+     "INSERT INTO preventive_instruction (section_id, school_code, student_key, record)"
+     " VALUES ($1::uuid, $2, $3, $4)"},
+    {"preventive_of_section",
+     "SELECT school_code, student_key, record FROM preventive_instruction"
+     " WHERE section_id = $1::uuid ORDER BY id"},
     {"attendance_latest",
      "SELECT DISTINCT ON (session_number) record FROM attendance WHERE section_id = $1::uuid"
      " ORDER BY session_number, version DESC"},
@@ -57,6 +72,10 @@ const std::vector<db::Statement> kStatements = {
      " FROM ledger l WHERE entry_id = $1::uuid ORDER BY version DESC LIMIT 1 FOR UPDATE"},
     {"entry_history", "SELECT entry, " OSAN_ACKNOWLEDGED
                       " FROM ledger l WHERE entry_id = $1::uuid ORDER BY version"},
+    {"entries_of_section",
+     "SELECT DISTINCT ON (entry_id) entry_id::text, school_code, student_key, host_code, "
+     "entry, " OSAN_ACKNOWLEDGED " FROM ledger l WHERE section_id = $1::uuid"
+     " ORDER BY entry_id, version DESC"},
     {"entries_of_student",
      "SELECT DISTINCT ON (entry_id) entry, " OSAN_ACKNOWLEDGED " FROM ledger l"
      " WHERE school_code = $1 AND student_key = $2 ORDER BY entry_id, version DESC"},
@@ -115,19 +134,75 @@ absl::StatusOr<std::vector<v1::LedgerEntry>> ParseEntries(const pqxx::result& ro
 
 const std::vector<db::Statement>& Statements() { return kStatements; }
 
-absl::StatusOr<std::vector<CompletionRule>> LoadRules(Tx& tx) {
-  std::vector<CompletionRule> rules;
+absl::StatusOr<std::vector<v1::CompletionRule>> LoadRules(Tx& tx) {
+  std::vector<v1::CompletionRule> rules;
   for (const auto& row : tx.exec_prepared("rules")) {
-    CompletionRule rule;
-    rule.from_year = row[0].as<int>();
-    if (!catalog::v1::Category_Parse(row[1].as<std::string>(), &rule.category)) {
-      return absl::InternalError("completion rule with an unknown category");
+    v1::CompletionRule rule;
+    rule.set_curriculum(row[0].as<std::string>());
+    rule.set_first_school_year(row[1].as<int>());
+    v1::SubjectKind kind = v1::SUBJECT_KIND_UNSPECIFIED;
+    v1::LevelRule below = v1::LEVEL_RULE_UNSPECIFIED;
+    v1::LevelRule remedied = v1::LEVEL_RULE_UNSPECIFIED;
+    v1::LevelRule incomplete = v1::LEVEL_RULE_UNSPECIFIED;
+    if (!v1::SubjectKind_Parse(row[2].as<std::string>(), &kind) ||
+        !v1::LevelRule_Parse(row[8].as<std::string>(), &below) ||
+        !v1::LevelRule_Parse(row[9].as<std::string>(), &remedied) ||
+        !v1::LevelRule_Parse(row[10].as<std::string>(), &incomplete)) {
+      return absl::InternalError("completion rule with an unknown subject kind or level rule");
     }
-    rule.requires_attendance = row[2].as<bool>();
-    rule.requires_achievement = row[3].as<bool>();
-    rules.push_back(rule);
+    rule.set_subject_kind(kind);
+    rule.set_requires_attendance(row[3].as<bool>());
+    rule.set_attendance_numerator(row[4].as<int>());
+    rule.set_attendance_denominator(row[5].as<int>());
+    rule.set_requires_achievement(row[6].as<bool>());
+    rule.set_minimum_achievement_rate(row[7].as<double>());
+    rule.set_below_minimum_level(below);
+    rule.set_remedied_level(remedied);
+    rule.set_incomplete_level(incomplete);
+    rule.set_incomplete_mark(row[11].as<std::string>());
+    rule.set_source(row[12].as<std::string>());
+    rule.set_marks_source(row[13].as<std::string>());
+    OSAN_RETURN_IF_ERROR(ValidateRule(rule));
+    rules.push_back(std::move(rule));
   }
   return rules;
+}
+
+absl::StatusOr<std::vector<RemarksLabel>> LoadRemarksLabels(Tx& tx) {
+  std::vector<RemarksLabel> labels;
+  for (const auto& row : tx.exec_prepared("remarks_labels")) {
+    RemarksLabel label;
+    if (!catalog::v1::InstitutionKind_Parse(row[0].as<std::string>(), &label.host_kind)) {
+      return absl::InternalError("remarks label for an unknown host kind");
+    }
+    const std::string mode = row[1].as<std::string>();
+    if (mode != "ANY" && !catalog::v1::DeliveryMode_Parse(mode, &label.delivery_mode)) {
+      return absl::InternalError("remarks label for an unknown delivery mode");
+    }
+    label.first_school_year = row[2].as<int>();
+    label.label = row[3].as<std::string>();
+    label.source = row[4].as<std::string>();
+    labels.push_back(std::move(label));
+  }
+  return labels;
+}
+
+absl::StatusOr<std::vector<SupportKind>> LoadSupportKinds(Tx& tx) {
+  std::vector<SupportKind> kinds;
+  for (const auto& row : tx.exec_prepared("support_kinds")) {
+    SupportKind kind;
+    const std::string clears = row[3].as<std::string>();
+    if (!v1::RemediationKind_Parse(row[0].as<std::string>(), &kind.kind) ||
+        (clears != "NONE" && !v1::Shortfall_Parse(clears, &kind.clears))) {
+      return absl::InternalError("support kind row with an unknown kind or shortfall");
+    }
+    kind.first_school_year = row[1].as<int>();
+    kind.label = row[2].as<std::string>();
+    kind.remarks_note = row[4].as<std::string>();
+    kind.source = row[5].as<std::string>();
+    kinds.push_back(std::move(kind));
+  }
+  return kinds;
 }
 
 absl::StatusOr<std::vector<v1::SessionAttendance>> Attendance(Tx& tx, const std::string& section_id,
@@ -171,6 +246,23 @@ absl::StatusOr<std::map<StudentRef, v1::Assessment>> LatestAssessments(
   return latest;
 }
 
+absl::Status InsertPreventive(Tx& tx, const std::string& section_id, const StudentRef& student,
+                              const v1::SupportRecord& record) {
+  tx.exec_prepared0("preventive_insert", section_id, student.first, student.second,
+                    pqxx::binarystring(record.SerializeAsString()));
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::map<StudentRef, std::vector<v1::SupportRecord>>> PreventiveRecords(
+    Tx& tx, const std::string& section_id) {
+  std::map<StudentRef, std::vector<v1::SupportRecord>> records;
+  for (const auto& row : tx.exec_prepared("preventive_of_section", section_id)) {
+    OSAN_ASSIGN_OR_RETURN(v1::SupportRecord record, Parse<v1::SupportRecord>(row[2]));
+    records[{row[0].as<std::string>(), row[1].as<std::string>()}].push_back(std::move(record));
+  }
+  return records;
+}
+
 absl::StatusOr<bool> IsFinalized(Tx& tx, const std::string& section_id) {
   return !tx.exec_prepared("finalized_lock", section_id).empty();
 }
@@ -211,6 +303,21 @@ absl::StatusOr<std::pair<EntryKey, v1::LedgerEntry>> LatestEntry(Tx& tx,
 
 absl::StatusOr<std::vector<v1::LedgerEntry>> EntryHistory(Tx& tx, const std::string& entry_id) {
   return ParseEntries(tx.exec_prepared("entry_history", entry_id));
+}
+
+absl::StatusOr<std::vector<std::pair<EntryKey, v1::LedgerEntry>>> SectionEntries(
+    Tx& tx, const std::string& section_id) {
+  std::vector<std::pair<EntryKey, v1::LedgerEntry>> entries;
+  for (const auto& row : tx.exec_prepared("entries_of_section", section_id)) {
+    EntryKey key{row[0].as<std::string>(),
+                 {row[1].as<std::string>(), row[2].as<std::string>()},
+                 section_id,
+                 row[3].as<std::string>()};
+    OSAN_ASSIGN_OR_RETURN(v1::LedgerEntry entry, Parse<v1::LedgerEntry>(row[4]));
+    entry.set_acknowledged(row[5].as<bool>());
+    entries.emplace_back(std::move(key), std::move(entry));
+  }
+  return entries;
 }
 
 absl::StatusOr<std::vector<v1::LedgerEntry>> StudentEntries(Tx& tx, const StudentRef& student) {

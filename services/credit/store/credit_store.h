@@ -24,7 +24,13 @@ const std::vector<db::Statement>& Statements();
 // A student as (school code, student key).
 using StudentRef = std::pair<std::string, std::string>;
 
-absl::StatusOr<std::vector<CompletionRule>> LoadRules(Tx& tx);
+// ----- The rules of the record (rows of 002_record_rules.sql) ---------------
+
+// Every completion rule row, each checked with ValidateRule (INTERNAL if a
+// row is malformed).
+absl::StatusOr<std::vector<v1::CompletionRule>> LoadRules(Tx& tx);
+absl::StatusOr<std::vector<RemarksLabel>> LoadRemarksLabels(Tx& tx);
+absl::StatusOr<std::vector<SupportKind>> LoadSupportKinds(Tx& tx);
 
 // ----- Attendance and assessment --------------------------------------------
 
@@ -45,9 +51,19 @@ absl::Status InsertAssessment(Tx& tx, const std::string& section_id, const Stude
 absl::StatusOr<std::map<StudentRef, v1::Assessment>> LatestAssessments(
     Tx& tx, const std::string& section_id);
 
+// ----- Preventive instruction ------------------------------------------------
+
+absl::Status InsertPreventive(Tx& tx, const std::string& section_id, const StudentRef& student,
+                              const v1::SupportRecord& record);
+// The section's preventive instruction records by student, oldest first.
+absl::StatusOr<std::map<StudentRef, std::vector<v1::SupportRecord>>> PreventiveRecords(
+    Tx& tx, const std::string& section_id);
+
 // ----- Finalization and the ledger ------------------------------------------
 
-// Locks the section's finalization: true if it was finalized before.
+// Locks the section's finalization row: true if it was finalized before.
+// Every write to the ledger of a finalized section holds this lock first, so
+// a section's results change one transaction at a time.
 absl::StatusOr<bool> IsFinalized(Tx& tx, const std::string& section_id);
 absl::Status MarkFinalized(Tx& tx, const std::string& section_id, const std::string& who);
 
@@ -65,6 +81,9 @@ absl::StatusOr<std::pair<EntryKey, v1::LedgerEntry>> LatestEntry(Tx& tx,
                                                                  const std::string& entry_id,
                                                                  bool for_update);
 absl::StatusOr<std::vector<v1::LedgerEntry>> EntryHistory(Tx& tx, const std::string& entry_id);
+// The latest version of every entry of the section, with its key.
+absl::StatusOr<std::vector<std::pair<EntryKey, v1::LedgerEntry>>> SectionEntries(
+    Tx& tx, const std::string& section_id);
 // The latest version of every entry of the student.
 absl::StatusOr<std::vector<v1::LedgerEntry>> StudentEntries(Tx& tx, const StudentRef& student);
 // The latest versions of the school's entries that are not acknowledged.
