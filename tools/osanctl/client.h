@@ -56,6 +56,24 @@ grpc::Status CallUnary(Stub& stub, UnaryMethod<Stub, Request, Response> method,
   return (stub.*method)(context.get(), request, response);
 }
 
+// Calls the list `method` page after page (200 to a page) with the caller's
+// token, passing each response to `each`, until the last page or a failure.
+template <class Stub, class Request, class Response, class Each>
+grpc::Status ListEveryPage(Stub& stub, UnaryMethod<Stub, Request, Response> method, Request request,
+                           const Each& each) {
+  request.set_page_size(200);
+  do {
+    Response response;
+    const grpc::Status status = CallUnary(stub, method, request, &response);
+    if (!status.ok()) {
+      return status;
+    }
+    each(response);
+    request.set_page_token(response.next_page_token());
+  } while (!request.page_token().empty());
+  return grpc::Status::OK;
+}
+
 // Reads the stream that `method` opens with the caller's token, passing each
 // message to `each`, and returns the stream's final status. Without `follow`
 // the usual deadline applies; a followed stream runs until it fails or the

@@ -27,7 +27,9 @@ ABSL_FLAG(std::string, student, "", "schools/{code}/students/{key} for `apply` a
 ABSL_FLAG(std::string, section, "", "terms/{year}-{semester}/sections/{id}");
 ABSL_FLAG(int, rank, 0, "preference rank 1..20 for `apply`");
 ABSL_FLAG(bool, approve, false, "`apply`: the home school approves at once");
-ABSL_FLAG(std::string, state, "", "application state filter (SUBMITTED, ENROLLED, ...)");
+ABSL_FLAG(std::string, state, "",
+          "state filter: of applications (SUBMITTED, ENROLLED, ...) or of courses' recognition "
+          "(PENDING, APPROVED, ...)");
 ABSL_FLAG(std::string, reason, "",
           "reason of a decision, drop or cancellation, or of a corrected attendance or "
           "assessment");
@@ -77,18 +79,7 @@ grpc::Status Call(Method<Request, Response> method, const Request& request, Resp
 // error and returns it.
 template <class Request, class Response, class Each>
 grpc::Status ListAll(Method<Request, Response> method, Request request, const Each& each) {
-  auto stub = NewStub();
-  request.set_page_size(200);
-  do {
-    Response response;
-    const grpc::Status status = CallUnary(*stub, method, request, &response);
-    if (!status.ok()) {
-      return status;
-    }
-    each(response);
-    request.set_page_token(response.next_page_token());
-  } while (!request.page_token().empty());
-  return grpc::Status::OK;
+  return ListEveryPage(*NewStub(), method, std::move(request), each);
 }
 
 // The state's label, with the position while waitlisted: "대기 3번".

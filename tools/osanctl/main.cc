@@ -7,6 +7,8 @@
 //   osanctl sections show NAME               one published section
 //   osanctl courses create --host ... --title ... (needs --token)
 //   osanctl courses import --host ... --file F.csv [--dry-run] (needs --token)
+//   osanctl courses list|update|review, sections create|move
+//                                            catalog (catalog_commands.h)
 //   osanctl demo load --data F --key F       load the Osan demo data
 //   osanctl students add|list, apply, applications list|approve|reject|...,
 //           drop, roster, allocate, cancel-section, feed
@@ -46,6 +48,7 @@
 #include "services/catalog/domain/rules.h"
 #include "tools/demo/semester_walk.h"
 #include "tools/osanctl/audit_commands.h"
+#include "tools/osanctl/catalog_commands.h"
 #include "tools/osanctl/client.h"
 #include "tools/osanctl/course_import.h"
 #include "tools/osanctl/credit_commands.h"
@@ -53,7 +56,6 @@
 #include "tools/osanctl/enrollment_commands.h"
 #include "tools/osanctl/text_table.h"
 
-ABSL_FLAG(std::string, catalog, "", "catalog address (default $OSAN_CATALOG or 127.0.0.1:50051)");
 ABSL_FLAG(std::string, token, "", "bearer token (default $OSAN_TOKEN)");
 ABSL_FLAG(std::string, key, "",
           "token signing key (PEM) for `token` and `demo load`; the student key for "
@@ -96,6 +98,17 @@ constexpr char kUsage[] =
     "  courses import             create a host's courses from a CSV file (--token --host\n"
     "                             --file [--dry-run]); without --file it describes the\n"
     "                             file's columns\n"
+    "  courses list               courses and their recognition ([--host --state])\n"
+    "  courses update NAME        change a course ([--title --category --area --credits\n"
+    "                             --mode --description]); what the office recognised\n"
+    "                             sends it back to review\n"
+    "  courses review NAME        the education office's decision on a course taught\n"
+    "                             outside school (--decision APPROVED|REJECTED [--reason])\n"
+    "  sections create            create a section (--term --course --capacity --policy\n"
+    "                             --weekly DAY@HH:MM-HH:MM,... or --dated\n"
+    "                             YYYY-MM-DD@HH:MM-HH:MM,... [--location --instructor\n"
+    "                             --grades --sessions --min_enrollment])\n"
+    "  sections move NAME         the next step of a section's life (--to STATE [--reason])\n"
     "  demo load                  load demo data into catalog and enrollment (--data --key)\n"
     "  demo semester              walk one semester to results on the running services\n"
     "                             (--key [--term])\n"
@@ -136,10 +149,6 @@ constexpr char kUsage[] =
     "  audit verify               recompute the hash chains ([--service enrollment|credit])\n"
     "  audit list                 the newest records ([--service --student --principal\n"
     "                             --limit])\n";
-
-std::string Catalog() {
-  return FlagOrEnv(absl::GetFlag(FLAGS_catalog), "OSAN_CATALOG", "127.0.0.1:50051");
-}
 
 int KeyGen(const std::vector<std::string>& args) {
   if (args.size() != 1) {
@@ -184,8 +193,9 @@ int Token() {
 // 0 only if every one is SERVING.
 int Health(const std::vector<std::string>& args) {
   const std::vector<std::string> addresses =
-      args.empty() ? std::vector<std::string>{Catalog(), EnrollmentAddress(), CreditAddress()}
-                   : args;
+      args.empty()
+          ? std::vector<std::string>{CatalogAddress(), EnrollmentAddress(), CreditAddress()}
+          : args;
   int exit_code = 0;
   for (const std::string& address : addresses) {
     auto stub = grpc::health::v1::Health::NewStub(MakeChannel(address));
@@ -226,7 +236,7 @@ int ListSections() {
   request.set_host(absl::GetFlag(FLAGS_host));
   request.set_keyword(absl::GetFlag(FLAGS_keyword));
   request.set_page_size(200);
-  auto stub = v1::PublicListingService::NewStub(MakeChannel(Catalog()));
+  auto stub = v1::PublicListingService::NewStub(MakeChannel(CatalogAddress()));
   TextTable table({"과목", "구분", "학점", "개설 기관", "시간", "정원", "방식", "이름"});
   std::string term;
   int count = 0;
@@ -256,7 +266,7 @@ int ShowSection(const std::vector<std::string>& args) {
   if (args.size() != 1) {
     return Fail("usage: osanctl sections show terms/{year}-{semester}/sections/{id}");
   }
-  auto stub = v1::PublicListingService::NewStub(MakeChannel(Catalog()));
+  auto stub = v1::PublicListingService::NewStub(MakeChannel(CatalogAddress()));
   v1::GetPublicSectionRequest request;
   request.set_name(args[0]);
   v1::PublicSection section;
@@ -303,7 +313,7 @@ int CreateCourse() {
   v1::CreateCourseRequest request;
   *request.mutable_course() = course;
   request.set_request_id(RequestId());
-  auto stub = v1::CatalogService::NewStub(MakeChannel(Catalog()));
+  auto stub = v1::CatalogService::NewStub(MakeChannel(CatalogAddress()));
   v1::Course created;
   auto context = MakeContext(CallerToken());
   const grpc::Status status = stub->CreateCourse(context.get(), request, &created);
@@ -372,7 +382,7 @@ int ImportCourses(const std::vector<std::string>& args) {
     return 0;
   }
 
-  auto stub = v1::CatalogService::NewStub(MakeChannel(Catalog()));
+  auto stub = v1::CatalogService::NewStub(MakeChannel(CatalogAddress()));
   const size_t total = rows->size();
   const size_t step = std::max<size_t>(1, total / 20);
   size_t created = 0;
@@ -425,7 +435,7 @@ int LoadDemo() {
   if (!data.ok()) {
     return Fail(std::string(data.status().message()));
   }
-  const absl::Status loaded = LoadDemoData(*data, *signer, MakeChannel(Catalog()),
+  const absl::Status loaded = LoadDemoData(*data, *signer, MakeChannel(CatalogAddress()),
                                            MakeChannel(EnrollmentAddress()), std::cout);
   if (!loaded.ok()) {
     return Fail(std::string(loaded.message()));
@@ -453,7 +463,7 @@ int WalkDemoSemester() {
       !absl::SimpleAtoi(term.substr(11, 1), &semester)) {
     return Usage("demo semester [--term terms/{year}-{semester}]");
   }
-  demo::Clients clients(*signer, MakeChannel(Catalog()), MakeChannel(EnrollmentAddress()),
+  demo::Clients clients(*signer, MakeChannel(CatalogAddress()), MakeChannel(EnrollmentAddress()),
                         MakeChannel(CreditAddress()));
   v1::GetTermRequest get;
   get.set_name(term);
@@ -490,6 +500,11 @@ int Run(const std::vector<std::string>& words) {
       {{"sections", "show"}, ShowSection},
       {{"courses", "create"}, [](const auto&) { return CreateCourse(); }},
       {{"courses", "import"}, ImportCourses},
+      {{"courses", "list"}, ListCourses},
+      {{"courses", "update"}, UpdateCourse},
+      {{"courses", "review"}, ReviewCourse},
+      {{"sections", "create"}, CreateSection},
+      {{"sections", "move"}, MoveSection},
       {{"demo", "load"}, [](const auto&) { return LoadDemo(); }},
       {{"demo", "semester"}, [](const auto&) { return WalkDemoSemester(); }},
       {{"students", "add"}, AddStudent},

@@ -1,0 +1,165 @@
+// osanctl's catalog commands as a host and the education office run them:
+// the osanctl binary against a real catalog server on port 0 (and a real
+// database). An academy's section waits for recognition, a section that
+// cannot hold its sessions is refused with the shortfall, and a change of
+// credits sends the course back to review.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "osan/catalog/v1/catalog.grpc.pb.h"
+#include "services/catalog/api/catalog_service.h"
+#include "tests/support/cli_runner.h"
+#include "tests/support/test_env.h"
+
+namespace osan::catalog {
+namespace {
+
+using testing::CliRun;
+using testing::ContextWithToken;
+using ::testing::HasSubstr;
+using testing::TestKeys;
+
+constexpr char kCity[] = "OSAN-CITY";
+constexpr char kEduLab[] = "OSAN-AICODING";
+constexpr char kOffice[] = "HSOS-EDU";
+
+class CatalogCliTest : public ::testing::Test {
+ protected:
+  CatalogCliTest()
+      : service_(CatalogDefinition()),
+        catalog_(v1::CatalogService::NewStub(service_.channel())),
+        city_(TestKeys::Get().Token(kCity, auth::v1::CITY)),
+        edulab_(TestKeys::Get().Token(kEduLab, auth::v1::ACADEMY)),
+        office_(TestKeys::Get().Token(kOffice, auth::v1::EDU_OFFICE)) {
+    v1::CreateInstitutionRequest academy;
+    academy.mutable_institution()->set_kind(v1::CITY_ACADEMY);
+    academy.mutable_institution()->set_display_name("AI코딩에듀랩");
+    academy.mutable_institution()->set_host_code(kEduLab);
+    academy.set_request_id("institution-edulab");
+    v1::Institution institution;
+    auto context = ContextWithToken(city_);
+    EXPECT_TRUE(catalog_->CreateInstitution(context.get(), academy, &institution).ok());
+
+    // 2027-1: classes from Tuesday 2 March to Friday 16 July, 5 May off.
+    v1::CreateTermRequest term;
+    term.mutable_term()->set_year(2027);
+    term.mutable_term()->set_semester(1);
+    term.mutable_term()->mutable_application_window()->set_start_unix(1795359600);
+    term.mutable_term()->mutable_application_window()->set_end_unix(1802185200);
+    const auto set = [](type::v1::Date* date, int month, int day) {
+      date->set_year(2027);
+      date->set_month(month);
+      date->set_day(day);
+    };
+    set(term.mutable_term()->mutable_classes_start(), 3, 2);
+    set(term.mutable_term()->mutable_classes_end(), 7, 16);
+    set(term.mutable_term()->mutable_drop_deadline(), 3, 26);
+    set(term.mutable_term()->mutable_results_due(), 7, 30);
+    set(term.mutable_term()->add_non_teaching_dates(), 5, 5);
+    term.set_request_id("term-2027-1");
+    v1::Term created;
+    context = ContextWithToken(city_);
+    const grpc::Status status = catalog_->CreateTerm(context.get(), term, &created);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+  }
+
+  // Runs osanctl with `args` against the catalog, as `token`.
+  CliRun Osanctl(std::vector<std::string> args, const std::string& token) {
+    args.push_back(absl::StrCat("--catalog=127.0.0.1:", service_.port()));
+    args.push_back(absl::StrCat("--token=", token));
+    return testing::RunProgram(OSAN_OSANCTL, args);
+  }
+
+  // The resource name `prefix`... that `text` mentions first, or "".
+  static std::string NameIn(const std::string& text, const std::string& prefix) {
+    const size_t start = text.find(prefix);
+    if (start == std::string::npos) {
+      return "";
+    }
+    const size_t end = text.find_first_of(" \n", start);
+    return text.substr(start, end - start);
+  }
+
+  testing::TestService service_;
+  std::unique_ptr<v1::CatalogService::Stub> catalog_;
+  const std::string city_, edulab_, office_;
+};
+
+TEST_F(CatalogCliTest, AnAcademysSectionWaitsForRecognitionAndForItsHours) {
+  const CliRun course = Osanctl(
+      {"courses", "create", "--host=institutions/OSAN-AICODING", "--title=머신러닝 입문",
+       "--category=CAREER_ELECTIVE", "--area=LIFE_AND_LIBERAL", "--mode=IN_PERSON", "--credits=2"},
+      edulab_);
+  ASSERT_EQ(course.exit_code, 0) << course.err;
+  const std::string course_name = NameIn(course.out, "courses/");
+  ASSERT_FALSE(course_name.empty()) << course.out;
+
+  // One 50-minute period on 19 Wednesdays cannot hold 2 credits.
+  const std::vector<std::string> section_args = {"sections",
+                                                 "create",
+                                                 "--term=terms/2027-1",
+                                                 absl::StrCat("--course=", course_name),
+                                                 "--capacity=15",
+                                                 "--policy=FIRST_COME",
+                                                 "--location=에듀랩 3실"};
+  std::vector<std::string> short_args = section_args;
+  short_args.push_back("--weekly=WEDNESDAY@18:00-18:50");
+  const CliRun refused = Osanctl(short_args, edulab_);
+  EXPECT_EQ(refused.exit_code, 1);
+  EXPECT_THAT(refused.err,
+              HasSubstr("INVALID_ARGUMENT: weekly_meetings: 19 periods fit between 2027-03-02 "
+                        "and 2027-07-16; 32 needed"));
+
+  std::vector<std::string> enough_args = section_args;
+  enough_args.push_back("--weekly=WEDNESDAY@18:00-19:40");
+  const CliRun section = Osanctl(enough_args, edulab_);
+  ASSERT_EQ(section.exit_code, 0) << section.err;
+  EXPECT_THAT(section.out, HasSubstr("32차시"));
+  const std::string section_name = NameIn(section.out, "terms/2027-1/sections/");
+
+  const CliRun early = Osanctl({"sections", "move", section_name, "--to=PUBLISHED"}, edulab_);
+  EXPECT_EQ(early.exit_code, 1);
+  EXPECT_THAT(early.err, HasSubstr("FAILED_PRECONDITION"));
+
+  const CliRun pending = Osanctl({"courses", "list", "--state=PENDING"}, office_);
+  ASSERT_EQ(pending.exit_code, 0) << pending.err;
+  EXPECT_THAT(pending.out, HasSubstr(course_name));
+
+  const CliRun academy_review =
+      Osanctl({"courses", "review", course_name, "--decision=APPROVED"}, edulab_);
+  EXPECT_EQ(academy_review.exit_code, 1);
+  EXPECT_THAT(academy_review.err, HasSubstr("PERMISSION_DENIED"));
+  const CliRun review = Osanctl(
+      {"courses", "review", course_name, "--decision=APPROVED", "--reason=기준 충족"}, office_);
+  ASSERT_EQ(review.exit_code, 0) << review.err;
+  EXPECT_THAT(review.out, HasSubstr("인정"));
+
+  const CliRun published = Osanctl({"sections", "move", section_name, "--to=PUBLISHED"}, edulab_);
+  ASSERT_EQ(published.exit_code, 0) << published.err;
+  EXPECT_THAT(published.out, HasSubstr("DRAFT -> PUBLISHED"));
+
+  // Changing the credits sends the course back, the recognised version kept.
+  const CliRun changed = Osanctl({"courses", "update", course_name, "--credits=1"}, edulab_);
+  ASSERT_EQ(changed.exit_code, 0) << changed.err;
+  EXPECT_THAT(changed.out, HasSubstr("심사 중"));
+  EXPECT_THAT(changed.out, HasSubstr("머신러닝 입문, 2학점"));
+  const CliRun open = Osanctl({"sections", "move", section_name, "--to=ENROLLMENT_OPEN"}, edulab_);
+  EXPECT_EQ(open.exit_code, 1);
+  EXPECT_THAT(open.err, HasSubstr("PENDING"));
+}
+
+TEST_F(CatalogCliTest, MalformedMeetingsAreUsageErrors) {
+  const CliRun run = Osanctl({"sections", "create", "--term=terms/2027-1",
+                              "--course=courses/3f2504e0-4f89-41d3-9a0c-0305e82c3301",
+                              "--capacity=15", "--policy=FIRST_COME", "--weekly=TUESDAY 18:00"},
+                             edulab_);
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_THAT(run.err, HasSubstr("--weekly"));
+}
+
+}  // namespace
+}  // namespace osan::catalog
