@@ -683,20 +683,53 @@ TEST(RecognitionTest, ReturnToReviewLeavesSchoolCoursesAlone) {
   EXPECT_TRUE(CheckRecognised(course, "take applications").ok());
 }
 
-TEST(RecognitionTest, RecognisedFactsOfASchoolCourseAreTheCourse) {
-  v1::Course course = ValidCourse();
+v1::Course CourseIn(v1::RecognitionState state, bool approved) {
+  v1::Course course;
+  course.set_name("courses/c-1");
   course.set_etag("7");
-  course.set_credits(2);
-  const absl::StatusOr<v1::RecognisedVersion> facts = RecognisedFacts(course);
-  ASSERT_TRUE(facts.ok()) << facts.status();
-  EXPECT_EQ(facts->credits(), 2);
-  EXPECT_EQ(facts->course_etag(), "7");
+  course.set_title("자동제어기기제작 (개정)");
+  course.set_category(v1::CAREER_ELECTIVE);
+  course.set_subject_area(v1::VOCATIONAL);
+  course.set_credits(4);
+  course.mutable_recognition()->set_state(state);
+  if (approved) {
+    v1::RecognisedVersion& version = *course.mutable_recognition()->mutable_approved();
+    version.set_course_etag("5");
+    version.set_title("자동제어기기제작");
+    version.set_category(v1::GENERAL_ELECTIVE);
+    version.set_subject_area(v1::VOCATIONAL);
+    version.set_credits(2);
+  }
+  return course;
 }
 
-TEST(RecognitionTest, NeverApprovedCourseHasNoRecognisedFacts) {
-  v1::Course course = ValidCourse();
-  *course.mutable_recognition() = InitialRecognition(v1::UNIVERSITY);
-  EXPECT_EQ(RecognisedFacts(course).status().code(), absl::StatusCode::kFailedPrecondition);
+TEST(RecognisedFactsTest, SchoolCoursesAreTheirOwn) {
+  const auto version = RecognisedFacts(CourseIn(v1::NOT_REQUIRED, false));
+  ASSERT_TRUE(version.ok());
+  EXPECT_EQ(version->course_etag(), "7");
+  EXPECT_EQ(version->credits(), 4);
+  EXPECT_EQ(version->category(), v1::CAREER_ELECTIVE);
+}
+
+TEST(RecognisedFactsTest, OtherCoursesAreTheRecognisedVersionWhateverTheState) {
+  for (const v1::RecognitionState state : {v1::APPROVED, v1::PENDING, v1::REJECTED}) {
+    SCOPED_TRACE(v1::RecognitionState_Name(state));
+    const auto version = RecognisedFacts(CourseIn(state, true));
+    ASSERT_TRUE(version.ok());
+    EXPECT_EQ(version->course_etag(), "5");
+    EXPECT_EQ(version->credits(), 2);
+    EXPECT_EQ(version->title(), "자동제어기기제작");
+    EXPECT_EQ(version->category(), v1::GENERAL_ELECTIVE);
+  }
+}
+
+TEST(RecognisedFactsTest, NeverRecognisedEarnsNothing) {
+  for (const v1::RecognitionState state :
+       {v1::PENDING, v1::REJECTED, v1::RECOGNITION_STATE_UNSPECIFIED}) {
+    const auto version = RecognisedFacts(CourseIn(state, false));
+    EXPECT_EQ(version.status().code(), absl::StatusCode::kFailedPrecondition);
+    EXPECT_THAT(version.status().message(), HasSubstr("courses/c-1"));
+  }
 }
 
 TEST(ApplyCourseDefaultsTest, FillsZeroCredits) {

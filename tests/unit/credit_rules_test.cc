@@ -786,55 +786,6 @@ TEST(SelectSupportKindTest, ByYear) {
 
 // ----- The credited course version ------------------------------------------
 
-cv1::Course Course(cv1::RecognitionState state, bool approved) {
-  cv1::Course course;
-  course.set_name("courses/c-1");
-  course.set_etag("7");
-  course.set_title("자동제어기기제작 (개정)");
-  course.set_category(cv1::CAREER_ELECTIVE);
-  course.set_subject_area(cv1::VOCATIONAL);
-  course.set_credits(4);
-  course.mutable_recognition()->set_state(state);
-  if (approved) {
-    cv1::RecognisedVersion& version = *course.mutable_recognition()->mutable_approved();
-    version.set_course_etag("5");
-    version.set_title("자동제어기기제작");
-    version.set_category(cv1::GENERAL_ELECTIVE);
-    version.set_subject_area(cv1::VOCATIONAL);
-    version.set_credits(2);
-  }
-  return course;
-}
-
-TEST(CreditedVersionTest, SchoolCoursesAreTheirOwn) {
-  const auto version = CreditedVersion(Course(cv1::NOT_REQUIRED, false));
-  ASSERT_TRUE(version.ok());
-  EXPECT_EQ(version->course_etag(), "7");
-  EXPECT_EQ(version->credits(), 4);
-  EXPECT_EQ(version->category(), cv1::CAREER_ELECTIVE);
-}
-
-TEST(CreditedVersionTest, OtherCoursesAreTheRecognisedVersionWhateverTheState) {
-  for (const cv1::RecognitionState state : {cv1::APPROVED, cv1::PENDING, cv1::REJECTED}) {
-    SCOPED_TRACE(cv1::RecognitionState_Name(state));
-    const auto version = CreditedVersion(Course(state, true));
-    ASSERT_TRUE(version.ok());
-    EXPECT_EQ(version->course_etag(), "5");
-    EXPECT_EQ(version->credits(), 2);
-    EXPECT_EQ(version->title(), "자동제어기기제작");
-    EXPECT_EQ(version->category(), cv1::GENERAL_ELECTIVE);
-  }
-}
-
-TEST(CreditedVersionTest, NeverRecognisedEarnsNothing) {
-  for (const cv1::RecognitionState state :
-       {cv1::PENDING, cv1::REJECTED, cv1::RECOGNITION_STATE_UNSPECIFIED}) {
-    const auto version = CreditedVersion(Course(state, false));
-    EXPECT_EQ(version.status().code(), absl::StatusCode::kFailedPrecondition);
-    EXPECT_THAT(version.status().message(), HasSubstr("courses/c-1"));
-  }
-}
-
 // ----- Graduation audit -----------------------------------------------------
 
 // Credits in Korean, Mathematics and English adding up to `total`.

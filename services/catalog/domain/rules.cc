@@ -360,7 +360,10 @@ absl::StatusOr<v1::RecognisedVersion> RecognisedFacts(const v1::Course& course) 
   }
   if (!course.recognition().has_approved()) {
     return absl::FailedPreconditionError(absl::StrCat(
-        course.name(), " was never recognised by the education office; it earns no credits"));
+        course.name(),
+        " is taught outside school and the education office has not recognised any version of "
+        "it (recognition ",
+        v1::RecognitionState_Name(course.recognition().state()), "); it earns no credits"));
   }
   return course.recognition().approved();
 }

@@ -88,8 +88,10 @@ void Approve(const std::string& reviewer, absl::Time now, const std::string& rev
 // no recognition or are already PENDING.
 void ReturnToReview(absl::string_view what, v1::Course* course);
 
-// The recognised facts of `course` that decisions made under it use: the
-// course itself when it needs no recognition, else the approved version.
+// The course as the credits it earns count it: the course itself (its etag,
+// title, category, subject area, credits) when it needs no recognition, else
+// the version the education office approved, whatever the state now (a
+// change under review does not change what enrolled students earn).
 // FAILED_PRECONDITION if it needs recognition and none was ever approved.
 absl::StatusOr<v1::RecognisedVersion> RecognisedFacts(const v1::Course& course);
 

@@ -44,12 +44,6 @@ absl::StatusOr<std::string> ParseEntryName(absl::string_view field, absl::string
 
 store::StudentRef RefOf(const StudentId& id) { return {id.school, id.key}; }
 
-// The school year of `term` ("terms/2027-1" -> 2027).
-int SchoolYear(const std::string& term) {
-  auto parsed = catalog::ParseTermName("term", term);
-  return parsed.ok() ? parsed->year : 0;
-}
-
 absl::Status CheckPercent(absl::string_view field, double value) {
   if (!(value >= 0 && value <= 100)) {  // also refuses NaN
     return InvalidField(field, "must be between 0 and 100");
@@ -95,7 +89,7 @@ bool SameStatistics(const v1::ResultPackage& a, const v1::ResultPackage& b) {
 // The category and subject area results of `course` carry: the recognised
 // version's when there is one.
 std::pair<cv1::Category, cv1::SubjectArea> SubjectOf(const cv1::Course& course) {
-  const absl::StatusOr<cv1::RecognisedVersion> version = CreditedVersion(course);
+  const absl::StatusOr<cv1::RecognisedVersion> version = catalog::RecognisedFacts(course);
   return version.ok() ? std::make_pair(version->category(), version->subject_area())
                       : std::make_pair(course.category(), course.subject_area());
 }
@@ -221,7 +215,10 @@ absl::StatusOr<v1::Assessment> Credit::RecordAssessment(
   OSAN_RETURN_IF_ERROR(CheckPercent("assessment.achievement_rate", input.achievement_rate()));
   OSAN_RETURN_IF_ERROR(CheckText("assessment.notes", input.notes(), 0, 1500, true));
   OSAN_RETURN_IF_ERROR(CheckText("assessment.reason", input.reason(), 0, 500));
-  const auto [category, area] = SubjectOf(hosted.facts.course);
+  // Plain variables, not a structured binding: the lambda below captures them.
+  const auto subject = SubjectOf(hosted.facts.course);
+  const cv1::Category category = subject.first;
+  const cv1::SubjectArea area = subject.second;
   return IdempotentMutation<v1::Assessment>(
       *pool_, call, "RecordAssessment", request,
       [&](pqxx::work& tx) -> absl::StatusOr<v1::Assessment> {
@@ -262,7 +259,7 @@ absl::StatusOr<v1::FinalizeSectionResponse> Credit::FinalizeSection(
   const cv1::Course& course = hosted.facts.course;
   const int school_year = hosted.facts.term.year();
   // Credits are the recognised version's for a course taught outside school.
-  OSAN_ASSIGN_OR_RETURN(const cv1::RecognisedVersion version, CreditedVersion(course));
+  OSAN_ASSIGN_OR_RETURN(const cv1::RecognisedVersion version, catalog::RecognisedFacts(course));
   OSAN_ASSIGN_OR_RETURN(const cv1::Institution host,
                         catalog_->GetInstitution(section.host(), call.deadline));
   return IdempotentMutation<v1::FinalizeSectionResponse>(
@@ -508,7 +505,7 @@ absl::StatusOr<v1::LedgerEntry> Credit::RecordRemediation(
                            "; remediation is recorded only when it is required"));
         }
         OSAN_RETURN_IF_ERROR(RequireRule(package));
-        const int school_year = SchoolYear(package.term());
+        const int school_year = catalog::SchoolYearOfTerm(package.term());
         OSAN_ASSIGN_OR_RETURN(const auto kinds, store::LoadSupportKinds(tx));
         OSAN_ASSIGN_OR_RETURN(const SupportKind kind,
                               SelectSupportKind(kinds, request.kind(), school_year));

@@ -244,26 +244,6 @@ std::string DescribeRule(const rv1::CompletionRule& rule) {
   return requirements.empty() ? "요건 없음" : absl::StrJoin(requirements, ", ");
 }
 
-absl::StatusOr<cv1::RecognisedVersion> CreditedVersion(const cv1::Course& course) {
-  if (course.recognition().state() == cv1::NOT_REQUIRED) {
-    cv1::RecognisedVersion version;
-    version.set_course_etag(course.etag());
-    version.set_title(course.title());
-    version.set_category(course.category());
-    version.set_subject_area(course.subject_area());
-    version.set_credits(course.credits());
-    return version;
-  }
-  if (!course.recognition().has_approved()) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        course.name(),
-        " is taught outside school and the education office has not recognised "
-        "any version of it (recognition ",
-        cv1::RecognitionState_Name(course.recognition().state()), "); it earns no credits"));
-  }
-  return course.recognition().approved();
-}
-
 bool AttendanceSufficient(int attended, int held, int numerator, int denominator) {
   if (held <= 0) {
     return false;

@@ -84,13 +84,6 @@ absl::StatusOr<credit::v1::CompletionRule> RuleForStudent(
 // 성취율 40% 이상", "출석 2/3 이상", "요건 없음".
 std::string DescribeRule(const credit::v1::CompletionRule& rule);
 
-// The course as a result credits it: for a course whose recognition is
-// NOT_REQUIRED (its host is a school), the course itself (its etag, title,
-// category, subject area, credits); for any other course, the version the
-// education office recognised (recognition.approved), whatever the current
-// state. FAILED_PRECONDITION if such a course has no recognised version.
-absl::StatusOr<catalog::v1::RecognisedVersion> CreditedVersion(const catalog::v1::Course& course);
-
 // Whether `attended` of `held` sessions reach `numerator`/`denominator` of
 // them, exactly (denominator × attended >= numerator × held). No session
 // held is never sufficient: credits are earned only for hours delivered.
