@@ -29,6 +29,10 @@ int SchoolYearOf(absl::CivilDay day) {
   return static_cast<int>(day.month() >= 3 ? day.year() : day.year() - 1);
 }
 
+int SchoolYearAt(absl::Time when) {
+  return SchoolYearOf(absl::ToCivilDay(when, absl::FixedTimeZone(9 * 60 * 60)));
+}
+
 int GradeInSchoolYear(int entry_year, int school_year) { return school_year - entry_year + 1; }
 
 int EntryYearOfGrade(int grade, int school_year) { return school_year - grade + 1; }

@@ -20,6 +20,7 @@
 
 #include "absl/strings/string_view.h"
 #include "absl/time/civil_time.h"
+#include "absl/time/time.h"
 
 namespace osan::curriculum {
 
@@ -53,6 +54,9 @@ const Curriculum& CurriculumFor(int entry_year);
 // The school year a day belongs to: school years run from 1 March to the end
 // of February, so 2027-02-28 is in school year 2026 and 2027-03-01 in 2027.
 int SchoolYearOf(absl::CivilDay day);
+
+// The school year at `when`, on the calendar in Korea (UTC+9).
+int SchoolYearAt(absl::Time when);
 
 // The grade of the cohort that entered in `entry_year` during `school_year`
 // (1 in its entry year). Outside kFirstGrade..kLastGrade the cohort is not in

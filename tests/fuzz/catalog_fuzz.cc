@@ -218,7 +218,7 @@ void CheckCourse(const v1::Course& input) {
   }
   ExpectCode(ValidateCourse(course), {StatusCode::kOk, StatusCode::kInvalidArgument},
              "ValidateCourse");
-  (void)IsPubliclyListable(course);
+  (void)IsRecognised(course);
 
   // The course as the one a valid section offers.
   v1::Section section = ValidSection(v1::DRAFT);

@@ -26,6 +26,7 @@ using ::testing::SizeIs;
 
 class EnrollmentApiTest : public ::testing::Test {
  protected:
+  explicit EnrollmentApiTest(const EnrollmentOptions& options = {}) : exchange_(nullptr, options) {}
   void SetUp() override { exchange_.CreateBasics(); }
 
   std::string SchoolToken(const std::string& school) {
@@ -585,10 +586,9 @@ EnrollmentOptions FreshCatalog() {
   return options;
 }
 
-class RecordRulesTest : public ::testing::Test {
+class RecordRulesTest : public EnrollmentApiTest {
  protected:
-  RecordRulesTest() : exchange_(nullptr, FreshCatalog()) {}
-  void SetUp() override { exchange_.CreateBasics(); }
+  RecordRulesTest() : EnrollmentApiTest(FreshCatalog()) {}
 
   // Reads the course `name` from catalog as the academy.
   cv1::Course GetCourse(const std::string& name) {
@@ -599,8 +599,6 @@ class RecordRulesTest : public ::testing::Test {
     EXPECT_TRUE(exchange_.catalog().GetCourse(context.get(), request, &course).ok());
     return course;
   }
-
-  testing::Exchange exchange_;
 };
 
 TEST_F(RecordRulesTest, ACourseBackUnderReviewTakesNoApplicationsButKeepsItsStudents) {
@@ -632,10 +630,7 @@ TEST_F(RecordRulesTest, ACourseBackUnderReviewTakesNoApplicationsButKeepsItsStud
 
   // The student already enrolled stays.
   v1::Roster roster;
-  v1::ListRosterRequest request;
-  request.set_section(section.name());
-  context = ContextWithToken(exchange_.Token(kAcademy, auth::v1::ACADEMY));
-  ASSERT_TRUE(exchange_.enrollment().ListRoster(context.get(), request, &roster).ok());
+  ASSERT_TRUE(Roster(exchange_.Token(kAcademy, auth::v1::ACADEMY), section.name(), &roster).ok());
   ASSERT_THAT(roster.entries(), SizeIs(1));
   EXPECT_EQ(roster.entries(0).student(), enrolled.name());
   EXPECT_EQ(roster.entries(0).state(), v1::ENROLLED);
@@ -653,10 +648,7 @@ TEST_F(RecordRulesTest, CohortsOfBothCurriculaShareASectionWithTheirOwnGrades) {
   ASSERT_TRUE(exchange_.Apply(third.name(), section.name(), 1, true, &application).ok());
 
   v1::Roster roster;
-  v1::ListRosterRequest request;
-  request.set_section(section.name());
-  auto context = ContextWithToken(exchange_.Token(kSchoolA, auth::v1::SCHOOL));
-  ASSERT_TRUE(exchange_.enrollment().ListRoster(context.get(), request, &roster).ok());
+  ASSERT_TRUE(Roster(exchange_.Token(kSchoolA, auth::v1::SCHOOL), section.name(), &roster).ok());
   std::map<std::string, std::pair<int, int>> cohorts;  // student -> (entry year, grade)
   for (const auto& entry : roster.entries()) {
     cohorts[entry.student()] = {entry.entry_year(), entry.grade_level()};

@@ -642,7 +642,7 @@ v1::Course ApprovedAcademyCourse() {
   v1::Course course = ValidCourse();
   course.set_etag("3");
   *course.mutable_recognition() = InitialRecognition(v1::CITY_ACADEMY);
-  Approve("HSOS-EDU", absl::FromUnixSeconds(1'780'000'000), course.etag(), &course);
+  Review(v1::APPROVED, "HSOS-EDU", absl::FromUnixSeconds(1'780'000'000), "", &course);
   return course;
 }
 
@@ -674,6 +674,32 @@ TEST(RecognitionTest, ReturnToReviewKeepsTheRecognisedVersion) {
   // Its sections neither publish nor take applications meanwhile.
   EXPECT_EQ(CheckRecognised(course, "take applications").code(),
             absl::StatusCode::kFailedPrecondition);
+}
+
+TEST(RecognitionTest, RejectionKeepsTheVersionApprovedBefore) {
+  v1::Course course = ApprovedAcademyCourse();
+  course.set_credits(3);
+  EXPECT_TRUE(ReturnToReview("credits", &course));
+  EXPECT_FALSE(ReturnToReview("credits", &course));  // already PENDING
+  Review(v1::REJECTED, "HSOS-EDU", absl::FromUnixSeconds(1'790'000'000), "수업 시수 부족", &course);
+  EXPECT_EQ(course.recognition().state(), v1::REJECTED);
+  EXPECT_EQ(course.recognition().reason(), "수업 시수 부족");
+  EXPECT_EQ(course.recognition().approved().credits(), 4);
+}
+
+TEST(RecognitionTest, OnlyWhatTheOfficeRecognisesCounts) {
+  const v1::Course before = ValidCourse();
+  v1::Course after = before;
+  after.set_description("다른 설명");
+  after.set_delivery_mode(v1::BLENDED);
+  after.set_etag("9");
+  EXPECT_EQ(RecognisedFieldsChanged(before, after), "");
+  after.set_title("인공지능 심화");
+  after.set_credits(2);
+  EXPECT_EQ(RecognisedFieldsChanged(before, after), "title, credits");
+  after.set_category(v1::CONVERGENCE_ELECTIVE);
+  after.set_subject_area(v1::SCIENCE);
+  EXPECT_EQ(RecognisedFieldsChanged(before, after), "title, category, subject_area, credits");
 }
 
 TEST(RecognitionTest, ReturnToReviewLeavesSchoolCoursesAlone) {
@@ -847,18 +873,18 @@ TEST(ValidateCourseTest, DescriptionIsOptionalMultilineUpTo2000) {
   EXPECT_TRUE(IsInvalidField(ValidateCourse(course), "description"));
 }
 
-TEST(IsPubliclyListableTest, OnlyCoursesNotAwaitingOrRefusedRecognition) {
+TEST(IsRecognisedTest, OnlyCoursesNotAwaitingOrRefusedRecognition) {
   v1::Course course = ValidCourse();
   course.mutable_recognition()->set_state(v1::NOT_REQUIRED);
-  EXPECT_TRUE(IsPubliclyListable(course));
+  EXPECT_TRUE(IsRecognised(course));
   course.mutable_recognition()->set_state(v1::APPROVED);
-  EXPECT_TRUE(IsPubliclyListable(course));
+  EXPECT_TRUE(IsRecognised(course));
   course.mutable_recognition()->set_state(v1::PENDING);
-  EXPECT_FALSE(IsPubliclyListable(course));
+  EXPECT_FALSE(IsRecognised(course));
   course.mutable_recognition()->set_state(v1::REJECTED);
-  EXPECT_FALSE(IsPubliclyListable(course));
+  EXPECT_FALSE(IsRecognised(course));
   course.mutable_recognition()->set_state(v1::RECOGNITION_STATE_UNSPECIFIED);
-  EXPECT_FALSE(IsPubliclyListable(course));
+  EXPECT_FALSE(IsRecognised(course));
 }
 
 // ============================================================================

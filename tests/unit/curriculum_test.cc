@@ -38,6 +38,16 @@ TEST(SchoolYearOfTest, SchoolYearsStartOnTheFirstOfMarch) {
   EXPECT_EQ(SchoolYearOf(absl::CivilDay(2027, 1, 1)), 2026);
 }
 
+TEST(SchoolYearAtTest, TurnsAtMidnightOfTheFirstOfMarchInKorea) {
+  const absl::TimeZone korea = absl::FixedTimeZone(9 * 60 * 60);
+  EXPECT_EQ(SchoolYearAt(absl::FromCivil(absl::CivilSecond(2027, 2, 28, 23, 59, 59), korea)), 2026);
+  EXPECT_EQ(SchoolYearAt(absl::FromCivil(absl::CivilSecond(2027, 3, 1, 0, 0, 0), korea)), 2027);
+  // 2027-02-28 15:30 UTC is already 1 March in Korea.
+  EXPECT_EQ(
+      SchoolYearAt(absl::FromCivil(absl::CivilSecond(2027, 2, 28, 15, 30, 0), absl::UTCTimeZone())),
+      2027);
+}
+
 TEST(GradeInSchoolYearTest, FollowsTheCohort) {
   EXPECT_EQ(GradeInSchoolYear(2025, 2025), 1);
   EXPECT_EQ(GradeInSchoolYear(2025, 2026), 2);

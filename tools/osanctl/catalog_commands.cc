@@ -169,6 +169,28 @@ bool AddMeetings(v1::Section* section) {
   return true;
 }
 
+// A course from --host, --title, --category, --area, --mode, --credits and
+// --description (each unset one left at its default); false, with the flag
+// named on stderr, if an enum flag holds an unknown value.
+bool CourseFromFlags(v1::Course* course) {
+  v1::Category category = v1::CATEGORY_UNSPECIFIED;
+  v1::SubjectArea area = v1::SUBJECT_AREA_UNSPECIFIED;
+  v1::DeliveryMode mode = v1::DELIVERY_MODE_UNSPECIFIED;
+  if (!ParseEnum("category", absl::GetFlag(FLAGS_category), &v1::Category_Parse, &category) ||
+      !ParseEnum("area", absl::GetFlag(FLAGS_area), &v1::SubjectArea_Parse, &area) ||
+      !ParseEnum("mode", absl::GetFlag(FLAGS_mode), &v1::DeliveryMode_Parse, &mode)) {
+    return false;
+  }
+  course->set_host(absl::GetFlag(FLAGS_host));
+  course->set_title(absl::GetFlag(FLAGS_title));
+  course->set_category(category);
+  course->set_subject_area(area);
+  course->set_delivery_mode(mode);
+  course->set_credits(absl::GetFlag(FLAGS_credits));
+  course->set_description(absl::GetFlag(FLAGS_description));
+  return true;
+}
+
 absl::StatusOr<v1::Course> GetCourse(const std::string& name) {
   v1::GetCourseRequest request;
   request.set_name(name);
@@ -234,45 +256,43 @@ int ListCourses(const std::vector<std::string>& args) {
   return 0;
 }
 
+int CreateCourse(const std::vector<std::string>&) {
+  v1::CreateCourseRequest request;
+  if (!CourseFromFlags(request.mutable_course())) {
+    return 2;
+  }
+  request.set_request_id(RequestId());
+  v1::Course created;
+  const grpc::Status status = Call(&Stub::CreateCourse, request, &created);
+  if (!status.ok()) {
+    return Fail(status);
+  }
+  std::cout << "created " << created.name() << " (" << created.title() << ", " << created.credits()
+            << "학점, request_id " << request.request_id() << ")\n";
+  return 0;
+}
+
 int UpdateCourse(const std::vector<std::string>& args) {
   if (args.size() != 1) {
     return Usage(kUpdateCourseUsage);
   }
   v1::UpdateCourseRequest request;
   v1::Course& course = *request.mutable_course();
-  auto& paths = *request.mutable_update_mask()->mutable_paths();
-  const auto text = [&](const std::string& value, const char* path,
-                        void (v1::Course::*set)(const std::string&)) {
-    if (!value.empty()) {
-      (course.*set)(value);
-      paths.Add(path);
-    }
-  };
-  text(absl::GetFlag(FLAGS_title), "title", &v1::Course::set_title);
-  text(absl::GetFlag(FLAGS_description), "description", &v1::Course::set_description);
-  v1::Category category = v1::CATEGORY_UNSPECIFIED;
-  v1::SubjectArea area = v1::SUBJECT_AREA_UNSPECIFIED;
-  v1::DeliveryMode mode = v1::DELIVERY_MODE_UNSPECIFIED;
-  if (!ParseEnum("category", absl::GetFlag(FLAGS_category), &v1::Category_Parse, &category) ||
-      !ParseEnum("area", absl::GetFlag(FLAGS_area), &v1::SubjectArea_Parse, &area) ||
-      !ParseEnum("mode", absl::GetFlag(FLAGS_mode), &v1::DeliveryMode_Parse, &mode)) {
+  if (!CourseFromFlags(&course)) {
     return 2;
   }
-  if (category != v1::CATEGORY_UNSPECIFIED) {
-    course.set_category(category);
-    paths.Add("category");
-  }
-  if (area != v1::SUBJECT_AREA_UNSPECIFIED) {
-    course.set_subject_area(area);
-    paths.Add("subject_area");
-  }
-  if (mode != v1::DELIVERY_MODE_UNSPECIFIED) {
-    course.set_delivery_mode(mode);
-    paths.Add("delivery_mode");
-  }
-  if (absl::GetFlag(FLAGS_credits) != 0) {
-    course.set_credits(absl::GetFlag(FLAGS_credits));
-    paths.Add("credits");
+  // The fields given are the ones that change.
+  auto& paths = *request.mutable_update_mask()->mutable_paths();
+  for (const auto& [path, given] : std::vector<std::pair<const char*, bool>>{
+           {"title", !course.title().empty()},
+           {"category", course.category() != v1::CATEGORY_UNSPECIFIED},
+           {"subject_area", course.subject_area() != v1::SUBJECT_AREA_UNSPECIFIED},
+           {"credits", course.credits() != 0},
+           {"delivery_mode", course.delivery_mode() != v1::DELIVERY_MODE_UNSPECIFIED},
+           {"description", !course.description().empty()}}) {
+    if (given) {
+      paths.Add(path);
+    }
   }
   if (paths.empty()) {
     return Usage(kUpdateCourseUsage);

@@ -19,6 +19,10 @@ namespace osan::cli {
 // --catalog, else $OSAN_CATALOG, else 127.0.0.1:50051.
 std::string CatalogAddress();
 
+// courses create --host institutions/{code} --title T --category C --area A
+// --mode M [--credits N --description D]
+int CreateCourse(const std::vector<std::string>& args);
+
 // courses list [--host institutions/{code}] [--state PENDING|APPROVED|...]:
 // courses with their recognition and the credits it recognised.
 int ListCourses(const std::vector<std::string>& args);

@@ -71,10 +71,10 @@ ABSL_FLAG(std::string, weekday, "", "MONDAY .. SUNDAY");
 ABSL_FLAG(std::string, host, "", "institutions/{code}");
 ABSL_FLAG(std::string, mode, "", "IN_PERSON, ONLINE_REALTIME or BLENDED");
 ABSL_FLAG(std::string, keyword, "", "words in titles or descriptions");
-ABSL_FLAG(std::string, title, "", "course title for `courses create`");
-ABSL_FLAG(std::string, area, "", "subject area for `courses create` (e.g. MATHEMATICS)");
-ABSL_FLAG(int, credits, 0, "credits for `courses create` (0: the default)");
-ABSL_FLAG(std::string, description, "", "course description for `courses create`");
+ABSL_FLAG(std::string, title, "", "course title for `courses create|update`");
+ABSL_FLAG(std::string, area, "", "subject area for `courses create|update` (e.g. MATHEMATICS)");
+ABSL_FLAG(int, credits, 0, "credits for `courses create` (0: the default) and `courses update`");
+ABSL_FLAG(std::string, description, "", "course description for `courses create|update`");
 ABSL_FLAG(std::string, request_id, "", "request id of a change (default: generated)");
 ABSL_FLAG(std::string, data, "tools/demo/osan.textproto", "demo data file for `demo load`");
 ABSL_FLAG(std::string, file, "", "CSV file for `courses import`");
@@ -293,38 +293,6 @@ int ShowSection(const std::vector<std::string>& args) {
   return 0;
 }
 
-int CreateCourse() {
-  v1::Course course;
-  v1::Category category = v1::CATEGORY_UNSPECIFIED;
-  v1::SubjectArea area = v1::SUBJECT_AREA_UNSPECIFIED;
-  v1::DeliveryMode mode = v1::DELIVERY_MODE_UNSPECIFIED;
-  if (!ParseEnum("category", absl::GetFlag(FLAGS_category), &v1::Category_Parse, &category) ||
-      !ParseEnum("area", absl::GetFlag(FLAGS_area), &v1::SubjectArea_Parse, &area) ||
-      !ParseEnum("mode", absl::GetFlag(FLAGS_mode), &v1::DeliveryMode_Parse, &mode)) {
-    return 2;
-  }
-  course.set_title(absl::GetFlag(FLAGS_title));
-  course.set_category(category);
-  course.set_subject_area(area);
-  course.set_delivery_mode(mode);
-  course.set_credits(absl::GetFlag(FLAGS_credits));
-  course.set_host(absl::GetFlag(FLAGS_host));
-  course.set_description(absl::GetFlag(FLAGS_description));
-  v1::CreateCourseRequest request;
-  *request.mutable_course() = course;
-  request.set_request_id(RequestId());
-  auto stub = v1::CatalogService::NewStub(MakeChannel(CatalogAddress()));
-  v1::Course created;
-  auto context = MakeContext(CallerToken());
-  const grpc::Status status = stub->CreateCourse(context.get(), request, &created);
-  if (!status.ok()) {
-    return Fail(status);
-  }
-  std::cout << "created " << created.name() << " (" << created.title() << ", " << created.credits()
-            << "학점, request_id " << request.request_id() << ")\n";
-  return 0;
-}
-
 // Whether a failed CreateCourse may succeed if sent again as it is: the
 // request id makes that safe.
 bool Transient(grpc::StatusCode code) {
@@ -498,7 +466,7 @@ int Run(const std::vector<std::string>& words) {
       {{"health"}, Health},
       {{"sections", "list"}, [](const auto&) { return ListSections(); }},
       {{"sections", "show"}, ShowSection},
-      {{"courses", "create"}, [](const auto&) { return CreateCourse(); }},
+      {{"courses", "create"}, CreateCourse},
       {{"courses", "import"}, ImportCourses},
       {{"courses", "list"}, ListCourses},
       {{"courses", "update"}, UpdateCourse},

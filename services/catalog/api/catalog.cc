@@ -1,7 +1,6 @@
 #include "services/catalog/api/catalog.h"
 
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_join.h"
 #include "common/field_mask.h"
 #include "common/ids.h"
 #include "common/status.h"
@@ -33,26 +32,7 @@ absl::StatusOr<v1::Term> TermOf(pqxx::work& tx, const v1::Section& section) {
   return store::GetTerm(tx, id.term.id());
 }
 
-// The recognised fields whose value differs between `before` and `after`,
-// comma-separated ("" when none).
-std::string ChangedRecognisedFields(const v1::Course& before, const v1::Course& after) {
-  std::vector<std::string> changed;
-  if (before.title() != after.title()) {
-    changed.push_back("title");
-  }
-  if (before.category() != after.category()) {
-    changed.push_back("category");
-  }
-  if (before.subject_area() != after.subject_area()) {
-    changed.push_back("subject_area");
-  }
-  if (before.credits() != after.credits()) {
-    changed.push_back("credits");
-  }
-  return absl::StrJoin(changed, ", ");
-}
-
-// A change of what a course is (ChangedRecognisedFields: `changed`) against
+// A change of what a course is (RecognisedFieldsChanged: `changed`) against
 // its live sections: a school's course is frozen once a section has opened
 // enrolment (students applied for it as it was), and new credits must be
 // deliverable by every live section's planned sessions and meetings.
@@ -85,9 +65,8 @@ absl::Status CheckCourseChangeAgainstSections(pqxx::work& tx, const std::string&
 absl::Status CheckTermChangeAgainstSections(pqxx::work& tx, const std::string& term_id,
                                             const v1::Term& term) {
   OSAN_ASSIGN_OR_RETURN(const auto sections, store::LiveSectionsOfTerm(tx, term_id));
-  for (const auto& [section, course_id] : sections) {
-    OSAN_ASSIGN_OR_RETURN(const v1::Course course, store::GetCourse(tx, course_id));
-    const absl::Status delivers = CheckDeliversHours(section, course.credits(), term);
+  for (const auto& [section, credits] : sections) {
+    const absl::Status delivers = CheckDeliversHours(section, credits, term);
     if (!delivers.ok()) {
       return absl::FailedPreconditionError(absl::StrCat("the new dates leave ", section.name(),
                                                         " short of its hours (", delivers.message(),
@@ -280,7 +259,7 @@ absl::StatusOr<v1::Course> Catalog::UpdateCourse(const Call& call,
             ApplyFieldMask(request.course(), request.update_mask(), kCourseUpdatable, &current));
         ApplyCourseDefaults(&current);
         OSAN_RETURN_IF_ERROR(ValidateCourse(current));
-        const std::string changed = ChangedRecognisedFields(before, current);
+        const std::string changed = RecognisedFieldsChanged(before, current);
         if (!changed.empty()) {
           OSAN_RETURN_IF_ERROR(CheckCourseChangeAgainstSections(tx, id, before, current, changed));
           // The office recognised what it saw: a changed course is reviewed again.
@@ -313,15 +292,8 @@ absl::StatusOr<v1::Course> Catalog::ReviewRecognition(const Call& call,
               "the course is ", v1::RecognitionState_Name(course.recognition().state()),
               ", not PENDING; a change by the host sends it back for review"));
         }
-        if (request.decision() == v1::APPROVED) {
-          Approve(call.principal->institution, call.now, course.etag(), &course);
-        } else {
-          v1::Recognition& recognition = *course.mutable_recognition();
-          recognition.set_state(v1::REJECTED);
-          recognition.set_reviewer(call.principal->institution);
-          recognition.mutable_review_time()->set_seconds(absl::ToUnixSeconds(call.now));
-        }
-        course.mutable_recognition()->set_reason(request.reason());
+        Review(request.decision(), call.principal->institution, call.now, request.reason(),
+               &course);
         return store::UpdateCourse(tx, id, course);
       });
 }
@@ -427,11 +399,9 @@ absl::StatusOr<v1::Section> Catalog::UpdateSection(const Call& call,
         OSAN_RETURN_IF_ERROR(ValidateSection(after, course));
         OSAN_RETURN_IF_ERROR(CheckSectionUpdate(before, after, request.update_mask()));
         OSAN_RETURN_IF_ERROR(CheckDeliversHours(after, course.credits(), term));
+        // The sessions are part of what the office recognised.
         if (after.sessions() != before.sessions() &&
-            course.recognition().state() != v1::NOT_REQUIRED &&
-            course.recognition().state() != v1::PENDING) {
-          // The sessions are part of what the office recognised.
-          ReturnToReview(absl::StrCat("the sessions of ", after.name()), &course);
+            ReturnToReview(absl::StrCat("the sessions of ", after.name()), &course)) {
           OSAN_RETURN_IF_ERROR(store::UpdateCourse(tx, course_id, course).status());
         }
         return store::UpdateSection(tx, id.id, after);

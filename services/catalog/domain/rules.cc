@@ -4,6 +4,7 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "common/curriculum.h"
 #include "common/status.h"
 #include "common/validation.h"
@@ -143,6 +144,17 @@ absl::Status CheckPriorityRules(const v1::Section& section) {
     OSAN_RETURN_IF_ERROR(CheckText(field, rules[i].description(), 0, 100));
   }
   return absl::OkStatus();
+}
+
+// The facts of `course` that recognition covers, as they are now.
+v1::RecognisedVersion VersionOf(const v1::Course& course) {
+  v1::RecognisedVersion version;
+  version.set_course_etag(course.etag());
+  version.set_title(course.title());
+  version.set_category(course.category());
+  version.set_subject_area(course.subject_area());
+  version.set_credits(course.credits());
+  return version;
 }
 
 absl::Status RequireRoles(const auth::Principal& principal, std::initializer_list<auth::Role> roles,
@@ -317,46 +329,58 @@ absl::Status ValidateCourse(const v1::Course& course) {
   return CheckText("description", course.description(), 0, 2000, /*multiline=*/true);
 }
 
-bool IsPubliclyListable(const v1::Course& course) {
+bool IsRecognised(const v1::Course& course) {
   const auto state = course.recognition().state();
   return state == v1::NOT_REQUIRED || state == v1::APPROVED;
 }
 
-void Approve(const std::string& reviewer, absl::Time now, const std::string& reviewed_etag,
-             v1::Course* course) {
+void Review(v1::RecognitionState decision, const std::string& reviewer, absl::Time now,
+            const std::string& reason, v1::Course* course) {
   v1::Recognition& recognition = *course->mutable_recognition();
-  recognition.set_state(v1::APPROVED);
+  recognition.set_state(decision);
+  recognition.set_reason(reason);
   recognition.set_reviewer(reviewer);
   recognition.mutable_review_time()->set_seconds(absl::ToUnixSeconds(now));
-  v1::RecognisedVersion& approved = *recognition.mutable_approved();
-  approved.set_course_etag(reviewed_etag);
-  approved.set_title(course->title());
-  approved.set_category(course->category());
-  approved.set_subject_area(course->subject_area());
-  approved.set_credits(course->credits());
-  *approved.mutable_approve_time() = recognition.review_time();
+  if (decision == v1::APPROVED) {
+    *recognition.mutable_approved() = VersionOf(*course);
+    *recognition.mutable_approved()->mutable_approve_time() = recognition.review_time();
+  }
 }
 
-void ReturnToReview(absl::string_view what, v1::Course* course) {
+std::string RecognisedFieldsChanged(const v1::Course& before, const v1::Course& after) {
+  const v1::RecognisedVersion was = VersionOf(before);
+  const v1::RecognisedVersion is = VersionOf(after);
+  std::vector<std::string> changed;
+  if (was.title() != is.title()) {
+    changed.push_back("title");
+  }
+  if (was.category() != is.category()) {
+    changed.push_back("category");
+  }
+  if (was.subject_area() != is.subject_area()) {
+    changed.push_back("subject_area");
+  }
+  if (was.credits() != is.credits()) {
+    changed.push_back("credits");
+  }
+  return absl::StrJoin(changed, ", ");
+}
+
+bool ReturnToReview(absl::string_view what, v1::Course* course) {
   v1::Recognition& recognition = *course->mutable_recognition();
   if (recognition.state() != v1::APPROVED && recognition.state() != v1::REJECTED) {
-    return;
+    return false;
   }
   recognition.set_state(v1::PENDING);
   recognition.set_reason(absl::StrCat(what, " changed since the last review"));
   recognition.clear_reviewer();
   recognition.clear_review_time();
+  return true;
 }
 
 absl::StatusOr<v1::RecognisedVersion> RecognisedFacts(const v1::Course& course) {
   if (course.recognition().state() == v1::NOT_REQUIRED) {
-    v1::RecognisedVersion facts;
-    facts.set_course_etag(course.etag());
-    facts.set_title(course.title());
-    facts.set_category(course.category());
-    facts.set_subject_area(course.subject_area());
-    facts.set_credits(course.credits());
-    return facts;
+    return VersionOf(course);
   }
   if (!course.recognition().has_approved()) {
     return absl::FailedPreconditionError(absl::StrCat(
@@ -369,10 +393,10 @@ absl::StatusOr<v1::RecognisedVersion> RecognisedFacts(const v1::Course& course) 
 }
 
 absl::Status CheckRecognised(const v1::Course& course, absl::string_view action) {
-  const v1::RecognitionState state = course.recognition().state();
-  if (state == v1::NOT_REQUIRED || state == v1::APPROVED) {
+  if (IsRecognised(course)) {
     return absl::OkStatus();
   }
+  const v1::RecognitionState state = course.recognition().state();
   return absl::FailedPreconditionError(
       absl::StrCat("the course is taught outside school and its recognition is ",
                    v1::RecognitionState_Name(state),

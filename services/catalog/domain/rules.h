@@ -73,20 +73,22 @@ absl::Status ValidateCourse(const v1::Course& course);
 inline const std::set<std::string> kCourseUpdatable = {"title",   "category",      "subject_area",
                                                        "credits", "delivery_mode", "description"};
 
-// What the office recognises: changing any of these fields of an approved
-// course (or the sessions of one of its sections) sends it back to review.
-inline const std::set<std::string> kRecognisedCourseFields = {"title", "category", "subject_area",
-                                                              "credits"};
+// Records the education office's `decision` (APPROVED or REJECTED) with its
+// `reason` on `course`. Approval keeps the course as it is now (its etag,
+// title, category, subject area, credits) as the recognised version; a
+// rejection keeps the version approved before, if any.
+void Review(v1::RecognitionState decision, const std::string& reviewer, absl::Time now,
+            const std::string& reason, v1::Course* course);
 
-// `course` after the office approved it: APPROVED, with the version it
-// reviewed (`reviewed_etag`) kept as the recognised version.
-void Approve(const std::string& reviewer, absl::Time now, const std::string& reviewed_etag,
-             v1::Course* course);
+// What the office recognises that differs between `before` and `after`:
+// "title", "category", "subject_area", "credits", comma-separated; "" if
+// nothing it recognised changed (e.g. only the description).
+std::string RecognisedFieldsChanged(const v1::Course& before, const v1::Course& after);
 
 // Sends an approved (or rejected) course back to review because `what`
-// changed, keeping the recognised version; no change for courses that need
-// no recognition or are already PENDING.
-void ReturnToReview(absl::string_view what, v1::Course* course);
+// changed, keeping the recognised version. Returns whether it did: courses
+// that need no recognition or are already PENDING stay as they are.
+bool ReturnToReview(absl::string_view what, v1::Course* course);
 
 // The course as the credits it earns count it: the course itself (its etag,
 // title, category, subject area, credits) when it needs no recognition, else
@@ -95,13 +97,13 @@ void ReturnToReview(absl::string_view what, v1::Course* course);
 // FAILED_PRECONDITION if it needs recognition and none was ever approved.
 absl::StatusOr<v1::RecognisedVersion> RecognisedFacts(const v1::Course& course);
 
-// Whether the course's sections may `action` (be published, take
-// applications) now: the course needs no recognition, or is APPROVED.
-// FAILED_PRECONDITION otherwise, naming the state.
-absl::Status CheckRecognised(const v1::Course& course, absl::string_view action);
+// Whether the course's sections may be listed publicly, published and take
+// applications now: the course needs no recognition, or is APPROVED.
+bool IsRecognised(const v1::Course& course);
 
-// Whether the public may see sections of this course.
-bool IsPubliclyListable(const v1::Course& course);
+// IsRecognised as a status for `action` ("be published", "take
+// applications"): FAILED_PRECONDITION naming the state when it is not.
+absl::Status CheckRecognised(const v1::Course& course, absl::string_view action);
 
 // ----- Sections -------------------------------------------------------------
 

@@ -21,7 +21,7 @@ namespace {
     ".create_time) * 1000000)::bigint, " \
     "(extract(epoch FROM " t ".update_time) * 1000000)::bigint"
 
-// Sections the public may see; mirrors IsPubliclyVisible and IsPubliclyListable.
+// Sections the public may see; mirrors IsPubliclyVisible and IsRecognised.
 #define OSAN_PUBLIC_CONDITION                                                        \
   " s.state IN ('PUBLISHED', 'ENROLLMENT_OPEN', 'ENROLLMENT_CLOSED', 'IN_PROGRESS')" \
   " AND c.recognition_state IN ('NOT_REQUIRED', 'APPROVED') "
@@ -104,8 +104,9 @@ const std::vector<db::Statement> kStatements = {
               " AND state NOT IN ('CANCELLED', 'COMPLETED') ORDER BY id FOR UPDATE"},
     {"section_list_live_of_term",
      "SELECT " OSAN_RESOURCE_COLUMNS(
-         "s") ", course_id::text FROM sections s WHERE term_id = $1"
-              " AND state NOT IN ('CANCELLED', 'COMPLETED') ORDER BY id FOR UPDATE"},
+         "s") ", (c.doc->>'credits')::integer FROM sections s"
+              " JOIN courses c ON c.id = s.course_id WHERE s.term_id = $1"
+              " AND s.state NOT IN ('CANCELLED', 'COMPLETED') ORDER BY s.id FOR UPDATE OF s"},
     {"section_update",
      "UPDATE sections s SET doc = $2::jsonb, state = $3, capacity = $4, weekdays = $5::integer[],"
      " version = version + 1, update_time = now()"
@@ -390,12 +391,12 @@ absl::StatusOr<std::vector<v1::Section>> LiveSectionsOfCourse(pqxx::work& tx,
   return sections;
 }
 
-absl::StatusOr<std::vector<std::pair<v1::Section, std::string>>> LiveSectionsOfTerm(
+absl::StatusOr<std::vector<std::pair<v1::Section, int>>> LiveSectionsOfTerm(
     pqxx::work& tx, const std::string& term_id) {
-  std::vector<std::pair<v1::Section, std::string>> sections;
+  std::vector<std::pair<v1::Section, int>> sections;
   for (const auto& row : tx.exec_prepared("section_list_live_of_term", term_id)) {
     OSAN_ASSIGN_OR_RETURN(v1::Section section, Decode<v1::Section>(row));
-    sections.emplace_back(std::move(section), row[4].as<std::string>());
+    sections.emplace_back(std::move(section), row[4].as<int>());
   }
   return sections;
 }

@@ -80,8 +80,8 @@ absl::StatusOr<Page<v1::Section>> ListSections(pqxx::work& tx, const std::string
 absl::StatusOr<std::vector<v1::Section>> LiveSectionsOfCourse(pqxx::work& tx,
                                                               const std::string& course_id);
 // The term's sections that are neither cancelled nor completed, locked, each
-// with its course's id.
-absl::StatusOr<std::vector<std::pair<v1::Section, std::string>>> LiveSectionsOfTerm(
+// with its course's credits.
+absl::StatusOr<std::vector<std::pair<v1::Section, int>>> LiveSectionsOfTerm(
     pqxx::work& tx, const std::string& term_id);
 absl::StatusOr<v1::Section> UpdateSection(pqxx::work& tx, const std::string& id,
                                           const v1::Section& section);
@@ -97,7 +97,7 @@ struct PublicFilter {
 };
 
 // Publicly visible sections (see rules.h: IsPubliclyVisible and
-// IsPubliclyListable) ordered by course title then section id. `after` is an
+// IsRecognised) ordered by course title then section id. `after` is an
 // encoded (title, id) position from a previous page.
 absl::StatusOr<Page<v1::PublicSection>> ListPublicSections(pqxx::work& tx,
                                                            const PublicFilter& filter,

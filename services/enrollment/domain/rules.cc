@@ -163,8 +163,7 @@ int GradeIn(const v1::Student& student, int school_year) {
 }
 
 v1::Student WithGradeAt(absl::Time now, v1::Student student) {
-  const absl::CivilDay today = absl::ToCivilDay(now, absl::FixedTimeZone(9 * 60 * 60));
-  student.set_grade_level(GradeIn(student, curriculum::SchoolYearOf(today)));
+  student.set_grade_level(GradeIn(student, curriculum::SchoolYearAt(now)));
   return student;
 }
 
