@@ -46,7 +46,9 @@ AllocationInput Decode(FuzzedDataProvider& in) {
     seats.section_id = absl::StrCat("sec", in.ConsumeIntegralInRange(0, kMaxSections + 1));
     seats.host_school = in.ConsumeBool() ? SchoolCode(in.ConsumeIntegralInRange(0, kSchools)) : "";
     seats.capacity = in.ConsumeIntegralInRange(0, 8);
-    seats.total_capacity = seats.capacity + in.ConsumeIntegralInRange(0, 8);
+    for (int before = in.ConsumeIntegralInRange(0, 3); before > 0; --before) {
+      ++seats.enrolled_by_school[SchoolCode(in.ConsumeIntegralInRange(0, kSchools - 1))];
+    }
     seats.per_school_cap = in.ConsumeIntegralInRange(0, seats.capacity + 1);
     seats.host_share_cap_percent = in.ConsumeIntegralInRange(1, 100);
     input.sections.push_back(seats);
@@ -90,11 +92,18 @@ void Check(const AllocationInput& input, const AllocationResult& result) {
                     (decisions[i].waitlist_position > 0));
   }
 
-  // Sections by id, the first of a repeated id counting.
+  // Sections by id, the first of a repeated id counting, with the host limit the run settled.
+  OSAN_FUZZ_CHECK(result.host_limits.size() == input.sections.size());
   std::map<std::string, const SectionSeats*> sections;
-  for (const SectionSeats& seats : input.sections) {
-    sections.emplace(seats.section_id, &seats);
+  std::map<std::string, int> host_limit;
+  for (size_t i = 0; i < input.sections.size(); ++i) {
+    sections.emplace(input.sections[i].section_id, &input.sections[i]);
+    host_limit.emplace(input.sections[i].section_id, result.host_limits[i]);
   }
+  const auto before = [](const SectionSeats& seats, const std::string& school) {
+    const auto it = seats.enrolled_by_school.find(school);
+    return it == seats.enrolled_by_school.end() ? 0 : it->second;
+  };
 
   // The lottery: each student with an application in this allocation, once.
   std::set<std::string> applying;
@@ -115,9 +124,10 @@ void Check(const AllocationInput& input, const AllocationResult& result) {
                 static_cast<int>(i)};
   };
   const auto school_limit = [&](const SectionSeats& seats, const std::string& school) {
-    int limit = seats.per_school_cap > 0 ? seats.per_school_cap : kMaxApplicants + 1;
+    int limit = seats.per_school_cap > 0 ? std::max(0, seats.per_school_cap - before(seats, school))
+                                         : kMaxApplicants + 1;
     if (!seats.host_school.empty() && school == seats.host_school) {
-      limit = std::min(limit, seats.total_capacity * seats.host_share_cap_percent / 100);
+      limit = std::min(limit, host_limit.at(seats.section_id));
     }
     return limit;
   };
@@ -149,6 +159,15 @@ void Check(const AllocationInput& input, const AllocationResult& result) {
     }
     for (const auto& [school, count] : per_school) {
       OSAN_FUZZ_CHECK(count <= school_limit(seats, school));
+    }
+    // Host students seated now keep the host's share of the class as enrolled.
+    if (!seats.host_school.empty() && per_school[seats.host_school] > 0) {
+      int class_size = static_cast<int>(placed.size());
+      for (const auto& [school, enrolled] : seats.enrolled_by_school) {
+        class_size += enrolled;
+      }
+      const int host = before(seats, seats.host_school) + per_school[seats.host_school];
+      OSAN_FUZZ_CHECK(100 * host <= seats.host_share_cap_percent * class_size);
     }
   }
   for (const auto& [student, count] : placed_of_student) {

@@ -71,6 +71,29 @@ class EnrollmentApiTest : public ::testing::Test {
     return application;
   }
 
+  // A first-come section of `host` whose fields named in `paths` are set as in `changes`
+  // before its enrolment opens.
+  cv1::Section OpenFirstCome(const std::string& host, const std::string& title, int capacity,
+                             cv1::Weekday weekday, cv1::Section changes,
+                             const std::vector<std::string>& paths) {
+    const cv1::Section section =
+        exchange_.CreateSection(host, title, cv1::FIRST_COME, capacity, weekday, 18, cv1::DRAFT);
+    cv1::UpdateSectionRequest update;
+    changes.set_name(section.name());
+    *update.mutable_section() = changes;
+    for (const std::string& path : paths) {
+      update.mutable_update_mask()->add_paths(path);
+    }
+    update.set_request_id(exchange_.NextRequestId());
+    cv1::Section updated;
+    auto context = ContextWithToken(
+        exchange_.Token(host, host == kAcademy ? auth::v1::ACADEMY : auth::v1::SCHOOL));
+    EXPECT_TRUE(exchange_.catalog().UpdateSection(context.get(), update, &updated).ok());
+    exchange_.Transition(section, cv1::PUBLISHED);
+    exchange_.Transition(section, cv1::ENROLLMENT_OPEN);
+    return section;
+  }
+
   std::vector<v1::ChangeEvent> Feed(const std::string& token, size_t expected,
                                     const std::string& cursor = "") {
     return exchange_.ReadChanges(token, expected, cursor);
@@ -156,18 +179,10 @@ TEST_F(EnrollmentApiTest, FirstComeFillsSeatsThenWaitlistsAndADropPromotes) {
 }
 
 TEST_F(EnrollmentApiTest, FirstComeHonoursThePerSchoolCap) {
-  const cv1::Section section = exchange_.CreateSection(kAcademy, "프로그래밍", cv1::FIRST_COME, 3,
-                                                       cv1::FRIDAY, 18, cv1::DRAFT);
-  cv1::UpdateSectionRequest update;
-  update.mutable_section()->set_name(section.name());
-  update.mutable_section()->set_per_school_cap(1);
-  update.mutable_update_mask()->add_paths("per_school_cap");
-  update.set_request_id("cap");
-  cv1::Section updated;
-  auto context = ContextWithToken(exchange_.Token(kAcademy, auth::v1::ACADEMY));
-  ASSERT_TRUE(exchange_.catalog().UpdateSection(context.get(), update, &updated).ok());
-  exchange_.Transition(section, cv1::PUBLISHED);
-  exchange_.Transition(section, cv1::ENROLLMENT_OPEN);
+  cv1::Section changes;
+  changes.set_per_school_cap(1);
+  const cv1::Section section =
+      OpenFirstCome(kAcademy, "프로그래밍", 3, cv1::FRIDAY, changes, {"per_school_cap"});
 
   v1::Application first, second, other;
   ASSERT_TRUE(
@@ -191,6 +206,41 @@ TEST_F(EnrollmentApiTest, FirstComeHonoursThePerSchoolCap) {
   v1::Application dropped;
   ASSERT_TRUE(Drop(SchoolToken(kSchoolA), first.name(), &dropped).ok());
   EXPECT_EQ(Get(SchoolToken(kSchoolA), second.name()).state(), v1::ENROLLED);
+}
+
+TEST_F(EnrollmentApiTest, FirstComeHostShareCountsTheEnrolledClass) {
+  cv1::Section changes;
+  changes.set_host_share_cap_percent(50);
+  const cv1::Section section =
+      OpenFirstCome(kSchoolA, "고급 수학", 4, cv1::WEDNESDAY, changes, {"host_share_cap_percent"});
+  const auto apply = [&](const std::string& school, const std::string& key) {
+    v1::Application application;
+    EXPECT_TRUE(exchange_
+                    .Apply(exchange_.CreateStudent(school, key).name(), section.name(), 1, true,
+                           &application)
+                    .ok());
+    return application;
+  };
+  // The host's own student alone would be 100% of the class: waits.
+  const v1::Application host1 = apply(kSchoolA, "h-1");
+  EXPECT_EQ(host1.state(), v1::WAITLISTED);
+  EXPECT_THAT(host1.reason(), HasSubstr("host share cap"));
+  EXPECT_THAT(host1.reason(), HasSubstr("at most 50% of the class (0 of 0 enrolled)"));
+  // A guest enrols; the host student waiting is seated beside them (1 of 2).
+  EXPECT_EQ(apply(kSchoolB, "g-1").state(), v1::ENROLLED);
+  const v1::Application promoted = Get(SchoolToken(kSchoolA), host1.name());
+  EXPECT_EQ(promoted.state(), v1::ENROLLED);
+  EXPECT_THAT(promoted.reason(), HasSubstr("when the class grew"));
+  // A second host student would make 2 of 3: waits for the next guest.
+  const v1::Application host2 = apply(kSchoolA, "h-2");
+  EXPECT_EQ(host2.state(), v1::WAITLISTED);
+  EXPECT_EQ(apply(kSchoolB, "g-2").state(), v1::ENROLLED);
+  EXPECT_EQ(Get(SchoolToken(kSchoolA), host2.name()).state(), v1::ENROLLED);
+  EXPECT_EQ(exchange_.QueryEnrollment("SELECT enrolled FROM section_seats"), 4);
+  EXPECT_EQ(exchange_.QueryEnrollment(
+                "SELECT count(*) FROM applications WHERE state = 'ENROLLED' AND school_code = "
+                "'J10-7531001'"),
+            2);
 }
 
 TEST_F(EnrollmentApiTest, RostersAreForTheHostOnly) {

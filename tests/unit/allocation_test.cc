@@ -28,7 +28,6 @@ SectionSeats Section(const std::string& id, int capacity) {
   SectionSeats section;
   section.section_id = id;
   section.capacity = capacity;
-  section.total_capacity = capacity;
   return section;
 }
 
@@ -60,11 +59,20 @@ int LotteryNumber(const AllocationResult& result, const std::string& student) {
                                           : static_cast<int>(it - result.lottery_order.begin()) + 1;
 }
 
-// The most seats one home school may hold in `section`, as the header defines it.
-int SchoolLimit(const SectionSeats& section, const std::string& school) {
-  int limit = section.per_school_cap > 0 ? section.per_school_cap : kNoLimit;
+// Students of `school` enrolled in `section` before the run.
+int Before(const SectionSeats& section, const std::string& school) {
+  const auto it = section.enrolled_by_school.find(school);
+  return it == section.enrolled_by_school.end() ? 0 : it->second;
+}
+
+// The most seats one home school may take in `section` in this run, as the header defines it,
+// with `host_limit` the host limit the run settled on.
+int SchoolLimit(const SectionSeats& section, const std::string& school, int host_limit) {
+  int limit = section.per_school_cap > 0
+                  ? std::max(0, section.per_school_cap - Before(section, school))
+                  : kNoLimit;
   if (!section.host_school.empty() && school == section.host_school) {
-    limit = std::min(limit, section.total_capacity * section.host_share_cap_percent / 100);
+    limit = std::min(limit, host_limit);
   }
   return limit;
 }
@@ -74,9 +82,12 @@ int SchoolLimit(const SectionSeats& section, const std::string& school) {
 // stability (no student and section who would both rather have each other).
 void ExpectValidAllocation(const AllocationInput& input, const AllocationResult& result) {
   ASSERT_EQ(result.decisions.size(), input.applicants.size());
+  ASSERT_EQ(result.host_limits.size(), input.sections.size());
   std::map<std::string, const SectionSeats*> sections;
-  for (const SectionSeats& section : input.sections) {
-    sections.emplace(section.section_id, &section);
+  std::map<std::string, int> host_limit;
+  for (size_t i = 0; i < input.sections.size(); ++i) {
+    sections.emplace(input.sections[i].section_id, &input.sections[i]);
+    host_limit.emplace(input.sections[i].section_id, result.host_limits[i]);
   }
 
   // The lottery: the students with an application in the allocation, sorted then shuffled.
@@ -133,7 +144,21 @@ void ExpectValidAllocation(const AllocationInput& input, const AllocationResult&
       ++per_school[input.applicants[app].school];
     }
     for (const auto& [school, seats] : per_school) {
-      EXPECT_LE(seats, SchoolLimit(section, school)) << section_id << " " << school;
+      EXPECT_LE(seats, SchoolLimit(section, school, host_limit.at(section_id)))
+          << section_id << " " << school;
+    }
+    // The host's own students keep their share of the class as enrolled, before and now.
+    if (!section.host_school.empty()) {
+      int before = 0;
+      for (const auto& [school, enrolled] : section.enrolled_by_school) {
+        before += enrolled;
+      }
+      const int host = Before(section, section.host_school) + per_school[section.host_school];
+      const int class_size = before + static_cast<int>(apps.size());
+      if (per_school[section.host_school] > 0) {
+        EXPECT_LE(int64_t{100} * host, int64_t{section.host_share_cap_percent} * class_size)
+            << section_id;
+      }
     }
   }
   for (const auto& [student, ranks] : placed_ranks) {
@@ -177,7 +202,8 @@ void ExpectValidAllocation(const AllocationInput& input, const AllocationResult&
       }
     }
     EXPECT_TRUE(better >= section.capacity ||
-                better_same_school >= SchoolLimit(section, applicant.school))
+                better_same_school >=
+                    SchoolLimit(section, applicant.school, host_limit.at(applicant.section_id)))
         << "blocking pair: " << applicant.application_id;
   }
 
@@ -198,15 +224,19 @@ void ExpectValidAllocation(const AllocationInput& input, const AllocationResult&
 // Outcomes from a plain round-based deferred acceptance, written independently of the
 // implementation: each round every student below the limit proposes to their next
 // application, and every section chooses greedily among its holds and the new proposals.
+// Host limits are the ones the run settled on (result.host_limits).
 std::vector<Outcome> ReferenceOutcomes(const AllocationInput& input,
-                                       const std::vector<std::string>& lottery_order) {
+                                       const AllocationResult& result) {
+  const std::vector<std::string>& lottery_order = result.lottery_order;
   std::map<std::string, int> lottery;
   for (size_t i = 0; i < lottery_order.size(); ++i) {
     lottery.emplace(lottery_order[i], static_cast<int>(i));
   }
   std::map<std::string, const SectionSeats*> sections;
-  for (const SectionSeats& section : input.sections) {
-    sections.emplace(section.section_id, &section);
+  std::map<std::string, int> host_limit;
+  for (size_t i = 0; i < input.sections.size(); ++i) {
+    sections.emplace(input.sections[i].section_id, &input.sections[i]);
+    host_limit.emplace(input.sections[i].section_id, result.host_limits[i]);
   }
   const std::vector<Applicant>& apps = input.applicants;
   std::map<std::string, std::vector<size_t>> preferences;
@@ -252,7 +282,7 @@ std::vector<Outcome> ReferenceOutcomes(const AllocationInput& input,
       for (const size_t app : list) {
         int& school_seats = per_school[apps[app].school];
         if (static_cast<int>(chosen.size()) < section.capacity &&
-            school_seats < SchoolLimit(section, apps[app].school)) {
+            school_seats < SchoolLimit(section, apps[app].school, host_limit.at(section_id))) {
           chosen.push_back(app);
           ++school_seats;
         }
@@ -299,9 +329,13 @@ AllocationInput RandomInstance(uint32_t seed, const Shape& shape) {
     SectionSeats section;
     section.section_id = "sec-" + std::to_string(i);
     section.capacity = pick(5) == 0 ? pick(3) : 1 + pick(shape.max_capacity);
-    section.total_capacity = section.capacity + pick(10);
-    section.per_school_cap = pick(3) == 0 ? 0 : 1 + pick(4);
     section.host_school = pick(2) == 0 ? "" : school(pick(shape.schools));
+    for (int before = pick(4); before > 0; --before) {
+      ++section.enrolled_by_school[pick(3) == 0 && !section.host_school.empty()
+                                       ? section.host_school
+                                       : school(pick(shape.schools))];
+    }
+    section.per_school_cap = pick(3) == 0 ? 0 : 1 + pick(4);
     section.host_share_cap_percent = 1 + pick(100);
     input.sections.push_back(section);
   }
@@ -605,11 +639,11 @@ TEST(AllocateTest, PerSchoolCapLimitsOneSchool) {
   EXPECT_EQ(DecisionFor(result, "small1").outcome, Outcome::kPlaced);
 }
 
-TEST(AllocateTest, HostShareCapLimitsHostStudentsOthersFillTheRest) {
+TEST(AllocateTest, HostShareIsAShareOfTheClassNotOfTheCapacity) {
   AllocationInput input;
   SectionSeats section = Section("X", 10);
   section.host_school = "HOST";
-  section.host_share_cap_percent = 35;  // floor(10 * 35 / 100) = 3
+  section.host_share_cap_percent = 35;
   input.sections = {section};
   for (int i = 0; i < 8; ++i) {
     input.applicants.push_back(
@@ -621,6 +655,9 @@ TEST(AllocateTest, HostShareCapLimitsHostStudentsOthersFillTheRest) {
   }
   const AllocationResult result = Allocate(input);
   ExpectValidAllocation(input, result);
+  // A full class would allow floor(10 * 35%) = 3, but only 5 guests apply: 3 of 8 would be
+  // 37.5%, so the class holds 2 host students (2 of 7, 28.6%).
+  EXPECT_THAT(result.host_limits, ElementsAre(2));
   int host_placed = 0;
   std::vector<int> positions;
   for (int i = 0; i < 8; ++i) {
@@ -628,24 +665,43 @@ TEST(AllocateTest, HostShareCapLimitsHostStudentsOthersFillTheRest) {
     if (decision.outcome == Outcome::kPlaced) {
       ++host_placed;
     } else {
-      EXPECT_EQ(decision.reason, "waitlisted: host share cap of 3 reached");
+      EXPECT_EQ(decision.reason, "waitlisted: host share cap of 2 reached (35% of the class)");
       positions.push_back(decision.waitlist_position);
     }
   }
-  EXPECT_EQ(host_placed, 3);
+  EXPECT_EQ(host_placed, 2);
   std::sort(positions.begin(), positions.end());
-  EXPECT_THAT(positions, ElementsAre(1, 2, 3, 4, 5));
+  EXPECT_THAT(positions, ElementsAre(1, 2, 3, 4, 5, 6));
   for (int i = 0; i < 5; ++i) {
     EXPECT_EQ(DecisionFor(result, "guest" + std::to_string(i)).outcome, Outcome::kPlaced);
   }
 }
 
-TEST(AllocateTest, HostShareCapIsAShareOfTotalCapacity) {
+TEST(AllocateTest, HostStudentsAloneFormNoClass) {
+  AllocationInput input;
+  SectionSeats section = Section("X", 20);
+  section.host_school = "HOST";
+  section.host_share_cap_percent = 65;
+  input.sections = {section};
+  for (int i = 0; i < 5; ++i) {
+    input.applicants.push_back(
+        App("host" + std::to_string(i), "h" + std::to_string(i), "X", 1, 0, "HOST"));
+  }
+  const AllocationResult result = Allocate(input);
+  ExpectValidAllocation(input, result);
+  EXPECT_THAT(result.host_limits, ElementsAre(0));
+  for (const Decision& decision : result.decisions) {
+    EXPECT_EQ(decision.outcome, Outcome::kWaitlisted);
+    EXPECT_EQ(decision.reason, "waitlisted: host share cap of 0 reached (65% of the class)");
+  }
+}
+
+TEST(AllocateTest, HostShareCountsTheClassEnrolledBeforeTheRun) {
   AllocationInput input;
   SectionSeats section = Section("X", 4);
-  section.total_capacity = 20;
   section.host_school = "HOST";
-  section.host_share_cap_percent = 10;  // floor(20 * 10 / 100) = 2 of this run's 4 seats
+  section.host_share_cap_percent = 30;
+  section.enrolled_by_school = {{"GUEST", 6}};
   input.sections = {section};
   for (int i = 0; i < 4; ++i) {
     input.applicants.push_back(
@@ -653,6 +709,8 @@ TEST(AllocateTest, HostShareCapIsAShareOfTotalCapacity) {
   }
   const AllocationResult result = Allocate(input);
   ExpectValidAllocation(input, result);
+  // With 6 guests enrolled, 2 host students make 25% of 8; a third would make 33%.
+  EXPECT_THAT(result.host_limits, ElementsAre(2));
   int placed = 0;
   for (const Decision& decision : result.decisions) {
     placed += decision.outcome == Outcome::kPlaced ? 1 : 0;
@@ -660,23 +718,38 @@ TEST(AllocateTest, HostShareCapIsAShareOfTotalCapacity) {
   EXPECT_EQ(placed, 2);
 }
 
+TEST(AllocateTest, PerSchoolCapCountsStudentsEnrolledBeforeTheRun) {
+  AllocationInput input;
+  SectionSeats section = Section("X", 5);
+  section.per_school_cap = 3;
+  section.enrolled_by_school = {{"A", 2}};
+  input.sections = {section};
+  input.applicants = {App("a1", "s1", "X", 1, 0, "A"), App("a2", "s2", "X", 1, 1, "A")};
+  const AllocationResult result = Allocate(input);
+  ExpectValidAllocation(input, result);
+  EXPECT_EQ(DecisionFor(result, "a1").outcome, Outcome::kPlaced);
+  EXPECT_EQ(DecisionFor(result, "a2").reason, "waitlisted: per-school cap of 3 reached");
+}
+
 TEST(AllocateTest, TheTighterOfTwoSchoolCapsIsReported) {
   AllocationInput input;
   SectionSeats host_tighter = Section("X", 10);
   host_tighter.per_school_cap = 2;
   host_tighter.host_school = "HOST";
-  host_tighter.host_share_cap_percent = 10;  // 1
+  host_tighter.host_share_cap_percent = 50;  // 1 host student beside 1 guest
   SectionSeats school_tighter = Section("Y", 10);
   school_tighter.per_school_cap = 1;
   school_tighter.host_school = "HOST";
-  school_tighter.host_share_cap_percent = 50;  // 5
+  school_tighter.host_share_cap_percent = 50;
   input.sections = {host_tighter, school_tighter};
-  input.applicants = {App("x1", "h1", "X", 1, 0, "HOST"), App("x2", "h2", "X", 1, 1, "HOST"),
-                      App("y1", "h3", "Y", 1, 0, "HOST"), App("y2", "h4", "Y", 1, 1, "HOST")};
+  input.applicants = {App("x1", "h1", "X", 1, 0, "HOST"),  App("x2", "h2", "X", 1, 1, "HOST"),
+                      App("xg", "g1", "X", 1, 2, "GUEST"), App("y1", "h3", "Y", 1, 0, "HOST"),
+                      App("y2", "h4", "Y", 1, 1, "HOST"),  App("yg", "g2", "Y", 1, 2, "GUEST")};
   const AllocationResult result = Allocate(input);
   ExpectValidAllocation(input, result);
   EXPECT_EQ(DecisionFor(result, "x1").outcome, Outcome::kPlaced);
-  EXPECT_EQ(DecisionFor(result, "x2").reason, "waitlisted: host share cap of 1 reached");
+  EXPECT_EQ(DecisionFor(result, "x2").reason,
+            "waitlisted: host share cap of 1 reached (50% of the class)");
   EXPECT_EQ(DecisionFor(result, "y1").outcome, Outcome::kPlaced);
   EXPECT_EQ(DecisionFor(result, "y2").reason, "waitlisted: per-school cap of 1 reached");
 }
@@ -781,7 +854,7 @@ TEST(AllocateTest, RandomInstancesAreStableWithinLimitsAndMatchPlainDeferredAcce
       const AllocationInput input = RandomInstance(seed, shape);
       const AllocationResult result = Allocate(input);
       ExpectValidAllocation(input, result);
-      EXPECT_EQ(Outcomes(result), ReferenceOutcomes(input, result.lottery_order));
+      EXPECT_EQ(Outcomes(result), ReferenceOutcomes(input, result));
       // The instance is crowded enough to exercise every outcome.
       const std::vector<Outcome> outcomes = Outcomes(result);
       EXPECT_GT(std::count(outcomes.begin(), outcomes.end(), Outcome::kPlaced), 0);
@@ -804,7 +877,7 @@ TEST(AllocateTest, ScaleTenThousandApplicantsFiveHundredSections) {
   ASSERT_GE(input.applicants.size(), 10000u);
   const AllocationResult result = Allocate(input);
   ExpectValidAllocation(input, result);
-  EXPECT_EQ(Outcomes(result), ReferenceOutcomes(input, result.lottery_order));
+  EXPECT_EQ(Outcomes(result), ReferenceOutcomes(input, result));
 }
 
 }  // namespace

@@ -795,31 +795,6 @@ TEST(RequireHostTest, HostIsTheInstitutionName) {
             absl::StatusCode::kPermissionDenied);
 }
 
-TEST(CapBlocksTest, PerSchoolAndHostShareCaps) {
-  catalog::v1::Section section;
-  section.set_host("institutions/J10-7531003");
-  section.set_capacity(20);
-  section.set_host_share_cap_percent(65);  // 13 seats for the host's own students
-  EXPECT_EQ(CapBlocks(section, "J10-7531001", 19), "");
-  section.set_per_school_cap(5);
-  EXPECT_EQ(CapBlocks(section, "J10-7531001", 4), "");
-  EXPECT_EQ(CapBlocks(section, "J10-7531001", 5), "per-school cap of 5 reached");
-  section.set_per_school_cap(0);
-  EXPECT_EQ(CapBlocks(section, "J10-7531003", 12), "");
-  EXPECT_EQ(CapBlocks(section, "J10-7531003", 13), "host share cap of 13 reached");
-  EXPECT_EQ(CapBlocks(section, "J10-7531001", 13), "") << "only the host's students";
-}
-
-TEST(CapBlocksTest, ExtremeValuesDoNotOverflow) {
-  catalog::v1::Section section;
-  section.set_host("institutions/J10-7531003");
-  section.set_capacity(std::numeric_limits<int32_t>::max());
-  section.set_host_share_cap_percent(100);
-  EXPECT_EQ(CapBlocks(section, "J10-7531003", 1000), "");
-  EXPECT_EQ(CapBlocks(section, "J10-7531003", std::numeric_limits<int32_t>::max()),
-            "host share cap of 2147483647 reached");
-}
-
 TEST(MeetingsConflictTest, ExtremeTimesDoNotOverflow) {
   cv1::Section a;
   cv1::Section b;

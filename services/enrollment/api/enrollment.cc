@@ -128,33 +128,35 @@ absl::StatusOr<v1::ListStudentsResponse> Enrollment::ListStudents(
 
 // ----- Applications ---------------------------------------------------------
 
-absl::StatusOr<v1::Application> Enrollment::PlaceFirstCome(store::Tx& tx,
+absl::Status Enrollment::PromoteAndAudit(const Call& call, store::Tx& tx,
+                                         const cv1::Section& section, const std::string& section_id,
+                                         SeatedClass& seated, const std::string& reason) {
+  OSAN_ASSIGN_OR_RETURN(const std::vector<std::string> promoted,
+                        PromoteWaitlist(tx, section, section_id, seated,
+                                        options_.limits.max_enrollments_per_term, reason));
+  for (const std::string& student : promoted) {
+    call.Audit(student);
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<v1::Application> Enrollment::PlaceFirstCome(const Call& call, store::Tx& tx,
                                                            const store::ApplicationRecord& record,
-                                                           store::Seats& seats,
-                                                           const std::string& who) {
+                                                           store::Seats& seats) {
   OSAN_ASSIGN_OR_RETURN(const int held, store::EnrolledCount(tx, record.school_code,
                                                              record.student_key, record.term_id));
-  if (held >= options_.limits.max_enrollments_per_term) {
-    return store::SetState(
-        tx, record.id, v1::NOT_PLACED,
-        absl::StrCat("the student already holds ", held, " seat(s) this term, the limit"), who);
+  OSAN_ASSIGN_OR_RETURN(SeatedClass seated, ReadSeatedClass(tx, record.section_id, seats));
+  const Placement placement = enrollment::PlaceFirstCome(
+      record.section, seated, record.school_code, held, options_.limits.max_enrollments_per_term);
+  OSAN_ASSIGN_OR_RETURN(v1::Application placed,
+                        store::SetState(tx, record.id, placement.state, placement.reason,
+                                        call.principal->institution));
+  if (placement.state == v1::ENROLLED) {
+    OSAN_RETURN_IF_ERROR(PromoteAndAudit(call, tx, record.section, record.section_id, seated,
+                                         "promoted from the waitlist when the class grew"));
   }
-  OSAN_ASSIGN_OR_RETURN(auto by_school, store::EnrolledBySchool(tx, record.section_id));
-  if (const std::string blocked =
-          CapBlocks(record.section, record.school_code, by_school[record.school_code]);
-      !blocked.empty()) {
-    return store::SetState(tx, record.id, v1::WAITLISTED, absl::StrCat("first come: ", blocked),
-                           who);
-  }
-  if (seats.free() > 0) {
-    ++seats.enrolled;
-    return store::SetState(
-        tx, record.id, v1::ENROLLED,
-        absl::StrCat("first come: seat ", seats.enrolled, " of ", seats.capacity), who);
-  }
-  return store::SetState(tx, record.id, v1::WAITLISTED,
-                         absl::StrCat("first come: section full (capacity ", seats.capacity, ")"),
-                         who);
+  seats.enrolled = seated.enrolled;
+  return placed;
 }
 
 absl::StatusOr<v1::Application> Enrollment::SubmitApplication(
@@ -246,7 +248,7 @@ absl::StatusOr<v1::Application> Enrollment::ApproveApplication(
           OSAN_RETURN_IF_ERROR(store::SetState(tx, id, v1::APPROVED, "approved by the home school",
                                                call.principal->institution)
                                    .status());
-          return PlaceFirstCome(tx, record, seats, call.principal->institution);
+          return PlaceFirstCome(call, tx, record, seats);
         });
       });
 }
@@ -390,9 +392,9 @@ absl::StatusOr<v1::AllocationRun> Enrollment::RunAllocation(
       OSAN_ASSIGN_OR_RETURN(store::Seats locked,
                             store::LockSeats(tx, id, facts.section.capacity()));
       seats[id] = locked;
-      const std::string host = catalog::InstitutionCodeOf(facts.section.host());
-      input.sections.push_back({id, host, locked.free(), locked.capacity,
-                                facts.section.per_school_cap(),
+      OSAN_ASSIGN_OR_RETURN(auto enrolled_by_school, store::EnrolledBySchool(tx, id));
+      input.sections.push_back({id, catalog::InstitutionCodeOf(facts.section.host()), locked.free(),
+                                std::move(enrolled_by_school), facts.section.per_school_cap(),
                                 facts.section.host_share_cap_percent()});
     }
     // Re-read under the transaction: only applications still waiting count.
@@ -507,33 +509,6 @@ absl::StatusOr<v1::AllocationRun> Enrollment::GetAllocationRun(
 
 // ----- Drops, cancellations, rosters ----------------------------------------
 
-absl::Status Enrollment::PromoteWaitlist(const Call& call, store::Tx& tx,
-                                         const std::string& section_id, store::Seats& seats) {
-  OSAN_ASSIGN_OR_RETURN(const auto waitlist, store::Waitlist(tx, section_id));
-  OSAN_ASSIGN_OR_RETURN(auto by_school, store::EnrolledBySchool(tx, section_id));
-  for (const store::ApplicationRecord& next : waitlist) {
-    if (seats.free() <= 0) {
-      break;
-    }
-    if (!CapBlocks(next.section, next.school_code, by_school[next.school_code]).empty()) {
-      continue;  // keeps its place; its school is at a cap for now
-    }
-    OSAN_ASSIGN_OR_RETURN(
-        const int held, store::EnrolledCount(tx, next.school_code, next.student_key, next.term_id));
-    if (held >= options_.limits.max_enrollments_per_term) {
-      continue;  // keeps its place; the student is at the seat limit for now
-    }
-    call.Audit(next.application.student());
-    ++seats.enrolled;
-    ++by_school[next.school_code];
-    OSAN_RETURN_IF_ERROR(store::SetState(tx, next.id, v1::ENROLLED,
-                                         "promoted from the waitlist when a seat was freed",
-                                         "waitlist")
-                             .status());
-  }
-  return absl::OkStatus();
-}
-
 absl::StatusOr<v1::Application> Enrollment::DropEnrollment(
     const Call& call, const v1::DropEnrollmentRequest& request) {
   OSAN_ASSIGN_OR_RETURN(const std::string id, ParseApplicationName("name", request.name()));
@@ -571,7 +546,12 @@ absl::StatusOr<v1::Application> Enrollment::DropEnrollment(
           if (held_seat) {
             --seats.enrolled;
             if (drop_window_open) {
-              OSAN_RETURN_IF_ERROR(PromoteWaitlist(call, tx, record.section_id, seats));
+              OSAN_ASSIGN_OR_RETURN(SeatedClass seated,
+                                    ReadSeatedClass(tx, record.section_id, seats));
+              OSAN_RETURN_IF_ERROR(
+                  PromoteAndAudit(call, tx, facts.section, record.section_id, seated,
+                                  "promoted from the waitlist when a seat was freed"));
+              seats.enrolled = seated.enrolled;
             }
           }
           return dropped;

@@ -84,14 +84,15 @@ class Enrollment {
   absl::StatusOr<v1::Application> Decide(const Call& call, const char* method,
                                          const v1::DecideApplicationRequest& request,
                                          Action action);
-  // Places an APPROVED application of a first-come section: a seat if one is
-  // free and the student is under the seat limit, else the waitlist.
-  absl::StatusOr<v1::Application> PlaceFirstCome(store::Tx& tx,
+  // Places an APPROVED application of a first-come section by the placement
+  // rule (domain/placement.h); a seat taken may seat waitlisted host students.
+  absl::StatusOr<v1::Application> PlaceFirstCome(const Call& call, store::Tx& tx,
                                                  const store::ApplicationRecord& record,
-                                                 store::Seats& seats, const std::string& who);
-  // Fills free seats of the section from its waitlist, in order.
-  absl::Status PromoteWaitlist(const Call& call, store::Tx& tx, const std::string& section_id,
-                               store::Seats& seats);
+                                                 store::Seats& seats);
+  // PromoteWaitlist (first_come.h), auditing the students it seats.
+  absl::Status PromoteAndAudit(const Call& call, store::Tx& tx, const catalog::v1::Section& section,
+                               const std::string& section_id, SeatedClass& seated,
+                               const std::string& reason);
 
   db::Pool* const pool_;
   const PageTokens page_tokens_;

@@ -30,6 +30,43 @@ std::vector<LiveApplication> LiveViews(const std::vector<store::ApplicationRecor
   return views;
 }
 
+absl::StatusOr<SeatedClass> ReadSeatedClass(store::Tx& tx, const std::string& section_id,
+                                            const store::Seats& seats) {
+  SeatedClass seated{seats.capacity, seats.enrolled, {}};
+  OSAN_ASSIGN_OR_RETURN(seated.by_school, store::EnrolledBySchool(tx, section_id));
+  return seated;
+}
+
+absl::StatusOr<std::vector<std::string>> PromoteWaitlist(store::Tx& tx,
+                                                         const catalog::v1::Section& section,
+                                                         const std::string& section_id,
+                                                         SeatedClass& seated, int max_seats,
+                                                         const std::string& reason) {
+  if (seated.free() <= 0) {
+    return std::vector<std::string>{};
+  }
+  OSAN_ASSIGN_OR_RETURN(const auto waitlist, store::Waitlist(tx, section_id));
+  if (waitlist.empty()) {
+    return std::vector<std::string>{};
+  }
+  std::vector<store::StudentRef> students;
+  for (const store::ApplicationRecord& record : waitlist) {
+    students.emplace_back(record.school_code, record.student_key);
+  }
+  OSAN_ASSIGN_OR_RETURN(auto held, store::EnrolledCounts(tx, waitlist.front().term_id, students));
+  std::vector<WaitingStudent> waiting;
+  for (const store::ApplicationRecord& record : waitlist) {
+    waiting.push_back({record.school_code, held[{record.school_code, record.student_key}]});
+  }
+  std::vector<std::string> promoted;
+  for (const size_t i : Promote(section, seated, waiting, max_seats)) {
+    OSAN_RETURN_IF_ERROR(
+        store::SetState(tx, waitlist[i].id, v1::ENROLLED, reason, "waitlist").status());
+    promoted.push_back(waitlist[i].application.student());
+  }
+  return promoted;
+}
+
 FirstComeSubmissions::FirstComeSubmissions(db::Pool* pool, StudentLimits limits, int max_batch)
     : pool_(pool),
       limits_(limits),
@@ -67,7 +104,6 @@ absl::Status FirstComeSubmissions::Decide(pqxx::work& tx, const std::vector<Subm
     capacity = std::max(capacity, submission->capacity);
   }
   OSAN_ASSIGN_OR_RETURN(store::Seats seats, store::LockSeats(tx, first.section_id, capacity));
-  const int enrolled_before = seats.enrolled;
 
   // Request ids: a repeated id within the batch is answered like its first.
   std::map<KeyTuple, size_t> first_with_key;
@@ -102,7 +138,7 @@ absl::Status FirstComeSubmissions::Decide(pqxx::work& tx, const std::vector<Subm
   OSAN_ASSIGN_OR_RETURN(auto live, store::LiveApplicationsOf(tx, first.term_id, students));
   OSAN_ASSIGN_OR_RETURN(auto held, store::EnrolledCounts(tx, first.term_id, students));
   OSAN_ASSIGN_OR_RETURN(int waitlisted, store::WaitlistLength(tx, first.section_id));
-  OSAN_ASSIGN_OR_RETURN(auto by_school, store::EnrolledBySchool(tx, first.section_id));
+  OSAN_ASSIGN_OR_RETURN(SeatedClass seated, ReadSeatedClass(tx, first.section_id, seats));
 
   const google::protobuf::Timestamp now =
       google::protobuf::util::TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(absl::Now()));
@@ -129,28 +165,14 @@ absl::Status FirstComeSubmissions::Decide(pqxx::work& tx, const std::vector<Subm
       continue;
     }
     v1::Application& application = record.application;
-    if (held[ref] >= limits_.max_enrollments_per_term) {
-      application.set_state(v1::NOT_PLACED);
-      application.set_reason(
-          absl::StrCat("the student already holds ", held[ref], " seat(s) this term, the limit"));
-    } else if (const std::string blocked =
-                   CapBlocks(record.section, record.school_code, by_school[record.school_code]);
-               !blocked.empty()) {
-      application.set_state(v1::WAITLISTED);
-      application.set_waitlist_position(++waitlisted);
-      application.set_reason(absl::StrCat("first come: ", blocked));
-    } else if (seats.free() > 0) {
-      ++seats.enrolled;
+    const Placement placement = PlaceFirstCome(record.section, seated, record.school_code,
+                                               held[ref], limits_.max_enrollments_per_term);
+    application.set_state(placement.state);
+    application.set_reason(placement.reason);
+    if (placement.state == v1::ENROLLED) {
       ++held[ref];
-      ++by_school[record.school_code];
-      application.set_state(v1::ENROLLED);
-      application.set_reason(
-          absl::StrCat("first come: seat ", seats.enrolled, " of ", seats.capacity));
-    } else {
-      application.set_state(v1::WAITLISTED);
+    } else if (placement.state == v1::WAITLISTED) {
       application.set_waitlist_position(++waitlisted);
-      application.set_reason(
-          absl::StrCat("first come: section full (capacity ", seats.capacity, ")"));
     }
     application.set_etag("1");
     *application.mutable_create_time() = now;
@@ -166,8 +188,13 @@ absl::Status FirstComeSubmissions::Decide(pqxx::work& tx, const std::vector<Subm
   OSAN_RETURN_IF_ERROR(store::InsertApplications(tx, inserts));
   db::RecordAll(tx, done_keys, responses);
   db::ReleaseAll(tx, failed_keys);
-  if (seats.enrolled != enrolled_before) {
-    OSAN_RETURN_IF_ERROR(store::SetEnrolled(tx, first.section_id, seats.enrolled));
+  if (seated.enrolled != seats.enrolled) {
+    // Students of other schools seated now may make room for waitlisted host students.
+    OSAN_RETURN_IF_ERROR(PromoteWaitlist(tx, first.section, first.section_id, seated,
+                                         limits_.max_enrollments_per_term,
+                                         "promoted from the waitlist when the class grew")
+                             .status());
+    OSAN_RETURN_IF_ERROR(store::SetEnrolled(tx, first.section_id, seated.enrolled));
   }
   for (size_t i = 0; i < batch.size(); ++i) {
     const size_t original = first_with_key.at(Tuple(batch[i]->key));

@@ -3,9 +3,10 @@
 // one transaction with a fixed number of set-wise statements, whatever its
 // size: lock the seat row, claim the request ids, lock and read the students
 // and their live applications, decide every submission in arrival order in
-// memory (checks, then a seat, the waitlist, or "not placed" at the
-// per-student seat limit), then insert all applications with their events
-// and store all responses. The seat-row lock is thus held for a few round
+// memory (checks, then the placement rule of domain/placement.h), then
+// insert all applications with their events, seat any waitlisted host
+// students the batch's other students made room for, and store all
+// responses. The seat-row lock is thus held for a few round
 // trips per batch instead of per claim, which is what lets a popular
 // section's rush go several times faster than one transaction per claim
 // (tests/bench/seat_claim_bench.cc). A refused submission writes nothing; a
@@ -22,6 +23,7 @@
 #include "common/db.h"
 #include "common/idempotency.h"
 #include "osan/enrollment/v1/enrollment.pb.h"
+#include "services/enrollment/domain/placement.h"
 #include "services/enrollment/domain/rules.h"
 #include "services/enrollment/store/enrollment_store.h"
 
@@ -30,6 +32,20 @@ namespace osan::enrollment {
 // Views of stored applications for CheckAgainstLiveApplications; they point
 // into `records`, which must outlive them.
 std::vector<LiveApplication> LiveViews(const std::vector<store::ApplicationRecord>& records);
+
+// The section's seats and who holds them, read under its seat lock `seats`.
+absl::StatusOr<SeatedClass> ReadSeatedClass(store::Tx& tx, const std::string& section_id,
+                                            const store::Seats& seats);
+
+// Seats the waitlisted students of the section (`section` its catalog entry)
+// that the placement rule now admits (Promote), each ENROLLED with `reason`;
+// `seated` counts them, and the caller stores seated.enrolled. Returns their
+// student names.
+absl::StatusOr<std::vector<std::string>> PromoteWaitlist(store::Tx& tx,
+                                                         const catalog::v1::Section& section,
+                                                         const std::string& section_id,
+                                                         SeatedClass& seated, int max_seats,
+                                                         const std::string& reason);
 
 class FirstComeSubmissions {
  public:

@@ -12,6 +12,8 @@
 #include <utility>
 #include <vector>
 
+#include "services/enrollment/domain/placement.h"
+
 namespace osan::enrollment {
 
 uint64_t Lottery::Below(uint64_t n) {
@@ -46,7 +48,7 @@ struct Rank {
   }
 };
 
-// The most seats one home school may hold in a section, and which rule sets it.
+// The most seats one home school may take in a section in this run, and which rule sets it.
 struct SchoolLimit {
   int seats = kNoLimit;
   bool host_share = false;
@@ -59,8 +61,12 @@ struct SectionState {
   const SectionSeats* seats = nullptr;
   // Interned home school of the host's students, or -1 when no applicant can match it.
   int host_school = -1;
-  // floor(total_capacity * host_share_cap_percent / 100).
-  int host_share_cap = 0;
+  // Students enrolled before the run: all, the host's own, and per interned school.
+  int enrolled_before = 0;
+  int host_before = 0;
+  std::map<int, int> before_by_school;
+  // The most host students this run may seat here, as settled so far.
+  int host_limit = kNoLimit;
   std::set<Rank> held;
   // Held applications per home school, kept only for schools with a limit.
   std::map<int, std::set<Rank>> held_by_school;
@@ -68,10 +74,12 @@ struct SectionState {
   SchoolLimit LimitFor(int school) const {
     SchoolLimit limit;
     if (seats->per_school_cap > 0) {
-      limit.seats = seats->per_school_cap;
+      const auto before = before_by_school.find(school);
+      limit.seats = std::max(
+          0, seats->per_school_cap - (before == before_by_school.end() ? 0 : before->second));
     }
-    if (school == host_school && host_share_cap < limit.seats) {
-      limit = {host_share_cap, true};
+    if (school == host_school && host_limit < limit.seats) {
+      limit = {host_limit, true};
     }
     return limit;
   }
@@ -148,10 +156,83 @@ std::string WaitlistReason(const SectionState& section, const SchoolLimit& limit
                            int school_seats_taken) {
   if (school_seats_taken >= limit.seats) {
     return limit.host_share
-               ? "waitlisted: host share cap of " + std::to_string(limit.seats) + " reached"
-               : "waitlisted: per-school cap of " + std::to_string(limit.seats) + " reached";
+               ? "waitlisted: host share cap of " +
+                     std::to_string(section.host_before + limit.seats) + " reached (" +
+                     std::to_string(section.seats->host_share_cap_percent) + "% of the class)"
+               : "waitlisted: per-school cap of " + std::to_string(section.seats->per_school_cap) +
+                     " reached";
   }
   return "waitlisted: section full (capacity " + std::to_string(section.seats->capacity) + ")";
+}
+
+// One run of deferred acceptance under the sections' current limits.
+struct Deferral {
+  std::vector<bool> proposed;  // per application
+  std::vector<bool> placed;    // per application
+  std::vector<int> held;       // seats held, per student
+};
+
+// Deferred acceptance: a student below the limit proposes to their next application; a
+// student a section lets go proposes again. Each application is proposed at most once.
+Deferral Defer(const std::vector<Entry>& entries, const std::vector<std::vector<int>>& preferences,
+               std::vector<SectionState>& sections, int max_sections_per_student) {
+  for (SectionState& section : sections) {
+    section.held.clear();
+    section.held_by_school.clear();
+  }
+  const size_t students = preferences.size();
+  Deferral run{std::vector<bool>(entries.size(), false), std::vector<bool>(entries.size(), false),
+               std::vector<int>(students, 0)};
+  std::vector<size_t> next(students, 0);
+  std::deque<int> to_propose;
+  for (int s = 0; s < static_cast<int>(students); ++s) {
+    to_propose.push_back(s);
+  }
+  while (!to_propose.empty()) {
+    const int student = to_propose.front();
+    to_propose.pop_front();
+    while (run.held[student] < max_sections_per_student &&
+           next[student] < preferences[student].size()) {
+      const int app = preferences[student][next[student]++];
+      run.proposed[app] = true;
+      const std::pair<bool, int> proposal = Propose(app, entries, sections);
+      if (!proposal.first) {
+        continue;
+      }
+      run.placed[app] = true;
+      ++run.held[student];
+      if (proposal.second != kNobody) {
+        const int dropped = proposal.second;
+        run.placed[dropped] = false;
+        --run.held[entries[dropped].student];
+        to_propose.push_back(entries[dropped].student);
+      }
+    }
+  }
+  return run;
+}
+
+// Lowers the host limit of every section whose host students exceed the share of the class
+// it got; returns whether any fell.
+bool LowerHostLimits(const std::vector<Entry>& entries, std::vector<SectionState>& sections) {
+  bool lowered = false;
+  for (SectionState& section : sections) {
+    if (section.host_school < 0 || section.seats->host_share_cap_percent >= 100) {
+      continue;
+    }
+    int host = 0;  // seated in this run
+    int others = section.enrolled_before - section.host_before;
+    for (const Rank& rank : section.held) {
+      ++(entries[rank.application].school == section.host_school ? host : others);
+    }
+    const int most = MaxHostStudents(section.seats->host_share_cap_percent, others);
+    if (host > 0 && section.host_before + host > most) {
+      // Below `host`, which the limit allowed: the limit falls.
+      section.host_limit = std::max(0, most - section.host_before);
+      lowered = true;
+    }
+  }
+  return lowered;
 }
 
 }  // namespace
@@ -213,47 +294,39 @@ AllocationResult Allocate(const AllocationInput& input) {
   std::vector<SectionState> sections(input.sections.size());
   for (size_t i = 0; i < sections.size(); ++i) {
     const SectionSeats& seats = input.sections[i];
-    sections[i].seats = &seats;
-    sections[i].host_share_cap = static_cast<int>(static_cast<int64_t>(seats.total_capacity) *
-                                                  seats.host_share_cap_percent / 100);
+    SectionState& section = sections[i];
+    section.seats = &seats;
+    for (const auto& [school, enrolled] : seats.enrolled_by_school) {
+      section.enrolled_before += enrolled;
+      if (school == seats.host_school) {
+        section.host_before = enrolled;
+      }
+      const auto interned = school_index.find(school);
+      if (interned != school_index.end()) {
+        section.before_by_school[interned->second] = enrolled;
+      }
+    }
     if (!seats.host_school.empty()) {
       const auto it = school_index.find(seats.host_school);
       if (it != school_index.end()) {
-        sections[i].host_school = it->second;
+        section.host_school = it->second;
       }
+    }
+    if (seats.host_share_cap_percent < 100) {
+      // The first round allows the share of a full class.
+      const int64_t full_class = int64_t{section.enrolled_before} + seats.capacity;
+      section.host_limit = std::max<int64_t>(
+          0, full_class * seats.host_share_cap_percent / 100 - section.host_before);
     }
   }
 
-  // Deferred acceptance: a student below the limit proposes to their next application;
-  // a student a section lets go proposes again. Each application is proposed at most once.
-  std::vector<size_t> next(students.size(), 0);
-  std::vector<int> held(students.size(), 0);
-  std::vector<bool> proposed(count, false);
-  std::vector<bool> placed(count, false);
-  std::deque<int> to_propose;
-  for (int s = 0; s < static_cast<int>(students.size()); ++s) {
-    to_propose.push_back(s);
+  Deferral run = Defer(entries, preferences, sections, input.max_sections_per_student);
+  while (LowerHostLimits(entries, sections)) {
+    run = Defer(entries, preferences, sections, input.max_sections_per_student);
   }
-  while (!to_propose.empty()) {
-    const int student = to_propose.front();
-    to_propose.pop_front();
-    while (held[student] < input.max_sections_per_student &&
-           next[student] < preferences[student].size()) {
-      const int app = preferences[student][next[student]++];
-      proposed[app] = true;
-      const auto [admitted, dropped] = Propose(app, entries, sections);
-      if (!admitted) {
-        continue;
-      }
-      placed[app] = true;
-      ++held[student];
-      if (dropped != kNobody) {
-        placed[dropped] = false;
-        --held[entries[dropped].student];
-        to_propose.push_back(entries[dropped].student);
-      }
-    }
-  }
+  const std::vector<bool>& proposed = run.proposed;
+  const std::vector<bool>& placed = run.placed;
+  const std::vector<int>& held = run.held;
 
   // Decisions. Each section's proposals are walked in its ranking order; a rejected one is
   // explained by what the holds ranked before it had used up.
@@ -293,6 +366,9 @@ AllocationResult Allocate(const AllocationInput& input) {
   }
 
   result.lottery_order = std::move(students);
+  for (const SectionState& section : sections) {
+    result.host_limits.push_back(section.host_limit);
+  }
   return result;
 }
 

@@ -19,10 +19,20 @@
 // (rank 1 first), holding at most `max_sections_per_student` tentative seats.
 // A section tentatively keeps the best-ranked proposers that fit, taken
 // greedily in ranking order: at most `capacity` seats, at most
-// `per_school_cap` from one home school (0 = no cap), and at most
-// floor(total_capacity * host_share_cap_percent / 100) students whose home
-// school is the host (the host-share cap). Rejected students propose to their
-// next application, until nobody can propose.
+// `per_school_cap` from one home school (0 = no cap, students enrolled before
+// the run counting), and at most the section's host limit of students whose
+// home school is the host. Rejected students propose to their next
+// application, until nobody can propose.
+//
+// The host-share cap is a share of the class as enrolled, not of the capacity
+// (placement.h, MaxHostStudents). Since the class depends on who else is
+// admitted, the host limits are settled by rounds: the first round allows the
+// share of a full class; after each round, a section whose host students
+// exceed the share of the class it got has its host limit lowered to what
+// that class allows, and deferred acceptance runs again from the start. Limits
+// only fall, so the rounds end (in practice after one or two). The result is
+// stable under the settled limits, which are reported (host_limits), and
+// every class keeps the share.
 //
 // Outcomes per application:
 //   kPlaced      held at the end;
@@ -35,6 +45,7 @@
 #define OSAN_SERVICES_ENROLLMENT_DOMAIN_ALLOCATION_H_
 
 #include <cstdint>
+#include <map>
 #include <random>
 #include <string>
 #include <vector>
@@ -69,11 +80,12 @@ struct SectionSeats {
   std::string host_school;
   // Seats this run may fill (>= 0).
   int capacity = 0;
-  // The section's full capacity, the base of the host-share cap.
-  int total_capacity = 0;
-  // Most seats one home school may get; 0 = no cap.
+  // Students enrolled before this run, by home school: they count toward the
+  // per-school cap and toward the class the host share is a share of.
+  std::map<std::string, int> enrolled_by_school;
+  // Most seats one home school may hold; 0 = no cap.
   int per_school_cap = 0;
-  // 1..100.
+  // The most the host's own students may be of the enrolled class, 1..100.
   int host_share_cap_percent = 100;
 };
 
@@ -116,6 +128,9 @@ struct AllocationResult {
   std::vector<Decision> decisions;
   // Student ids in lottery order (lottery number = index + 1).
   std::vector<std::string> lottery_order;
+  // Per input section: the most of the host's own students this run could
+  // seat there, as the rounds settled it; INT_MAX where no host share limits.
+  std::vector<int> host_limits;
 };
 
 AllocationResult Allocate(const AllocationInput& input);

@@ -241,20 +241,6 @@ absl::Status CheckAgainstLiveApplications(const std::vector<LiveApplication>& li
   return absl::OkStatus();
 }
 
-std::string CapBlocks(const cv1::Section& section, absl::string_view school_code,
-                      int enrolled_from_school) {
-  if (section.per_school_cap() > 0 && enrolled_from_school >= section.per_school_cap()) {
-    return absl::StrCat("per-school cap of ", section.per_school_cap(), " reached");
-  }
-  const int64_t host_share =
-      int64_t{section.capacity()} * section.host_share_cap_percent() / 100;  // no int32 overflow
-  if (section.host() == absl::StrCat("institutions/", school_code) &&
-      enrolled_from_school >= host_share) {
-    return absl::StrCat("host share cap of ", host_share, " reached");
-  }
-  return "";
-}
-
 // ----- Lifecycle ------------------------------------------------------------
 
 absl::Status CheckAction(v1::ApplicationState state, Action action) {

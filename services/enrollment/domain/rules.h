@@ -100,13 +100,6 @@ absl::Status CheckAgainstLiveApplications(const std::vector<LiveApplication>& li
                                           const catalog::v1::Section& section, int preference_rank,
                                           int credits, const StudentLimits& limits);
 
-// Why a seat in `section` cannot go to a student of `school_code` whose school
-// already holds `enrolled_from_school` of its seats: the per-school cap, or
-// the host-share cap for the host's own students (floor(capacity × percent /
-// 100)). Empty when neither blocks.
-std::string CapBlocks(const catalog::v1::Section& section, absl::string_view school_code,
-                      int enrolled_from_school);
-
 // Whether two sections' meetings overlap in time: weekly meetings on the same
 // weekday, dated meetings on the same date, or a dated meeting on the weekday
 // of a weekly one, with overlapping hours.
