@@ -95,6 +95,48 @@ absl::StatusOr<std::string> ReadSecretFile(const std::string& flag, const std::s
   return server::ReadFile(path);
 }
 
+// How this process calls the other services: their addresses, TLS (with
+// its own certificate, when it has one, as client certificate) and the key
+// of its own SERVICE tokens.
+absl::Status LoadPeers(ServiceConfig& config) {
+  if (!config.server.tls_key_file.empty()) {
+    OSAN_ASSIGN_OR_RETURN(config.peer_tls.key_pem,
+                          ReadSecretFile("tls_key", config.server.tls_key_file));
+    OSAN_ASSIGN_OR_RETURN(config.peer_tls.cert_pem, server::ReadFile(config.server.tls_cert_file));
+  }
+  if (const std::string ca = absl::GetFlag(FLAGS_tls_ca); !ca.empty()) {
+    auto pem = server::ReadFile(ca);
+    if (!pem.ok()) {
+      return absl::InvalidArgumentError(absl::StrCat("--tls_ca: ", pem.status().message()));
+    }
+    config.peer_tls.ca_pem = *std::move(pem);
+  }
+  config.catalog_address = absl::GetFlag(FLAGS_catalog_address);
+  config.enrollment_address = absl::GetFlag(FLAGS_enrollment_address);
+  if (const std::string file = absl::GetFlag(FLAGS_service_signing_key); !file.empty()) {
+    OSAN_ASSIGN_OR_RETURN(config.service_signing_key_pem,
+                          ReadSecretFile("service_signing_key", file));
+  }
+
+  return absl::OkStatus();
+}
+
+absl::Status ApplyLogLevel() {
+  const std::string level = absl::GetFlag(FLAGS_log_level);
+  if (level == "debug") {
+    log::SetMinLevel(log::Level::kDebug);
+  } else if (level == "info") {
+    log::SetMinLevel(log::Level::kInfo);
+  } else if (level == "warning") {
+    log::SetMinLevel(log::Level::kWarning);
+  } else if (level == "error") {
+    log::SetMinLevel(log::Level::kError);
+  } else {
+    return absl::InvalidArgumentError("--log_level must be debug, info, warning or error");
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 absl::StatusOr<ServiceConfig> LoadServiceConfig(int argc, char** argv, int default_port) {
@@ -180,18 +222,7 @@ absl::StatusOr<ServiceConfig> LoadServiceConfig(int argc, char** argv, int defau
     return absl::InvalidArgumentError(
         absl::StrCat("--plaintext serves only on loopback, not ", config.server.listen_address));
   }
-  if (!config.server.tls_key_file.empty()) {
-    OSAN_ASSIGN_OR_RETURN(config.peer_tls.key_pem,
-                          ReadSecretFile("tls_key", config.server.tls_key_file));
-    OSAN_ASSIGN_OR_RETURN(config.peer_tls.cert_pem, server::ReadFile(config.server.tls_cert_file));
-  }
-  if (const std::string ca = absl::GetFlag(FLAGS_tls_ca); !ca.empty()) {
-    auto pem = server::ReadFile(ca);
-    if (!pem.ok()) {
-      return absl::InvalidArgumentError(absl::StrCat("--tls_ca: ", pem.status().message()));
-    }
-    config.peer_tls.ca_pem = *std::move(pem);
-  }
+  OSAN_RETURN_IF_ERROR(LoadPeers(config));
   const int grace = absl::GetFlag(FLAGS_shutdown_grace_seconds);
   if (grace < 0) {
     return absl::InvalidArgumentError("--shutdown_grace_seconds must not be negative");
@@ -215,25 +246,26 @@ absl::StatusOr<ServiceConfig> LoadServiceConfig(int argc, char** argv, int defau
         "--audit_retention_days must be at least 365 (PIPA keeps access records a year)");
   }
   config.audit_retention = absl::Hours(24 * retention_days);
-  config.catalog_address = absl::GetFlag(FLAGS_catalog_address);
-  config.enrollment_address = absl::GetFlag(FLAGS_enrollment_address);
-  if (const std::string file = absl::GetFlag(FLAGS_service_signing_key); !file.empty()) {
-    OSAN_ASSIGN_OR_RETURN(config.service_signing_key_pem,
-                          ReadSecretFile("service_signing_key", file));
-  }
+  OSAN_RETURN_IF_ERROR(ApplyLogLevel());
+  return config;
+}
 
-  const std::string level = absl::GetFlag(FLAGS_log_level);
-  if (level == "debug") {
-    log::SetMinLevel(log::Level::kDebug);
-  } else if (level == "info") {
-    log::SetMinLevel(log::Level::kInfo);
-  } else if (level == "warning") {
-    log::SetMinLevel(log::Level::kWarning);
-  } else if (level == "error") {
-    log::SetMinLevel(log::Level::kError);
-  } else {
-    return absl::InvalidArgumentError("--log_level must be debug, info, warning or error");
+absl::StatusOr<ServiceConfig> LoadClientConfig(int argc, char** argv,
+                                               const std::string& default_listen) {
+  OSAN_RETURN_IF_ERROR(ApplyEnvironment());
+  absl::ParseCommandLine(argc, argv);
+  ServiceConfig config;
+  config.server.listen_address = absl::GetFlag(FLAGS_listen);
+  if (config.server.listen_address.empty()) {
+    config.server.listen_address = default_listen;
   }
+  config.server.tls_cert_file = absl::GetFlag(FLAGS_tls_cert);
+  config.server.tls_key_file = absl::GetFlag(FLAGS_tls_key);
+  if (config.server.tls_cert_file.empty() != config.server.tls_key_file.empty()) {
+    return absl::InvalidArgumentError("--tls_cert and --tls_key go together");
+  }
+  OSAN_RETURN_IF_ERROR(LoadPeers(config));
+  OSAN_RETURN_IF_ERROR(ApplyLogLevel());
   return config;
 }
 

@@ -59,6 +59,14 @@ struct ServiceConfig {
 // listening port on 127.0.0.1. Errors name the flag and what is wrong with it.
 absl::StatusOr<ServiceConfig> LoadServiceConfig(int argc, char** argv, int default_port);
 
+// For a process of the suite that serves no gRPC but calls the services
+// (the listing page): the same flags and environment, reading only --listen
+// (default `default_listen`), --tls_cert and --tls_key (its client
+// certificate), --tls_ca, --catalog_address, --enrollment_address,
+// --service_signing_key and --log_level.
+absl::StatusOr<ServiceConfig> LoadClientConfig(int argc, char** argv,
+                                               const std::string& default_listen);
+
 }  // namespace osan
 
 #endif  // OSAN_COMMON_CONFIG_H_

@@ -17,6 +17,17 @@ std::string CategoryLabel(v1::Category category);
 std::string SubjectAreaLabel(v1::SubjectArea area);
 std::string DeliveryLabel(v1::DeliveryMode mode);
 
+// 선착순, 추첨, 우선 선발, 기관 선발; "" for an unspecified policy.
+std::string PolicyLabel(v1::AllocationPolicy policy);
+// 월 .. 일; "" for an unspecified day.
+std::string WeekdayLabel(v1::Weekday day);
+// The weekday `date` falls on.
+v1::Weekday WeekdayOf(const type::v1::Date& date);
+// "화 18:00–19:40" for a weekly meeting; "2027-04-03(토) 09:00–12:00" for a
+// dated one.
+std::string MeetingLabel(const v1::WeeklyMeeting& meeting);
+std::string MeetingLabel(const v1::DatedMeeting& meeting);
+
 // Every label, in order, separated by ", ": the accepted values, for
 // messages.
 std::string CategoryChoices();
@@ -29,6 +40,8 @@ std::string DeliveryChoices();
 std::optional<v1::Category> ParseCategoryLabel(absl::string_view text);
 std::optional<v1::SubjectArea> ParseSubjectAreaLabel(absl::string_view text);
 std::optional<v1::DeliveryMode> ParseDeliveryLabel(absl::string_view text);
+// 월 .. 일 only.
+std::optional<v1::Weekday> ParseWeekdayLabel(absl::string_view text);
 
 // `text` without ASCII whitespace and underscores, ASCII lower-cased: how
 // labels (and the column names of imports) are compared.
