@@ -137,10 +137,11 @@ class ListingPageInABrowser(unittest.TestCase):
         course = osanctl("courses", "create", "--host", "institutions/J10-7531001",
                          "--title", title, "--category", "CAREER_ELECTIVE", "--area", "SCIENCE",
                          "--mode", "IN_PERSON", "--credits", "1",
-                         token_as=host).splitlines()[0].strip()
+                         token_as=host).split()[1]  # "created courses/{id} (...)"
         created = osanctl("sections", "create", "--term", ARGS.term, "--course", course,
                           "--capacity", "10", "--policy", "LOTTERY",
-                          "--weekly", "TUESDAY@18:00-19:40", token_as=host)
+                          "--weekly", "TUESDAY@18:00-19:40", "--location", "과학실",
+                          token_as=host)
         section = created.split()[1]
         osanctl("sections", "move", section, "--to", "PUBLISHED", token_as=host)
         deadline = time.time() + 20
