@@ -39,6 +39,10 @@ ABSL_FLAG(int, worker_threads, 16, "threads running calls (at least --db_pool_si
 ABSL_FLAG(double, rate_limit_per_second, 200,
           "calls a second each institution (or unauthenticated peer) may make; 0: no limit");
 ABSL_FLAG(double, rate_limit_burst, 400, "calls each institution may make at once");
+ABSL_FLAG(double, public_rate_limit_per_second, 0,
+          "calls a second each address may make to methods needing no token (the public "
+          "listing, public seat counts); 0: no limit beyond what the transport serves");
+ABSL_FLAG(double, public_rate_limit_burst, 1000, "public calls each address may make at once");
 ABSL_FLAG(int, max_call_seconds, 30, "the longest any call may run, whatever its deadline");
 ABSL_FLAG(int, audit_retention_days, 730, "days audit records are kept (at least 365)");
 ABSL_FLAG(std::string, catalog_address, "127.0.0.1:50051", "the catalog service, for its callers");
@@ -64,6 +68,8 @@ constexpr const char* kFlagNames[] = {"listen",
                                       "shutdown_grace_seconds",
                                       "log_level",
                                       "worker_threads",
+                                      "public_rate_limit_per_second",
+                                      "public_rate_limit_burst",
                                       "catalog_address",
                                       "enrollment_address",
                                       "service_signing_key"};
@@ -234,6 +240,11 @@ absl::StatusOr<ServiceConfig> LoadServiceConfig(int argc, char** argv, int defau
   config.rate_limit_burst = absl::GetFlag(FLAGS_rate_limit_burst);
   if (config.rate_limit_per_second > 0 && config.rate_limit_burst < 1) {
     return absl::InvalidArgumentError("--rate_limit_burst must be at least 1");
+  }
+  config.public_rate_limit_per_second = absl::GetFlag(FLAGS_public_rate_limit_per_second);
+  config.public_rate_limit_burst = absl::GetFlag(FLAGS_public_rate_limit_burst);
+  if (config.public_rate_limit_per_second > 0 && config.public_rate_limit_burst < 1) {
+    return absl::InvalidArgumentError("--public_rate_limit_burst must be at least 1");
   }
   const int max_call_seconds = absl::GetFlag(FLAGS_max_call_seconds);
   if (max_call_seconds < 1) {

@@ -169,6 +169,8 @@ const std::vector<Rule>& PolicyTable() {
       {"osan.enrollment.v1.EnrollmentService.ListRoster", kHost, "the host only"},
       {"osan.enrollment.v1.EnrollmentService.WatchChanges", kAnySchool | kAnyAcademy | kService,
        "schools see their students and sections, hosts their sections, services all"},
+      // enrollment.proto "PublicSeatsService": no token needed, counts only.
+      {"osan.enrollment.v1.PublicSeatsService.ListSeatCounts", kPublic, "public seat counts"},
       // credit.proto: hosts record for students enrolled in their sections;
       // home schools read, acknowledge and export their own students' results.
       {"osan.credit.v1.CreditService.RecordAttendance", kHost, "the section's host (Hosted)"},
@@ -215,6 +217,7 @@ const std::vector<std::string>& Services() {
       "osan.catalog.v1.CatalogService",
       "osan.catalog.v1.PublicListingService",
       "osan.enrollment.v1.EnrollmentService",
+      "osan.enrollment.v1.PublicSeatsService",
       "osan.credit.v1.CreditService",
       "osan.audit.v1.AuditService",
       "grpc.health.v1.Health",
@@ -782,6 +785,9 @@ std::map<std::string, std::vector<Probe>> Probes(World& w) {
        Build<ev1::ListRosterRequest>([&w](auto& r) { r.set_section(w.first_come.name()); })});
   add(enrollment + "WatchChanges",
       {"the change feed", none, Build<ev1::WatchChangesRequest>([](auto&) {})});
+  add("osan.enrollment.v1.PublicSeatsService.ListSeatCounts",
+      {"the walk's term", none,
+       Build<ev1::ListSeatCountsRequest>([&w](auto& r) { r.set_term(w.term.name()); })});
 
   // --- osan.credit.v1.CreditService ---
   const std::string credit = "osan.credit.v1.CreditService.";
