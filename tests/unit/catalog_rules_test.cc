@@ -1632,7 +1632,7 @@ TEST(ToPublicSectionTest, CopiesFactsOfSectionCourseAndHost) {
   v1::Course course = ValidCourse();
   const v1::Institution host = Academy();
 
-  const v1::PublicSection view = ToPublicSection(section, course, host);
+  const v1::PublicSection view = ToPublicSection(section, course, host, v1::Programme());
   EXPECT_EQ(view.name(), kSectionName);
   EXPECT_EQ(view.term(), "terms/2026-1");
   EXPECT_EQ(view.title(), "인공지능 기초");
@@ -1660,7 +1660,7 @@ TEST(ToPublicSectionTest, CopiesDatedMeetings) {
   v1::Section section = ValidSection();
   section.clear_weekly_meetings();
   *section.add_dated_meetings() = Dated(Date(2026, 3, 7), 9, 0, 12, 0);
-  const v1::PublicSection view = ToPublicSection(section, ValidCourse(), Academy());
+  const v1::PublicSection view = ToPublicSection(section, ValidCourse(), Academy(), v1::Programme());
   EXPECT_EQ(view.weekly_meetings_size(), 0);
   ASSERT_EQ(view.dated_meetings_size(), 1);
   EXPECT_TRUE(MessageDifferencer::Equals(view.dated_meetings(0), section.dated_meetings(0)));
@@ -1669,7 +1669,7 @@ TEST(ToPublicSectionTest, CopiesDatedMeetings) {
 TEST(ToPublicSectionTest, TermFollowsTheSectionName) {
   v1::Section section = ValidSection();
   section.set_name("terms/2027-2/sections/9b2c1d4e-7f30-4a61-8e5b-2d9c0a7f1e43");
-  EXPECT_EQ(ToPublicSection(section, ValidCourse(), Academy()).term(), "terms/2027-2");
+  EXPECT_EQ(ToPublicSection(section, ValidCourse(), Academy(), v1::Programme()).term(), "terms/2027-2");
 }
 
 // ----- Who may change what --------------------------------------------------

@@ -16,6 +16,8 @@ namespace osan::catalog {
 std::string CategoryLabel(v1::Category category);
 std::string SubjectAreaLabel(v1::SubjectArea area);
 std::string DeliveryLabel(v1::DeliveryMode mode);
+// The funder's name: 오산시, 화성오산교육지원청, 경기도.
+std::string FunderLabel(v1::Funder funder);
 
 // Every label, in order, separated by ", ": the accepted values, for
 // messages.
@@ -29,6 +31,8 @@ std::string DeliveryChoices();
 std::optional<v1::Category> ParseCategoryLabel(absl::string_view text);
 std::optional<v1::SubjectArea> ParseSubjectAreaLabel(absl::string_view text);
 std::optional<v1::DeliveryMode> ParseDeliveryLabel(absl::string_view text);
+// Also takes 오산교육지원청 and 교육지원청 for EDU_OFFICE.
+std::optional<v1::Funder> ParseFunderLabel(absl::string_view text);
 
 // `text` without ASCII whitespace and underscores, ASCII lower-cased: how
 // labels (and the column names of imports) are compared.
