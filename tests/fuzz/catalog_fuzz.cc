@@ -187,7 +187,7 @@ void CheckSection(const v1::Section& input) {
                     RequiredSessions(course.credits(), section.eligible_grades(), term));
   }
 
-  const v1::PublicSection view = ToPublicSection(section, course, ValidHost());
+  const v1::PublicSection view = ToPublicSection(section, course, ValidHost(), v1::Programme());
   OSAN_FUZZ_CHECK(view.name() == section.name());
   OSAN_FUZZ_CHECK(view.capacity() == section.capacity());
   OSAN_FUZZ_CHECK(view.weekly_meetings_size() == section.weekly_meetings_size());
@@ -224,7 +224,7 @@ void CheckCourse(const v1::Course& input) {
   v1::Section section = ValidSection(v1::DRAFT);
   ExpectCode(ValidateSection(section, course), {StatusCode::kOk, StatusCode::kInvalidArgument},
              "ValidateSection");
-  const v1::PublicSection view = ToPublicSection(section, course, ValidHost());
+  const v1::PublicSection view = ToPublicSection(section, course, ValidHost(), v1::Programme());
   OSAN_FUZZ_CHECK(view.title() == course.title());
 }
 

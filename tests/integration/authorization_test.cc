@@ -124,6 +124,12 @@ const std::vector<Rule>& PolicyTable() {
        "the host itself or CITY (RequireHostOrCity)"},
       {"osan.catalog.v1.CatalogService.ReviewRecognition", kEduOffice,
        "EDU_OFFICE only (RequireEducationOffice)"},
+      {"osan.catalog.v1.CatalogService.CreateProgramme", kCity | kEduOffice,
+       "CITY or EDU_OFFICE (RequireCatalogAdmin)"},
+      {"osan.catalog.v1.CatalogService.GetProgramme", kAuthenticated, "any authenticated caller"},
+      {"osan.catalog.v1.CatalogService.ListProgrammes", kAuthenticated, "any authenticated caller"},
+      {"osan.catalog.v1.CatalogService.UpdateProgramme", kCity | kEduOffice,
+       "CITY or EDU_OFFICE (RequireCatalogAdmin)"},
       {"osan.catalog.v1.CatalogService.CreateSection", kHost | kCity,
        "the course's host or CITY (RequireHostOrCity)"},
       {"osan.catalog.v1.CatalogService.GetSection", kAuthenticated, "any authenticated caller"},
@@ -167,6 +173,8 @@ const std::vector<Rule>& PolicyTable() {
        "the home school (before the drop deadline) or the host"},
       {"osan.enrollment.v1.EnrollmentService.CancelSection", kHost | kCity, "the host or CITY"},
       {"osan.enrollment.v1.EnrollmentService.ListRoster", kHost, "the host only"},
+      {"osan.enrollment.v1.EnrollmentService.CountApplications", kCity | kEduOffice,
+       "CITY or EDU_OFFICE: counts for reports"},
       {"osan.enrollment.v1.EnrollmentService.WatchChanges", kAnySchool | kAnyAcademy | kService,
        "schools see their students and sections, hosts their sections, services all"},
       // enrollment.proto "PublicSeatsService": no token needed, counts only.
@@ -195,6 +203,8 @@ const std::vector<Rule>& PolicyTable() {
        "the caller's own school (as ListPendingResults)"},
       {"osan.credit.v1.CreditService.GetTranscript", kHomeSchool,
        "the student's home school (RequireHomeSchool)"},
+      {"osan.credit.v1.ReportService.GetProgrammeReport", kCity | kEduOffice,
+       "CITY or EDU_OFFICE (Reports::GetProgrammeReport)"},
       // audit.proto: served by every service holding student data; EDU_OFFICE
       // only (common/audit_service.cc).
       {"osan.audit.v1.AuditService.ListAuditRecords", kEduOffice,
@@ -219,6 +229,7 @@ const std::vector<std::string>& Services() {
       "osan.enrollment.v1.EnrollmentService",
       "osan.enrollment.v1.PublicSeatsService",
       "osan.credit.v1.CreditService",
+      "osan.credit.v1.ReportService",
       "osan.audit.v1.AuditService",
       "grpc.health.v1.Health",
       "grpc.reflection.v1alpha.ServerReflection",
@@ -330,6 +341,8 @@ struct World {
   cv1::Section to_cancel;
   // An out-of-school course of the maker centre awaiting recognition.
   std::string pending_course;
+  // A programme the city created.
+  std::string programme;
   std::map<std::string, ev1::Application> applications;  // by student key
   int counter = 0;
 
@@ -450,6 +463,18 @@ void BuildWorld(World& w) {
   ASSERT_TRUE(pending.ok()) << pending.status();
   ASSERT_EQ(pending->recognition().state(), cv1::PENDING);
   w.pending_course = pending->name();
+
+  cv1::CreateProgrammeRequest programme;
+  programme.set_programme_id("authz-programme");
+  programme.mutable_programme()->set_display_name("권한 시험 사업");
+  programme.mutable_programme()->set_year(CurrentYear());
+  programme.mutable_programme()->set_annex("권한 시험 부속서");
+  programme.mutable_programme()->set_funder(cv1::CITY);
+  programme.set_request_id(w.Id());
+  auto created = clients.Call(x.catalog(), &cv1::CatalogService::Stub::CreateProgramme, demo::kCity,
+                              auth::v1::CITY, programme);
+  ASSERT_TRUE(created.ok()) << created.status();
+  w.programme = created->name();
 
   // Students and their applications: key -> (section, approve).
   const std::vector<std::tuple<std::string, std::string, const cv1::Section*, bool>> plan = {
@@ -666,6 +691,27 @@ std::map<std::string, std::vector<Probe>> Probes(World& w) {
                                     section.set_allocation_policy(cv1::FIRST_COME);
                                     r.set_request_id(w.Id());
                                   })});
+  add(catalog + "CreateProgramme",
+      {"a new programme", none, Build<cv1::CreateProgrammeRequest>([&w](auto& r) {
+         r.set_request_id(w.Id());
+         r.set_programme_id(absl::StrCat("authz-new-", w.counter));
+         r.mutable_programme()->set_display_name("권한 시험 새 사업");
+         r.mutable_programme()->set_year(2027);
+         r.mutable_programme()->set_annex("2027 부속서 9");
+         r.mutable_programme()->set_funder(cv1::PROVINCE);
+       })});
+  add(catalog + "GetProgramme",
+      {"the city's programme", none,
+       Build<cv1::GetProgrammeRequest>([&w](auto& r) { r.set_name(w.programme); })});
+  add(catalog + "ListProgrammes",
+      {"all programmes", none, Build<cv1::ListProgrammesRequest>([](auto&) {})});
+  add(catalog + "UpdateProgramme",
+      {"the city's programme", none, Build<cv1::UpdateProgrammeRequest>([&w](auto& r) {
+         r.mutable_programme()->set_name(w.programme);
+         r.mutable_programme()->set_budget_krw(1000000);
+         r.mutable_update_mask()->add_paths("budget_krw");
+         r.set_request_id(w.Id());
+       })});
   add(catalog + "GetSection",
       {"the walk's calculus section", {"", kSchoolA}, Build<cv1::GetSectionRequest>([&w](auto& r) {
          r.set_name(w.semester.calculus.name());
@@ -783,6 +829,9 @@ std::map<std::string, std::vector<Probe>> Probes(World& w) {
       {"the maker centre's first-come section",
        {"", kMaker},
        Build<ev1::ListRosterRequest>([&w](auto& r) { r.set_section(w.first_come.name()); })});
+  add(enrollment + "CountApplications",
+      {"the walk's term", none,
+       Build<ev1::CountApplicationsRequest>([&w](auto& r) { r.set_term(w.term.name()); })});
   add(enrollment + "WatchChanges",
       {"the change feed", none, Build<ev1::WatchChangesRequest>([](auto&) {})});
   add("osan.enrollment.v1.PublicSeatsService.ListSeatCounts",
@@ -882,6 +931,12 @@ std::map<std::string, std::vector<Probe>> Probes(World& w) {
                                         Build<rv1::ExportPendingResultsRequest>([](auto& r) {
                                           r.set_parent(absl::StrCat("schools/", kSchoolB));
                                         })});
+  add("osan.credit.v1.ReportService.GetProgrammeReport",
+      {"the city's programme in the walk's term", none,
+       Build<rv1::GetProgrammeReportRequest>([&w](auto& r) {
+         r.set_programme(w.programme);
+         r.set_term(w.term.name());
+       })});
   add(credit + "GetTranscript", {"b-ledger's transcript",
                                  {kSchoolB, ""},
                                  Build<rv1::GetTranscriptRequest>([student](auto& r) {

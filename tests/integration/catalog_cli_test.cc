@@ -2,16 +2,23 @@
 // the osanctl binary against a real catalog server on port 0 (and a real
 // database). An academy's section waits for recognition, a section that
 // cannot hold its sessions is refused with the shortfall, and a change of
-// credits sends the course back to review.
+// credits sends the course back to review. The demo's programmes go in
+// through `osanctl programmes`.
 #include <gmock/gmock.h>
+#include <google/protobuf/text_format.h>
 #include <gtest/gtest.h>
 
+#include <fstream>
+#include <iterator>
+#include <set>
 #include <string>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "demo/demo.pb.h"
 #include "osan/catalog/v1/catalog.grpc.pb.h"
 #include "services/catalog/api/catalog_service.h"
+#include "services/catalog/domain/rules.h"
 #include "tests/support/cli_runner.h"
 #include "tests/support/test_env.h"
 
@@ -159,6 +166,45 @@ TEST_F(CatalogCliTest, MalformedMeetingsAreUsageErrors) {
                              edulab_);
   EXPECT_EQ(run.exit_code, 2);
   EXPECT_THAT(run.err, HasSubstr("--weekly"));
+}
+
+// The demo's 2027 annex through `osanctl programmes`: every programme is
+// valid and created by the city, and every demo course or section names one
+// of them.
+TEST_F(CatalogCliTest, TheDemoAnnexFundsEveryDemoCourse) {
+  std::ifstream file(OSAN_DEMO_DATA);
+  const std::string text((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
+  tools::demo::DemoData data;
+  ASSERT_TRUE(google::protobuf::TextFormat::ParseFromString(text, &data));
+  ASSERT_EQ(data.programmes_size(), 4);
+  std::set<std::string> programmes;
+  for (const auto& demo : data.programmes()) {
+    const v1::Programme& programme = demo.programme();
+    const CliRun created = Osanctl(
+        {"programmes", "create", demo.programme_id(),
+         absl::StrCat("--display_name=", programme.display_name()),
+         absl::StrCat("--year=", programme.year()), absl::StrCat("--annex=", programme.annex()),
+         absl::StrCat("--funder=", v1::Funder_Name(programme.funder())),
+         absl::StrCat("--budget=", programme.budget_krw())},
+        city_);
+    ASSERT_EQ(created.exit_code, 0) << created.err;
+    programmes.insert(absl::StrCat("programmes/", demo.programme_id()));
+  }
+  for (const auto& demo : data.courses()) {
+    const std::string funding = demo.sections().empty()
+                                    ? demo.course().programme()
+                                    : FundingProgramme(demo.sections(0), demo.course());
+    EXPECT_EQ(programmes.count(funding), 1u) << demo.course().title() << ": " << funding;
+  }
+  const CliRun listed = Osanctl({"programmes", "list", "--year=2027"}, edulab_);
+  ASSERT_EQ(listed.exit_code, 0) << listed.err;
+  EXPECT_THAT(listed.out, HasSubstr("4 programme(s)"));
+  EXPECT_THAT(listed.out, HasSubstr("1인 1악기 기타 교실"));
+  EXPECT_THAT(listed.out, HasSubstr("480,000,000"));
+  const CliRun denied =
+      Osanctl({"programmes", "update", "programmes/2027-maker", "--budget=1"}, edulab_);
+  EXPECT_EQ(denied.exit_code, 1);
+  EXPECT_THAT(denied.err, HasSubstr("PERMISSION_DENIED"));
 }
 
 }  // namespace

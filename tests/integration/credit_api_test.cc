@@ -6,10 +6,14 @@
 // additional study, one kind never clearing another's shortfall), amendments
 // (re-decided keeping the support recorded, statistics re-issued to the rest
 // of the section) and bad input (a precise status naming the field, nothing
-// written).
+// written). Also the programmes (사업) that fund courses and sections, and
+// their reports (ReportService), through the API and `osanctl`.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <unistd.h>
 
+#include <cstdio>
+#include <fstream>
 #include <functional>
 #include <map>
 #include <pqxx/pqxx>
@@ -28,6 +32,7 @@
 #include "services/catalog/domain/names.h"
 #include "services/credit/domain/rules.h"
 #include "services/credit/store/credit_store.h"
+#include "tests/support/cli_runner.h"
 #include "tests/support/credit_exchange.h"
 
 namespace osan {
@@ -888,6 +893,328 @@ TEST_F(CreditApiTest, ExportCountsSessionsAndNamesTheRule) {
   EXPECT_THAT(csv->csv(), HasSubstr(",16,16,0,"));
   EXPECT_THAT(csv->csv(), HasSubstr("2022 개정,출석 2/3 이상,"));
   EXPECT_THAT(csv->csv(), HasSubstr("국가교육위원회"));
+}
+
+// ----- Programmes and their reports -----------------------------------------
+
+// The text of `path` inside the .xlsx (zip) `workbook`, read with unzip.
+std::string XlsxPart(const std::string& workbook, const std::string& path) {
+  char file[] = "/tmp/osan-report-test-XXXXXX";
+  const int fd = mkstemp(file);
+  EXPECT_GE(fd, 0);
+  close(fd);
+  std::ofstream(file, std::ios::binary) << workbook;
+  std::string text;
+  if (FILE* pipe = popen(absl::StrCat("unzip -p ", file, " ", path).c_str(), "r")) {
+    char buffer[4096];
+    size_t read = 0;
+    while ((read = fread(buffer, 1, sizeof buffer, pipe)) > 0) {
+      text.append(buffer, read);
+    }
+    pclose(pipe);
+  }
+  std::remove(file);
+  return text;
+}
+
+class ProgrammeReportTest : public CreditApiTest {
+ protected:
+  template <class Request, class Response>
+  absl::StatusOr<Response> AsCity(grpc::Status (cv1::CatalogService::Stub::*method)(
+                                      grpc::ClientContext*, const Request&, Response*),
+                                  const Request& request) {
+    return suite_.clients().Call(suite_.exchange().catalog(), method, kCity, auth::v1::CITY,
+                                 request);
+  }
+
+  cv1::CreateProgrammeRequest NewProgramme(const std::string& id) {
+    cv1::CreateProgrammeRequest request;
+    request.set_programme_id(id);
+    request.mutable_programme()->set_display_name("오산형 학점제");
+    request.mutable_programme()->set_year(TermYear());
+    request.mutable_programme()->set_annex(absl::StrCat(TermYear(), " 부속서 2"));
+    request.mutable_programme()->set_funder(cv1::CITY);
+    request.mutable_programme()->set_budget_krw(480000000);
+    request.set_request_id(Id());
+    return request;
+  }
+
+  absl::StatusOr<rv1::ProgrammeReport> Report(const std::string& institution, auth::Role role,
+                                              const std::string& programme,
+                                              rv1::ExportFormat format) {
+    rv1::GetProgrammeReportRequest request;
+    request.set_programme(programme);
+    request.set_term(absl::StrCat("terms/", TermYear(), "-1"));
+    request.set_format(format);
+    auto stub = rv1::ReportService::NewStub(suite_.credit_service().channel());
+    return suite_.clients().Call(*stub, &rv1::ReportService::Stub::GetProgrammeReport, institution,
+                                 role, request);
+  }
+
+  testing::CliRun Osanctl(std::vector<std::string> args, const std::string& institution,
+                          auth::Role role) {
+    args.push_back(
+        absl::StrCat("--catalog=127.0.0.1:", suite_.exchange().catalog_service().port()));
+    args.push_back(absl::StrCat("--credit=127.0.0.1:", suite_.credit_service().port()));
+    args.push_back(absl::StrCat("--token=", testing::TestKeys::Get().Token(institution, role)));
+    return testing::RunProgram(OSAN_OSANCTL, args);
+  }
+};
+
+TEST_F(ProgrammeReportTest, TheCityAndTheOfficeManageProgrammesAndEveryoneReadsThem) {
+  const cv1::CreateProgrammeRequest request = NewProgramme("osan-credit");
+  const auto created = AsCity(&cv1::CatalogService::Stub::CreateProgramme, request);
+  ASSERT_TRUE(created.ok()) << created.status();
+  EXPECT_EQ(created->name(), "programmes/osan-credit");
+  EXPECT_EQ(created->budget_krw(), 480000000);
+  // A retry answers the first result; the id taken is ALREADY_EXISTS.
+  const auto retried = AsCity(&cv1::CatalogService::Stub::CreateProgramme, request);
+  ASSERT_TRUE(retried.ok()) << retried.status();
+  EXPECT_EQ(retried->etag(), created->etag());
+  EXPECT_EQ(AsCity(&cv1::CatalogService::Stub::CreateProgramme, NewProgramme("osan-credit"))
+                .status()
+                .code(),
+            absl::StatusCode::kAlreadyExists);
+
+  // Bad input names the field; a school may not create one.
+  cv1::CreateProgrammeRequest bad = NewProgramme("no-funder");
+  bad.mutable_programme()->clear_funder();
+  auto refused = AsCity(&cv1::CatalogService::Stub::CreateProgramme, bad);
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(refused.status().message()), HasSubstr("funder: is required"));
+  bad = NewProgramme("Bad_Id");
+  refused = AsCity(&cv1::CatalogService::Stub::CreateProgramme, bad);
+  EXPECT_THAT(std::string(refused.status().message()), HasSubstr("programme_id: must be 3..63"));
+  bad = NewProgramme("too-rich");
+  bad.mutable_programme()->set_budget_krw(-1);
+  refused = AsCity(&cv1::CatalogService::Stub::CreateProgramme, bad);
+  EXPECT_THAT(std::string(refused.status().message()),
+              HasSubstr("budget_krw: must be between 0 and 10000000000000"));
+  const auto by_school = As(kSchoolA, suite_.exchange().catalog(),
+                            &cv1::CatalogService::Stub::CreateProgramme, NewProgramme("school"));
+  EXPECT_EQ(by_school.status().code(), absl::StatusCode::kPermissionDenied);
+
+  // The office updates it; a stale etag is ABORTED.
+  cv1::UpdateProgrammeRequest update;
+  update.mutable_programme()->set_name(created->name());
+  update.mutable_programme()->set_etag(created->etag());
+  update.mutable_programme()->set_budget_krw(500000000);
+  update.mutable_update_mask()->add_paths("budget_krw");
+  update.set_request_id(Id());
+  const auto updated = suite_.clients().Call(suite_.exchange().catalog(),
+                                             &cv1::CatalogService::Stub::UpdateProgramme, kOffice,
+                                             auth::v1::EDU_OFFICE, update);
+  ASSERT_TRUE(updated.ok()) << updated.status();
+  EXPECT_EQ(updated->budget_krw(), 500000000);
+  update.set_request_id(Id());
+  EXPECT_EQ(AsCity(&cv1::CatalogService::Stub::UpdateProgramme, update).status().code(),
+            absl::StatusCode::kAborted);
+
+  // Any host reads them.
+  cv1::ListProgrammesRequest list;
+  list.set_year(TermYear());
+  const auto listed =
+      As(kAcademy, suite_.exchange().catalog(), &cv1::CatalogService::Stub::ListProgrammes, list);
+  ASSERT_TRUE(listed.ok()) << listed.status();
+  ASSERT_EQ(listed->programmes_size(), 1);
+  EXPECT_EQ(listed->programmes(0).budget_krw(), 500000000);
+}
+
+TEST_F(ProgrammeReportTest, ReportsCountSectionsApplicationsAndResultsBySchoolAndHost) {
+  ASSERT_TRUE(
+      AsCity(&cv1::CatalogService::Stub::CreateProgramme, NewProgramme("osan-credit")).ok());
+  const std::string programme = "programmes/osan-credit";
+  const cv1::Section funded =
+      Offer(kSchoolA, "보고서 물리", cv1::CAREER_ELECTIVE, cv1::SCIENCE, {2});
+  const cv1::Section own = Offer(kAcademy, "보고서 코딩", cv1::CAREER_ELECTIVE, cv1::SCIENCE, {2});
+  const cv1::Section cancelled =
+      Offer(kSchoolA, "보고서 폐강", cv1::CAREER_ELECTIVE, cv1::SCIENCE, {2});
+  const cv1::Section other = Offer(kSchoolB, "다른 사업", cv1::CAREER_ELECTIVE, cv1::SCIENCE, {2});
+
+  // Courses name the programme; a section names its own after opening.
+  cv1::UpdateCourseRequest course;
+  course.mutable_course()->set_name(funded.course());
+  course.mutable_course()->set_programme("programmes/missing");
+  course.mutable_update_mask()->add_paths("programme");
+  course.set_request_id(Id());
+  auto changed =
+      As(kSchoolA, suite_.exchange().catalog(), &cv1::CatalogService::Stub::UpdateCourse, course);
+  EXPECT_EQ(changed.status().code(), absl::StatusCode::kNotFound);
+  EXPECT_THAT(std::string(changed.status().message()),
+              HasSubstr("course.programme: programmes/missing does not exist"));
+  course.mutable_course()->set_programme("osan-credit");
+  course.set_request_id(Id());
+  changed =
+      As(kSchoolA, suite_.exchange().catalog(), &cv1::CatalogService::Stub::UpdateCourse, course);
+  EXPECT_EQ(changed.status().code(), absl::StatusCode::kInvalidArgument);
+  for (const cv1::Section* section : {&funded, &cancelled}) {
+    course.mutable_course()->set_name(section->course());
+    course.mutable_course()->set_programme(programme);
+    course.set_request_id(Id());
+    changed =
+        As(kSchoolA, suite_.exchange().catalog(), &cv1::CatalogService::Stub::UpdateCourse, course);
+    ASSERT_TRUE(changed.ok()) << changed.status();
+  }
+  cv1::UpdateSectionRequest section;
+  section.mutable_section()->set_name(own.name());
+  section.mutable_section()->set_programme(programme);
+  section.mutable_update_mask()->add_paths("programme");
+  section.set_request_id(Id());
+  ASSERT_TRUE(
+      As(kAcademy, suite_.exchange().catalog(), &cv1::CatalogService::Stub::UpdateSection, section)
+          .ok());
+
+  // The public listing shows who funds it.
+  cv1::GetPublicSectionRequest get_public;
+  get_public.set_name(own.name());
+  auto public_stub =
+      cv1::PublicListingService::NewStub(suite_.exchange().catalog_service().channel());
+  grpc::ClientContext context;
+  cv1::PublicSection shown;
+  ASSERT_TRUE(public_stub->GetPublicSection(&context, get_public, &shown).ok());
+  EXPECT_EQ(shown.programme(), programme);
+  EXPECT_EQ(shown.programme_display_name(), "오산형 학점제");
+  EXPECT_EQ(shown.funder_display_name(), "오산시");
+
+  const std::string a1 = Enroll(kSchoolA, "rep-a1", 2, funded);
+  const std::string b1 = Enroll(kSchoolB, "rep-b1", 2, funded);
+  Enroll(kSchoolB, "rep-b2", 2, own);
+  Enroll(kSchoolB, "rep-b3", 2, other);
+  cv1::TransitionSectionRequest cancel;
+  cancel.set_name(cancelled.name());
+  cancel.set_target_state(cv1::CANCELLED);
+  cancel.set_reason("강사 사정");
+  cancel.set_request_id(Id());
+  ASSERT_TRUE(As(kSchoolA, suite_.exchange().catalog(),
+                 &cv1::CatalogService::Stub::TransitionSection, cancel)
+                  .ok());
+  Start(funded);
+  RecordAll(funded, {a1, b1});
+  Assess(funded, a1, 90, 90);
+  Assess(funded, b1, 85, 85);
+  const auto results = Finalized(funded);
+  ASSERT_EQ(results.size(), 2u);
+
+  EXPECT_EQ(
+      Report(kSchoolA, auth::v1::SCHOOL, programme, rv1::EXPORT_FORMAT_UNSPECIFIED).status().code(),
+      absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(Report(kCity, auth::v1::CITY, "programmes/missing", rv1::EXPORT_FORMAT_UNSPECIFIED)
+                .status()
+                .code(),
+            absl::StatusCode::kNotFound);
+  const auto report =
+      Report(kOffice, auth::v1::EDU_OFFICE, programme, rv1::EXPORT_FORMAT_UNSPECIFIED);
+  ASSERT_TRUE(report.ok()) << report.status();
+  const rv1::ReportCounts& total = report->total();
+  EXPECT_EQ(total.sections_opened(), 2);
+  EXPECT_EQ(total.sections_cancelled(), 1);
+  EXPECT_EQ(total.applicants(), 3);
+  EXPECT_EQ(total.enrolled(), 3);
+  EXPECT_EQ(total.completed(), 2);
+  EXPECT_EQ(total.credits_earned(), 2);
+  std::map<std::string, rv1::ReportCounts> schools, hosts;
+  for (const auto& row : report->by_school()) {
+    schools[row.institution()] = row.counts();
+  }
+  for (const auto& row : report->by_host()) {
+    hosts[row.institution()] = row.counts();
+  }
+  const std::string school_a = absl::StrCat("institutions/", kSchoolA);
+  const std::string school_b = absl::StrCat("institutions/", kSchoolB);
+  const std::string academy = absl::StrCat("institutions/", kAcademy);
+  ASSERT_EQ(schools.size(), 2u);
+  EXPECT_EQ(schools[school_a].applicants(), 1);
+  EXPECT_EQ(schools[school_a].completed(), 1);
+  EXPECT_EQ(schools[school_b].applicants(), 2);  // not the other programme's student
+  EXPECT_EQ(schools[school_b].enrolled(), 2);
+  EXPECT_EQ(schools[school_b].credits_earned(), 1);
+  ASSERT_EQ(hosts.size(), 2u);
+  EXPECT_EQ(hosts[school_a].sections_opened(), 1);
+  EXPECT_EQ(hosts[school_a].sections_cancelled(), 1);
+  EXPECT_EQ(hosts[school_a].completed(), 2);
+  EXPECT_EQ(hosts[academy].sections_opened(), 1);
+  EXPECT_EQ(hosts[academy].enrolled(), 1);
+  EXPECT_EQ(hosts[academy].completed(), 0);
+
+  const auto csv = Report(kCity, auth::v1::CITY, programme, rv1::CSV);
+  ASSERT_TRUE(csv.ok()) << csv.status();
+  EXPECT_THAT(csv->content(), HasSubstr("요약\r\n사업,사업명,학기,개설 강좌,폐강 강좌,신청 인원,"
+                                        "수강 인원,이수 인원,취득 학점\r\n"));
+  EXPECT_THAT(csv->content(), HasSubstr(absl::StrCat("\r\n학교별\r\n학교 코드,학교명,신청 인원")));
+  EXPECT_THAT(csv->content(), HasSubstr(absl::StrCat(kSchoolB, ",성호고등학교,2,2,1,1\r\n")));
+
+  const auto xlsx = Report(kCity, auth::v1::CITY, programme, rv1::XLSX);
+  ASSERT_TRUE(xlsx.ok()) << xlsx.status();
+  ASSERT_EQ(xlsx->content().substr(0, 2), "PK");
+  const std::string workbook = XlsxPart(xlsx->content(), "xl/workbook.xml");
+  EXPECT_THAT(workbook, HasSubstr("name=\"요약\""));
+  EXPECT_THAT(workbook, HasSubstr("name=\"학교별\""));
+  EXPECT_THAT(workbook, HasSubstr("name=\"기관별\""));
+  EXPECT_THAT(XlsxPart(xlsx->content(), "xl/sharedStrings.xml"), HasSubstr("취득 학점"));
+  // 요약's counts are numbers in the workbook: 2 opened, 1 cancelled, 3 applied.
+  const std::string summary = XlsxPart(xlsx->content(), "xl/worksheets/sheet1.xml");
+  EXPECT_THAT(summary, HasSubstr("<v>2</v></c><c r=\"E2\" s=\"2\"><v>1</v>"));
+}
+
+TEST_F(ProgrammeReportTest, OsanctlManagesProgrammesAndWritesReportsAndResultWorkbooks) {
+  const testing::CliRun created =
+      Osanctl({"programmes", "create", "guitar", "--display_name=1인 1악기 기타 교실",
+               absl::StrCat("--year=", TermYear()), "--annex=부속서 3", "--funder=EDU_OFFICE",
+               "--budget=60000000"},
+              kCity, auth::v1::CITY);
+  ASSERT_EQ(created.exit_code, 0) << created.err;
+  EXPECT_THAT(created.out, HasSubstr("programmes/guitar"));
+  EXPECT_THAT(created.out, HasSubstr("화성오산교육지원청"));
+  EXPECT_THAT(created.out, HasSubstr("60,000,000원"));
+  const testing::CliRun denied = Osanctl({"programmes", "create", "denied", "--display_name=x",
+                                          "--year=2027", "--annex=x", "--funder=CITY"},
+                                         kSchoolA, auth::v1::SCHOOL);
+  EXPECT_EQ(denied.exit_code, 1);
+  EXPECT_THAT(denied.err, HasSubstr("PERMISSION_DENIED"));
+  const testing::CliRun updated =
+      Osanctl({"programmes", "update", "programmes/guitar", "--budget=65000000"}, kOffice,
+              auth::v1::EDU_OFFICE);
+  ASSERT_EQ(updated.exit_code, 0) << updated.err;
+  EXPECT_THAT(updated.out, HasSubstr("65,000,000원"));
+  const testing::CliRun listed = Osanctl({"programmes", "list"}, kAcademy, auth::v1::ACADEMY);
+  ASSERT_EQ(listed.exit_code, 0) << listed.err;
+  EXPECT_THAT(listed.out, HasSubstr("1 programme(s)"));
+
+  const std::string term = absl::StrCat("--term=terms/", TermYear(), "-1");
+  const testing::CliRun shown = Osanctl(
+      {"reports", "programme", "--programme=programmes/guitar", term}, kCity, auth::v1::CITY);
+  ASSERT_EQ(shown.exit_code, 0) << shown.err;
+  EXPECT_THAT(shown.out, HasSubstr("1인 1악기 기타 교실 (programmes/guitar)"));
+  const std::string out = absl::StrCat(::testing::TempDir(), "/report.xlsx");
+  const testing::CliRun written = Osanctl({"reports", "programme", "--programme=programmes/guitar",
+                                           term, "--format=xlsx", absl::StrCat("--out=", out)},
+                                          kCity, auth::v1::CITY);
+  ASSERT_EQ(written.exit_code, 0) << written.err;
+  std::ifstream file(out, std::ios::binary);
+  const std::string bytes((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
+  EXPECT_THAT(XlsxPart(bytes, "xl/workbook.xml"), HasSubstr("name=\"기관별\""));
+
+  // The home school's pending results as a workbook beside the CSV.
+  const cv1::Section section =
+      Offer(kSchoolA, "엑셀 성적", cv1::CAREER_ELECTIVE, cv1::SCIENCE, {2});
+  const std::string student = Enroll(kSchoolB, "xlsx-b1", 2, section);
+  Start(section);
+  RecordAll(section, {student});
+  Assess(section, student, 88, 88);
+  ASSERT_EQ(Finalized(section).size(), 1u);
+  const std::string results = absl::StrCat(::testing::TempDir(), "/results.xlsx");
+  const testing::CliRun exported =
+      Osanctl({"results", "export", absl::StrCat("--school=", kSchoolB), "--format=xlsx",
+               absl::StrCat("--out=", results)},
+              kSchoolB, auth::v1::SCHOOL);
+  ASSERT_EQ(exported.exit_code, 0) << exported.err;
+  std::ifstream results_file(results, std::ios::binary);
+  const std::string results_bytes((std::istreambuf_iterator<char>(results_file)),
+                                  std::istreambuf_iterator<char>());
+  EXPECT_THAT(XlsxPart(results_bytes, "xl/workbook.xml"), HasSubstr("name=\"미반영 성적\""));
+  const std::string strings = XlsxPart(results_bytes, "xl/sharedStrings.xml");
+  EXPECT_THAT(strings, HasSubstr("세부능력 및 특기사항"));
+  EXPECT_THAT(strings, HasSubstr("엑셀 성적"));
 }
 
 }  // namespace

@@ -64,5 +64,15 @@ TEST(LabelsTest, UnknownAndUnspecifiedValues) {
   EXPECT_EQ(ParseSubjectAreaLabel("물리"), std::nullopt);
 }
 
+TEST(LabelsTest, FundersByTheirKoreanNames) {
+  EXPECT_EQ(FunderLabel(v1::CITY), "오산시");
+  EXPECT_EQ(FunderLabel(v1::EDU_OFFICE), "화성오산교육지원청");
+  EXPECT_EQ(FunderLabel(v1::PROVINCE), "경기도");
+  EXPECT_EQ(FunderLabel(v1::FUNDER_UNSPECIFIED), "");
+  EXPECT_EQ(ParseFunderLabel("오산교육지원청"), v1::EDU_OFFICE);
+  EXPECT_EQ(ParseFunderLabel("province"), v1::PROVINCE);
+  EXPECT_EQ(ParseFunderLabel("서울시"), std::nullopt);
+}
+
 }  // namespace
 }  // namespace osan::catalog

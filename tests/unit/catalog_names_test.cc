@@ -244,5 +244,31 @@ TEST(IsUuidTest, RejectsOtherText) {
   EXPECT_FALSE(IsUuid("3f2504e04f8941d39a0c0305e82c3301"));       // no dashes
 }
 
+// ----- Programmes -----------------------------------------------------------
+
+TEST(ParseProgrammeNameTest, AcceptsLowerCaseIdsOfThreeTo63Characters) {
+  EXPECT_EQ(*ParseProgrammeName("programme", "programmes/2027-osan-credit"), "2027-osan-credit");
+  EXPECT_EQ(*ParseProgrammeName("programme", "programmes/abc"), "abc");
+  EXPECT_TRUE(ParseProgrammeName("p", absl::StrCat("programmes/", std::string(63, 'a'))).ok());
+  EXPECT_EQ(ProgrammeName("2027-maker"), "programmes/2027-maker");
+}
+
+TEST(ParseProgrammeNameTest, RefusesOtherFormsNamingTheField) {
+  for (const char* name :
+       {"", "2027-osan-credit", "programmes/", "programmes/ab", "programmes/-abc",
+        "programmes/Osan", "programmes/osan_credit", "programmes/오산", "courses/2027-osan-credit",
+        "programmes/2027-osan-credit/x"}) {
+    const auto parsed = ParseProgrammeName("course.programme", name);
+    EXPECT_EQ(parsed.status().code(), absl::StatusCode::kInvalidArgument) << name;
+    EXPECT_EQ(parsed.status().message(),
+              "course.programme: must be programmes/{id}, e.g. programmes/2027-osan-credit")
+        << name;
+  }
+  EXPECT_FALSE(ParseProgrammeName("p", absl::StrCat("programmes/", std::string(64, 'a'))).ok());
+  EXPECT_EQ(CheckProgrammeId("programme_id", "A").message(),
+            "programme_id: must be 3..63 characters of a-z, 0-9 and '-', starting with a letter "
+            "or digit, e.g. 2027-osan-credit");
+}
+
 }  // namespace
 }  // namespace osan::catalog

@@ -2,6 +2,7 @@
 #include <google/protobuf/util/message_differencer.h>
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -1632,7 +1633,7 @@ TEST(ToPublicSectionTest, CopiesFactsOfSectionCourseAndHost) {
   v1::Course course = ValidCourse();
   const v1::Institution host = Academy();
 
-  const v1::PublicSection view = ToPublicSection(section, course, host);
+  const v1::PublicSection view = ToPublicSection(section, course, host, v1::Programme());
   EXPECT_EQ(view.name(), kSectionName);
   EXPECT_EQ(view.term(), "terms/2026-1");
   EXPECT_EQ(view.title(), "인공지능 기초");
@@ -1656,11 +1657,28 @@ TEST(ToPublicSectionTest, CopiesFactsOfSectionCourseAndHost) {
   EXPECT_EQ(view.state(), v1::ENROLLMENT_OPEN);
 }
 
+TEST(ToPublicSectionTest, NamesTheProgrammeAndItsFunder) {
+  v1::Programme programme;
+  programme.set_name("programmes/2027-ai-coding");
+  programme.set_display_name("AI 코딩 교육");
+  programme.set_funder(v1::EDU_OFFICE);
+  const v1::PublicSection view =
+      ToPublicSection(ValidSection(), ValidCourse(), Academy(), programme);
+  EXPECT_EQ(view.programme(), "programmes/2027-ai-coding");
+  EXPECT_EQ(view.programme_display_name(), "AI 코딩 교육");
+  EXPECT_EQ(view.funder_display_name(), "화성오산교육지원청");
+  const v1::PublicSection unfunded =
+      ToPublicSection(ValidSection(), ValidCourse(), Academy(), v1::Programme());
+  EXPECT_EQ(unfunded.programme(), "");
+  EXPECT_EQ(unfunded.funder_display_name(), "");
+}
+
 TEST(ToPublicSectionTest, CopiesDatedMeetings) {
   v1::Section section = ValidSection();
   section.clear_weekly_meetings();
   *section.add_dated_meetings() = Dated(Date(2026, 3, 7), 9, 0, 12, 0);
-  const v1::PublicSection view = ToPublicSection(section, ValidCourse(), Academy());
+  const v1::PublicSection view =
+      ToPublicSection(section, ValidCourse(), Academy(), v1::Programme());
   EXPECT_EQ(view.weekly_meetings_size(), 0);
   ASSERT_EQ(view.dated_meetings_size(), 1);
   EXPECT_TRUE(MessageDifferencer::Equals(view.dated_meetings(0), section.dated_meetings(0)));
@@ -1670,7 +1688,7 @@ TEST(ToPublicSectionTest, ShowsTheHostsAreaAndAddress) {
   v1::Institution host = Academy();
   host.set_area("세교");
   host.set_address("경기도 오산시 세마역로 20");
-  const v1::PublicSection view = ToPublicSection(ValidSection(), ValidCourse(), host);
+  const v1::PublicSection view = ToPublicSection(ValidSection(), ValidCourse(), host, {});
   EXPECT_EQ(view.host_area(), "세교");
   EXPECT_EQ(view.host_address(), "경기도 오산시 세마역로 20");
 }
@@ -1694,7 +1712,8 @@ TEST(AddHowToApplyTest, NamesTheApplicationWindowAndTheEligibleSchools) {
 TEST(ToPublicSectionTest, TermFollowsTheSectionName) {
   v1::Section section = ValidSection();
   section.set_name("terms/2027-2/sections/9b2c1d4e-7f30-4a61-8e5b-2d9c0a7f1e43");
-  EXPECT_EQ(ToPublicSection(section, ValidCourse(), Academy()).term(), "terms/2027-2");
+  EXPECT_EQ(ToPublicSection(section, ValidCourse(), Academy(), v1::Programme()).term(),
+            "terms/2027-2");
 }
 
 // ----- Who may change what --------------------------------------------------
@@ -1752,6 +1771,77 @@ TEST(RequireEducationOfficeTest, EducationOfficeOnly) {
               absl::StatusCode::kPermissionDenied)
         << auth::RoleName(role);
   }
+}
+
+// ----- Programmes -----------------------------------------------------------
+
+v1::Programme ValidProgramme() {
+  v1::Programme programme;
+  programme.set_display_name("오산형 학점제");
+  programme.set_year(2027);
+  programme.set_annex("2027 부속서 2");
+  programme.set_funder(v1::CITY);
+  programme.set_budget_krw(480000000);
+  return programme;
+}
+
+TEST(ValidateProgrammeTest, AcceptsAValidProgrammeAndAZeroBudget) {
+  EXPECT_TRUE(ValidateProgramme(ValidProgramme()).ok());
+  v1::Programme unbudgeted = ValidProgramme();
+  unbudgeted.set_budget_krw(0);
+  EXPECT_TRUE(ValidateProgramme(unbudgeted).ok());
+}
+
+TEST(ValidateProgrammeTest, NamesTheFieldOfEachProblem) {
+  const std::vector<std::pair<std::function<void(v1::Programme&)>, std::string>> cases = {
+      {[](v1::Programme& p) { p.clear_display_name(); }, "display_name: "},
+      {[](v1::Programme& p) { p.set_display_name(std::string(101, 'x')); }, "display_name: "},
+      {[](v1::Programme& p) { p.set_year(1999); }, "year: must be between 2000 and 2100"},
+      {[](v1::Programme& p) { p.clear_annex(); }, "annex: "},
+      {[](v1::Programme& p) { p.clear_funder(); }, "funder: is required"},
+      {[](v1::Programme& p) { p.set_funder(static_cast<v1::Funder>(9)); }, "funder: is required"},
+      {[](v1::Programme& p) { p.set_budget_krw(-1); },
+       "budget_krw: must be between 0 and 10000000000000"},
+      {[](v1::Programme& p) { p.set_budget_krw(kMaxBudgetKrw + 1); }, "budget_krw: "},
+  };
+  for (const auto& [spoil, message] : cases) {
+    v1::Programme programme = ValidProgramme();
+    spoil(programme);
+    const absl::Status status = ValidateProgramme(programme);
+    EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument) << message;
+    EXPECT_THAT(std::string(status.message()), ::testing::StartsWith(message));
+  }
+}
+
+TEST(FundingProgrammeTest, ASectionsOwnProgrammeWinsOverItsCourses) {
+  v1::Course course = ValidCourse();
+  v1::Section section = ValidSection();
+  EXPECT_EQ(FundingProgramme(section, course), "");
+  course.set_programme("programmes/2027-osan-credit");
+  EXPECT_EQ(FundingProgramme(section, course), "programmes/2027-osan-credit");
+  section.set_programme("programmes/2027-ai-coding");
+  EXPECT_EQ(FundingProgramme(section, course), "programmes/2027-ai-coding");
+}
+
+TEST(ValidateCourseTest, AProgrammeMustBeAProgrammeName) {
+  v1::Course course = ValidCourse();
+  course.set_programme("2027-osan-credit");
+  const absl::Status status = ValidateCourse(course);
+  EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(status.message()),
+              ::testing::HasSubstr("programme: must be programmes/{id}"));
+  course.set_programme("programmes/2027-osan-credit");
+  EXPECT_TRUE(ValidateCourse(course).ok());
+}
+
+TEST(CheckSectionUpdateTest, TheProgrammeMayChangeAfterEnrolmentOpens) {
+  v1::Section before = ValidSection();
+  before.set_state(v1::ENROLLMENT_OPEN);
+  v1::Section after = before;
+  after.set_programme("programmes/2027-ai-coding");
+  google::protobuf::FieldMask mask;
+  mask.add_paths("programme");
+  EXPECT_TRUE(CheckSectionUpdate(before, after, mask).ok());
 }
 
 }  // namespace

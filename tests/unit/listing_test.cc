@@ -39,6 +39,9 @@ cv1::PublicSection MakeSection(const std::string& id, const std::string& title, 
   section.set_host_area(area);
   section.set_capacity(capacity);
   section.set_allocation_policy(cv1::FIRST_COME);
+  section.set_programme("programmes/2027-osan-credit");
+  section.set_programme_display_name("오산형 고교학점제");
+  section.set_funder_display_name("오산시");
   cv1::WeeklyMeeting* meeting = section.add_weekly_meetings();
   meeting->set_weekday(day);
   meeting->mutable_start_time()->set_hours(18);
@@ -304,6 +307,8 @@ TEST_F(SiteTest, SectionPageAndUnknownPaths) {
   EXPECT_THAT(*section.body, HasSubstr("<h1>고급 수학</h1>"));
   EXPECT_THAT(*section.body, HasSubstr("재학 중인 학교"));
   EXPECT_THAT(*section.body, HasSubstr("6석"));
+  EXPECT_THAT(*section.body,
+              HasSubstr("<dt>지원 사업</dt><dd>오산형 고교학점제 (오산시 지원)</dd>"));
   for (const std::string& target :
        std::vector<std::string>{"/sections/none", "/sections/../../etc/passwd", "/admin",
                                 "/sections/" + std::string(100, 'a')}) {

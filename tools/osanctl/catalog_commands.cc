@@ -23,6 +23,7 @@ ABSL_DECLARE_FLAG(std::string, description);
 ABSL_DECLARE_FLAG(std::string, term);
 ABSL_DECLARE_FLAG(std::string, reason);
 ABSL_DECLARE_FLAG(std::string, state);
+ABSL_DECLARE_FLAG(std::string, programme);
 
 ABSL_FLAG(std::string, catalog, "", "catalog address (default $OSAN_CATALOG or 127.0.0.1:50051)");
 ABSL_FLAG(std::string, decision, "", "`courses review`: APPROVED or REJECTED");
@@ -54,13 +55,14 @@ using Stub = v1::CatalogService::Stub;
 constexpr char kListCoursesUsage[] =
     "courses list [--host institutions/{code}] [--state PENDING|APPROVED|REJECTED|NOT_REQUIRED]";
 constexpr char kUpdateCourseUsage[] =
-    "courses update courses/{id} [--title --category --area --credits --mode --description]";
+    "courses update courses/{id} [--title --category --area --credits --mode --description "
+    "--programme]";
 constexpr char kReviewUsage[] =
     "courses review courses/{id} --decision APPROVED|REJECTED [--reason TEXT]";
 constexpr char kCreateSectionUsage[] =
     "sections create --term terms/{year}-{semester} --course courses/{id} --capacity N --policy "
     "POLICY (--weekly DAY@HH:MM-HH:MM,... | --dated YYYY-MM-DD@HH:MM-HH:MM,...) [--location "
-    "--instructor --grades 2,3 --sessions N --min_enrollment N]";
+    "--instructor --grades 2,3 --sessions N --min_enrollment N --programme programmes/{id}]";
 constexpr char kMoveSectionUsage[] =
     "sections move terms/{year}-{semester}/sections/{id} --to STATE [--reason TEXT]";
 
@@ -188,6 +190,7 @@ bool CourseFromFlags(v1::Course* course) {
   course->set_delivery_mode(mode);
   course->set_credits(absl::GetFlag(FLAGS_credits));
   course->set_description(absl::GetFlag(FLAGS_description));
+  course->set_programme(absl::GetFlag(FLAGS_programme));
   return true;
 }
 
@@ -210,6 +213,7 @@ void PrintCourse(const v1::Course& course) {
   PrintField("학점", absl::StrCat(course.credits()));
   PrintField("개설 기관", course.host());
   PrintField("학점 인정", RecognitionLabel(course.recognition().state()));
+  PrintField("사업", course.programme());
   PrintField("사유", course.recognition().reason());
   if (course.recognition().has_approved()) {
     const v1::RecognisedVersion& approved = course.recognition().approved();
@@ -289,7 +293,8 @@ int UpdateCourse(const std::vector<std::string>& args) {
            {"subject_area", course.subject_area() != v1::SUBJECT_AREA_UNSPECIFIED},
            {"credits", course.credits() != 0},
            {"delivery_mode", course.delivery_mode() != v1::DELIVERY_MODE_UNSPECIFIED},
-           {"description", !course.description().empty()}}) {
+           {"description", !course.description().empty()},
+           {"programme", !course.programme().empty()}}) {
     if (given) {
       paths.Add(path);
     }
@@ -351,6 +356,7 @@ int CreateSection(const std::vector<std::string>& args) {
   section.set_sessions(absl::GetFlag(FLAGS_sessions));
   section.set_location(absl::GetFlag(FLAGS_location));
   section.set_instructor_display_name(absl::GetFlag(FLAGS_instructor));
+  section.set_programme(absl::GetFlag(FLAGS_programme));
   v1::AllocationPolicy policy = v1::ALLOCATION_POLICY_UNSPECIFIED;
   if (!args.empty() || request.parent().empty() || section.course().empty() ||
       !ParseEnum("policy", absl::GetFlag(FLAGS_policy), &v1::AllocationPolicy_Parse, &policy)) {

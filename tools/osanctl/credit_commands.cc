@@ -33,10 +33,13 @@ ABSL_DECLARE_FLAG(std::string, student);
 ABSL_DECLARE_FLAG(std::string, reason);
 ABSL_DECLARE_FLAG(std::string, cursor);
 ABSL_DECLARE_FLAG(bool, follow);
+ABSL_DECLARE_FLAG(std::string, format);
 
 ABSL_FLAG(std::string, credit, "",
           "credit-record address (default $OSAN_CREDIT or 127.0.0.1:50053)");
-ABSL_FLAG(std::string, out, "", "`results export`: write the CSV to this file (default: stdout)");
+ABSL_FLAG(std::string, out, "",
+          "`results export`: write the CSV or workbook to this file (default: stdout, CSV only); "
+          "`reports programme`: the file to write");
 // Not --version: Abseil defines that flag itself (print the build and exit).
 ABSL_FLAG(int, entry_version, 0,
           "`results ack`: the version of the ledger entry that was entered into NEIS");
@@ -60,7 +63,7 @@ namespace v1 = credit::v1;
 using Stub = v1::CreditService::Stub;
 
 constexpr char kPendingUsage[] = "results pending --school CODE";
-constexpr char kExportUsage[] = "results export --school CODE [--out FILE]";
+constexpr char kExportUsage[] = "results export --school CODE [--format csv|xlsx] [--out FILE]";
 constexpr char kAckUsage[] = "results ack ledger/{id} --entry_version N";
 constexpr char kHistoryUsage[] = "results history ledger/{id}";
 constexpr char kResultsFeedUsage[] = "results feed [--cursor CURSOR] [--follow]";
@@ -233,15 +236,26 @@ int ListPendingResults(const std::vector<std::string>& args) {
 int ExportPendingResults(const std::vector<std::string>& args) {
   v1::ExportPendingResultsRequest request;
   request.set_parent(SchoolName());
-  if (!args.empty() || request.parent().empty()) {
+  const std::string format = absl::AsciiStrToLower(absl::GetFlag(FLAGS_format));
+  const std::string out = absl::GetFlag(FLAGS_out);
+  const bool xlsx = format == "xlsx";
+  if (!args.empty() || request.parent().empty() || (!format.empty() && format != "csv" && !xlsx) ||
+      (xlsx && out.empty())) {
     return Usage(kExportUsage);
   }
+  request.set_format(xlsx ? v1::XLSX : v1::CSV);
   v1::ExportPendingResultsResponse response;
   const grpc::Status status = Call(&Stub::ExportPendingResults, request, &response);
   if (!status.ok()) {
     return Fail(status);
   }
-  const std::string out = absl::GetFlag(FLAGS_out);
+  if (xlsx) {
+    if (!WriteFile(out, response.xlsx(), 0644)) {
+      return Fail(absl::StrCat("cannot write ", out, ": ", std::strerror(errno)));
+    }
+    std::cerr << "wrote the pending results of " << request.parent() << " to " << out << "\n";
+    return 0;
+  }
   if (out.empty()) {
     std::cout << response.csv() << std::flush;
     return std::cout ? 0 : Fail("cannot write the CSV to stdout");

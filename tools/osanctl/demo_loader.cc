@@ -61,6 +61,15 @@ class Loader {
       OSAN_DEMO_CALL(CreateTerm, data.city(), auth::v1::CITY, request, &created);
     }
     progress_ << "  " << data.terms_size() << " term(s)\n";
+    for (const auto& demo : data.programmes()) {
+      v1::CreateProgrammeRequest request;
+      request.set_programme_id(demo.programme_id());
+      *request.mutable_programme() = demo.programme();
+      request.set_request_id(absl::StrCat("demo-programme-", demo.programme_id()));
+      v1::Programme created;
+      OSAN_DEMO_CALL(CreateProgramme, data.city(), auth::v1::CITY, request, &created);
+    }
+    progress_ << "  " << data.programmes_size() << " programme(s)\n";
     int sections = 0;
     for (int i = 0; i < data.courses_size(); ++i) {
       const auto& demo = data.courses(i);

@@ -54,6 +54,7 @@
 #include "tools/osanctl/credit_commands.h"
 #include "tools/osanctl/demo_loader.h"
 #include "tools/osanctl/enrollment_commands.h"
+#include "tools/osanctl/programme_commands.h"
 #include "tools/osanctl/text_table.h"
 
 ABSL_FLAG(std::string, token, "", "bearer token (default $OSAN_TOKEN)");
@@ -109,6 +110,11 @@ constexpr char kUsage[] =
     "                             YYYY-MM-DD@HH:MM-HH:MM,... [--location --instructor\n"
     "                             --grades --sessions --min_enrollment])\n"
     "  sections move NAME         the next step of a section's life (--to STATE [--reason])\n"
+    "  programmes create ID       a programme of the 미래교육협력지구 agreement (CITY or\n"
+    "                             EDU_OFFICE: --display_name --year --annex --funder\n"
+    "                             [--budget]); courses and sections name it (--programme)\n"
+    "  programmes list            the programmes ([--year])\n"
+    "  programmes update NAME     change one ([--display_name --annex --funder --budget])\n"
     "  demo load                  load demo data into catalog and enrollment (--data --key)\n"
     "  demo semester              walk one semester to results on the running services\n"
     "                             (--key [--term])\n"
@@ -133,7 +139,11 @@ constexpr char kUsage[] =
     "credit records (--token; --credit, default $OSAN_CREDIT or 127.0.0.1:50053;\n"
     "changes take [--request_id]):\n"
     "  results pending            a school's unacknowledged results (--school)\n"
-    "  results export             the pending results as CSV (--school [--out])\n"
+    "  results export             the pending results as CSV or an Excel workbook\n"
+    "                             (--school [--format csv|xlsx --out FILE])\n"
+    "  reports programme          a programme's report for a term, by school and host\n"
+    "                             (CITY or EDU_OFFICE: --programme --term\n"
+    "                             [--format csv|xlsx --out FILE])\n"
     "  results ack ENTRY          acknowledge a result entered into NEIS\n"
     "                             (--entry_version)\n"
     "  results history ENTRY      every version of a ledger entry\n"
@@ -473,6 +483,10 @@ int Run(const std::vector<std::string>& words) {
       {{"courses", "update"}, UpdateCourse},
       {{"courses", "review"}, ReviewCourse},
       {{"sections", "create"}, CreateSection},
+      {{"programmes", "create"}, CreateProgramme},
+      {{"programmes", "list"}, ListProgrammes},
+      {{"programmes", "update"}, UpdateProgramme},
+      {{"reports", "programme"}, ProgrammeReport},
       {{"sections", "move"}, MoveSection},
       {{"demo", "load"}, [](const auto&) { return LoadDemo(); }},
       {{"demo", "semester"}, [](const auto&) { return WalkDemoSemester(); }},

@@ -26,6 +26,22 @@ absl::StatusOr<v1::Institution> ReadHost(pqxx::work& tx, const std::string& host
   return host;
 }
 
+// A programme named by a course or section (`field`, already well formed)
+// must exist: NOT_FOUND naming the field otherwise. Nothing to check when
+// `name` is empty.
+absl::Status CheckProgrammeExists(pqxx::work& tx, absl::string_view field,
+                                  const std::string& name) {
+  if (name.empty()) {
+    return absl::OkStatus();
+  }
+  OSAN_ASSIGN_OR_RETURN(const std::string id, ParseProgrammeName(field, name));
+  const auto programme = store::GetProgramme(tx, id);
+  if (absl::IsNotFound(programme.status())) {
+    return absl::NotFoundError(absl::StrCat(field, ": ", name, " does not exist"));
+  }
+  return programme.status();
+}
+
 // The term of a section (by its name).
 absl::StatusOr<v1::Term> TermOf(pqxx::work& tx, const v1::Section& section) {
   OSAN_ASSIGN_OR_RETURN(const SectionId id, ParseSectionName("name", section.name()));
@@ -205,6 +221,7 @@ absl::StatusOr<v1::Course> Catalog::CreateCourse(const Call& call,
   return Write<v1::Course>(
       call, "CreateCourse", request, [&](pqxx::work& tx) -> absl::StatusOr<v1::Course> {
         OSAN_ASSIGN_OR_RETURN(const v1::Institution host, ReadHost(tx, host_code));
+        OSAN_RETURN_IF_ERROR(CheckProgrammeExists(tx, "course.programme", course.programme()));
         *course.mutable_recognition() = InitialRecognition(host.kind());
         const std::string id = NewUuid();
         course.set_name(CourseName(id));
@@ -257,6 +274,9 @@ absl::StatusOr<v1::Course> Catalog::UpdateCourse(const Call& call,
             ApplyFieldMask(request.course(), request.update_mask(), kCourseUpdatable, &current));
         ApplyCourseDefaults(&current);
         OSAN_RETURN_IF_ERROR(ValidateCourse(current));
+        if (current.programme() != before.programme()) {
+          OSAN_RETURN_IF_ERROR(CheckProgrammeExists(tx, "course.programme", current.programme()));
+        }
         const std::string changed = RecognisedFieldsChanged(before, current);
         if (!changed.empty()) {
           OSAN_RETURN_IF_ERROR(CheckCourseChangeAgainstSections(tx, id, before, current, changed));
@@ -295,6 +315,66 @@ absl::StatusOr<v1::Course> Catalog::ReviewRecognition(const Call& call,
       });
 }
 
+// ----- Programmes -----------------------------------------------------------
+
+absl::StatusOr<v1::Programme> Catalog::CreateProgramme(const Call& call,
+                                                       const v1::CreateProgrammeRequest& request) {
+  OSAN_RETURN_IF_ERROR(RequireCatalogAdmin(*call.principal));
+  OSAN_RETURN_IF_ERROR(CheckProgrammeId("programme_id", request.programme_id()));
+  v1::Programme programme = request.programme();
+  OSAN_RETURN_IF_ERROR(ValidateProgramme(programme));
+  programme.set_name(ProgrammeName(request.programme_id()));
+  return IdempotentMutation<v1::Programme>(
+      *pool_, call, "CreateProgramme", request,
+      [&](pqxx::work& tx) -> absl::StatusOr<v1::Programme> {
+        OSAN_RETURN_IF_ERROR(store::InsertProgramme(tx, request.programme_id(), programme));
+        return store::GetProgramme(tx, request.programme_id());
+      });
+}
+
+absl::StatusOr<v1::Programme> Catalog::GetProgramme(const Call&,
+                                                    const v1::GetProgrammeRequest& request) {
+  OSAN_ASSIGN_OR_RETURN(const std::string id, ParseProgrammeName("name", request.name()));
+  return pool_->Transact([&](pqxx::work& tx) { return store::GetProgramme(tx, id); });
+}
+
+absl::StatusOr<v1::ListProgrammesResponse> Catalog::ListProgrammes(
+    const Call&, const v1::ListProgrammesRequest& request) {
+  if (request.year() != 0) {
+    OSAN_RETURN_IF_ERROR(CheckRange("year", request.year(), 2000, 2100));
+  }
+  v1::ListProgrammesResponse response;
+  OSAN_ASSIGN_OR_RETURN(auto page, ReadPage(
+                                       *pool_, page_tokens_, "ListProgrammes", request,
+                                       [&](pqxx::work& tx, const std::string& after, int limit) {
+                                         return store::ListProgrammes(tx, request.year(), after,
+                                                                      limit);
+                                       },
+                                       response.mutable_next_page_token()));
+  for (auto& item : page.items) {
+    *response.add_programmes() = std::move(item);
+  }
+  return response;
+}
+
+absl::StatusOr<v1::Programme> Catalog::UpdateProgramme(const Call& call,
+                                                       const v1::UpdateProgrammeRequest& request) {
+  OSAN_RETURN_IF_ERROR(RequireCatalogAdmin(*call.principal));
+  OSAN_ASSIGN_OR_RETURN(const std::string id,
+                        ParseProgrammeName("programme.name", request.programme().name()));
+  return IdempotentMutation<v1::Programme>(
+      *pool_, call, "UpdateProgramme", request,
+      [&](pqxx::work& tx) -> absl::StatusOr<v1::Programme> {
+        OSAN_ASSIGN_OR_RETURN(v1::Programme current,
+                              store::GetProgramme(tx, id, store::Lock::kForUpdate));
+        OSAN_RETURN_IF_ERROR(CheckEtag(request.programme().etag(), current.etag()));
+        OSAN_RETURN_IF_ERROR(ApplyFieldMask(request.programme(), request.update_mask(),
+                                            kProgrammeUpdatable, &current));
+        OSAN_RETURN_IF_ERROR(ValidateProgramme(current));
+        return store::UpdateProgramme(tx, id, current);
+      });
+}
+
 // ----- Sections -------------------------------------------------------------
 
 absl::StatusOr<v1::Section> Catalog::CreateSection(const Call& call,
@@ -315,6 +395,7 @@ absl::StatusOr<v1::Section> Catalog::CreateSection(const Call& call,
         ApplySectionDefaults(*course, term_facts, &section);
         OSAN_RETURN_IF_ERROR(ValidateSection(section, *course));
         OSAN_RETURN_IF_ERROR(CheckDeliversHours(section, course->credits(), term_facts));
+        OSAN_RETURN_IF_ERROR(CheckProgrammeExists(tx, "section.programme", section.programme()));
         const SectionId id{term, NewUuid()};
         section.set_name(id.name());
         section.set_host(course->host());
@@ -348,24 +429,27 @@ absl::StatusOr<v1::Section> Catalog::GetSection(const Call&, const v1::GetSectio
 
 absl::StatusOr<v1::ListSectionsResponse> Catalog::ListSections(
     const Call&, const v1::ListSectionsRequest& request) {
-  std::string term_id;
+  store::SectionFilter filter;
   if (request.parent() != "terms/-") {
     OSAN_ASSIGN_OR_RETURN(const TermId term, ParseTermName("parent", request.parent()));
-    term_id = term.id();
+    filter.term_id = term.id();
   }
-  std::string host_code;
   if (!request.host().empty()) {
-    OSAN_ASSIGN_OR_RETURN(host_code, ParseInstitutionName("host", request.host()));
+    OSAN_ASSIGN_OR_RETURN(filter.host_code, ParseInstitutionName("host", request.host()));
   }
   if (!v1::SectionState_IsValid(request.state())) {
     return InvalidField("state", "unknown state");
+  }
+  filter.state = request.state();
+  if (!request.programme().empty()) {
+    OSAN_RETURN_IF_ERROR(ParseProgrammeName("programme", request.programme()).status());
+    filter.programme = request.programme();
   }
   v1::ListSectionsResponse response;
   OSAN_ASSIGN_OR_RETURN(auto page, ReadPage(
                                        *pool_, page_tokens_, "ListSections", request,
                                        [&](pqxx::work& tx, const std::string& after, int limit) {
-                                         return store::ListSections(tx, term_id, host_code,
-                                                                    request.state(), after, limit);
+                                         return store::ListSections(tx, filter, after, limit);
                                        },
                                        response.mutable_next_page_token()));
   for (auto& item : page.items) {
@@ -396,6 +480,9 @@ absl::StatusOr<v1::Section> Catalog::UpdateSection(const Call& call,
         OSAN_RETURN_IF_ERROR(ValidateSection(after, course));
         OSAN_RETURN_IF_ERROR(CheckSectionUpdate(before, after, request.update_mask()));
         OSAN_RETURN_IF_ERROR(CheckDeliversHours(after, course.credits(), term));
+        if (after.programme() != before.programme()) {
+          OSAN_RETURN_IF_ERROR(CheckProgrammeExists(tx, "section.programme", after.programme()));
+        }
         // The sessions are part of what the office recognised.
         if (after.sessions() != before.sessions() &&
             ReturnToReview(absl::StrCat("the sessions of ", after.name()), &course)) {

@@ -46,6 +46,15 @@ class Catalog {
   absl::StatusOr<v1::Course> ReviewRecognition(const Call& call,
                                                const v1::ReviewRecognitionRequest& request);
 
+  absl::StatusOr<v1::Programme> CreateProgramme(const Call& call,
+                                                const v1::CreateProgrammeRequest& request);
+  absl::StatusOr<v1::Programme> GetProgramme(const Call& call,
+                                             const v1::GetProgrammeRequest& request);
+  absl::StatusOr<v1::ListProgrammesResponse> ListProgrammes(
+      const Call& call, const v1::ListProgrammesRequest& request);
+  absl::StatusOr<v1::Programme> UpdateProgramme(const Call& call,
+                                                const v1::UpdateProgrammeRequest& request);
+
   absl::StatusOr<v1::Section> CreateSection(const Call& call,
                                             const v1::CreateSectionRequest& request);
   absl::StatusOr<v1::Section> GetSection(const Call& call, const v1::GetSectionRequest& request);

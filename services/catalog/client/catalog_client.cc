@@ -76,4 +76,36 @@ absl::StatusOr<SectionFacts> CatalogClient::GetSection(const std::string& name, 
   return facts;
 }
 
+absl::StatusOr<catalog::v1::Programme> CatalogClient::GetProgramme(const std::string& name,
+                                                                   absl::Time deadline) {
+  catalog::v1::GetProgrammeRequest request;
+  request.set_name(name);
+  catalog::v1::Programme programme;
+  OSAN_RETURN_IF_ERROR(
+      Call(&catalog::v1::CatalogService::Stub::GetProgramme, request, &programme, deadline));
+  return programme;
+}
+
+absl::StatusOr<std::vector<catalog::v1::Section>> CatalogClient::ProgrammeSections(
+    const std::string& programme, const std::string& term, absl::Time deadline) {
+  catalog::v1::GetTermRequest term_request;
+  term_request.set_name(term);
+  catalog::v1::Term term_facts;
+  OSAN_RETURN_IF_ERROR(
+      Call(&catalog::v1::CatalogService::Stub::GetTerm, term_request, &term_facts, deadline));
+  std::vector<catalog::v1::Section> sections;
+  catalog::v1::ListSectionsRequest request;
+  request.set_parent(term);
+  request.set_programme(programme);
+  request.set_page_size(200);
+  do {
+    catalog::v1::ListSectionsResponse page;
+    OSAN_RETURN_IF_ERROR(
+        Call(&catalog::v1::CatalogService::Stub::ListSections, request, &page, deadline));
+    sections.insert(sections.end(), page.sections().begin(), page.sections().end());
+    request.set_page_token(page.next_page_token());
+  } while (!request.page_token().empty());
+  return sections;
+}
+
 }  // namespace osan::catalog

@@ -20,6 +20,7 @@
 #include <optional>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
@@ -61,6 +62,17 @@ class CatalogClient {
   // each call waits at most `timeout`, and never past `deadline`.
   absl::StatusOr<SectionFacts> GetSection(const std::string& name, absl::Time deadline,
                                           Freshness freshness = Freshness::kCachedOk);
+
+  // The programme named `name`, read now (not cached). NOT_FOUND if there
+  // is none.
+  absl::StatusOr<catalog::v1::Programme> GetProgramme(const std::string& name, absl::Time deadline);
+
+  // Every section of `term` (`terms/{year}-{semester}`) that `programme`
+  // funds, in any state, read now over as many pages as it takes. NOT_FOUND
+  // if the term does not exist.
+  absl::StatusOr<std::vector<catalog::v1::Section>> ProgrammeSections(const std::string& programme,
+                                                                      const std::string& term,
+                                                                      absl::Time deadline);
 
  private:
   template <class Request, class Response>

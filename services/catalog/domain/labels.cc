@@ -55,6 +55,15 @@ const Labels<v1::DeliveryMode>& DeliveryLabels() {
   return *labels;
 }
 
+const Labels<v1::Funder>& FunderLabels() {
+  static const auto* labels = new Labels<v1::Funder>{
+      {v1::CITY, {"오산시"}},
+      {v1::EDU_OFFICE, {"화성오산교육지원청", "오산교육지원청", "교육지원청"}},
+      {v1::PROVINCE, {"경기도"}},
+  };
+  return *labels;
+}
+
 template <class Enum>
 std::string LabelOf(const Labels<Enum>& labels, Enum value) {
   for (const auto& [candidate, spellings] : labels) {
@@ -96,6 +105,7 @@ std::optional<Enum> Parse(const Labels<Enum>& labels, absl::string_view text,
 std::string CategoryLabel(v1::Category category) { return LabelOf(CategoryLabels(), category); }
 std::string SubjectAreaLabel(v1::SubjectArea area) { return LabelOf(SubjectAreaLabels(), area); }
 std::string DeliveryLabel(v1::DeliveryMode mode) { return LabelOf(DeliveryLabels(), mode); }
+std::string FunderLabel(v1::Funder funder) { return LabelOf(FunderLabels(), funder); }
 
 std::string CategoryChoices() { return Choices(CategoryLabels()); }
 std::string SubjectAreaChoices() { return Choices(SubjectAreaLabels()); }
@@ -109,6 +119,10 @@ std::optional<v1::SubjectArea> ParseSubjectAreaLabel(absl::string_view text) {
 }
 std::optional<v1::DeliveryMode> ParseDeliveryLabel(absl::string_view text) {
   return Parse(DeliveryLabels(), text, &v1::DeliveryMode_Name<v1::DeliveryMode>);
+}
+
+std::optional<v1::Funder> ParseFunderLabel(absl::string_view text) {
+  return Parse(FunderLabels(), text, &v1::Funder_Name<v1::Funder>);
 }
 
 std::string NormalizeLabel(absl::string_view text) {

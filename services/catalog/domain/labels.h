@@ -16,6 +16,8 @@ namespace osan::catalog {
 std::string CategoryLabel(v1::Category category);
 std::string SubjectAreaLabel(v1::SubjectArea area);
 std::string DeliveryLabel(v1::DeliveryMode mode);
+// The funder's name: 오산시, 화성오산교육지원청, 경기도.
+std::string FunderLabel(v1::Funder funder);
 
 // 선착순, 추첨, 우선 선발, 기관 선발; "" for an unspecified policy.
 std::string PolicyLabel(v1::AllocationPolicy policy);
@@ -42,6 +44,8 @@ std::optional<v1::SubjectArea> ParseSubjectAreaLabel(absl::string_view text);
 std::optional<v1::DeliveryMode> ParseDeliveryLabel(absl::string_view text);
 // 월 .. 일 only.
 std::optional<v1::Weekday> ParseWeekdayLabel(absl::string_view text);
+// Also takes 오산교육지원청 and 교육지원청 for EDU_OFFICE.
+std::optional<v1::Funder> ParseFunderLabel(absl::string_view text);
 
 // `text` without ASCII whitespace and underscores, ASCII lower-cased: how
 // labels (and the column names of imports) are compared.

@@ -16,6 +16,7 @@ constexpr absl::string_view kInstitutions = "institutions/";
 constexpr absl::string_view kTerms = "terms/";
 constexpr absl::string_view kCourses = "courses/";
 constexpr absl::string_view kSections = "/sections/";
+constexpr absl::string_view kProgrammes = "programmes/";
 
 bool IsInstitutionCode(absl::string_view code) {
   if (code.size() < 3 || code.size() > 32 || !absl::ascii_isupper(code[0])) {
@@ -55,6 +56,7 @@ std::string InstitutionCodeOf(absl::string_view name) {
   return std::string(name);
 }
 std::string CourseName(absl::string_view id) { return absl::StrCat(kCourses, id); }
+std::string ProgrammeName(absl::string_view id) { return absl::StrCat(kProgrammes, id); }
 
 bool IsUuid(absl::string_view text) {
   if (text.size() != 36) {
@@ -106,6 +108,26 @@ absl::StatusOr<SectionId> ParseSectionName(absl::string_view field, absl::string
     return InvalidField(field, "must be terms/{year}-{semester}/sections/{id}");
   }
   return SectionId{*term, absl::AsciiStrToLower(id)};
+}
+
+absl::Status CheckProgrammeId(absl::string_view field, absl::string_view id) {
+  const auto allowed = [](char c) {
+    return absl::ascii_islower(c) || absl::ascii_isdigit(c) || c == '-';
+  };
+  if (id.size() < 3 || id.size() > 63 || id[0] == '-' ||
+      !std::all_of(id.begin(), id.end(), allowed)) {
+    return InvalidField(field,
+                        "must be 3..63 characters of a-z, 0-9 and '-', starting with a letter or "
+                        "digit, e.g. 2027-osan-credit");
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::string> ParseProgrammeName(absl::string_view field, absl::string_view name) {
+  if (!absl::ConsumePrefix(&name, kProgrammes) || !CheckProgrammeId(field, name).ok()) {
+    return InvalidField(field, "must be programmes/{id}, e.g. programmes/2027-osan-credit");
+  }
+  return std::string(name);
 }
 
 }  // namespace osan::catalog

@@ -34,6 +34,11 @@ absl::StatusOr<TermId> ParseTermName(absl::string_view field, absl::string_view 
 int SchoolYearOfTerm(absl::string_view name);
 absl::StatusOr<std::string> ParseCourseName(absl::string_view field, absl::string_view name);
 absl::StatusOr<SectionId> ParseSectionName(absl::string_view field, absl::string_view name);
+// A programme id: 3..63 characters of [a-z0-9-], starting with a letter or
+// digit (e.g. "2027-osan-credit").
+absl::Status CheckProgrammeId(absl::string_view field, absl::string_view id);
+// `programmes/{id}` -> id.
+absl::StatusOr<std::string> ParseProgrammeName(absl::string_view field, absl::string_view name);
 
 std::string InstitutionName(absl::string_view code);
 // The code in an institution name the suite produced ("institutions/{code}"
@@ -41,6 +46,7 @@ std::string InstitutionName(absl::string_view code);
 // input goes through ParseInstitutionName instead.
 std::string InstitutionCodeOf(absl::string_view name);
 std::string CourseName(absl::string_view id);
+std::string ProgrammeName(absl::string_view id);
 
 // True for a UUID in 8-4-4-4-12 hexadecimal form.
 bool IsUuid(absl::string_view text);

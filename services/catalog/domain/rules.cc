@@ -8,6 +8,7 @@
 #include "common/curriculum.h"
 #include "common/status.h"
 #include "common/validation.h"
+#include "services/catalog/domain/labels.h"
 #include "services/catalog/domain/names.h"
 
 namespace osan::catalog {
@@ -326,6 +327,9 @@ absl::Status ValidateCourse(const v1::Course& course) {
     return InvalidField("delivery_mode", "is required");
   }
   OSAN_RETURN_IF_ERROR(ParseInstitutionName("host", course.host()).status());
+  if (!course.programme().empty()) {
+    OSAN_RETURN_IF_ERROR(ParseProgrammeName("programme", course.programme()).status());
+  }
   return CheckText("description", course.description(), 0, 2000, /*multiline=*/true);
 }
 
@@ -472,6 +476,9 @@ absl::Status ValidateSection(const v1::Section& section, const v1::Course& cours
       section.allocation_policy() == v1::ALLOCATION_POLICY_UNSPECIFIED) {
     return InvalidField("allocation_policy", "is required");
   }
+  if (!section.programme().empty()) {
+    OSAN_RETURN_IF_ERROR(ParseProgrammeName("programme", section.programme()).status());
+  }
   return CheckPriorityRules(section);
 }
 
@@ -550,7 +557,7 @@ absl::Status CheckSectionUpdate(const v1::Section& before, const v1::Section& af
       return absl::FailedPreconditionError(
           absl::StrCat(path,
                        " cannot change once enrolment has opened; only location, "
-                       "instructor_display_name and a larger capacity can"));
+                       "instructor_display_name, programme and a larger capacity can"));
     }
   }
   if (after.capacity() < before.capacity()) {
@@ -626,7 +633,7 @@ bool IsPubliclyVisible(v1::SectionState state) {
 }
 
 v1::PublicSection ToPublicSection(const v1::Section& section, const v1::Course& course,
-                                  const v1::Institution& host) {
+                                  const v1::Institution& host, const v1::Programme& programme) {
   v1::PublicSection view;
   view.set_name(section.name());
   view.set_term(section.name().substr(0, section.name().find("/sections/")));
@@ -649,6 +656,11 @@ v1::PublicSection ToPublicSection(const v1::Section& section, const v1::Course& 
   view.set_state(section.state());
   view.set_host_area(host.area());
   view.set_host_address(host.address());
+  if (!programme.name().empty()) {
+    view.set_programme(programme.name());
+    view.set_programme_display_name(programme.display_name());
+    view.set_funder_display_name(FunderLabel(programme.funder()));
+  }
   return view;
 }
 
@@ -663,11 +675,29 @@ void AddHowToApply(const v1::Section& section, const v1::Term& term,
   }
 }
 
+// ----- Programmes -----------------------------------------------------------
+
+absl::Status ValidateProgramme(const v1::Programme& programme) {
+  OSAN_RETURN_IF_ERROR(CheckText("display_name", programme.display_name(), 1, 100));
+  OSAN_RETURN_IF_ERROR(CheckRange("year", programme.year(), 2000, 2100));
+  OSAN_RETURN_IF_ERROR(CheckText("annex", programme.annex(), 1, 100));
+  if (!v1::Funder_IsValid(programme.funder()) || programme.funder() == v1::FUNDER_UNSPECIFIED) {
+    return InvalidField("funder",
+                        "is required: CITY (오산시), EDU_OFFICE (화성오산교육지원청) or "
+                        "PROVINCE (경기도)");
+  }
+  return CheckRange("budget_krw", programme.budget_krw(), 0, kMaxBudgetKrw);
+}
+
+std::string FundingProgramme(const v1::Section& section, const v1::Course& course) {
+  return section.programme().empty() ? course.programme() : section.programme();
+}
+
 // ----- Who may change what --------------------------------------------------
 
 absl::Status RequireCatalogAdmin(const auth::Principal& principal) {
   return RequireRoles(principal, {auth::v1::CITY, auth::v1::EDU_OFFICE},
-                      "manage institutions and terms (CITY or EDU_OFFICE only)");
+                      "manage institutions, terms and programmes (CITY or EDU_OFFICE only)");
 }
 
 absl::Status RequireHostOrCity(const auth::Principal& principal, absl::string_view host) {

@@ -71,8 +71,8 @@ v1::Recognition InitialRecognition(v1::InstitutionKind host_kind);
 // OUT_OF_SCHOOL category is refused: the category is the subject's own.
 absl::Status ValidateCourse(const v1::Course& course);
 
-inline const std::set<std::string> kCourseUpdatable = {"title",   "category",      "subject_area",
-                                                       "credits", "delivery_mode", "description"};
+inline const std::set<std::string> kCourseUpdatable = {
+    "title", "category", "subject_area", "credits", "delivery_mode", "description", "programme"};
 
 // Records the education office's `decision` (APPROVED or REJECTED) with its
 // `reason` on `course`. Approval keeps the course as it is now (its etag,
@@ -105,6 +105,24 @@ bool IsRecognised(const v1::Course& course);
 // IsRecognised as a status for `action` ("be published", "take
 // applications"): FAILED_PRECONDITION naming the state when it is not.
 absl::Status CheckRecognised(const v1::Course& course, absl::string_view action);
+
+// ----- Programmes -----------------------------------------------------------
+
+// Every field of a programme: display_name and annex 1..100 characters, year
+// 2000..2100, a funder, budget_krw 0..kMaxBudgetKrw; INVALID_ARGUMENT names
+// the field.
+absl::Status ValidateProgramme(const v1::Programme& programme);
+
+// Ten trillion won: more than any city's or province's whole budget.
+inline constexpr int64_t kMaxBudgetKrw = 10'000'000'000'000;
+
+inline const std::set<std::string> kProgrammeUpdatable = {"display_name", "annex", "funder",
+                                                          "budget_krw"};
+
+// The programme that funds `section` of `course`: the section's own if it
+// names one, else the course's; "" if neither does. (One rule: reports,
+// the public listing and the ListSections filter all follow it.)
+std::string FundingProgramme(const v1::Section& section, const v1::Course& course);
 
 // ----- Sections -------------------------------------------------------------
 
@@ -149,12 +167,14 @@ inline const std::set<std::string> kSectionUpdatable = {"capacity",
                                                         "eligible_schools",
                                                         "per_school_cap",
                                                         "host_share_cap_percent",
-                                                        "allocation_policy"};
+                                                        "allocation_policy",
+                                                        "programme"};
 
 // Once enrolment has opened, only these may change (and capacity only grow),
 // since applications were made against the rest.
+// The programme is the city's bookkeeping, not what students applied for.
 inline const std::set<std::string> kSectionUpdatableAfterOpening = {
-    "location", "instructor_display_name", "capacity"};
+    "location", "instructor_display_name", "capacity", "programme"};
 
 // Checks an update of `before` into `after` by `mask` against the section's
 // state: FAILED_PRECONDITION when the state forbids it.
@@ -179,10 +199,11 @@ absl::Status CheckTransition(const v1::Section& section, v1::SectionState target
 // Whether the public listing shows a section in this state.
 bool IsPubliclyVisible(v1::SectionState state);
 
-// The public view of `section`: facts of the section, its course and its host,
-// and nothing about students.
+// The public view of `section`: facts of the section, its course, its host
+// and the programme that funds it (FundingProgramme; pass an empty
+// Programme when none does), and nothing about students.
 v1::PublicSection ToPublicSection(const v1::Section& section, const v1::Course& course,
-                                  const v1::Institution& host);
+                                  const v1::Institution& host, const v1::Programme& programme);
 
 // Adds to `view` how to apply for `section`: the application window of its
 // `term`, and the display names of its eligible schools from
@@ -194,7 +215,7 @@ void AddHowToApply(const v1::Section& section, const v1::Term& term,
 
 // ----- Who may change what --------------------------------------------------
 
-// CITY and EDU_OFFICE manage institutions and terms.
+// CITY and EDU_OFFICE manage institutions, terms and programmes.
 absl::Status RequireCatalogAdmin(const auth::Principal& principal);
 
 // The host institution itself (as SCHOOL or ACADEMY) or CITY may create and

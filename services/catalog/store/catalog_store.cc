@@ -25,9 +25,15 @@ namespace {
   " s.state IN ('PUBLISHED', 'ENROLLMENT_OPEN', 'ENROLLMENT_CLOSED', 'IN_PROGRESS')" \
   " AND c.recognition_state IN ('NOT_REQUIRED', 'APPROVED') "
 
-#define OSAN_PUBLIC_SELECT                                                            \
-  "SELECT s.doc::text, c.doc::text, i.doc::text, s.term_id FROM sections s"           \
-  " JOIN courses c ON c.id = s.course_id JOIN institutions i ON i.code = s.host_code" \
+// The name of the programme funding section `s`; mirrors FundingProgramme.
+#define OSAN_FUNDING_PROGRAMME                                             \
+  "COALESCE(NULLIF(s.doc->>'programme', ''), (SELECT fc.doc->>'programme'" \
+  " FROM courses fc WHERE fc.id = s.course_id))"
+
+#define OSAN_PUBLIC_SELECT                                                               \
+  "SELECT s.doc::text, c.doc::text, i.doc::text, s.term_id, p.doc::text FROM sections s" \
+  " JOIN courses c ON c.id = s.course_id JOIN institutions i ON i.code = s.host_code"    \
+  " LEFT JOIN programmes p ON 'programmes/' || p.id = " OSAN_FUNDING_PROGRAMME           \
   " WHERE" OSAN_PUBLIC_CONDITION
 
 const std::vector<db::Statement> kStatements = {
@@ -84,6 +90,20 @@ const std::vector<db::Statement> kStatements = {
      " recognition_state = $5, category = $6, version = version + 1, update_time = now()"
      " WHERE id = $1::uuid RETURNING " OSAN_RESOURCE_COLUMNS("c")},
 
+    {"programme_insert",
+     "INSERT INTO programmes (id, year, doc) VALUES ($1, $2, $3::jsonb) ON CONFLICT (id) DO "
+     "NOTHING"},
+    {"programme_get", "SELECT " OSAN_RESOURCE_COLUMNS("p") " FROM programmes p WHERE id = $1"},
+    {"programme_get_locked",
+     "SELECT " OSAN_RESOURCE_COLUMNS("p") " FROM programmes p WHERE id = $1 FOR UPDATE"},
+    {"programme_list",
+     "SELECT " OSAN_RESOURCE_COLUMNS(
+         "p") ", p.id FROM programmes p"
+              " WHERE ($1::int IS NULL OR year = $1) AND id > $2 ORDER BY id LIMIT $3"},
+    {"programme_update",
+     "UPDATE programmes p SET doc = $2::jsonb, version = version + 1, update_time = now()"
+     " WHERE id = $1 RETURNING " OSAN_RESOURCE_COLUMNS("p")},
+
     {"section_insert",
      "INSERT INTO sections (id, term_id, course_id, host_code, state, capacity, weekdays, doc)"
      " VALUES ($1::uuid, $2, $3::uuid, $4, $5, $6, $7::integer[], $8::jsonb)"},
@@ -95,6 +115,7 @@ const std::vector<db::Statement> kStatements = {
          "s") ", s.id::text FROM sections s"
               " WHERE ($1::text IS NULL OR term_id = $1) AND ($2::text IS NULL OR host_code = $2)"
               " AND ($3::text IS NULL OR state = $3)"
+              " AND ($6::text IS NULL OR " OSAN_FUNDING_PROGRAMME " = $6)"
               " AND id > COALESCE(NULLIF($4, '')::uuid, '00000000-0000-0000-0000-000000000000')"
               " ORDER BY id LIMIT $5"},
     {"section_list_live_of_course",
@@ -118,6 +139,7 @@ const std::vector<db::Statement> kStatements = {
 };
 
 #undef OSAN_PUBLIC_SELECT
+#undef OSAN_FUNDING_PROGRAMME
 #undef OSAN_PUBLIC_CONDITION
 #undef OSAN_RESOURCE_COLUMNS
 
@@ -322,6 +344,37 @@ absl::StatusOr<v1::Course> UpdateCourse(pqxx::work& tx, const std::string& id,
                         v1::Category_Name(course.category())));
 }
 
+// ----- Programmes -----------------------------------------------------------
+
+absl::Status InsertProgramme(pqxx::work& tx, const std::string& id,
+                             const v1::Programme& programme) {
+  const pqxx::result inserted =
+      tx.exec_prepared("programme_insert", id, programme.year(), StoredJson(programme));
+  if (inserted.affected_rows() == 0) {
+    return absl::AlreadyExistsError(absl::StrCat(ProgrammeName(id), " already exists"));
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<v1::Programme> GetProgramme(pqxx::work& tx, const std::string& id, Lock lock) {
+  return GetOne<v1::Programme>(tx,
+                               lock == Lock::kForUpdate ? "programme_get_locked" : "programme_get",
+                               id, ProgrammeName(id));
+}
+
+absl::StatusOr<Page<v1::Programme>> ListProgrammes(pqxx::work& tx, int year,
+                                                   const std::string& after, int limit) {
+  return DecodePage<v1::Programme>(
+      tx.exec_prepared("programme_list", year == 0 ? std::nullopt : std::optional<int>(year), after,
+                       limit + 1),
+      limit);
+}
+
+absl::StatusOr<v1::Programme> UpdateProgramme(pqxx::work& tx, const std::string& id,
+                                              const v1::Programme& programme) {
+  return Decode<v1::Programme>(tx.exec_prepared1("programme_update", id, StoredJson(programme)));
+}
+
 // ----- Sections -------------------------------------------------------------
 
 absl::Status InsertSection(pqxx::work& tx, const std::string& id, const std::string& term_id,
@@ -338,12 +391,12 @@ absl::StatusOr<v1::Section> GetSection(pqxx::work& tx, const std::string& id, Lo
                              id, absl::StrCat("section ", id));
 }
 
-absl::StatusOr<Page<v1::Section>> ListSections(pqxx::work& tx, const std::string& term_id,
-                                               const std::string& host_code, v1::SectionState state,
+absl::StatusOr<Page<v1::Section>> ListSections(pqxx::work& tx, const SectionFilter& filter,
                                                const std::string& after, int limit) {
   return DecodePage<v1::Section>(
-      tx.exec_prepared("section_list", TextFilter(term_id), TextFilter(host_code),
-                       EnumFilter(state, &v1::SectionState_Name), after, limit + 1),
+      tx.exec_prepared("section_list", TextFilter(filter.term_id), TextFilter(filter.host_code),
+                       EnumFilter(filter.state, &v1::SectionState_Name), after, limit + 1,
+                       TextFilter(filter.programme)),
       limit);
 }
 
@@ -401,7 +454,11 @@ absl::StatusOr<PublicListingData> ReadPublicListing(pqxx::work& tx) {
     OSAN_RETURN_IF_ERROR(FromJson(row[0].as<std::string>(), &section));
     OSAN_RETURN_IF_ERROR(FromJson(row[1].as<std::string>(), &course));
     OSAN_RETURN_IF_ERROR(FromJson(row[2].as<std::string>(), &host));
-    v1::PublicSection view = ToPublicSection(section, course, host);
+    v1::Programme programme;
+    if (!row[4].is_null()) {
+      OSAN_RETURN_IF_ERROR(FromJson(row[4].as<std::string>(), &programme));
+    }
+    v1::PublicSection view = ToPublicSection(section, course, host, programme);
     const auto term = terms_by_id.find(row[3].as<std::string>());
     if (term == terms_by_id.end()) {
       return absl::InternalError("a section's term is missing");

@@ -66,15 +66,33 @@ absl::StatusOr<Page<v1::Course>> ListCourses(pqxx::work& tx, const std::string& 
 absl::StatusOr<v1::Course> UpdateCourse(pqxx::work& tx, const std::string& id,
                                         const v1::Course& course);
 
+// ----- Programmes -----------------------------------------------------------
+// ALREADY_EXISTS if the id is taken.
+absl::Status InsertProgramme(pqxx::work& tx, const std::string& id, const v1::Programme& programme);
+absl::StatusOr<v1::Programme> GetProgramme(pqxx::work& tx, const std::string& id,
+                                           Lock lock = Lock::kNone);
+// Ordered by id; `year` 0 matches all.
+absl::StatusOr<Page<v1::Programme>> ListProgrammes(pqxx::work& tx, int year,
+                                                   const std::string& after, int limit);
+absl::StatusOr<v1::Programme> UpdateProgramme(pqxx::work& tx, const std::string& id,
+                                              const v1::Programme& programme);
+
 // ----- Sections -------------------------------------------------------------
 absl::Status InsertSection(pqxx::work& tx, const std::string& id, const std::string& term_id,
                            const std::string& course_id, const std::string& host_code,
                            const v1::Section& section);
 absl::StatusOr<v1::Section> GetSection(pqxx::work& tx, const std::string& id,
                                        Lock lock = Lock::kNone);
-// Empty `term_id` / `host_code`, unspecified `state` match all.
-absl::StatusOr<Page<v1::Section>> ListSections(pqxx::work& tx, const std::string& term_id,
-                                               const std::string& host_code, v1::SectionState state,
+// Which sections ListSections returns; empty fields and an unspecified
+// state match all.
+struct SectionFilter {
+  std::string term_id;
+  std::string host_code;
+  v1::SectionState state = v1::SECTION_STATE_UNSPECIFIED;
+  // `programmes/{id}`: sections it funds (FundingProgramme).
+  std::string programme;
+};
+absl::StatusOr<Page<v1::Section>> ListSections(pqxx::work& tx, const SectionFilter& filter,
                                                const std::string& after, int limit);
 // The course's sections that are neither cancelled nor completed, locked.
 absl::StatusOr<std::vector<v1::Section>> LiveSectionsOfCourse(pqxx::work& tx,

@@ -12,14 +12,15 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
-#include "common/csv.h"
 #include "common/ids.h"
+#include "common/spreadsheet.h"
 #include "common/status.h"
 #include "common/use_case.h"
 #include "common/validation.h"
 #include "services/catalog/domain/labels.h"
 #include "services/catalog/domain/names.h"
 #include "services/catalog/domain/rules.h"
+#include "services/credit/api/report.h"
 #include "services/credit/store/credit_store.h"
 #include "services/enrollment/domain/rules.h"
 
@@ -681,9 +682,18 @@ absl::StatusOr<v1::ExportPendingResultsResponse> Credit::ExportPendingResults(
     const Call& call, const v1::ExportPendingResultsRequest& request) {
   v1::ListPendingResultsRequest list;
   list.set_parent(request.parent());
+  if (!v1::ExportFormat_IsValid(request.format())) {
+    return InvalidField("format", "must be CSV or XLSX");
+  }
   OSAN_ASSIGN_OR_RETURN(const auto pending, ListPendingResults(call, list));
+  const spreadsheet::Sheet sheet =
+      ResultsSheet({pending.entries().begin(), pending.entries().end()});
   v1::ExportPendingResultsResponse response;
-  response.set_csv(ResultsCsv({pending.entries().begin(), pending.entries().end()}));
+  if (request.format() == v1::XLSX) {
+    OSAN_ASSIGN_OR_RETURN(*response.mutable_xlsx(), RenderSheets({sheet}, v1::XLSX, "format"));
+  } else {
+    response.set_csv(spreadsheet::WorkbookCsv({sheet}));
+  }
   return response;
 }
 
@@ -740,6 +750,8 @@ absl::StatusOr<std::vector<v1::ResultEvent>> Credit::ReadResults(const Call& cal
 
 namespace {
 
+using spreadsheet::Cell;
+
 std::string OutcomeLabel(v1::Outcome outcome) {
   switch (outcome) {
     case v1::COMPLETED:
@@ -755,37 +767,37 @@ std::string OutcomeLabel(v1::Outcome outcome) {
 
 }  // namespace
 
-std::string ResultsCsv(const std::vector<v1::LedgerEntry>& entries) {
-  std::string csv = "\xEF\xBB\xBF";
-  const std::vector<std::string> header = {"학생",
-                                           "학기",
-                                           "과목",
-                                           "구분",
-                                           "학점",
-                                           "취득학점",
-                                           "원점수",
-                                           "과목평균",
-                                           "성취도",
-                                           "성취도별 분포비율",
-                                           "수강자수",
-                                           "석차등급",
-                                           "세부능력 및 특기사항",
-                                           "수업 횟수",
-                                           "출석 횟수",
-                                           "결석",
-                                           "지각",
-                                           "조퇴",
-                                           "비고",
-                                           "개설 기관",
-                                           "이수 여부",
-                                           "사유",
-                                           "최소 성취수준 보장지도",
-                                           "교육과정",
-                                           "이수 기준",
-                                           "이수 기준 근거",
-                                           "결과",
-                                           "버전"};
-  csv += CsvLine(header);
+spreadsheet::Sheet ResultsSheet(const std::vector<v1::LedgerEntry>& entries) {
+  spreadsheet::Sheet sheet{"미반영 성적",
+                           {"학생",
+                            "학기",
+                            "과목",
+                            "구분",
+                            "학점",
+                            "취득학점",
+                            "원점수",
+                            "과목평균",
+                            "성취도",
+                            "성취도별 분포비율",
+                            "수강자수",
+                            "석차등급",
+                            "세부능력 및 특기사항",
+                            "수업 횟수",
+                            "출석 횟수",
+                            "결석",
+                            "지각",
+                            "조퇴",
+                            "비고",
+                            "개설 기관",
+                            "이수 여부",
+                            "사유",
+                            "최소 성취수준 보장지도",
+                            "교육과정",
+                            "이수 기준",
+                            "이수 기준 근거",
+                            "결과",
+                            "버전"},
+                           {}};
   for (const auto& entry : entries) {
     const v1::ResultPackage& p = entry.package();
     // "A:33.3% B:66.7% C:0.0% ...", levels in order (A-E, then I, P).
@@ -803,38 +815,42 @@ std::string ResultsCsv(const std::vector<v1::LedgerEntry>& entries) {
     }
     const std::string curriculum =
         p.rule().curriculum().empty() ? "" : absl::StrCat(p.rule().curriculum(), " 개정");
-    // Text (from hosts, schools, the ledger and the rule table) goes through
-    // CsvField, which neutralises formulas; the numbers are the service's own.
-    csv += CsvLine({CsvField(p.student()),
-                    CsvField(p.term()),
-                    CsvField(p.title()),
-                    CsvField(catalog::CategoryLabel(p.category())),
-                    CsvNumber(p.credits()),
-                    CsvNumber(p.credits_earned()),
-                    CsvNumber(p.raw_score()),
-                    CsvNumber(p.course_mean()),
-                    CsvField(p.achievement_level()),
-                    CsvField(absl::StrJoin(distribution, " ")),
-                    CsvNumber(p.student_count()),
-                    CsvField(p.rank()),
-                    CsvField(p.notes()),
-                    CsvNumber(p.attendance().sessions_held()),
-                    CsvNumber(p.attendance().attended()),
-                    CsvNumber(p.attendance().absent()),
-                    CsvNumber(p.attendance().late()),
-                    CsvNumber(p.attendance().early_leave()),
-                    CsvField(p.remarks()),
-                    CsvField(p.host_display_name()),
-                    CsvField(OutcomeLabel(p.outcome())),
-                    CsvField(p.outcome_reason()),
-                    CsvField(absl::StrJoin(support, ", ")),
-                    CsvField(curriculum),
-                    CsvField(p.has_rule() ? DescribeRule(p.rule()) : ""),
-                    CsvField(p.rule().source()),
-                    CsvField(entry.name()),
-                    CsvNumber(entry.version())});
+    // Text (from hosts, schools, the ledger and the rule table) is text
+    // (neutralised in CSV); the numbers are the service's own.
+    sheet.rows.push_back({Cell::Text(p.student()),
+                          Cell::Text(p.term()),
+                          Cell::Text(p.title()),
+                          Cell::Text(catalog::CategoryLabel(p.category())),
+                          Cell::Integer(p.credits()),
+                          Cell::Integer(p.credits_earned()),
+                          Cell::Decimal(p.raw_score()),
+                          Cell::Decimal(p.course_mean()),
+                          Cell::Text(p.achievement_level()),
+                          Cell::Text(absl::StrJoin(distribution, " ")),
+                          Cell::Integer(p.student_count()),
+                          Cell::Text(p.rank()),
+                          Cell::Text(p.notes()),
+                          Cell::Integer(p.attendance().sessions_held()),
+                          Cell::Integer(p.attendance().attended()),
+                          Cell::Integer(p.attendance().absent()),
+                          Cell::Integer(p.attendance().late()),
+                          Cell::Integer(p.attendance().early_leave()),
+                          Cell::Text(p.remarks()),
+                          Cell::Text(p.host_display_name()),
+                          Cell::Text(OutcomeLabel(p.outcome())),
+                          Cell::Text(p.outcome_reason()),
+                          Cell::Text(absl::StrJoin(support, ", ")),
+                          Cell::Text(curriculum),
+                          Cell::Text(p.has_rule() ? DescribeRule(p.rule()) : ""),
+                          Cell::Text(p.rule().source()),
+                          Cell::Text(entry.name()),
+                          Cell::Integer(entry.version())});
   }
-  return csv;
+  return sheet;
+}
+
+std::string ResultsCsv(const std::vector<v1::LedgerEntry>& entries) {
+  return spreadsheet::WorkbookCsv({ResultsSheet(entries)});
 }
 
 }  // namespace osan::credit

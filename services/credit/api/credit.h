@@ -11,6 +11,7 @@
 #include "absl/status/statusor.h"
 #include "common/db.h"
 #include "common/server.h"
+#include "common/spreadsheet.h"
 #include "osan/credit/v1/credit.pb.h"
 #include "services/catalog/client/catalog_client.h"
 #include "services/credit/domain/rules.h"
@@ -72,6 +73,10 @@ class Credit {
 // entry, fields quoted as RFC 4180 requires; text cells that a spreadsheet
 // would take for a formula are prefixed with a single quote (common/csv.h).
 std::string ResultsCsv(const std::vector<v1::LedgerEntry>& entries);
+
+// The same rows as one sheet, "미반영 성적", for CSV (ResultsCsv) and the
+// Excel workbook of ExportPendingResults.
+spreadsheet::Sheet ResultsSheet(const std::vector<v1::LedgerEntry>& entries);
 
 }  // namespace osan::credit
 

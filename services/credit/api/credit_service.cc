@@ -38,6 +38,7 @@ ServiceDefinition CreditDefinition() {
       std::unique_ptr<catalog::CatalogClient> catalog;
       std::unique_ptr<enrollment::EnrollmentClient> enrollment;
       std::unique_ptr<Credit> credit;
+      std::unique_ptr<Reports> reports;
     };
     auto state = std::make_shared<State>();
     state->catalog = std::make_unique<catalog::CatalogClient>(
@@ -45,9 +46,11 @@ ServiceDefinition CreditDefinition() {
     state->enrollment = std::make_unique<enrollment::EnrollmentClient>(
         OpenChannel(config.enrollment_address, config.peer_tls));
     state->credit = std::make_unique<Credit>(pool, state->catalog.get(), state->enrollment.get());
+    state->reports = std::make_unique<Reports>(pool, state->catalog.get(), state->enrollment.get());
     ServiceParts parts;
     parts.services.push_back(std::make_unique<CreditService>(state->credit.get(), dispatcher));
-    parts.names = {v1::CreditService::service_full_name()};
+    parts.services.push_back(std::make_unique<ReportService>(state->reports.get(), dispatcher));
+    parts.names = {v1::CreditService::service_full_name(), v1::ReportService::service_full_name()};
     parts.state = std::move(state);
     return parts;
   };

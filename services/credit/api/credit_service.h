@@ -8,6 +8,7 @@
 #include "common/service_runtime.h"
 #include "osan/credit/v1/credit.grpc.pb.h"
 #include "services/credit/api/credit.h"
+#include "services/credit/api/report.h"
 
 namespace osan::credit {
 
@@ -43,6 +44,25 @@ class CreditService final : public v1::CreditService::CallbackService {
 
  private:
   Credit* const credit_;
+  server::Dispatcher* const dispatcher_;
+};
+
+// Programme reports for CITY and EDU_OFFICE.
+class ReportService final : public v1::ReportService::CallbackService {
+ public:
+  ReportService(Reports* reports, server::Dispatcher* dispatcher)
+      : reports_(reports), dispatcher_(dispatcher) {}
+
+  grpc::ServerUnaryReactor* GetProgrammeReport(grpc::CallbackServerContext* context,
+                                               const v1::GetProgrammeReportRequest* request,
+                                               v1::ProgrammeReport* response) override {
+    return server::ServeUnary(*dispatcher_, context, "ReportService.GetProgrammeReport",
+                              server::Access::kAuthenticated, reports_,
+                              &Reports::GetProgrammeReport, request, response);
+  }
+
+ private:
+  Reports* const reports_;
   server::Dispatcher* const dispatcher_;
 };
 

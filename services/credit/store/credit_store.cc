@@ -4,6 +4,7 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "common/status.h"
 
@@ -79,6 +80,9 @@ const std::vector<db::Statement> kStatements = {
     {"entries_of_student",
      "SELECT DISTINCT ON (entry_id) entry, " OSAN_ACKNOWLEDGED " FROM ledger l"
      " WHERE school_code = $1 AND student_key = $2 ORDER BY entry_id, version DESC"},
+    {"results_of_sections",
+     "SELECT DISTINCT ON (entry_id) entry, school_code FROM ledger"
+     " WHERE section_id = ANY ($1::uuid[]) ORDER BY entry_id, version DESC"},
     {"entries_pending",
      "SELECT entry, acknowledged FROM (SELECT DISTINCT ON (entry_id) entry, "
      "record_time, " OSAN_ACKNOWLEDGED " AS acknowledged FROM ledger l WHERE school_code = $1"
@@ -322,6 +326,26 @@ absl::StatusOr<std::vector<std::pair<EntryKey, v1::LedgerEntry>>> SectionEntries
 
 absl::StatusOr<std::vector<v1::LedgerEntry>> StudentEntries(Tx& tx, const StudentRef& student) {
   return ParseEntries(tx.exec_prepared("entries_of_student", student.first, student.second));
+}
+
+absl::StatusOr<std::vector<ResultFact>> LatestResultsOfSections(
+    Tx& tx, const std::vector<std::string>& section_ids) {
+  std::vector<ResultFact> results;
+  if (section_ids.empty()) {
+    return results;
+  }
+  const pqxx::result rows = tx.exec_prepared(
+      "results_of_sections", absl::StrCat("{", absl::StrJoin(section_ids, ","), "}"));
+  for (const auto& row : rows) {
+    OSAN_ASSIGN_OR_RETURN(const v1::LedgerEntry entry, Parse<v1::LedgerEntry>(row[0]));
+    ResultFact result;
+    result.section = entry.package().section();
+    result.home_school = absl::StrCat("institutions/", row[1].as<std::string>());
+    result.outcome = entry.package().outcome();
+    result.credits_earned = entry.package().credits_earned();
+    results.push_back(std::move(result));
+  }
+  return results;
 }
 
 absl::StatusOr<std::vector<v1::LedgerEntry>> PendingEntries(Tx& tx,

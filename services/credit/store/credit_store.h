@@ -13,6 +13,7 @@
 #include "absl/status/statusor.h"
 #include "common/db.h"
 #include "osan/credit/v1/credit.pb.h"
+#include "services/credit/domain/report.h"
 #include "services/credit/domain/rules.h"
 
 namespace osan::credit::store {
@@ -86,6 +87,10 @@ absl::StatusOr<std::vector<std::pair<EntryKey, v1::LedgerEntry>>> SectionEntries
     Tx& tx, const std::string& section_id);
 // The latest version of every entry of the student.
 absl::StatusOr<std::vector<v1::LedgerEntry>> StudentEntries(Tx& tx, const StudentRef& student);
+// The latest version of every result of the sections (ids), for reports:
+// section, home school, outcome and credits earned, never the student.
+absl::StatusOr<std::vector<ResultFact>> LatestResultsOfSections(
+    Tx& tx, const std::vector<std::string>& section_ids);
 // The latest versions of the school's entries that are not acknowledged.
 absl::StatusOr<std::vector<v1::LedgerEntry>> PendingEntries(Tx& tx, const std::string& school_code);
 

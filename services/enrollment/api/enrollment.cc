@@ -623,6 +623,23 @@ absl::StatusOr<v1::Roster> Enrollment::ListRoster(const Call& call,
   });
 }
 
+absl::StatusOr<v1::CountApplicationsResponse> Enrollment::CountApplications(
+    const Call& call, const v1::CountApplicationsRequest& request) {
+  if (call.principal->role != auth::v1::CITY && call.principal->role != auth::v1::EDU_OFFICE) {
+    return absl::PermissionDeniedError("only CITY or EDU_OFFICE read application counts");
+  }
+  OSAN_ASSIGN_OR_RETURN(const catalog::TermId term, catalog::ParseTermName("term", request.term()));
+  return pool_->Transact([&](pqxx::work& tx) -> absl::StatusOr<v1::CountApplicationsResponse> {
+    v1::CountApplicationsResponse response;
+    response.set_term(term.name());
+    OSAN_ASSIGN_OR_RETURN(auto counts, store::CountApplications(tx, term.id()));
+    for (auto& count : counts) {
+      *response.add_counts() = std::move(count);
+    }
+    return response;
+  });
+}
+
 // ----- Change feed ----------------------------------------------------------
 
 absl::StatusOr<std::vector<v1::ChangeEvent>> Enrollment::ReadChanges(const Call& call,

@@ -75,6 +75,8 @@ class Enrollment {
   absl::StatusOr<v1::CancelSectionResponse> CancelSection(const Call& call,
                                                           const v1::CancelSectionRequest& request);
   absl::StatusOr<v1::Roster> ListRoster(const Call& call, const v1::ListRosterRequest& request);
+  absl::StatusOr<v1::CountApplicationsResponse> CountApplications(
+      const Call& call, const v1::CountApplicationsRequest& request);
 
   // The events after `cursor` that the caller may see (at most one page);
   // names each event's student for the audit trail.

@@ -40,6 +40,7 @@ class EnrollmentService final : public v1::EnrollmentService::CallbackService {
   OSAN_ENROLLMENT_METHOD(DropEnrollment, DropEnrollmentRequest, Application)
   OSAN_ENROLLMENT_METHOD(CancelSection, CancelSectionRequest, CancelSectionResponse)
   OSAN_ENROLLMENT_METHOD(ListRoster, ListRosterRequest, Roster)
+  OSAN_ENROLLMENT_METHOD(CountApplications, CountApplicationsRequest, CountApplicationsResponse)
 #undef OSAN_ENROLLMENT_METHOD
 
   grpc::ServerWriteReactor<v1::ChangeEvent>* WatchChanges(

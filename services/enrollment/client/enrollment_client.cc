@@ -7,19 +7,19 @@
 
 namespace osan::enrollment {
 
-absl::StatusOr<v1::Roster> EnrollmentClient::Roster(const std::string& section,
-                                                    const std::string& caller_token,
-                                                    absl::Time deadline) {
+template <class Request, class Response>
+absl::StatusOr<Response> EnrollmentClient::Call(
+    grpc::Status (v1::EnrollmentService::Stub::*method)(grpc::ClientContext*, const Request&,
+                                                        Response*),
+    const Request& request, const std::string& caller_token, absl::Time deadline) {
   grpc::ClientContext context;
   context.AddMetadata("authorization", absl::StrCat("Bearer ", caller_token));
   context.set_deadline(absl::ToChronoTime(std::min(deadline, absl::Now() + timeout_)));
-  v1::ListRosterRequest request;
-  request.set_section(section);
-  v1::Roster roster;
-  const grpc::Status status = stub_->ListRoster(&context, request, &roster);
+  Response response;
+  const grpc::Status status = (stub_.get()->*method)(&context, request, &response);
   switch (status.error_code()) {
     case grpc::StatusCode::OK:
-      return roster;
+      return response;
     case grpc::StatusCode::DEADLINE_EXCEEDED:
     case grpc::StatusCode::UNAVAILABLE:
       return absl::UnavailableError("the enrollment service is unavailable; retry later");
@@ -32,6 +32,21 @@ absl::StatusOr<v1::Roster> EnrollmentClient::Roster(const std::string& section,
     default:
       return absl::InternalError(absl::StrCat("enrollment call failed: ", status.error_message()));
   }
+}
+
+absl::StatusOr<v1::Roster> EnrollmentClient::Roster(const std::string& section,
+                                                    const std::string& caller_token,
+                                                    absl::Time deadline) {
+  v1::ListRosterRequest request;
+  request.set_section(section);
+  return Call(&v1::EnrollmentService::Stub::ListRoster, request, caller_token, deadline);
+}
+
+absl::StatusOr<v1::CountApplicationsResponse> EnrollmentClient::CountApplications(
+    const std::string& term, const std::string& caller_token, absl::Time deadline) {
+  v1::CountApplicationsRequest request;
+  request.set_term(term);
+  return Call(&v1::EnrollmentService::Stub::CountApplications, request, caller_token, deadline);
 }
 
 }  // namespace osan::enrollment

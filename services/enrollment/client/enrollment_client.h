@@ -1,4 +1,5 @@
-// Other services' view of enrollment: who is enrolled in a section.
+// Other services' view of enrollment: who is enrolled in a section, and the
+// counts of a term's applications for reports.
 //
 // Calls are made with the *original caller's* token, not the calling
 // service's: enrollment then authorizes the caller itself (only a section's
@@ -30,7 +31,19 @@ class EnrollmentClient {
   absl::StatusOr<v1::Roster> Roster(const std::string& section, const std::string& caller_token,
                                     absl::Time deadline);
 
+  // The application counts of `term` (CountApplications) as `caller_token`'s
+  // institution may read them: PERMISSION_DENIED unless CITY or EDU_OFFICE.
+  absl::StatusOr<v1::CountApplicationsResponse> CountApplications(const std::string& term,
+                                                                  const std::string& caller_token,
+                                                                  absl::Time deadline);
+
  private:
+  template <class Request, class Response>
+  absl::StatusOr<Response> Call(grpc::Status (v1::EnrollmentService::Stub::*method)(
+                                    grpc::ClientContext*, const Request&, Response*),
+                                const Request& request, const std::string& caller_token,
+                                absl::Time deadline);
+
   std::unique_ptr<v1::EnrollmentService::Stub> stub_;
   const absl::Duration timeout_;
 };

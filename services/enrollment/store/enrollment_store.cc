@@ -94,6 +94,10 @@ const std::vector<db::Statement> kStatements = {
      " WHERE a.section_id = $1::uuid AND a.state IN ('ENROLLED', 'WAITLISTED')"
      " ORDER BY a.state = 'WAITLISTED', a.waitlist_order, s.display_name, a.id"},
 
+    {"application_counts",
+     "SELECT section_id::text, school_code, state, count(*) FROM applications WHERE term_id = $1"
+     " GROUP BY section_id, school_code, state ORDER BY section_id, school_code, state"},
+
     {"students_lock",
      "SELECT " OSAN_STUDENT_COLUMNS ", school_code FROM students"
      " WHERE (school_code, student_key) IN (SELECT * FROM unnest($1::text[], $2::text[]))"
@@ -362,6 +366,22 @@ absl::StatusOr<std::vector<v1::RosterEntry>> Roster(Tx& tx, const std::string& s
     entries.push_back(std::move(entry));
   }
   return entries;
+}
+
+absl::StatusOr<std::vector<v1::ApplicationCount>> CountApplications(Tx& tx,
+                                                                    const std::string& term_id) {
+  std::vector<v1::ApplicationCount> counts;
+  for (const auto& row : tx.exec_prepared("application_counts", term_id)) {
+    v1::ApplicationCount count;
+    count.set_section(absl::StrCat("terms/", term_id, "/sections/", row[0].as<std::string>()));
+    count.set_home_school(absl::StrCat("institutions/", row[1].as<std::string>()));
+    v1::ApplicationState state = v1::APPLICATION_STATE_UNSPECIFIED;
+    v1::ApplicationState_Parse(row[2].as<std::string>(), &state);
+    count.set_state(state);
+    count.set_count(row[3].as<int>());
+    counts.push_back(std::move(count));
+  }
+  return counts;
 }
 
 // ----- Batches --------------------------------------------------------------

@@ -110,6 +110,10 @@ absl::Status InsertApplications(Tx& tx, const std::vector<ApplicationRecord>& re
 // names and cohorts (grade_level is left to the caller, who knows the term),
 // enrolled first, then in waitlist order.
 absl::StatusOr<std::vector<v1::RosterEntry>> Roster(Tx& tx, const std::string& section_id);
+// How many of the term's applications each (section, home school, state)
+// holds, ordered by section id, school code and state; counts above zero.
+absl::StatusOr<std::vector<v1::ApplicationCount>> CountApplications(Tx& tx,
+                                                                    const std::string& term_id);
 
 // ----- Seats ----------------------------------------------------------------
 

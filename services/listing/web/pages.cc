@@ -181,6 +181,10 @@ std::string Pages::Section(const Entry& entry) const {
   context.emplace("address", section.host_address());
   context.emplace("instructor", section.instructor_display_name());
   context.emplace("waitlisted", entry.waitlisted);
+  if (!section.programme_display_name().empty()) {
+    context.emplace("funding", absl::StrCat(section.programme_display_name(), " (",
+                                            section.funder_display_name(), " 지원)"));
+  }
   context.emplace("grades", GradesLabel(section.eligible_grades()));
   context.emplace("schools", section.eligible_school_names().empty()
                                  ? std::string("오산시 모든 고등학교")
