@@ -56,6 +56,34 @@ ${entries}  };
   set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${sql_files})
 endfunction()
 
+# osan_embed_texts(TARGET DIR EXT FUNCTION HEADER): compiles every DIR/*.EXT into TARGET
+# as `const std::map<std::string, std::string>& FUNCTION()` (declared in HEADER), keyed by
+# file name without the extension: files kept as files in the tree, carried by the binary.
+function(osan_embed_texts target dir ext function_name header)
+  file(GLOB text_files CONFIGURE_DEPENDS ${dir}/*.${ext})
+  list(SORT text_files)
+  string(REPLACE "::" "_" out_name ${function_name})
+  set(out ${CMAKE_CURRENT_BINARY_DIR}/${out_name}.cc)
+  set(entries "")
+  foreach(f ${text_files})
+    get_filename_component(base ${f} NAME_WE)
+    file(READ ${f} body)
+    string(APPEND entries "      {\"${base}\", R\"osan_text(${body})osan_text\"},\n")
+  endforeach()
+  file(CONFIGURE OUTPUT ${out} CONTENT
+"// Generated from ${dir}; do not edit.
+#include \"${header}\"
+
+const std::map<std::string, std::string>& ${function_name}() {
+  static const auto* texts = new std::map<std::string, std::string>{
+${entries}  };
+  return *texts;
+}
+" @ONLY)
+  target_sources(${target} PRIVATE ${out})
+  set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${text_files})
+endfunction()
+
 # ----- Sanitizers and fuzzing -------------------------------------------------
 #
 # OSAN_SANITIZE=address  every target with AddressSanitizer + UndefinedBehaviorSanitizer

@@ -15,6 +15,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "absl/synchronization/mutex.h"
+#include "absl/time/clock.h"
 
 namespace osan::auth {
 namespace {
@@ -267,6 +268,22 @@ absl::StatusOr<KeyPair> GenerateKeyPair() {
     return absl::InternalError("cannot encode the key pair");
   }
   return pair;
+}
+
+ServiceToken::ServiceToken(TokenSigner signer, std::string service_name, absl::Duration lifetime)
+    : signer_(std::move(signer)), service_name_(std::move(service_name)), lifetime_(lifetime) {}
+
+std::string ServiceToken::Current() {
+  absl::MutexLock lock(&mu_);
+  const absl::Time now = absl::Now();
+  if (now + lifetime_ / 2 > expiry_) {
+    auto token = signer_.Issue({service_name_, v1::SERVICE}, now, lifetime_);
+    if (token.ok()) {
+      token_ = *std::move(token);
+      expiry_ = now + lifetime_;
+    }
+  }
+  return token_;
 }
 
 }  // namespace osan::auth

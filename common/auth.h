@@ -10,6 +10,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "osan/auth/v1/claims.pb.h"
 
@@ -107,6 +108,25 @@ class TokenSigner {
   KeyPtr key_;
   TokenOptions options_;
   std::string kid_;
+};
+
+// A service's own SERVICE token for its calls to other services, issued by
+// `signer` for institution `service_name` and reissued once half of its
+// `lifetime` has passed. Thread-safe.
+class ServiceToken {
+ public:
+  ServiceToken(TokenSigner signer, std::string service_name,
+               absl::Duration lifetime = absl::Minutes(10));
+  // The current token; empty if issuing failed.
+  std::string Current();
+
+ private:
+  const TokenSigner signer_;
+  const std::string service_name_;
+  const absl::Duration lifetime_;
+  absl::Mutex mu_;
+  std::string token_ ABSL_GUARDED_BY(mu_);
+  absl::Time expiry_ ABSL_GUARDED_BY(mu_) = absl::InfinitePast();
 };
 
 struct KeyPair {

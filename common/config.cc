@@ -39,6 +39,10 @@ ABSL_FLAG(int, worker_threads, 16, "threads running calls (at least --db_pool_si
 ABSL_FLAG(double, rate_limit_per_second, 200,
           "calls a second each institution (or unauthenticated peer) may make; 0: no limit");
 ABSL_FLAG(double, rate_limit_burst, 400, "calls each institution may make at once");
+ABSL_FLAG(double, public_rate_limit_per_second, 0,
+          "calls a second each address may make to methods needing no token (the public "
+          "listing, public seat counts); 0: no limit beyond what the transport serves");
+ABSL_FLAG(double, public_rate_limit_burst, 1000, "public calls each address may make at once");
 ABSL_FLAG(int, max_call_seconds, 30, "the longest any call may run, whatever its deadline");
 ABSL_FLAG(int, audit_retention_days, 730, "days audit records are kept (at least 365)");
 ABSL_FLAG(std::string, catalog_address, "127.0.0.1:50051", "the catalog service, for its callers");
@@ -64,6 +68,8 @@ constexpr const char* kFlagNames[] = {"listen",
                                       "shutdown_grace_seconds",
                                       "log_level",
                                       "worker_threads",
+                                      "public_rate_limit_per_second",
+                                      "public_rate_limit_burst",
                                       "catalog_address",
                                       "enrollment_address",
                                       "service_signing_key"};
@@ -93,6 +99,48 @@ absl::StatusOr<std::string> ReadSecretFile(const std::string& flag, const std::s
         absl::StrCat("--", flag, ": ", path, " is readable by others; chmod 600 it"));
   }
   return server::ReadFile(path);
+}
+
+// How this process calls the other services: their addresses, TLS (with
+// its own certificate, when it has one, as client certificate) and the key
+// of its own SERVICE tokens.
+absl::Status LoadPeers(ServiceConfig& config) {
+  if (!config.server.tls_key_file.empty()) {
+    OSAN_ASSIGN_OR_RETURN(config.peer_tls.key_pem,
+                          ReadSecretFile("tls_key", config.server.tls_key_file));
+    OSAN_ASSIGN_OR_RETURN(config.peer_tls.cert_pem, server::ReadFile(config.server.tls_cert_file));
+  }
+  if (const std::string ca = absl::GetFlag(FLAGS_tls_ca); !ca.empty()) {
+    auto pem = server::ReadFile(ca);
+    if (!pem.ok()) {
+      return absl::InvalidArgumentError(absl::StrCat("--tls_ca: ", pem.status().message()));
+    }
+    config.peer_tls.ca_pem = *std::move(pem);
+  }
+  config.catalog_address = absl::GetFlag(FLAGS_catalog_address);
+  config.enrollment_address = absl::GetFlag(FLAGS_enrollment_address);
+  if (const std::string file = absl::GetFlag(FLAGS_service_signing_key); !file.empty()) {
+    OSAN_ASSIGN_OR_RETURN(config.service_signing_key_pem,
+                          ReadSecretFile("service_signing_key", file));
+  }
+
+  return absl::OkStatus();
+}
+
+absl::Status ApplyLogLevel() {
+  const std::string level = absl::GetFlag(FLAGS_log_level);
+  if (level == "debug") {
+    log::SetMinLevel(log::Level::kDebug);
+  } else if (level == "info") {
+    log::SetMinLevel(log::Level::kInfo);
+  } else if (level == "warning") {
+    log::SetMinLevel(log::Level::kWarning);
+  } else if (level == "error") {
+    log::SetMinLevel(log::Level::kError);
+  } else {
+    return absl::InvalidArgumentError("--log_level must be debug, info, warning or error");
+  }
+  return absl::OkStatus();
 }
 
 }  // namespace
@@ -180,18 +228,7 @@ absl::StatusOr<ServiceConfig> LoadServiceConfig(int argc, char** argv, int defau
     return absl::InvalidArgumentError(
         absl::StrCat("--plaintext serves only on loopback, not ", config.server.listen_address));
   }
-  if (!config.server.tls_key_file.empty()) {
-    OSAN_ASSIGN_OR_RETURN(config.peer_tls.key_pem,
-                          ReadSecretFile("tls_key", config.server.tls_key_file));
-    OSAN_ASSIGN_OR_RETURN(config.peer_tls.cert_pem, server::ReadFile(config.server.tls_cert_file));
-  }
-  if (const std::string ca = absl::GetFlag(FLAGS_tls_ca); !ca.empty()) {
-    auto pem = server::ReadFile(ca);
-    if (!pem.ok()) {
-      return absl::InvalidArgumentError(absl::StrCat("--tls_ca: ", pem.status().message()));
-    }
-    config.peer_tls.ca_pem = *std::move(pem);
-  }
+  OSAN_RETURN_IF_ERROR(LoadPeers(config));
   const int grace = absl::GetFlag(FLAGS_shutdown_grace_seconds);
   if (grace < 0) {
     return absl::InvalidArgumentError("--shutdown_grace_seconds must not be negative");
@@ -204,6 +241,11 @@ absl::StatusOr<ServiceConfig> LoadServiceConfig(int argc, char** argv, int defau
   if (config.rate_limit_per_second > 0 && config.rate_limit_burst < 1) {
     return absl::InvalidArgumentError("--rate_limit_burst must be at least 1");
   }
+  config.public_rate_limit_per_second = absl::GetFlag(FLAGS_public_rate_limit_per_second);
+  config.public_rate_limit_burst = absl::GetFlag(FLAGS_public_rate_limit_burst);
+  if (config.public_rate_limit_per_second > 0 && config.public_rate_limit_burst < 1) {
+    return absl::InvalidArgumentError("--public_rate_limit_burst must be at least 1");
+  }
   const int max_call_seconds = absl::GetFlag(FLAGS_max_call_seconds);
   if (max_call_seconds < 1) {
     return absl::InvalidArgumentError("--max_call_seconds must be at least 1");
@@ -215,25 +257,26 @@ absl::StatusOr<ServiceConfig> LoadServiceConfig(int argc, char** argv, int defau
         "--audit_retention_days must be at least 365 (PIPA keeps access records a year)");
   }
   config.audit_retention = absl::Hours(24 * retention_days);
-  config.catalog_address = absl::GetFlag(FLAGS_catalog_address);
-  config.enrollment_address = absl::GetFlag(FLAGS_enrollment_address);
-  if (const std::string file = absl::GetFlag(FLAGS_service_signing_key); !file.empty()) {
-    OSAN_ASSIGN_OR_RETURN(config.service_signing_key_pem,
-                          ReadSecretFile("service_signing_key", file));
-  }
+  OSAN_RETURN_IF_ERROR(ApplyLogLevel());
+  return config;
+}
 
-  const std::string level = absl::GetFlag(FLAGS_log_level);
-  if (level == "debug") {
-    log::SetMinLevel(log::Level::kDebug);
-  } else if (level == "info") {
-    log::SetMinLevel(log::Level::kInfo);
-  } else if (level == "warning") {
-    log::SetMinLevel(log::Level::kWarning);
-  } else if (level == "error") {
-    log::SetMinLevel(log::Level::kError);
-  } else {
-    return absl::InvalidArgumentError("--log_level must be debug, info, warning or error");
+absl::StatusOr<ServiceConfig> LoadClientConfig(int argc, char** argv,
+                                               const std::string& default_listen) {
+  OSAN_RETURN_IF_ERROR(ApplyEnvironment());
+  absl::ParseCommandLine(argc, argv);
+  ServiceConfig config;
+  config.server.listen_address = absl::GetFlag(FLAGS_listen);
+  if (config.server.listen_address.empty()) {
+    config.server.listen_address = default_listen;
   }
+  config.server.tls_cert_file = absl::GetFlag(FLAGS_tls_cert);
+  config.server.tls_key_file = absl::GetFlag(FLAGS_tls_key);
+  if (config.server.tls_cert_file.empty() != config.server.tls_key_file.empty()) {
+    return absl::InvalidArgumentError("--tls_cert and --tls_key go together");
+  }
+  OSAN_RETURN_IF_ERROR(LoadPeers(config));
+  OSAN_RETURN_IF_ERROR(ApplyLogLevel());
   return config;
 }
 

@@ -35,10 +35,15 @@ struct ServiceConfig {
   // Threads running calls. Calls waiting for a coalesced seat batch hold a
   // thread but no connection, so this may exceed db_pool_size.
   int worker_threads = 16;
-  // Per-institution (or, unauthenticated, per-peer) call rate and burst;
-  // 0 disables. The longest any call may run.
+  // Per-institution call rate and burst; 0 disables. The longest any call
+  // may run.
   double rate_limit_per_second = 200;
   double rate_limit_burst = 400;
+  // Per-address rate and burst of calls needing no token (answered from
+  // memory or a short cache); 0 disables: by default a public caller gets
+  // what the transport serves (see docs/performance.md).
+  double public_rate_limit_per_second = 0;
+  double public_rate_limit_burst = 1000;
   absl::Duration max_call_duration = absl::Seconds(30);
   // Other services of the suite, for services that call them.
   std::string catalog_address = "127.0.0.1:50051";
@@ -58,6 +63,14 @@ struct ServiceConfig {
 // Parses argv and the environment. `default_port` is the service's default
 // listening port on 127.0.0.1. Errors name the flag and what is wrong with it.
 absl::StatusOr<ServiceConfig> LoadServiceConfig(int argc, char** argv, int default_port);
+
+// For a process of the suite that serves no gRPC but calls the services
+// (the listing page): the same flags and environment, reading only --listen
+// (default `default_listen`), --tls_cert and --tls_key (its client
+// certificate), --tls_ca, --catalog_address, --enrollment_address,
+// --service_signing_key and --log_level.
+absl::StatusOr<ServiceConfig> LoadClientConfig(int argc, char** argv,
+                                               const std::string& default_listen);
 
 }  // namespace osan
 

@@ -199,7 +199,8 @@ std::string PeerHost(const std::string& peer) { return peer.substr(0, peer.rfind
 }  // namespace
 
 grpc::ServerUnaryReactor* Dispatcher::Dispatch(grpc::CallbackServerContext* context,
-                                               const char* method, Access access, Handler handler) {
+                                               const char* method, Access access, Handler handler,
+                                               Execution execution) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   const absl::Time received = absl::Now();
   CallContext call;
@@ -228,8 +229,9 @@ grpc::ServerUnaryReactor* Dispatcher::Dispatch(grpc::CallbackServerContext* cont
       return reactor;
     }
   }
-  const absl::Duration wait = rate_limiter_.Acquire(
-      call.principal ? call.principal->institution : PeerHost(call.peer), received);
+  const absl::Duration wait = access == Access::kPublic
+                                  ? public_rate_limiter_.Acquire(PeerHost(call.peer), received)
+                                  : rate_limiter_.Acquire(call.principal->institution, received);
   if (wait > absl::ZeroDuration()) {
     const int64_t ms =
         std::max<int64_t>(1, absl::ToInt64Milliseconds(absl::Ceil(wait, absl::Milliseconds(1))));
@@ -254,6 +256,10 @@ grpc::ServerUnaryReactor* Dispatcher::Dispatch(grpc::CallbackServerContext* cont
     Reply(reactor, method, received, call, status);
     Leave();
   };
+  if (execution == Execution::kInline) {
+    work();
+    return reactor;
+  }
   if (!workers_->TrySubmit(std::move(work))) {
     log::Warning("rpc refused: worker queue full", {{"method", method}});
     reactor->Finish(grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED,

@@ -78,16 +78,27 @@ enum class Access {
   kAuthenticated,
 };
 
+// Where a handler runs.
+enum class Execution {
+  // On the worker pool: handlers that block (database work).
+  kWorker,
+  // At once on gRPC's callback thread: handlers that never block, such as
+  // answers from memory. No queue, so never refused for a full one.
+  kInline,
+};
+
 // Runs handlers for one service: authenticates, moves the work off gRPC's
 // callback threads onto the worker pool, maps the result and logs the call.
 class Dispatcher {
  public:
   struct Options {
-    // Calls per second (and burst) each institution, or each peer host for
-    // unauthenticated calls, may make; excess calls get RESOURCE_EXHAUSTED
-    // with a retry hint. <= 0 disables the limit.
+    // Calls per second (and burst) each institution may make; excess calls
+    // get RESOURCE_EXHAUSTED with a retry hint. <= 0 disables the limit.
     double rate_per_second = 0;
     double rate_burst = 0;
+    // The same for calls of Access::kPublic, per peer host.
+    double public_rate_per_second = 0;
+    double public_rate_burst = 0;
     // The longest a call may run, whatever deadline the client set (or none).
     absl::Duration max_call_duration = absl::Seconds(30);
   };
@@ -96,7 +107,8 @@ class Dispatcher {
       : workers_(workers),
         verifier_(verifier),
         options_(options),
-        rate_limiter_(options.rate_per_second, options.rate_burst) {}
+        rate_limiter_(options.rate_per_second, options.rate_burst),
+        public_rate_limiter_(options.public_rate_per_second, options.public_rate_burst) {}
 
   using Handler = std::function<absl::Status(const CallContext&)>;
 
@@ -104,7 +116,8 @@ class Dispatcher {
   // in the response (captured by the caller) and returns the call's status.
   // Full queue -> RESOURCE_EXHAUSTED; missing/invalid token -> UNAUTHENTICATED.
   grpc::ServerUnaryReactor* Dispatch(grpc::CallbackServerContext* context, const char* method,
-                                     Access access, Handler handler);
+                                     Access access, Handler handler,
+                                     Execution execution = Execution::kWorker);
 
   // The caller of `context` from its bearer token (UNAUTHENTICATED if none or
   // invalid), for streaming methods that do not go through Dispatch.
@@ -141,6 +154,7 @@ class Dispatcher {
   const auth::TokenVerifier* const verifier_;
   const Options options_;
   RateLimiter rate_limiter_;
+  RateLimiter public_rate_limiter_;
   audit::AuditLog* audit_log_ = nullptr;
   absl::Mutex mu_;
   int active_ ABSL_GUARDED_BY(mu_) = 0;
@@ -157,23 +171,25 @@ inline constexpr absl::string_view kServiceCertificatePrefix = "SVC-";
 absl::Status CertificateAgrees(const grpc::ServerContextBase& context,
                                const auth::Principal& principal);
 
-// Serves one unary method: `(core->*handler)(call, *request)` runs on a
-// worker through `dispatcher`, and its value becomes the response.
+// Serves one unary method: `(core->*handler)(call, *request)` runs through
+// `dispatcher` (on a worker unless `execution` says otherwise), and its value
+// becomes the response.
 template <class Core, class Request, class Response>
-grpc::ServerUnaryReactor* ServeUnary(Dispatcher& dispatcher, grpc::CallbackServerContext* context,
-                                     const char* method, Access access, Core* core,
-                                     absl::StatusOr<Response> (Core::*handler)(const CallContext&,
-                                                                               const Request&),
-                                     const Request* request, Response* response) {
-  return dispatcher.Dispatch(context, method, access,
-                             [core, handler, request, response](const CallContext& call) {
-                               absl::StatusOr<Response> result = (core->*handler)(call, *request);
-                               if (!result.ok()) {
-                                 return result.status();
-                               }
-                               *response = *std::move(result);
-                               return absl::OkStatus();
-                             });
+grpc::ServerUnaryReactor* ServeUnary(
+    Dispatcher& dispatcher, grpc::CallbackServerContext* context, const char* method, Access access,
+    Core* core, absl::StatusOr<Response> (Core::*handler)(const CallContext&, const Request&),
+    const Request* request, Response* response, Execution execution = Execution::kWorker) {
+  return dispatcher.Dispatch(
+      context, method, access,
+      [core, handler, request, response](const CallContext& call) {
+        absl::StatusOr<Response> result = (core->*handler)(call, *request);
+        if (!result.ok()) {
+          return result.status();
+        }
+        *response = *std::move(result);
+        return absl::OkStatus();
+      },
+      execution);
 }
 
 struct ServerOptions {

@@ -6,6 +6,7 @@ ABSL_FLAG(int, max_applications_per_term, 6, "live applications a student may ha
 ABSL_FLAG(int, max_credits_per_term, 24, "credits of a student's live applications in a term");
 ABSL_FLAG(int, max_enrollments_per_term, 2, "seats a student may hold in a term");
 ABSL_FLAG(int, max_seat_batch, 256, "largest coalesced seat batch (1: a transaction per claim)");
+ABSL_FLAG(int, seat_counts_cache_ms, 2000, "how long public seat counts of a term are reused");
 
 int main(int argc, char** argv) {
   // The definition is built lazily so that it sees the parsed flags.
@@ -17,6 +18,8 @@ int main(int argc, char** argv) {
     options.limits.max_credits_per_term = absl::GetFlag(FLAGS_max_credits_per_term);
     options.limits.max_enrollments_per_term = absl::GetFlag(FLAGS_max_enrollments_per_term);
     options.max_seat_batch = std::max(1, absl::GetFlag(FLAGS_max_seat_batch));
+    options.seat_counts_ttl =
+        absl::Milliseconds(std::max(0, absl::GetFlag(FLAGS_seat_counts_cache_ms)));
     return osan::enrollment::EnrollmentDefinition(options).make_parts(config, pool, dispatcher,
                                                                       std::move(page_tokens));
   };

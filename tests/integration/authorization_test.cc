@@ -177,6 +177,8 @@ const std::vector<Rule>& PolicyTable() {
        "CITY or EDU_OFFICE: counts for reports"},
       {"osan.enrollment.v1.EnrollmentService.WatchChanges", kAnySchool | kAnyAcademy | kService,
        "schools see their students and sections, hosts their sections, services all"},
+      // enrollment.proto "PublicSeatsService": no token needed, counts only.
+      {"osan.enrollment.v1.PublicSeatsService.ListSeatCounts", kPublic, "public seat counts"},
       // credit.proto: hosts record for students enrolled in their sections;
       // home schools read, acknowledge and export their own students' results.
       {"osan.credit.v1.CreditService.RecordAttendance", kHost, "the section's host (Hosted)"},
@@ -225,6 +227,7 @@ const std::vector<std::string>& Services() {
       "osan.catalog.v1.CatalogService",
       "osan.catalog.v1.PublicListingService",
       "osan.enrollment.v1.EnrollmentService",
+      "osan.enrollment.v1.PublicSeatsService",
       "osan.credit.v1.CreditService",
       "osan.credit.v1.ReportService",
       "osan.audit.v1.AuditService",
@@ -831,6 +834,9 @@ std::map<std::string, std::vector<Probe>> Probes(World& w) {
        Build<ev1::CountApplicationsRequest>([&w](auto& r) { r.set_term(w.term.name()); })});
   add(enrollment + "WatchChanges",
       {"the change feed", none, Build<ev1::WatchChangesRequest>([](auto&) {})});
+  add("osan.enrollment.v1.PublicSeatsService.ListSeatCounts",
+      {"the walk's term", none,
+       Build<ev1::ListSeatCountsRequest>([&w](auto& r) { r.set_term(w.term.name()); })});
 
   // --- osan.credit.v1.CreditService ---
   const std::string credit = "osan.credit.v1.CreditService.";

@@ -1051,5 +1051,176 @@ TEST_F(CatalogApiTest, PublicListingRejectsBadFilters) {
             grpc::StatusCode::INVALID_ARGUMENT);
 }
 
+TEST_F(CatalogApiTest, PublicSectionsShowHostAreaEligibleSchoolsAndApplicationWindow) {
+  CreateInstitutions();
+  const v1::Term term = CreateTerm(2026, 1);
+  v1::Institution updated_lab;
+  v1::UpdateInstitutionRequest address;
+  address.mutable_institution()->set_name(absl::StrCat("institutions/", kEduLab));
+  address.mutable_institution()->set_area("세교");
+  address.mutable_institution()->set_address("경기도 오산시 세마역로 20");
+  address.mutable_update_mask()->add_paths("area");
+  address.mutable_update_mask()->add_paths("address");
+  address.set_request_id(NextRequestId());
+  ASSERT_TRUE(
+      Call(&v1::CatalogService::Stub::UpdateInstitution, city_, address, &updated_lab).ok());
+  const v1::Course ai = CreateListableCourse(edulab_, CourseMessage(kEduLab, "인공지능 기초"));
+  v1::Section message = SectionMessage(ai.name(), v1::TUESDAY);
+  message.add_eligible_schools(absl::StrCat("institutions/", kMaehol));
+  message.add_eligible_schools(absl::StrCat("institutions/", kSeongho));
+  const v1::Section section = CreateSection(edulab_, term.name(), message);
+  v1::Section moved;
+  ASSERT_TRUE(Transition(edulab_, section.name(), v1::PUBLISHED, &moved).ok());
+
+  v1::GetPublicSectionRequest get;
+  get.set_name(section.name());
+  v1::PublicSection shown;
+  auto context = ContextWithToken("");
+  ASSERT_TRUE(listing_->GetPublicSection(context.get(), get, &shown).ok());
+  EXPECT_EQ(shown.host_area(), "세교");
+  EXPECT_EQ(shown.host_address(), "경기도 오산시 세마역로 20");
+  EXPECT_THAT(shown.eligible_school_names(), ElementsAre("매홀고등학교", "성호고등학교"));
+  EXPECT_EQ(shown.application_open_time().seconds(), term.application_window().start_unix());
+  EXPECT_EQ(shown.application_close_time().seconds(), term.application_window().end_unix());
+}
+
+// A listing of `term` from `stub`, without a token.
+v1::ListPublicSectionsResponse ListTerm(v1::PublicListingService::Stub& stub,
+                                        const std::string& term,
+                                        const std::string& known_version = "") {
+  v1::ListPublicSectionsRequest request;
+  request.set_term(term);
+  request.set_known_version(known_version);
+  v1::ListPublicSectionsResponse response;
+  auto context = ContextWithToken("");
+  const grpc::Status status = stub.ListPublicSections(context.get(), request, &response);
+  EXPECT_TRUE(status.ok()) << status.error_message();
+  return response;
+}
+
+std::vector<std::string> Titles(const v1::ListPublicSectionsResponse& response) {
+  std::vector<std::string> titles;
+  for (const auto& section : response.sections()) {
+    titles.push_back(section.title());
+  }
+  return titles;
+}
+
+// Two catalog replicas on one database, as production runs them: writes go
+// through the first, the listing is read from the second, which learns of
+// them only through the database's listing version.
+class PublicListingReplicaTest : public CatalogApiTest {
+ protected:
+  // The documented bound (public_listing.h: the refresh interval, 250 ms,
+  // plus one read of the listing; within 1 s), with a margin for a loaded
+  // test machine.
+  static constexpr absl::Duration kBound = absl::Seconds(3);
+
+  PublicListingReplicaTest()
+      : replica_(
+            CatalogDefinition(),
+            [this](ServiceConfig& config) { config.database_url = service_.database().url(); }),
+        replica_listing_(v1::PublicListingService::NewStub(replica_.channel())) {}
+
+  // Lists `term` on the replica until `done(titles)` holds; false if it did
+  // not within kBound.
+  bool ReplicaListsWithinBound(const std::string& term,
+                               const std::function<bool(const std::vector<std::string>&)>& done) {
+    const absl::Time deadline = absl::Now() + kBound;
+    while (absl::Now() < deadline) {
+      if (done(Titles(ListTerm(*replica_listing_, term)))) {
+        return true;
+      }
+      absl::SleepFor(absl::Milliseconds(20));
+    }
+    return false;
+  }
+
+  testing::TestService replica_;
+  std::unique_ptr<v1::PublicListingService::Stub> replica_listing_;
+};
+
+TEST_F(PublicListingReplicaTest, AnotherReplicaListsChangesWithinTheBound) {
+  CreateInstitutions();
+  const v1::Term term = CreateTerm(2026, 1);
+  const auto [course, section] = OpenMaeholSection(term, "기하");
+  EXPECT_TRUE(ReplicaListsWithinBound(term.name(), [](const std::vector<std::string>& titles) {
+    return titles == std::vector<std::string>{"기하"};
+  })) << "a new published section appears";
+
+  v1::UpdateCourseRequest update;
+  update.mutable_course()->set_name(course.name());
+  update.mutable_course()->set_description("도형과 벡터");
+  update.mutable_update_mask()->add_paths("description");
+  update.set_request_id(NextRequestId());
+  v1::Course updated;
+  ASSERT_TRUE(Call(&v1::CatalogService::Stub::UpdateCourse, maehol_, update, &updated).ok());
+  const v1::Course other = CreateCourse(maehol_, CourseMessage(kMaehol, "미적분"));
+  const v1::Section draft =
+      CreateSection(maehol_, term.name(), SectionMessage(other.name(), v1::FRIDAY));
+  v1::Section moved;
+  ASSERT_TRUE(Transition(maehol_, draft.name(), v1::PUBLISHED, &moved).ok());
+  ASSERT_TRUE(ReplicaListsWithinBound(
+      term.name(), [](const std::vector<std::string>& titles) { return titles.size() == 2; }));
+  v1::GetPublicSectionRequest get;
+  get.set_name(section.name());
+  v1::PublicSection shown;
+  auto context = ContextWithToken("");
+  ASSERT_TRUE(replica_listing_->GetPublicSection(context.get(), get, &shown).ok());
+  EXPECT_EQ(shown.description(), "도형과 벡터") << "a course's change shows";
+
+  // A title change is written straight to the database, as another
+  // replica's transaction would be: only the listing version tells.
+  {
+    pqxx::connection connection(service_.database().url());
+    pqxx::work tx(connection);
+    tx.exec_params0(
+        "UPDATE courses SET title = $2, doc = jsonb_set(doc, '{title}', to_jsonb($2::text))"
+        " WHERE id = $1::uuid",
+        other.name().substr(std::string("courses/").size()), "미적분 II");
+    tx.commit();
+  }
+  EXPECT_TRUE(ReplicaListsWithinBound(term.name(), [](const std::vector<std::string>& titles) {
+    return titles == std::vector<std::string>{"기하", "미적분 II"};
+  })) << "a title change shows";
+
+  ASSERT_TRUE(Transition(maehol_, section.name(), v1::CANCELLED, &moved, "신청 인원 부족").ok());
+  EXPECT_TRUE(ReplicaListsWithinBound(term.name(), [](const std::vector<std::string>& titles) {
+    return titles == std::vector<std::string>{"미적분 II"};
+  })) << "a cancelled section disappears";
+  context = ContextWithToken("");
+  EXPECT_EQ(replica_listing_->GetPublicSection(context.get(), get, &shown).error_code(),
+            grpc::StatusCode::NOT_FOUND);
+}
+
+TEST_F(PublicListingReplicaTest, AKnownVersionIsAnsweredNotModifiedUntilTheListingChanges) {
+  CreateInstitutions();
+  const v1::Term term = CreateTerm(2026, 1);
+  OpenMaeholSection(term, "기하");
+  ASSERT_TRUE(ReplicaListsWithinBound(
+      term.name(), [](const std::vector<std::string>& titles) { return titles.size() == 1; }));
+  const v1::ListPublicSectionsResponse first = ListTerm(*replica_listing_, term.name());
+  ASSERT_FALSE(first.version().empty());
+  EXPECT_FALSE(first.not_modified());
+
+  const v1::ListPublicSectionsResponse again =
+      ListTerm(*replica_listing_, term.name(), first.version());
+  EXPECT_TRUE(again.not_modified());
+  EXPECT_EQ(again.version(), first.version());
+  EXPECT_EQ(again.term(), term.name());
+  EXPECT_THAT(again.sections(), SizeIs(0));
+  // Both replicas hold the same version of the same listing.
+  EXPECT_TRUE(ListTerm(*listing_, term.name(), first.version()).not_modified());
+
+  OpenMaeholSection(term, "미적분");
+  ASSERT_TRUE(ReplicaListsWithinBound(
+      term.name(), [](const std::vector<std::string>& titles) { return titles.size() == 2; }));
+  const v1::ListPublicSectionsResponse changed =
+      ListTerm(*replica_listing_, term.name(), first.version());
+  EXPECT_FALSE(changed.not_modified());
+  EXPECT_NE(changed.version(), first.version());
+  EXPECT_THAT(Titles(changed), ElementsAre("기하", "미적분"));
+}
+
 }  // namespace
 }  // namespace osan::catalog

@@ -7,6 +7,7 @@
 
 #include <set>
 #include <thread>
+#include <tuple>
 
 #include "absl/strings/str_cat.h"
 #include "services/enrollment/api/enrollment_service.h"
@@ -719,6 +720,107 @@ TEST_F(RecordRulesTest, AStudentPastGradeThreeCannotApply) {
 }
 
 }  // namespace rules_of_the_record
+
+// ----- Public seat counts ----------------------------------------------------
+
+namespace public_seats {
+
+// Seat counts read afresh on every call, so that each change shows at once
+// (in production they are reused for 2 s).
+EnrollmentOptions UncachedSeatCounts() {
+  EnrollmentOptions options;
+  options.seat_counts_ttl = absl::ZeroDuration();
+  return options;
+}
+
+// The term's seat counts without a token.
+grpc::Status ListSeatCounts(v1::PublicSeatsService::Stub& stub, const std::string& term,
+                            v1::ListSeatCountsResponse* response) {
+  v1::ListSeatCountsRequest request;
+  request.set_term(term);
+  auto context = ContextWithToken("");
+  return stub.ListSeatCounts(context.get(), request, response);
+}
+
+class PublicSeatsTest : public EnrollmentApiTest {
+ protected:
+  explicit PublicSeatsTest(const EnrollmentOptions& options = UncachedSeatCounts())
+      : EnrollmentApiTest(options),
+        seats_(v1::PublicSeatsService::NewStub(exchange_.enrollment_service().channel())) {}
+
+  // The section's counts as (capacity, enrolled, waitlisted); all -1 if the
+  // section is not listed.
+  std::tuple<int, int, int> CountsOf(const std::string& section) {
+    v1::ListSeatCountsResponse response;
+    const grpc::Status status = ListSeatCounts(*seats_, "terms/2026-1", &response);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    EXPECT_EQ(response.term(), "terms/2026-1");
+    for (const v1::SeatCount& count : response.seats()) {
+      if (count.section() == section) {
+        return {count.capacity(), count.enrolled(), count.waitlisted()};
+      }
+    }
+    return {-1, -1, -1};
+  }
+
+  std::unique_ptr<v1::PublicSeatsService::Stub> seats_;
+};
+
+TEST_F(PublicSeatsTest, CountsFollowEnrolmentsAndDropsWithoutAToken) {
+  const cv1::Section section =
+      exchange_.CreateSection(kAcademy, "인공지능 기초", cv1::FIRST_COME, 2, cv1::TUESDAY, 18);
+  const cv1::Section quiet =
+      exchange_.CreateSection(kAcademy, "데이터 과학", cv1::FIRST_COME, 5, cv1::THURSDAY, 18);
+  EXPECT_EQ(CountsOf(section.name()), std::make_tuple(-1, -1, -1)) << "no applications yet";
+
+  std::vector<v1::Application> applications(3);
+  for (int i = 0; i < 3; ++i) {
+    const v1::Student student = exchange_.CreateStudent(kSchoolA, absl::StrCat("s-", i));
+    ASSERT_TRUE(exchange_.Apply(student.name(), section.name(), 1, true, &applications[i]).ok());
+  }
+  EXPECT_EQ(CountsOf(section.name()), std::make_tuple(2, 2, 1));
+  EXPECT_EQ(CountsOf(quiet.name()), std::make_tuple(-1, -1, -1));
+
+  v1::Application dropped;
+  ASSERT_TRUE(Drop(SchoolToken(kSchoolA), applications[0].name(), &dropped).ok());
+  EXPECT_EQ(CountsOf(section.name()), std::make_tuple(2, 2, 0))
+      << "the waitlisted student moved up";
+  ASSERT_TRUE(Drop(SchoolToken(kSchoolA), applications[1].name(), &dropped).ok());
+  EXPECT_EQ(CountsOf(section.name()), std::make_tuple(2, 1, 0));
+}
+
+TEST_F(PublicSeatsTest, MalformedTermsAreRefused) {
+  for (const std::string term : {"", "2026-1", "terms/2026-3", "terms/2026-1/sections/x"}) {
+    v1::ListSeatCountsResponse response;
+    const grpc::Status status = ListSeatCounts(*seats_, term, &response);
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << term;
+    EXPECT_THAT(status.error_message(), HasSubstr("term")) << term;
+  }
+}
+
+class CachedSeatCountsTest : public PublicSeatsTest {
+ protected:
+  CachedSeatCountsTest() : PublicSeatsTest(EnrollmentOptions{}) {}
+};
+
+TEST_F(CachedSeatCountsTest, ACachedCountIsRenewedWithinItsLifetime) {
+  const cv1::Section section =
+      exchange_.CreateSection(kAcademy, "인공지능 기초", cv1::FIRST_COME, 5, cv1::TUESDAY, 18);
+  v1::Application application;
+  const v1::Student first = exchange_.CreateStudent(kSchoolA, "s-1");
+  ASSERT_TRUE(exchange_.Apply(first.name(), section.name(), 1, true, &application).ok());
+  ASSERT_EQ(CountsOf(section.name()), std::make_tuple(5, 1, 0));
+  const v1::Student second = exchange_.CreateStudent(kSchoolA, "s-2");
+  ASSERT_TRUE(exchange_.Apply(second.name(), section.name(), 1, true, &application).ok());
+  // The documented lifetime (2 s), with a margin for a loaded test machine.
+  const absl::Time deadline = absl::Now() + EnrollmentOptions{}.seat_counts_ttl + absl::Seconds(2);
+  while (CountsOf(section.name()) != std::make_tuple(5, 2, 0) && absl::Now() < deadline) {
+    absl::SleepFor(absl::Milliseconds(50));
+  }
+  EXPECT_EQ(CountsOf(section.name()), std::make_tuple(5, 2, 0));
+}
+
+}  // namespace public_seats
 
 }  // namespace
 }  // namespace osan::enrollment

@@ -3,6 +3,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <fstream>
 #include <future>
 #include <pqxx/pqxx>
@@ -270,6 +271,53 @@ TEST(RateLimitTest, ExcessCallsOfOneInstitutionGetResourceExhaustedWithARetryHin
   EXPECT_LE(ms, 1000);
   // Other institutions have their own budget.
   EXPECT_EQ(get_term("J10-7531002", nullptr), grpc::StatusCode::NOT_FOUND);
+}
+
+// Lists the current term's public sections without a token; the status code.
+grpc::StatusCode ListPublicly(catalog::v1::PublicListingService::Stub& stub) {
+  auto context = testing::ContextWithToken("");
+  catalog::v1::ListPublicSectionsRequest request;
+  request.set_term("terms/2026-1");
+  catalog::v1::ListPublicSectionsResponse response;
+  return stub.ListPublicSections(context.get(), request, &response).error_code();
+}
+
+TEST(RateLimitTest, ManyPublicCallsFromOneAddressAreNotRefusedByDefault) {
+  // The institutions' limit as in production; the public one at its default.
+  testing::TestService service(catalog::CatalogDefinition(), [](ServiceConfig& config) {
+    config.rate_limit_per_second = 200;
+    config.rate_limit_burst = 400;
+  });
+  auto stub = catalog::v1::PublicListingService::NewStub(service.channel());
+  constexpr int kThreads = 8;
+  constexpr int kCallsEach = 250;  // 2,000 calls, far past the institutions' burst
+  std::atomic<int> refused{0};
+  std::atomic<int> answered{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&] {
+      for (int i = 0; i < kCallsEach; ++i) {
+        (ListPublicly(*stub) == grpc::StatusCode::OK ? answered : refused)++;
+      }
+    });
+  }
+  for (auto& thread : threads) {
+    thread.join();
+  }
+  EXPECT_EQ(refused.load(), 0);
+  EXPECT_EQ(answered.load(), kThreads * kCallsEach);
+}
+
+TEST(RateLimitTest, APublicLimitPerAddressCanBeSet) {
+  testing::TestService service(catalog::CatalogDefinition(), [](ServiceConfig& config) {
+    config.public_rate_limit_per_second = 1;
+    config.public_rate_limit_burst = 3;
+  });
+  auto stub = catalog::v1::PublicListingService::NewStub(service.channel());
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ(ListPublicly(*stub), grpc::StatusCode::OK);
+  }
+  EXPECT_EQ(ListPublicly(*stub), grpc::StatusCode::RESOURCE_EXHAUSTED);
 }
 
 TEST(RevocationTest, RevokingAnInstitutionTakesEffectWhileRunning) {

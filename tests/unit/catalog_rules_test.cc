@@ -1684,6 +1684,32 @@ TEST(ToPublicSectionTest, CopiesDatedMeetings) {
   EXPECT_TRUE(MessageDifferencer::Equals(view.dated_meetings(0), section.dated_meetings(0)));
 }
 
+TEST(ToPublicSectionTest, ShowsTheHostsAreaAndAddress) {
+  v1::Institution host = Academy();
+  host.set_area("세교");
+  host.set_address("경기도 오산시 세마역로 20");
+  const v1::PublicSection view =
+      ToPublicSection(ValidSection(), ValidCourse(), host, v1::Programme());
+  EXPECT_EQ(view.host_area(), "세교");
+  EXPECT_EQ(view.host_address(), "경기도 오산시 세마역로 20");
+}
+
+TEST(AddHowToApplyTest, NamesTheApplicationWindowAndTheEligibleSchools) {
+  v1::Section section = ValidSection();
+  section.add_eligible_schools("institutions/J10-7531001");
+  section.add_eligible_schools("institutions/J10-7539999");
+  v1::Term term;
+  term.mutable_application_window()->set_start_unix(1700000000);
+  term.mutable_application_window()->set_end_unix(1700600000);
+  v1::PublicSection view;
+  AddHowToApply(section, term, {{"institutions/J10-7531001", "매홀고등학교"}}, &view);
+  EXPECT_EQ(view.application_open_time().seconds(), 1700000000);
+  EXPECT_EQ(view.application_close_time().seconds(), 1700600000);
+  // A school the catalog does not know is shown by its name.
+  EXPECT_THAT(view.eligible_school_names(),
+              ElementsAre("매홀고등학교", "institutions/J10-7539999"));
+}
+
 TEST(ToPublicSectionTest, TermFollowsTheSectionName) {
   v1::Section section = ValidSection();
   section.set_name("terms/2027-2/sections/9b2c1d4e-7f30-4a61-8e5b-2d9c0a7f1e43");

@@ -159,40 +159,13 @@ std::string CountsText(const google::protobuf::Map<std::string, int32_t>& counts
   return absl::StrJoin(parts, ", ");
 }
 
-std::string PolicyLabel(v1::AllocationPolicy policy) {
-  switch (policy) {
-    case v1::FIRST_COME:
-      return "선착순";
-    case v1::LOTTERY:
-      return "추첨";
-    case v1::PRIORITY:
-      return "우선 선발 후 추첨";
-    case v1::HOST_SCREENING:
-      return "개설 기관 심사";
-    default:
-      return "-";
-  }
-}
-
-std::string WeekdayLabel(v1::Weekday weekday) {
-  static const char* const kLabels[] = {"-", "월", "화", "수", "목", "금", "토", "일"};
-  const int index = static_cast<int>(weekday);
-  return index >= 0 && index <= 7 ? kLabels[index] : "-";
-}
-
 std::string MeetingSummary(const v1::PublicSection& section) {
-  const auto time = [](const type::v1::TimeOfDay& t) {
-    return absl::StrFormat("%02d:%02d", t.hours(), t.minutes());
-  };
   std::vector<std::string> parts;
   for (const auto& meeting : section.weekly_meetings()) {
-    parts.push_back(absl::StrCat(WeekdayLabel(meeting.weekday()), " ", time(meeting.start_time()),
-                                 "-", time(meeting.end_time())));
+    parts.push_back(catalog::MeetingLabel(meeting));
   }
   if (!section.dated_meetings().empty()) {
-    const auto& first = section.dated_meetings(0);
-    std::string summary = absl::StrCat(first.date().month(), "/", first.date().day(), " ",
-                                       time(first.start_time()), "-", time(first.end_time()));
+    std::string summary = catalog::MeetingLabel(section.dated_meetings(0));
     if (section.dated_meetings_size() > 1) {
       absl::StrAppend(&summary, " 외 ", section.dated_meetings_size() - 1, "회");
     }

@@ -150,14 +150,12 @@ void PrintField(const std::string& label, const std::string& value, size_t width
 // "A 3, B 5": the count per key in key order; "-" if empty.
 std::string CountsText(const google::protobuf::Map<std::string, int32_t>& counts);
 
-// Korean labels as the public listing shows them; those of the course's
-// category, subject area and delivery mode are the catalog's own.
+// Korean labels as the public listing shows them: the catalog's own.
 using catalog::CategoryLabel;
 using catalog::DeliveryLabel;
+using catalog::PolicyLabel;
 using catalog::SubjectAreaLabel;
-std::string PolicyLabel(catalog::v1::AllocationPolicy policy);
-std::string WeekdayLabel(catalog::v1::Weekday weekday);
-// "화 18:00-19:40" or "토 3/6 외 7회".
+// "화 18:00–19:40" or "2027-03-06(토) 09:00–13:00 외 7회".
 std::string MeetingSummary(const catalog::v1::PublicSection& section);
 // "신청" for SUBMITTED, "수강 확정" for ENROLLED, ...; "-" if unspecified.
 std::string ApplicationStateLabel(enrollment::v1::ApplicationState state);

@@ -1,7 +1,9 @@
 #include "tools/osanctl/enrollment_commands.h"
 
+#include <google/protobuf/util/json_util.h>
 #include <grpcpp/grpcpp.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <iostream>
 #include <map>
@@ -36,6 +38,7 @@ ABSL_FLAG(std::string, reason, "",
 ABSL_FLAG(uint64_t, seed, 0, "lottery seed for `allocate` (0: the service draws one)");
 ABSL_FLAG(std::string, cursor, "",
           "`feed`, `results feed`: resume after this cursor (default: the beginning)");
+ABSL_FLAG(bool, json, false, "`sections seats`: print JSON");
 ABSL_FLAG(bool, follow, false, "`feed`, `results feed`: keep waiting for new events");
 
 namespace osan::cli {
@@ -275,6 +278,37 @@ int ShowRoster(const std::vector<std::string>& args) {
   }
   std::cout << roster.section() << ": 수강 확정 " << roster.enrolled() << "/" << roster.capacity()
             << "명, 대기 " << waitlisted << "명\n\n";
+  table.Print(std::cout);
+  return 0;
+}
+
+int ShowSeatCounts(const std::vector<std::string>& args) {
+  v1::ListSeatCountsRequest request;
+  request.set_term(absl::GetFlag(FLAGS_term));
+  if (!args.empty() || request.term().empty()) {
+    return Usage("sections seats --term terms/{year}-{semester} [--json]");
+  }
+  auto stub = v1::PublicSeatsService::NewStub(MakeChannel(EnrollmentAddress()));
+  v1::ListSeatCountsResponse response;
+  auto context = MakeContext("");
+  const grpc::Status status = stub->ListSeatCounts(context.get(), request, &response);
+  if (!status.ok()) {
+    return Fail(status);
+  }
+  if (absl::GetFlag(FLAGS_json)) {
+    std::string json;
+    google::protobuf::util::MessageToJsonString(response, &json);
+    std::cout << json << "\n";
+    return 0;
+  }
+  TextTable table({"정원", "수강 확정", "대기", "잔여 좌석", "이름"});
+  for (const auto& count : response.seats()) {
+    table.AddRow({absl::StrCat(count.capacity()), absl::StrCat(count.enrolled()),
+                  absl::StrCat(count.waitlisted()),
+                  absl::StrCat(std::max(0, count.capacity() - count.enrolled())), count.section()});
+  }
+  std::cout << response.term() << ": " << response.seats_size()
+            << " section(s) with applications\n\n";
   table.Print(std::cout);
   return 0;
 }

@@ -47,6 +47,11 @@ int RunAllocation(const std::vector<std::string>& args);
 // cancel-section SECTION --reason TEXT
 int CancelSection(const std::vector<std::string>& args);
 
+// sections seats --term terms/{year}-{semester} [--json]: each section's
+// capacity, enrolled and waitlisted, as the public listing shows them (no
+// token needed); --json prints the service's reply as JSON.
+int ShowSeatCounts(const std::vector<std::string>& args);
+
 // feed [--cursor C] [--follow]: one tab-separated line per change (cursor,
 // application, student, section, state, reason), flushed as it arrives.
 int WatchChanges(const std::vector<std::string>& args);

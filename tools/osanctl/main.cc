@@ -476,6 +476,7 @@ int Run(const std::vector<std::string>& words) {
       {{"health"}, Health},
       {{"sections", "list"}, [](const auto&) { return ListSections(); }},
       {{"sections", "show"}, ShowSection},
+      {{"sections", "seats"}, ShowSeatCounts},
       {{"courses", "create"}, CreateCourse},
       {{"courses", "import"}, ImportCourses},
       {{"courses", "list"}, ListCourses},

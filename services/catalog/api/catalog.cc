@@ -104,9 +104,8 @@ absl::StatusOr<v1::Institution> Catalog::CreateInstitution(
   const std::string code = InstitutionCode(institution);
   institution.set_code(code);
   institution.set_name(InstitutionName(code));
-  return IdempotentMutation<v1::Institution>(
-      *pool_, call, "CreateInstitution", request,
-      [&](pqxx::work& tx) -> absl::StatusOr<v1::Institution> {
+  return Write<v1::Institution>(
+      call, "CreateInstitution", request, [&](pqxx::work& tx) -> absl::StatusOr<v1::Institution> {
         OSAN_RETURN_IF_ERROR(store::InsertInstitution(tx, code, institution));
         return store::GetInstitution(tx, code);
       });
@@ -142,9 +141,8 @@ absl::StatusOr<v1::Institution> Catalog::UpdateInstitution(
   OSAN_RETURN_IF_ERROR(RequireCatalogAdmin(*call.principal));
   OSAN_ASSIGN_OR_RETURN(const std::string code,
                         ParseInstitutionName("institution.name", request.institution().name()));
-  return IdempotentMutation<v1::Institution>(
-      *pool_, call, "UpdateInstitution", request,
-      [&](pqxx::work& tx) -> absl::StatusOr<v1::Institution> {
+  return Write<v1::Institution>(
+      call, "UpdateInstitution", request, [&](pqxx::work& tx) -> absl::StatusOr<v1::Institution> {
         OSAN_ASSIGN_OR_RETURN(v1::Institution current,
                               store::GetInstitution(tx, code, store::Lock::kForUpdate));
         OSAN_RETURN_IF_ERROR(CheckEtag(request.institution().etag(), current.etag()));
@@ -164,11 +162,11 @@ absl::StatusOr<v1::Term> Catalog::CreateTerm(const Call& call,
   OSAN_RETURN_IF_ERROR(ValidateTerm(term));
   const TermId id{term.year(), term.semester()};
   term.set_name(id.name());
-  return IdempotentMutation<v1::Term>(*pool_, call, "CreateTerm", request,
-                                      [&](pqxx::work& tx) -> absl::StatusOr<v1::Term> {
-                                        OSAN_RETURN_IF_ERROR(store::InsertTerm(tx, id.id(), term));
-                                        return store::GetTerm(tx, id.id());
-                                      });
+  return Write<v1::Term>(call, "CreateTerm", request,
+                         [&](pqxx::work& tx) -> absl::StatusOr<v1::Term> {
+                           OSAN_RETURN_IF_ERROR(store::InsertTerm(tx, id.id(), term));
+                           return store::GetTerm(tx, id.id());
+                         });
 }
 
 absl::StatusOr<v1::Term> Catalog::GetTerm(const Call&, const v1::GetTermRequest& request) {
@@ -198,8 +196,8 @@ absl::StatusOr<v1::Term> Catalog::UpdateTerm(const Call& call,
                                              const v1::UpdateTermRequest& request) {
   OSAN_RETURN_IF_ERROR(RequireCatalogAdmin(*call.principal));
   OSAN_ASSIGN_OR_RETURN(const TermId id, ParseTermName("term.name", request.term().name()));
-  return IdempotentMutation<v1::Term>(
-      *pool_, call, "UpdateTerm", request, [&](pqxx::work& tx) -> absl::StatusOr<v1::Term> {
+  return Write<v1::Term>(
+      call, "UpdateTerm", request, [&](pqxx::work& tx) -> absl::StatusOr<v1::Term> {
         OSAN_ASSIGN_OR_RETURN(v1::Term current,
                               store::GetTerm(tx, id.id(), store::Lock::kForUpdate));
         OSAN_RETURN_IF_ERROR(CheckEtag(request.term().etag(), current.etag()));
@@ -220,8 +218,8 @@ absl::StatusOr<v1::Course> Catalog::CreateCourse(const Call& call,
   OSAN_RETURN_IF_ERROR(ValidateCourse(course));
   OSAN_RETURN_IF_ERROR(RequireHostOrCity(*call.principal, course.host()));
   OSAN_ASSIGN_OR_RETURN(const std::string host_code, ParseInstitutionName("host", course.host()));
-  return IdempotentMutation<v1::Course>(
-      *pool_, call, "CreateCourse", request, [&](pqxx::work& tx) -> absl::StatusOr<v1::Course> {
+  return Write<v1::Course>(
+      call, "CreateCourse", request, [&](pqxx::work& tx) -> absl::StatusOr<v1::Course> {
         OSAN_ASSIGN_OR_RETURN(const v1::Institution host, ReadHost(tx, host_code));
         OSAN_RETURN_IF_ERROR(CheckProgrammeExists(tx, "course.programme", course.programme()));
         *course.mutable_recognition() = InitialRecognition(host.kind());
@@ -265,8 +263,8 @@ absl::StatusOr<v1::Course> Catalog::UpdateCourse(const Call& call,
                                                  const v1::UpdateCourseRequest& request) {
   OSAN_ASSIGN_OR_RETURN(const std::string id,
                         ParseCourseName("course.name", request.course().name()));
-  return IdempotentMutation<v1::Course>(
-      *pool_, call, "UpdateCourse", request, [&](pqxx::work& tx) -> absl::StatusOr<v1::Course> {
+  return Write<v1::Course>(
+      call, "UpdateCourse", request, [&](pqxx::work& tx) -> absl::StatusOr<v1::Course> {
         OSAN_ASSIGN_OR_RETURN(const v1::Course before,
                               store::GetCourse(tx, id, store::Lock::kForUpdate));
         OSAN_RETURN_IF_ERROR(RequireHostOrCity(*call.principal, before.host()));
@@ -298,9 +296,8 @@ absl::StatusOr<v1::Course> Catalog::ReviewRecognition(const Call& call,
   }
   OSAN_RETURN_IF_ERROR(
       CheckText("reason", request.reason(), request.decision() == v1::REJECTED ? 1 : 0, 500));
-  return IdempotentMutation<v1::Course>(
-      *pool_, call, "ReviewRecognition", request,
-      [&](pqxx::work& tx) -> absl::StatusOr<v1::Course> {
+  return Write<v1::Course>(
+      call, "ReviewRecognition", request, [&](pqxx::work& tx) -> absl::StatusOr<v1::Course> {
         OSAN_ASSIGN_OR_RETURN(v1::Course course, store::GetCourse(tx, id, store::Lock::kForUpdate));
         OSAN_RETURN_IF_ERROR(CheckEtag(request.etag(), course.etag()));
         if (course.recognition().state() == v1::NOT_REQUIRED) {
@@ -327,9 +324,8 @@ absl::StatusOr<v1::Programme> Catalog::CreateProgramme(const Call& call,
   v1::Programme programme = request.programme();
   OSAN_RETURN_IF_ERROR(ValidateProgramme(programme));
   programme.set_name(ProgrammeName(request.programme_id()));
-  return IdempotentMutation<v1::Programme>(
-      *pool_, call, "CreateProgramme", request,
-      [&](pqxx::work& tx) -> absl::StatusOr<v1::Programme> {
+  return Write<v1::Programme>(
+      call, "CreateProgramme", request, [&](pqxx::work& tx) -> absl::StatusOr<v1::Programme> {
         OSAN_RETURN_IF_ERROR(store::InsertProgramme(tx, request.programme_id(), programme));
         return store::GetProgramme(tx, request.programme_id());
       });
@@ -365,9 +361,8 @@ absl::StatusOr<v1::Programme> Catalog::UpdateProgramme(const Call& call,
   OSAN_RETURN_IF_ERROR(RequireCatalogAdmin(*call.principal));
   OSAN_ASSIGN_OR_RETURN(const std::string id,
                         ParseProgrammeName("programme.name", request.programme().name()));
-  return IdempotentMutation<v1::Programme>(
-      *pool_, call, "UpdateProgramme", request,
-      [&](pqxx::work& tx) -> absl::StatusOr<v1::Programme> {
+  return Write<v1::Programme>(
+      call, "UpdateProgramme", request, [&](pqxx::work& tx) -> absl::StatusOr<v1::Programme> {
         OSAN_ASSIGN_OR_RETURN(v1::Programme current,
                               store::GetProgramme(tx, id, store::Lock::kForUpdate));
         OSAN_RETURN_IF_ERROR(CheckEtag(request.programme().etag(), current.etag()));
@@ -385,8 +380,8 @@ absl::StatusOr<v1::Section> Catalog::CreateSection(const Call& call,
   OSAN_ASSIGN_OR_RETURN(const TermId term, ParseTermName("parent", request.parent()));
   OSAN_ASSIGN_OR_RETURN(const std::string course_id,
                         ParseCourseName("section.course", request.section().course()));
-  return IdempotentMutation<v1::Section>(
-      *pool_, call, "CreateSection", request, [&](pqxx::work& tx) -> absl::StatusOr<v1::Section> {
+  return Write<v1::Section>(
+      call, "CreateSection", request, [&](pqxx::work& tx) -> absl::StatusOr<v1::Section> {
         OSAN_ASSIGN_OR_RETURN(const v1::Term term_facts, store::GetTerm(tx, term.id()));
         auto course = store::GetCourse(tx, course_id);
         if (absl::IsNotFound(course.status())) {
@@ -465,8 +460,8 @@ absl::StatusOr<v1::Section> Catalog::UpdateSection(const Call& call,
                                                    const v1::UpdateSectionRequest& request) {
   OSAN_ASSIGN_OR_RETURN(const SectionId id,
                         ParseSectionName("section.name", request.section().name()));
-  return IdempotentMutation<v1::Section>(
-      *pool_, call, "UpdateSection", request, [&](pqxx::work& tx) -> absl::StatusOr<v1::Section> {
+  return Write<v1::Section>(
+      call, "UpdateSection", request, [&](pqxx::work& tx) -> absl::StatusOr<v1::Section> {
         OSAN_ASSIGN_OR_RETURN(const v1::Section before,
                               ReadSection(tx, id, store::Lock::kForUpdate));
         OSAN_RETURN_IF_ERROR(RequireHostOrCity(*call.principal, before.host()));
@@ -498,9 +493,8 @@ absl::StatusOr<v1::Section> Catalog::UpdateSection(const Call& call,
 absl::StatusOr<v1::Section> Catalog::TransitionSection(
     const Call& call, const v1::TransitionSectionRequest& request) {
   OSAN_ASSIGN_OR_RETURN(const SectionId id, ParseSectionName("name", request.name()));
-  return IdempotentMutation<v1::Section>(
-      *pool_, call, "TransitionSection", request,
-      [&](pqxx::work& tx) -> absl::StatusOr<v1::Section> {
+  return Write<v1::Section>(
+      call, "TransitionSection", request, [&](pqxx::work& tx) -> absl::StatusOr<v1::Section> {
         OSAN_ASSIGN_OR_RETURN(v1::Section section, ReadSection(tx, id, store::Lock::kForUpdate));
         OSAN_RETURN_IF_ERROR(RequireHostOrCity(*call.principal, section.host()));
         OSAN_RETURN_IF_ERROR(CheckEtag(request.etag(), section.etag()));
@@ -515,66 +509,6 @@ absl::StatusOr<v1::Section> Catalog::TransitionSection(
         }
         return store::UpdateSection(tx, id.id, section);
       });
-}
-
-// ----- Public listing -------------------------------------------------------
-
-absl::StatusOr<v1::ListPublicSectionsResponse> Catalog::ListPublicSections(
-    const Call& call, const v1::ListPublicSectionsRequest& request) {
-  store::PublicFilter filter;
-  if (!request.term().empty()) {
-    OSAN_ASSIGN_OR_RETURN(const TermId term, ParseTermName("term", request.term()));
-    filter.term_id = term.id();
-  }
-  if (!v1::Category_IsValid(request.category())) {
-    return InvalidField("category", "unknown category");
-  }
-  if (!v1::Weekday_IsValid(request.weekday())) {
-    return InvalidField("weekday", "unknown weekday");
-  }
-  if (!v1::DeliveryMode_IsValid(request.delivery_mode())) {
-    return InvalidField("delivery_mode", "unknown delivery mode");
-  }
-  if (!request.host().empty()) {
-    OSAN_ASSIGN_OR_RETURN(filter.host_code, ParseInstitutionName("host", request.host()));
-  }
-  OSAN_RETURN_IF_ERROR(CheckText("keyword", request.keyword(), 0, 50));
-  filter.category = request.category();
-  filter.weekday = request.weekday();
-  filter.delivery_mode = request.delivery_mode();
-  filter.keyword = request.keyword();
-
-  v1::ListPublicSectionsResponse response;
-  OSAN_ASSIGN_OR_RETURN(auto page,
-                        ReadPage(
-                            *pool_, page_tokens_, "ListPublicSections", request,
-                            [&](pqxx::work& tx, const std::string& after,
-                                int limit) -> absl::StatusOr<store::Page<v1::PublicSection>> {
-                              if (filter.term_id.empty()) {
-                                OSAN_ASSIGN_OR_RETURN(
-                                    filter.term_id,
-                                    store::CurrentTermId(tx, absl::ToUnixSeconds(call.now)));
-                              }
-                              return store::ListPublicSections(tx, filter, after, limit);
-                            },
-                            response.mutable_next_page_token()));
-  response.set_term(absl::StrCat("terms/", filter.term_id));
-  for (auto& item : page.items) {
-    *response.add_sections() = std::move(item);
-  }
-  return response;
-}
-
-absl::StatusOr<v1::PublicSection> Catalog::GetPublicSection(
-    const Call&, const v1::GetPublicSectionRequest& request) {
-  OSAN_ASSIGN_OR_RETURN(const SectionId id, ParseSectionName("name", request.name()));
-  return pool_->Transact([&](pqxx::work& tx) -> absl::StatusOr<v1::PublicSection> {
-    auto section = store::GetPublicSection(tx, id.id);
-    if (section.ok() && section->name() != id.name()) {
-      return absl::NotFoundError("no such published section");
-    }
-    return section;
-  });
 }
 
 }  // namespace osan::catalog

@@ -1,5 +1,6 @@
 // The catalog's use cases: each method checks the request, authorizes the
-// caller, and runs one database transaction. gRPC-free, so tests and the
+// caller, and runs one database transaction (the public listing, served from
+// memory, is PublicListing's). gRPC-free, so tests and the
 // service adapter (catalog_service.h) call it alike.
 #ifndef OSAN_SERVICES_CATALOG_API_CATALOG_H_
 #define OSAN_SERVICES_CATALOG_API_CATALOG_H_
@@ -8,14 +9,17 @@
 #include "common/db.h"
 #include "common/paging.h"
 #include "common/server.h"
+#include "common/use_case.h"
 #include "osan/catalog/v1/catalog.pb.h"
+#include "services/catalog/api/public_listing.h"
 
 namespace osan::catalog {
 
 class Catalog {
  public:
-  Catalog(db::Pool* pool, PageTokens page_tokens)
-      : pool_(pool), page_tokens_(std::move(page_tokens)) {}
+  // `listing` learns of every write committed here (PublicListing::NoteWrite).
+  Catalog(db::Pool* pool, PageTokens page_tokens, PublicListing* listing)
+      : pool_(pool), page_tokens_(std::move(page_tokens)), listing_(listing) {}
 
   using Call = server::CallContext;
 
@@ -61,14 +65,24 @@ class Catalog {
   absl::StatusOr<v1::Section> TransitionSection(const Call& call,
                                                 const v1::TransitionSectionRequest& request);
 
-  absl::StatusOr<v1::ListPublicSectionsResponse> ListPublicSections(
-      const Call& call, const v1::ListPublicSectionsRequest& request);
-  absl::StatusOr<v1::PublicSection> GetPublicSection(const Call& call,
-                                                     const v1::GetPublicSectionRequest& request);
+  // The public listing: see public_listing.h.
 
  private:
+  // IdempotentMutation, then the listing learns of the write.
+  template <class Resource, class Request, class Mutate>
+  absl::StatusOr<Resource> Write(const Call& call, const char* method, const Request& request,
+                                 Mutate&& mutate) {
+    absl::StatusOr<Resource> written =
+        IdempotentMutation<Resource>(*pool_, call, method, request, std::forward<Mutate>(mutate));
+    if (written.ok()) {
+      listing_->NoteWrite();
+    }
+    return written;
+  }
+
   db::Pool* const pool_;
   const PageTokens page_tokens_;
+  PublicListing* const listing_;
 };
 
 }  // namespace osan::catalog

@@ -9,21 +9,29 @@ const std::vector<db::Migration>& catalog_migrations();
 
 namespace osan::catalog {
 
-ServiceDefinition CatalogDefinition() {
+ServiceDefinition CatalogDefinition(CatalogOptions options) {
   ServiceDefinition definition;
   definition.name = "catalog";
   definition.default_port = 50051;
   definition.migrations = &catalog_migrations();
   definition.statements = &store::Statements();
-  definition.make_parts = [](const ServiceConfig&, db::Pool* pool, server::Dispatcher* dispatcher,
-                             PageTokens page_tokens) -> absl::StatusOr<ServiceParts> {
-    auto catalog = std::make_shared<Catalog>(pool, std::move(page_tokens));
+  definition.make_parts = [options](const ServiceConfig&, db::Pool* pool,
+                                    server::Dispatcher* dispatcher,
+                                    PageTokens page_tokens) -> absl::StatusOr<ServiceParts> {
+    struct State {
+      std::unique_ptr<PublicListing> listing;
+      std::unique_ptr<Catalog> catalog;
+    };
+    auto state = std::make_shared<State>();
+    OSAN_ASSIGN_OR_RETURN(state->listing, PublicListing::Start(pool, page_tokens, options.listing));
+    state->catalog = std::make_unique<Catalog>(pool, std::move(page_tokens), state->listing.get());
     ServiceParts parts;
-    parts.services.push_back(std::make_unique<CatalogService>(catalog.get(), dispatcher));
-    parts.services.push_back(std::make_unique<PublicListingService>(catalog.get(), dispatcher));
+    parts.services.push_back(std::make_unique<CatalogService>(state->catalog.get(), dispatcher));
+    parts.services.push_back(
+        std::make_unique<PublicListingService>(state->listing.get(), dispatcher));
     parts.names = {v1::CatalogService::service_full_name(),
                    v1::PublicListingService::service_full_name()};
-    parts.state = std::move(catalog);
+    parts.state = std::move(state);
     return parts;
   };
   return definition;

@@ -52,35 +52,46 @@ class CatalogService final : public v1::CatalogService::CallbackService {
   server::Dispatcher* const dispatcher_;
 };
 
-// Needs no token: anyone may read the published joint courses.
+// Needs no token: anyone may read the published joint courses. Answered
+// from memory on gRPC's callback thread, except a call that must first read
+// a new snapshot (after a write through this process), which goes to a
+// worker.
 class PublicListingService final : public v1::PublicListingService::CallbackService {
  public:
-  PublicListingService(Catalog* catalog, server::Dispatcher* dispatcher)
-      : catalog_(catalog), dispatcher_(dispatcher) {}
+  PublicListingService(PublicListing* listing, server::Dispatcher* dispatcher)
+      : listing_(listing), dispatcher_(dispatcher) {}
 
   grpc::ServerUnaryReactor* ListPublicSections(grpc::CallbackServerContext* context,
                                                const v1::ListPublicSectionsRequest* request,
                                                v1::ListPublicSectionsResponse* response) override {
     return server::ServeUnary(*dispatcher_, context, "PublicListingService.ListPublicSections",
-                              server::Access::kPublic, catalog_, &Catalog::ListPublicSections,
-                              request, response);
+                              server::Access::kPublic, listing_, &PublicListing::ListPublicSections,
+                              request, response, WhereToRun());
   }
 
   grpc::ServerUnaryReactor* GetPublicSection(grpc::CallbackServerContext* context,
                                              const v1::GetPublicSectionRequest* request,
                                              v1::PublicSection* response) override {
     return server::ServeUnary(*dispatcher_, context, "PublicListingService.GetPublicSection",
-                              server::Access::kPublic, catalog_, &Catalog::GetPublicSection,
-                              request, response);
+                              server::Access::kPublic, listing_, &PublicListing::GetPublicSection,
+                              request, response, WhereToRun());
   }
 
  private:
-  Catalog* const catalog_;
+  server::Execution WhereToRun() const {
+    return listing_->RefreshDue() ? server::Execution::kWorker : server::Execution::kInline;
+  }
+
+  PublicListing* const listing_;
   server::Dispatcher* const dispatcher_;
 };
 
+struct CatalogOptions {
+  PublicListing::Options listing;
+};
+
 // The catalog service as the runtime starts it.
-ServiceDefinition CatalogDefinition();
+ServiceDefinition CatalogDefinition(CatalogOptions options = {});
 
 }  // namespace osan::catalog
 

@@ -5,38 +5,21 @@
 #include "common/status.h"
 
 namespace osan::catalog {
-namespace {
-constexpr absl::Duration kTokenLifetime = absl::Minutes(10);
-}  // namespace
 
 CatalogClient::CatalogClient(std::shared_ptr<grpc::Channel> channel, auth::TokenSigner signer,
                              std::string service_name, absl::Duration ttl, absl::Duration timeout)
     : stub_(catalog::v1::CatalogService::NewStub(channel)),
-      signer_(std::move(signer)),
-      service_name_(std::move(service_name)),
+      token_(std::move(signer), std::move(service_name)),
       timeout_(timeout),
       sections_(ttl),
       institutions_(ttl) {}
-
-std::string CatalogClient::Token() {
-  absl::MutexLock lock(&mu_);
-  const absl::Time now = absl::Now();
-  if (now + kTokenLifetime / 2 > token_expiry_) {
-    auto token = signer_.Issue({service_name_, auth::v1::SERVICE}, now, kTokenLifetime);
-    if (token.ok()) {
-      token_ = *token;
-      token_expiry_ = now + kTokenLifetime;
-    }
-  }
-  return token_;
-}
 
 template <class Request, class Response>
 absl::Status CatalogClient::Call(grpc::Status (catalog::v1::CatalogService::Stub::*method)(
                                      grpc::ClientContext*, const Request&, Response*),
                                  const Request& request, Response* response, absl::Time deadline) {
   grpc::ClientContext context;
-  context.AddMetadata("authorization", absl::StrCat("Bearer ", Token()));
+  context.AddMetadata("authorization", absl::StrCat("Bearer ", token_.Current()));
   context.set_deadline(absl::ToChronoTime(std::min(deadline, absl::Now() + timeout_)));
   const grpc::Status status = (stub_.get()->*method)(&context, request, response);
   if (status.ok()) {

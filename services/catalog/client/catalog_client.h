@@ -80,11 +80,9 @@ class CatalogClient {
                                                                               const Request&,
                                                                               Response*),
                     const Request& request, Response* response, absl::Time deadline);
-  std::string Token();
 
   std::unique_ptr<catalog::v1::CatalogService::Stub> stub_;
-  const auth::TokenSigner signer_;
-  const std::string service_name_;
+  auth::ServiceToken token_;
   const absl::Duration timeout_;
 
   // Values by name, each good for `ttl` after it was fetched.
@@ -113,10 +111,6 @@ class CatalogClient {
   };
   TtlCache<SectionFacts> sections_;
   TtlCache<catalog::v1::Institution> institutions_;
-
-  absl::Mutex mu_;
-  std::string token_ ABSL_GUARDED_BY(mu_);
-  absl::Time token_expiry_ ABSL_GUARDED_BY(mu_) = absl::InfinitePast();
 };
 
 }  // namespace osan::catalog

@@ -4,7 +4,10 @@
 #include <vector>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "absl/time/civil_time.h"
 
 namespace osan::catalog {
 namespace {
@@ -130,6 +133,64 @@ std::string NormalizeLabel(absl::string_view text) {
     }
   }
   return normalized;
+}
+
+namespace {
+
+constexpr const char* kWeekdayLabels[] = {"", "월", "화", "수", "목", "금", "토", "일"};
+
+std::string Hours(const type::v1::TimeOfDay& start, const type::v1::TimeOfDay& end) {
+  return absl::StrFormat("%02d:%02d–%02d:%02d", start.hours(), start.minutes(), end.hours(),
+                         end.minutes());
+}
+
+}  // namespace
+
+std::string PolicyLabel(v1::AllocationPolicy policy) {
+  switch (policy) {
+    case v1::FIRST_COME:
+      return "선착순";
+    case v1::LOTTERY:
+      return "추첨";
+    case v1::PRIORITY:
+      return "우선 선발";
+    case v1::HOST_SCREENING:
+      return "기관 선발";
+    default:
+      return "";
+  }
+}
+
+std::string WeekdayLabel(v1::Weekday day) {
+  return day >= v1::MONDAY && day <= v1::SUNDAY ? kWeekdayLabels[day] : "";
+}
+
+std::optional<v1::Weekday> ParseWeekdayLabel(absl::string_view text) {
+  for (int day = v1::MONDAY; day <= v1::SUNDAY; ++day) {
+    if (text == kWeekdayLabels[day]) {
+      return static_cast<v1::Weekday>(day);
+    }
+  }
+  return std::nullopt;
+}
+
+v1::Weekday WeekdayOf(const type::v1::Date& date) {
+  // absl counts Monday as 0, the proto as 1.
+  return static_cast<v1::Weekday>(
+      static_cast<int>(absl::GetWeekday(absl::CivilDay(date.year(), date.month(), date.day()))) +
+      1);
+}
+
+std::string MeetingLabel(const v1::WeeklyMeeting& meeting) {
+  return absl::StrCat(WeekdayLabel(meeting.weekday()), " ",
+                      Hours(meeting.start_time(), meeting.end_time()));
+}
+
+std::string MeetingLabel(const v1::DatedMeeting& meeting) {
+  const type::v1::Date& date = meeting.date();
+  return absl::StrFormat("%04d-%02d-%02d(%s) %s", date.year(), date.month(), date.day(),
+                         WeekdayLabel(WeekdayOf(date)),
+                         Hours(meeting.start_time(), meeting.end_time()));
 }
 
 }  // namespace osan::catalog

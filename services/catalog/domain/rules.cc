@@ -654,12 +654,25 @@ v1::PublicSection ToPublicSection(const v1::Section& section, const v1::Course& 
   *view.mutable_eligible_grades() = section.eligible_grades();
   view.set_allocation_policy(section.allocation_policy());
   view.set_state(section.state());
+  view.set_host_area(host.area());
+  view.set_host_address(host.address());
   if (!programme.name().empty()) {
     view.set_programme(programme.name());
     view.set_programme_display_name(programme.display_name());
     view.set_funder_display_name(FunderLabel(programme.funder()));
   }
   return view;
+}
+
+void AddHowToApply(const v1::Section& section, const v1::Term& term,
+                   const std::map<std::string, std::string>& display_names,
+                   v1::PublicSection* view) {
+  view->mutable_application_open_time()->set_seconds(term.application_window().start_unix());
+  view->mutable_application_close_time()->set_seconds(term.application_window().end_unix());
+  for (const std::string& school : section.eligible_schools()) {
+    const auto name = display_names.find(school);
+    view->add_eligible_school_names(name == display_names.end() ? school : name->second);
+  }
 }
 
 // ----- Programmes -----------------------------------------------------------

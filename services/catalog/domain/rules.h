@@ -5,6 +5,7 @@
 #ifndef OSAN_SERVICES_CATALOG_DOMAIN_RULES_H_
 #define OSAN_SERVICES_CATALOG_DOMAIN_RULES_H_
 
+#include <map>
 #include <set>
 #include <string>
 #include <vector>
@@ -203,6 +204,14 @@ bool IsPubliclyVisible(v1::SectionState state);
 // Programme when none does), and nothing about students.
 v1::PublicSection ToPublicSection(const v1::Section& section, const v1::Course& course,
                                   const v1::Institution& host, const v1::Programme& programme);
+
+// Adds to `view` how to apply for `section`: the application window of its
+// `term`, and the display names of its eligible schools from
+// `display_names` (by `institutions/{code}`; a school missing there is shown
+// by its resource name).
+void AddHowToApply(const v1::Section& section, const v1::Term& term,
+                   const std::map<std::string, std::string>& display_names,
+                   v1::PublicSection* view);
 
 // ----- Who may change what --------------------------------------------------
 

@@ -5,7 +5,6 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "absl/strings/str_split.h"
 #include "common/status.h"
 #include "services/catalog/domain/names.h"
 #include "services/catalog/domain/rules.h"
@@ -133,27 +132,16 @@ const std::vector<db::Statement> kStatements = {
      " version = version + 1, update_time = now()"
      " WHERE id = $1::uuid RETURNING " OSAN_RESOURCE_COLUMNS("s")},
 
-    {"public_list", OSAN_PUBLIC_SELECT
-     " AND s.term_id = $1"
-     " AND ($2::text IS NULL OR c.category = $2)"
-     " AND ($3::int IS NULL OR $3 = ANY (s.weekdays))"
-     " AND ($4::text IS NULL OR s.host_code = $4)"
-     " AND ($5::text IS NULL OR c.delivery_mode = $5)"
-     " AND ($6::text IS NULL OR c.title ILIKE $6 OR c.doc->>'description' ILIKE $6)"
-     " AND (c.title, s.id) > ($7, COALESCE(NULLIF($8, '')::uuid,"
-     "      '00000000-0000-0000-0000-000000000000'))"
-     " ORDER BY c.title, s.id LIMIT $9"},
-    {"public_get", OSAN_PUBLIC_SELECT " AND s.id = $1::uuid"},
+    {"public_all", OSAN_PUBLIC_SELECT},
+    {"term_all", "SELECT " OSAN_RESOURCE_COLUMNS("t") ", t.id FROM terms t ORDER BY t.id"},
+    {"institution_display_names", "SELECT code, doc->>'display_name' FROM institutions"},
+    {"listing_version", "SELECT epoch || '.' || counter FROM listing_version"},
 };
 
 #undef OSAN_PUBLIC_SELECT
 #undef OSAN_FUNDING_PROGRAMME
 #undef OSAN_PUBLIC_CONDITION
 #undef OSAN_RESOURCE_COLUMNS
-
-// Separates title and id in a public-listing position (titles hold no
-// control characters).
-constexpr char kPositionSeparator = '\x1f';
 
 std::string ToJson(google::protobuf::Message& message) {
   std::string json;
@@ -245,32 +233,6 @@ std::optional<std::string> TextFilter(const std::string& value) {
 // A PostgreSQL integer[] literal.
 std::string IntArray(const std::vector<int>& values) {
   return absl::StrCat("{", absl::StrJoin(values, ","), "}");
-}
-
-std::string LikePattern(absl::string_view keyword) {
-  std::string pattern = "%";
-  for (const char c : keyword) {
-    if (c == '%' || c == '_' || c == '\\') {
-      pattern.push_back('\\');
-    }
-    pattern.push_back(c);
-  }
-  pattern.push_back('%');
-  return pattern;
-}
-
-absl::StatusOr<v1::PublicSection> DecodePublic(const pqxx::row& row) {
-  v1::Section section;
-  v1::Course course;
-  v1::Institution host;
-  OSAN_RETURN_IF_ERROR(FromJson(row[0].as<std::string>(), &section));
-  OSAN_RETURN_IF_ERROR(FromJson(row[1].as<std::string>(), &course));
-  OSAN_RETURN_IF_ERROR(FromJson(row[2].as<std::string>(), &host));
-  v1::Programme programme;
-  if (!row[4].is_null()) {
-    OSAN_RETURN_IF_ERROR(FromJson(row[4].as<std::string>(), &programme));
-  }
-  return ToPublicSection(section, course, host, programme);
 }
 
 }  // namespace
@@ -467,45 +429,44 @@ absl::StatusOr<v1::Section> UpdateSection(pqxx::work& tx, const std::string& id,
 
 // ----- Public listing -------------------------------------------------------
 
-absl::StatusOr<Page<v1::PublicSection>> ListPublicSections(pqxx::work& tx,
-                                                           const PublicFilter& filter,
-                                                           const std::string& after, int limit) {
-  std::string after_title;
-  std::string after_id;
-  if (!after.empty()) {
-    const std::vector<std::string> parts = absl::StrSplit(after, kPositionSeparator);
-    if (parts.size() != 2) {
-      return absl::InvalidArgumentError("page_token: malformed");
-    }
-    after_title = parts[0];
-    after_id = parts[1];
-  }
-  const pqxx::result rows = tx.exec_prepared(
-      "public_list", filter.term_id, EnumFilter(filter.category, &v1::Category_Name),
-      filter.weekday == 0 ? std::nullopt : std::optional<int>(filter.weekday),
-      TextFilter(filter.host_code), EnumFilter(filter.delivery_mode, &v1::DeliveryMode_Name),
-      filter.keyword.empty() ? std::nullopt
-                             : std::optional<std::string>(LikePattern(filter.keyword)),
-      after_title, after_id, limit + 1);
-  Page<v1::PublicSection> page;
-  for (int i = 0; i < static_cast<int>(rows.size()) && i < limit; ++i) {
-    OSAN_ASSIGN_OR_RETURN(v1::PublicSection section, DecodePublic(rows[i]));
-    page.items.push_back(std::move(section));
-  }
-  if (static_cast<int>(rows.size()) > limit) {
-    const v1::PublicSection& last = page.items.back();
-    OSAN_ASSIGN_OR_RETURN(const SectionId id, ParseSectionName("name", last.name()));
-    page.next_position = absl::StrCat(last.title(), std::string(1, kPositionSeparator), id.id);
-  }
-  return page;
+absl::StatusOr<std::string> ListingVersion(pqxx::work& tx) {
+  return tx.exec_prepared1("listing_version")[0].as<std::string>();
 }
 
-absl::StatusOr<v1::PublicSection> GetPublicSection(pqxx::work& tx, const std::string& id) {
-  const pqxx::result rows = tx.exec_prepared("public_get", id);
-  if (rows.empty()) {
-    return absl::NotFoundError("no such published section");
+absl::StatusOr<PublicListingData> ReadPublicListing(pqxx::work& tx) {
+  tx.exec0("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
+  PublicListingData data;
+  OSAN_ASSIGN_OR_RETURN(data.version, ListingVersion(tx));
+  std::map<std::string, v1::Term> terms_by_id;
+  for (const auto& row : tx.exec_prepared("term_all")) {
+    OSAN_ASSIGN_OR_RETURN(v1::Term term, Decode<v1::Term>(row));
+    data.terms.push_back(term);
+    terms_by_id[row[4].as<std::string>()] = std::move(term);
   }
-  return DecodePublic(rows[0]);
+  std::map<std::string, std::string> display_names;
+  for (const auto& row : tx.exec_prepared("institution_display_names")) {
+    display_names[InstitutionName(row[0].as<std::string>())] = row[1].as<std::string>("");
+  }
+  for (const auto& row : tx.exec_prepared("public_all")) {
+    v1::Section section;
+    v1::Course course;
+    v1::Institution host;
+    OSAN_RETURN_IF_ERROR(FromJson(row[0].as<std::string>(), &section));
+    OSAN_RETURN_IF_ERROR(FromJson(row[1].as<std::string>(), &course));
+    OSAN_RETURN_IF_ERROR(FromJson(row[2].as<std::string>(), &host));
+    v1::Programme programme;
+    if (!row[4].is_null()) {
+      OSAN_RETURN_IF_ERROR(FromJson(row[4].as<std::string>(), &programme));
+    }
+    v1::PublicSection view = ToPublicSection(section, course, host, programme);
+    const auto term = terms_by_id.find(row[3].as<std::string>());
+    if (term == terms_by_id.end()) {
+      return absl::InternalError("a section's term is missing");
+    }
+    AddHowToApply(section, term->second, display_names, &view);
+    data.sections.push_back(std::move(view));
+  }
+  return data;
 }
 
 }  // namespace osan::catalog::store

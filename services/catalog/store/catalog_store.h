@@ -105,23 +105,28 @@ absl::StatusOr<v1::Section> UpdateSection(pqxx::work& tx, const std::string& id,
                                           const v1::Section& section);
 
 // ----- Public listing -------------------------------------------------------
-struct PublicFilter {
-  std::string term_id;
-  v1::Category category = v1::CATEGORY_UNSPECIFIED;
-  int weekday = 0;  // 0 = any
-  std::string host_code;
-  v1::DeliveryMode delivery_mode = v1::DELIVERY_MODE_UNSPECIFIED;
-  std::string keyword;
+
+// The public listing's version: an opaque string that changes with every
+// committed write of institutions, terms, programmes, courses or sections (a
+// counter bumped by triggers, migrations 002_listing_version.sql and
+// 003_programmes.sql).
+absl::StatusOr<std::string> ListingVersion(pqxx::work& tx);
+
+// Everything the public listing shows, read consistently.
+struct PublicListingData {
+  // ListingVersion() of exactly this data.
+  std::string version;
+  // Every term, by id.
+  std::vector<v1::Term> terms;
+  // Publicly visible sections of every term (rules.h: IsPubliclyVisible and
+  // IsRecognised) with their course, host and term facts (ToPublicSection,
+  // AddHowToApply), in no particular order.
+  std::vector<v1::PublicSection> sections;
 };
 
-// Publicly visible sections (see rules.h: IsPubliclyVisible and
-// IsRecognised) ordered by course title then section id. `after` is an
-// encoded (title, id) position from a previous page.
-absl::StatusOr<Page<v1::PublicSection>> ListPublicSections(pqxx::work& tx,
-                                                           const PublicFilter& filter,
-                                                           const std::string& after, int limit);
-// NOT_FOUND unless the section is publicly visible.
-absl::StatusOr<v1::PublicSection> GetPublicSection(pqxx::work& tx, const std::string& id);
+// Reads the whole public listing in one REPEATABLE READ snapshot: call it
+// first in its transaction.
+absl::StatusOr<PublicListingData> ReadPublicListing(pqxx::work& tx);
 
 }  // namespace osan::catalog::store
 

@@ -31,6 +31,8 @@ struct EnrollmentOptions {
   // catalog_client.h): also how long a section may still take applications
   // after its course went back under review or its enrolment closed.
   absl::Duration catalog_cache_ttl = absl::Seconds(5);
+  // How long public seat counts of a term are reused (see public_seats.h).
+  absl::Duration seat_counts_ttl = absl::Seconds(2);
 };
 
 class Enrollment {

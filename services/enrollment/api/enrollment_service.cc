@@ -37,6 +37,7 @@ ServiceDefinition EnrollmentDefinition(EnrollmentOptions options) {
     struct State {
       std::unique_ptr<CatalogClient> catalog;
       std::unique_ptr<Enrollment> enrollment;
+      std::unique_ptr<PublicSeats> seats;
     };
     auto state = std::make_shared<State>();
     state->catalog = std::make_unique<CatalogClient>(
@@ -44,10 +45,13 @@ ServiceDefinition EnrollmentDefinition(EnrollmentOptions options) {
         options.catalog_cache_ttl);
     state->enrollment =
         std::make_unique<Enrollment>(pool, std::move(page_tokens), state->catalog.get(), options);
+    state->seats = std::make_unique<PublicSeats>(pool, options.seat_counts_ttl);
     ServiceParts parts;
     parts.services.push_back(
         std::make_unique<EnrollmentService>(state->enrollment.get(), dispatcher));
-    parts.names = {v1::EnrollmentService::service_full_name()};
+    parts.services.push_back(std::make_unique<PublicSeatsService>(state->seats.get(), dispatcher));
+    parts.names = {v1::EnrollmentService::service_full_name(),
+                   v1::PublicSeatsService::service_full_name()};
     parts.state = std::move(state);
     return parts;
   };

@@ -8,6 +8,7 @@
 #include "common/service_runtime.h"
 #include "osan/enrollment/v1/enrollment.grpc.pb.h"
 #include "services/enrollment/api/enrollment.h"
+#include "services/enrollment/api/public_seats.h"
 
 namespace osan::enrollment {
 
@@ -47,6 +48,25 @@ class EnrollmentService final : public v1::EnrollmentService::CallbackService {
 
  private:
   Enrollment* const enrollment_;
+  server::Dispatcher* const dispatcher_;
+};
+
+// Needs no token: how full each section is, counts only.
+class PublicSeatsService final : public v1::PublicSeatsService::CallbackService {
+ public:
+  PublicSeatsService(PublicSeats* seats, server::Dispatcher* dispatcher)
+      : seats_(seats), dispatcher_(dispatcher) {}
+
+  grpc::ServerUnaryReactor* ListSeatCounts(grpc::CallbackServerContext* context,
+                                           const v1::ListSeatCountsRequest* request,
+                                           v1::ListSeatCountsResponse* response) override {
+    return server::ServeUnary(*dispatcher_, context, "PublicSeatsService.ListSeatCounts",
+                              server::Access::kPublic, seats_, &PublicSeats::ListSeatCounts,
+                              request, response);
+  }
+
+ private:
+  PublicSeats* const seats_;
   server::Dispatcher* const dispatcher_;
 };
 

@@ -148,6 +148,11 @@ const std::vector<db::Statement> kStatements = {
     {"seats_set", "UPDATE section_seats SET enrolled = $2 WHERE section_id = $1::uuid"},
     {"seats_count",
      "SELECT count(*) FROM applications WHERE section_id = $1::uuid AND state = 'ENROLLED'"},
+    {"seats_of_term",
+     "SELECT a.section_name, COALESCE(max(s.capacity), 0), COALESCE(max(s.enrolled), 0),"
+     " count(*) FILTER (WHERE a.state = 'WAITLISTED')"
+     " FROM applications a LEFT JOIN section_seats s ON s.section_id = a.section_id"
+     " WHERE a.term_id = $1 GROUP BY a.section_name ORDER BY a.section_name"},
 
     {"run_insert", "INSERT INTO allocation_runs (id, term_id, run) VALUES ($1::uuid, $2, $3)"},
     {"run_get", "SELECT run FROM allocation_runs WHERE id = $1::uuid"},
@@ -480,6 +485,18 @@ absl::Status SetEnrolled(Tx& tx, const std::string& section_id, int enrolled) {
 
 absl::StatusOr<int> CountEnrolled(Tx& tx, const std::string& section_id) {
   return tx.exec_prepared1("seats_count", section_id)[0].as<int>();
+}
+
+absl::StatusOr<std::vector<v1::SeatCount>> SeatCounts(Tx& tx, const std::string& term_id) {
+  std::vector<v1::SeatCount> counts;
+  for (const auto& row : tx.exec_prepared("seats_of_term", term_id)) {
+    v1::SeatCount& count = counts.emplace_back();
+    count.set_section(row[0].as<std::string>());
+    count.set_capacity(row[1].as<int>());
+    count.set_enrolled(row[2].as<int>());
+    count.set_waitlisted(row[3].as<int>());
+  }
+  return counts;
 }
 
 // ----- Allocation runs ------------------------------------------------------

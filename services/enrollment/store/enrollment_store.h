@@ -131,6 +131,10 @@ absl::StatusOr<Seats> LockSeats(Tx& tx, const std::string& section_id, int capac
 absl::Status SetEnrolled(Tx& tx, const std::string& section_id, int enrolled);
 // Recounts ENROLLED applications (for verification).
 absl::StatusOr<int> CountEnrolled(Tx& tx, const std::string& section_id);
+// How full each section of the term with at least one application is, by
+// section name: capacity and enrolled from its seat row (0 and 0 before its
+// first seat change), and its WAITLISTED applications. Counts only.
+absl::StatusOr<std::vector<v1::SeatCount>> SeatCounts(Tx& tx, const std::string& term_id);
 
 // ----- Allocation runs ------------------------------------------------------
 absl::Status InsertAllocationRun(Tx& tx, const std::string& id, const std::string& term_id,

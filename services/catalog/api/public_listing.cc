@@ -1,0 +1,285 @@
+#include "services/catalog/api/public_listing.h"
+
+#include <algorithm>
+#include <tuple>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "common/log.h"
+#include "common/status.h"
+#include "common/validation.h"
+#include "services/catalog/domain/names.h"
+#include "services/catalog/domain/rules.h"
+#include "services/catalog/store/catalog_store.h"
+
+namespace osan::catalog {
+
+struct PublicListing::Snapshot {
+  struct Entry {
+    v1::PublicSection section;
+    // The section's id: the order's tie-break after the title.
+    std::string id;
+    // Title and description, lower-cased, for keyword search.
+    std::string folded_text;
+    // Bit d is set when the section meets on weekday d (1 = Monday).
+    unsigned weekdays = 0;
+  };
+  struct TermStart {
+    int64_t application_start;
+    std::string name;
+  };
+
+  std::string version;
+  // By application start, then name.
+  std::vector<TermStart> terms;
+  // By term, course title, section id.
+  std::vector<Entry> entries;
+  // Index in `entries` by section name.
+  absl::flat_hash_map<std::string, size_t> by_name;
+
+  // The latest term whose application window has opened at `now`, else the
+  // next one to open.
+  absl::StatusOr<std::string> CurrentTerm(absl::Time now) const {
+    const int64_t now_unix = absl::ToUnixSeconds(now);
+    const auto next = std::upper_bound(
+        terms.begin(), terms.end(), now_unix,
+        [](int64_t t, const TermStart& term) { return t < term.application_start; });
+    if (next != terms.begin()) {
+      return std::prev(next)->name;
+    }
+    if (next != terms.end()) {
+      return next->name;
+    }
+    return absl::NotFoundError("no terms have been created yet");
+  }
+};
+
+namespace {
+
+using Snapshot = PublicListing::Snapshot;
+
+// Separates title and id in a listing position (titles hold no control
+// characters).
+constexpr char kPositionSeparator = '\x1f';
+
+auto OrderKey(const Snapshot::Entry& entry) {
+  return std::tie(entry.section.term(), entry.section.title(), entry.id);
+}
+
+std::shared_ptr<const Snapshot> BuildSnapshot(store::PublicListingData data) {
+  auto snapshot = std::make_shared<Snapshot>();
+  snapshot->version = std::move(data.version);
+  for (const v1::Term& term : data.terms) {
+    snapshot->terms.push_back({term.application_window().start_unix(), term.name()});
+  }
+  std::sort(snapshot->terms.begin(), snapshot->terms.end(),
+            [](const Snapshot::TermStart& a, const Snapshot::TermStart& b) {
+              return std::tie(a.application_start, a.name) < std::tie(b.application_start, b.name);
+            });
+  snapshot->entries.reserve(data.sections.size());
+  for (v1::PublicSection& section : data.sections) {
+    Snapshot::Entry entry;
+    entry.id = section.name().substr(section.name().rfind('/') + 1);
+    entry.folded_text =
+        absl::AsciiStrToLower(absl::StrCat(section.title(), "\n", section.description()));
+    v1::Section meetings;
+    *meetings.mutable_weekly_meetings() = section.weekly_meetings();
+    *meetings.mutable_dated_meetings() = section.dated_meetings();
+    for (const int day : MeetingWeekdays(meetings)) {
+      entry.weekdays |= 1u << day;
+    }
+    entry.section = std::move(section);
+    snapshot->entries.push_back(std::move(entry));
+  }
+  std::sort(
+      snapshot->entries.begin(), snapshot->entries.end(),
+      [](const Snapshot::Entry& a, const Snapshot::Entry& b) { return OrderKey(a) < OrderKey(b); });
+  for (size_t i = 0; i < snapshot->entries.size(); ++i) {
+    snapshot->by_name[snapshot->entries[i].section.name()] = i;
+  }
+  return snapshot;
+}
+
+// What a listing request asks for, checked.
+struct Filter {
+  v1::Category category = v1::CATEGORY_UNSPECIFIED;
+  v1::Weekday weekday = v1::WEEKDAY_UNSPECIFIED;
+  std::string host;  // `institutions/{code}`; empty: any
+  v1::DeliveryMode delivery_mode = v1::DELIVERY_MODE_UNSPECIFIED;
+  std::string folded_keyword;
+
+  bool Matches(const Snapshot::Entry& entry) const {
+    const v1::PublicSection& section = entry.section;
+    return (category == v1::CATEGORY_UNSPECIFIED || section.category() == category) &&
+           (weekday == v1::WEEKDAY_UNSPECIFIED || (entry.weekdays & (1u << weekday)) != 0) &&
+           (host.empty() || section.host() == host) &&
+           (delivery_mode == v1::DELIVERY_MODE_UNSPECIFIED ||
+            section.delivery_mode() == delivery_mode) &&
+           (folded_keyword.empty() || absl::StrContains(entry.folded_text, folded_keyword));
+  }
+};
+
+absl::StatusOr<Filter> CheckFilter(const v1::ListPublicSectionsRequest& request) {
+  Filter filter;
+  if (!v1::Category_IsValid(request.category())) {
+    return InvalidField("category", "unknown category");
+  }
+  if (!v1::Weekday_IsValid(request.weekday())) {
+    return InvalidField("weekday", "unknown weekday");
+  }
+  if (!v1::DeliveryMode_IsValid(request.delivery_mode())) {
+    return InvalidField("delivery_mode", "unknown delivery mode");
+  }
+  if (!request.host().empty()) {
+    OSAN_ASSIGN_OR_RETURN(const std::string code, ParseInstitutionName("host", request.host()));
+    filter.host = InstitutionName(code);
+  }
+  OSAN_RETURN_IF_ERROR(CheckText("keyword", request.keyword(), 0, 50));
+  filter.category = request.category();
+  filter.weekday = request.weekday();
+  filter.delivery_mode = request.delivery_mode();
+  filter.folded_keyword = absl::AsciiStrToLower(request.keyword());
+  return filter;
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<PublicListing>> PublicListing::Start(db::Pool* pool,
+                                                                    PageTokens page_tokens,
+                                                                    Options options) {
+  std::unique_ptr<PublicListing> listing(new PublicListing(pool, std::move(page_tokens), options));
+  OSAN_RETURN_IF_ERROR(listing->Refresh(/*always=*/true));
+  listing->refresher_ = std::thread([raw = listing.get()] { raw->RefreshLoop(); });
+  return listing;
+}
+
+PublicListing::~PublicListing() {
+  stop_.Notify();
+  if (refresher_.joinable()) {
+    refresher_.join();
+  }
+}
+
+void PublicListing::RefreshLoop() {
+  while (!stop_.WaitForNotificationWithTimeout(options_.refresh_interval)) {
+    if (const absl::Status refreshed = Refresh(/*always=*/false); !refreshed.ok()) {
+      log::Warning("public listing not refreshed; the previous snapshot stays",
+                   {{"error", std::string(refreshed.message())}});
+    }
+  }
+}
+
+absl::Status PublicListing::Refresh(bool always) {
+  absl::MutexLock lock(&refresh_mu_);
+  const uint64_t writes = writes_.load();
+  const std::shared_ptr<const Snapshot> current = std::atomic_load(&snapshot_);
+  if (always && current != nullptr && writes == writes_refreshed_.load()) {
+    return absl::OkStatus();  // read meanwhile by another call, after those writes
+  }
+  // Before reading: what is read from here on includes those writes.
+  writes_refreshed_.store(writes);
+  if (!always) {
+    OSAN_ASSIGN_OR_RETURN(const std::string version, pool_->Transact([](pqxx::work& tx) {
+      return store::ListingVersion(tx);
+    }));
+    if (current != nullptr && version == current->version) {
+      return absl::OkStatus();
+    }
+  }
+  OSAN_ASSIGN_OR_RETURN(store::PublicListingData data, pool_->Transact([](pqxx::work& tx) {
+    return store::ReadPublicListing(tx);
+  }));
+  std::atomic_store(&snapshot_, BuildSnapshot(std::move(data)));
+  return absl::OkStatus();
+}
+
+std::shared_ptr<const PublicListing::Snapshot> PublicListing::Current() {
+  if (RefreshDue()) {
+    if (const absl::Status refreshed = Refresh(/*always=*/true); !refreshed.ok()) {
+      log::Warning("public listing not refreshed after a write; the previous snapshot stays",
+                   {{"error", std::string(refreshed.message())}});
+    }
+  }
+  return std::atomic_load(&snapshot_);
+}
+
+absl::StatusOr<v1::ListPublicSectionsResponse> PublicListing::ListPublicSections(
+    const Call& call, const v1::ListPublicSectionsRequest& request) {
+  std::string term;
+  if (!request.term().empty()) {
+    OSAN_ASSIGN_OR_RETURN(const TermId id, ParseTermName("term", request.term()));
+    term = absl::StrCat("terms/", id.id());
+  }
+  OSAN_ASSIGN_OR_RETURN(const Filter filter, CheckFilter(request));
+  OSAN_ASSIGN_OR_RETURN(const int limit, EffectivePageSize(request.page_size()));
+  // Tokens are bound to the filters, not to the version the caller held.
+  v1::ListPublicSectionsRequest query = request;
+  query.clear_known_version();
+  const std::string scope = QueryScope("ListPublicSections", query);
+  OSAN_ASSIGN_OR_RETURN(const std::string after, page_tokens_.Decode(scope, request.page_token()));
+  std::string after_title;
+  std::string after_id;
+  if (!after.empty()) {
+    const std::vector<std::string> parts = absl::StrSplit(after, kPositionSeparator);
+    if (parts.size() != 2) {
+      return InvalidField("page_token", "malformed");
+    }
+    after_title = parts[0];
+    after_id = parts[1];
+  }
+
+  const std::shared_ptr<const Snapshot> snapshot = Current();
+  if (term.empty()) {
+    OSAN_ASSIGN_OR_RETURN(term, snapshot->CurrentTerm(call.now));
+  }
+  v1::ListPublicSectionsResponse response;
+  response.set_term(term);
+  response.set_version(snapshot->version);
+  if (!request.known_version().empty() && request.known_version() == snapshot->version) {
+    response.set_not_modified(true);
+    return response;
+  }
+
+  const auto& entries = snapshot->entries;
+  const auto term_end = std::upper_bound(
+      entries.begin(), entries.end(), term,
+      [](const std::string& t, const Snapshot::Entry& e) { return t < e.section.term(); });
+  // The first entry of the term after the position (or the first of the term).
+  const auto start =
+      std::lower_bound(entries.begin(), term_end, std::tie(term, after_title, after_id),
+                       [&after](const Snapshot::Entry& e, const auto& position) {
+                         return after.empty() ? OrderKey(e) < position : OrderKey(e) <= position;
+                       });
+  const Snapshot::Entry* last = nullptr;
+  for (auto it = start; it != term_end; ++it) {
+    if (!filter.Matches(*it)) {
+      continue;
+    }
+    if (response.sections_size() == limit) {
+      response.set_next_page_token(page_tokens_.Encode(
+          scope,
+          absl::StrCat(last->section.title(), std::string(1, kPositionSeparator), last->id)));
+      break;
+    }
+    *response.add_sections() = it->section;
+    last = &*it;
+  }
+  return response;
+}
+
+absl::StatusOr<v1::PublicSection> PublicListing::GetPublicSection(
+    const Call&, const v1::GetPublicSectionRequest& request) {
+  OSAN_ASSIGN_OR_RETURN(const SectionId id, ParseSectionName("name", request.name()));
+  const std::shared_ptr<const Snapshot> snapshot = Current();
+  const auto found = snapshot->by_name.find(id.name());
+  if (found == snapshot->by_name.end()) {
+    return absl::NotFoundError("no such published section");
+  }
+  return snapshot->entries[found->second].section;
+}
+
+}  // namespace osan::catalog

@@ -1,0 +1,122 @@
+// The listing page over HTTP with a real catalog and enrollment (real
+// PostgreSQL): what it lists, seats left as enrollment counts them, the
+// snapshot following catalog changes, and hostile requests.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "absl/strings/str_cat.h"
+#include "services/listing/source/listing_source.h"
+#include "services/listing/web/http_server.h"
+#include "services/listing/web/site.h"
+#include "tests/support/exchange_fixture.h"
+#include "tests/support/http_client.h"
+
+namespace osan::listing {
+namespace {
+
+namespace cv1 = catalog::v1;
+using ::testing::HasSubstr;
+using testing::HttpCall;
+using testing::HttpGet;
+using testing::kAcademy;
+using testing::kSchoolA;
+using ::testing::Not;
+
+class ListingPageTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    exchange_.CreateBasics();
+    ai_ = exchange_.CreateSection(kAcademy, "인공지능 기초", cv1::FIRST_COME, 2, cv1::TUESDAY, 18);
+    math_ = exchange_.CreateSection(kSchoolA, "고급 수학", cv1::FIRST_COME, 3, cv1::MONDAY, 18);
+    enrollment::v1::Application application;
+    ASSERT_TRUE(exchange_
+                    .Apply(exchange_.CreateStudent(kSchoolA, "s-1").name(), ai_.name(), 1, true,
+                           &application)
+                    .ok());
+    ASSERT_EQ(application.state(), enrollment::v1::ENROLLED);
+    ASSERT_TRUE(source_.Refresh().ok());
+    auto server = HttpServer::Start(
+        "127.0.0.1:0", 2, [this](const HttpRequest& request) { return site_.Handle(request); });
+    ASSERT_TRUE(server.ok()) << server.status();
+    server_ = *std::move(server);
+  }
+
+  static std::string IdOf(const cv1::Section& section) {
+    return section.name().substr(section.name().rfind('/') + 1);
+  }
+
+  int port() const { return server_->port(); }
+
+  testing::Exchange exchange_;
+  cv1::Section ai_, math_;
+  ListingSource source_{exchange_.catalog_service().channel(),
+                        exchange_.enrollment_service().channel(), nullptr, absl::Seconds(5)};
+  Site site_{Pages(), [this] { return source_.Current(); }};
+  std::unique_ptr<HttpServer> server_;
+};
+
+TEST_F(ListingPageTest, ListsTheTermWithSeatsLeftAsEnrollmentCountsThem) {
+  const testing::HttpReply page = HttpGet(port(), "/");
+  ASSERT_EQ(page.status, 200);
+  EXPECT_EQ(page.headers.at("content-type"), "text/html; charset=utf-8");
+  EXPECT_THAT(page.body, HasSubstr("인공지능 기초"));
+  EXPECT_THAT(page.body, HasSubstr("고급 수학"));
+  const testing::HttpReply section = HttpGet(port(), "/sections/" + IdOf(ai_));
+  ASSERT_EQ(section.status, 200);
+  EXPECT_THAT(section.body, HasSubstr("<dd id=\"seats-left\">1석"));
+  EXPECT_THAT(section.body, Not(HasSubstr("s-1"))) << "no student ever appears";
+  EXPECT_THAT(section.body, Not(HasSubstr("학생 s-1")));
+}
+
+TEST_F(ListingPageTest, FiltersByDayAndKeyword) {
+  const testing::HttpReply tuesday = HttpGet(port(), "/?day=%ED%99%94");  // 화
+  ASSERT_EQ(tuesday.status, 200) << tuesday.body;
+  EXPECT_THAT(tuesday.body, HasSubstr("인공지능 기초"));
+  EXPECT_THAT(tuesday.body, Not(HasSubstr(">고급 수학<")));
+  const testing::HttpReply keyword = HttpGet(port(), "/?q=%EC%88%98%ED%95%99");  // 수학
+  EXPECT_THAT(keyword.body, HasSubstr(">고급 수학<"));
+  EXPECT_THAT(keyword.body, Not(HasSubstr(">인공지능 기초<")));
+}
+
+TEST_F(ListingPageTest, ANewSectionAppearsAfterTheNextRefresh) {
+  const cv1::Section added =
+      exchange_.CreateSection(kSchoolA, "천문학 탐구", cv1::LOTTERY, 10, cv1::FRIDAY, 18);
+  ASSERT_TRUE(source_.Refresh().ok());
+  const testing::HttpReply page = HttpGet(port(), "/");
+  EXPECT_THAT(page.body, HasSubstr("천문학 탐구"));
+  EXPECT_EQ(HttpGet(port(), "/sections/" + IdOf(added)).status, 200);
+}
+
+TEST_F(ListingPageTest, CachingHeadersAndCompression) {
+  const testing::HttpReply page = HttpGet(port(), "/", {{"Accept-Encoding", "gzip, br"}});
+  ASSERT_EQ(page.status, 200);
+  EXPECT_EQ(page.headers.at("content-encoding"), "gzip");
+  EXPECT_EQ(page.headers.at("cache-control"), "public, max-age=10");
+  const std::string etag = page.headers.at("etag");
+  EXPECT_EQ(HttpGet(port(), "/", {{"If-None-Match", etag}}).status, 304);
+  const testing::HttpReply head = HttpCall(port(), "HEAD", "/");
+  EXPECT_EQ(head.status, 200);
+  EXPECT_TRUE(head.body.empty());
+}
+
+TEST_F(ListingPageTest, HostileRequestsGet4xxAndTheServerKeepsServing) {
+  std::string many = "/?";
+  for (int i = 0; i < 10000; ++i) {
+    absl::StrAppend(&many, "a", i, "=1&");
+  }
+  const int long_status = HttpGet(port(), many).status;
+  EXPECT_GE(long_status, 400);
+  EXPECT_LT(long_status, 500);
+  EXPECT_EQ(HttpGet(port(), "/?day=%EC%9B%94&day=%ED%99%94").status, 400);
+  EXPECT_EQ(HttpGet(port(), "/sections/../../etc/passwd").status, 404);
+  EXPECT_EQ(HttpGet(port(), "/%2e%2e/%2e%2e/etc/passwd").status, 404);
+  EXPECT_EQ(HttpGet(port(), "/?q=" + std::string(300, 'x')).status, 400);
+  EXPECT_EQ(HttpGet(port(), "/?day=%FF").status, 400);
+  EXPECT_EQ(HttpCall(port(), "POST", "/").status, 405);
+  EXPECT_EQ(HttpCall(port(), "DELETE", "/sections/x").status, 405);
+  EXPECT_EQ(HttpGet(port(), "/healthz").status, 200);
+  EXPECT_EQ(HttpGet(port(), "/").status, 200) << "still serving";
+}
+
+}  // namespace
+}  // namespace osan::listing
