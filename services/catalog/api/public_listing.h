@@ -8,9 +8,10 @@
 // a call in progress keeps the one it started with.
 //
 // Freshness, with any number of catalog replicas on one database: every
-// transaction that writes institutions, terms, courses or sections bumps the
-// listing version in the same transaction (triggers, migration
-// 002_listing_version.sql). A refresher thread reads that version every
+// transaction that writes institutions, terms, programmes, courses or
+// sections bumps the listing version in the same transaction (triggers,
+// migrations 002_listing_version.sql, 003_programmes.sql). A refresher
+// thread reads that version every
 // `refresh_interval` and, when it changed, reads the listing anew in one
 // REPEATABLE READ snapshot. A change committed through any replica is
 // therefore listed by every replica within refresh_interval plus the time
