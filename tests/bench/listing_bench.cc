@@ -97,18 +97,6 @@ struct Servers {
 // Measures one comparison on the running servers.
 using Measure = std::function<Comparison(const Servers&)>;
 
-// Runs `figure` and `limit` alternately, twice each, and merges the rounds.
-Comparison Alternate(const std::string& name, const std::function<LoadResult()>& figure,
-                     const std::string& figure_name, const std::function<LoadResult()>& limit,
-                     const std::string& limit_name) {
-  Comparison comparison{name, {figure_name, {}}, {limit_name, {}}};
-  for (int round = 0; round < 2; ++round) {
-    comparison.limit.load.Merge(limit());
-    comparison.figure.load.Merge(figure());
-  }
-  return comparison;
-}
-
 LoadOptions OptionsFromEnvironment() {
   LoadOptions options;
   if (const char* seconds = std::getenv("OSAN_BENCH_SECONDS"); seconds != nullptr) {
@@ -117,47 +105,46 @@ LoadOptions OptionsFromEnvironment() {
   return options;  // 4 channels x 64 calls: 256 in flight
 }
 
-// ListPublicSections of the current term against Health/Check, same server.
-Comparison ListingAgainstHealthCheck(const Servers& servers) {
+// ListPublicSections with `request` against Health/Check of the same
+// server, run alternately (two rounds each) on the same connections.
+Comparison ListingAgainstHealth(const Servers& servers, const std::string& name,
+                                const std::string& figure_name,
+                                const cv1::ListPublicSectionsRequest& request) {
   const LoadOptions options = OptionsFromEnvironment();
   const auto channels = TlsChannels(servers.catalog_address, servers.ca_pem, options.channels);
-  const cv1::ListPublicSectionsRequest listing;  // the current term, a page of 50
   const grpc::health::v1::HealthCheckRequest health;
-  return Alternate(
-      "public listing vs health check (gRPC, TLS)",
-      [&] {
-        return DriveUnary(channels, "/osan.catalog.v1.PublicListingService/ListPublicSections",
-                          listing, options);
-      },
-      "PublicListingService.ListPublicSections",
-      [&] { return DriveUnary(channels, "/grpc.health.v1.Health/Check", health, options); },
-      "grpc.health.v1.Health/Check");
+  Comparison comparison{name, {figure_name, {}}, {"grpc.health.v1.Health/Check", {}}};
+  for (int round = 0; round < 2; ++round) {
+    comparison.limit.load.Merge(
+        DriveUnary(channels, "/grpc.health.v1.Health/Check", health, options));
+    comparison.figure.load.Merge(DriveUnary(
+        channels, "/osan.catalog.v1.PublicListingService/ListPublicSections", request, options));
+  }
+  return comparison;
+}
+
+// The current term's first page (50 sections) against Health/Check.
+Comparison ListingAgainstHealthCheck(const Servers& servers) {
+  return ListingAgainstHealth(servers, "public listing vs health check (gRPC, TLS)",
+                              "PublicListingService.ListPublicSections",
+                              cv1::ListPublicSectionsRequest());
 }
 
 // A caller that holds the current version (a front end revalidating its
 // copy) against Health/Check: the listing answers `not_modified`.
 Comparison RevalidationAgainstHealthCheck(const Servers& servers) {
-  const LoadOptions options = OptionsFromEnvironment();
-  const auto channels = TlsChannels(servers.catalog_address, servers.ca_pem, options.channels);
   cv1::ListPublicSectionsResponse current;
   grpc::ClientContext context;
-  if (!cv1::PublicListingService::NewStub(channels[0])
+  if (!cv1::PublicListingService::NewStub(
+           TlsChannels(servers.catalog_address, servers.ca_pem, 1)[0])
            ->ListPublicSections(&context, cv1::ListPublicSectionsRequest(), &current)
            .ok()) {
     Fail("cannot read the listing's version");
   }
   cv1::ListPublicSectionsRequest revalidate;
   revalidate.set_known_version(current.version());
-  const grpc::health::v1::HealthCheckRequest health;
-  return Alternate(
-      "listing revalidation vs health check (gRPC, TLS)",
-      [&] {
-        return DriveUnary(channels, "/osan.catalog.v1.PublicListingService/ListPublicSections",
-                          revalidate, options);
-      },
-      "ListPublicSections, not modified",
-      [&] { return DriveUnary(channels, "/grpc.health.v1.Health/Check", health, options); },
-      "grpc.health.v1.Health/Check");
+  return ListingAgainstHealth(servers, "listing revalidation vs health check (gRPC, TLS)",
+                              "ListPublicSections, not modified", revalidate);
 }
 
 // Every comparison the bench makes. The listing page's `/` against its own

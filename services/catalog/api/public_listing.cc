@@ -305,10 +305,12 @@ absl::StatusOr<std::shared_ptr<const std::string>> PublicListing::ListPublicSect
     response.set_not_modified(true);
     return std::make_shared<const std::string>(response.SerializeAsString());
   }
-  // Requests that differ only in how they name the term or in the version
-  // held get the same answer.
-  const std::string key = absl::StrCat(query.term, std::string(1, '\0'),
-                                       BytesWithout(request, {"term", "known_version"}));
+  // Requests that differ only in the version held get the same answer; the
+  // term they resolved to is part of the key, since the current term changes
+  // with time (and the request's own `term` stays in it: page tokens are
+  // bound to the request as sent).
+  const std::string key =
+      absl::StrCat(query.term, std::string(1, '\0'), BytesWithout(request, {"known_version"}));
   {
     absl::ReaderMutexLock lock(&snapshot->answers_mu);
     const auto found = snapshot->answers.find(key);
