@@ -78,8 +78,8 @@ Figures Rush(int max_seat_batch) {
                                                       cv1::FIRST_COME, kCapacity, cv1::TUESDAY, 18);
   // Students are inserted directly: setting up is not what is measured.
   exchange.QueryEnrollment(absl::StrCat(
-      "WITH s AS (INSERT INTO students (school_code, student_key, grade_level, entry_year, "
-      "display_name) SELECT 'J10-7531001', 's-' || g, 2, 2025, '학생 ' || g "
+      "WITH s AS (INSERT INTO students (school_code, student_key, entry_year, display_name) "
+      "SELECT 'J10-7531001', 's-' || g, 2025, '학생 ' || g "
       "FROM generate_series(1, ",
       kClaims, ") g RETURNING 1) SELECT count(*) FROM s"));
 
