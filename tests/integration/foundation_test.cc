@@ -95,6 +95,9 @@ TEST_F(PoolTest, RetriesDeadlocksUntilBothTransactionsCommit) {
   auto run = [&](int a, int b, absl::Notification* mine, absl::Notification* other) {
     bool first_attempt = true;
     return pool_->Transact([&](pqxx::work& tx) {
+      // Detect the deadlock well before the 2-s statement timeout, however
+      // busy the machine (the default is 1 s).
+      tx.exec0("SET LOCAL deadlock_timeout = '100ms'");
       tx.exec_prepared0("bump", a);
       if (first_attempt) {
         first_attempt = false;
