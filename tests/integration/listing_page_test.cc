@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "services/listing/source/listing_source.h"
 #include "services/listing/web/http_server.h"
 #include "services/listing/web/site.h"
@@ -34,11 +35,24 @@ class ListingPageTest : public ::testing::Test {
                            &application)
                     .ok());
     ASSERT_EQ(application.state(), enrollment::v1::ENROLLED);
-    ASSERT_TRUE(source_.Refresh().ok());
+    Refresh();
     auto server = HttpServer::Start(
         "127.0.0.1:0", 2, [this](const HttpRequest& request) { return site_.Handle(request); });
     ASSERT_TRUE(server.ok()) << server.status();
     server_ = *std::move(server);
+  }
+
+  // One successful poll, as the page's poller would make it: a poll that
+  // fails (a busy machine missing the call timeout) is tried again.
+  void Refresh() {
+    absl::Status status;
+    for (const absl::Time deadline = absl::Now() + absl::Seconds(30); absl::Now() < deadline;) {
+      status = source_.Refresh();
+      if (status.ok()) {
+        return;
+      }
+    }
+    FAIL() << status;
   }
 
   static std::string IdOf(const cv1::Section& section) {
@@ -81,7 +95,7 @@ TEST_F(ListingPageTest, FiltersByDayAndKeyword) {
 TEST_F(ListingPageTest, ANewSectionAppearsAfterTheNextRefresh) {
   const cv1::Section added =
       exchange_.CreateSection(kSchoolA, "천문학 탐구", cv1::LOTTERY, 10, cv1::FRIDAY, 18);
-  ASSERT_TRUE(source_.Refresh().ok());
+  Refresh();
   const testing::HttpReply page = HttpGet(port(), "/");
   EXPECT_THAT(page.body, HasSubstr("천문학 탐구"));
   EXPECT_EQ(HttpGet(port(), "/sections/" + IdOf(added)).status, 200);
