@@ -220,7 +220,9 @@ absl::StatusOr<v1::ListPublicSectionsResponse> PublicListing::ListPublicSections
   v1::ListPublicSectionsRequest query = request;
   query.clear_known_version();
   const std::string scope = QueryScope("ListPublicSections", query);
-  OSAN_ASSIGN_OR_RETURN(const std::string after, page_tokens_.Decode(scope, request.page_token()));
+  // Public: no caller to bind the token to, only the expiry.
+  OSAN_ASSIGN_OR_RETURN(const std::string after,
+                        page_tokens_.Decode(scope, "", request.page_token(), call.now));
   std::string after_title;
   std::string after_id;
   if (!after.empty()) {
@@ -261,8 +263,9 @@ absl::StatusOr<v1::ListPublicSectionsResponse> PublicListing::ListPublicSections
     }
     if (response.sections_size() == limit) {
       response.set_next_page_token(page_tokens_.Encode(
-          scope,
-          absl::StrCat(last->section.title(), std::string(1, kPositionSeparator), last->id)));
+          scope, "",
+          absl::StrCat(last->section.title(), std::string(1, kPositionSeparator), last->id),
+          call.now));
       break;
     }
     *response.add_sections() = it->section;
