@@ -3,6 +3,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "common/status.h"
+#include "common/use_case.h"
 
 namespace osan::audit {
 namespace {
@@ -21,8 +22,9 @@ absl::StatusOr<v1::ListAuditRecordsResponse> AuditQueries::ListAuditRecords(
   OSAN_RETURN_IF_ERROR(RequireEducationOffice(call));
   OSAN_ASSIGN_OR_RETURN(const int limit, EffectivePageSize(request.page_size()));
   const std::string scope = QueryScope("ListAuditRecords", request);
-  OSAN_ASSIGN_OR_RETURN(const std::string position,
-                        page_tokens_.Decode(scope, request.page_token()));
+  OSAN_ASSIGN_OR_RETURN(
+      const std::string position,
+      page_tokens_.Decode(scope, PageCaller(call), request.page_token(), call.now));
   int64_t before = 0;
   if (!position.empty() && !absl::SimpleAtoi(position, &before)) {
     return InvalidField("page_token", "malformed");
@@ -34,8 +36,8 @@ absl::StatusOr<v1::ListAuditRecordsResponse> AuditQueries::ListAuditRecords(
     *response.add_records() = records[i];
   }
   if (static_cast<int>(records.size()) > limit) {
-    response.set_next_page_token(
-        page_tokens_.Encode(scope, absl::StrCat(records[limit - 1].sequence())));
+    response.set_next_page_token(page_tokens_.Encode(
+        scope, PageCaller(call), absl::StrCat(records[limit - 1].sequence()), call.now));
   }
   return response;
 }

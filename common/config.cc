@@ -43,6 +43,11 @@ ABSL_FLAG(double, public_rate_limit_per_second, 0,
           "calls a second each address may make to methods needing no token (the public "
           "listing, public seat counts); 0: no limit beyond what the transport serves");
 ABSL_FLAG(double, public_rate_limit_burst, 1000, "public calls each address may make at once");
+ABSL_FLAG(double, failed_auth_rate_per_second, 1,
+          "calls with a missing or invalid token each address may make a second, on average; "
+          "beyond them: RESOURCE_EXHAUSTED with a retry hint; 0: no limit");
+ABSL_FLAG(double, failed_auth_burst, 30,
+          "calls with a missing or invalid token each address may make at once");
 ABSL_FLAG(int, max_call_seconds, 30, "the longest any call may run, whatever its deadline");
 ABSL_FLAG(int, audit_retention_days, 730, "days audit records are kept (at least 365)");
 ABSL_FLAG(std::string, catalog_address, "127.0.0.1:50051", "the catalog service, for its callers");
@@ -245,6 +250,11 @@ absl::StatusOr<ServiceConfig> LoadServiceConfig(int argc, char** argv, int defau
   config.public_rate_limit_burst = absl::GetFlag(FLAGS_public_rate_limit_burst);
   if (config.public_rate_limit_per_second > 0 && config.public_rate_limit_burst < 1) {
     return absl::InvalidArgumentError("--public_rate_limit_burst must be at least 1");
+  }
+  config.failed_auth_rate_per_second = absl::GetFlag(FLAGS_failed_auth_rate_per_second);
+  config.failed_auth_burst = absl::GetFlag(FLAGS_failed_auth_burst);
+  if (config.failed_auth_rate_per_second > 0 && config.failed_auth_burst < 1) {
+    return absl::InvalidArgumentError("--failed_auth_burst must be at least 1");
   }
   const int max_call_seconds = absl::GetFlag(FLAGS_max_call_seconds);
   if (max_call_seconds < 1) {

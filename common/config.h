@@ -44,6 +44,11 @@ struct ServiceConfig {
   // what the transport serves (see docs/performance.md).
   double public_rate_limit_per_second = 0;
   double public_rate_limit_burst = 1000;
+  // Per-address rate and burst of calls refused as UNAUTHENTICATED (missing,
+  // forged, expired or revoked tokens); beyond them such calls get
+  // RESOURCE_EXHAUSTED with a retry hint. 0 disables.
+  double failed_auth_rate_per_second = 1;
+  double failed_auth_burst = 30;
   absl::Duration max_call_duration = absl::Seconds(30);
   // Other services of the suite, for services that call them.
   std::string catalog_address = "127.0.0.1:50051";

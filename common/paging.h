@@ -8,6 +8,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/time/time.h"
 
 namespace osan {
 
@@ -17,10 +18,16 @@ inline constexpr int kDefaultPageSize = 50;
 inline constexpr int kMaxPageSize = 200;
 absl::StatusOr<int> EffectivePageSize(int requested);
 
+// How long a page token may be used after it was issued (docs/security.md).
+inline constexpr absl::Duration kPageTokenLifetime = absl::Hours(1);
+
 // A token carries the keyset position after the last item of a page, bound to
-// the query it continues (its "scope": the method and every filter field), and
+// the query it continues (its "scope": the method and every filter field), to
+// the caller it was issued to (an institution code; empty for public
+// methods) and to an expiry (kPageTokenLifetime after issue), all
 // authenticated with HMAC-SHA256 under a server secret. A token that was
-// altered, or that is replayed with different filters, is INVALID_ARGUMENT.
+// altered, replayed with different filters, presented by another caller or
+// after its expiry is INVALID_ARGUMENT naming which.
 // The scope of a List request: `method` and the request with its page_token
 // and page_size cleared, serialized deterministically.
 std::string QueryScope(absl::string_view method, const google::protobuf::Message& request);
@@ -31,14 +38,19 @@ class PageTokens {
   // tokens to survive restarts and load balancing.
   explicit PageTokens(std::string secret) : secret_(std::move(secret)) {}
 
-  std::string Encode(absl::string_view scope, absl::string_view position) const;
+  // A token for `caller` issued at `now`.
+  std::string Encode(absl::string_view scope, absl::string_view caller, absl::string_view position,
+                     absl::Time now) const;
 
-  // The position in `token`; an empty token decodes to an empty position (the
-  // first page).
-  absl::StatusOr<std::string> Decode(absl::string_view scope, absl::string_view token) const;
+  // The position in `token`, presented by `caller` at `now`; an empty token
+  // decodes to an empty position (the first page).
+  absl::StatusOr<std::string> Decode(absl::string_view scope, absl::string_view caller,
+                                     absl::string_view token, absl::Time now) const;
 
  private:
-  std::string Mac(absl::string_view scope, absl::string_view position) const;
+  std::string Mac(absl::string_view purpose, absl::string_view message, size_t bytes) const;
+  // Identifies `caller` without naming it (the token is opaque).
+  std::string CallerTag(absl::string_view caller) const;
   std::string secret_;
 };
 

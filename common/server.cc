@@ -204,7 +204,28 @@ namespace {
 // unauthenticated caller.
 std::string PeerHost(const std::string& peer) { return peer.substr(0, peer.rfind(':')); }
 
+// RESOURCE_EXHAUSTED for `why`, telling when to retry: after `wait`, in the
+// message and in the standard `grpc-retry-pushback-ms` trailer that gRPC
+// clients with retry policies honour.
+absl::Status Throttled(grpc::CallbackServerContext* context, absl::string_view why,
+                       absl::Duration wait) {
+  const int64_t ms =
+      std::max<int64_t>(1, absl::ToInt64Milliseconds(absl::Ceil(wait, absl::Milliseconds(1))));
+  context->AddTrailingMetadata("grpc-retry-pushback-ms", absl::StrCat(ms));
+  return absl::ResourceExhaustedError(absl::StrCat(why, "; retry in ", ms, " ms"));
+}
+
 }  // namespace
+
+absl::Status Dispatcher::AuthenticationFailed(grpc::CallbackServerContext* context,
+                                              const std::string& peer, absl::Time now,
+                                              absl::Status failure) {
+  const absl::Duration wait = failed_auth_rate_limiter_.Acquire(PeerHost(peer), now);
+  if (wait > absl::ZeroDuration()) {
+    return Throttled(context, "too many failed authentications from this address", wait);
+  }
+  return failure;
+}
 
 grpc::ServerUnaryReactor* Dispatcher::Dispatch(grpc::CallbackServerContext* context,
                                                const char* method, Access access, Handler handler,
@@ -225,14 +246,16 @@ grpc::ServerUnaryReactor* Dispatcher::Dispatch(grpc::CallbackServerContext* cont
   if (access == Access::kAuthenticated) {
     auto principal = VerifyBearer(*context, *verifier_, received);
     if (!principal.ok()) {
-      Reply(reactor, method, received, call, principal.status());
+      Reply(reactor, method, received, call,
+            AuthenticationFailed(context, call.peer, received, principal.status()));
       Leave();
       return reactor;
     }
     call.principal = *std::move(principal);
     call.bearer_token = Metadata(*context, "authorization").substr(7);
     if (const absl::Status agrees = CertificateAgrees(*context, *call.principal); !agrees.ok()) {
-      Reply(reactor, method, received, call, agrees);
+      Reply(reactor, method, received, call,
+            AuthenticationFailed(context, call.peer, received, agrees));
       Leave();
       return reactor;
     }
@@ -241,12 +264,7 @@ grpc::ServerUnaryReactor* Dispatcher::Dispatch(grpc::CallbackServerContext* cont
                                   ? public_rate_limiter_.Acquire(PeerHost(call.peer), received)
                                   : rate_limiter_.Acquire(call.principal->institution, received);
   if (wait > absl::ZeroDuration()) {
-    const int64_t ms =
-        std::max<int64_t>(1, absl::ToInt64Milliseconds(absl::Ceil(wait, absl::Milliseconds(1))));
-    // The standard hint gRPC clients with retry policies honour.
-    context->AddTrailingMetadata("grpc-retry-pushback-ms", absl::StrCat(ms));
-    Reply(reactor, method, received, call,
-          absl::ResourceExhaustedError(absl::StrCat("rate limit exceeded; retry in ", ms, " ms")));
+    Reply(reactor, method, received, call, Throttled(context, "rate limit exceeded", wait));
     Leave();
     return reactor;
   }
@@ -273,8 +291,8 @@ grpc::ServerUnaryReactor* Dispatcher::Dispatch(grpc::CallbackServerContext* cont
   }
   if (!workers_->TrySubmit(std::move(work))) {
     log::Warning("rpc refused: worker queue full", {{"method", method}});
-    reactor->Finish(grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED,
-                                 "server busy: too many requests queued; retry with backoff"));
+    reactor->Finish(ToGrpcStatus(
+        Throttled(context, "server busy: too many requests queued", options_.busy_retry_after)));
     Leave();
   }
   return reactor;

@@ -99,6 +99,13 @@ class Dispatcher {
     // The same for calls of Access::kPublic, per peer host.
     double public_rate_per_second = 0;
     double public_rate_burst = 0;
+    // The same for calls whose authentication fails, per peer host: once an
+    // address has spent this budget, its failures are answered
+    // RESOURCE_EXHAUSTED with a retry hint instead of UNAUTHENTICATED.
+    double failed_auth_rate_per_second = 0;
+    double failed_auth_burst = 0;
+    // The retry hint of a call refused because the worker queue is full.
+    absl::Duration busy_retry_after = absl::Milliseconds(250);
     // The longest a call may run, whatever deadline the client set (or none).
     absl::Duration max_call_duration = absl::Seconds(30);
   };
@@ -108,13 +115,16 @@ class Dispatcher {
         verifier_(verifier),
         options_(options),
         rate_limiter_(options.rate_per_second, options.rate_burst),
-        public_rate_limiter_(options.public_rate_per_second, options.public_rate_burst) {}
+        public_rate_limiter_(options.public_rate_per_second, options.public_rate_burst),
+        failed_auth_rate_limiter_(options.failed_auth_rate_per_second, options.failed_auth_burst) {}
 
   using Handler = std::function<absl::Status(const CallContext&)>;
 
   // Starts `handler` for the call and returns its reactor. The handler fills
   // in the response (captured by the caller) and returns the call's status.
-  // Full queue -> RESOURCE_EXHAUSTED; missing/invalid token -> UNAUTHENTICATED.
+  // Full queue or rate limit -> RESOURCE_EXHAUSTED with a retry hint (the
+  // `grpc-retry-pushback-ms` trailer and "retry in N ms" in the message);
+  // missing/invalid token -> UNAUTHENTICATED.
   grpc::ServerUnaryReactor* Dispatch(grpc::CallbackServerContext* context, const char* method,
                                      Access access, Handler handler,
                                      Execution execution = Execution::kWorker);
@@ -146,6 +156,12 @@ class Dispatcher {
   void Drain(absl::Time deadline);
 
  private:
+  // What to answer a call from `peer` whose authentication failed with
+  // `failure`: `failure`, or RESOURCE_EXHAUSTED once the peer has failed too
+  // often (Options::failed_auth_rate_per_second).
+  absl::Status AuthenticationFailed(grpc::CallbackServerContext* context, const std::string& peer,
+                                    absl::Time now, absl::Status failure);
+
   // Counts a call in; false if draining.
   bool Enter();
   void Leave();
@@ -155,6 +171,7 @@ class Dispatcher {
   const Options options_;
   RateLimiter rate_limiter_;
   RateLimiter public_rate_limiter_;
+  RateLimiter failed_auth_rate_limiter_;
   audit::AuditLog* audit_log_ = nullptr;
   absl::Mutex mu_;
   int active_ ABSL_GUARDED_BY(mu_) = 0;

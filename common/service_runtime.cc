@@ -47,6 +47,8 @@ absl::StatusOr<std::unique_ptr<ServiceRuntime>> ServiceRuntime::Start(
   dispatch.rate_burst = config.rate_limit_burst;
   dispatch.public_rate_per_second = config.public_rate_limit_per_second;
   dispatch.public_rate_burst = config.public_rate_limit_burst;
+  dispatch.failed_auth_rate_per_second = config.failed_auth_rate_per_second;
+  dispatch.failed_auth_burst = config.failed_auth_burst;
   dispatch.max_call_duration = config.max_call_duration;
   runtime->dispatcher_ = std::make_unique<server::Dispatcher>(runtime->workers_.get(),
                                                               runtime->verifier_.get(), dispatch);

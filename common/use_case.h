@@ -56,19 +56,27 @@ inline absl::Status CheckEtag(const std::string& given, const std::string& curre
   return absl::OkStatus();
 }
 
+// Whom a page token is issued to (common/paging.h): the caller's
+// institution; empty for public methods.
+inline std::string PageCaller(const server::CallContext& call) {
+  return call.principal ? call.principal->institution : "";
+}
+
 // Reads one page of a keyset query. `fetch(tx, after, limit)` returns a page
 // with `items` and an optional `next_position`; the next page token binds that
-// position to the request's filters.
+// position to the request's filters and to the caller, for a limited time.
 template <class Request, class Fetch>
-auto ReadPage(db::Pool& pool, const PageTokens& tokens, const char* method, const Request& request,
-              Fetch&& fetch, std::string* next_page_token)
+auto ReadPage(db::Pool& pool, const PageTokens& tokens, const server::CallContext& call,
+              const char* method, const Request& request, Fetch&& fetch,
+              std::string* next_page_token)
     -> decltype(fetch(std::declval<pqxx::work&>(), std::string(), 0)) {
   OSAN_ASSIGN_OR_RETURN(const int limit, EffectivePageSize(request.page_size()));
   const std::string scope = QueryScope(method, request);
-  OSAN_ASSIGN_OR_RETURN(const std::string after, tokens.Decode(scope, request.page_token()));
+  OSAN_ASSIGN_OR_RETURN(const std::string after,
+                        tokens.Decode(scope, PageCaller(call), request.page_token(), call.now));
   auto page = pool.Transact([&](pqxx::work& tx) { return fetch(tx, after, limit); });
   if (page.ok() && page->next_position.has_value()) {
-    *next_page_token = tokens.Encode(scope, *page->next_position);
+    *next_page_token = tokens.Encode(scope, PageCaller(call), *page->next_position, call.now);
   }
   return page;
 }

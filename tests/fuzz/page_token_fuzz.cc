@@ -3,7 +3,8 @@
 //
 // Contracts checked: Decode of anything is a position or INVALID_ARGUMENT
 // (never another code); the empty token is the first page; an encoded
-// position decodes back under its scope and under no other; a token altered
+// position decodes back under its scope and caller before its expiry, and
+// under no other scope or caller, nor after it; a token altered
 // anywhere is refused or still decodes to its own position; a page size is
 // INVALID_ARGUMENT only when negative; a query's scope ignores its page
 // fields.
@@ -24,19 +25,24 @@ namespace {
 using absl::StatusCode;
 using fuzz::ExpectCode;
 
+// Every token is issued to and presented by this caller, at this time.
+constexpr absl::string_view kCaller = "J10-7531001";
+const absl::Time kNow = absl::FromUnixSeconds(1800000000);
+
 const PageTokens& Tokens() {
   static const auto* tokens = new PageTokens("fuzzing-secret-0123456789abcdef");
   return *tokens;
 }
 
 void CheckDecode(const std::string& scope, const std::string& token) {
-  const absl::StatusOr<std::string> position = Tokens().Decode(scope, token);
+  const absl::StatusOr<std::string> position = Tokens().Decode(scope, kCaller, token, kNow);
   ExpectCode(position.status(), {StatusCode::kOk, StatusCode::kInvalidArgument}, "Decode");
   if (token.empty()) {
     OSAN_FUZZ_CHECK(position.ok() && position->empty());
   } else if (position.ok()) {
     OSAN_FUZZ_CHECK(!position->empty());
-    auto again = Tokens().Decode(scope, Tokens().Encode(scope, *position));
+    auto again =
+        Tokens().Decode(scope, kCaller, Tokens().Encode(scope, kCaller, *position, kNow), kNow);
     OSAN_FUZZ_CHECK(again.ok() && *again == *position);
   }
 }
@@ -46,27 +52,33 @@ void CheckRoundTrip(const std::string& scope, const std::string& position,
   if (position.empty()) {
     return;  // positions are never empty: the empty token stands for the first page
   }
-  const std::string token = Tokens().Encode(scope, position);
-  auto decoded = Tokens().Decode(scope, token);
+  const std::string token = Tokens().Encode(scope, kCaller, position, kNow);
+  auto decoded = Tokens().Decode(scope, kCaller, token, kNow);
   OSAN_FUZZ_CHECK(decoded.ok());
   OSAN_FUZZ_CHECK(*decoded == position);
 
-  auto replayed = Tokens().Decode(other_scope, token);
+  auto replayed = Tokens().Decode(other_scope, kCaller, token, kNow);
   if (other_scope == scope) {
     OSAN_FUZZ_CHECK(replayed.ok() && *replayed == position);
   } else {
     OSAN_FUZZ_CHECK(replayed.status().code() == StatusCode::kInvalidArgument);
   }
+  // Nobody else may use it, nor anyone once it has expired.
+  OSAN_FUZZ_CHECK(Tokens().Decode(scope, "J10-7531002", token, kNow).status().code() ==
+                  StatusCode::kInvalidArgument);
+  OSAN_FUZZ_CHECK(
+      Tokens().Decode(scope, kCaller, token, kNow + kPageTokenLifetime).status().code() ==
+      StatusCode::kInvalidArgument);
 
   std::string altered = token;
   altered[where % altered.size()] = what;
-  auto tampered = Tokens().Decode(scope, altered);
+  auto tampered = Tokens().Decode(scope, kCaller, altered, kNow);
   ExpectCode(tampered.status(), {StatusCode::kOk, StatusCode::kInvalidArgument}, "Decode");
   if (tampered.ok()) {
     // Only a change the base64 decoding ignores can pass.
     OSAN_FUZZ_CHECK(*tampered == position);
   }
-  auto truncated = Tokens().Decode(scope, token.substr(0, where % token.size()));
+  auto truncated = Tokens().Decode(scope, kCaller, token.substr(0, where % token.size()), kNow);
   ExpectCode(truncated.status(), {StatusCode::kOk, StatusCode::kInvalidArgument}, "Decode");
   if (truncated.ok()) {
     OSAN_FUZZ_CHECK(truncated->empty() || *truncated == position);

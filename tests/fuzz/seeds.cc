@@ -258,7 +258,9 @@ void PageTokenSeeds() {
   const std::string position =
       "2026-1\x1f"
       "7e0c8b1a-2f3d-4c5e-9a6b-1d2e3f4a5b6c";
-  const std::string token = tokens.Encode(scope, position);
+  // Same caller and time as page_token_fuzz.cc.
+  const std::string token =
+      tokens.Encode(scope, "J10-7531001", position, absl::FromUnixSeconds(1800000000));
   // Back bytes, read last first: mode, page size (4), where (2), what (1).
   const auto tail = [](char mode) { return std::string("X\x05\x00\x32\x00\x00\x00", 7) + mode; };
   Write(target, "decode-valid.bin", FdpString(scope) + FdpString(token) + token + tail(0));

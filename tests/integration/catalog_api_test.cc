@@ -337,6 +337,12 @@ TEST_F(CatalogApiTest, InstitutionsCreateGetListUpdate) {
   ASSERT_THAT(page2.institutions(), SizeIs(1));
   EXPECT_EQ(page2.institutions(0).code(), kSeongho);
   EXPECT_TRUE(page2.next_page_token().empty());
+  // The token serves only the institution it was issued to.
+  v1::ListInstitutionsResponse refused;
+  const grpc::Status reused =
+      Call(&v1::CatalogService::Stub::ListInstitutions, seongho_, list, &refused);
+  EXPECT_EQ(reused.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(reused.error_message(), HasSubstr("issued to another caller"));
 
   v1::UpdateInstitutionRequest update;
   update.mutable_institution()->set_name(maehol.name());

@@ -130,8 +130,11 @@ TEST_F(EnrollmentApiTest, StudentsAreSeenOnlyByTheirSchool) {
   }
 }
 
-TEST_F(EnrollmentApiTest, ResidentNumbersAreRefusedAsStudentKeys) {
-  for (const std::string key : {"0701013234567", "070101-3234567"}) {
+TEST_F(EnrollmentApiTest, ResidentNumbersAndMalformedKeysAreRefusedAndNeverAudited) {
+  for (const std::string& key :
+       {std::string("0701013234567"), std::string("070101-3234567"), std::string("900101.1234567"),
+        std::string("900101_1234567"), std::string(1 << 20, 'k'), std::string("학생 키"),
+        std::string("bad\x01key")}) {
     v1::CreateStudentRequest request;
     request.set_parent("schools/J10-7531001");
     request.mutable_student()->set_student_key(key);
@@ -143,10 +146,14 @@ TEST_F(EnrollmentApiTest, ResidentNumbersAreRefusedAsStudentKeys) {
     auto context = ContextWithToken(SchoolToken(kSchoolA));
     const grpc::Status status =
         exchange_.enrollment().CreateStudent(context.get(), request, &created);
-    EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << key;
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << key.substr(0, 20);
     EXPECT_THAT(status.error_message(), HasSubstr("student_key"));
   }
   EXPECT_EQ(exchange_.QueryEnrollment("SELECT count(*) FROM students"), 0);
+  // The permanent audit trail names no refused key.
+  EXPECT_EQ(exchange_.QueryEnrollment(
+                "SELECT count(*) FROM audit_log WHERE action = 'EnrollmentService.CreateStudent'"),
+            0);
 }
 
 // ----- First come, waitlist, drops ------------------------------------------

@@ -167,13 +167,23 @@ class ServerLimitsTest : public ::testing::Test {
 
   // Starts GetTerm asynchronously; the future yields its status code.
   std::future<grpc::StatusCode> GetTermAsync() {
-    return std::async(std::launch::async, [this] {
-      auto context = testing::ContextWithToken(token_);
-      catalog::v1::GetTermRequest request;
-      request.set_name("terms/2026-1");
-      catalog::v1::Term term;
-      return stub_->GetTerm(context.get(), request, &term).error_code();
-    });
+    return std::async(std::launch::async, [this] { return GetTerm().code; });
+  }
+
+  struct Outcome {
+    grpc::StatusCode code;
+    std::string message;
+    // The `grpc-retry-pushback-ms` trailer; empty if none.
+    std::string pushback;
+  };
+  Outcome GetTerm() {
+    auto context = testing::ContextWithToken(token_);
+    catalog::v1::GetTermRequest request;
+    request.set_name("terms/2026-1");
+    catalog::v1::Term term;
+    const grpc::Status status = stub_->GetTerm(context.get(), request, &term);
+    return {status.error_code(), status.error_message(),
+            testing::Trailer(*context, "grpc-retry-pushback-ms")};
   }
 
   // Waits until the database shows a session waiting for the lock.
@@ -220,6 +230,11 @@ TEST_F(ServerLimitsTest, FullQueueAnswersResourceExhausted) {
     absl::SleepFor(absl::Milliseconds(10));
   }
   ASSERT_EQ(refused, 3);
+  // A refusal says when to retry, to people and to clients' retry policies.
+  const Outcome busy = GetTerm();
+  EXPECT_EQ(busy.code, grpc::StatusCode::RESOURCE_EXHAUSTED);
+  EXPECT_EQ(busy.pushback, "250");
+  EXPECT_THAT(busy.message, ::testing::HasSubstr("retry in 250 ms"));
   ReleaseLock();
   EXPECT_EQ(running.get(), grpc::StatusCode::NOT_FOUND);
   std::multiset<grpc::StatusCode> codes;
@@ -255,10 +270,8 @@ TEST(RateLimitTest, ExcessCallsOfOneInstitutionGetResourceExhaustedWithARetryHin
     request.set_name("terms/2026-1");
     catalog::v1::Term term;
     const grpc::StatusCode code = stub->GetTerm(context.get(), request, &term).error_code();
-    const auto& trailers = context->GetServerTrailingMetadata();
-    const auto it = trailers.find("grpc-retry-pushback-ms");
-    if (pushback != nullptr && it != trailers.end()) {
-      *pushback = std::string(it->second.data(), it->second.size());
+    if (pushback != nullptr) {
+      *pushback = testing::Trailer(*context, "grpc-retry-pushback-ms");
     }
     return code;
   };
@@ -274,6 +287,39 @@ TEST(RateLimitTest, ExcessCallsOfOneInstitutionGetResourceExhaustedWithARetryHin
   EXPECT_LE(ms, 1000);
   // Other institutions have their own budget.
   EXPECT_EQ(get_term("J10-7531002", nullptr), grpc::StatusCode::NOT_FOUND);
+}
+
+TEST(RateLimitTest, RepeatedFailedAuthenticationsFromOneAddressAreThrottled) {
+  testing::TestService service(catalog::CatalogDefinition(), [](ServiceConfig& config) {
+    config.failed_auth_rate_per_second = 0.01;  // one more every 100 s: none during the test
+    config.failed_auth_burst = 3;
+  });
+  auto stub = catalog::v1::CatalogService::NewStub(service.channel());
+  struct Outcome {
+    grpc::StatusCode code;
+    std::string pushback;
+  };
+  const auto get_term = [&](const std::string& token) {
+    auto context = testing::ContextWithToken(token);
+    catalog::v1::GetTermRequest request;
+    request.set_name("terms/2026-1");
+    catalog::v1::Term term;
+    const grpc::StatusCode code = stub->GetTerm(context.get(), request, &term).error_code();
+    return Outcome{code, testing::Trailer(*context, "grpc-retry-pushback-ms")};
+  };
+  const std::string forged = "eyJhbGciOiJFZERTQSJ9.eyJzdWIiOiJKMTAtNzUzMTAwMSJ9.Zm9yZ2Vk";
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ(get_term(forged).code, grpc::StatusCode::UNAUTHENTICATED) << i;
+  }
+  const Outcome throttled = get_term(forged);
+  EXPECT_EQ(throttled.code, grpc::StatusCode::RESOURCE_EXHAUSTED);
+  int64_t ms = 0;
+  EXPECT_TRUE(absl::SimpleAtoi(throttled.pushback, &ms)) << throttled.pushback;
+  EXPECT_GT(ms, 90000);
+  EXPECT_EQ(get_term("").code, grpc::StatusCode::RESOURCE_EXHAUSTED) << "a missing token too";
+  // Valid tokens from the same address are not held back.
+  EXPECT_EQ(get_term(testing::TestKeys::Get().Token("J10-7531001", auth::v1::SCHOOL)).code,
+            grpc::StatusCode::NOT_FOUND);
 }
 
 // Lists the current term's public sections without a token; the status code.

@@ -101,6 +101,7 @@ TestService::TestService(const ServiceDefinition& definition,
   config.db_pool_size = 4;
   config.worker_threads = 4;
   config.rate_limit_per_second = 0;  // tests that want a limit set one
+  config.failed_auth_rate_per_second = 0;
   config.plaintext = true;
   config.max_queued_calls = 256;
   config.token_public_key_pems = {TestKeys::Get().public_key_pem()};
@@ -137,6 +138,12 @@ std::unique_ptr<grpc::ClientContext> ContextWithToken(const std::string& token) 
   }
   context->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
   return context;
+}
+
+std::string Trailer(const grpc::ClientContext& context, const std::string& key) {
+  const auto& trailers = context.GetServerTrailingMetadata();
+  const auto it = trailers.find(key);
+  return it == trailers.end() ? "" : std::string(it->second.data(), it->second.size());
 }
 
 }  // namespace osan::testing

@@ -78,6 +78,10 @@ std::string WriteSecretFile(const std::string& content);
 // A client context carrying `token` (if not empty) and a 10 s deadline.
 std::unique_ptr<grpc::ClientContext> ContextWithToken(const std::string& token);
 
+// The value of the server's trailing metadata `key` on a finished call; empty
+// if absent.
+std::string Trailer(const grpc::ClientContext& context, const std::string& key);
+
 }  // namespace osan::testing
 
 #endif  // OSAN_TESTS_SUPPORT_TEST_ENV_H_

@@ -171,6 +171,9 @@ TEST(EffectivePageSizeTest, RejectsNegative) {
 
 constexpr absl::string_view kSecret = "0123456789abcdef-page-token-secret";
 constexpr absl::string_view kMethod = "/osan.catalog.v1.CatalogService/ListSections";
+// The caller page tokens are issued to, and when, unless a test says otherwise.
+constexpr absl::string_view kCaller = "J10-7531001";
+constexpr absl::Time kIssued = absl::FromUnixSeconds(1800000000);
 
 catalog::v1::ListSectionsRequest SectionsRequest() {
   catalog::v1::ListSectionsRequest request;
@@ -188,8 +191,8 @@ TEST(PageTokensTest, RoundTripsPosition) {
                     "3f2504e0"),
         std::string("a"), std::string("\0\xff\x01", 3), std::string(1000, 'p')}) {
     SCOPED_TRACE(absl::CHexEscape(position));
-    const std::string token = tokens.Encode(scope, position);
-    const absl::StatusOr<std::string> decoded = tokens.Decode(scope, token);
+    const std::string token = tokens.Encode(scope, kCaller, position, kIssued);
+    const absl::StatusOr<std::string> decoded = tokens.Decode(scope, kCaller, token, kIssued);
     ASSERT_TRUE(decoded.ok()) << decoded.status();
     EXPECT_EQ(*decoded, position);
   }
@@ -197,61 +200,70 @@ TEST(PageTokensTest, RoundTripsPosition) {
 
 TEST(PageTokensTest, TokenIsUrlSafeAndHidesNoSecret) {
   const PageTokens tokens{std::string(kSecret)};
-  const std::string token = tokens.Encode("scope", std::string(300, '\xfb'));
+  const std::string token = tokens.Encode("scope", kCaller, std::string(300, '\xfb'), kIssued);
   EXPECT_EQ(token.find_first_of("+/= \n"), std::string::npos) << token;
   EXPECT_THAT(token, Not(HasSubstr(kSecret)));
 }
 
 TEST(PageTokensTest, EmptyTokenIsFirstPage) {
   const PageTokens tokens{std::string(kSecret)};
-  const absl::StatusOr<std::string> decoded = tokens.Decode("any scope", "");
+  const absl::StatusOr<std::string> decoded = tokens.Decode("any scope", kCaller, "", kIssued);
   ASSERT_TRUE(decoded.ok()) << decoded.status();
   EXPECT_EQ(*decoded, "");
 }
 
 TEST(PageTokensTest, RejectsTamperedPosition) {
   const PageTokens tokens{std::string(kSecret)};
-  const std::string token = tokens.Encode("scope", "title-0042");
-  const std::vector<std::string> parts = absl::StrSplit(token, '.');
-  ASSERT_EQ(parts.size(), 2u);
-  const std::string forged = absl::StrCat(absl::WebSafeBase64Escape("title-9999"), ".", parts[1]);
-  EXPECT_TRUE(IsInvalidField(tokens.Decode("scope", forged).status(), "page_token"));
+  const std::string token = tokens.Encode("scope", kCaller, "title-0042", kIssued);
+  std::vector<std::string> parts = absl::StrSplit(token, '.');
+  ASSERT_EQ(parts.size(), 4u);
+  parts[0] = absl::WebSafeBase64Escape("title-9999");
+  const std::string forged = absl::StrJoin(parts, ".");
+  EXPECT_TRUE(
+      IsInvalidField(tokens.Decode("scope", kCaller, forged, kIssued).status(), "page_token"));
 }
 
 TEST(PageTokensTest, RejectsTamperedMac) {
   const PageTokens tokens{std::string(kSecret)};
-  const std::string token = tokens.Encode("scope", "title-0042");
-  const size_t dot = token.find('.');
+  const std::string token = tokens.Encode("scope", kCaller, "title-0042", kIssued);
+  const size_t dot = token.rfind('.');
   ASSERT_NE(dot, std::string::npos);
   std::string forged = token;
   forged[dot + 1] = forged[dot + 1] == 'A' ? 'B' : 'A';  // changes the first MAC byte
-  EXPECT_TRUE(IsInvalidField(tokens.Decode("scope", forged).status(), "page_token"));
+  EXPECT_TRUE(
+      IsInvalidField(tokens.Decode("scope", kCaller, forged, kIssued).status(), "page_token"));
 
   // A truncated MAC.
-  EXPECT_TRUE(IsInvalidField(tokens.Decode("scope", token.substr(0, token.size() - 4)).status(),
-                             "page_token"));
+  EXPECT_TRUE(IsInvalidField(
+      tokens.Decode("scope", kCaller, token.substr(0, token.size() - 4), kIssued).status(),
+      "page_token"));
 }
 
 TEST(PageTokensTest, RejectsTokenOfAnotherScope) {
   const PageTokens tokens{std::string(kSecret)};
-  const std::string token = tokens.Encode("scope-a", "title-0042");
-  EXPECT_TRUE(IsInvalidField(tokens.Decode("scope-b", token).status(), "page_token"));
+  const std::string token = tokens.Encode("scope-a", kCaller, "title-0042", kIssued);
+  EXPECT_TRUE(
+      IsInvalidField(tokens.Decode("scope-b", kCaller, token, kIssued).status(), "page_token"));
 }
 
 TEST(PageTokensTest, RejectsTokenReplayedWithOtherFilters) {
   const PageTokens tokens{std::string(kSecret)};
   const catalog::v1::ListSectionsRequest first = SectionsRequest();
-  const std::string token = tokens.Encode(QueryScope(kMethod, first), "title-0042");
+  const std::string token =
+      tokens.Encode(QueryScope(kMethod, first), kCaller, "title-0042", kIssued);
 
   catalog::v1::ListSectionsRequest other_host = first;
   other_host.set_host("institutions/J10-7531001");
   other_host.set_page_token(token);
-  EXPECT_TRUE(
-      IsInvalidField(tokens.Decode(QueryScope(kMethod, other_host), token).status(), "page_token"));
+  EXPECT_TRUE(IsInvalidField(
+      tokens.Decode(QueryScope(kMethod, other_host), kCaller, token, kIssued).status(),
+      "page_token"));
 
   catalog::v1::ListSectionsRequest other_method = first;
   EXPECT_TRUE(IsInvalidField(
-      tokens.Decode(QueryScope("/osan.catalog.v1.CatalogService/ListCourses", other_method), token)
+      tokens
+          .Decode(QueryScope("/osan.catalog.v1.CatalogService/ListCourses", other_method), kCaller,
+                  token, kIssued)
           .status(),
       "page_token"));
 }
@@ -260,12 +272,14 @@ TEST(PageTokensTest, NextPageRequestCarryingTheTokenDecodes) {
   const PageTokens tokens{std::string(kSecret)};
   catalog::v1::ListSectionsRequest first = SectionsRequest();
   first.set_page_size(10);
-  const std::string token = tokens.Encode(QueryScope(kMethod, first), "title-0042");
+  const std::string token =
+      tokens.Encode(QueryScope(kMethod, first), kCaller, "title-0042", kIssued);
 
   catalog::v1::ListSectionsRequest next = SectionsRequest();
   next.set_page_size(25);
   next.set_page_token(token);
-  const absl::StatusOr<std::string> decoded = tokens.Decode(QueryScope(kMethod, next), token);
+  const absl::StatusOr<std::string> decoded =
+      tokens.Decode(QueryScope(kMethod, next), kCaller, token, kIssued);
   ASSERT_TRUE(decoded.ok()) << decoded.status();
   EXPECT_EQ(*decoded, "title-0042");
 }
@@ -273,8 +287,45 @@ TEST(PageTokensTest, NextPageRequestCarryingTheTokenDecodes) {
 TEST(PageTokensTest, RejectsTokenOfAnotherSecret) {
   const PageTokens tokens{std::string(kSecret)};
   const PageTokens other{"another-secret-of-32-bytes-long!"};
-  const std::string token = other.Encode("scope", "title-0042");
-  EXPECT_TRUE(IsInvalidField(tokens.Decode("scope", token).status(), "page_token"));
+  const std::string token = other.Encode("scope", kCaller, "title-0042", kIssued);
+  EXPECT_TRUE(
+      IsInvalidField(tokens.Decode("scope", kCaller, token, kIssued).status(), "page_token"));
+}
+
+TEST(PageTokensTest, RejectsTokenPresentedByAnotherCaller) {
+  const PageTokens tokens{std::string(kSecret)};
+  const std::string token = tokens.Encode("scope", kCaller, "title-0042", kIssued);
+  for (const absl::string_view other : {"J10-7531002", "", "J10-753100"}) {
+    SCOPED_TRACE(other);
+    const absl::Status refused = tokens.Decode("scope", other, token, kIssued).status();
+    EXPECT_TRUE(IsInvalidField(refused, "page_token"));
+    EXPECT_THAT(refused.message(), HasSubstr("another caller"));
+  }
+  EXPECT_THAT(token, Not(HasSubstr(kCaller))) << "the token does not name its caller";
+}
+
+TEST(PageTokensTest, ExpiresAfterItsLifetime) {
+  const PageTokens tokens{std::string(kSecret)};
+  const std::string token = tokens.Encode("scope", kCaller, "title-0042", kIssued);
+  EXPECT_EQ(kPageTokenLifetime, absl::Hours(1));
+  const absl::StatusOr<std::string> in_time =
+      tokens.Decode("scope", kCaller, token, kIssued + kPageTokenLifetime - absl::Seconds(1));
+  ASSERT_TRUE(in_time.ok()) << in_time.status();
+  EXPECT_EQ(*in_time, "title-0042");
+  const absl::Status expired =
+      tokens.Decode("scope", kCaller, token, kIssued + kPageTokenLifetime).status();
+  EXPECT_TRUE(IsInvalidField(expired, "page_token"));
+  EXPECT_THAT(expired.message(), HasSubstr("expired"));
+
+  // The expiry cannot be moved: it is under the MAC.
+  std::vector<std::string> parts = absl::StrSplit(token, '.');
+  ASSERT_EQ(parts.size(), 4u);
+  parts[1] = absl::StrCat(absl::ToUnixSeconds(kIssued + absl::Hours(100)));
+  EXPECT_THAT(
+      tokens.Decode("scope", kCaller, absl::StrJoin(parts, "."), kIssued + kPageTokenLifetime)
+          .status()
+          .message(),
+      HasSubstr("token altered"));
 }
 
 TEST(PageTokensTest, RejectsGarbage) {
@@ -283,7 +334,8 @@ TEST(PageTokensTest, RejectsGarbage) {
        {"abc", ".", "..", "a.b.c", "!!!.@@@", "dGl0bGU.", ".AAAAAAAAAAAAAAAAAAAAAA", "한글.토큰",
         "dGl0bGU.AAAAAAAAAAAAAAAAAAAAAA", "dGl0bGU AAAA", "%00.%00"}) {
     SCOPED_TRACE(garbage);
-    EXPECT_TRUE(IsInvalidField(tokens.Decode("scope", garbage).status(), "page_token"));
+    EXPECT_TRUE(
+        IsInvalidField(tokens.Decode("scope", kCaller, garbage, kIssued).status(), "page_token"));
   }
 }
 
@@ -868,6 +920,39 @@ TEST(RateLimiterTest, AllowsTheBurstThenTheRateAndRefusesWithAWait) {
     EXPECT_EQ(limiter.Acquire("a", later), absl::ZeroDuration()) << i;
   }
   EXPECT_GT(limiter.Acquire("a", later), absl::ZeroDuration());
+}
+
+TEST(RateLimiterTest, IdleBucketsAreEvictedSoTheTableStaysBounded) {
+  // Refills from empty in burst / rate = 2 s.
+  RateLimiter limiter(/*per_second=*/2, /*burst=*/4);
+  absl::Time now = absl::FromUnixSeconds(1800000000);
+  for (int round = 0; round < 5; ++round) {
+    for (int i = 0; i < 1000; ++i) {
+      ASSERT_EQ(limiter.Acquire(absl::StrCat("peer-", round, "-", i), now), absl::ZeroDuration());
+    }
+    // Only this round's keys and, at most, the previous round's.
+    EXPECT_LE(limiter.size(), 2000u) << round;
+    now += absl::Seconds(2);
+  }
+  now += absl::Seconds(2);
+  limiter.Acquire("last", now);
+  EXPECT_EQ(limiter.size(), 1u);
+}
+
+TEST(RateLimiterTest, EvictionForgetsNoBucketStillRefilling) {
+  // Refills from empty in burst / rate = 2 s.
+  RateLimiter limiter(/*per_second=*/1, /*burst=*/2);
+  const absl::Time start = absl::FromUnixSeconds(1800000000);
+  ASSERT_EQ(limiter.Acquire("busy", start), absl::ZeroDuration());
+  ASSERT_EQ(limiter.Acquire("busy", start), absl::ZeroDuration());
+  ASSERT_EQ(limiter.Acquire("idle", start), absl::ZeroDuration());
+  ASSERT_EQ(limiter.Acquire("busy", start + absl::Seconds(1)), absl::ZeroDuration());
+  // The sweep due at 2 s drops "idle" (full again) but keeps "busy" (1 of 2).
+  const absl::Time later = start + absl::Seconds(2);
+  ASSERT_EQ(limiter.Acquire("other", later), absl::ZeroDuration());
+  EXPECT_EQ(limiter.size(), 2u) << "busy and other";
+  EXPECT_EQ(limiter.Acquire("busy", later), absl::ZeroDuration());
+  EXPECT_GT(limiter.Acquire("busy", later), absl::ZeroDuration()) << "its spent calls still count";
 }
 
 TEST(RateLimiterTest, ZeroRateDisablesLimiting) {

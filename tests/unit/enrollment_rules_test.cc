@@ -201,6 +201,14 @@ TEST(LooksLikeResidentNumberTest, DetectsResidentNumbers) {
   EXPECT_TRUE(LooksLikeResidentNumber("070101-3234567"));
 }
 
+TEST(LooksLikeResidentNumberTest, DetectsEverySeparatorAfterTheBirthDate) {
+  for (const absl::string_view key : {"900101.1234567", "900101 1234567", "900101/1234567",
+                                      "900101_1234567", "900101:1234567", "900101A1234567"}) {
+    SCOPED_TRACE(key);
+    EXPECT_TRUE(LooksLikeResidentNumber(key));
+  }
+}
+
 TEST(LooksLikeResidentNumberTest, RejectsOtherShapes) {
   for (const absl::string_view key : {
            "",
@@ -216,7 +224,8 @@ TEST(LooksLikeResidentNumberTest, RejectsOtherShapes) {
            "0701013234567-",   // trailing dash
            "07010A3234567",    // a letter among 13 characters
            "0701013234567A",   // 13 digits and a letter
-           "070101_3234567",   // underscore instead of dash
+           "070101..3234567",  // two separators
+           "0701.013234567",   // separator in the wrong place
        }) {
     SCOPED_TRACE(key);
     EXPECT_FALSE(LooksLikeResidentNumber(key));
@@ -257,7 +266,8 @@ TEST(ValidateStudentTest, RejectsBadKeys) {
 }
 
 TEST(ValidateStudentTest, RejectsResidentNumberKeys) {
-  for (const std::string& key : {std::string("0701013234567"), std::string("070101-3234567")}) {
+  for (const std::string& key : {std::string("0701013234567"), std::string("070101-3234567"),
+                                 std::string("900101.1234567"), std::string("900101_1234567")}) {
     SCOPED_TRACE(key);
     v1::Student student = ValidStudent();
     student.set_student_key(key);

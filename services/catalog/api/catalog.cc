@@ -118,13 +118,13 @@ absl::StatusOr<v1::Institution> Catalog::GetInstitution(const Call&,
 }
 
 absl::StatusOr<v1::ListInstitutionsResponse> Catalog::ListInstitutions(
-    const Call&, const v1::ListInstitutionsRequest& request) {
+    const Call& call, const v1::ListInstitutionsRequest& request) {
   if (!v1::InstitutionKind_IsValid(request.kind())) {
     return InvalidField("kind", "unknown kind");
   }
   v1::ListInstitutionsResponse response;
   OSAN_ASSIGN_OR_RETURN(auto page, ReadPage(
-                                       *pool_, page_tokens_, "ListInstitutions", request,
+                                       *pool_, page_tokens_, call, "ListInstitutions", request,
                                        [&](pqxx::work& tx, const std::string& after, int limit) {
                                          return store::ListInstitutions(tx, request.kind(), after,
                                                                         limit);
@@ -174,14 +174,14 @@ absl::StatusOr<v1::Term> Catalog::GetTerm(const Call&, const v1::GetTermRequest&
   return pool_->Transact([&](pqxx::work& tx) { return store::GetTerm(tx, id.id()); });
 }
 
-absl::StatusOr<v1::ListTermsResponse> Catalog::ListTerms(const Call&,
+absl::StatusOr<v1::ListTermsResponse> Catalog::ListTerms(const Call& call,
                                                          const v1::ListTermsRequest& request) {
   if (request.year() != 0) {
     OSAN_RETURN_IF_ERROR(CheckRange("year", request.year(), 2000, 2100));
   }
   v1::ListTermsResponse response;
   OSAN_ASSIGN_OR_RETURN(auto page, ReadPage(
-                                       *pool_, page_tokens_, "ListTerms", request,
+                                       *pool_, page_tokens_, call, "ListTerms", request,
                                        [&](pqxx::work& tx, const std::string& before, int limit) {
                                          return store::ListTerms(tx, request.year(), before, limit);
                                        },
@@ -236,7 +236,7 @@ absl::StatusOr<v1::Course> Catalog::GetCourse(const Call&, const v1::GetCourseRe
 }
 
 absl::StatusOr<v1::ListCoursesResponse> Catalog::ListCourses(
-    const Call&, const v1::ListCoursesRequest& request) {
+    const Call& call, const v1::ListCoursesRequest& request) {
   std::string host_code;
   if (!request.host().empty()) {
     OSAN_ASSIGN_OR_RETURN(host_code, ParseInstitutionName("host", request.host()));
@@ -246,7 +246,7 @@ absl::StatusOr<v1::ListCoursesResponse> Catalog::ListCourses(
   }
   v1::ListCoursesResponse response;
   OSAN_ASSIGN_OR_RETURN(auto page, ReadPage(
-                                       *pool_, page_tokens_, "ListCourses", request,
+                                       *pool_, page_tokens_, call, "ListCourses", request,
                                        [&](pqxx::work& tx, const std::string& after, int limit) {
                                          return store::ListCourses(tx, host_code,
                                                                    request.recognition_state(),
@@ -338,13 +338,13 @@ absl::StatusOr<v1::Programme> Catalog::GetProgramme(const Call&,
 }
 
 absl::StatusOr<v1::ListProgrammesResponse> Catalog::ListProgrammes(
-    const Call&, const v1::ListProgrammesRequest& request) {
+    const Call& call, const v1::ListProgrammesRequest& request) {
   if (request.year() != 0) {
     OSAN_RETURN_IF_ERROR(CheckRange("year", request.year(), 2000, 2100));
   }
   v1::ListProgrammesResponse response;
   OSAN_ASSIGN_OR_RETURN(auto page, ReadPage(
-                                       *pool_, page_tokens_, "ListProgrammes", request,
+                                       *pool_, page_tokens_, call, "ListProgrammes", request,
                                        [&](pqxx::work& tx, const std::string& after, int limit) {
                                          return store::ListProgrammes(tx, request.year(), after,
                                                                       limit);
@@ -426,7 +426,7 @@ absl::StatusOr<v1::Section> Catalog::GetSection(const Call&, const v1::GetSectio
 }
 
 absl::StatusOr<v1::ListSectionsResponse> Catalog::ListSections(
-    const Call&, const v1::ListSectionsRequest& request) {
+    const Call& call, const v1::ListSectionsRequest& request) {
   store::SectionFilter filter;
   if (request.parent() != "terms/-") {
     OSAN_ASSIGN_OR_RETURN(const TermId term, ParseTermName("parent", request.parent()));
@@ -445,7 +445,7 @@ absl::StatusOr<v1::ListSectionsResponse> Catalog::ListSections(
   }
   v1::ListSectionsResponse response;
   OSAN_ASSIGN_OR_RETURN(auto page, ReadPage(
-                                       *pool_, page_tokens_, "ListSections", request,
+                                       *pool_, page_tokens_, call, "ListSections", request,
                                        [&](pqxx::work& tx, const std::string& after, int limit) {
                                          return store::ListSections(tx, filter, after, limit);
                                        },

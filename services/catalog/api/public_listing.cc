@@ -74,6 +74,8 @@ using Snapshot = PublicListing::Snapshot;
 // Separates title and id in a listing position (titles hold no control
 // characters).
 constexpr char kPositionSeparator = '\x1f';
+// How long one cached answer (and the page token in it) is handed out.
+constexpr absl::Duration kAnswerReuse = absl::Minutes(10);
 
 auto OrderKey(const Snapshot::Entry& entry) {
   return std::tie(entry.section.term(), entry.section.title(), entry.id);
@@ -230,7 +232,7 @@ struct Query {
 };
 
 absl::StatusOr<Query> CheckQuery(const PageTokens& page_tokens,
-                                 const v1::ListPublicSectionsRequest& request) {
+                                 const v1::ListPublicSectionsRequest& request, absl::Time now) {
   Query query;
   if (!request.term().empty()) {
     OSAN_ASSIGN_OR_RETURN(const TermId id, ParseTermName("term", request.term()));
@@ -243,7 +245,8 @@ absl::StatusOr<Query> CheckQuery(const PageTokens& page_tokens,
   scoped.clear_known_version();
   query.scope = QueryScope("ListPublicSections", scoped);
   OSAN_ASSIGN_OR_RETURN(const std::string after,
-                        page_tokens.Decode(query.scope, request.page_token()));
+                        // Public: no caller to bind the token to, only its expiry.
+                        page_tokens.Decode(query.scope, "", request.page_token(), now));
   if (!after.empty()) {
     const std::vector<std::string> parts = absl::StrSplit(after, kPositionSeparator);
     if (parts.size() != 2) {
@@ -257,7 +260,7 @@ absl::StatusOr<Query> CheckQuery(const PageTokens& page_tokens,
 
 // The page `query` asks for (its term resolved) from `snapshot`.
 v1::ListPublicSectionsResponse Answer(const Snapshot& snapshot, const Query& query,
-                                      const PageTokens& page_tokens) {
+                                      const PageTokens& page_tokens, absl::Time now) {
   v1::ListPublicSectionsResponse response;
   response.set_term(query.term);
   response.set_version(snapshot.version);
@@ -279,8 +282,9 @@ v1::ListPublicSectionsResponse Answer(const Snapshot& snapshot, const Query& que
     }
     if (response.sections_size() == query.limit) {
       response.set_next_page_token(page_tokens.Encode(
-          query.scope,
-          absl::StrCat(last->section.title(), std::string(1, kPositionSeparator), last->id)));
+          query.scope, "",
+          absl::StrCat(last->section.title(), std::string(1, kPositionSeparator), last->id),
+          now));
       break;
     }
     *response.add_sections() = it->section;
@@ -293,7 +297,7 @@ v1::ListPublicSectionsResponse Answer(const Snapshot& snapshot, const Query& que
 
 absl::StatusOr<std::shared_ptr<const std::string>> PublicListing::ListPublicSections(
     const Call& call, const v1::ListPublicSectionsRequest& request) {
-  OSAN_ASSIGN_OR_RETURN(Query query, CheckQuery(page_tokens_, request));
+  OSAN_ASSIGN_OR_RETURN(Query query, CheckQuery(page_tokens_, request, call.now));
   const std::shared_ptr<const Snapshot> snapshot = Current();
   if (query.term.empty()) {
     OSAN_ASSIGN_OR_RETURN(query.term, snapshot->CurrentTerm(call.now));
@@ -308,9 +312,13 @@ absl::StatusOr<std::shared_ptr<const std::string>> PublicListing::ListPublicSect
   // Requests that differ only in the version held get the same answer; the
   // term they resolved to is part of the key, since the current term changes
   // with time (and the request's own `term` stays in it: page tokens are
-  // bound to the request as sent).
+  // bound to the request as sent). Answers carry page tokens that expire, so
+  // one is reused for at most kAnswerReuse: a token handed out from the cache
+  // has most of its lifetime left.
   const std::string key =
-      absl::StrCat(query.term, std::string(1, '\0'), BytesWithout(request, {"known_version"}));
+      absl::StrCat(query.term, std::string(1, '\0'), absl::ToUnixSeconds(call.now) /
+                   absl::ToInt64Seconds(kAnswerReuse), std::string(1, '\0'),
+                   BytesWithout(request, {"known_version"}));
   {
     absl::ReaderMutexLock lock(&snapshot->answers_mu);
     const auto found = snapshot->answers.find(key);
@@ -319,7 +327,7 @@ absl::StatusOr<std::shared_ptr<const std::string>> PublicListing::ListPublicSect
     }
   }
   auto answer = std::make_shared<const std::string>(
-      Answer(*snapshot, query, page_tokens_).SerializeAsString());
+      Answer(*snapshot, query, page_tokens_, call.now).SerializeAsString());
   absl::MutexLock lock(&snapshot->answers_mu);
   if (snapshot->answers.size() < Snapshot::kMaxAnswers) {
     snapshot->answers.emplace(key, answer);

@@ -85,9 +85,11 @@ Enrollment::Enrollment(db::Pool* pool, PageTokens page_tokens, CatalogClient* ca
 absl::StatusOr<v1::Student> Enrollment::CreateStudent(const Call& call,
                                                       const v1::CreateStudentRequest& request) {
   OSAN_ASSIGN_OR_RETURN(const std::string school, ParseSchoolName("parent", request.parent()));
+  // Validated before it is named: the audit trail is permanent, and only a
+  // well-formed key (never a resident number) may enter it.
+  OSAN_RETURN_IF_ERROR(ValidateStudent(request.student()));
   call.Audit(StudentId{school, request.student().student_key()}.name());
   OSAN_RETURN_IF_ERROR(RequireHomeSchool(*call.principal, school));
-  OSAN_RETURN_IF_ERROR(ValidateStudent(request.student()));
   return IdempotentMutation<v1::Student>(
       *pool_, call, "CreateStudent", request, [&](pqxx::work& tx) -> absl::StatusOr<v1::Student> {
         OSAN_RETURN_IF_ERROR(store::InsertStudent(tx, school, request.student()));
@@ -114,7 +116,7 @@ absl::StatusOr<v1::ListStudentsResponse> Enrollment::ListStudents(
   OSAN_RETURN_IF_ERROR(RequireHomeSchool(*call.principal, school));
   v1::ListStudentsResponse response;
   OSAN_ASSIGN_OR_RETURN(auto page, ReadPage(
-                                       *pool_, page_tokens_, "ListStudents", request,
+                                       *pool_, page_tokens_, call, "ListStudents", request,
                                        [&](pqxx::work& tx, const std::string& after, int limit) {
                                          return store::ListStudents(tx, school, after, limit);
                                        },
@@ -340,7 +342,7 @@ absl::StatusOr<v1::ListApplicationsResponse> Enrollment::ListApplications(
   }
   v1::ListApplicationsResponse response;
   OSAN_ASSIGN_OR_RETURN(auto page, ReadPage(
-                                       *pool_, page_tokens_, "ListApplications", request,
+                                       *pool_, page_tokens_, call, "ListApplications", request,
                                        [&](pqxx::work& tx, const std::string& after, int limit) {
                                          return store::ListApplications(tx, school_code, section_id,
                                                                         request.state(), after,

@@ -107,15 +107,19 @@ absl::StatusOr<std::string> ParseApplicationName(absl::string_view field, absl::
 // ----- Students -------------------------------------------------------------
 
 bool LooksLikeResidentNumber(absl::string_view key) {
-  std::string digits;
+  constexpr size_t kDigits = 13;
+  constexpr size_t kBirthDateDigits = 6;
+  const auto is_digit = [](char c) { return absl::ascii_isdigit(static_cast<unsigned char>(c)); };
+  const bool separated = key.size() == kDigits + 1 && !is_digit(key[kBirthDateDigits]);
+  if (key.size() != kDigits && !separated) {
+    return false;
+  }
   for (size_t i = 0; i < key.size(); ++i) {
-    if (absl::ascii_isdigit(static_cast<unsigned char>(key[i]))) {
-      digits.push_back(key[i]);
-    } else if (!(key[i] == '-' && i == 6)) {
+    if (!is_digit(key[i]) && !(separated && i == kBirthDateDigits)) {
       return false;
     }
   }
-  return digits.size() == 13;
+  return true;
 }
 
 absl::Status ValidateStudent(const v1::Student& student) {

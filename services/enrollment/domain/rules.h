@@ -36,8 +36,10 @@ std::string SchoolName(absl::string_view code);
 
 // ----- Students -------------------------------------------------------------
 
-// True for 13 digits, optionally with a dash after the sixth: the shape of a
-// resident registration number, which must never enter the system.
+// True for the shape of a resident registration number, which must never
+// enter the system: 13 ASCII digits, optionally with one separator of any kind
+// (not a digit: '-', '.', '_', '/', a space, ...) after the sixth digit
+// (docs/security.md, "Resident registration numbers").
 bool LooksLikeResidentNumber(absl::string_view key);
 
 absl::Status ValidateStudent(const v1::Student& student);
