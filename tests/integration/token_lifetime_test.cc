@@ -2,14 +2,17 @@
 // catalog and enrollment servers on port 0: bounded issue times and
 // lifetimes, revocation by token id, follow streams closed when their token
 // expires or is revoked, the per-institution stream limit and the rate limit
-// on opening streams.
+// on opening streams, the mTLS certificate-to-token check on streams.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <fstream>
 
 #include "absl/time/clock.h"
+#include "common/tls.h"
+#include "services/enrollment/api/enrollment_service.h"
 #include "tests/support/exchange_fixture.h"
+#include "tests/support/test_pki.h"
 
 namespace osan::testing {
 namespace {
@@ -202,6 +205,28 @@ TEST(StreamRateTest, OpeningAStreamCountsAgainstTheCallersRate) {
   const grpc::Status refused = OpenFeed(exchange.enrollment(), token, false).Drain();
   EXPECT_EQ(refused.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
   EXPECT_THAT(refused.error_message(), HasSubstr("rate limit exceeded"));
+}
+
+TEST(StreamTlsTest, WithMutualTlsAStreamNeedsACertificateOfTheTokensInstitution) {
+  const Pem ca = MakeCa("test CA");
+  const Pem server = MakeLeaf(ca, "SVC-ENROLLMENT");
+  TestService enrollment(enrollment::EnrollmentDefinition(), [&](ServiceConfig& config) {
+    config.plaintext = false;
+    config.server.tls_cert_file = WriteSecretFile(server.cert);
+    config.server.tls_key_file = WriteSecretFile(server.key);
+    config.server.tls_client_ca_file = WriteSecretFile(ca.cert);
+    config.peer_tls.ca_pem = ca.cert;
+    config.service_signing_key_pem = TestKeys::Get().private_key_pem();
+  });
+  const Pem school = MakeLeaf(ca, kSchoolA);
+  auto stub = v1::EnrollmentService::NewStub(OpenChannel(
+      absl::StrCat("127.0.0.1:", enrollment.port()), {ca.cert, school.cert, school.key}));
+  const grpc::Status own =
+      OpenFeed(*stub, TestKeys::Get().Token(kSchoolA, auth::v1::SCHOOL), false).Drain();
+  EXPECT_TRUE(own.ok()) << own.error_message();
+  ExpectUnauthenticated(
+      OpenFeed(*stub, TestKeys::Get().Token(kSchoolB, auth::v1::SCHOOL), false).Drain(),
+      "does not belong to the token's institution");
 }
 
 }  // namespace
