@@ -60,8 +60,10 @@ void AppendJsonString(std::string& out, absl::string_view value) {
 
 void SetMinLevel(Level level) { min_level.store(level); }
 
+bool Enabled(Level level) { return level >= min_level.load(); }
+
 void Write(Level level, absl::string_view message, std::initializer_list<Field> fields) {
-  if (level < min_level.load()) {
+  if (!Enabled(level)) {
     return;
   }
   std::string line = "{\"ts\":";

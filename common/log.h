@@ -30,6 +30,8 @@ inline void Error(absl::string_view message, std::initializer_list<Field> fields
 
 // Messages below `level` are dropped. Default kInfo.
 void SetMinLevel(Level level);
+// Whether messages of `level` are written: callers may skip building them.
+bool Enabled(Level level);
 
 }  // namespace osan::log
 

@@ -154,16 +154,24 @@ void Dispatcher::Drain(absl::Time deadline) {
 
 namespace {
 
-// Logs the call and finishes it with `status`.
+// Logs the call (at `ok_level` if it succeeded, else at info) and finishes
+// it with `status`.
 void Reply(grpc::ServerUnaryReactor* reactor, const char* method, absl::Time received,
-           const CallContext& call, const absl::Status& status) {
-  log::Info("rpc", {{"method", method},
-                    {"code", absl::StatusCodeToString(status.code())},
-                    {"ms", absl::StrCat(absl::ToInt64Milliseconds(absl::Now() - received))},
-                    {"institution", call.principal ? call.principal->institution : ""},
-                    {"trace_id", call.trace_id},
-                    {"peer", call.peer},
-                    {"error", status.ok() ? "" : std::string(status.message())}});
+           const CallContext& call, const absl::Status& status,
+           log::Level ok_level = log::Level::kInfo) {
+  const log::Level level = status.ok() ? ok_level : log::Level::kInfo;
+  if (!log::Enabled(level)) {
+    reactor->Finish(ToGrpcStatus(status));
+    return;
+  }
+  log::Write(level, "rpc",
+             {{"method", method},
+              {"code", absl::StatusCodeToString(status.code())},
+              {"ms", absl::StrCat(absl::ToInt64Milliseconds(absl::Now() - received))},
+              {"institution", call.principal ? call.principal->institution : ""},
+              {"trace_id", call.trace_id},
+              {"peer", call.peer},
+              {"error", status.ok() ? "" : std::string(status.message())}});
   reactor->Finish(ToGrpcStatus(status));
 }
 
@@ -253,7 +261,7 @@ grpc::ServerUnaryReactor* Dispatcher::Dispatch(grpc::CallbackServerContext* cont
     Leave();
     return reactor;
   }
-  auto work = [this, context, reactor, method, received, call = std::move(call),
+  auto work = [this, context, reactor, method, received, execution, call = std::move(call),
                handler = std::move(handler)]() mutable {
     call.now = absl::Now();
     absl::Status status;
@@ -264,7 +272,10 @@ grpc::ServerUnaryReactor* Dispatcher::Dispatch(grpc::CallbackServerContext* cont
     } else {
       status = RunAudited(method, call, [&] { return handler(call); });
     }
-    Reply(reactor, method, received, call, status);
+    // Answers from memory come at rates where a line each would cost more
+    // than the answer: their successes are logged at debug level only.
+    Reply(reactor, method, received, call, status,
+          execution == Execution::kInline ? log::Level::kDebug : log::Level::kInfo);
     Leave();
   };
   if (execution == Execution::kInline) {

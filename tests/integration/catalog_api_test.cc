@@ -1106,6 +1106,30 @@ std::vector<std::string> Titles(const v1::ListPublicSectionsResponse& response) 
   return titles;
 }
 
+TEST_F(CatalogApiTest, PageTokensFollowTheListingRequestAsSent) {
+  CreateInstitutions();
+  const v1::Term term = CreateTerm(2026, 1);
+  OpenMaeholSection(term, "기하");
+  OpenMaeholSection(term, "미적분");
+  // The current term by default, then by name: the same page, but each
+  // token continues its own request.
+  for (const std::string& named : {std::string(), term.name()}) {
+    v1::ListPublicSectionsRequest request;
+    request.set_term(named);
+    request.set_page_size(1);
+    v1::ListPublicSectionsResponse first;
+    auto context = ContextWithToken("");
+    ASSERT_TRUE(listing_->ListPublicSections(context.get(), request, &first).ok());
+    ASSERT_FALSE(first.next_page_token().empty());
+    request.set_page_token(first.next_page_token());
+    v1::ListPublicSectionsResponse second;
+    context = ContextWithToken("");
+    const grpc::Status status = listing_->ListPublicSections(context.get(), request, &second);
+    ASSERT_TRUE(status.ok()) << named << ": " << status.error_message();
+    EXPECT_THAT(Titles(second), ElementsAre("미적분")) << named;
+  }
+}
+
 // Two catalog replicas on one database, as production runs them: writes go
 // through the first, the listing is read from the second, which learns of
 // them only through the database's listing version.

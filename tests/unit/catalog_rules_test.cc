@@ -1688,7 +1688,8 @@ TEST(ToPublicSectionTest, ShowsTheHostsAreaAndAddress) {
   v1::Institution host = Academy();
   host.set_area("세교");
   host.set_address("경기도 오산시 세마역로 20");
-  const v1::PublicSection view = ToPublicSection(ValidSection(), ValidCourse(), host, {});
+  const v1::PublicSection view =
+      ToPublicSection(ValidSection(), ValidCourse(), host, v1::Programme());
   EXPECT_EQ(view.host_area(), "세교");
   EXPECT_EQ(view.host_address(), "경기도 오산시 세마역로 20");
 }

@@ -324,9 +324,8 @@ absl::StatusOr<v1::Programme> Catalog::CreateProgramme(const Call& call,
   v1::Programme programme = request.programme();
   OSAN_RETURN_IF_ERROR(ValidateProgramme(programme));
   programme.set_name(ProgrammeName(request.programme_id()));
-  return IdempotentMutation<v1::Programme>(
-      *pool_, call, "CreateProgramme", request,
-      [&](pqxx::work& tx) -> absl::StatusOr<v1::Programme> {
+  return Write<v1::Programme>(
+      call, "CreateProgramme", request, [&](pqxx::work& tx) -> absl::StatusOr<v1::Programme> {
         OSAN_RETURN_IF_ERROR(store::InsertProgramme(tx, request.programme_id(), programme));
         return store::GetProgramme(tx, request.programme_id());
       });
@@ -362,9 +361,8 @@ absl::StatusOr<v1::Programme> Catalog::UpdateProgramme(const Call& call,
   OSAN_RETURN_IF_ERROR(RequireCatalogAdmin(*call.principal));
   OSAN_ASSIGN_OR_RETURN(const std::string id,
                         ParseProgrammeName("programme.name", request.programme().name()));
-  return IdempotentMutation<v1::Programme>(
-      *pool_, call, "UpdateProgramme", request,
-      [&](pqxx::work& tx) -> absl::StatusOr<v1::Programme> {
+  return Write<v1::Programme>(
+      call, "UpdateProgramme", request, [&](pqxx::work& tx) -> absl::StatusOr<v1::Programme> {
         OSAN_ASSIGN_OR_RETURN(v1::Programme current,
                               store::GetProgramme(tx, id, store::Lock::kForUpdate));
         OSAN_RETURN_IF_ERROR(CheckEtag(request.programme().etag(), current.etag()));

@@ -1,5 +1,6 @@
 #include "services/catalog/api/catalog_service.h"
 
+#include "common/status.h"
 #include "services/catalog/store/catalog_store.h"
 
 namespace osan {
@@ -8,6 +9,39 @@ const std::vector<db::Migration>& catalog_migrations();
 }  // namespace osan
 
 namespace osan::catalog {
+namespace {
+
+// `bytes` as a message body, without copying them: the buffer keeps them
+// alive until gRPC has sent them.
+grpc::ByteBuffer SharedBytes(std::shared_ptr<const std::string> bytes) {
+  auto* owner = new std::shared_ptr<const std::string>(std::move(bytes));
+  grpc::Slice slice(
+      const_cast<char*>((*owner)->data()), (*owner)->size(),
+      [](void* held) { delete static_cast<std::shared_ptr<const std::string>*>(held); }, owner);
+  return grpc::ByteBuffer(&slice, 1);
+}
+
+}  // namespace
+
+grpc::ServerUnaryReactor* PublicListingService::ListPublicSections(
+    grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
+    grpc::ByteBuffer* response) {
+  return dispatcher_->Dispatch(
+      context, "PublicListingService.ListPublicSections", server::Access::kPublic,
+      [this, request, response](const server::CallContext& call) -> absl::Status {
+        grpc::ByteBuffer body = *request;
+        v1::ListPublicSectionsRequest parsed;
+        if (!grpc::SerializationTraits<v1::ListPublicSectionsRequest>::Deserialize(&body, &parsed)
+                 .ok()) {
+          return absl::InvalidArgumentError("the request is not a ListPublicSectionsRequest");
+        }
+        OSAN_ASSIGN_OR_RETURN(std::shared_ptr<const std::string> answer,
+                              listing_->ListPublicSections(call, parsed));
+        *response = SharedBytes(std::move(answer));
+        return absl::OkStatus();
+      },
+      WhereToRun());
+}
 
 ServiceDefinition CatalogDefinition(CatalogOptions options) {
   ServiceDefinition definition;

@@ -55,19 +55,18 @@ class CatalogService final : public v1::CatalogService::CallbackService {
 // Needs no token: anyone may read the published joint courses. Answered
 // from memory on gRPC's callback thread, except a call that must first read
 // a new snapshot (after a write through this process), which goes to a
-// worker.
-class PublicListingService final : public v1::PublicListingService::CallbackService {
+// worker. ListPublicSections sends the listing's shared serialized answer
+// as it is (a raw method), never copying or serializing it per call.
+class PublicListingService final
+    : public v1::PublicListingService::WithRawCallbackMethod_ListPublicSections<
+          v1::PublicListingService::CallbackService> {
  public:
   PublicListingService(PublicListing* listing, server::Dispatcher* dispatcher)
       : listing_(listing), dispatcher_(dispatcher) {}
 
   grpc::ServerUnaryReactor* ListPublicSections(grpc::CallbackServerContext* context,
-                                               const v1::ListPublicSectionsRequest* request,
-                                               v1::ListPublicSectionsResponse* response) override {
-    return server::ServeUnary(*dispatcher_, context, "PublicListingService.ListPublicSections",
-                              server::Access::kPublic, listing_, &PublicListing::ListPublicSections,
-                              request, response, WhereToRun());
-  }
+                                               const grpc::ByteBuffer* request,
+                                               grpc::ByteBuffer* response) override;
 
   grpc::ServerUnaryReactor* GetPublicSection(grpc::CallbackServerContext* context,
                                              const v1::GetPublicSectionRequest* request,

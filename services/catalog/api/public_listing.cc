@@ -10,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "common/log.h"
+#include "common/proto_bytes.h"
 #include "common/status.h"
 #include "common/validation.h"
 #include "services/catalog/domain/names.h"
@@ -40,6 +41,14 @@ struct PublicListing::Snapshot {
   std::vector<Entry> entries;
   // Index in `entries` by section name.
   absl::flat_hash_map<std::string, size_t> by_name;
+
+  // Serialized answers to queries already asked of this snapshot (a
+  // memo: the snapshot's content never changes), by AnswerKey; at most
+  // kMaxAnswers, so that arbitrary keywords cannot grow it without bound.
+  static constexpr size_t kMaxAnswers = 4096;
+  mutable absl::Mutex answers_mu;
+  mutable absl::flat_hash_map<std::string, std::shared_ptr<const std::string>> answers
+      ABSL_GUARDED_BY(answers_mu);
 
   // The latest term whose application window has opened at `now`, else the
   // next one to open.
@@ -207,61 +216,70 @@ std::shared_ptr<const PublicListing::Snapshot> PublicListing::Current() {
   return std::atomic_load(&snapshot_);
 }
 
-absl::StatusOr<v1::ListPublicSectionsResponse> PublicListing::ListPublicSections(
-    const Call& call, const v1::ListPublicSectionsRequest& request) {
-  std::string term;
-  if (!request.term().empty()) {
-    OSAN_ASSIGN_OR_RETURN(const TermId id, ParseTermName("term", request.term()));
-    term = absl::StrCat("terms/", id.id());
-  }
-  OSAN_ASSIGN_OR_RETURN(const Filter filter, CheckFilter(request));
-  OSAN_ASSIGN_OR_RETURN(const int limit, EffectivePageSize(request.page_size()));
-  // Tokens are bound to the filters, not to the version the caller held.
-  v1::ListPublicSectionsRequest query = request;
-  query.clear_known_version();
-  const std::string scope = QueryScope("ListPublicSections", query);
-  OSAN_ASSIGN_OR_RETURN(const std::string after, page_tokens_.Decode(scope, request.page_token()));
+namespace {
+
+// A listing request, checked.
+struct Query {
+  std::string term;  // `terms/{id}`; empty: the current term
+  Filter filter;
+  int limit = 0;
+  // The page token's scope and the position it carries (empty: first page).
+  std::string scope;
   std::string after_title;
   std::string after_id;
+};
+
+absl::StatusOr<Query> CheckQuery(const PageTokens& page_tokens,
+                                 const v1::ListPublicSectionsRequest& request) {
+  Query query;
+  if (!request.term().empty()) {
+    OSAN_ASSIGN_OR_RETURN(const TermId id, ParseTermName("term", request.term()));
+    query.term = id.name();
+  }
+  OSAN_ASSIGN_OR_RETURN(query.filter, CheckFilter(request));
+  OSAN_ASSIGN_OR_RETURN(query.limit, EffectivePageSize(request.page_size()));
+  // Tokens are bound to the filters, not to the version the caller held.
+  v1::ListPublicSectionsRequest scoped = request;
+  scoped.clear_known_version();
+  query.scope = QueryScope("ListPublicSections", scoped);
+  OSAN_ASSIGN_OR_RETURN(const std::string after,
+                        page_tokens.Decode(query.scope, request.page_token()));
   if (!after.empty()) {
     const std::vector<std::string> parts = absl::StrSplit(after, kPositionSeparator);
     if (parts.size() != 2) {
       return InvalidField("page_token", "malformed");
     }
-    after_title = parts[0];
-    after_id = parts[1];
+    query.after_title = parts[0];
+    query.after_id = parts[1];
   }
+  return query;
+}
 
-  const std::shared_ptr<const Snapshot> snapshot = Current();
-  if (term.empty()) {
-    OSAN_ASSIGN_OR_RETURN(term, snapshot->CurrentTerm(call.now));
-  }
+// The page `query` asks for (its term resolved) from `snapshot`.
+v1::ListPublicSectionsResponse Answer(const Snapshot& snapshot, const Query& query,
+                                      const PageTokens& page_tokens) {
   v1::ListPublicSectionsResponse response;
-  response.set_term(term);
-  response.set_version(snapshot->version);
-  if (!request.known_version().empty() && request.known_version() == snapshot->version) {
-    response.set_not_modified(true);
-    return response;
-  }
-
-  const auto& entries = snapshot->entries;
+  response.set_term(query.term);
+  response.set_version(snapshot.version);
+  const auto& entries = snapshot.entries;
   const auto term_end = std::upper_bound(
-      entries.begin(), entries.end(), term,
+      entries.begin(), entries.end(), query.term,
       [](const std::string& t, const Snapshot::Entry& e) { return t < e.section.term(); });
   // The first entry of the term after the position (or the first of the term).
-  const auto start =
-      std::lower_bound(entries.begin(), term_end, std::tie(term, after_title, after_id),
-                       [&after](const Snapshot::Entry& e, const auto& position) {
-                         return after.empty() ? OrderKey(e) < position : OrderKey(e) <= position;
-                       });
+  const bool first_page = query.after_id.empty();
+  const auto position = std::tie(query.term, query.after_title, query.after_id);
+  const auto start = std::lower_bound(entries.begin(), term_end, position,
+                                      [first_page](const Snapshot::Entry& e, const auto& p) {
+                                        return first_page ? OrderKey(e) < p : OrderKey(e) <= p;
+                                      });
   const Snapshot::Entry* last = nullptr;
   for (auto it = start; it != term_end; ++it) {
-    if (!filter.Matches(*it)) {
+    if (!query.filter.Matches(*it)) {
       continue;
     }
-    if (response.sections_size() == limit) {
-      response.set_next_page_token(page_tokens_.Encode(
-          scope,
+    if (response.sections_size() == query.limit) {
+      response.set_next_page_token(page_tokens.Encode(
+          query.scope,
           absl::StrCat(last->section.title(), std::string(1, kPositionSeparator), last->id)));
       break;
     }
@@ -269,6 +287,44 @@ absl::StatusOr<v1::ListPublicSectionsResponse> PublicListing::ListPublicSections
     last = &*it;
   }
   return response;
+}
+
+}  // namespace
+
+absl::StatusOr<std::shared_ptr<const std::string>> PublicListing::ListPublicSections(
+    const Call& call, const v1::ListPublicSectionsRequest& request) {
+  OSAN_ASSIGN_OR_RETURN(Query query, CheckQuery(page_tokens_, request));
+  const std::shared_ptr<const Snapshot> snapshot = Current();
+  if (query.term.empty()) {
+    OSAN_ASSIGN_OR_RETURN(query.term, snapshot->CurrentTerm(call.now));
+  }
+  if (!request.known_version().empty() && request.known_version() == snapshot->version) {
+    v1::ListPublicSectionsResponse response;
+    response.set_term(query.term);
+    response.set_version(snapshot->version);
+    response.set_not_modified(true);
+    return std::make_shared<const std::string>(response.SerializeAsString());
+  }
+  // Requests that differ only in the version held get the same answer; the
+  // term they resolved to is part of the key, since the current term changes
+  // with time (and the request's own `term` stays in it: page tokens are
+  // bound to the request as sent).
+  const std::string key =
+      absl::StrCat(query.term, std::string(1, '\0'), BytesWithout(request, {"known_version"}));
+  {
+    absl::ReaderMutexLock lock(&snapshot->answers_mu);
+    const auto found = snapshot->answers.find(key);
+    if (found != snapshot->answers.end()) {
+      return found->second;
+    }
+  }
+  auto answer = std::make_shared<const std::string>(
+      Answer(*snapshot, query, page_tokens_).SerializeAsString());
+  absl::MutexLock lock(&snapshot->answers_mu);
+  if (snapshot->answers.size() < Snapshot::kMaxAnswers) {
+    snapshot->answers.emplace(key, answer);
+  }
+  return answer;
 }
 
 absl::StatusOr<v1::PublicSection> PublicListing::GetPublicSection(

@@ -8,9 +8,10 @@
 // a call in progress keeps the one it started with.
 //
 // Freshness, with any number of catalog replicas on one database: every
-// transaction that writes institutions, terms, courses or sections bumps the
-// listing version in the same transaction (triggers, migration
-// 002_listing_version.sql). A refresher thread reads that version every
+// transaction that writes institutions, terms, programmes, courses or
+// sections bumps the listing version in the same transaction (triggers,
+// migrations 002_listing_version.sql, 003_programmes.sql). A refresher
+// thread reads that version every
 // `refresh_interval` and, when it changed, reads the listing anew in one
 // REPEATABLE READ snapshot. A change committed through any replica is
 // therefore listed by every replica within refresh_interval plus the time
@@ -22,7 +23,9 @@
 // scan of the term's sections from there until the page is full, each
 // tested against the filters (the keyword against the course's title and
 // description, lower-cased once when the snapshot is built). A term holds
-// at most a few thousand sections, which bounds every call.
+// at most a few thousand sections, which bounds every call. The serialized
+// answer is kept with the snapshot, so a query asked again (the city's
+// front page, a popular filter) costs a hash lookup.
 #ifndef OSAN_SERVICES_CATALOG_API_PUBLIC_LISTING_H_
 #define OSAN_SERVICES_CATALOG_API_PUBLIC_LISTING_H_
 
@@ -68,10 +71,12 @@ class PublicListing {
 
   using Call = server::CallContext;
 
-  // As PublicListingService documents; `version` is the snapshot's listing
-  // version, and a request whose `known_version` equals it gets
-  // `not_modified` with only `term` and `version`.
-  absl::StatusOr<v1::ListPublicSectionsResponse> ListPublicSections(
+  // As PublicListingService documents, serialized (a ListPublicSectionsResponse):
+  // `version` is the snapshot's listing version, and a request whose
+  // `known_version` equals it gets `not_modified` with only `term` and
+  // `version`. The answer to a query is computed and serialized once per
+  // snapshot and then shared by every caller asking the same.
+  absl::StatusOr<std::shared_ptr<const std::string>> ListPublicSections(
       const Call& call, const v1::ListPublicSectionsRequest& request);
   absl::StatusOr<v1::PublicSection> GetPublicSection(const Call& call,
                                                      const v1::GetPublicSectionRequest& request);

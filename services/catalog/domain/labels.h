@@ -42,10 +42,10 @@ std::string DeliveryChoices();
 std::optional<v1::Category> ParseCategoryLabel(absl::string_view text);
 std::optional<v1::SubjectArea> ParseSubjectAreaLabel(absl::string_view text);
 std::optional<v1::DeliveryMode> ParseDeliveryLabel(absl::string_view text);
-// 월 .. 일 only.
-std::optional<v1::Weekday> ParseWeekdayLabel(absl::string_view text);
 // Also takes 오산교육지원청 and 교육지원청 for EDU_OFFICE.
 std::optional<v1::Funder> ParseFunderLabel(absl::string_view text);
+// 월 .. 일 only.
+std::optional<v1::Weekday> ParseWeekdayLabel(absl::string_view text);
 
 // `text` without ASCII whitespace and underscores, ASCII lower-cased: how
 // labels (and the column names of imports) are compared.

@@ -107,8 +107,9 @@ absl::StatusOr<v1::Section> UpdateSection(pqxx::work& tx, const std::string& id,
 // ----- Public listing -------------------------------------------------------
 
 // The public listing's version: an opaque string that changes with every
-// committed write of institutions, terms, courses or sections (a counter
-// bumped by triggers, migration 002_listing_version.sql).
+// committed write of institutions, terms, programmes, courses or sections (a
+// counter bumped by triggers, migrations 002_listing_version.sql and
+// 003_programmes.sql).
 absl::StatusOr<std::string> ListingVersion(pqxx::work& tx);
 
 // Everything the public listing shows, read consistently.

@@ -1,6 +1,8 @@
 #include "services/credit/domain/report.h"
 
-#include <set>
+#include <utility>
+
+#include "absl/strings/strip.h"
 
 namespace osan::credit {
 namespace {
@@ -32,11 +34,9 @@ google::protobuf::RepeatedPtrField<v1::ReportRow> Rows(
   return rows;
 }
 
-std::string CodeOf(const std::string& institution) {
-  constexpr absl::string_view kPrefix = "institutions/";
-  return absl::string_view(institution).substr(0, kPrefix.size()) == kPrefix
-             ? institution.substr(kPrefix.size())
-             : institution;
+// `institutions/{code}` -> code.
+std::string CodeOf(absl::string_view institution) {
+  return std::string(absl::StripPrefix(institution, "institutions/"));
 }
 
 std::vector<Cell> CountCells(const v1::ReportCounts& counts, bool with_sections) {

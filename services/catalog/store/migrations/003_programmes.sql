@@ -12,6 +12,8 @@ CREATE TABLE programmes (
 );
 CREATE INDEX programmes_year ON programmes (year, id);
 
--- The public listing shows the programme funding each section (see 002).
+-- The public listing shows each section's programme (name and funder), so a
+-- change of a programme changes the listing's version too (see
+-- 002_listing_version.sql).
 CREATE CONSTRAINT TRIGGER programmes_listing_version AFTER INSERT OR UPDATE OR DELETE
   ON programmes DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION bump_listing_version();
