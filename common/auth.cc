@@ -4,6 +4,7 @@
 #include <openssl/bio.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
+#include <openssl/rand.h>
 #include <openssl/sha.h>
 
 #include <algorithm>
@@ -83,10 +84,15 @@ absl::StatusOr<Revocations> Revocations::Parse(absl::string_view text) {
     }
     const std::vector<absl::string_view> fields =
         absl::StrSplit(line, absl::ByAnyChar(" \t"), absl::SkipEmpty());
+    if (fields.size() == 2 && fields[0] == "jti") {
+      revocations.token_ids_.insert(std::string(fields[1]));
+      continue;
+    }
     int64_t before = 0;
     if (fields.size() != 2 || !absl::SimpleAtoi(fields[1], &before)) {
-      return absl::InvalidArgumentError(absl::StrCat("revocations line ", line_number,
-                                                     ": expected INSTITUTION_CODE UNIX_SECONDS"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("revocations line ", line_number,
+                       ": expected INSTITUTION_CODE UNIX_SECONDS or jti TOKEN_ID"));
     }
     int64_t& current = revocations.issued_before_[std::string(fields[0])];
     current = std::max(current, before);
@@ -94,7 +100,11 @@ absl::StatusOr<Revocations> Revocations::Parse(absl::string_view text) {
   return revocations;
 }
 
-bool Revocations::Revoked(const std::string& institution, int64_t issued_at) const {
+bool Revocations::Revoked(const std::string& institution, int64_t issued_at,
+                          const std::string& token_id) const {
+  if (!token_id.empty() && token_ids_.count(token_id) != 0) {
+    return true;
+  }
   const auto it = issued_before_.find(institution);
   return it != issued_before_.end() && issued_at < it->second;
 }
@@ -180,6 +190,12 @@ absl::StatusOr<Principal> TokenVerifier::Verify(absl::string_view token, absl::T
   if (claims.aud() != options_.audience) {
     return Unauthenticated("wrong audience");
   }
+  if (claims.iat() == 0) {
+    return Unauthenticated("no issue time (iat)");
+  }
+  if (static_cast<int64_t>(claims.iat()) > now_unix + skew) {
+    return Unauthenticated("issued in the future (iat beyond the allowed clock skew)");
+  }
   if (claims.exp() == 0 || now_unix > static_cast<int64_t>(claims.exp()) + skew) {
     return Unauthenticated("expired");
   }
@@ -189,15 +205,23 @@ absl::StatusOr<Principal> TokenVerifier::Verify(absl::string_view token, absl::T
   if (claims.sub().empty() || claims.role() == v1::ROLE_UNSPECIFIED) {
     return Unauthenticated("no institution or role");
   }
+  const absl::Duration max_lifetime = options_.MaxLifetime(claims.role());
+  if (static_cast<int64_t>(claims.exp()) - static_cast<int64_t>(claims.iat()) >
+      absl::ToInt64Seconds(max_lifetime)) {
+    return Unauthenticated(absl::StrCat("lifetime (exp - iat) longer than the ",
+                                        absl::FormatDuration(max_lifetime), " allowed to ",
+                                        RoleName(claims.role()), " tokens"));
+  }
   std::shared_ptr<const Revocations> revocations;
   {
     absl::MutexLock lock(&shared_->mu);
     revocations = shared_->revocations;
   }
-  if (revocations->Revoked(claims.sub(), claims.iat())) {
+  if (revocations->Revoked(claims.sub(), claims.iat(), claims.jti())) {
     return Unauthenticated("revoked");
   }
-  return Principal{claims.sub(), claims.role()};
+  return Principal{claims.sub(), claims.role(),
+                   absl::FromUnixSeconds(claims.exp()) + options_.clock_skew};
 }
 
 absl::StatusOr<TokenSigner> TokenSigner::Create(absl::string_view private_key_pem,
@@ -223,6 +247,12 @@ absl::StatusOr<std::string> TokenSigner::Issue(const Principal& principal, absl:
   claims.set_iat(static_cast<uint32_t>(absl::ToUnixSeconds(now)));
   claims.set_nbf(static_cast<uint32_t>(absl::ToUnixSeconds(now)));
   claims.set_exp(static_cast<uint32_t>(absl::ToUnixSeconds(now + lifetime)));
+  unsigned char id[16];
+  if (RAND_bytes(id, sizeof id) != 1) {
+    return absl::InternalError("cannot draw a token id");
+  }
+  claims.set_jti(
+      absl::WebSafeBase64Escape(absl::string_view(reinterpret_cast<const char*>(id), sizeof id)));
   return Sign(claims);
 }
 

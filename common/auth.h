@@ -5,6 +5,7 @@
 
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -25,6 +26,8 @@ struct Principal {
   // Institution code, e.g. "J10-7531001" or "OSAN-AICODING".
   std::string institution;
   Role role = v1::ROLE_UNSPECIFIED;
+  // When the token stops being accepted (its expiry plus the clock skew).
+  absl::Time expires = absl::InfiniteFuture();
 
   // `institutions/{code}`: the resource name of the caller's institution.
   std::string institution_name() const { return "institutions/" + institution; }
@@ -38,6 +41,15 @@ struct TokenOptions {
   std::string audience = "osan";
   // Tolerated difference between the issuer's and the verifier's clocks.
   absl::Duration clock_skew = absl::Seconds(60);
+  // The longest a token may be valid (`exp - iat`): institutions' tokens,
+  // and the SERVICE tokens the suite's services issue themselves.
+  absl::Duration max_lifetime = absl::Hours(24);
+  absl::Duration max_service_lifetime = absl::Minutes(5);
+
+  // The longest lifetime allowed to a token of `role`.
+  absl::Duration MaxLifetime(Role role) const {
+    return role == v1::SERVICE ? max_service_lifetime : max_lifetime;
+  }
 };
 
 struct KeyDeleter {
@@ -45,18 +57,24 @@ struct KeyDeleter {
 };
 using KeyPtr = std::shared_ptr<EVP_PKEY>;
 
-// Institutions whose tokens issued before a time are refused: revoking an
-// institution's tokens is adding a line (e.g. after a leaked token).
+// Revoked tokens: all of an institution's tokens issued before a time, and
+// single tokens by id. Revoking is adding a line (e.g. after a leaked token).
 class Revocations {
  public:
-  // Lines "INSTITUTION_CODE UNIX_SECONDS"; '#' starts a comment. Tokens of
-  // the institution issued before UNIX_SECONDS are revoked.
+  // One revocation a line; '#' starts a comment:
+  //   INSTITUTION_CODE UNIX_SECONDS  tokens of the institution issued before
+  //                                  UNIX_SECONDS
+  //   jti TOKEN_ID                   the one token whose `jti` is TOKEN_ID
   static absl::StatusOr<Revocations> Parse(absl::string_view text);
 
-  bool Revoked(const std::string& institution, int64_t issued_at) const;
+  // Whether a token of `institution` issued at `issued_at` with id
+  // `token_id` (may be empty) is revoked.
+  bool Revoked(const std::string& institution, int64_t issued_at,
+               const std::string& token_id = "") const;
 
  private:
   std::map<std::string, int64_t> issued_before_;
+  std::set<std::string> token_ids_;
 };
 
 // The key id of an Ed25519 key: 16 base64url characters of the SHA-256 of
@@ -73,9 +91,10 @@ class TokenVerifier {
   static absl::StatusOr<TokenVerifier> Create(absl::string_view public_key_pem,
                                               TokenOptions options = {});
 
-  // Verifies the key (by `kid`), signature, issuer, audience, not-before,
-  // expiry and revocation at `now`. Every failure is UNAUTHENTICATED with a
-  // message safe to show the caller.
+  // Verifies the key (by `kid`), signature, issuer, audience, issue time
+  // (required, not after `now` beyond the clock skew), lifetime (at most
+  // options.MaxLifetime(role)), not-before, expiry and revocation at `now`.
+  // Every failure is UNAUTHENTICATED with a message safe to show the caller.
   absl::StatusOr<Principal> Verify(absl::string_view token, absl::Time now) const;
 
   // Replaces the revocation list; takes effect for every later Verify.
@@ -96,7 +115,8 @@ class TokenSigner {
   static absl::StatusOr<TokenSigner> Create(absl::string_view private_key_pem,
                                             TokenOptions options = {});
 
-  // A token for `principal`, valid from `now` for `lifetime`.
+  // A token for `principal`, valid from `now` for `lifetime`, with a fresh
+  // random token id (`jti`).
   absl::StatusOr<std::string> Issue(const Principal& principal, absl::Time now,
                                     absl::Duration lifetime) const;
 
@@ -112,11 +132,12 @@ class TokenSigner {
 
 // A service's own SERVICE token for its calls to other services, issued by
 // `signer` for institution `service_name` and reissued once half of its
-// `lifetime` has passed. Thread-safe.
+// `lifetime` (at most the SERVICE maximum, TokenOptions) has passed.
+// Thread-safe.
 class ServiceToken {
  public:
   ServiceToken(TokenSigner signer, std::string service_name,
-               absl::Duration lifetime = absl::Minutes(10));
+               absl::Duration lifetime = TokenOptions().max_service_lifetime);
   // The current token; empty if issuing failed.
   std::string Current();
 

@@ -24,7 +24,16 @@ ABSL_FLAG(std::string, token_public_key, "",
           "PEM file(s) of the Ed25519 token verification keys, comma-separated (old,new during "
           "a key rotation)");
 ABSL_FLAG(std::string, token_revocations, "",
-          "file of revoked tokens: lines 'INSTITUTION_CODE UNIX_SECONDS' (tokens issued before)");
+          "file of revoked tokens: lines 'INSTITUTION_CODE UNIX_SECONDS' (the institution's "
+          "tokens issued before) or 'jti TOKEN_ID' (one token)");
+ABSL_FLAG(int, token_clock_skew_seconds, 60,
+          "tolerated difference between the token issuer's clock and this service's");
+ABSL_FLAG(int, token_max_lifetime_hours, 24,
+          "longest lifetime (exp - iat) of an accepted token; SERVICE tokens: 5 minutes");
+ABSL_FLAG(int, stream_recheck_seconds, 30,
+          "how often an open stream verifies its caller's token again (1..30)");
+ABSL_FLAG(int, max_streams_per_institution, 8,
+          "streams one institution may have open at once; 0: no limit");
 ABSL_FLAG(std::string, page_token_secret_file, "",
           "file holding the page-token HMAC secret (default: random per process)");
 ABSL_FLAG(std::string, tls_cert, "", "PEM certificate chain: serve TLS");
@@ -64,6 +73,10 @@ constexpr const char* kFlagNames[] = {"listen",
                                       "db_pool_size",
                                       "max_queued_calls",
                                       "token_public_key",
+                                      "token_clock_skew_seconds",
+                                      "token_max_lifetime_hours",
+                                      "stream_recheck_seconds",
+                                      "max_streams_per_institution",
                                       "page_token_secret_file",
                                       "tls_cert",
                                       "tls_key",
@@ -129,6 +142,30 @@ absl::Status LoadPeers(ServiceConfig& config) {
                           ReadSecretFile("service_signing_key", file));
   }
 
+  return absl::OkStatus();
+}
+
+// Which tokens are accepted and how streams hold them (docs/security.md).
+absl::Status LoadTokenPolicy(ServiceConfig& config) {
+  const int skew = absl::GetFlag(FLAGS_token_clock_skew_seconds);
+  if (skew < 0 || skew > 300) {
+    return absl::InvalidArgumentError("--token_clock_skew_seconds must be between 0 and 300");
+  }
+  config.token_options.clock_skew = absl::Seconds(skew);
+  const int max_hours = absl::GetFlag(FLAGS_token_max_lifetime_hours);
+  if (max_hours < 1 || max_hours > 24 * 7) {
+    return absl::InvalidArgumentError("--token_max_lifetime_hours must be between 1 and 168");
+  }
+  config.token_options.max_lifetime = absl::Hours(max_hours);
+  const int recheck = absl::GetFlag(FLAGS_stream_recheck_seconds);
+  if (recheck < 1 || recheck > 30) {
+    return absl::InvalidArgumentError("--stream_recheck_seconds must be between 1 and 30");
+  }
+  config.stream_recheck_period = absl::Seconds(recheck);
+  config.max_streams_per_institution = absl::GetFlag(FLAGS_max_streams_per_institution);
+  if (config.max_streams_per_institution < 0) {
+    return absl::InvalidArgumentError("--max_streams_per_institution must not be negative");
+  }
   return absl::OkStatus();
 }
 
@@ -198,6 +235,7 @@ absl::StatusOr<ServiceConfig> LoadServiceConfig(int argc, char** argv, int defau
           absl::StrCat("--token_revocations: ", parsed.status().message()));
     }
   }
+  OSAN_RETURN_IF_ERROR(LoadTokenPolicy(config));
 
   const std::string secret_file = absl::GetFlag(FLAGS_page_token_secret_file);
   if (secret_file.empty()) {

@@ -26,9 +26,15 @@ struct ServiceConfig {
   // PEMs of the Ed25519 keys that verify bearer tokens (during a rotation,
   // the old and the new).
   std::vector<std::string> token_public_key_pems;
-  // File of revoked institutions' tokens (see auth::Revocations), reread
-  // when it changes; empty: none.
+  // File of revoked tokens, by institution and issue time or by token id
+  // (see auth::Revocations), reread when it changes; empty: none.
   std::string token_revocations_file;
+  // Clock skew and longest lifetimes of the tokens accepted.
+  auth::TokenOptions token_options;
+  // How often open streams verify their caller's token again, and how many
+  // one institution may have open (see server::Dispatcher::Options).
+  absl::Duration stream_recheck_period = absl::Seconds(30);
+  int max_streams_per_institution = 8;
   // HMAC secret of page tokens (see common/paging.h).
   std::string page_token_secret;
   absl::Duration shutdown_grace = absl::Seconds(10);

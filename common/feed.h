@@ -8,6 +8,7 @@
 
 #include <atomic>
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -22,24 +23,27 @@ namespace osan::server {
 // Streams `Event`s (messages with a `cursor` field) from `fetch(cursor)`,
 // which returns the events after `cursor` (an empty page when caught up).
 // Without `follow` the stream ends once caught up; with it, the feed looks
-// again every `poll_interval` until the client goes away. Deletes itself when
-// the call is done.
+// again every `poll_interval` until the client goes away or its token ends
+// (`grant`, checked before each fetch and each write: the stream then ends
+// with UNAUTHENTICATED). Deletes itself, and so returns the grant's stream
+// slot, when the call is done.
 template <class Event>
 class FeedReactor final : public grpc::ServerWriteReactor<Event> {
  public:
   using Fetch = std::function<absl::StatusOr<std::vector<Event>>(const std::string& cursor)>;
 
-  static FeedReactor* Start(WorkerPool* workers, std::string cursor, bool follow, Fetch fetch,
+  static FeedReactor* Start(WorkerPool* workers, std::unique_ptr<StreamGrant> grant,
+                            std::string cursor, bool follow, Fetch fetch,
                             absl::Duration poll_interval = absl::Milliseconds(200)) {
-    auto* reactor =
-        new FeedReactor(workers, std::move(cursor), follow, std::move(fetch), poll_interval);
+    auto* reactor = new FeedReactor(workers, std::move(grant), std::move(cursor), follow,
+                                    std::move(fetch), poll_interval);
     reactor->FetchPage();
     return reactor;
   }
 
   // Refuses the call at once (e.g. UNAUTHENTICATED) and deletes itself.
   static grpc::ServerWriteReactor<Event>* Refuse(const absl::Status& status) {
-    auto* reactor = new FeedReactor(nullptr, "", false, nullptr, absl::ZeroDuration());
+    auto* reactor = new FeedReactor(nullptr, nullptr, "", false, nullptr, absl::ZeroDuration());
     reactor->Finish(ToGrpcStatus(status));
     return reactor;
   }
@@ -56,17 +60,31 @@ class FeedReactor final : public grpc::ServerWriteReactor<Event> {
   void OnDone() override { delete this; }
 
  private:
-  FeedReactor(WorkerPool* workers, std::string cursor, bool follow, Fetch fetch,
-              absl::Duration poll_interval)
+  FeedReactor(WorkerPool* workers, std::unique_ptr<StreamGrant> grant, std::string cursor,
+              bool follow, Fetch fetch, absl::Duration poll_interval)
       : workers_(workers),
+        grant_(std::move(grant)),
         cursor_(std::move(cursor)),
         follow_(follow),
         fetch_(std::move(fetch)),
         poll_interval_(poll_interval) {}
 
+  // Whether the caller's token still holds (StreamGrant::Check); if not,
+  // finishes the stream with the reason.
+  bool TokenHolds(bool before_send) {
+    const absl::Status token = grant_->Check(absl::Now(), before_send);
+    if (!token.ok()) {
+      this->Finish(ToGrpcStatus(token));
+    }
+    return token.ok();
+  }
+
   void FetchPage() {
     if (cancelled_) {
       this->Finish(grpc::Status::CANCELLED);
+      return;
+    }
+    if (!TokenHolds(/*before_send=*/false)) {
       return;
     }
     const bool queued = workers_->TrySubmit([this] {
@@ -90,6 +108,10 @@ class FeedReactor final : public grpc::ServerWriteReactor<Event> {
       return;
     }
     if (next_ < page_.size()) {
+      // A whole verification before a page goes out; expiry before each event.
+      if (!TokenHolds(/*before_send=*/next_ == 0)) {
+        return;
+      }
       cursor_ = page_[next_].cursor();
       this->StartWrite(&page_[next_++]);
       return;
@@ -104,6 +126,7 @@ class FeedReactor final : public grpc::ServerWriteReactor<Event> {
   }
 
   WorkerPool* const workers_;
+  const std::unique_ptr<StreamGrant> grant_;  // null when refused
   std::string cursor_;
   const bool follow_;
   const Fetch fetch_;
@@ -114,7 +137,8 @@ class FeedReactor final : public grpc::ServerWriteReactor<Event> {
   grpc::Alarm alarm_;
 };
 
-// Serves a feed method: authenticates the caller of `context`, then streams
+// Serves a feed method: admits the caller of `context` (Dispatcher::
+// OpenStream: token, client certificate, rate, stream slots), then streams
 // `read(call, cursor)` pages, read on the worker pool; a refusal of the
 // first page (a bad cursor, no right to the feed) ends the stream with its
 // status. Each page is read as an audited call of `method`
@@ -126,17 +150,20 @@ grpc::ServerWriteReactor<Event>* ServeFeed(
     const std::string& cursor, bool follow,
     std::function<absl::StatusOr<std::vector<Event>>(const CallContext&, const std::string&)>
         read) {
-  auto principal = dispatcher->Authenticate(*context);
-  if (!principal.ok()) {
-    return FeedReactor<Event>::Refuse(principal.status());
+  auto grant = dispatcher->OpenStream(context);
+  if (!grant.ok()) {
+    log::Info("feed refused", {{"method", method},
+                               {"code", absl::StatusCodeToString(grant.status().code())},
+                               {"error", std::string(grant.status().message())}});
+    return FeedReactor<Event>::Refuse(grant.status());
   }
-  const CallContext call = Dispatcher::StreamCall(*context, *std::move(principal));
+  const CallContext call = (*grant)->call();
   log::Info("feed opened", {{"method", method},
                             {"institution", call.principal->institution},
                             {"cursor", cursor},
                             {"follow", follow ? "yes" : "no"}});
   return FeedReactor<Event>::Start(
-      dispatcher->workers(), cursor, follow,
+      dispatcher->workers(), *std::move(grant), cursor, follow,
       [dispatcher, method, call,
        read = std::move(read)](const std::string& after) -> absl::StatusOr<std::vector<Event>> {
         absl::StatusOr<std::vector<Event>> page;

@@ -85,6 +85,13 @@ std::string TraceId(const grpc::CallbackServerContext& context) {
   return id.empty() || id.size() > 64 ? NewTraceId() : id;
 }
 
+// The token of an `authorization: Bearer <token>` header, as sent (checked
+// by VerifyBearer before use).
+std::string BearerToken(const grpc::CallbackServerContext& context) {
+  const std::string header = Metadata(context, "authorization");
+  return header.size() > 7 ? header.substr(7) : "";
+}
+
 absl::StatusOr<auth::Principal> VerifyBearer(const grpc::CallbackServerContext& context,
                                              const auth::TokenVerifier& verifier, absl::Time now) {
   const std::string header = Metadata(context, "authorization");
@@ -136,15 +143,6 @@ absl::Status Dispatcher::RunAudited(const char* method, const CallContext& call,
     }
   }
   return status;
-}
-
-CallContext Dispatcher::StreamCall(const grpc::CallbackServerContext& context,
-                                   auth::Principal principal) {
-  CallContext call;
-  call.principal = std::move(principal);
-  call.trace_id = TraceId(context);
-  call.peer = context.peer();
-  return call;
 }
 
 void Dispatcher::Drain(absl::Time deadline) {
@@ -215,6 +213,17 @@ absl::Status Throttled(grpc::CallbackServerContext* context, absl::string_view w
   return absl::ResourceExhaustedError(absl::StrCat(why, "; retry in ", ms, " ms"));
 }
 
+// Counts a call of `key` at `now`: RESOURCE_EXHAUSTED with a retry hint when
+// `limiter` refuses it.
+absl::Status ChargeRate(grpc::CallbackServerContext& context, RateLimiter& limiter,
+                        const std::string& key, absl::Time now) {
+  const absl::Duration wait = limiter.Acquire(key, now);
+  if (wait <= absl::ZeroDuration()) {
+    return absl::OkStatus();
+  }
+  return Throttled(&context, "rate limit exceeded", wait);
+}
+
 }  // namespace
 
 absl::Status Dispatcher::AuthenticationFailed(grpc::CallbackServerContext* context,
@@ -225,6 +234,13 @@ absl::Status Dispatcher::AuthenticationFailed(grpc::CallbackServerContext* conte
     return Throttled(context, "too many failed authentications from this address", wait);
   }
   return failure;
+}
+
+absl::StatusOr<auth::Principal> Dispatcher::AuthenticateCall(
+    const grpc::CallbackServerContext& context, absl::Time now) const {
+  OSAN_ASSIGN_OR_RETURN(auth::Principal principal, VerifyBearer(context, *verifier_, now));
+  OSAN_RETURN_IF_ERROR(CertificateAgrees(context, principal));
+  return principal;
 }
 
 grpc::ServerUnaryReactor* Dispatcher::Dispatch(grpc::CallbackServerContext* context,
@@ -244,7 +260,7 @@ grpc::ServerUnaryReactor* Dispatcher::Dispatch(grpc::CallbackServerContext* cont
     return reactor;
   }
   if (access == Access::kAuthenticated) {
-    auto principal = VerifyBearer(*context, *verifier_, received);
+    auto principal = AuthenticateCall(*context, received);
     if (!principal.ok()) {
       Reply(reactor, method, received, call,
             AuthenticationFailed(context, call.peer, received, principal.status()));
@@ -252,19 +268,14 @@ grpc::ServerUnaryReactor* Dispatcher::Dispatch(grpc::CallbackServerContext* cont
       return reactor;
     }
     call.principal = *std::move(principal);
-    call.bearer_token = Metadata(*context, "authorization").substr(7);
-    if (const absl::Status agrees = CertificateAgrees(*context, *call.principal); !agrees.ok()) {
-      Reply(reactor, method, received, call,
-            AuthenticationFailed(context, call.peer, received, agrees));
-      Leave();
-      return reactor;
-    }
+    call.bearer_token = BearerToken(*context);
   }
-  const absl::Duration wait = access == Access::kPublic
-                                  ? public_rate_limiter_.Acquire(PeerHost(call.peer), received)
-                                  : rate_limiter_.Acquire(call.principal->institution, received);
-  if (wait > absl::ZeroDuration()) {
-    Reply(reactor, method, received, call, Throttled(context, "rate limit exceeded", wait));
+  const absl::Status admitted =
+      access == Access::kPublic
+          ? ChargeRate(*context, public_rate_limiter_, PeerHost(call.peer), received)
+          : ChargeRate(*context, rate_limiter_, call.principal->institution, received);
+  if (!admitted.ok()) {
+    Reply(reactor, method, received, call, admitted);
     Leave();
     return reactor;
   }
@@ -298,9 +309,57 @@ grpc::ServerUnaryReactor* Dispatcher::Dispatch(grpc::CallbackServerContext* cont
   return reactor;
 }
 
-absl::StatusOr<auth::Principal> Dispatcher::Authenticate(
-    const grpc::CallbackServerContext& context) const {
-  return VerifyBearer(context, *verifier_, absl::Now());
+bool Dispatcher::TakeStreamSlot(const std::string& institution) {
+  absl::MutexLock lock(&mu_);
+  int& open = open_streams_[institution];
+  if (options_.max_streams_per_institution > 0 && open >= options_.max_streams_per_institution) {
+    return false;
+  }
+  ++open;
+  return true;
+}
+
+void Dispatcher::ReturnStreamSlot(const std::string& institution) {
+  absl::MutexLock lock(&mu_);
+  if (--open_streams_[institution] <= 0) {
+    open_streams_.erase(institution);
+  }
+}
+
+absl::StatusOr<std::unique_ptr<StreamGrant>> Dispatcher::OpenStream(
+    grpc::CallbackServerContext* context) {
+  const absl::Time now = absl::Now();
+  OSAN_ASSIGN_OR_RETURN(auth::Principal principal, AuthenticateCall(*context, now));
+  OSAN_RETURN_IF_ERROR(ChargeRate(*context, rate_limiter_, principal.institution, now));
+  if (!TakeStreamSlot(principal.institution)) {
+    return absl::ResourceExhaustedError(
+        absl::StrCat("too many open streams for ", principal.institution, " (at most ",
+                     options_.max_streams_per_institution, "); close one first"));
+  }
+  CallContext call;
+  call.principal = std::move(principal);
+  call.bearer_token = BearerToken(*context);
+  call.trace_id = TraceId(*context);
+  call.peer = context->peer();
+  return std::unique_ptr<StreamGrant>(new StreamGrant(this, std::move(call), now));
+}
+
+StreamGrant::~StreamGrant() { dispatcher_->ReturnStreamSlot(call_.principal->institution); }
+
+absl::Status StreamGrant::Check(absl::Time now, bool before_send) {
+  constexpr absl::string_view kReconnect = "reconnect with a fresh token and your cursor";
+  if (now > call_.principal->expires) {
+    return absl::UnauthenticatedError(absl::StrCat("token expired; ", kReconnect));
+  }
+  if (!before_send && now - last_verified_ < dispatcher_->options_.stream_recheck_period) {
+    return absl::OkStatus();
+  }
+  const auto verified = dispatcher_->verifier_->Verify(call_.bearer_token, now);
+  if (!verified.ok()) {
+    return absl::UnauthenticatedError(absl::StrCat(verified.status().message(), "; ", kReconnect));
+  }
+  last_verified_ = now;
+  return absl::OkStatus();
 }
 
 absl::StatusOr<std::string> ReadFile(const std::string& path, size_t max_bytes) {

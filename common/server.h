@@ -10,6 +10,7 @@
 #include <deque>
 #include <functional>
 #include <limits>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -87,6 +88,8 @@ enum class Execution {
   kInline,
 };
 
+class StreamGrant;
+
 // Runs handlers for one service: authenticates, moves the work off gRPC's
 // callback threads onto the worker pool, maps the result and logs the call.
 class Dispatcher {
@@ -108,6 +111,13 @@ class Dispatcher {
     absl::Duration busy_retry_after = absl::Milliseconds(250);
     // The longest a call may run, whatever deadline the client set (or none).
     absl::Duration max_call_duration = absl::Seconds(30);
+    // How often an open stream verifies its caller's token again (signature,
+    // revocation) while it runs; it also does before each page it sends, and
+    // checks expiry before every message.
+    absl::Duration stream_recheck_period = absl::Seconds(30);
+    // Streams one institution may have open at once; more get
+    // RESOURCE_EXHAUSTED. <= 0 disables the limit.
+    int max_streams_per_institution = 8;
   };
 
   Dispatcher(WorkerPool* workers, const auth::TokenVerifier* verifier, Options options)
@@ -129,9 +139,11 @@ class Dispatcher {
                                      Access access, Handler handler,
                                      Execution execution = Execution::kWorker);
 
-  // The caller of `context` from its bearer token (UNAUTHENTICATED if none or
-  // invalid), for streaming methods that do not go through Dispatch.
-  absl::StatusOr<auth::Principal> Authenticate(const grpc::CallbackServerContext& context) const;
+  // Admits a server-streaming call: authenticates it as Dispatch does (bearer
+  // token, client certificate), counts it against the caller's rate limit
+  // and takes one of its institution's stream slots. UNAUTHENTICATED or
+  // RESOURCE_EXHAUSTED (with a retry hint) when refused.
+  absl::StatusOr<std::unique_ptr<StreamGrant>> OpenStream(grpc::CallbackServerContext* context);
 
   WorkerPool* workers() const { return workers_; }
 
@@ -147,10 +159,6 @@ class Dispatcher {
   absl::Status RunAudited(const char* method, const CallContext& call,
                           absl::FunctionRef<absl::Status()> work);
 
-  // The context of a streaming call, for RunAudited.
-  static CallContext StreamCall(const grpc::CallbackServerContext& context,
-                                auth::Principal principal);
-
   // Stops taking calls (new ones get UNAVAILABLE, so clients retry elsewhere)
   // and waits until the calls already taken have finished, or `deadline`.
   void Drain(absl::Time deadline);
@@ -161,10 +169,18 @@ class Dispatcher {
   // often (Options::failed_auth_rate_per_second).
   absl::Status AuthenticationFailed(grpc::CallbackServerContext* context, const std::string& peer,
                                     absl::Time now, absl::Status failure);
+  friend class StreamGrant;
 
   // Counts a call in; false if draining.
   bool Enter();
   void Leave();
+  // The caller of `context`: its bearer token verified at `now`, and agreeing
+  // with its client certificate (CertificateAgrees).
+  absl::StatusOr<auth::Principal> AuthenticateCall(const grpc::CallbackServerContext& context,
+                                                   absl::Time now) const;
+  // Takes one of `institution`'s stream slots; false if all are taken.
+  bool TakeStreamSlot(const std::string& institution);
+  void ReturnStreamSlot(const std::string& institution);
 
   WorkerPool* const workers_;
   const auth::TokenVerifier* const verifier_;
@@ -176,6 +192,37 @@ class Dispatcher {
   absl::Mutex mu_;
   int active_ ABSL_GUARDED_BY(mu_) = 0;
   bool draining_ ABSL_GUARDED_BY(mu_) = false;
+  std::map<std::string, int> open_streams_ ABSL_GUARDED_BY(mu_);
+};
+
+// An open server stream's hold on its caller (Dispatcher::OpenStream): the
+// token it was opened with, checked again while the stream runs, and one of
+// the institution's stream slots, returned when the grant is destroyed.
+// Used by one stream at a time (not concurrently).
+class StreamGrant {
+ public:
+  ~StreamGrant();
+  StreamGrant(const StreamGrant&) = delete;
+  StreamGrant& operator=(const StreamGrant&) = delete;
+
+  // The stream's call context, for RunAudited.
+  const CallContext& call() const { return call_; }
+
+  // OK while the caller's token still holds at `now`. Checks expiry every
+  // time; verifies the whole token again (signature, revocation) when
+  // `before_send`, or when the last verification is a re-check period old.
+  // Otherwise UNAUTHENTICATED telling the client to reconnect with a fresh
+  // token and its cursor.
+  absl::Status Check(absl::Time now, bool before_send);
+
+ private:
+  friend class Dispatcher;
+  StreamGrant(Dispatcher* dispatcher, CallContext call, absl::Time verified)
+      : dispatcher_(dispatcher), call_(std::move(call)), last_verified_(verified) {}
+
+  Dispatcher* const dispatcher_;
+  const CallContext call_;
+  absl::Time last_verified_;
 };
 
 // Certificates of the suite's own services have common names starting with

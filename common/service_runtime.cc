@@ -18,7 +18,8 @@ absl::StatusOr<std::unique_ptr<ServiceRuntime>> ServiceRuntime::Start(
     const ServiceDefinition& definition, const ServiceConfig& config) {
   std::unique_ptr<ServiceRuntime> runtime(new ServiceRuntime());
   runtime->grace_ = config.shutdown_grace;
-  OSAN_ASSIGN_OR_RETURN(auto verifier, auth::TokenVerifier::Create(config.token_public_key_pems));
+  OSAN_ASSIGN_OR_RETURN(auto verifier, auth::TokenVerifier::Create(config.token_public_key_pems,
+                                                                   config.token_options));
   runtime->verifier_ = std::make_unique<auth::TokenVerifier>(std::move(verifier));
   if (!config.token_revocations_file.empty()) {
     runtime->WatchRevocations(config.token_revocations_file);
@@ -50,6 +51,8 @@ absl::StatusOr<std::unique_ptr<ServiceRuntime>> ServiceRuntime::Start(
   dispatch.failed_auth_rate_per_second = config.failed_auth_rate_per_second;
   dispatch.failed_auth_burst = config.failed_auth_burst;
   dispatch.max_call_duration = config.max_call_duration;
+  dispatch.stream_recheck_period = config.stream_recheck_period;
+  dispatch.max_streams_per_institution = config.max_streams_per_institution;
   runtime->dispatcher_ = std::make_unique<server::Dispatcher>(runtime->workers_.get(),
                                                               runtime->verifier_.get(), dispatch);
   OSAN_ASSIGN_OR_RETURN(

@@ -132,6 +132,7 @@ void CheckClaims(const std::string& text, absl::Time now) {
     OSAN_FUZZ_CHECK(claims.sub() == principal->institution);
     OSAN_FUZZ_CHECK(claims.role() == principal->role);
     OSAN_FUZZ_CHECK(claims.exp() != 0);
+    OSAN_FUZZ_CHECK(claims.iat() != 0);
   }
 }
 

@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cstdlib>
 #include <fstream>
@@ -86,7 +87,8 @@ const TestKeys& TestKeys::Get() {
 }
 
 std::string TestKeys::Token(const std::string& institution, auth::Role role) const {
-  auto token = signer_->Issue(auth::Principal{institution, role}, absl::Now(), absl::Hours(1));
+  const absl::Duration lifetime = std::min(absl::Hours(1), auth::TokenOptions().MaxLifetime(role));
+  auto token = signer_->Issue(auth::Principal{institution, role}, absl::Now(), lifetime);
   if (!token.ok()) {
     Fail("cannot issue a token");
   }

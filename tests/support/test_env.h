@@ -42,7 +42,8 @@ class TestKeys {
   const std::string& public_key_pem() const { return pair_.public_key_pem; }
   const std::string& private_key_pem() const { return pair_.private_key_pem; }
   const auth::TokenSigner& signer() const { return *signer_; }
-  // A valid token for `institution` acting as `role`, for one hour.
+  // A valid token for `institution` acting as `role`, for one hour (SERVICE
+  // tokens: their maximum lifetime).
   std::string Token(const std::string& institution, auth::Role role) const;
 
  private:

@@ -653,10 +653,13 @@ TEST_F(TokenTest, RejectsClaimsWithoutExpiryInstitutionOrRole) {
   EXPECT_TRUE(verifier_->Verify(Sign(ValidClaims()), kNow).ok());
 }
 
-TEST_F(TokenTest, ClaimsWithoutNotBeforeAreValidUntilExpiry) {
+TEST_F(TokenTest, ClaimsWithoutNotBeforeAreValidFromIssueUntilExpiry) {
   auth::v1::Claims claims = ValidClaims();
   claims.clear_nbf();
-  EXPECT_TRUE(verifier_->Verify(Sign(claims), kNow - absl::Hours(5)).ok());
+  EXPECT_TRUE(verifier_->Verify(Sign(claims), kNow - absl::Seconds(60)).ok());
+  EXPECT_TRUE(verifier_->Verify(Sign(claims), kNow + absl::Hours(1)).ok());
+  EXPECT_TRUE(IsUnauthenticated(verifier_->Verify(Sign(claims), kNow - absl::Hours(5))))
+      << "issued in the future";
 }
 
 // An ECDSA P-256 key pair in PEM, neither of which is Ed25519.

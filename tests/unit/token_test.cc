@@ -1,7 +1,11 @@
-// Token key rotation and revocation (common/auth.h), with fixed times.
+// Token key rotation, lifetime and revocation (common/auth.h), with fixed
+// times.
 #include <gtest/gtest.h>
 
+#include <set>
+
 #include "absl/strings/escaping.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "common/auth.h"
 
@@ -98,6 +102,129 @@ TEST(RevocationsTest, RevokedInstitutionsTokensIssuedBeforeTheTimeAreRefused) {
   EXPECT_NE(revoked.status().message().find("revoked"), absl::string_view::npos);
   EXPECT_TRUE(verifier->Verify(after, kNow).ok()) << "a token issued since is valid";
   EXPECT_TRUE(verifier->Verify(other, kNow).ok()) << "other institutions are unaffected";
+}
+
+// Claims as TokenSigner::Issue makes them, issued at kNow for `lifetime`.
+v1::Claims ClaimsOf(const std::string& institution, Role role, absl::Duration lifetime) {
+  v1::Claims claims;
+  claims.set_iss("osan-credit-exchange");
+  claims.set_aud("osan");
+  claims.set_sub(institution);
+  claims.set_role(role);
+  claims.set_iat(static_cast<uint32_t>(absl::ToUnixSeconds(kNow)));
+  claims.set_exp(static_cast<uint32_t>(absl::ToUnixSeconds(kNow + lifetime)));
+  claims.set_jti("test-token-id");
+  return claims;
+}
+
+class TokenLifetimeTest : public ::testing::Test {
+ protected:
+  TokenLifetimeTest() : keys_(NewKeys()) {}
+
+  absl::StatusOr<Principal> Verify(const v1::Claims& claims, absl::Time now,
+                                   TokenOptions options = {}) const {
+    auto verifier = TokenVerifier::Create(keys_.pair.public_key_pem, options);
+    EXPECT_TRUE(verifier.ok());
+    auto token = keys_.signer.Sign(claims);
+    EXPECT_TRUE(token.ok());
+    return verifier->Verify(*token, now);
+  }
+
+  static void ExpectRefused(const absl::StatusOr<Principal>& principal, absl::string_view why) {
+    ASSERT_FALSE(principal.ok());
+    EXPECT_EQ(principal.status().code(), absl::StatusCode::kUnauthenticated);
+    EXPECT_NE(principal.status().message().find(why), absl::string_view::npos)
+        << principal.status();
+  }
+
+  const Keys keys_;
+};
+
+TEST_F(TokenLifetimeTest, IssueTimeIsRequired) {
+  v1::Claims claims = ClaimsOf("J10-7531001", v1::SCHOOL, absl::Hours(1));
+  ASSERT_TRUE(Verify(claims, kNow).ok());
+  claims.clear_iat();
+  ExpectRefused(Verify(claims, kNow), "no issue time (iat)");
+}
+
+TEST_F(TokenLifetimeTest, IssueTimeInTheFutureIsRefusedBeyondTheClockSkew) {
+  v1::Claims claims = ClaimsOf("J10-7531001", v1::SCHOOL, absl::Hours(1));
+  EXPECT_TRUE(Verify(claims, kNow - absl::Seconds(60)).ok()) << "within the 60 s skew";
+  ExpectRefused(Verify(claims, kNow - absl::Seconds(61)), "issued in the future");
+  // Ten years ahead, with a matching expiry: refused whatever the lifetime.
+  claims.set_iat(static_cast<uint32_t>(absl::ToUnixSeconds(kNow + absl::Hours(24 * 3650))));
+  claims.set_exp(claims.iat() + 3600);
+  ExpectRefused(Verify(claims, kNow), "issued in the future");
+}
+
+TEST_F(TokenLifetimeTest, LifetimeIsAtMostADayAndFiveMinutesForServices) {
+  EXPECT_TRUE(Verify(ClaimsOf("J10-7531001", v1::SCHOOL, absl::Hours(24)), kNow).ok());
+  ExpectRefused(
+      Verify(ClaimsOf("J10-7531001", v1::SCHOOL, absl::Hours(24) + absl::Seconds(1)), kNow),
+      "lifetime (exp - iat) longer than the 24h allowed to SCHOOL tokens");
+  ExpectRefused(Verify(ClaimsOf("J10-7531001", v1::SCHOOL, absl::Hours(24 * 30)), kNow),
+                "lifetime");
+  EXPECT_TRUE(Verify(ClaimsOf("SVC-CREDIT", v1::SERVICE, absl::Minutes(5)), kNow).ok());
+  ExpectRefused(Verify(ClaimsOf("SVC-CREDIT", v1::SERVICE, absl::Hours(1)), kNow),
+                "longer than the 5m allowed to SERVICE tokens");
+}
+
+TEST_F(TokenLifetimeTest, MaximumLifetimeIsConfigurable) {
+  TokenOptions options;
+  options.max_lifetime = absl::Hours(2);
+  EXPECT_TRUE(Verify(ClaimsOf("J10-7531001", v1::SCHOOL, absl::Hours(2)), kNow, options).ok());
+  ExpectRefused(Verify(ClaimsOf("J10-7531001", v1::SCHOOL, absl::Hours(3)), kNow, options),
+                "longer than the 2h");
+}
+
+TEST_F(TokenLifetimeTest, IssuedTokensCarryIssueTimeAndAFreshTokenId) {
+  std::set<std::string> ids;
+  for (int i = 0; i < 3; ++i) {
+    const std::vector<std::string> parts = absl::StrSplit(Issue(keys_, "J10-7531001", kNow), '.');
+    ASSERT_EQ(parts.size(), 3u);
+    std::string payload;
+    ASSERT_TRUE(absl::WebSafeBase64Unescape(parts[1], &payload));
+    EXPECT_NE(payload.find(absl::StrCat("\"iat\":", absl::ToUnixSeconds(kNow))), std::string::npos)
+        << payload;
+    const size_t jti = payload.find("\"jti\":\"");
+    ASSERT_NE(jti, std::string::npos) << payload;
+    ids.insert(payload.substr(jti, 30));
+  }
+  EXPECT_EQ(ids.size(), 3u) << "every token has its own id";
+}
+
+TEST_F(TokenLifetimeTest, ServiceTokensAreWithinTheServiceMaximum) {
+  ServiceToken token(keys_.signer, "SVC-CREDIT");
+  auto verifier = TokenVerifier::Create(keys_.pair.public_key_pem);
+  ASSERT_TRUE(verifier.ok());
+  const auto principal = verifier->Verify(token.Current(), absl::Now());
+  ASSERT_TRUE(principal.ok()) << principal.status();
+  EXPECT_EQ(principal->role, v1::SERVICE);
+}
+
+TEST(RevocationsTest, RevokesSingleTokensById) {
+  auto revocations = Revocations::Parse("jti abc-123  # leaked in a log\nJ10-7531001 1700000000\n");
+  ASSERT_TRUE(revocations.ok()) << revocations.status();
+  EXPECT_TRUE(revocations->Revoked("J10-7531002", 1800000000, "abc-123"));
+  EXPECT_FALSE(revocations->Revoked("J10-7531002", 1800000000, "abc-124"));
+  EXPECT_FALSE(revocations->Revoked("J10-7531002", 1800000000, ""));
+  EXPECT_EQ(Revocations::Parse("jti").status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(Revocations::Parse("jti a b").status().code(), absl::StatusCode::kInvalidArgument);
+
+  const Keys keys = NewKeys();
+  auto verifier = TokenVerifier::Create(keys.pair.public_key_pem);
+  ASSERT_TRUE(verifier.ok());
+  v1::Claims claims = ClaimsOf("J10-7531001", v1::SCHOOL, absl::Hours(1));
+  claims.set_jti("abc-123");
+  auto revoked = keys.signer.Sign(claims);
+  claims.set_jti("abc-124");
+  auto other = keys.signer.Sign(claims);
+  ASSERT_TRUE(revoked.ok() && other.ok());
+  verifier->SetRevocations(*revocations);
+  const auto refused = verifier->Verify(*revoked, kNow);
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kUnauthenticated);
+  EXPECT_NE(refused.status().message().find("revoked"), absl::string_view::npos);
+  EXPECT_TRUE(verifier->Verify(*other, kNow).ok()) << "another token of the institution";
 }
 
 }  // namespace

@@ -77,7 +77,8 @@ grpc::Status ListEveryPage(Stub& stub, UnaryMethod<Stub, Request, Response> meth
 // Reads the stream that `method` opens with the caller's token, passing each
 // message to `each`, and returns the stream's final status. Without `follow`
 // the usual deadline applies; a followed stream runs until it fails or the
-// user stops it.
+// user stops it. When a stream that delivered events fails (e.g. its token
+// ended), says on stderr which --cursor resumes it.
 template <class Stub, class Request, class Event, class Each>
 grpc::Status ReadStream(Stub& stub, StreamMethod<Stub, Request, Event> method,
                         const Request& request, bool follow, const Each& each) {
@@ -87,10 +88,17 @@ grpc::Status ReadStream(Stub& stub, StreamMethod<Stub, Request, Event> method,
   }
   auto reader = (stub.*method)(context.get(), request);
   Event event;
+  std::string cursor;
   while (reader->Read(&event)) {
     each(event);
+    cursor = event.cursor();
   }
-  return reader->Finish();
+  const grpc::Status status = reader->Finish();
+  if (!status.ok() && !cursor.empty()) {
+    std::cerr << "osanctl: the stream stopped after cursor " << cursor << "; resume with --cursor "
+              << cursor << "\n";
+  }
+  return status;
 }
 
 // "NOT_FOUND" for grpc::StatusCode::NOT_FOUND, etc.

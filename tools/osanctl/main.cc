@@ -190,8 +190,13 @@ int Token() {
   if (!signer.ok()) {
     return Fail(std::string(signer.status().message()));
   }
-  auto token = signer->Issue({absl::GetFlag(FLAGS_institution), role}, absl::Now(),
-                             absl::Hours(absl::GetFlag(FLAGS_ttl_hours)));
+  const absl::Duration lifetime = absl::Hours(absl::GetFlag(FLAGS_ttl_hours));
+  const absl::Duration longest = auth::TokenOptions().MaxLifetime(role);
+  if (lifetime <= absl::ZeroDuration() || lifetime > longest) {
+    return Fail(absl::StrCat("--ttl_hours: the services accept ", auth::RoleName(role),
+                             " tokens of at most ", absl::FormatDuration(longest)));
+  }
+  auto token = signer->Issue({absl::GetFlag(FLAGS_institution), role}, absl::Now(), lifetime);
   if (!token.ok()) {
     return Fail(std::string(token.status().message()));
   }
