@@ -19,12 +19,12 @@ namespace {
 constexpr size_t kMacBytes = 16;
 }  // namespace
 
-absl::StatusOr<int> EffectivePageSize(int requested) {
+absl::StatusOr<int> EffectivePageSize(int requested, int default_size) {
   if (requested < 0) {
     return InvalidField("page_size", "must not be negative");
   }
   if (requested == 0) {
-    return kDefaultPageSize;
+    return default_size;
   }
   return requested > kMaxPageSize ? kMaxPageSize : requested;
 }

@@ -11,11 +11,12 @@
 
 namespace osan {
 
-// Page sizes: 0 means kDefaultPageSize; larger than kMaxPageSize is reduced to
-// it; negative is INVALID_ARGUMENT.
+// Page sizes: 0 means `default_size` (kDefaultPageSize unless a method
+// documents another); larger than kMaxPageSize is reduced to it; negative is
+// INVALID_ARGUMENT.
 inline constexpr int kDefaultPageSize = 50;
 inline constexpr int kMaxPageSize = 200;
-absl::StatusOr<int> EffectivePageSize(int requested);
+absl::StatusOr<int> EffectivePageSize(int requested, int default_size = kDefaultPageSize);
 
 // A token carries the keyset position after the last item of a page, bound to
 // the query it continues (its "scope": the method and every filter field), and
