@@ -27,12 +27,12 @@ bool ConstantTimeEqual(absl::string_view a, absl::string_view b) {
 }
 }  // namespace
 
-absl::StatusOr<int> EffectivePageSize(int requested) {
+absl::StatusOr<int> EffectivePageSize(int requested, int default_size) {
   if (requested < 0) {
     return InvalidField("page_size", "must not be negative");
   }
   if (requested == 0) {
-    return kDefaultPageSize;
+    return default_size;
   }
   return requested > kMaxPageSize ? kMaxPageSize : requested;
 }

@@ -12,11 +12,12 @@
 
 namespace osan {
 
-// Page sizes: 0 means kDefaultPageSize; larger than kMaxPageSize is reduced to
-// it; negative is INVALID_ARGUMENT.
+// Page sizes: 0 means `default_size` (kDefaultPageSize unless a method
+// documents another); larger than kMaxPageSize is reduced to it; negative is
+// INVALID_ARGUMENT.
 inline constexpr int kDefaultPageSize = 50;
 inline constexpr int kMaxPageSize = 200;
-absl::StatusOr<int> EffectivePageSize(int requested);
+absl::StatusOr<int> EffectivePageSize(int requested, int default_size = kDefaultPageSize);
 
 // How long a page token may be used after it was issued (docs/security.md).
 inline constexpr absl::Duration kPageTokenLifetime = absl::Hours(1);

@@ -16,12 +16,16 @@ std::string BytesWithout(const google::protobuf::Message& message,
       copy->GetReflection()->ClearField(copy.get(), field);
     }
   }
+  return DeterministicBytes(*copy);
+}
+
+std::string DeterministicBytes(const google::protobuf::Message& message) {
   std::string bytes;
   {
     google::protobuf::io::StringOutputStream stream(&bytes);
     google::protobuf::io::CodedOutputStream out(&stream);
     out.SetSerializationDeterministic(true);
-    copy->SerializeToCodedStream(&out);
+    message.SerializeToCodedStream(&out);
   }
   return bytes;
 }

@@ -14,6 +14,8 @@ namespace osan {
 // give equal bytes within one build.
 std::string BytesWithout(const google::protobuf::Message& message,
                          std::initializer_list<const char*> cleared_fields);
+// The deterministic serialization of `message`.
+std::string DeterministicBytes(const google::protobuf::Message& message);
 
 }  // namespace osan
 

@@ -123,7 +123,8 @@ Comparison ListingAgainstHealth(const Servers& servers, const std::string& name,
   return comparison;
 }
 
-// The current term's first page (50 sections) against Health/Check.
+// The default request (the current term's first 20 sections, basic view)
+// against Health/Check.
 Comparison ListingAgainstHealthCheck(const Servers& servers) {
   return ListingAgainstHealth(servers, "public listing vs health check (gRPC, TLS)",
                               "PublicListingService.ListPublicSections",

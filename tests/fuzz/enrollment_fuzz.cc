@@ -25,6 +25,7 @@
 #include "absl/strings/string_view.h"
 #include "osan/catalog/v1/catalog.pb.h"
 #include "osan/enrollment/v1/enrollment.pb.h"
+#include "services/enrollment/domain/placement.h"
 #include "services/enrollment/domain/rules.h"
 #include "tests/fuzz/fuzz_support.h"
 
@@ -138,7 +139,9 @@ void CheckApplications(const uint8_t* params, std::vector<cv1::Section> sections
       OSAN_FUZZ_CHECK(MeetingsConflict(sections[i], sections[j]) ==
                       MeetingsConflict(sections[j], sections[i]));
     }
-    const std::string blocks = CapBlocks(sections[i], "J10-7531001", params[0] % 8);
+    const int from_school = params[0] % 8;
+    const SeatedClass seated{1000, from_school, {{"J10-7531001", from_school}}};
+    const std::string blocks = SeatBlocked(sections[i], seated, "J10-7531001");
     if (sections[i].per_school_cap() <= 0 && sections[i].host() != "institutions/J10-7531001") {
       OSAN_FUZZ_CHECK(blocks.empty());
     }

@@ -20,6 +20,8 @@ namespace {
 using testing::ContextWithToken;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
+using ::testing::IsEmpty;
+using ::testing::Not;
 using ::testing::SizeIs;
 using testing::TestKeys;
 
@@ -648,6 +650,8 @@ TEST_F(CatalogApiTest, SectionLifecycleAndPublicListing) {
   EXPECT_EQ(shown.title(), "인공지능 기초");
   EXPECT_EQ(shown.host_display_name(), "AI코딩에듀랩");
   EXPECT_EQ(shown.capacity(), 20);
+  EXPECT_THAT(shown.description(), IsEmpty()) << "the basic view leaves the details out";
+  EXPECT_THAT(shown.term(), IsEmpty());
 
   v1::GetPublicSectionRequest get;
   get.set_name(draft.name());
@@ -655,6 +659,20 @@ TEST_F(CatalogApiTest, SectionLifecycleAndPublicListing) {
   context = ContextWithToken("");
   ASSERT_TRUE(listing_->GetPublicSection(context.get(), get, &one).ok());
   EXPECT_EQ(one.name(), draft.name());
+  EXPECT_THAT(one.description(), Not(IsEmpty()));
+  EXPECT_EQ(one.term(), term.name());
+
+  list.set_view(v1::PUBLIC_SECTION_VIEW_FULL);
+  context = ContextWithToken("");
+  ASSERT_TRUE(listing_->ListPublicSections(context.get(), list, &listed).ok());
+  ASSERT_THAT(listed.sections(), SizeIs(1));
+  EXPECT_EQ(listed.sections(0).SerializeAsString(), one.SerializeAsString())
+      << "the full view is what GetPublicSection answers";
+  list.set_view(static_cast<v1::PublicSectionView>(7));
+  context = ContextWithToken("");
+  const grpc::Status unknown_view = listing_->ListPublicSections(context.get(), list, &listed);
+  EXPECT_EQ(unknown_view.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(unknown_view.error_message(), HasSubstr("view"));
 
   ASSERT_TRUE(Transition(edulab_, draft.name(), v1::CANCELLED, &section, "신청 인원 부족").ok());
   EXPECT_EQ(section.cancel_reason(), "신청 인원 부족");
@@ -946,6 +964,29 @@ TEST_F(CatalogApiTest, ASchoolsCourseIsFrozenOnceEnrolmentOpened) {
   v1::Course updated;
   EXPECT_EQ(Call(&v1::CatalogService::Stub::UpdateCourse, maehol_, update, &updated).error_code(),
             grpc::StatusCode::FAILED_PRECONDITION);
+}
+
+TEST_F(CatalogApiTest, PublicListingPagesTwentyRowsByDefault) {
+  CreateInstitutions();
+  const v1::Term term = CreateTerm(2026, 1);
+  const v1::Course course = CreateListableCourse(edulab_, CourseMessage(kEduLab, "인공지능 기초"));
+  for (int i = 0; i < 21; ++i) {
+    const v1::Section section =
+        CreateSection(edulab_, term.name(), SectionMessage(course.name(), v1::TUESDAY));
+    v1::Section moved;
+    ASSERT_TRUE(Transition(edulab_, section.name(), v1::PUBLISHED, &moved).ok());
+  }
+  v1::ListPublicSectionsRequest request;
+  v1::ListPublicSectionsResponse first;
+  auto context = ContextWithToken("");
+  ASSERT_TRUE(listing_->ListPublicSections(context.get(), request, &first).ok());
+  EXPECT_THAT(first.sections(), SizeIs(20));
+  request.set_page_token(first.next_page_token());
+  v1::ListPublicSectionsResponse rest;
+  context = ContextWithToken("");
+  ASSERT_TRUE(listing_->ListPublicSections(context.get(), request, &rest).ok());
+  EXPECT_THAT(rest.sections(), SizeIs(1));
+  EXPECT_THAT(rest.next_page_token(), IsEmpty());
 }
 
 TEST_F(CatalogApiTest, PublicListingFiltersAndPages) {

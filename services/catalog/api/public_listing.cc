@@ -22,6 +22,8 @@ namespace osan::catalog {
 struct PublicListing::Snapshot {
   struct Entry {
     v1::PublicSection section;
+    // `section` as the BASIC view shows it.
+    v1::PublicSection basic;
     // The section's id: the order's tie-break after the title.
     std::string id;
     // Title and description, lower-cased, for keyword search.
@@ -43,8 +45,9 @@ struct PublicListing::Snapshot {
   absl::flat_hash_map<std::string, size_t> by_name;
 
   // Serialized answers to queries already asked of this snapshot (a
-  // memo: the snapshot's content never changes), by AnswerKey; at most
-  // kMaxAnswers, so that arbitrary keywords cannot grow it without bound.
+  // memo: the snapshot's content never changes), by AnswerKey; emptied when
+  // it reaches kMaxAnswers, so that arbitrary keywords cannot grow it
+  // without bound.
   static constexpr size_t kMaxAnswers = 4096;
   mutable absl::Mutex answers_mu;
   mutable absl::flat_hash_map<std::string, std::shared_ptr<const std::string>> answers
@@ -81,6 +84,27 @@ auto OrderKey(const Snapshot::Entry& entry) {
   return std::tie(entry.section.term(), entry.section.title(), entry.id);
 }
 
+// The fields of `section` that PUBLIC_SECTION_VIEW_BASIC carries.
+v1::PublicSection BasicView(const v1::PublicSection& section) {
+  v1::PublicSection basic;
+  basic.set_name(section.name());
+  basic.set_title(section.title());
+  basic.set_category(section.category());
+  basic.set_subject_area(section.subject_area());
+  basic.set_credits(section.credits());
+  basic.set_delivery_mode(section.delivery_mode());
+  basic.set_host(section.host());
+  basic.set_host_display_name(section.host_display_name());
+  basic.set_host_area(section.host_area());
+  *basic.mutable_weekly_meetings() = section.weekly_meetings();
+  *basic.mutable_dated_meetings() = section.dated_meetings();
+  basic.set_capacity(section.capacity());
+  *basic.mutable_eligible_grades() = section.eligible_grades();
+  basic.set_allocation_policy(section.allocation_policy());
+  basic.set_state(section.state());
+  return basic;
+}
+
 std::shared_ptr<const Snapshot> BuildSnapshot(store::PublicListingData data) {
   auto snapshot = std::make_shared<Snapshot>();
   snapshot->version = std::move(data.version);
@@ -103,6 +127,7 @@ std::shared_ptr<const Snapshot> BuildSnapshot(store::PublicListingData data) {
     for (const int day : MeetingWeekdays(meetings)) {
       entry.weekdays |= 1u << day;
     }
+    entry.basic = BasicView(section);
     entry.section = std::move(section);
     snapshot->entries.push_back(std::move(entry));
   }
@@ -220,16 +245,28 @@ std::shared_ptr<const PublicListing::Snapshot> PublicListing::Current() {
 
 namespace {
 
+// Rows of a listing page when the request names no page size: what a phone
+// shows at once, and a small answer for the city's busiest call.
+constexpr int kPublicListingPageSize = 20;
+
 // A listing request, checked.
 struct Query {
   std::string term;  // `terms/{id}`; empty: the current term
   Filter filter;
+  bool full_view = false;
   int limit = 0;
-  // The page token's scope and the position it carries (empty: first page).
-  std::string scope;
+  // The request without `known_version`: page tokens are bound to the
+  // filters, not to the version the caller held, and requests that differ
+  // only in that version get the same answer.
+  v1::ListPublicSectionsRequest scoped;
+  // The position the page token carries (empty: first page).
   std::string after_title;
   std::string after_id;
 };
+
+std::string TokenScope(const v1::ListPublicSectionsRequest& scoped) {
+  return QueryScope("ListPublicSections", scoped);
+}
 
 absl::StatusOr<Query> CheckQuery(const PageTokens& page_tokens,
                                  const v1::ListPublicSectionsRequest& request, absl::Time now) {
@@ -239,14 +276,21 @@ absl::StatusOr<Query> CheckQuery(const PageTokens& page_tokens,
     query.term = id.name();
   }
   OSAN_ASSIGN_OR_RETURN(query.filter, CheckFilter(request));
-  OSAN_ASSIGN_OR_RETURN(query.limit, EffectivePageSize(request.page_size()));
-  // Tokens are bound to the filters, not to the version the caller held.
-  v1::ListPublicSectionsRequest scoped = request;
-  scoped.clear_known_version();
-  query.scope = QueryScope("ListPublicSections", scoped);
-  OSAN_ASSIGN_OR_RETURN(const std::string after,
-                        // Public: no caller to bind the token to, only its expiry.
-                        page_tokens.Decode(query.scope, "", request.page_token(), now));
+  if (!v1::PublicSectionView_IsValid(request.view())) {
+    return InvalidField("view", "unknown view");
+  }
+  query.full_view = request.view() == v1::PUBLIC_SECTION_VIEW_FULL;
+  OSAN_ASSIGN_OR_RETURN(query.limit,
+                        EffectivePageSize(request.page_size(), kPublicListingPageSize));
+  query.scoped = request;
+  query.scoped.clear_known_version();
+  if (request.page_token().empty()) {
+    return query;  // the first page: no token to check
+  }
+  OSAN_ASSIGN_OR_RETURN(
+      const std::string after,
+      // Public: no caller to bind the token to, only its expiry.
+      page_tokens.Decode(TokenScope(query.scoped), "", request.page_token(), now));
   if (!after.empty()) {
     const std::vector<std::string> parts = absl::StrSplit(after, kPositionSeparator);
     if (parts.size() != 2) {
@@ -282,12 +326,11 @@ v1::ListPublicSectionsResponse Answer(const Snapshot& snapshot, const Query& que
     }
     if (response.sections_size() == query.limit) {
       response.set_next_page_token(page_tokens.Encode(
-          query.scope, "",
-          absl::StrCat(last->section.title(), std::string(1, kPositionSeparator), last->id),
-          now));
+          TokenScope(query.scoped), "",
+          absl::StrCat(last->section.title(), std::string(1, kPositionSeparator), last->id), now));
       break;
     }
-    *response.add_sections() = it->section;
+    *response.add_sections() = query.full_view ? it->section : it->basic;
     last = &*it;
   }
   return response;
@@ -316,9 +359,9 @@ absl::StatusOr<std::shared_ptr<const std::string>> PublicListing::ListPublicSect
   // one is reused for at most kAnswerReuse: a token handed out from the cache
   // has most of its lifetime left.
   const std::string key =
-      absl::StrCat(query.term, std::string(1, '\0'), absl::ToUnixSeconds(call.now) /
-                   absl::ToInt64Seconds(kAnswerReuse), std::string(1, '\0'),
-                   BytesWithout(request, {"known_version"}));
+      absl::StrCat(query.term, std::string(1, '\0'),
+                   absl::ToUnixSeconds(call.now) / absl::ToInt64Seconds(kAnswerReuse),
+                   std::string(1, '\0'), DeterministicBytes(query.scoped));
   {
     absl::ReaderMutexLock lock(&snapshot->answers_mu);
     const auto found = snapshot->answers.find(key);
@@ -329,9 +372,10 @@ absl::StatusOr<std::shared_ptr<const std::string>> PublicListing::ListPublicSect
   auto answer = std::make_shared<const std::string>(
       Answer(*snapshot, query, page_tokens_, call.now).SerializeAsString());
   absl::MutexLock lock(&snapshot->answers_mu);
-  if (snapshot->answers.size() < Snapshot::kMaxAnswers) {
-    snapshot->answers.emplace(key, answer);
+  if (snapshot->answers.size() >= Snapshot::kMaxAnswers) {
+    snapshot->answers.clear();  // the popular queries come back at once
   }
+  snapshot->answers.emplace(key, answer);
   return answer;
 }
 

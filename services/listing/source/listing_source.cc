@@ -44,6 +44,7 @@ absl::Status ListingSource::Refresh() {
   // Every page of the open term, unless the listing has not changed.
   cv1::ListPublicSectionsRequest request;
   request.set_page_size(kCatalogPageSize);
+  request.set_view(cv1::PUBLIC_SECTION_VIEW_FULL);  // section pages show every field
   request.set_known_version(catalog_version_);
   std::vector<cv1::PublicSection> sections;
   std::optional<std::string> version;  // set once a page arrived

@@ -50,7 +50,7 @@ class Session : public std::enable_shared_from_this<Session> {
     }
     if (error) {
       const bool too_large = error == http::error::header_limit;
-      Reply(too_large ? 431 : 400, false, 11,
+      Reply(too_large ? 431 : 400,
             too_large ? "요청 주소나 헤더가 너무 깁니다.\n" : "요청을 읽을 수 없습니다.\n");
       return;
     }
@@ -79,10 +79,9 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   // An error reply, after which the connection closes.
-  void Reply(int status, bool keep_alive, int version, const char* text) {
-    static_cast<void>(keep_alive);
+  void Reply(int status, const char* text) {
     response_ = {};
-    response_.version(version);
+    response_.version(11);
     response_.result(status);
     response_.set(http::field::content_type, "text/plain; charset=utf-8");
     body_ = std::make_shared<const std::string>(text);
@@ -124,6 +123,7 @@ struct HttpServer::State {
   net::io_context io;
   std::optional<tcp::acceptor> acceptor;
   std::vector<std::thread> threads;
+  int port = 0;  // as bound, kept for after Shutdown
   bool stopped = false;
 
   void Accept() {
@@ -147,10 +147,9 @@ bool AcceptsGzip(const std::string& accept_encoding) {
       continue;
     }
     for (size_t i = 1; i < parts.size(); ++i) {
-      const absl::string_view parameter = absl::StripAsciiWhitespace(parts[i]);
+      absl::string_view parameter = absl::StripAsciiWhitespace(parts[i]);
       double q = 1;
-      if (absl::ConsumePrefix(&const_cast<absl::string_view&>(parameter), "q=") &&
-          absl::SimpleAtod(parameter, &q) && q <= 0) {
+      if (absl::ConsumePrefix(&parameter, "q=") && absl::SimpleAtod(parameter, &q) && q <= 0) {
         return false;
       }
     }
@@ -184,6 +183,7 @@ absl::StatusOr<std::unique_ptr<HttpServer>> HttpServer::Start(const std::string&
     return absl::UnavailableError(
         absl::StrCat("cannot listen on ", address, ": ", error.message()));
   }
+  state->port = state->acceptor->local_endpoint().port();
   state->Accept();
   for (int i = 0; i < std::max(1, threads); ++i) {
     state->threads.emplace_back([io = &state->io] { io->run(); });
@@ -195,7 +195,7 @@ HttpServer::HttpServer(std::unique_ptr<State> state) : state_(std::move(state)) 
 
 HttpServer::~HttpServer() { Shutdown(); }
 
-int HttpServer::port() const { return state_->acceptor->local_endpoint().port(); }
+int HttpServer::port() const { return state_->port; }
 
 void HttpServer::Shutdown() {
   if (state_->stopped) {
