@@ -193,8 +193,8 @@ const std::vector<Rule>& PolicyTable() {
        "the result's host (NextVersion: RequireHost)"},
       {"osan.credit.v1.CreditService.GetLedgerHistory", kHomeSchool | kHost,
        "the student's home school and the section's host"},
-      {"osan.credit.v1.CreditService.WatchResults", kAnySchool | kService,
-       "results go to home schools (their own students) and the suite's services"},
+      {"osan.credit.v1.CreditService.WatchResults", kAnySchool,
+       "results go to home schools (their own students) only: no service reads them"},
       {"osan.credit.v1.CreditService.AcknowledgeResult", kHomeSchool,
        "the student's home school (RequireHomeSchool)"},
       {"osan.credit.v1.CreditService.ListPendingResults", kHomeSchool,
@@ -1267,8 +1267,8 @@ TEST_F(AuthorizationTest, FeedsCarryOnlyWhatTheCallerMaySee) {
           << event.application().host();
     }
 
-    // Credit results: a school's own students only, everything for services.
-    if (caller.role == auth::v1::ACADEMY) {
+    // Credit results: a school's own students only.
+    if (caller.role != auth::v1::SCHOOL) {
       continue;  // refused
     }
     const auto result_schools = [](const std::vector<rv1::ResultEvent>& events) {
@@ -1287,7 +1287,7 @@ TEST_F(AuthorizationTest, FeedsCarryOnlyWhatTheCallerMaySee) {
         << caller.label << " did not see the results it should (" << results.size() << " events)";
     for (const auto& event : results) {
       const std::string& student = event.entry().package().student();
-      EXPECT_TRUE(caller.role == auth::v1::SERVICE || SchoolOf(student) == caller.institution)
+      EXPECT_EQ(SchoolOf(student), caller.institution)
           << caller.label << " saw the result of " << student << " (host "
           << event.entry().package().host() << ")";
     }

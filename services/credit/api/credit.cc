@@ -731,12 +731,12 @@ absl::StatusOr<v1::Transcript> Credit::GetTranscript(const Call& call,
 absl::StatusOr<std::vector<v1::ResultEvent>> Credit::ReadResults(const Call& call,
                                                                  const std::string& cursor) {
   const auth::Principal& principal = *call.principal;
-  std::string school;
-  if (principal.role == auth::v1::SCHOOL) {
-    school = principal.institution;
-  } else if (principal.role != auth::v1::SERVICE) {
-    return absl::PermissionDeniedError("results go to home schools (and the suite's services)");
+  // No service of the suite reads results: scores and teachers' notes go
+  // to the student's home school only.
+  if (principal.role != auth::v1::SCHOOL) {
+    return absl::PermissionDeniedError("results go to the students' home schools only");
   }
+  const std::string& school = principal.institution;
   return pool_->Transact([&](pqxx::work& tx) -> absl::StatusOr<std::vector<v1::ResultEvent>> {
     OSAN_ASSIGN_OR_RETURN(auto events, store::ReadResultEvents(tx, cursor, school, kFeedPage));
     for (const v1::ResultEvent& event : events) {
