@@ -513,6 +513,16 @@ TEST_F(EnrollmentApiTest, UnderfilledSectionIsCancelledAndApplicantsKeepOtherApp
   const auto events = Feed(SchoolToken(kSchoolA), 3);
   ASSERT_THAT(events, SizeIs(3));
   EXPECT_EQ(events.back().application().state(), v1::SECTION_CANCELLED);
+  // Someone else's section is refused from what enrollment already knows
+  // (cached for 5 s), before it asks catalog anything: with catalog gone,
+  // still refused.
+  context = ContextWithToken(SchoolToken(kSchoolB));
+  EXPECT_EQ(exchange_.enrollment().CancelSection(context.get(), cancel, &response).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  exchange_.catalog_service().Shutdown();
+  context = ContextWithToken(SchoolToken(kSchoolB));
+  EXPECT_EQ(exchange_.enrollment().CancelSection(context.get(), cancel, &response).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
 }
 
 // ----- Change feed ----------------------------------------------------------

@@ -7,12 +7,13 @@
 namespace osan::catalog {
 
 CatalogClient::CatalogClient(std::shared_ptr<grpc::Channel> channel, auth::TokenSigner signer,
-                             std::string service_name, absl::Duration ttl, absl::Duration timeout)
+                             std::string service_name, absl::Duration ttl, absl::Duration timeout,
+                             absl::Duration negative_ttl)
     : stub_(catalog::v1::CatalogService::NewStub(channel)),
       token_(std::move(signer), std::move(service_name)),
       timeout_(timeout),
-      sections_(ttl),
-      institutions_(ttl) {}
+      sections_(ttl, negative_ttl),
+      institutions_(ttl, negative_ttl) {}
 
 template <class Request, class Response>
 absl::Status CatalogClient::Call(grpc::Status (catalog::v1::CatalogService::Stub::*method)(
@@ -45,10 +46,14 @@ absl::StatusOr<catalog::v1::Institution> CatalogClient::GetInstitution(const std
   catalog::v1::GetInstitutionRequest request;
   request.set_name(name);
   catalog::v1::Institution institution;
-  OSAN_RETURN_IF_ERROR(
-      Call(&catalog::v1::CatalogService::Stub::GetInstitution, request, &institution, deadline));
-  institutions_.Store(name, institution, now);
-  return institution;
+  const absl::Status status =
+      Call(&catalog::v1::CatalogService::Stub::GetInstitution, request, &institution, deadline);
+  absl::StatusOr<catalog::v1::Institution> answer = std::move(institution);
+  if (!status.ok()) {
+    answer = status;
+  }
+  institutions_.Store(name, answer, now);
+  return answer;
 }
 
 absl::StatusOr<SectionFacts> CatalogClient::GetSection(const std::string& name, absl::Time deadline,
@@ -59,6 +64,13 @@ absl::StatusOr<SectionFacts> CatalogClient::GetSection(const std::string& name, 
       return *std::move(cached);
     }
   }
+  absl::StatusOr<SectionFacts> answer = FetchSection(name, deadline);
+  sections_.Store(name, answer, now);
+  return answer;
+}
+
+absl::StatusOr<SectionFacts> CatalogClient::FetchSection(const std::string& name,
+                                                         absl::Time deadline) {
   SectionFacts facts;
   catalog::v1::GetSectionRequest section_request;
   section_request.set_name(name);
@@ -72,7 +84,6 @@ absl::StatusOr<SectionFacts> CatalogClient::GetSection(const std::string& name, 
   term_request.set_name(name.substr(0, name.find("/sections/")));
   OSAN_RETURN_IF_ERROR(
       Call(&catalog::v1::CatalogService::Stub::GetTerm, term_request, &facts.term, deadline));
-  sections_.Store(name, facts, now);
   return facts;
 }
 

@@ -10,6 +10,11 @@
 // still take applications for that long. Decisions that hinge on the state
 // (allocation, cancellation) ask with Freshness::kFresh. Entries are replaced
 // on expiry or a fresh read; there is no other invalidation.
+//
+// Names catalog does not know are cached too, for `negative_ttl` (default
+// 1 s), so that a caller repeating unknown names costs catalog at most one
+// call per name and second. Each cache holds at most kMaxCachedNames names;
+// past that, expired entries go, and if none has expired, all of them.
 #ifndef OSAN_SERVICES_CATALOG_CLIENT_CATALOG_CLIENT_H_
 #define OSAN_SERVICES_CATALOG_CLIENT_CATALOG_CLIENT_H_
 
@@ -23,6 +28,7 @@
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
@@ -43,7 +49,10 @@ class CatalogClient {
   // SERVICE).
   CatalogClient(std::shared_ptr<grpc::Channel> channel, auth::TokenSigner signer,
                 std::string service_name, absl::Duration ttl = absl::Seconds(5),
-                absl::Duration timeout = absl::Seconds(2));
+                absl::Duration timeout = absl::Seconds(2),
+                absl::Duration negative_ttl = absl::Seconds(1));
+
+  static constexpr size_t kMaxCachedNames = 20000;
 
   enum class Freshness {
     // A cached copy younger than the TTL will do (the hot paths).
@@ -81,33 +90,63 @@ class CatalogClient {
                                                                               Response*),
                     const Request& request, Response* response, absl::Time deadline);
 
+  // GetSection's three calls, uncached.
+  absl::StatusOr<SectionFacts> FetchSection(const std::string& name, absl::Time deadline);
+
   std::unique_ptr<catalog::v1::CatalogService::Stub> stub_;
   auth::ServiceToken token_;
   const absl::Duration timeout_;
 
-  // Values by name, each good for `ttl` after it was fetched.
+  // Answers by name: a value, good for `ttl` after it was fetched, or
+  // NOT_FOUND, good for `negative_ttl`.
   template <class Value>
   class TtlCache {
    public:
-    explicit TtlCache(absl::Duration ttl) : ttl_(ttl) {}
-    // The value stored under `name` if it is younger than the TTL at `now`.
-    std::optional<Value> Find(const std::string& name, absl::Time now) {
+    TtlCache(absl::Duration ttl, absl::Duration negative_ttl)
+        : ttl_(ttl), negative_ttl_(negative_ttl) {}
+    // The answer stored under `name` if it is still good at `now`.
+    std::optional<absl::StatusOr<Value>> Find(const std::string& name, absl::Time now) {
       absl::MutexLock lock(&mu_);
       const auto it = entries_.find(name);
-      if (it == entries_.end() || now - it->second.second >= ttl_) {
+      if (it == entries_.end() || Expired(it->second, now)) {
         return std::nullopt;
       }
-      return it->second.first;
+      return it->second.answer;
     }
-    void Store(const std::string& name, Value value, absl::Time fetched) {
+    // Keeps `answer` if it is a value or NOT_FOUND (other errors pass).
+    void Store(const std::string& name, const absl::StatusOr<Value>& answer, absl::Time fetched) {
+      if (!answer.ok() && !absl::IsNotFound(answer.status())) {
+        return;
+      }
       absl::MutexLock lock(&mu_);
-      entries_.insert_or_assign(name, std::make_pair(std::move(value), fetched));
+      if (entries_.size() >= kMaxCachedNames && entries_.count(name) == 0) {
+        for (auto it = entries_.begin(); it != entries_.end();) {
+          if (Expired(it->second, fetched)) {
+            entries_.erase(it++);
+          } else {
+            ++it;
+          }
+        }
+        if (entries_.size() >= kMaxCachedNames) {
+          entries_.clear();
+        }
+      }
+      entries_.insert_or_assign(name, Entry{answer, fetched});
     }
 
    private:
+    struct Entry {
+      absl::StatusOr<Value> answer;
+      absl::Time fetched;
+    };
+    bool Expired(const Entry& entry, absl::Time now) const {
+      return now - entry.fetched >= (entry.answer.ok() ? ttl_ : negative_ttl_);
+    }
+
     const absl::Duration ttl_;
+    const absl::Duration negative_ttl_;
     absl::Mutex mu_;
-    std::map<std::string, std::pair<Value, absl::Time>> entries_ ABSL_GUARDED_BY(mu_);
+    absl::flat_hash_map<std::string, Entry> entries_ ABSL_GUARDED_BY(mu_);
   };
   TtlCache<SectionFacts> sections_;
   TtlCache<catalog::v1::Institution> institutions_;
