@@ -4,13 +4,23 @@
 
 #include <google/protobuf/message.h>
 
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 
 namespace osan {
+
+// A page of a keyset-paginated query: items and, if more may follow, the
+// position after the last item (what a page token carries).
+template <class T>
+struct Page {
+  std::vector<T> items;
+  std::optional<std::string> next_position;
+};
 
 // Page sizes: 0 means `default_size` (kDefaultPageSize unless a method
 // documents another); larger than kMaxPageSize is reduced to it; negative is

@@ -860,6 +860,25 @@ TEST_F(CreditApiTest, AmendingAScoreReissuesTheSectionsStatisticsToTheOthers) {
   for (const rv1::LedgerEntry& entry : again->entries()) {
     EXPECT_EQ(entry.version(), 2);
   }
+  // In pages of one: the same entries, in the same order, then the end.
+  pending.set_page_size(1);
+  const auto first = Credit(kSchoolB, &rv1::CreditService::Stub::ListPendingResults, pending);
+  ASSERT_TRUE(first.ok()) << first.status();
+  ASSERT_THAT(first->entries(), SizeIs(1));
+  EXPECT_EQ(first->entries(0).name(), again->entries(0).name());
+  ASSERT_FALSE(first->next_page_token().empty());
+  pending.set_page_token(first->next_page_token());
+  const auto second = Credit(kSchoolB, &rv1::CreditService::Stub::ListPendingResults, pending);
+  ASSERT_TRUE(second.ok()) << second.status();
+  ASSERT_THAT(second->entries(), SizeIs(1));
+  EXPECT_EQ(second->entries(0).name(), again->entries(1).name());
+  EXPECT_THAT(second->next_page_token(), IsEmpty());
+  EXPECT_EQ(
+      Credit(kSchoolA, &rv1::CreditService::Stub::ListPendingResults, pending).status().code(),
+      absl::StatusCode::kPermissionDenied)
+      << "another school cannot read school B's pages";
+  pending.clear_page_size();
+  pending.clear_page_token();
 
   // A change of notes alone changes no statistics: nothing re-issued.
   rv1::AmendResultRequest notes;

@@ -177,6 +177,29 @@ TEST_F(EnrollmentApiTest, FirstComeFillsSeatsThenWaitlistsAndADropPromotes) {
   ASSERT_THAT(roster.entries(), SizeIs(3));
   EXPECT_EQ(roster.entries(0).display_name(), "학생 s-0");
   EXPECT_EQ(roster.entries(2).state(), v1::WAITLISTED);
+  // In pages of one: the same entries in the same order, each page with the
+  // whole section's count and the waitlist positions of the whole roster.
+  v1::ListRosterRequest paged;
+  paged.set_section(section.name());
+  paged.set_page_size(1);
+  std::vector<v1::RosterEntry> pages;
+  for (int i = 0; i < 5; ++i) {
+    v1::Roster page;
+    auto context = ContextWithToken(exchange_.Token(kAcademy, auth::v1::ACADEMY));
+    const grpc::Status status = exchange_.enrollment().ListRoster(context.get(), paged, &page);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+    EXPECT_EQ(page.enrolled(), 2);
+    pages.insert(pages.end(), page.entries().begin(), page.entries().end());
+    if (page.next_page_token().empty()) {
+      break;
+    }
+    paged.set_page_token(page.next_page_token());
+  }
+  ASSERT_THAT(pages, SizeIs(3));
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ(pages[i].application(), roster.entries(i).application());
+  }
+  EXPECT_EQ(pages[2].waitlist_position(), 1);
 
   v1::Application dropped;
   ASSERT_TRUE(Drop(SchoolToken(kSchoolA), applications[0].name(), &dropped).ok());

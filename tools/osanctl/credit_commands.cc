@@ -216,19 +216,25 @@ int ListPendingResults(const std::vector<std::string>& args) {
   if (!args.empty() || request.parent().empty()) {
     return Usage(kPendingUsage);
   }
-  v1::ListPendingResultsResponse response;
-  const grpc::Status status = Call(&Stub::ListPendingResults, request, &response);
-  if (!status.ok()) {
-    return Fail(status);
-  }
+  request.set_page_size(200);
   TextTable table({"학생", "과목", "성취도", "원점수", "이수 여부", "버전", "이름"});
-  for (const auto& entry : response.entries()) {
-    const v1::ResultPackage& package = entry.package();
-    table.AddRow({package.student(), package.title(), OrDash(package.achievement_level()),
-                  absl::StrCat(package.raw_score()), OutcomeLabel(package.outcome()),
-                  absl::StrCat(entry.version()), entry.name()});
-  }
-  std::cout << request.parent() << ": " << response.entries_size() << " pending result(s)\n\n";
+  int count = 0;
+  do {
+    v1::ListPendingResultsResponse response;
+    const grpc::Status status = Call(&Stub::ListPendingResults, request, &response);
+    if (!status.ok()) {
+      return Fail(status);
+    }
+    for (const auto& entry : response.entries()) {
+      const v1::ResultPackage& package = entry.package();
+      table.AddRow({package.student(), package.title(), OrDash(package.achievement_level()),
+                    absl::StrCat(package.raw_score()), OutcomeLabel(package.outcome()),
+                    absl::StrCat(entry.version()), entry.name()});
+      ++count;
+    }
+    request.set_page_token(response.next_page_token());
+  } while (!request.page_token().empty());
+  std::cout << request.parent() << ": " << count << " pending result(s)\n\n";
   table.Print(std::cout);
   return 0;
 }

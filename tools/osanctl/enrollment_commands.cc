@@ -262,20 +262,24 @@ int ShowRoster(const std::vector<std::string>& args) {
   }
   v1::ListRosterRequest request;
   request.set_section(args[0]);
-  v1::Roster roster;
-  const grpc::Status status = Call(&Stub::ListRoster, request, &roster);
-  if (!status.ok()) {
-    return Fail(status);
-  }
+  request.set_page_size(200);
   // The service lists the enrolled first, then the waitlist in order.
   TextTable table({"상태", "이름", "학년", "소속 학교", "학생", "신청"});
   int waitlisted = 0;
-  for (const auto& entry : roster.entries()) {
-    table.AddRow({StateText(entry.state(), entry.waitlist_position()), entry.display_name(),
-                  absl::StrCat(entry.grade_level()), entry.home_school(), entry.student(),
-                  entry.application()});
-    waitlisted += entry.state() == v1::WAITLISTED ? 1 : 0;
-  }
+  v1::Roster roster;
+  do {
+    const grpc::Status status = Call(&Stub::ListRoster, request, &roster);
+    if (!status.ok()) {
+      return Fail(status);
+    }
+    for (const auto& entry : roster.entries()) {
+      table.AddRow({StateText(entry.state(), entry.waitlist_position()), entry.display_name(),
+                    absl::StrCat(entry.grade_level()), entry.home_school(), entry.student(),
+                    entry.application()});
+      waitlisted += entry.state() == v1::WAITLISTED ? 1 : 0;
+    }
+    request.set_page_token(roster.next_page_token());
+  } while (!request.page_token().empty());
   std::cout << roster.section() << ": 수강 확정 " << roster.enrolled() << "/" << roster.capacity()
             << "명, 대기 " << waitlisted << "명\n\n";
   table.Print(std::cout);

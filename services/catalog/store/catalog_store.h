@@ -15,19 +15,12 @@
 
 #include "absl/status/statusor.h"
 #include "common/db.h"
+#include "common/paging.h"
 #include "osan/catalog/v1/catalog.pb.h"
 
 namespace osan::catalog::store {
 
 const std::vector<db::Statement>& Statements();
-
-// A page of a keyset-paginated query: items and, if more may follow, the
-// position after the last item.
-template <class T>
-struct Page {
-  std::vector<T> items;
-  std::optional<std::string> next_position;
-};
 
 // Whether a read locks the row until the transaction ends (for updates).
 enum class Lock { kNone, kForUpdate };

@@ -667,15 +667,18 @@ absl::StatusOr<v1::ListPendingResultsResponse> Credit::ListPendingResults(
   OSAN_ASSIGN_OR_RETURN(const std::string school,
                         enrollment::ParseSchoolName("parent", request.parent()));
   OSAN_RETURN_IF_ERROR(enrollment::RequireHomeSchool(*call.principal, school));
-  return pool_->Transact([&](pqxx::work& tx) -> absl::StatusOr<v1::ListPendingResultsResponse> {
-    OSAN_ASSIGN_OR_RETURN(auto entries, store::PendingEntries(tx, school));
-    v1::ListPendingResultsResponse response;
-    for (auto& entry : entries) {
-      call.Audit(entry.package().student());
-      *response.add_entries() = std::move(entry);
-    }
-    return response;
-  });
+  v1::ListPendingResultsResponse response;
+  OSAN_ASSIGN_OR_RETURN(auto page, ReadPage(
+                                       *pool_, page_tokens_, call, "ListPendingResults", request,
+                                       [&](pqxx::work& tx, const std::string& after, int limit) {
+                                         return store::PendingEntries(tx, school, after, limit);
+                                       },
+                                       response.mutable_next_page_token()));
+  for (auto& entry : page.items) {
+    call.Audit(entry.package().student());
+    *response.add_entries() = std::move(entry);
+  }
+  return response;
 }
 
 absl::StatusOr<v1::ExportPendingResultsResponse> Credit::ExportPendingResults(
@@ -685,9 +688,16 @@ absl::StatusOr<v1::ExportPendingResultsResponse> Credit::ExportPendingResults(
   if (!v1::ExportFormat_IsValid(request.format())) {
     return InvalidField("format", "must be CSV or XLSX");
   }
-  OSAN_ASSIGN_OR_RETURN(const auto pending, ListPendingResults(call, list));
-  const spreadsheet::Sheet sheet =
-      ResultsSheet({pending.entries().begin(), pending.entries().end()});
+  // Every pending result, page after page.
+  std::vector<v1::LedgerEntry> entries;
+  list.set_page_size(kMaxPageSize);
+  do {
+    OSAN_ASSIGN_OR_RETURN(auto pending, ListPendingResults(call, list));
+    entries.insert(entries.end(), std::make_move_iterator(pending.mutable_entries()->begin()),
+                   std::make_move_iterator(pending.mutable_entries()->end()));
+    list.set_page_token(pending.next_page_token());
+  } while (!list.page_token().empty());
+  const spreadsheet::Sheet sheet = ResultsSheet(entries);
   v1::ExportPendingResultsResponse response;
   if (request.format() == v1::XLSX) {
     OSAN_ASSIGN_OR_RETURN(*response.mutable_xlsx(), RenderSheets({sheet}, v1::XLSX, "format"));

@@ -10,6 +10,7 @@
 
 #include "absl/status/statusor.h"
 #include "common/db.h"
+#include "common/paging.h"
 #include "common/server.h"
 #include "common/spreadsheet.h"
 #include "osan/credit/v1/credit.pb.h"
@@ -21,8 +22,12 @@ namespace osan::credit {
 
 class Credit {
  public:
-  Credit(db::Pool* pool, catalog::CatalogClient* catalog, enrollment::EnrollmentClient* enrollment)
-      : pool_(pool), catalog_(catalog), enrollment_(enrollment) {}
+  Credit(db::Pool* pool, PageTokens page_tokens, catalog::CatalogClient* catalog,
+         enrollment::EnrollmentClient* enrollment)
+      : pool_(pool),
+        page_tokens_(std::move(page_tokens)),
+        catalog_(catalog),
+        enrollment_(enrollment) {}
 
   using Call = server::CallContext;
 
@@ -64,6 +69,7 @@ class Credit {
                                        const std::string& name);
 
   db::Pool* const pool_;
+  const PageTokens page_tokens_;
   catalog::CatalogClient* const catalog_;
   enrollment::EnrollmentClient* const enrollment_;
 };

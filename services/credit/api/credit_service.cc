@@ -28,7 +28,7 @@ ServiceDefinition CreditDefinition() {
   definition.statements = &store::Statements();
   definition.make_parts = [](const ServiceConfig& config, db::Pool* pool,
                              server::Dispatcher* dispatcher,
-                             PageTokens) -> absl::StatusOr<ServiceParts> {
+                             PageTokens page_tokens) -> absl::StatusOr<ServiceParts> {
     if (config.service_signing_key_pem.empty()) {
       return absl::InvalidArgumentError(
           "--service_signing_key is required: credit-record calls catalog with its own token");
@@ -45,7 +45,8 @@ ServiceDefinition CreditDefinition() {
         OpenChannel(config.catalog_address, config.peer_tls), std::move(signer), "SVC-CREDIT");
     state->enrollment = std::make_unique<enrollment::EnrollmentClient>(
         OpenChannel(config.enrollment_address, config.peer_tls));
-    state->credit = std::make_unique<Credit>(pool, state->catalog.get(), state->enrollment.get());
+    state->credit = std::make_unique<Credit>(pool, std::move(page_tokens), state->catalog.get(),
+                                             state->enrollment.get());
     state->reports = std::make_unique<Reports>(pool, state->catalog.get(), state->enrollment.get());
     ServiceParts parts;
     parts.services.push_back(std::make_unique<CreditService>(state->credit.get(), dispatcher));

@@ -84,9 +84,11 @@ const std::vector<db::Statement> kStatements = {
      "SELECT DISTINCT ON (entry_id) entry, school_code FROM ledger"
      " WHERE section_id = ANY ($1::uuid[]) ORDER BY entry_id, version DESC"},
     {"entries_pending",
-     "SELECT entry, acknowledged FROM (SELECT DISTINCT ON (entry_id) entry, "
-     "record_time, " OSAN_ACKNOWLEDGED " AS acknowledged FROM ledger l WHERE school_code = $1"
-     " ORDER BY entry_id, version DESC) latest WHERE NOT acknowledged ORDER BY record_time"},
+     "SELECT entry, acknowledged, micros, entry_id::text FROM (SELECT DISTINCT ON (entry_id)"
+     " entry, entry_id, (extract(epoch FROM record_time) * 1000000)::bigint AS "
+     "micros, " OSAN_ACKNOWLEDGED " AS acknowledged FROM ledger l WHERE school_code = $1"
+     " ORDER BY entry_id, version DESC) latest WHERE NOT acknowledged"
+     " AND (micros, entry_id) > ($2::bigint, $3::uuid) ORDER BY micros, entry_id LIMIT $4"},
     {"acknowledge",
      "INSERT INTO acknowledgements (entry_id, version, acknowledged_by) VALUES ($1::uuid, $2, $3)"
      " ON CONFLICT DO NOTHING"},
@@ -348,9 +350,31 @@ absl::StatusOr<std::vector<ResultFact>> LatestResultsOfSections(
   return results;
 }
 
-absl::StatusOr<std::vector<v1::LedgerEntry>> PendingEntries(Tx& tx,
-                                                            const std::string& school_code) {
-  return ParseEntries(tx.exec_prepared("entries_pending", school_code));
+absl::StatusOr<Page<v1::LedgerEntry>> PendingEntries(Tx& tx, const std::string& school_code,
+                                                     const std::string& after, int limit) {
+  // A position is "{record time in microseconds}/{entry id}".
+  int64_t after_micros = -1;
+  std::string after_entry = "00000000-0000-0000-0000-000000000000";
+  if (!after.empty()) {
+    const std::vector<std::string> parts = absl::StrSplit(after, '/');
+    if (parts.size() != 2 || !absl::SimpleAtoi(parts[0], &after_micros)) {
+      return InvalidField("page_token", "malformed position");
+    }
+    after_entry = parts[1];
+  }
+  const pqxx::result rows =
+      tx.exec_prepared("entries_pending", school_code, after_micros, after_entry, limit + 1);
+  Page<v1::LedgerEntry> page;
+  for (int i = 0; i < static_cast<int>(rows.size()) && i < limit; ++i) {
+    OSAN_ASSIGN_OR_RETURN(v1::LedgerEntry entry, Parse<v1::LedgerEntry>(rows[i][0]));
+    entry.set_acknowledged(rows[i][1].as<bool>());
+    page.items.push_back(std::move(entry));
+  }
+  if (static_cast<int>(rows.size()) > limit) {
+    const pqxx::row last = rows[limit - 1];
+    page.next_position = absl::StrCat(last[2].as<int64_t>(), "/", last[3].as<std::string>());
+  }
+  return page;
 }
 
 absl::StatusOr<v1::Acknowledgement> Acknowledge(Tx& tx, const std::string& entry_id, int version,

@@ -12,6 +12,7 @@
 
 #include "absl/status/statusor.h"
 #include "common/db.h"
+#include "common/paging.h"
 #include "osan/credit/v1/credit.pb.h"
 #include "services/credit/domain/report.h"
 #include "services/credit/domain/rules.h"
@@ -92,7 +93,11 @@ absl::StatusOr<std::vector<v1::LedgerEntry>> StudentEntries(Tx& tx, const Studen
 absl::StatusOr<std::vector<ResultFact>> LatestResultsOfSections(
     Tx& tx, const std::vector<std::string>& section_ids);
 // The latest versions of the school's entries that are not acknowledged.
-absl::StatusOr<std::vector<v1::LedgerEntry>> PendingEntries(Tx& tx, const std::string& school_code);
+// The latest versions of `school_code`'s entries not yet acknowledged, by
+// record time then entry id, from after `after` (a position from an earlier
+// page; empty: the first), at most `limit`.
+absl::StatusOr<Page<v1::LedgerEntry>> PendingEntries(Tx& tx, const std::string& school_code,
+                                                     const std::string& after, int limit);
 
 // Records the acknowledgement (again: no change) and returns it.
 absl::StatusOr<v1::Acknowledgement> Acknowledge(Tx& tx, const std::string& entry_id, int version,

@@ -612,21 +612,23 @@ absl::StatusOr<v1::Roster> Enrollment::ListRoster(const Call& call,
                         catalog::ParseSectionName("section", request.section()));
   OSAN_ASSIGN_OR_RETURN(const SectionFacts facts, catalog_->GetSection(id.name(), call.deadline));
   OSAN_RETURN_IF_ERROR(RequireHost(*call.principal, facts.section.host()));
-  return pool_->Transact([&](pqxx::work& tx) -> absl::StatusOr<v1::Roster> {
-    v1::Roster roster;
-    roster.set_section(id.name());
-    roster.set_capacity(facts.section.capacity());
-    OSAN_ASSIGN_OR_RETURN(auto entries, store::Roster(tx, id.id));
-    int enrolled = 0;
-    for (auto& entry : entries) {
-      call.Audit(entry.student());
-      enrolled += entry.state() == v1::ENROLLED ? 1 : 0;
-      entry.set_grade_level(curriculum::GradeInSchoolYear(entry.entry_year(), facts.term.year()));
-      *roster.add_entries() = std::move(entry);
-    }
-    roster.set_enrolled(enrolled);
-    return roster;
-  });
+  v1::Roster roster;
+  roster.set_section(id.name());
+  roster.set_capacity(facts.section.capacity());
+  OSAN_ASSIGN_OR_RETURN(auto page, ReadPage(
+                                       *pool_, page_tokens_, call, "ListRoster", request,
+                                       [&](pqxx::work& tx, const std::string& after,
+                                           int limit) -> absl::StatusOr<Page<v1::RosterEntry>> {
+                                         roster.set_enrolled(store::RosterEnrolled(tx, id.id));
+                                         return store::Roster(tx, id.id, after, limit);
+                                       },
+                                       roster.mutable_next_page_token()));
+  for (auto& entry : page.items) {
+    call.Audit(entry.student());
+    entry.set_grade_level(curriculum::GradeInSchoolYear(entry.entry_year(), facts.term.year()));
+    *roster.add_entries() = std::move(entry);
+  }
+  return roster;
 }
 
 absl::StatusOr<v1::CountApplicationsResponse> Enrollment::CountApplications(

@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "common/status.h"
 
 namespace osan::enrollment {
 
@@ -39,7 +40,18 @@ absl::StatusOr<v1::Roster> EnrollmentClient::Roster(const std::string& section,
                                                     absl::Time deadline) {
   v1::ListRosterRequest request;
   request.set_section(section);
-  return Call(&v1::EnrollmentService::Stub::ListRoster, request, caller_token, deadline);
+  request.set_page_size(200);
+  v1::Roster roster;
+  do {
+    OSAN_ASSIGN_OR_RETURN(v1::Roster page, Call(&v1::EnrollmentService::Stub::ListRoster, request,
+                                                caller_token, deadline));
+    request.set_page_token(page.next_page_token());
+    page.clear_next_page_token();
+    roster.mutable_entries()->MergeFrom(page.entries());
+    page.clear_entries();
+    roster.MergeFrom(page);  // the latest section, capacity and count
+  } while (!request.page_token().empty());
+  return roster;
 }
 
 absl::StatusOr<v1::CountApplicationsResponse> EnrollmentClient::CountApplications(

@@ -25,7 +25,8 @@ class EnrollmentClient {
                             absl::Duration timeout = absl::Seconds(2))
       : stub_(v1::EnrollmentService::NewStub(std::move(channel))), timeout_(timeout) {}
 
-  // The roster of `section` as `caller_token`'s institution may read it:
+  // The whole roster of `section` (every page) as `caller_token`'s
+  // institution may read it:
   // PERMISSION_DENIED unless it hosts the section; UNAVAILABLE quickly if
   // enrollment cannot be reached; never waits past `deadline`.
   absl::StatusOr<v1::Roster> Roster(const std::string& section, const std::string& caller_token,

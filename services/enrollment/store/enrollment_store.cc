@@ -86,13 +86,20 @@ const std::vector<db::Statement> kStatements = {
      "SELECT " OSAN_APPLICATION_COLUMNS " FROM applications a"
      " WHERE section_id = $1::uuid AND state = 'WAITLISTED' ORDER BY waitlist_order"
      " FOR UPDATE OF a"},
+    // Keyset: (waitlisted, waitlist order, display name, id) after $2..$5.
     {"roster",
-     "SELECT a.id::text, a.school_code, a.student_key, s.display_name, s.entry_year, a.state,"
+     "SELECT id::text, school_code, student_key, display_name, entry_year, state, position,"
+     " waitlisted, ordinal FROM (SELECT a.id, a.school_code, a.student_key, s.display_name,"
+     " s.entry_year, a.state, (a.state = 'WAITLISTED')::int AS waitlisted,"
+     " COALESCE(a.waitlist_order, 0) AS ordinal,"
      " CASE WHEN a.state = 'WAITLISTED' THEN row_number() OVER"
      "  (PARTITION BY a.state ORDER BY a.waitlist_order) ELSE 0 END AS position"
      " FROM applications a JOIN students s USING (school_code, student_key)"
-     " WHERE a.section_id = $1::uuid AND a.state IN ('ENROLLED', 'WAITLISTED')"
-     " ORDER BY a.state = 'WAITLISTED', a.waitlist_order, s.display_name, a.id"},
+     " WHERE a.section_id = $1::uuid AND a.state IN ('ENROLLED', 'WAITLISTED')) r"
+     " WHERE (waitlisted, ordinal, display_name, id) > ($2::int, $3::bigint, $4::text, $5::uuid)"
+     " ORDER BY waitlisted, ordinal, display_name, id LIMIT $6"},
+    {"roster_enrolled",
+     "SELECT count(*) FROM applications WHERE section_id = $1::uuid AND state = 'ENROLLED'"},
 
     {"application_counts",
      "SELECT section_id::text, school_code, state, count(*) FROM applications WHERE term_id = $1"
@@ -350,9 +357,28 @@ absl::StatusOr<std::vector<ApplicationRecord>> Waitlist(Tx& tx, const std::strin
   return ReadApplications(tx.exec_prepared("application_waitlist", section_id));
 }
 
-absl::StatusOr<std::vector<v1::RosterEntry>> Roster(Tx& tx, const std::string& section_id) {
-  std::vector<v1::RosterEntry> entries;
-  for (const auto& row : tx.exec_prepared("roster", section_id)) {
+absl::StatusOr<Page<v1::RosterEntry>> Roster(Tx& tx, const std::string& section_id,
+                                             const std::string& after, int limit) {
+  // A position is "{waitlisted 0|1}/{waitlist order}/{id}/{display name}"
+  // (the name last: it may hold any character).
+  int waitlisted = -1;
+  int64_t ordinal = 0;
+  std::string id = "00000000-0000-0000-0000-000000000000";
+  std::string display_name;
+  if (!after.empty()) {
+    const std::vector<std::string> parts = absl::StrSplit(after, absl::MaxSplits('/', 3));
+    if (parts.size() != 4 || !absl::SimpleAtoi(parts[0], &waitlisted) ||
+        !absl::SimpleAtoi(parts[1], &ordinal)) {
+      return InvalidField("page_token", "malformed position");
+    }
+    id = parts[2];
+    display_name = parts[3];
+  }
+  const pqxx::result rows =
+      tx.exec_prepared("roster", section_id, waitlisted, ordinal, display_name, id, limit + 1);
+  Page<v1::RosterEntry> page;
+  for (int i = 0; i < static_cast<int>(rows.size()) && i < limit; ++i) {
+    const pqxx::row row = rows[i];
     v1::RosterEntry entry;
     entry.set_application(ApplicationName(row[0].as<std::string>()));
     entry.set_student(StudentId{row[1].as<std::string>(), row[2].as<std::string>()}.name());
@@ -363,9 +389,18 @@ absl::StatusOr<std::vector<v1::RosterEntry>> Roster(Tx& tx, const std::string& s
     v1::ApplicationState_Parse(row[5].as<std::string>(), &state);
     entry.set_state(state);
     entry.set_waitlist_position(row[6].as<int>());
-    entries.push_back(std::move(entry));
+    page.items.push_back(std::move(entry));
   }
-  return entries;
+  if (static_cast<int>(rows.size()) > limit) {
+    const pqxx::row last = rows[limit - 1];
+    page.next_position = absl::StrCat(last[7].as<int>(), "/", last[8].as<int64_t>(), "/",
+                                      last[0].as<std::string>(), "/", last[3].as<std::string>());
+  }
+  return page;
+}
+
+int RosterEnrolled(Tx& tx, const std::string& section_id) {
+  return tx.exec_prepared1("roster_enrolled", section_id)[0].as<int>();
 }
 
 absl::StatusOr<std::vector<v1::ApplicationCount>> CountApplications(Tx& tx,

@@ -13,6 +13,7 @@
 
 #include "absl/status/statusor.h"
 #include "common/db.h"
+#include "common/paging.h"
 #include "osan/catalog/v1/catalog.pb.h"
 #include "osan/enrollment/v1/enrollment.pb.h"
 
@@ -21,12 +22,6 @@ namespace osan::enrollment::store {
 using Tx = pqxx::transaction_base;
 
 const std::vector<db::Statement>& Statements();
-
-template <class T>
-struct Page {
-  std::vector<T> items;
-  std::optional<std::string> next_position;
-};
 
 // ----- Students -------------------------------------------------------------
 absl::Status InsertStudent(Tx& tx, const std::string& school, const v1::Student& student);
@@ -109,7 +104,13 @@ absl::Status InsertApplications(Tx& tx, const std::vector<ApplicationRecord>& re
 // Enrolled then waitlisted applications of the section with the students'
 // names and cohorts (grade_level is left to the caller, who knows the term),
 // enrolled first, then in waitlist order.
-absl::StatusOr<std::vector<v1::RosterEntry>> Roster(Tx& tx, const std::string& section_id);
+// A page of the section's enrolled students, then its waitlist in order
+// (by waitlist order, display name, application id), after `after` (a
+// position from an earlier page; empty: the first), at most `limit`.
+absl::StatusOr<Page<v1::RosterEntry>> Roster(Tx& tx, const std::string& section_id,
+                                             const std::string& after, int limit);
+// How many of the section's applications are ENROLLED.
+int RosterEnrolled(Tx& tx, const std::string& section_id);
 // How many of the term's applications each (section, home school, state)
 // holds, ordered by section id, school code and state; counts above zero.
 absl::StatusOr<std::vector<v1::ApplicationCount>> CountApplications(Tx& tx,
