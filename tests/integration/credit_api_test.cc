@@ -398,6 +398,25 @@ TEST_F(CreditApiTest, FinalizationWaitsForEveryPlannedSession) {
   const auto attendance = Credit(kSchoolA, &rv1::CreditService::Stub::ListAttendance, list);
   ASSERT_TRUE(attendance.ok());
   EXPECT_EQ(attendance->sessions_held(), 16);
+  // Pages of 5: sessions 1..16 in order, each page counting all 16 held.
+  list.set_page_size(5);
+  std::vector<int> sessions;
+  for (int i = 0; i < 10; ++i) {
+    const auto page = Credit(kSchoolA, &rv1::CreditService::Stub::ListAttendance, list);
+    ASSERT_TRUE(page.ok()) << page.status();
+    EXPECT_EQ(page->sessions_held(), 16);
+    for (const auto& session : page->sessions()) {
+      sessions.push_back(session.session_number());
+    }
+    if (page->next_page_token().empty()) {
+      break;
+    }
+    list.set_page_token(page->next_page_token());
+  }
+  ASSERT_THAT(sessions, SizeIs(16));
+  for (int i = 0; i < 16; ++i) {
+    EXPECT_EQ(sessions[i], i + 1);
+  }
 
   auto results = Finalized(section);
   ASSERT_THAT(results, SizeIs(1));
@@ -768,7 +787,22 @@ TEST_F(CreditApiTest, AmendingARateReDecidesAndKeepsTheSupportRecorded) {
   EXPECT_EQ(remedied->package().outcome(), rv1::COMPLETED);
   EXPECT_EQ(remedied->package().achievement_level(), "E");
   EXPECT_THAT(remedied->package().support(), SizeIs(3));
-  EXPECT_THAT(History(section, entry.name()), SizeIs(4));
+  const std::vector<rv1::LedgerEntry> all = History(section, entry.name());
+  ASSERT_THAT(all, SizeIs(4));
+  // Pages of 3: versions 1..3, then 4 and the end.
+  rv1::GetLedgerHistoryRequest paged;
+  paged.set_entry(entry.name());
+  paged.set_page_size(3);
+  const auto first = Credit(HostOf(section), &rv1::CreditService::Stub::GetLedgerHistory, paged);
+  ASSERT_TRUE(first.ok()) << first.status();
+  ASSERT_THAT(first->versions(), SizeIs(3));
+  EXPECT_EQ(first->versions(2).version(), 3);
+  paged.set_page_token(first->next_page_token());
+  const auto rest = Credit(HostOf(section), &rv1::CreditService::Stub::GetLedgerHistory, paged);
+  ASSERT_TRUE(rest.ok()) << rest.status();
+  ASSERT_THAT(rest->versions(), SizeIs(1));
+  EXPECT_EQ(rest->versions(0).version(), all[3].version());
+  EXPECT_THAT(rest->next_page_token(), IsEmpty());
 }
 
 TEST_F(CreditApiTest, AmendingAScoreReissuesTheSectionsStatisticsToTheOthers) {

@@ -298,11 +298,17 @@ int ShowLedgerHistory(const std::vector<std::string>& args) {
   }
   v1::GetLedgerHistoryRequest request;
   request.set_entry(args[0]);
+  request.set_page_size(200);
   v1::LedgerHistory history;
-  const grpc::Status status = Call(&Stub::GetLedgerHistory, request, &history);
-  if (!status.ok()) {
-    return Fail(status);
-  }
+  do {
+    v1::LedgerHistory page;
+    const grpc::Status status = Call(&Stub::GetLedgerHistory, request, &page);
+    if (!status.ok()) {
+      return Fail(status);
+    }
+    history.mutable_versions()->MergeFrom(page.versions());
+    request.set_page_token(page.next_page_token());
+  } while (!request.page_token().empty());
   std::cout << request.entry();
   if (!history.versions().empty()) {
     const v1::ResultPackage& latest = history.versions().rbegin()->package();

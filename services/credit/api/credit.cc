@@ -186,18 +186,21 @@ absl::StatusOr<v1::SessionAttendance> Credit::RecordAttendance(
 absl::StatusOr<v1::ListAttendanceResponse> Credit::ListAttendance(
     const Call& call, const v1::ListAttendanceRequest& request) {
   OSAN_ASSIGN_OR_RETURN(const HostedSection hosted, Hosted(call, "section", request.section()));
-  return pool_->Transact([&](pqxx::work& tx) -> absl::StatusOr<v1::ListAttendanceResponse> {
-    OSAN_ASSIGN_OR_RETURN(auto sessions,
-                          store::Attendance(tx, hosted.section_id, request.include_history()));
-    v1::ListAttendanceResponse response;
-    std::set<int> held;
-    for (auto& session : sessions) {
-      held.insert(session.session_number());
-      *response.add_sessions() = std::move(session);
-    }
-    response.set_sessions_held(static_cast<int>(held.size()));
-    return response;
-  });
+  v1::ListAttendanceResponse response;
+  OSAN_ASSIGN_OR_RETURN(
+      auto page, ReadPage(
+                     *pool_, page_tokens_, call, "ListAttendance", request,
+                     [&](pqxx::work& tx, const std::string& after,
+                         int limit) -> absl::StatusOr<Page<v1::SessionAttendance>> {
+                       response.set_sessions_held(store::SessionsHeld(tx, hosted.section_id));
+                       return store::Attendance(tx, hosted.section_id, request.include_history(),
+                                                after, limit);
+                     },
+                     response.mutable_next_page_token()));
+  for (auto& session : page.items) {
+    *response.add_sessions() = std::move(session);
+  }
+  return response;
 }
 
 absl::StatusOr<v1::Assessment> Credit::RecordAssessment(
@@ -620,22 +623,30 @@ absl::StatusOr<v1::LedgerEntry> Credit::AmendResult(const Call& call,
 absl::StatusOr<v1::LedgerHistory> Credit::GetLedgerHistory(
     const Call& call, const v1::GetLedgerHistoryRequest& request) {
   OSAN_ASSIGN_OR_RETURN(const std::string entry_id, ParseEntryName("entry", request.entry()));
-  return pool_->Transact([&](pqxx::work& tx) -> absl::StatusOr<v1::LedgerHistory> {
-    OSAN_ASSIGN_OR_RETURN(const auto latest, store::LatestEntry(tx, entry_id, false));
-    const store::EntryKey& key = latest.first;
-    call.Audit(latest.second.package().student());
-    if (!enrollment::RequireHomeSchool(*call.principal, key.student.first).ok() &&
-        !enrollment::RequireHost(*call.principal, catalog::InstitutionName(key.host_code)).ok()) {
-      return absl::PermissionDeniedError(
-          "only the student's home school and the section's host may read this result");
-    }
-    OSAN_ASSIGN_OR_RETURN(auto versions, store::EntryHistory(tx, entry_id));
-    v1::LedgerHistory history;
-    for (auto& version : versions) {
-      *history.add_versions() = std::move(version);
-    }
-    return history;
-  });
+  v1::LedgerHistory history;
+  OSAN_ASSIGN_OR_RETURN(
+      auto page,
+      ReadPage(
+          *pool_, page_tokens_, call, "GetLedgerHistory", request,
+          [&](pqxx::work& tx, const std::string& after,
+              int limit) -> absl::StatusOr<Page<v1::LedgerEntry>> {
+            OSAN_ASSIGN_OR_RETURN(const auto latest, store::LatestEntry(tx, entry_id, false));
+            const store::EntryKey& key = latest.first;
+            call.Audit(latest.second.package().student());
+            if (!enrollment::RequireHomeSchool(*call.principal, key.student.first).ok() &&
+                !enrollment::RequireHost(*call.principal, catalog::InstitutionName(key.host_code))
+                     .ok()) {
+              return absl::PermissionDeniedError(
+                  "only the student's home school and the section's host may read this "
+                  "result");
+            }
+            return store::EntryHistory(tx, entry_id, after, limit);
+          },
+          history.mutable_next_page_token()));
+  for (auto& version : page.items) {
+    *history.add_versions() = std::move(version);
+  }
+  return history;
 }
 
 // ----- Results for home schools ---------------------------------------------

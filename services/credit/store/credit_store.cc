@@ -2,6 +2,8 @@
 
 #include <google/protobuf/util/time_util.h>
 
+#include <limits>
+
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -36,11 +38,17 @@ const std::vector<db::Statement> kStatements = {
     {"preventive_of_section",
      "SELECT school_code, student_key, record FROM preventive_instruction"
      " WHERE section_id = $1::uuid ORDER BY id"},
+    // Keyset: (session number, version) after ($2, $3).
     {"attendance_latest",
-     "SELECT DISTINCT ON (session_number) record FROM attendance WHERE section_id = $1::uuid"
-     " ORDER BY session_number, version DESC"},
+     "SELECT record, session_number, version FROM (SELECT DISTINCT ON (session_number) record,"
+     " session_number, version FROM attendance WHERE section_id = $1::uuid"
+     " ORDER BY session_number, version DESC) latest WHERE (session_number, version) > ($2, $3)"
+     " ORDER BY session_number LIMIT $4"},
     {"attendance_all",
-     "SELECT record FROM attendance WHERE section_id = $1::uuid ORDER BY session_number, version"},
+     "SELECT record, session_number, version FROM attendance WHERE section_id = $1::uuid"
+     " AND (session_number, version) > ($2, $3) ORDER BY session_number, version LIMIT $4"},
+    {"attendance_sessions_held",
+     "SELECT count(DISTINCT session_number) FROM attendance WHERE section_id = $1::uuid"},
     {"attendance_version",
      "SELECT coalesce(max(version), 0) FROM attendance"
      " WHERE section_id = $1::uuid AND session_number = $2"},
@@ -71,8 +79,9 @@ const std::vector<db::Statement> kStatements = {
     {"entry_latest_locked",
      "SELECT school_code, student_key, section_id::text, host_code, entry, " OSAN_ACKNOWLEDGED
      " FROM ledger l WHERE entry_id = $1::uuid ORDER BY version DESC LIMIT 1 FOR UPDATE"},
-    {"entry_history", "SELECT entry, " OSAN_ACKNOWLEDGED
-                      " FROM ledger l WHERE entry_id = $1::uuid ORDER BY version"},
+    {"entry_history", "SELECT entry, " OSAN_ACKNOWLEDGED ", version"
+                      " FROM ledger l WHERE entry_id = $1::uuid AND version > $2"
+                      " ORDER BY version LIMIT $3"},
     {"entries_of_section",
      "SELECT DISTINCT ON (entry_id) entry_id::text, school_code, student_key, host_code, "
      "entry, " OSAN_ACKNOWLEDGED " FROM ledger l WHERE section_id = $1::uuid"
@@ -124,6 +133,10 @@ absl::StatusOr<std::vector<Message>> ParseAll(const pqxx::result& rows) {
   }
   return messages;
 }
+
+// A limit no query reaches (one less than the largest int: queries ask for
+// limit + 1 rows to know whether more follow).
+constexpr int kEverything = std::numeric_limits<int>::max() - 1;
 
 // Rows of (entry, acknowledged).
 absl::StatusOr<std::vector<v1::LedgerEntry>> ParseEntries(const pqxx::result& rows) {
@@ -211,10 +224,42 @@ absl::StatusOr<std::vector<SupportKind>> LoadSupportKinds(Tx& tx) {
   return kinds;
 }
 
+absl::StatusOr<Page<v1::SessionAttendance>> Attendance(Tx& tx, const std::string& section_id,
+                                                       bool history, const std::string& after,
+                                                       int limit) {
+  // A position is "{session number}/{version}".
+  int after_session = 0;
+  int after_version = 0;
+  if (!after.empty()) {
+    const std::vector<std::string> parts = absl::StrSplit(after, '/');
+    if (parts.size() != 2 || !absl::SimpleAtoi(parts[0], &after_session) ||
+        !absl::SimpleAtoi(parts[1], &after_version)) {
+      return InvalidField("page_token", "malformed position");
+    }
+  }
+  const pqxx::result rows = tx.exec_prepared(history ? "attendance_all" : "attendance_latest",
+                                             section_id, after_session, after_version, limit + 1);
+  Page<v1::SessionAttendance> page;
+  for (int i = 0; i < static_cast<int>(rows.size()) && i < limit; ++i) {
+    OSAN_ASSIGN_OR_RETURN(v1::SessionAttendance record, Parse<v1::SessionAttendance>(rows[i][0]));
+    page.items.push_back(std::move(record));
+  }
+  if (static_cast<int>(rows.size()) > limit) {
+    const pqxx::row last = rows[limit - 1];
+    page.next_position = absl::StrCat(last[1].as<int>(), "/", last[2].as<int>());
+  }
+  return page;
+}
+
 absl::StatusOr<std::vector<v1::SessionAttendance>> Attendance(Tx& tx, const std::string& section_id,
                                                               bool history) {
-  return ParseAll<v1::SessionAttendance>(
-      tx.exec_prepared(history ? "attendance_all" : "attendance_latest", section_id));
+  OSAN_ASSIGN_OR_RETURN(Page<v1::SessionAttendance> all,
+                        Attendance(tx, section_id, history, "", kEverything));
+  return std::move(all.items);
+}
+
+int SessionsHeld(Tx& tx, const std::string& section_id) {
+  return tx.exec_prepared1("attendance_sessions_held", section_id)[0].as<int>();
 }
 
 absl::StatusOr<int> AttendanceVersion(Tx& tx, const std::string& section_id, int session_number) {
@@ -307,8 +352,21 @@ absl::StatusOr<std::pair<EntryKey, v1::LedgerEntry>> LatestEntry(Tx& tx,
   return std::make_pair(std::move(key), std::move(entry));
 }
 
-absl::StatusOr<std::vector<v1::LedgerEntry>> EntryHistory(Tx& tx, const std::string& entry_id) {
-  return ParseEntries(tx.exec_prepared("entry_history", entry_id));
+absl::StatusOr<Page<v1::LedgerEntry>> EntryHistory(Tx& tx, const std::string& entry_id,
+                                                   const std::string& after, int limit) {
+  // A position is the version number.
+  int after_version = 0;
+  if (!after.empty() && !absl::SimpleAtoi(after, &after_version)) {
+    return InvalidField("page_token", "malformed position");
+  }
+  const pqxx::result rows = tx.exec_prepared("entry_history", entry_id, after_version, limit + 1);
+  Page<v1::LedgerEntry> page;
+  OSAN_ASSIGN_OR_RETURN(page.items, ParseEntries(rows));
+  if (static_cast<int>(page.items.size()) > limit) {
+    page.items.resize(limit);
+    page.next_position = absl::StrCat(rows[limit - 1][2].as<int>());
+  }
+  return page;
 }
 
 absl::StatusOr<std::vector<std::pair<EntryKey, v1::LedgerEntry>>> SectionEntries(

@@ -40,6 +40,13 @@ absl::StatusOr<std::vector<SupportKind>> LoadSupportKinds(Tx& tx);
 // `history`, every version.
 absl::StatusOr<std::vector<v1::SessionAttendance>> Attendance(Tx& tx, const std::string& section_id,
                                                               bool history);
+// The same in pages: after `after` (a position from an earlier page; empty:
+// the first), at most `limit`.
+absl::StatusOr<Page<v1::SessionAttendance>> Attendance(Tx& tx, const std::string& section_id,
+                                                       bool history, const std::string& after,
+                                                       int limit);
+// How many distinct sessions have been recorded.
+int SessionsHeld(Tx& tx, const std::string& section_id);
 // The latest version number of a session (0 if never recorded).
 absl::StatusOr<int> AttendanceVersion(Tx& tx, const std::string& section_id, int session_number);
 absl::Status InsertAttendance(Tx& tx, const std::string& section_id,
@@ -82,7 +89,10 @@ absl::Status AppendEntry(Tx& tx, const EntryKey& key, const v1::LedgerEntry& ent
 absl::StatusOr<std::pair<EntryKey, v1::LedgerEntry>> LatestEntry(Tx& tx,
                                                                  const std::string& entry_id,
                                                                  bool for_update);
-absl::StatusOr<std::vector<v1::LedgerEntry>> EntryHistory(Tx& tx, const std::string& entry_id);
+// The versions of an entry, oldest first, after version `after` (empty:
+// from the first), at most `limit`.
+absl::StatusOr<Page<v1::LedgerEntry>> EntryHistory(Tx& tx, const std::string& entry_id,
+                                                   const std::string& after, int limit);
 // The latest version of every entry of the section, with its key.
 absl::StatusOr<std::vector<std::pair<EntryKey, v1::LedgerEntry>>> SectionEntries(
     Tx& tx, const std::string& section_id);
