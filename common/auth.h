@@ -19,6 +19,10 @@ typedef struct evp_pkey_st EVP_PKEY;
 
 namespace osan::auth {
 
+// The suite's own services are named with this prefix (SVC-ENROLLMENT): in
+// their SERVICE tokens and their certificates' common names.
+inline constexpr absl::string_view kSuiteServicePrefix = "SVC-";
+
 using Role = v1::Role;
 
 // Who is calling: an institution acting in a role.

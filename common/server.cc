@@ -296,8 +296,11 @@ grpc::ServerUnaryReactor* Dispatcher::Dispatch(grpc::CallbackServerContext* cont
       status = absl::DeadlineExceededError("the deadline passed before the call could start");
     } else {
       // Public methods read no student's data: nothing to audit.
-      status =
-          call.principal ? RunAudited(method, call, [&] { return handler(call); }) : handler(call);
+      status = call.principal ? Admit(*call.principal, call.deadline) : absl::OkStatus();
+      if (status.ok()) {
+        status = call.principal ? RunAudited(method, call, [&] { return handler(call); })
+                                : handler(call);
+      }
     }
     // Answers from memory come at rates where a line each would cost more
     // than the answer: their successes are logged at debug level only.
@@ -340,6 +343,7 @@ absl::StatusOr<std::unique_ptr<StreamGrant>> Dispatcher::OpenStream(
   const absl::Time now = absl::Now();
   OSAN_ASSIGN_OR_RETURN(auth::Principal principal, AuthenticateCall(*context, now));
   OSAN_RETURN_IF_ERROR(ChargeRate(*context, rate_limiter_, principal.institution, now));
+  OSAN_RETURN_IF_ERROR(Admit(principal, now + options_.max_call_duration));
   if (!TakeStreamSlot(principal.institution)) {
     return absl::ResourceExhaustedError(
         absl::StrCat("too many open streams for ", principal.institution, " (at most ",
@@ -367,6 +371,7 @@ absl::Status StreamGrant::Check(absl::Time now, bool before_send) {
   if (!verified.ok()) {
     return absl::UnauthenticatedError(absl::StrCat(verified.status().message(), "; ", kReconnect));
   }
+  OSAN_RETURN_IF_ERROR(dispatcher_->Admit(*call_.principal, now + absl::Seconds(5)));
   last_verified_ = now;
   return absl::OkStatus();
 }

@@ -150,6 +150,14 @@ class Dispatcher {
   // Where audit records of calls that name students go (none by default).
   void SetAuditLog(audit::AuditLog* log) { audit_log_ = log; }
 
+  // Decides whether an authenticated caller may act at all (for the suite:
+  // catalog/domain/registry.h); its error is the call's answer. Runs before
+  // each handler (on the thread the handler runs on), when a stream opens
+  // and whenever a stream verifies its token again. Set before the server
+  // takes calls; none by default.
+  using Admission = std::function<absl::Status(const auth::Principal&, absl::Time deadline)>;
+  void SetAdmission(Admission admission) { admission_ = std::move(admission); }
+
   // Runs `work` as `method` for `call`, with the audit trail: transactions it
   // commits record the students it names, and those still unrecorded when it
   // ends are recorded with its outcome before this returns. Fails closed: if
@@ -171,6 +179,11 @@ class Dispatcher {
                                     absl::Time now, absl::Status failure);
   friend class StreamGrant;
 
+  // admission_'s verdict on `principal`; OK without one.
+  absl::Status Admit(const auth::Principal& principal, absl::Time deadline) const {
+    return admission_ ? admission_(principal, deadline) : absl::OkStatus();
+  }
+
   // Counts a call in; false if draining.
   bool Enter();
   void Leave();
@@ -188,6 +201,7 @@ class Dispatcher {
   RateLimiter rate_limiter_;
   RateLimiter public_rate_limiter_;
   RateLimiter failed_auth_rate_limiter_;
+  Admission admission_;
   audit::AuditLog* audit_log_ = nullptr;
   absl::Mutex mu_;
   int active_ ABSL_GUARDED_BY(mu_) = 0;
@@ -227,7 +241,7 @@ class StreamGrant {
 
 // Certificates of the suite's own services have common names starting with
 // this; they may relay a caller's token (see CertificateAgrees).
-inline constexpr absl::string_view kServiceCertificatePrefix = "SVC-";
+inline constexpr absl::string_view kServiceCertificatePrefix = auth::kSuiteServicePrefix;
 
 // With mutual TLS, the client certificate's common name must be the token's
 // institution, or a service of the suite relaying its caller's token;

@@ -256,6 +256,10 @@ struct Caller {
   std::string label;
   std::string institution;  // empty: no token
   auth::Role role = auth::v1::ROLE_UNSPECIFIED;
+  // Whether the registry admits the caller: its institution is known and its
+  // kind acts in the role (catalog/domain/registry.h). Unregistered callers
+  // are refused everything but the public methods.
+  bool registered = true;
   bool anonymous() const { return institution.empty(); }
 };
 
@@ -270,8 +274,12 @@ const std::vector<Caller>& Callers() {
       {"SCHOOL C J10-7531003", kSchoolC, auth::v1::SCHOOL},
       {"ACADEMY OSAN-AICODING", kAcademy, auth::v1::ACADEMY},
       {"ACADEMY OSAN-MAKER", kMaker, auth::v1::ACADEMY},
-      // A school's code in the wrong role: never a home school.
-      {"ACADEMY J10-7531001 (school A as academy)", kSchoolA, auth::v1::ACADEMY},
+      // Validly signed tokens the registry refuses: a school's code in roles
+      // its kind does not act in, an unknown school, a school as a service.
+      {"ACADEMY J10-7531001 (school A as academy)", kSchoolA, auth::v1::ACADEMY, false},
+      {"EDU_OFFICE J10-7531001 (school A as office)", kSchoolA, auth::v1::EDU_OFFICE, false},
+      {"SERVICE J10-7531001 (school A as service)", kSchoolA, auth::v1::SERVICE, false},
+      {"SCHOOL J10-9999999 (unknown school)", "J10-9999999", auth::v1::SCHOOL, false},
   };
   return *callers;
 }
@@ -287,7 +295,7 @@ bool Allowed(unsigned grants, const Target& target, const Caller& caller) {
   if ((grants & kPublic) != 0) {
     return true;
   }
-  if (caller.anonymous()) {
+  if (caller.anonymous() || !caller.registered) {
     return false;
   }
   const auth::Role role = caller.role;
@@ -1225,7 +1233,7 @@ TEST_F(AuthorizationTest, FeedsCarryOnlyWhatTheCallerMaySee) {
   const std::set<std::string> schools = {kSchoolA, kSchoolB, kSchoolC};
 
   for (const Caller& caller : Callers()) {
-    if (caller.anonymous() ||
+    if (caller.anonymous() || !caller.registered ||
         (caller.role != auth::v1::SCHOOL && caller.role != auth::v1::ACADEMY &&
          caller.role != auth::v1::SERVICE)) {
       continue;  // refused; EveryMethodAdmitsExactlyTheCallersOfItsPolicy checks that

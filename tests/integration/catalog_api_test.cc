@@ -366,6 +366,8 @@ TEST_F(CatalogApiTest, InstitutionsCreateGetListUpdate) {
 }
 
 TEST_F(CatalogApiTest, OnlyCityAndOfficeManageInstitutions) {
+  CreateInstitutions();  // so that the school and the academy are refused by role
+  const int before = CountRows("institutions");
   v1::CreateInstitutionRequest request;
   *request.mutable_institution() = School("7531003", "세교고등학교");
   request.set_request_id("a");
@@ -376,7 +378,7 @@ TEST_F(CatalogApiTest, OnlyCityAndOfficeManageInstitutions) {
   EXPECT_EQ(
       Call(&v1::CatalogService::Stub::CreateInstitution, edulab_, request, &created).error_code(),
       grpc::StatusCode::PERMISSION_DENIED);
-  EXPECT_EQ(CountRows("institutions"), 0);
+  EXPECT_EQ(CountRows("institutions"), before);
   EXPECT_TRUE(Call(&v1::CatalogService::Stub::CreateInstitution, office_, request, &created).ok());
 }
 
@@ -393,6 +395,7 @@ TEST_F(CatalogApiTest, DuplicateInstitutionIsAlreadyExists) {
 }
 
 TEST_F(CatalogApiTest, InvalidInstitutionNamesTheFieldAndWritesNothing) {
+  const int roots = CountRows("institutions");  // the city and the office
   struct Case {
     std::function<void(v1::Institution*)> spoil;
     std::string field;
@@ -416,7 +419,7 @@ TEST_F(CatalogApiTest, InvalidInstitutionNamesTheFieldAndWritesNothing) {
     EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << c.field;
     EXPECT_THAT(status.error_message(), ::testing::StartsWith(c.field));
   }
-  EXPECT_EQ(CountRows("institutions"), 0);
+  EXPECT_EQ(CountRows("institutions"), roots);
 }
 
 // ----- Idempotency ----------------------------------------------------------
@@ -455,6 +458,7 @@ TEST_F(CatalogApiTest, MutationWithoutRequestIdIsInvalid) {
 // ----- Terms ----------------------------------------------------------------
 
 TEST_F(CatalogApiTest, TermsCreateGetListUpdate) {
+  CreateInstitutions();
   const v1::Term created = CreateTerm(2026, 1);
   EXPECT_EQ(created.name(), "terms/2026-1");
   CreateTerm(2026, 2);
@@ -495,6 +499,7 @@ TEST_F(CatalogApiTest, TermsCreateGetListUpdate) {
 }
 
 TEST_F(CatalogApiTest, MalformedNamesAreInvalidAndMissingOnesNotFound) {
+  CreateInstitutions();
   v1::GetTermRequest get;
   v1::Term term;
   get.set_name("terms/2026-3");

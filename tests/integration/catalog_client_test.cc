@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include "absl/strings/str_cat.h"
 #include "tests/support/exchange_fixture.h"
 
 namespace osan::testing {
@@ -54,6 +55,30 @@ TEST(CatalogClientTest, UnknownNamesAreRememberedForTheNegativeTtlOnly) {
             absl::StatusCode::kUnavailable);
   EXPECT_EQ(remembers.GetSection(other, Deadline()).status().code(), absl::StatusCode::kUnavailable)
       << "an unreachable catalog is not remembered as NOT_FOUND";
+}
+
+TEST(CatalogClientTest, InstitutionsAlreadyKnownOutliveAnOutageButNotTheirWindow) {
+  Exchange exchange;
+  exchange.CreateBasics();
+  const std::string school = absl::StrCat("institutions/", kSchoolA);
+  // Nothing is fresh for long (zero TTL): every lookup asks the catalog.
+  CatalogClient remembers(exchange.catalog_service().channel(), TestKeys::Get().signer(),
+                          "SVC-ENROLLMENT", absl::ZeroDuration(), absl::Seconds(2),
+                          absl::ZeroDuration(), /*stale_for=*/absl::Hours(1));
+  CatalogClient forgets(exchange.catalog_service().channel(), TestKeys::Get().signer(),
+                        "SVC-ENROLLMENT", absl::ZeroDuration(), absl::Seconds(2),
+                        absl::ZeroDuration(), /*stale_for=*/absl::ZeroDuration());
+  ASSERT_TRUE(remembers.GetInstitution(school, Deadline()).ok());
+  ASSERT_TRUE(forgets.GetInstitution(school, Deadline()).ok());
+  exchange.catalog_service().Shutdown();
+  const auto kept = remembers.GetInstitution(school, Deadline());
+  ASSERT_TRUE(kept.ok()) << kept.status();
+  EXPECT_EQ(kept->kind(), cv1::HIGH_SCHOOL);
+  EXPECT_EQ(forgets.GetInstitution(school, Deadline()).status().code(),
+            absl::StatusCode::kUnavailable);
+  EXPECT_EQ(remembers.GetInstitution("institutions/J10-7531009", Deadline()).status().code(),
+            absl::StatusCode::kUnavailable)
+      << "an institution never seen is not admitted during an outage";
 }
 
 }  // namespace

@@ -654,14 +654,27 @@ TEST(EnrollmentWithoutCatalogTest, CatalogDownIsUnavailableQuicklyAndWritesNothi
     config.catalog_address = "127.0.0.1:1";  // nothing listens there
   });
   exchange.CreateBasics();
-  const v1::Student student = exchange.CreateStudent(kSchoolA, "s-1");
+  // Enrollment cannot tell whether the caller's institution is registered:
+  // it refuses (retry), never admits. The client's deadline is 10 s:
+  // UNAVAILABLE (not DEADLINE_EXCEEDED) shows it answered without hanging.
+  v1::CreateStudentRequest request;
+  request.set_parent(absl::StrCat("schools/", kSchoolA));
+  request.mutable_student()->set_student_key("s-1");
+  request.mutable_student()->set_entry_year(2025);
+  request.mutable_student()->set_display_name("학생 s-1");
+  request.set_request_id("create-s-1");
+  v1::Student student;
+  auto context = ContextWithToken(exchange.Token(kSchoolA, auth::v1::SCHOOL));
+  const grpc::Status created =
+      exchange.enrollment().CreateStudent(context.get(), request, &student);
+  EXPECT_EQ(created.error_code(), grpc::StatusCode::UNAVAILABLE);
+  EXPECT_THAT(created.error_message(), HasSubstr("retry"));
   v1::Application application;
-  const grpc::Status status =
-      exchange.Apply(student.name(), "terms/2026-1/sections/3f2504e0-4f89-41d3-9a0c-0305e82c3301",
-                     1, true, &application);
-  // The client's deadline is 10 s: UNAVAILABLE (not DEADLINE_EXCEEDED) shows
-  // the service answered without hanging.
+  const grpc::Status status = exchange.Apply(
+      absl::StrCat("schools/", kSchoolA, "/students/s-1"),
+      "terms/2026-1/sections/3f2504e0-4f89-41d3-9a0c-0305e82c3301", 1, true, &application);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAVAILABLE);
+  EXPECT_EQ(exchange.QueryEnrollment("SELECT count(*) FROM students"), 0);
   EXPECT_EQ(exchange.QueryEnrollment("SELECT count(*) FROM applications"), 0);
 }
 

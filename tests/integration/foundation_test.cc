@@ -17,6 +17,7 @@
 #include "common/db.h"
 #include "osan/catalog/v1/catalog.grpc.pb.h"
 #include "services/catalog/api/catalog_service.h"
+#include "tests/support/registry.h"
 #include "tests/support/test_env.h"
 
 namespace osan {
@@ -263,6 +264,7 @@ TEST(RateLimitTest, ExcessCallsOfOneInstitutionGetResourceExhaustedWithARetryHin
     config.rate_limit_burst = 3;
   });
   auto stub = catalog::v1::CatalogService::NewStub(service.channel());
+  testing::RegisterSchools(service.channel(), {"J10-7531001", "J10-7531002"});
   const auto get_term = [&](const std::string& institution, std::string* pushback) {
     auto context =
         testing::ContextWithToken(testing::TestKeys::Get().Token(institution, auth::v1::SCHOOL));
@@ -295,6 +297,7 @@ TEST(RateLimitTest, RepeatedFailedAuthenticationsFromOneAddressAreThrottled) {
     config.failed_auth_burst = 3;
   });
   auto stub = catalog::v1::CatalogService::NewStub(service.channel());
+  testing::RegisterSchools(service.channel(), {"J10-7531001"});
   struct Outcome {
     grpc::StatusCode code;
     std::string pushback;
@@ -375,6 +378,7 @@ TEST(RevocationTest, RevokingAnInstitutionTakesEffectWhileRunning) {
     config.token_revocations_file = revocations;
   });
   auto stub = catalog::v1::CatalogService::NewStub(service.channel());
+  testing::RegisterSchools(service.channel(), {"J10-7531001"});
   const std::string token = testing::TestKeys::Get().Token("J10-7531001", auth::v1::SCHOOL);
   const auto get_term = [&] {
     auto context = testing::ContextWithToken(token);

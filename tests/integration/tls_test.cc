@@ -33,13 +33,15 @@ std::unique_ptr<testing::TestService> TlsCatalog(const Pem& ca, const Pem& serve
       });
 }
 
-// GetTerm of a missing term as `institution`: NOT_FOUND means the call got
-// through transport and authentication.
+// GetTerm of a missing term as `institution`, one of the catalog's root
+// institutions (registered from its first start): NOT_FOUND means the call
+// got through transport and authentication.
 grpc::StatusCode GetTerm(testing::TestService& service, const ClientTls& tls,
-                         const std::string& institution = "J10-7531001") {
+                         const std::string& institution = "OSAN-CITY") {
   auto stub = catalog::v1::CatalogService::NewStub(
       OpenChannel(absl::StrCat("127.0.0.1:", service.port()), tls));
-  auto context = ContextWithToken(TestKeys::Get().Token(institution, auth::v1::SCHOOL));
+  const auth::Role role = institution == "HSOS-EDU" ? auth::v1::EDU_OFFICE : auth::v1::CITY;
+  auto context = ContextWithToken(TestKeys::Get().Token(institution, role));
   context->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
   catalog::v1::GetTermRequest request;
   request.set_name("terms/2026-1");
@@ -73,18 +75,18 @@ TEST_F(TlsTest, ExpiredServerCertificateIsRejected) {
 
 TEST_F(TlsTest, MutualTlsRequiresACertificateOfTheTokensInstitution) {
   auto service = TlsCatalog(ca_, server_, &ca_);
-  const Pem school = testing::MakeLeaf(ca_, "J10-7531001");
+  const Pem school = testing::MakeLeaf(ca_, "OSAN-CITY");
   const Pem service_cert = testing::MakeLeaf(ca_, "SVC-ENROLLMENT");
-  const Pem foreign = testing::MakeLeaf(other_ca_, "J10-7531001");
+  const Pem foreign = testing::MakeLeaf(other_ca_, "OSAN-CITY");
   EXPECT_EQ(GetTerm(*service, {ca_.cert, "", ""}), grpc::StatusCode::UNAVAILABLE)
       << "no client certificate";
   EXPECT_EQ(GetTerm(*service, {ca_.cert, foreign.cert, foreign.key}), grpc::StatusCode::UNAVAILABLE)
       << "client certificate from an untrusted CA";
   EXPECT_EQ(GetTerm(*service, {ca_.cert, school.cert, school.key}), grpc::StatusCode::NOT_FOUND);
-  EXPECT_EQ(GetTerm(*service, {ca_.cert, school.cert, school.key}, "J10-7531002"),
+  EXPECT_EQ(GetTerm(*service, {ca_.cert, school.cert, school.key}, "HSOS-EDU"),
             grpc::StatusCode::UNAUTHENTICATED)
       << "the certificate and the token name different institutions";
-  EXPECT_EQ(GetTerm(*service, {ca_.cert, service_cert.cert, service_cert.key}, "J10-7531002"),
+  EXPECT_EQ(GetTerm(*service, {ca_.cert, service_cert.cert, service_cert.key}, "HSOS-EDU"),
             grpc::StatusCode::NOT_FOUND)
       << "a service of the suite relays its caller's token";
 }

@@ -10,8 +10,10 @@
 
 #include "absl/time/clock.h"
 #include "common/tls.h"
+#include "services/catalog/api/catalog_service.h"
 #include "services/enrollment/api/enrollment_service.h"
 #include "tests/support/exchange_fixture.h"
+#include "tests/support/registry.h"
 #include "tests/support/test_pki.h"
 
 namespace osan::testing {
@@ -200,6 +202,7 @@ TEST(StreamRateTest, OpeningAStreamCountsAgainstTheCallersRate) {
     config.rate_limit_per_second = 0.001;
     config.rate_limit_burst = 1;
   });
+  exchange.CreateBasics();
   const std::string token = TestKeys::Get().Token(kSchoolA, auth::v1::SCHOOL);
   EXPECT_TRUE(OpenFeed(exchange.enrollment(), token, false).Drain().ok());
   const grpc::Status refused = OpenFeed(exchange.enrollment(), token, false).Drain();
@@ -210,7 +213,17 @@ TEST(StreamRateTest, OpeningAStreamCountsAgainstTheCallersRate) {
 TEST(StreamTlsTest, WithMutualTlsAStreamNeedsACertificateOfTheTokensInstitution) {
   const Pem ca = MakeCa("test CA");
   const Pem server = MakeLeaf(ca, "SVC-ENROLLMENT");
+  // The catalog whose registry enrollment checks callers against, over TLS.
+  const Pem catalog_server = MakeLeaf(ca, "SVC-CATALOG");
+  TestService catalog(catalog::CatalogDefinition(), [&](ServiceConfig& config) {
+    config.plaintext = false;
+    config.server.tls_cert_file = WriteSecretFile(catalog_server.cert);
+    config.server.tls_key_file = WriteSecretFile(catalog_server.key);
+    config.peer_tls.ca_pem = ca.cert;
+  });
+  RegisterSchools(catalog.channel(), {kSchoolA, kSchoolB});
   TestService enrollment(enrollment::EnrollmentDefinition(), [&](ServiceConfig& config) {
+    config.catalog_address = absl::StrCat("127.0.0.1:", catalog.port());
     config.plaintext = false;
     config.server.tls_cert_file = WriteSecretFile(server.cert);
     config.server.tls_key_file = WriteSecretFile(server.key);

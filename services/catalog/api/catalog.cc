@@ -7,6 +7,7 @@
 #include "common/use_case.h"
 #include "common/validation.h"
 #include "services/catalog/domain/names.h"
+#include "services/catalog/domain/registry.h"
 #include "services/catalog/domain/rules.h"
 #include "services/catalog/store/catalog_store.h"
 
@@ -109,6 +110,31 @@ absl::StatusOr<v1::Institution> Catalog::CreateInstitution(
         OSAN_RETURN_IF_ERROR(store::InsertInstitution(tx, code, institution));
         return store::GetInstitution(tx, code);
       });
+}
+
+absl::Status Catalog::AddRootInstitutions() {
+  return pool_->Transact([](pqxx::work& tx) -> absl::Status {
+    for (v1::Institution root : RootInstitutions()) {
+      const std::string code = InstitutionCode(root);
+      if (store::GetInstitution(tx, code).ok()) {
+        continue;
+      }
+      root.set_code(code);
+      root.set_name(InstitutionName(code));
+      OSAN_RETURN_IF_ERROR(store::InsertInstitution(tx, code, root));
+    }
+    return absl::OkStatus();
+  });
+}
+
+absl::Status Catalog::Admit(const auth::Principal& principal) {
+  if (principal.role == auth::v1::SERVICE) {
+    return AdmitPrincipal(principal, absl::NotFoundError("services are not institutions"));
+  }
+  return AdmitPrincipal(principal, registry_.Get(principal.institution, [&] {
+    return pool_->Transact(
+        [&](pqxx::work& tx) { return store::GetInstitution(tx, principal.institution); });
+  }));
 }
 
 absl::StatusOr<v1::Institution> Catalog::GetInstitution(const Call&,

@@ -9,6 +9,7 @@
 #include "common/db.h"
 #include "common/paging.h"
 #include "common/server.h"
+#include "common/ttl_cache.h"
 #include "common/use_case.h"
 #include "osan/catalog/v1/catalog.pb.h"
 #include "services/catalog/api/public_listing.h"
@@ -22,6 +23,12 @@ class Catalog {
       : pool_(pool), page_tokens_(std::move(page_tokens)), listing_(listing) {}
 
   using Call = server::CallContext;
+
+  // Adds the root institutions (catalog/domain/registry.h) that are missing.
+  absl::Status AddRootInstitutions();
+  // Whether `principal` may act (catalog/domain/registry.h), from this
+  // catalog's institutions, cached for 5 s (unknown codes for 1 s).
+  absl::Status Admit(const auth::Principal& principal);
 
   absl::StatusOr<v1::Institution> CreateInstitution(const Call& call,
                                                     const v1::CreateInstitutionRequest& request);
@@ -83,6 +90,7 @@ class Catalog {
   db::Pool* const pool_;
   const PageTokens page_tokens_;
   PublicListing* const listing_;
+  TtlCache<v1::Institution> registry_{absl::Seconds(5), absl::Seconds(1)};
 };
 
 }  // namespace osan::catalog

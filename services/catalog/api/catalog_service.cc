@@ -59,6 +59,10 @@ ServiceDefinition CatalogDefinition(CatalogOptions options) {
     auto state = std::make_shared<State>();
     OSAN_ASSIGN_OR_RETURN(state->listing, PublicListing::Start(pool, page_tokens, options.listing));
     state->catalog = std::make_unique<Catalog>(pool, std::move(page_tokens), state->listing.get());
+    OSAN_RETURN_IF_ERROR(state->catalog->AddRootInstitutions());
+    dispatcher->SetAdmission([state](const auth::Principal& principal, absl::Time) {
+      return state->catalog->Admit(principal);
+    });
     ServiceParts parts;
     parts.services.push_back(std::make_unique<CatalogService>(state->catalog.get(), dispatcher));
     parts.services.push_back(

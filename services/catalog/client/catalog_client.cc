@@ -3,15 +3,18 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "common/status.h"
+#include "services/catalog/domain/names.h"
+#include "services/catalog/domain/registry.h"
 
 namespace osan::catalog {
 
 CatalogClient::CatalogClient(std::shared_ptr<grpc::Channel> channel, auth::TokenSigner signer,
                              std::string service_name, absl::Duration ttl, absl::Duration timeout,
-                             absl::Duration negative_ttl)
+                             absl::Duration negative_ttl, absl::Duration stale_for)
     : stub_(catalog::v1::CatalogService::NewStub(channel)),
       token_(std::move(signer), std::move(service_name)),
       timeout_(timeout),
+      stale_for_(stale_for),
       sections_(ttl, negative_ttl),
       institutions_(ttl, negative_ttl) {}
 
@@ -37,6 +40,14 @@ absl::Status CatalogClient::Call(grpc::Status (catalog::v1::CatalogService::Stub
   }
 }
 
+absl::Status CatalogClient::Admit(const auth::Principal& principal, absl::Time deadline) {
+  if (principal.role == auth::v1::SERVICE) {
+    return AdmitPrincipal(principal, absl::NotFoundError("services are not institutions"));
+  }
+  return AdmitPrincipal(principal,
+                        GetInstitution(InstitutionName(principal.institution), deadline));
+}
+
 absl::StatusOr<catalog::v1::Institution> CatalogClient::GetInstitution(const std::string& name,
                                                                        absl::Time deadline) {
   const absl::Time now = absl::Now();
@@ -51,6 +62,11 @@ absl::StatusOr<catalog::v1::Institution> CatalogClient::GetInstitution(const std
   absl::StatusOr<catalog::v1::Institution> answer = std::move(institution);
   if (!status.ok()) {
     answer = status;
+  }
+  if (absl::IsUnavailable(status)) {
+    if (auto stale = institutions_.FindStale(name, now, stale_for_)) {
+      return *std::move(stale);
+    }
   }
   institutions_.Store(name, answer, now);
   return answer;

@@ -13,8 +13,8 @@
 //
 // Names catalog does not know are cached too, for `negative_ttl` (default
 // 1 s), so that a caller repeating unknown names costs catalog at most one
-// call per name and second. Each cache holds at most kMaxCachedNames names;
-// past that, expired entries go, and if none has expired, all of them.
+// call per name and second (see common/ttl_cache.h, which also bounds the
+// names held).
 #ifndef OSAN_SERVICES_CATALOG_CLIENT_CATALOG_CLIENT_H_
 #define OSAN_SERVICES_CATALOG_CLIENT_CATALOG_CLIENT_H_
 
@@ -27,12 +27,11 @@
 #include <utility>
 #include <vector>
 
-#include "absl/base/thread_annotations.h"
-#include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "common/auth.h"
+#include "common/ttl_cache.h"
 #include "osan/catalog/v1/catalog.grpc.pb.h"
 
 namespace osan::catalog {
@@ -50,9 +49,8 @@ class CatalogClient {
   CatalogClient(std::shared_ptr<grpc::Channel> channel, auth::TokenSigner signer,
                 std::string service_name, absl::Duration ttl = absl::Seconds(5),
                 absl::Duration timeout = absl::Seconds(2),
-                absl::Duration negative_ttl = absl::Seconds(1));
-
-  static constexpr size_t kMaxCachedNames = 20000;
+                absl::Duration negative_ttl = absl::Seconds(1),
+                absl::Duration stale_for = absl::Hours(1));
 
   enum class Freshness {
     // A cached copy younger than the TTL will do (the hot paths).
@@ -62,7 +60,14 @@ class CatalogClient {
     kFresh,
   };
 
-  // The institution named `name` (`institutions/{code}`), cached like sections.
+  // Whether `principal` may act (catalog/domain/registry.h), from the cached
+  // institution of its token.
+  absl::Status Admit(const auth::Principal& principal, absl::Time deadline);
+
+  // The institution named `name` (`institutions/{code}`), cached like
+  // sections; while catalog cannot be reached, the last one fetched within
+  // `stale_for` (so that an outage of the catalog does not stop the callers
+  // it already knew; suspensions take effect once it is back).
   absl::StatusOr<catalog::v1::Institution> GetInstitution(const std::string& name,
                                                           absl::Time deadline);
 
@@ -96,58 +101,8 @@ class CatalogClient {
   std::unique_ptr<catalog::v1::CatalogService::Stub> stub_;
   auth::ServiceToken token_;
   const absl::Duration timeout_;
+  const absl::Duration stale_for_;
 
-  // Answers by name: a value, good for `ttl` after it was fetched, or
-  // NOT_FOUND, good for `negative_ttl`.
-  template <class Value>
-  class TtlCache {
-   public:
-    TtlCache(absl::Duration ttl, absl::Duration negative_ttl)
-        : ttl_(ttl), negative_ttl_(negative_ttl) {}
-    // The answer stored under `name` if it is still good at `now`.
-    std::optional<absl::StatusOr<Value>> Find(const std::string& name, absl::Time now) {
-      absl::MutexLock lock(&mu_);
-      const auto it = entries_.find(name);
-      if (it == entries_.end() || Expired(it->second, now)) {
-        return std::nullopt;
-      }
-      return it->second.answer;
-    }
-    // Keeps `answer` if it is a value or NOT_FOUND (other errors pass).
-    void Store(const std::string& name, const absl::StatusOr<Value>& answer, absl::Time fetched) {
-      if (!answer.ok() && !absl::IsNotFound(answer.status())) {
-        return;
-      }
-      absl::MutexLock lock(&mu_);
-      if (entries_.size() >= kMaxCachedNames && entries_.count(name) == 0) {
-        for (auto it = entries_.begin(); it != entries_.end();) {
-          if (Expired(it->second, fetched)) {
-            entries_.erase(it++);
-          } else {
-            ++it;
-          }
-        }
-        if (entries_.size() >= kMaxCachedNames) {
-          entries_.clear();
-        }
-      }
-      entries_.insert_or_assign(name, Entry{answer, fetched});
-    }
-
-   private:
-    struct Entry {
-      absl::StatusOr<Value> answer;
-      absl::Time fetched;
-    };
-    bool Expired(const Entry& entry, absl::Time now) const {
-      return now - entry.fetched >= (entry.answer.ok() ? ttl_ : negative_ttl_);
-    }
-
-    const absl::Duration ttl_;
-    const absl::Duration negative_ttl_;
-    absl::Mutex mu_;
-    absl::flat_hash_map<std::string, Entry> entries_ ABSL_GUARDED_BY(mu_);
-  };
   TtlCache<SectionFacts> sections_;
   TtlCache<catalog::v1::Institution> institutions_;
 };

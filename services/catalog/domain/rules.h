@@ -36,7 +36,8 @@ bool CanHost(v1::InstitutionKind kind);
 // need the education office's recognition, whatever their category.
 bool IsSchool(v1::InstitutionKind kind);
 
-inline const std::set<std::string> kInstitutionUpdatable = {"display_name", "area", "address"};
+inline const std::set<std::string> kInstitutionUpdatable = {"display_name", "area", "address",
+                                                            "suspended"};
 
 // ----- Terms ----------------------------------------------------------------
 

@@ -48,6 +48,9 @@ ServiceDefinition CreditDefinition() {
     state->credit = std::make_unique<Credit>(pool, std::move(page_tokens), state->catalog.get(),
                                              state->enrollment.get());
     state->reports = std::make_unique<Reports>(pool, state->catalog.get(), state->enrollment.get());
+    dispatcher->SetAdmission([state](const auth::Principal& principal, absl::Time deadline) {
+      return state->catalog->Admit(principal, deadline);
+    });
     ServiceParts parts;
     parts.services.push_back(std::make_unique<CreditService>(state->credit.get(), dispatcher));
     parts.services.push_back(std::make_unique<ReportService>(state->reports.get(), dispatcher));

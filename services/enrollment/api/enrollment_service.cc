@@ -46,6 +46,9 @@ ServiceDefinition EnrollmentDefinition(EnrollmentOptions options) {
     state->enrollment =
         std::make_unique<Enrollment>(pool, std::move(page_tokens), state->catalog.get(), options);
     state->seats = std::make_unique<PublicSeats>(pool, options.seat_counts_ttl);
+    dispatcher->SetAdmission([state](const auth::Principal& principal, absl::Time deadline) {
+      return state->catalog->Admit(principal, deadline);
+    });
     ServiceParts parts;
     parts.services.push_back(
         std::make_unique<EnrollmentService>(state->enrollment.get(), dispatcher));
