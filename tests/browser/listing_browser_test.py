@@ -27,7 +27,7 @@ from selenium import webdriver
 from selenium.webdriver.chrome.options import Options
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.ui import Select
+from selenium.webdriver.support.ui import Select, WebDriverWait
 
 ARGS = None
 
@@ -88,6 +88,9 @@ class ListingPageInABrowser(unittest.TestCase):
         Select(self.driver.find_element(By.ID, "day")).select_by_visible_text("화")
         self.driver.find_element(By.ID, "q").send_keys("인공지능")
         self.driver.find_element(By.CSS_SELECTOR, "form.search button[type=submit]").click()
+        # The click starts a navigation; the new page is there once the URL
+        # carries the query.
+        WebDriverWait(self.driver, 10).until(lambda driver: "q=" in driver.current_url)
         query = urllib.parse.parse_qs(urllib.parse.urlparse(self.driver.current_url).query)
         self.assertEqual(query.get("day"), ["화"])
         self.assertEqual(query.get("q"), ["인공지능"])
@@ -105,6 +108,7 @@ class ListingPageInABrowser(unittest.TestCase):
         link = self.rows()[0].find_element(By.CSS_SELECTOR, "td a")
         title = link.text
         link.click()
+        WebDriverWait(self.driver, 10).until(lambda driver: "/sections/" in driver.current_url)
         self.assertEqual(self.driver.find_element(By.TAG_NAME, "h1").text, title)
         section_id = urllib.parse.urlparse(self.driver.current_url).path.rsplit("/", 1)[1]
         counts = json.loads(osanctl("sections", "seats", "--term", ARGS.term, "--json"))
