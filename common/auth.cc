@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "absl/strings/escaping.h"
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
@@ -115,24 +116,53 @@ struct TokenVerifier::Shared {
       std::make_shared<Revocations>();
 };
 
-TokenVerifier::TokenVerifier(std::map<std::string, KeyPtr> keys, TokenOptions options)
+TokenVerifier::TokenVerifier(std::map<std::string, ScopedKey> keys, TokenOptions options)
     : keys_(std::move(keys)), options_(std::move(options)), shared_(std::make_shared<Shared>()) {}
 
-absl::StatusOr<TokenVerifier> TokenVerifier::Create(const std::vector<std::string>& public_key_pems,
-                                                    TokenOptions options) {
-  std::map<std::string, KeyPtr> keys;
-  for (const std::string& pem : public_key_pems) {
+absl::StatusOr<TokenVerifier> TokenVerifier::Create(const KeyRing& ring, TokenOptions options) {
+  std::map<std::string, ScopedKey> keys;
+  const auto add = [&keys](const std::string& pem, const std::string& service) -> absl::Status {
     BioPtr bio = MemoryBio(pem);
     KeyPtr key(PEM_read_bio_PUBKEY(bio.get(), nullptr, nullptr, nullptr), KeyDeleter());
     if (!IsEd25519(key.get())) {
-      return absl::InvalidArgumentError("token public key is not an Ed25519 public key in PEM");
+      return absl::InvalidArgumentError(absl::StrCat("token public key",
+                                                     service.empty() ? "" : " of ", service,
+                                                     " is not an Ed25519 public key in PEM"));
     }
-    keys[KeyId(key.get())] = std::move(key);
+    const std::string kid = KeyId(key.get());
+    const auto [it, added] = keys.emplace(kid, ScopedKey{std::move(key), service});
+    if (!added && it->second.service != service) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "token key ", kid, " is listed for both ",
+          it->second.service.empty() ? "the issuer" : it->second.service, " and ",
+          service.empty() ? "the issuer" : service, ": a key may sign for one of them only"));
+    }
+    return absl::OkStatus();
+  };
+  for (const std::string& pem : ring.issuer_pems) {
+    if (absl::Status status = add(pem, ""); !status.ok()) {
+      return status;
+    }
+  }
+  for (const auto& [service, pem] : ring.service_pems) {
+    if (!absl::StartsWith(service, kSuiteServicePrefix) ||
+        service.size() == kSuiteServicePrefix.size()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("service key name \"", service, "\" must start with ", kSuiteServicePrefix));
+    }
+    if (absl::Status status = add(pem, service); !status.ok()) {
+      return status;
+    }
   }
   if (keys.empty()) {
     return absl::InvalidArgumentError("no token verification key");
   }
   return TokenVerifier(std::move(keys), std::move(options));
+}
+
+absl::StatusOr<TokenVerifier> TokenVerifier::Create(const std::vector<std::string>& public_key_pems,
+                                                    TokenOptions options) {
+  return Create(KeyRing{public_key_pems, {}}, std::move(options));
 }
 
 absl::StatusOr<TokenVerifier> TokenVerifier::Create(absl::string_view public_key_pem,
@@ -172,7 +202,7 @@ absl::StatusOr<Principal> TokenVerifier::Verify(absl::string_view token, absl::T
   const std::string signed_part = absl::StrCat(parts[0], ".", parts[1]);
   MdCtxPtr ctx(EVP_MD_CTX_new());
   if (ctx == nullptr ||
-      EVP_DigestVerifyInit(ctx.get(), nullptr, nullptr, nullptr, key->second.get()) != 1 ||
+      EVP_DigestVerifyInit(ctx.get(), nullptr, nullptr, nullptr, key->second.key.get()) != 1 ||
       EVP_DigestVerify(ctx.get(), reinterpret_cast<const unsigned char*>(signature.data()),
                        signature.size(), reinterpret_cast<const unsigned char*>(signed_part.data()),
                        signed_part.size()) != 1) {
@@ -204,6 +234,14 @@ absl::StatusOr<Principal> TokenVerifier::Verify(absl::string_view token, absl::T
   }
   if (claims.sub().empty() || claims.role() == v1::ROLE_UNSPECIFIED) {
     return Unauthenticated("no institution or role");
+  }
+  if (const std::string& service = key->second.service; service.empty()) {
+    if (claims.role() == v1::SERVICE) {
+      return Unauthenticated("SERVICE tokens must be signed by the service's own key");
+    }
+  } else if (claims.role() != v1::SERVICE || claims.sub() != service) {
+    return Unauthenticated(
+        absl::StrCat("the key of ", service, " signs only ", service, "'s SERVICE tokens"));
   }
   const absl::Duration max_lifetime = options_.MaxLifetime(claims.role());
   if (static_cast<int64_t>(claims.exp()) - static_cast<int64_t>(claims.iat()) >

@@ -7,6 +7,7 @@
 #include <memory>
 #include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -85,17 +86,30 @@ class Revocations {
 // its public key. Tokens carry it as `kid`.
 std::string KeyId(EVP_PKEY* key);
 
-// Checks tokens against a ring of public keys (during a key rotation, the
-// old and the new one), and a revocation list. Thread-safe.
+// The public keys that verify tokens, each with what it may sign. No key
+// signs everything: the issuer's keys sign institutions' tokens (every role
+// but SERVICE); a service's key signs only SERVICE tokens naming that
+// service. During a rotation a ring holds the old and the new keys. Each
+// entry is an Ed25519 SubjectPublicKeyInfo in PEM.
+struct KeyRing {
+  std::vector<std::string> issuer_pems;
+  // (service name, e.g. "SVC-ENROLLMENT"; its public key).
+  std::vector<std::pair<std::string, std::string>> service_pems;
+};
+
+// Checks tokens against a key ring and a revocation list. Thread-safe.
 class TokenVerifier {
  public:
-  // Each entry: an Ed25519 SubjectPublicKeyInfo in PEM.
+  // INVALID_ARGUMENT if a key is not an Ed25519 public key, a service name
+  // does not start with kSuiteServicePrefix, or one key has two scopes.
+  static absl::StatusOr<TokenVerifier> Create(const KeyRing& ring, TokenOptions options = {});
+  // A ring of the issuer's keys only.
   static absl::StatusOr<TokenVerifier> Create(const std::vector<std::string>& public_key_pems,
                                               TokenOptions options = {});
   static absl::StatusOr<TokenVerifier> Create(absl::string_view public_key_pem,
                                               TokenOptions options = {});
 
-  // Verifies the key (by `kid`), signature, issuer, audience, issue time
+  // Verifies the key (by `kid`) and its scope, signature, issuer, audience, issue time
   // (required, not after `now` beyond the clock skew), lifetime (at most
   // options.MaxLifetime(role)), not-before, expiry and revocation at `now`.
   // Every failure is UNAUTHENTICATED with a message safe to show the caller.
@@ -106,8 +120,13 @@ class TokenVerifier {
 
  private:
   struct Shared;
-  TokenVerifier(std::map<std::string, KeyPtr> keys, TokenOptions options);
-  std::map<std::string, KeyPtr> keys_;
+  struct ScopedKey {
+    KeyPtr key;
+    // Empty for the issuer's keys; else the one service the key signs for.
+    std::string service;
+  };
+  TokenVerifier(std::map<std::string, ScopedKey> keys, TokenOptions options);
+  std::map<std::string, ScopedKey> keys_;
   TokenOptions options_;
   std::shared_ptr<Shared> shared_;
 };

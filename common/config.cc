@@ -22,7 +22,10 @@ ABSL_FLAG(int, db_pool_size, 8, "database connections and worker threads, 1..256
 ABSL_FLAG(int, max_queued_calls, 256, "calls waiting for a worker before RESOURCE_EXHAUSTED");
 ABSL_FLAG(std::string, token_public_key, "",
           "PEM file(s) of the Ed25519 token verification keys, comma-separated (old,new during "
-          "a key rotation)");
+          "a key rotation); they sign institutions' tokens, never SERVICE ones");
+ABSL_FLAG(std::string, service_token_keys, "",
+          "the public keys of the suite's services, comma-separated NAME=FILE pairs "
+          "(SVC-ENROLLMENT=enrollment-verify.pem); each verifies only its own SERVICE tokens");
 ABSL_FLAG(std::string, token_revocations, "",
           "file of revoked tokens: lines 'INSTITUTION_CODE UNIX_SECONDS' (the institution's "
           "tokens issued before) or 'jti TOKEN_ID' (one token)");
@@ -73,6 +76,7 @@ constexpr const char* kFlagNames[] = {"listen",
                                       "db_pool_size",
                                       "max_queued_calls",
                                       "token_public_key",
+                                      "service_token_keys",
                                       "token_clock_skew_seconds",
                                       "token_max_lifetime_hours",
                                       "stream_recheck_seconds",
@@ -145,6 +149,41 @@ absl::Status LoadPeers(ServiceConfig& config) {
   return absl::OkStatus();
 }
 
+// The key ring (auth::KeyRing) from --token_public_key and
+// --service_token_keys.
+absl::Status LoadTokenKeys(ServiceConfig& config) {
+  const std::string issuer_files = absl::GetFlag(FLAGS_token_public_key);
+  if (issuer_files.empty()) {
+    return absl::InvalidArgumentError(
+        "--token_public_key (or OSAN_TOKEN_PUBLIC_KEY) is required: the PEM file of the "
+        "Ed25519 key that verifies bearer tokens");
+  }
+  for (absl::string_view file : absl::StrSplit(issuer_files, ',', absl::SkipWhitespace())) {
+    auto key = server::ReadFile(std::string(absl::StripAsciiWhitespace(file)));
+    if (!key.ok()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("--token_public_key: ", key.status().message()));
+    }
+    config.token_keys.issuer_pems.push_back(*std::move(key));
+  }
+  for (absl::string_view entry :
+       absl::StrSplit(absl::GetFlag(FLAGS_service_token_keys), ',', absl::SkipWhitespace())) {
+    const std::pair<absl::string_view, absl::string_view> name_file =
+        absl::StrSplit(absl::StripAsciiWhitespace(entry), absl::MaxSplits('=', 1));
+    if (name_file.first.empty() || name_file.second.empty()) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "--service_token_keys: \"", entry, "\" is not NAME=FILE (SVC-ENROLLMENT=key.pem)"));
+    }
+    auto key = server::ReadFile(std::string(name_file.second));
+    if (!key.ok()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("--service_token_keys: ", key.status().message()));
+    }
+    config.token_keys.service_pems.emplace_back(std::string(name_file.first), *std::move(key));
+  }
+  return absl::OkStatus();
+}
+
 // Which tokens are accepted and how streams hold them (docs/security.md).
 absl::Status LoadTokenPolicy(ServiceConfig& config) {
   const int skew = absl::GetFlag(FLAGS_token_clock_skew_seconds);
@@ -212,20 +251,7 @@ absl::StatusOr<ServiceConfig> LoadServiceConfig(int argc, char** argv, int defau
   if (config.max_queued_calls < 1) {
     return absl::InvalidArgumentError("--max_queued_calls must be at least 1");
   }
-  const std::string key_file = absl::GetFlag(FLAGS_token_public_key);
-  if (key_file.empty()) {
-    return absl::InvalidArgumentError(
-        "--token_public_key (or OSAN_TOKEN_PUBLIC_KEY) is required: the PEM file of the "
-        "Ed25519 key that verifies bearer tokens");
-  }
-  for (absl::string_view file : absl::StrSplit(key_file, ',', absl::SkipWhitespace())) {
-    auto key = server::ReadFile(std::string(absl::StripAsciiWhitespace(file)));
-    if (!key.ok()) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("--token_public_key: ", key.status().message()));
-    }
-    config.token_public_key_pems.push_back(*std::move(key));
-  }
+  OSAN_RETURN_IF_ERROR(LoadTokenKeys(config));
   config.token_revocations_file = absl::GetFlag(FLAGS_token_revocations);
   if (!config.token_revocations_file.empty()) {
     OSAN_ASSIGN_OR_RETURN(const std::string text, server::ReadFile(config.token_revocations_file));

@@ -10,6 +10,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "common/auth.h"
 #include "common/server.h"
 #include "common/tls.h"
 
@@ -23,9 +24,8 @@ struct ServiceConfig {
   int db_pool_size = 8;
   // Calls queued for a worker before new ones get RESOURCE_EXHAUSTED.
   int max_queued_calls = 256;
-  // PEMs of the Ed25519 keys that verify bearer tokens (during a rotation,
-  // the old and the new).
-  std::vector<std::string> token_public_key_pems;
+  // The keys that verify bearer tokens, each with what it may sign.
+  auth::KeyRing token_keys;
   // File of revoked tokens, by institution and issue time or by token id
   // (see auth::Revocations), reread when it changes; empty: none.
   std::string token_revocations_file;

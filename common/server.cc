@@ -9,6 +9,7 @@
 #include <fstream>
 #include <random>
 #include <sstream>
+#include <utility>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -200,6 +201,36 @@ absl::Status CertificateAgrees(const grpc::ServerContextBase& context,
 
 namespace {
 
+thread_local std::string current_caller;
+
+// Sets CurrentCaller() for its lifetime.
+class CurrentCallerScope {
+ public:
+  explicit CurrentCallerScope(std::string institution)
+      : previous_(std::exchange(current_caller, std::move(institution))) {}
+  ~CurrentCallerScope() { current_caller = std::move(previous_); }
+  CurrentCallerScope(const CurrentCallerScope&) = delete;
+  CurrentCallerScope& operator=(const CurrentCallerScope&) = delete;
+
+ private:
+  std::string previous_;
+};
+
+// The longest institution code a relayed call may name.
+constexpr size_t kMaxRelayedCallerSize = 64;
+
+// Whose rate a call of `principal` counts against: its institution's, or for
+// a service of the suite relaying a caller, that caller's.
+std::string RateKey(const grpc::CallbackServerContext& context, const auth::Principal& principal) {
+  if (principal.role == auth::v1::SERVICE) {
+    std::string relayed = Metadata(context, kOnBehalfOfMetadata);
+    if (!relayed.empty() && relayed.size() <= kMaxRelayedCallerSize) {
+      return relayed;
+    }
+  }
+  return principal.institution;
+}
+
 // "ipv4:127.0.0.1:5000" -> "ipv4:127.0.0.1": the rate-limit key of an
 // unauthenticated caller.
 std::string PeerHost(const std::string& peer) { return peer.substr(0, peer.rfind(':')); }
@@ -227,6 +258,22 @@ absl::Status ChargeRate(grpc::CallbackServerContext& context, RateLimiter& limit
 }
 
 }  // namespace
+
+const std::string& CurrentCaller() { return current_caller; }
+
+void AddOnBehalfOf(grpc::ClientContext& context) {
+  if (!current_caller.empty()) {
+    context.AddMetadata(kOnBehalfOfMetadata, current_caller);
+  }
+}
+
+absl::Status Dispatcher::Admit(const auth::Principal& principal, absl::Time deadline) const {
+  if (!admission_) {
+    return absl::OkStatus();
+  }
+  const CurrentCallerScope caller(principal.institution);
+  return admission_(principal, deadline);
+}
 
 absl::Status Dispatcher::AuthenticationFailed(grpc::CallbackServerContext* context,
                                               const std::string& peer, absl::Time now,
@@ -280,7 +327,7 @@ grpc::ServerUnaryReactor* Dispatcher::Dispatch(grpc::CallbackServerContext* cont
   const absl::Status admitted =
       access == Access::kPublic
           ? ChargeRate(*context, public_rate_limiter_, PeerHost(call.peer), received)
-          : ChargeRate(*context, rate_limiter_, call.principal->institution, received);
+          : ChargeRate(*context, rate_limiter_, RateKey(*context, *call.principal), received);
   if (!admitted.ok()) {
     Reply(reactor, method, received, call, admitted);
     Leave();
@@ -295,6 +342,7 @@ grpc::ServerUnaryReactor* Dispatcher::Dispatch(grpc::CallbackServerContext* cont
     } else if (call.deadline <= call.now) {
       status = absl::DeadlineExceededError("the deadline passed before the call could start");
     } else {
+      const CurrentCallerScope caller(call.principal ? call.principal->institution : "");
       // Public methods read no student's data: nothing to audit.
       status = call.principal ? Admit(*call.principal, call.deadline) : absl::OkStatus();
       if (status.ok()) {
@@ -342,7 +390,7 @@ absl::StatusOr<std::unique_ptr<StreamGrant>> Dispatcher::OpenStream(
     grpc::CallbackServerContext* context) {
   const absl::Time now = absl::Now();
   OSAN_ASSIGN_OR_RETURN(auth::Principal principal, AuthenticateCall(*context, now));
-  OSAN_RETURN_IF_ERROR(ChargeRate(*context, rate_limiter_, principal.institution, now));
+  OSAN_RETURN_IF_ERROR(ChargeRate(*context, rate_limiter_, RateKey(*context, principal), now));
   OSAN_RETURN_IF_ERROR(Admit(principal, now + options_.max_call_duration));
   if (!TakeStreamSlot(principal.institution)) {
     return absl::ResourceExhaustedError(

@@ -179,10 +179,9 @@ class Dispatcher {
                                     absl::Time now, absl::Status failure);
   friend class StreamGrant;
 
-  // admission_'s verdict on `principal`; OK without one.
-  absl::Status Admit(const auth::Principal& principal, absl::Time deadline) const {
-    return admission_ ? admission_(principal, deadline) : absl::OkStatus();
-  }
+  // admission_'s verdict on `principal` (its lookups in other services
+  // count against the principal's rate); OK without one.
+  absl::Status Admit(const auth::Principal& principal, absl::Time deadline) const;
 
   // Counts a call in; false if draining.
   bool Enter();
@@ -238,6 +237,23 @@ class StreamGrant {
   const CallContext call_;
   absl::Time last_verified_;
 };
+
+// Relayed calls. When a service of the suite calls another with its own
+// SERVICE token while serving a caller, it names that caller's institution
+// in this metadata, and the callee counts the call against that
+// institution's rate, not the relaying service's: one school cannot spend
+// what a service may ask of another for everyone. Honoured from SERVICE
+// callers only (whose tokens only the services' own keys sign).
+inline constexpr char kOnBehalfOfMetadata[] = "x-osan-on-behalf-of";
+
+// The institution whose call the current thread serves: set by the
+// Dispatcher around admission and the handler of an authenticated call;
+// empty elsewhere (public calls, background work).
+const std::string& CurrentCaller();
+
+// Adds kOnBehalfOfMetadata naming CurrentCaller() to `context`, if there is
+// one. For clients that call another service with their own SERVICE token.
+void AddOnBehalfOf(grpc::ClientContext& context);
 
 // Certificates of the suite's own services have common names starting with
 // this; they may relay a caller's token (see CertificateAgrees).

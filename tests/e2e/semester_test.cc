@@ -43,18 +43,20 @@ using testing::TestKeys;
 class SemesterTest : public ::testing::Test {
  protected:
   SemesterTest() {
-    const std::string key_file = testing::WriteSecretFile(TestKeys::Get().private_key_pem());
+    const auto key_file = [](const std::string& service) {
+      return testing::WriteSecretFile(TestKeys::Get().service_private_key_pem(service));
+    };
     catalog_ = std::make_unique<testing::ServiceProcess>(OSAN_CATALOG_SERVER,
                                                          std::map<std::string, std::string>{});
     enrollment_ = std::make_unique<testing::ServiceProcess>(
-        OSAN_ENROLLMENT_SERVER,
-        std::map<std::string, std::string>{{"OSAN_CATALOG_ADDRESS", catalog_->address()},
-                                           {"OSAN_SERVICE_SIGNING_KEY", key_file}});
+        OSAN_ENROLLMENT_SERVER, std::map<std::string, std::string>{
+                                    {"OSAN_CATALOG_ADDRESS", catalog_->address()},
+                                    {"OSAN_SERVICE_SIGNING_KEY", key_file("SVC-ENROLLMENT")}});
     credit_ = std::make_unique<testing::ServiceProcess>(
         OSAN_CREDIT_SERVER,
         std::map<std::string, std::string>{{"OSAN_CATALOG_ADDRESS", catalog_->address()},
                                            {"OSAN_ENROLLMENT_ADDRESS", enrollment_->address()},
-                                           {"OSAN_SERVICE_SIGNING_KEY", key_file}});
+                                           {"OSAN_SERVICE_SIGNING_KEY", key_file("SVC-CREDIT")}});
     const auto channel = [](const std::string& address) {
       return grpc::CreateChannel(address, grpc::InsecureChannelCredentials());
     };

@@ -14,8 +14,10 @@
 // known home schools and hosts for every use case. Each method is called
 // through a generic stub with a valid request about its object: without a
 // token, and as every role, from the entitled institutions and from foreign
-// ones (another school, another host, a school in the wrong role). Callers
-// outside the policy must get UNAUTHENTICATED (no token) or
+// ones (another school, another host, a school in the wrong role, an
+// unknown school), and with validly signed tokens the verifier refuses (keys
+// outside their scope, a far-future `iat`, a 30-day lifetime). Callers
+// outside the policy must get UNAUTHENTICATED (no or refused token) or
 // PERMISSION_DENIED (never data, NOT_FOUND or a validation error); entitled
 // callers must not be refused, and at least one of them must succeed, which
 // proves the request was valid. The feeds are read as each caller and must
@@ -68,6 +70,7 @@ using demo::kOffice;
 using demo::kSchoolA;
 using demo::kSchoolB;
 using demo::kSchoolC;
+using google::protobuf::FieldDescriptor;
 using google::protobuf::Message;
 using google::protobuf::MethodDescriptor;
 using google::protobuf::ServiceDescriptor;
@@ -252,6 +255,16 @@ const std::set<std::string>& ExpectedHoles() {
 
 // ----- Callers --------------------------------------------------------------
 
+// How a caller's token is made: rightly (TestKeys::Token), or validly
+// signed but refused by the verifier (common/auth.h).
+enum class TokenFlaw {
+  kNone,
+  kSignedByTheIssuer,  // a SERVICE token signed by the issuer's key
+  kSignedByAService,   // an institution's token signed by SVC-CREDIT's key
+  kIssuedInTheFuture,  // iat ten years ahead, with a matching expiry
+  kThirtyDaysLong,     // exp - iat of 30 days
+};
+
 struct Caller {
   std::string label;
   std::string institution;  // empty: no token
@@ -260,7 +273,15 @@ struct Caller {
   // kind acts in the role (catalog/domain/registry.h). Unregistered callers
   // are refused everything but the public methods.
   bool registered = true;
+  TokenFlaw flaw = TokenFlaw::kNone;
   bool anonymous() const { return institution.empty(); }
+  // Refused everything but the public methods.
+  bool shut_out() const { return anonymous() || !registered || flaw != TokenFlaw::kNone; }
+  // How a call outside the caller's rights is refused.
+  grpc::StatusCode refusal() const {
+    return anonymous() || flaw != TokenFlaw::kNone ? grpc::StatusCode::UNAUTHENTICATED
+                                                   : grpc::StatusCode::PERMISSION_DENIED;
+  }
 };
 
 const std::vector<Caller>& Callers() {
@@ -278,8 +299,22 @@ const std::vector<Caller>& Callers() {
       // its kind does not act in, an unknown school, a school as a service.
       {"ACADEMY J10-7531001 (school A as academy)", kSchoolA, auth::v1::ACADEMY, false},
       {"EDU_OFFICE J10-7531001 (school A as office)", kSchoolA, auth::v1::EDU_OFFICE, false},
-      {"SERVICE J10-7531001 (school A as service)", kSchoolA, auth::v1::SERVICE, false},
       {"SCHOOL J10-9999999 (unknown school)", "J10-9999999", auth::v1::SCHOOL, false},
+      // Tokens the verifier refuses though validly signed: keys outside
+      // their scope, and lifetimes the rules forbid.
+      {"SERVICE J10-7531001 (school A as service)", kSchoolA, auth::v1::SERVICE, false,
+       TokenFlaw::kSignedByTheIssuer},
+      {"SERVICE SVC-CREDIT signed by the issuer's key", "SVC-CREDIT", auth::v1::SERVICE, true,
+       TokenFlaw::kSignedByTheIssuer},
+      {"SCHOOL A signed by SVC-CREDIT's key", kSchoolA, auth::v1::SCHOOL, true,
+       TokenFlaw::kSignedByAService},
+      {"CITY signed by SVC-CREDIT's key", demo::kCity, auth::v1::CITY, true,
+       TokenFlaw::kSignedByAService},
+      {"SCHOOL A issued ten years ahead", kSchoolA, auth::v1::SCHOOL, true,
+       TokenFlaw::kIssuedInTheFuture},
+      {"SCHOOL A valid for 30 days", kSchoolA, auth::v1::SCHOOL, true, TokenFlaw::kThirtyDaysLong},
+      {"SERVICE SVC-CREDIT valid for 30 days", "SVC-CREDIT", auth::v1::SERVICE, true,
+       TokenFlaw::kThirtyDaysLong},
   };
   return *callers;
 }
@@ -295,7 +330,7 @@ bool Allowed(unsigned grants, const Target& target, const Caller& caller) {
   if ((grants & kPublic) != 0) {
     return true;
   }
-  if (caller.anonymous() || !caller.registered) {
+  if (caller.shut_out()) {
     return false;
   }
   const auth::Role role = caller.role;
@@ -313,7 +348,43 @@ bool Allowed(unsigned grants, const Target& target, const Caller& caller) {
 }
 
 std::string TokenOf(const Caller& caller) {
-  return caller.anonymous() ? "" : testing::TestKeys::Get().Token(caller.institution, caller.role);
+  const testing::TestKeys& keys = testing::TestKeys::Get();
+  if (caller.anonymous()) {
+    return "";
+  }
+  if (caller.flaw == TokenFlaw::kNone) {
+    return keys.Token(caller.institution, caller.role);
+  }
+  const int64_t now = absl::ToUnixSeconds(absl::Now());
+  auth::v1::Claims claims;
+  claims.set_iss(auth::TokenOptions().issuer);
+  claims.set_aud(auth::TokenOptions().audience);
+  claims.set_sub(caller.institution);
+  claims.set_role(caller.role);
+  claims.set_jti(absl::StrCat("flawed-", static_cast<int>(caller.flaw)));
+  claims.set_iat(static_cast<uint32_t>(now));
+  claims.set_exp(static_cast<uint32_t>(now + 300));
+  const auth::TokenSigner* signer = &keys.SignerFor(caller.institution, caller.role);
+  switch (caller.flaw) {
+    case TokenFlaw::kSignedByTheIssuer:
+      signer = &keys.signer();
+      break;
+    case TokenFlaw::kSignedByAService:
+      signer = &keys.service_signer("SVC-CREDIT");
+      break;
+    case TokenFlaw::kIssuedInTheFuture:
+      claims.set_iat(static_cast<uint32_t>(now + 3650 * 86400));
+      claims.set_exp(claims.iat() + 300);
+      break;
+    case TokenFlaw::kThirtyDaysLong:
+      claims.set_exp(static_cast<uint32_t>(now + 30 * 86400));
+      break;
+    case TokenFlaw::kNone:
+      break;
+  }
+  auto token = signer->Sign(claims);
+  EXPECT_TRUE(token.ok()) << token.status();
+  return token.value_or("");
 }
 
 // ----- The world ------------------------------------------------------------
@@ -1156,9 +1227,7 @@ TEST_F(AuthorizationTest, EveryMethodAdmitsExactlyTheCallersOfItsPolicy) {
           succeeded += code == grpc::StatusCode::OK ? 1 : 0;
         } else {
           ++refused;
-          const grpc::StatusCode expected = caller.anonymous()
-                                                ? grpc::StatusCode::UNAUTHENTICATED
-                                                : grpc::StatusCode::PERMISSION_DENIED;
+          const grpc::StatusCode expected = caller.refusal();
           if (code != expected) {
             hole(where,
                  absl::StrCat("outside the policy (", rule.basis, ") but got ",
@@ -1180,6 +1249,73 @@ TEST_F(AuthorizationTest, EveryMethodAdmitsExactlyTheCallersOfItsPolicy) {
     std::cout << "known hole: " << where << "\n";
   }
   EXPECT_EQ(known_holes, ExpectedHoles());
+}
+
+// A page token serves only the institution it was issued to. Every List
+// method whose first page, read with a page size of 1 by one entitled
+// institution, goes on is asked for the next page with that token by each
+// other entitled institution, which must get INVALID_ARGUMENT.
+TEST_F(AuthorizationTest, PageTokensServeOnlyTheCallerTheyWereIssuedTo) {
+  World& w = TheWorld();
+  ASSERT_TRUE(w.complete) << "the world could not be set up";
+  const auto probes = Probes(w);
+  std::set<std::string> lists;
+  for (const Rule& rule : PolicyTable()) {
+    const MethodDescriptor* method = Pool().FindMethodByName(rule.method);
+    ASSERT_NE(method, nullptr) << rule.method;
+    const FieldDescriptor* page_size = method->input_type()->FindFieldByName("page_size");
+    const FieldDescriptor* page_token = method->input_type()->FindFieldByName("page_token");
+    const FieldDescriptor* next = method->output_type()->FindFieldByName("next_page_token");
+    if ((rule.grants & kPublic) != 0 || method->server_streaming() || page_size == nullptr ||
+        page_token == nullptr || next == nullptr) {
+      continue;
+    }
+    for (const Probe& probe : probes.at(rule.method)) {
+      std::vector<const Caller*> entitled;
+      for (const Caller& caller : Callers()) {
+        if (!probe.hidden && Allowed(rule.grants, probe.target, caller)) {
+          entitled.push_back(&caller);
+        }
+      }
+      const auto channel = ChannelOf(w, *method, probe.server);
+      for (const Caller* issued_to : entitled) {
+        const std::unique_ptr<Message> request = probe.build();
+        request->GetReflection()->SetInt32(request.get(), page_size, 1);
+        testing::GenericCallOptions options;
+        options.token = TokenOf(*issued_to);
+        const auto first = testing::CallMethod(channel, *method, *request, options);
+        std::unique_ptr<Message> response(google::protobuf::MessageFactory::generated_factory()
+                                              ->GetPrototype(method->output_type())
+                                              ->New());
+        if (!first.status.ok() || first.responses.size() != 1 ||
+            !response->ParseFromString(first.responses.front())) {
+          continue;
+        }
+        const std::string token = response->GetReflection()->GetString(*response, next);
+        if (token.empty()) {
+          continue;  // one page: try the next entitled caller
+        }
+        request->GetReflection()->SetString(request.get(), page_token, token);
+        for (const Caller* other : entitled) {
+          if (other->institution == issued_to->institution) {
+            continue;
+          }
+          options.token = TokenOf(*other);
+          const auto reused = testing::CallMethod(channel, *method, *request, options);
+          EXPECT_EQ(reused.status.error_code(), grpc::StatusCode::INVALID_ARGUMENT)
+              << rule.method << " on " << probe.about << ": " << issued_to->label
+              << "'s page token used by " << other->label << " got " << Describe(reused.status);
+          EXPECT_TRUE(absl::StrContains(reused.status.error_message(), "another caller"))
+              << Describe(reused.status);
+          lists.insert(rule.method);
+        }
+        break;
+      }
+    }
+  }
+  std::cout << "page tokens tried across callers on " << lists.size()
+            << " list methods: " << absl::StrJoin(lists, ", ") << "\n";
+  EXPECT_GE(lists.size(), 3u) << "too few lists went past one entry for the test to mean much";
 }
 
 // Reads `method`'s feed from the start as `caller` until `enough` holds of the
@@ -1233,9 +1369,8 @@ TEST_F(AuthorizationTest, FeedsCarryOnlyWhatTheCallerMaySee) {
   const std::set<std::string> schools = {kSchoolA, kSchoolB, kSchoolC};
 
   for (const Caller& caller : Callers()) {
-    if (caller.anonymous() || !caller.registered ||
-        (caller.role != auth::v1::SCHOOL && caller.role != auth::v1::ACADEMY &&
-         caller.role != auth::v1::SERVICE)) {
+    if (caller.shut_out() || (caller.role != auth::v1::SCHOOL && caller.role != auth::v1::ACADEMY &&
+                              caller.role != auth::v1::SERVICE)) {
       continue;  // refused; EveryMethodAdmitsExactlyTheCallersOfItsPolicy checks that
     }
     // Enrollment's changes: a school's own students and its sections, a

@@ -207,5 +207,41 @@ TEST_F(CatalogCliTest, TheDemoAnnexFundsEveryDemoCourse) {
   EXPECT_THAT(denied.err, HasSubstr("PERMISSION_DENIED"));
 }
 
+TEST_F(CatalogCliTest, TheCitySuspendsAndResumesAnInstitution) {
+  const CliRun listed = Osanctl({"institutions", "list", "--kind=CITY_ACADEMY"}, city_);
+  ASSERT_EQ(listed.exit_code, 0) << listed.err;
+  EXPECT_THAT(listed.out, HasSubstr("OSAN-AICODING"));
+  EXPECT_THAT(listed.out, HasSubstr("운영"));
+  EXPECT_THAT(listed.out, HasSubstr("1 institution(s)"));
+
+  // Only the city and the office may; unknown codes and bad usage say so.
+  const CliRun by_academy = Osanctl({"institutions", "suspend", "OSAN-AICODING"}, edulab_);
+  EXPECT_EQ(by_academy.exit_code, 1);
+  EXPECT_THAT(by_academy.err, HasSubstr("PERMISSION_DENIED"));
+  const CliRun unknown = Osanctl({"institutions", "suspend", "OSAN-NOWHERE"}, city_);
+  EXPECT_EQ(unknown.exit_code, 1);
+  EXPECT_THAT(unknown.err, HasSubstr("NOT_FOUND"));
+  EXPECT_EQ(Osanctl({"institutions", "suspend"}, city_).exit_code, 2);
+  EXPECT_EQ(Osanctl({"institutions", "list", "--kind=CASTLE"}, city_).exit_code, 2);
+
+  const CliRun suspended = Osanctl({"institutions", "suspend", "OSAN-AICODING"}, city_);
+  ASSERT_EQ(suspended.exit_code, 0) << suspended.err;
+  EXPECT_THAT(suspended.out, HasSubstr("OSAN-AICODING (AI코딩에듀랩) suspended"));
+  EXPECT_THAT(Osanctl({"institutions", "list"}, office_).out, HasSubstr("정지"));
+  v1::GetInstitutionRequest get;
+  get.set_name("institutions/OSAN-AICODING");
+  v1::Institution institution;
+  auto context = ContextWithToken(city_);
+  ASSERT_TRUE(catalog_->GetInstitution(context.get(), get, &institution).ok());
+  EXPECT_TRUE(institution.suspended());
+
+  const CliRun resumed = Osanctl({"institutions", "resume", "institutions/OSAN-AICODING"}, office_);
+  ASSERT_EQ(resumed.exit_code, 0) << resumed.err;
+  EXPECT_THAT(resumed.out, HasSubstr("resumed"));
+  context = ContextWithToken(city_);
+  ASSERT_TRUE(catalog_->GetInstitution(context.get(), get, &institution).ok());
+  EXPECT_FALSE(institution.suspended());
+}
+
 }  // namespace
 }  // namespace osan::catalog

@@ -16,9 +16,9 @@ using catalog::CatalogClient;
 constexpr char kUnknownSection[] = "terms/2026-1/sections/00000000-0000-4000-8000-000000000000";
 
 CatalogClient ClientOf(Exchange& exchange, absl::Duration negative_ttl) {
-  return CatalogClient(exchange.catalog_service().channel(), TestKeys::Get().signer(),
-                       "SVC-ENROLLMENT", /*ttl=*/absl::Hours(1), /*timeout=*/absl::Seconds(2),
-                       negative_ttl);
+  return CatalogClient(exchange.catalog_service().channel(),
+                       TestKeys::Get().service_signer("SVC-ENROLLMENT"), "SVC-ENROLLMENT",
+                       /*ttl=*/absl::Hours(1), /*timeout=*/absl::Seconds(2), negative_ttl);
 }
 
 absl::Time Deadline() { return absl::Now() + absl::Seconds(10); }
@@ -62,12 +62,14 @@ TEST(CatalogClientTest, InstitutionsAlreadyKnownOutliveAnOutageButNotTheirWindow
   exchange.CreateBasics();
   const std::string school = absl::StrCat("institutions/", kSchoolA);
   // Nothing is fresh for long (zero TTL): every lookup asks the catalog.
-  CatalogClient remembers(exchange.catalog_service().channel(), TestKeys::Get().signer(),
-                          "SVC-ENROLLMENT", absl::ZeroDuration(), absl::Seconds(2),
-                          absl::ZeroDuration(), /*stale_for=*/absl::Hours(1));
-  CatalogClient forgets(exchange.catalog_service().channel(), TestKeys::Get().signer(),
-                        "SVC-ENROLLMENT", absl::ZeroDuration(), absl::Seconds(2),
-                        absl::ZeroDuration(), /*stale_for=*/absl::ZeroDuration());
+  CatalogClient remembers(exchange.catalog_service().channel(),
+                          TestKeys::Get().service_signer("SVC-ENROLLMENT"), "SVC-ENROLLMENT",
+                          absl::ZeroDuration(), absl::Seconds(2), absl::ZeroDuration(),
+                          /*stale_for=*/absl::Hours(1));
+  CatalogClient forgets(exchange.catalog_service().channel(),
+                        TestKeys::Get().service_signer("SVC-ENROLLMENT"), "SVC-ENROLLMENT",
+                        absl::ZeroDuration(), absl::Seconds(2), absl::ZeroDuration(),
+                        /*stale_for=*/absl::ZeroDuration());
   ASSERT_TRUE(remembers.GetInstitution(school, Deadline()).ok());
   ASSERT_TRUE(forgets.GetInstitution(school, Deadline()).ok());
   exchange.catalog_service().Shutdown();

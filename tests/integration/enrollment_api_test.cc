@@ -177,6 +177,9 @@ TEST_F(EnrollmentApiTest, FirstComeFillsSeatsThenWaitlistsAndADropPromotes) {
   ASSERT_THAT(roster.entries(), SizeIs(3));
   EXPECT_EQ(roster.entries(0).display_name(), "학생 s-0");
   EXPECT_EQ(roster.entries(2).state(), v1::WAITLISTED);
+  // The host sees a student's name only once the student is enrolled.
+  EXPECT_EQ(roster.entries(2).display_name(), "");
+  EXPECT_EQ(roster.entries(2).student(), applications[2].student());
   // In pages of one: the same entries in the same order, each page with the
   // whole section's count and the waitlist positions of the whole roster.
   v1::ListRosterRequest paged;
@@ -207,6 +210,9 @@ TEST_F(EnrollmentApiTest, FirstComeFillsSeatsThenWaitlistsAndADropPromotes) {
   EXPECT_THAT(dropped.reason(), HasSubstr("학생 요청"));
   EXPECT_EQ(Get(SchoolToken(kSchoolA), applications[2].name()).state(), v1::ENROLLED);
   EXPECT_EQ(exchange_.QueryEnrollment("SELECT enrolled FROM section_seats"), 2);
+  ASSERT_TRUE(Roster(exchange_.Token(kAcademy, auth::v1::ACADEMY), section.name(), &roster).ok());
+  ASSERT_THAT(roster.entries(), SizeIs(2));
+  EXPECT_EQ(roster.entries(1).display_name(), "학생 s-2") << "promoted, so now on the roster";
 }
 
 TEST_F(EnrollmentApiTest, FirstComeHonoursThePerSchoolCap) {

@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "tests/support/exchange_fixture.h"
 
 namespace osan::testing {
@@ -71,9 +72,10 @@ TEST_F(RegistryApiTest, ATokenInARoleItsKindDoesNotActInIsRefused) {
   // The roots act in theirs.
   EXPECT_TRUE(ListTerms(kCity, auth::v1::CITY).ok());
   EXPECT_TRUE(ListTerms(kOffice, auth::v1::EDU_OFFICE).ok());
-  EXPECT_EQ(CreateStudent(kSchoolA, auth::v1::SERVICE, "s-2").error_code(),
-            grpc::StatusCode::PERMISSION_DENIED)
-      << "a SERVICE token must name a service of the suite";
+  // Only a service's own key signs SERVICE tokens, and only for that service.
+  const grpc::Status as_service = CreateStudent(kSchoolA, auth::v1::SERVICE, "s-2");
+  EXPECT_EQ(as_service.error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_THAT(as_service.error_message(), HasSubstr("must be signed by the service's own key"));
 }
 
 TEST_F(RegistryApiTest, ASuspendedInstitutionIsRefusedUntilResumed) {
@@ -115,6 +117,45 @@ TEST_F(RegistryApiTest, ASuspendedInstitutionIsRefusedUntilResumed) {
   EXPECT_THAT(refused.error_message(), HasSubstr("suspended"));
   suspend(false);
   EXPECT_TRUE(eventually(grpc::StatusCode::OK).ok());
+}
+
+// Enrollment asks the catalog with its own SERVICE token, naming the caller
+// it serves (server::kOnBehalfOfMetadata), and the catalog counts the call
+// against that caller: one school asking about sections without end spends
+// its own budget there, not enrollment's for every school.
+TEST(RelayedCallsTest, CountAgainstTheCallerNotTheRelayingService) {
+  Exchange exchange(nullptr, {}, [](ServiceConfig& config) {
+    config.rate_limit_per_second = 0.2;
+    config.rate_limit_burst = 30;
+  });
+  exchange.CreateBasics();
+  const std::string section =
+      exchange.CreateSection(kAcademy, "인공지능 기초", cv1::FIRST_COME, 10, cv1::TUESDAY, 18)
+          .name();
+  const std::string sections = section.substr(0, section.find("/sections/") + 10);
+  const auto unknown = [&](int i) {
+    return absl::StrFormat("%s00000000-0000-4000-8000-%012d", sections, i);
+  };
+
+  const ev1::Student a = exchange.CreateStudent(kSchoolA, "a-1", 2);
+  ev1::Application application;
+  grpc::Status status;
+  for (int i = 0; i < 100 && status.error_code() != grpc::StatusCode::RESOURCE_EXHAUSTED; ++i) {
+    status = exchange.Apply(a.name(), unknown(i), 1, false, &application);
+    ASSERT_TRUE(status.error_code() == grpc::StatusCode::NOT_FOUND ||
+                status.error_code() == grpc::StatusCode::RESOURCE_EXHAUSTED)
+        << status.error_code() << " " << status.error_message();
+  }
+  ASSERT_EQ(status.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED)
+      << "school A was never held to its rate at the catalog";
+  EXPECT_THAT(status.error_message(), HasSubstr("rate limit exceeded"));
+
+  // School B, served by the same enrollment at the same time, is not held
+  // back: its admission and its question reach the catalog.
+  const ev1::Student b = exchange.CreateStudent(kSchoolB, "b-1", 2);
+  EXPECT_FALSE(b.name().empty());
+  const grpc::Status other = exchange.Apply(b.name(), unknown(1000), 1, false, &application);
+  EXPECT_EQ(other.error_code(), grpc::StatusCode::NOT_FOUND) << other.error_message();
 }
 
 }  // namespace

@@ -30,7 +30,8 @@ constexpr absl::Duration kRecheck = absl::Seconds(1);
 constexpr int kStreamsPerInstitution = 2;
 constexpr char kReconnect[] = "reconnect with a fresh token and your cursor";
 
-// A token signed with the test key whose claims say exactly this.
+// A token whose claims say exactly this, signed by the key that rightly
+// signs for `institution` in `role`.
 std::string Forge(const std::string& institution, auth::Role role, int64_t issued_at,
                   int64_t expires_at, const std::string& token_id) {
   auth::v1::Claims claims;
@@ -41,7 +42,7 @@ std::string Forge(const std::string& institution, auth::Role role, int64_t issue
   claims.set_iat(static_cast<uint32_t>(issued_at));
   claims.set_exp(static_cast<uint32_t>(expires_at));
   claims.set_jti(token_id);
-  auto token = TestKeys::Get().signer().Sign(claims);
+  auto token = TestKeys::Get().SignerFor(institution, role).Sign(claims);
   EXPECT_TRUE(token.ok()) << token.status();
   return token.value_or("");
 }
@@ -229,7 +230,7 @@ TEST(StreamTlsTest, WithMutualTlsAStreamNeedsACertificateOfTheTokensInstitution)
     config.server.tls_key_file = WriteSecretFile(server.key);
     config.server.tls_client_ca_file = WriteSecretFile(ca.cert);
     config.peer_tls.ca_pem = ca.cert;
-    config.service_signing_key_pem = TestKeys::Get().private_key_pem();
+    config.service_signing_key_pem = TestKeys::Get().service_private_key_pem("SVC-ENROLLMENT");
   });
   const Pem school = MakeLeaf(ca, kSchoolA);
   auto stub = v1::EnrollmentService::NewStub(OpenChannel(

@@ -12,7 +12,7 @@ CreditExchange::CreditExchange() {
       std::make_unique<TestService>(credit::CreditDefinition(), [&](ServiceConfig& config) {
         config.catalog_address = absl::StrCat("127.0.0.1:", catalog_port);
         config.enrollment_address = absl::StrCat("127.0.0.1:", enrollment_port);
-        config.service_signing_key_pem = TestKeys::Get().private_key_pem();
+        config.service_signing_key_pem = TestKeys::Get().service_private_key_pem("SVC-CREDIT");
       });
   clients_ = std::make_unique<demo::Clients>(
       TestKeys::Get().signer(), exchange_.catalog_service().channel(),

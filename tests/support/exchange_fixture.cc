@@ -34,13 +34,14 @@ int TermYear() {
 }  // namespace
 
 Exchange::Exchange(const std::function<void(ServiceConfig&)>& configure_enrollment,
-                   const enrollment::EnrollmentOptions& options) {
-  catalog_service_ = std::make_unique<TestService>(catalog::CatalogDefinition());
+                   const enrollment::EnrollmentOptions& options,
+                   const std::function<void(ServiceConfig&)>& configure_catalog) {
+  catalog_service_ = std::make_unique<TestService>(catalog::CatalogDefinition(), configure_catalog);
   const int catalog_port = catalog_service_->port();
   enrollment_service_ = std::make_unique<TestService>(
       enrollment::EnrollmentDefinition(options), [&](ServiceConfig& config) {
         config.catalog_address = absl::StrCat("127.0.0.1:", catalog_port);
-        config.service_signing_key_pem = TestKeys::Get().private_key_pem();
+        config.service_signing_key_pem = TestKeys::Get().service_private_key_pem("SVC-ENROLLMENT");
         if (configure_enrollment) {
           configure_enrollment(config);
         }

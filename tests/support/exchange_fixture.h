@@ -23,10 +23,11 @@ inline constexpr char kOffice[] = "HSOS-EDU";
 
 class Exchange {
  public:
-  // `configure_enrollment` adjusts enrollment's configuration (see
-  // TestService); `options` are enrollment's own.
+  // `configure_enrollment` and `configure_catalog` adjust the services'
+  // configurations (see TestService); `options` are enrollment's own.
   explicit Exchange(const std::function<void(ServiceConfig&)>& configure_enrollment = nullptr,
-                    const enrollment::EnrollmentOptions& options = {});
+                    const enrollment::EnrollmentOptions& options = {},
+                    const std::function<void(ServiceConfig&)>& configure_catalog = nullptr);
 
   std::string Token(const std::string& institution, auth::Role role) const {
     return TestKeys::Get().Token(institution, role);

@@ -15,6 +15,7 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
 
 extern char** environ;
@@ -54,7 +55,13 @@ ServiceProcess::ServiceProcess(const std::string& binary,
   std::map<std::string, std::string> variables = environment;
   variables["OSAN_DATABASE_URL"] = database_.url();
   variables["OSAN_LISTEN"] = "127.0.0.1:0";
-  variables["OSAN_TOKEN_PUBLIC_KEY"] = WriteSecretFile(TestKeys::Get().public_key_pem());
+  const auth::KeyRing ring = TestKeys::Get().ring();
+  variables["OSAN_TOKEN_PUBLIC_KEY"] = WriteSecretFile(ring.issuer_pems.front());
+  std::vector<std::string> service_keys;
+  for (const auto& [service, pem] : ring.service_pems) {
+    service_keys.push_back(absl::StrCat(service, "=", WriteSecretFile(pem)));
+  }
+  variables["OSAN_SERVICE_TOKEN_KEYS"] = absl::StrJoin(service_keys, ",");
   variables["OSAN_DB_POOL_SIZE"] = "4";
   variables.emplace("OSAN_PLAINTEXT", "true");
   std::vector<std::string> strings;

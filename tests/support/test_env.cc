@@ -68,17 +68,22 @@ TestDatabase::~TestDatabase() {
   }
 }
 
-TestKeys::TestKeys() {
+TestKeys::Keys TestKeys::Generate() {
   auto pair = auth::GenerateKeyPair();
   if (!pair.ok()) {
     Fail("cannot generate a key pair");
   }
-  pair_ = *pair;
-  auto signer = auth::TokenSigner::Create(pair_.private_key_pem);
+  auto signer = auth::TokenSigner::Create(pair->private_key_pem);
   if (!signer.ok()) {
     Fail("cannot create a token signer");
   }
-  signer_ = std::make_unique<auth::TokenSigner>(*std::move(signer));
+  return Keys{*std::move(pair), std::make_unique<auth::TokenSigner>(*std::move(signer))};
+}
+
+TestKeys::TestKeys() : issuer_(Generate()) {
+  for (const char* service : kServices) {
+    services_.emplace(service, Generate());
+  }
 }
 
 const TestKeys& TestKeys::Get() {
@@ -86,9 +91,40 @@ const TestKeys& TestKeys::Get() {
   return *keys;
 }
 
+const TestKeys::Keys& TestKeys::ServiceKeys(const std::string& service) const {
+  const auto it = services_.find(service);
+  if (it == services_.end()) {
+    Fail(absl::StrCat("no test key for the service ", service));
+  }
+  return it->second;
+}
+
+const std::string& TestKeys::service_private_key_pem(const std::string& service) const {
+  return ServiceKeys(service).pair.private_key_pem;
+}
+
+const auth::TokenSigner& TestKeys::service_signer(const std::string& service) const {
+  return *ServiceKeys(service).signer;
+}
+
+auth::KeyRing TestKeys::ring() const {
+  auth::KeyRing ring{{issuer_.pair.public_key_pem}, {}};
+  for (const auto& [service, keys] : services_) {
+    ring.service_pems.emplace_back(service, keys.pair.public_key_pem);
+  }
+  return ring;
+}
+
+const auth::TokenSigner& TestKeys::SignerFor(const std::string& institution,
+                                             auth::Role role) const {
+  const auto it = services_.find(institution);
+  return role == auth::v1::SERVICE && it != services_.end() ? *it->second.signer : *issuer_.signer;
+}
+
 std::string TestKeys::Token(const std::string& institution, auth::Role role) const {
   const absl::Duration lifetime = std::min(absl::Hours(1), auth::TokenOptions().MaxLifetime(role));
-  auto token = signer_->Issue(auth::Principal{institution, role}, absl::Now(), lifetime);
+  auto token =
+      SignerFor(institution, role).Issue(auth::Principal{institution, role}, absl::Now(), lifetime);
   if (!token.ok()) {
     Fail("cannot issue a token");
   }
@@ -106,7 +142,7 @@ TestService::TestService(const ServiceDefinition& definition,
   config.failed_auth_rate_per_second = 0;
   config.plaintext = true;
   config.max_queued_calls = 256;
-  config.token_public_key_pems = {TestKeys::Get().public_key_pem()};
+  config.token_keys = TestKeys::Get().ring();
   config.page_token_secret = "test page token secret, 32 bytes";
   config.shutdown_grace = absl::Seconds(5);
   if (configure) {

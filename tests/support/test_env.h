@@ -7,6 +7,7 @@
 #include <grpcpp/grpcpp.h>
 
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 
@@ -35,21 +36,41 @@ class TestDatabase {
   std::string url_;
 };
 
-// One Ed25519 key pair per test binary, and tokens signed with it.
+// Ed25519 key pairs per test binary, scoped as in production
+// (auth::KeyRing): the issuer's, which signs institutions' tokens, and one
+// for each service of the suite that calls others (kServices), which signs
+// only that service's SERVICE tokens.
 class TestKeys {
  public:
+  static constexpr const char* kServices[] = {"SVC-ENROLLMENT", "SVC-CREDIT", "SVC-LISTING"};
+
   static const TestKeys& Get();
-  const std::string& public_key_pem() const { return pair_.public_key_pem; }
-  const std::string& private_key_pem() const { return pair_.private_key_pem; }
-  const auth::TokenSigner& signer() const { return *signer_; }
+  // The issuer's key pair and signer.
+  const std::string& public_key_pem() const { return issuer_.pair.public_key_pem; }
+  const std::string& private_key_pem() const { return issuer_.pair.private_key_pem; }
+  const auth::TokenSigner& signer() const { return *issuer_.signer; }
+  // `service`'s own key pair and signer (one of kServices).
+  const std::string& service_private_key_pem(const std::string& service) const;
+  const auth::TokenSigner& service_signer(const std::string& service) const;
+  // The ring that verifies every token signed here, each key in its scope.
+  auth::KeyRing ring() const;
+  // The signer that rightly signs tokens of `institution` acting as `role`:
+  // the service's own for SERVICE tokens of kServices, else the issuer's.
+  const auth::TokenSigner& SignerFor(const std::string& institution, auth::Role role) const;
   // A valid token for `institution` acting as `role`, for one hour (SERVICE
-  // tokens: their maximum lifetime).
+  // tokens: their maximum lifetime), signed by SignerFor.
   std::string Token(const std::string& institution, auth::Role role) const;
 
  private:
+  struct Keys {
+    auth::KeyPair pair;
+    std::unique_ptr<auth::TokenSigner> signer;
+  };
   TestKeys();
-  auth::KeyPair pair_;
-  std::unique_ptr<auth::TokenSigner> signer_;
+  static Keys Generate();
+  const Keys& ServiceKeys(const std::string& service) const;
+  Keys issuer_;
+  std::map<std::string, Keys> services_;
 };
 
 // A service started in-process on 127.0.0.1:0 over a fresh database.

@@ -117,15 +117,26 @@ v1::Claims ClaimsOf(const std::string& institution, Role role, absl::Duration li
   return claims;
 }
 
+// A ring of the issuer's key and SVC-CREDIT's; tokens signed by either.
 class TokenLifetimeTest : public ::testing::Test {
  protected:
-  TokenLifetimeTest() : keys_(NewKeys()) {}
+  TokenLifetimeTest() : keys_(NewKeys()), credit_keys_(NewKeys()) {}
 
+  KeyRing Ring() const {
+    return KeyRing{{keys_.pair.public_key_pem}, {{"SVC-CREDIT", credit_keys_.pair.public_key_pem}}};
+  }
+
+  // `claims` signed by `signer` (by default the key that rightly signs them:
+  // SVC-CREDIT's for its SERVICE tokens, else the issuer's), verified at `now`.
   absl::StatusOr<Principal> Verify(const v1::Claims& claims, absl::Time now,
-                                   TokenOptions options = {}) const {
-    auto verifier = TokenVerifier::Create(keys_.pair.public_key_pem, options);
-    EXPECT_TRUE(verifier.ok());
-    auto token = keys_.signer.Sign(claims);
+                                   TokenOptions options = {},
+                                   const TokenSigner* signer = nullptr) const {
+    auto verifier = TokenVerifier::Create(Ring(), options);
+    EXPECT_TRUE(verifier.ok()) << verifier.status();
+    if (signer == nullptr) {
+      signer = claims.role() == v1::SERVICE ? &credit_keys_.signer : &keys_.signer;
+    }
+    auto token = signer->Sign(claims);
     EXPECT_TRUE(token.ok());
     return verifier->Verify(*token, now);
   }
@@ -138,7 +149,55 @@ class TokenLifetimeTest : public ::testing::Test {
   }
 
   const Keys keys_;
+  const Keys credit_keys_;
 };
+
+TEST_F(TokenLifetimeTest, TheIssuersKeySignsNoServiceToken) {
+  ExpectRefused(
+      Verify(ClaimsOf("SVC-CREDIT", v1::SERVICE, absl::Minutes(5)), kNow, {}, &keys_.signer),
+      "SERVICE tokens must be signed by the service's own key");
+  for (const Role role : {v1::CITY, v1::EDU_OFFICE, v1::SCHOOL, v1::ACADEMY}) {
+    EXPECT_TRUE(Verify(ClaimsOf("J10-7531001", role, absl::Hours(1)), kNow).ok()) << role;
+  }
+}
+
+TEST_F(TokenLifetimeTest, AServiceKeySignsOnlyItsOwnServiceTokens) {
+  EXPECT_TRUE(Verify(ClaimsOf("SVC-CREDIT", v1::SERVICE, absl::Minutes(5)), kNow).ok());
+  ExpectRefused(Verify(ClaimsOf("SVC-ENROLLMENT", v1::SERVICE, absl::Minutes(5)), kNow, {},
+                       &credit_keys_.signer),
+                "the key of SVC-CREDIT signs only SVC-CREDIT's SERVICE tokens");
+  for (const Role role : {v1::CITY, v1::EDU_OFFICE, v1::SCHOOL, v1::ACADEMY}) {
+    ExpectRefused(
+        Verify(ClaimsOf("J10-7531001", role, absl::Hours(1)), kNow, {}, &credit_keys_.signer),
+        "signs only SVC-CREDIT's SERVICE tokens");
+  }
+  ExpectRefused(
+      Verify(ClaimsOf("SVC-CREDIT", v1::CITY, absl::Hours(1)), kNow, {}, &credit_keys_.signer),
+      "signs only SVC-CREDIT's SERVICE tokens");
+}
+
+TEST(KeyRingTest, AKeyHasOneScopeAndServicesAreNamedAsSuch) {
+  const Keys keys = NewKeys();
+  const auto twice = TokenVerifier::Create(
+      KeyRing{{keys.pair.public_key_pem}, {{"SVC-CREDIT", keys.pair.public_key_pem}}});
+  EXPECT_EQ(twice.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(twice.status().message().find("listed for both the issuer and SVC-CREDIT"),
+            absl::string_view::npos)
+      << twice.status();
+  const auto two_services = TokenVerifier::Create(KeyRing{
+      {},
+      {{"SVC-CREDIT", keys.pair.public_key_pem}, {"SVC-ENROLLMENT", keys.pair.public_key_pem}}});
+  EXPECT_EQ(two_services.status().code(), absl::StatusCode::kInvalidArgument);
+  for (const char* name : {"CREDIT", "SVC-", ""}) {
+    const auto unnamed = TokenVerifier::Create(KeyRing{{}, {{name, keys.pair.public_key_pem}}});
+    EXPECT_EQ(unnamed.status().code(), absl::StatusCode::kInvalidArgument) << name;
+  }
+  const auto garbled = TokenVerifier::Create(KeyRing{{}, {{"SVC-CREDIT", "not a key"}}});
+  EXPECT_EQ(garbled.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(garbled.status().message().find("of SVC-CREDIT"), absl::string_view::npos);
+  EXPECT_TRUE(TokenVerifier::Create(KeyRing{{}, {{"SVC-CREDIT", keys.pair.public_key_pem}}}).ok())
+      << "a ring of service keys alone is a ring";
+}
 
 TEST_F(TokenLifetimeTest, IssueTimeIsRequired) {
   v1::Claims claims = ClaimsOf("J10-7531001", v1::SCHOOL, absl::Hours(1));
@@ -194,8 +253,8 @@ TEST_F(TokenLifetimeTest, IssuedTokensCarryIssueTimeAndAFreshTokenId) {
 }
 
 TEST_F(TokenLifetimeTest, ServiceTokensAreWithinTheServiceMaximum) {
-  ServiceToken token(keys_.signer, "SVC-CREDIT");
-  auto verifier = TokenVerifier::Create(keys_.pair.public_key_pem);
+  ServiceToken token(credit_keys_.signer, "SVC-CREDIT");
+  auto verifier = TokenVerifier::Create(Ring());
   ASSERT_TRUE(verifier.ok());
   const auto principal = verifier->Verify(token.Current(), absl::Now());
   ASSERT_TRUE(principal.ok()) << principal.status();

@@ -273,7 +273,8 @@ int ShowRoster(const std::vector<std::string>& args) {
       return Fail(status);
     }
     for (const auto& entry : roster.entries()) {
-      table.AddRow({StateText(entry.state(), entry.waitlist_position()), entry.display_name(),
+      table.AddRow({StateText(entry.state(), entry.waitlist_position()),
+                    entry.display_name().empty() ? "-" : entry.display_name(),
                     absl::StrCat(entry.grade_level()), entry.home_school(), entry.student(),
                     entry.application()});
       waitlisted += entry.state() == v1::WAITLISTED ? 1 : 0;

@@ -1,6 +1,6 @@
 // osanctl: the command-line client of the Osan credit exchange.
 //
-//   osanctl keygen DIR                       token signing key pair into DIR
+//   osanctl keygen DIR [NAME]                token signing key pair into DIR
 //   osanctl token --key F --institution C --role R [--ttl_hours N]
 //   osanctl health                           health of the catalog service
 //   osanctl sections list [filters]          the public listing of joint courses
@@ -54,6 +54,7 @@
 #include "tools/osanctl/credit_commands.h"
 #include "tools/osanctl/demo_loader.h"
 #include "tools/osanctl/enrollment_commands.h"
+#include "tools/osanctl/institution_commands.h"
 #include "tools/osanctl/programme_commands.h"
 #include "tools/osanctl/text_table.h"
 
@@ -88,7 +89,9 @@ namespace v1 = catalog::v1;
 
 constexpr char kUsage[] =
     "osanctl COMMAND [flags]\n"
-    "  keygen DIR                 write token-signing.pem and token-verify.pem into DIR\n"
+    "  keygen DIR [NAME]          write NAME-signing.pem and NAME-verify.pem into DIR\n"
+    "                             (NAME: token, the issuer's key, by default; a\n"
+    "                             service's key for its --service_signing_key)\n"
     "  token                      print a token (--key --institution --role [--ttl_hours])\n"
     "  health [ADDRESS...]        check health (default: every service)\n"
     "  sections list              list published joint courses ([--term --category\n"
@@ -115,6 +118,9 @@ constexpr char kUsage[] =
     "                             [--budget]); courses and sections name it (--programme)\n"
     "  programmes list            the programmes ([--year])\n"
     "  programmes update NAME     change one ([--display_name --annex --funder --budget])\n"
+    "  institutions list          the registry ([--kind])\n"
+    "  institutions suspend CODE  refuse the institution's tokens everywhere (CITY or\n"
+    "                             EDU_OFFICE); institutions resume CODE lifts it\n"
     "  demo load                  load demo data into catalog and enrollment (--data --key)\n"
     "  demo semester              walk one semester to results on the running services\n"
     "                             (--key [--term])\n"
@@ -161,17 +167,21 @@ constexpr char kUsage[] =
     "                             --limit])\n";
 
 int KeyGen(const std::vector<std::string>& args) {
-  if (args.size() != 1) {
-    return Fail("usage: osanctl keygen DIR");
+  if (args.empty() || args.size() > 2) {
+    return Fail("usage: osanctl keygen DIR [NAME]");
   }
   const std::string dir = args[0];
+  const std::string name = args.size() == 2 ? args[1] : "token";
+  if (name.empty() || name.find_first_of("/.") != std::string::npos) {
+    return Fail("keygen: NAME must be a plain file name prefix such as enrollment");
+  }
   auto pair = auth::GenerateKeyPair();
   if (!pair.ok()) {
     return Fail(std::string(pair.status().message()));
   }
   mkdir(dir.c_str(), 0700);
-  const std::string private_path = dir + "/token-signing.pem";
-  const std::string public_path = dir + "/token-verify.pem";
+  const std::string private_path = dir + "/" + name + "-signing.pem";
+  const std::string public_path = dir + "/" + name + "-verify.pem";
   if (!WriteFile(private_path, pair->private_key_pem, 0600) ||
       !WriteFile(public_path, pair->public_key_pem, 0644)) {
     return Fail("cannot write the key files into " + dir);
@@ -491,6 +501,11 @@ int Run(const std::vector<std::string>& words) {
       {{"programmes", "create"}, CreateProgramme},
       {{"programmes", "list"}, ListProgrammes},
       {{"programmes", "update"}, UpdateProgramme},
+      {{"institutions", "list"}, ListInstitutions},
+      {{"institutions", "suspend"},
+       [](const auto& args) { return SetInstitutionSuspended(true, args); }},
+      {{"institutions", "resume"},
+       [](const auto& args) { return SetInstitutionSuspended(false, args); }},
       {{"reports", "programme"}, ProgrammeReport},
       {{"sections", "move"}, MoveSection},
       {{"demo", "load"}, [](const auto&) { return LoadDemo(); }},

@@ -2,6 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "common/server.h"
 #include "common/status.h"
 #include "services/catalog/domain/names.h"
 #include "services/catalog/domain/registry.h"
@@ -24,6 +25,7 @@ absl::Status CatalogClient::Call(grpc::Status (catalog::v1::CatalogService::Stub
                                  const Request& request, Response* response, absl::Time deadline) {
   grpc::ClientContext context;
   context.AddMetadata("authorization", absl::StrCat("Bearer ", token_.Current()));
+  server::AddOnBehalfOf(context);
   context.set_deadline(absl::ToChronoTime(std::min(deadline, absl::Now() + timeout_)));
   const grpc::Status status = (stub_.get()->*method)(&context, request, response);
   if (status.ok()) {
@@ -32,6 +34,9 @@ absl::Status CatalogClient::Call(grpc::Status (catalog::v1::CatalogService::Stub
   switch (status.error_code()) {
     case grpc::StatusCode::NOT_FOUND:
       return absl::NotFoundError(status.error_message());
+    case grpc::StatusCode::RESOURCE_EXHAUSTED:
+      // The caller's own rate at the catalog (server::kOnBehalfOfMetadata).
+      return absl::ResourceExhaustedError(absl::StrCat("catalog: ", status.error_message()));
     case grpc::StatusCode::DEADLINE_EXCEEDED:
     case grpc::StatusCode::UNAVAILABLE:
       return absl::UnavailableError("the catalog service is unavailable; retry later");

@@ -87,9 +87,11 @@ const std::vector<db::Statement> kStatements = {
      " WHERE section_id = $1::uuid AND state = 'WAITLISTED' ORDER BY waitlist_order"
      " FOR UPDATE OF a"},
     // Keyset: (waitlisted, waitlist order, display name, id) after $2..$5.
+    // Display names of enrolled students only (enrollment.proto, Student).
     {"roster",
      "SELECT id::text, school_code, student_key, display_name, entry_year, state, position,"
-     " waitlisted, ordinal FROM (SELECT a.id, a.school_code, a.student_key, s.display_name,"
+     " waitlisted, ordinal FROM (SELECT a.id, a.school_code, a.student_key,"
+     " CASE WHEN a.state = 'ENROLLED' THEN s.display_name ELSE '' END AS display_name,"
      " s.entry_year, a.state, (a.state = 'WAITLISTED')::int AS waitlisted,"
      " COALESCE(a.waitlist_order, 0) AS ordinal,"
      " CASE WHEN a.state = 'WAITLISTED' THEN row_number() OVER"
