@@ -6,15 +6,21 @@
 // through `osanctl programmes`.
 #include <gmock/gmock.h>
 #include <google/protobuf/text_format.h>
+#include <google/protobuf/util/json_util.h>
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
+#include <cstdlib>
 #include <fstream>
 #include <iterator>
 #include <set>
 #include <string>
 #include <vector>
 
+#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
 #include "demo/demo.pb.h"
 #include "osan/catalog/v1/catalog.grpc.pb.h"
 #include "services/catalog/api/catalog_service.h"
@@ -241,6 +247,47 @@ TEST_F(CatalogCliTest, TheCitySuspendsAndResumesAnInstitution) {
   context = ContextWithToken(city_);
   ASSERT_TRUE(catalog_->GetInstitution(context.get(), get, &institution).ok());
   EXPECT_FALSE(institution.suspended());
+}
+
+TEST_F(CatalogCliTest, KeysAndTokensComeFromTheCommandLine) {
+  char dir[] = "/tmp/osan-keys-XXXXXX";
+  ASSERT_NE(mkdtemp(dir), nullptr);
+  const CliRun keygen = Osanctl({"keygen", dir, "credit"}, "");
+  ASSERT_EQ(keygen.exit_code, 0) << keygen.err;
+  struct stat signing {};
+  ASSERT_EQ(stat(absl::StrCat(dir, "/credit-signing.pem").c_str(), &signing), 0);
+  EXPECT_EQ(signing.st_mode & 0777, 0600u) << "a private key is for its owner only";
+  struct stat verify {};
+  EXPECT_EQ(stat(absl::StrCat(dir, "/credit-verify.pem").c_str(), &verify), 0);
+  EXPECT_EQ(Osanctl({"keygen", dir, "../elsewhere"}, "").exit_code, 1);
+
+  // A 90-second CITY token from the issuer's key is accepted, and says so.
+  const std::string key =
+      absl::StrCat("--key=", testing::WriteSecretFile(TestKeys::Get().private_key_pem()));
+  const CliRun token =
+      Osanctl({"token", key, "--institution=OSAN-CITY", "--role=CITY", "--ttl=90s"}, "");
+  ASSERT_EQ(token.exit_code, 0) << token.err;
+  const std::string jwt(absl::StripTrailingAsciiWhitespace(token.out));
+  const std::vector<std::string> parts = absl::StrSplit(jwt, '.');
+  ASSERT_EQ(parts.size(), 3u) << jwt;
+  std::string payload;
+  ASSERT_TRUE(absl::WebSafeBase64Unescape(parts[1], &payload));
+  auth::v1::Claims claims;
+  ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(payload, &claims).ok()) << payload;
+  EXPECT_EQ(claims.exp() - claims.iat(), 90u);
+  v1::ListInstitutionsRequest request;
+  v1::ListInstitutionsResponse response;
+  auto context = ContextWithToken(jwt);
+  EXPECT_TRUE(catalog_->ListInstitutions(context.get(), request, &response).ok());
+
+  // Lifetimes the services would refuse are refused at once.
+  const CliRun too_long =
+      Osanctl({"token", key, "--institution=OSAN-CITY", "--role=CITY", "--ttl=25h"}, "");
+  EXPECT_EQ(too_long.exit_code, 1);
+  EXPECT_THAT(too_long.err, HasSubstr("--ttl: the services accept CITY tokens of 1s to 24h"));
+  EXPECT_EQ(Osanctl({"token", key, "--institution=SVC-CREDIT", "--role=SERVICE", "--ttl=10m"}, "")
+                .exit_code,
+            1);
 }
 
 }  // namespace

@@ -1,7 +1,7 @@
 // osanctl: the command-line client of the Osan credit exchange.
 //
 //   osanctl keygen DIR [NAME]                token signing key pair into DIR
-//   osanctl token --key F --institution C --role R [--ttl_hours N]
+//   osanctl token --key F --institution C --role R [--ttl 12h]
 //   osanctl health                           health of the catalog service
 //   osanctl sections list [filters]          the public listing of joint courses
 //   osanctl sections show NAME               one published section
@@ -64,7 +64,7 @@ ABSL_FLAG(std::string, key, "",
           "`students add`");
 ABSL_FLAG(std::string, institution, "", "institution code for `token`");
 ABSL_FLAG(std::string, role, "", "CITY, EDU_OFFICE, SCHOOL, ACADEMY or SERVICE for `token`");
-ABSL_FLAG(int, ttl_hours, 12, "token lifetime in hours");
+ABSL_FLAG(absl::Duration, ttl, absl::Hours(12), "`token`: its lifetime, e.g. 12h, 30m or 90s");
 ABSL_FLAG(std::string, term, "",
           "terms/{year}-{semester}: for `sections list` (default: the current term) and "
           "`allocate`");
@@ -92,7 +92,7 @@ constexpr char kUsage[] =
     "  keygen DIR [NAME]          write NAME-signing.pem and NAME-verify.pem into DIR\n"
     "                             (NAME: token, the issuer's key, by default; a\n"
     "                             service's key for its --service_signing_key)\n"
-    "  token                      print a token (--key --institution --role [--ttl_hours])\n"
+    "  token                      print a token (--key --institution --role [--ttl 12h])\n"
     "  health [ADDRESS...]        check health (default: every service)\n"
     "  sections list              list published joint courses ([--term --category\n"
     "                             --weekday --host --mode --keyword])\n"
@@ -200,11 +200,11 @@ int Token() {
   if (!signer.ok()) {
     return Fail(std::string(signer.status().message()));
   }
-  const absl::Duration lifetime = absl::Hours(absl::GetFlag(FLAGS_ttl_hours));
+  const absl::Duration lifetime = absl::Trunc(absl::GetFlag(FLAGS_ttl), absl::Seconds(1));
   const absl::Duration longest = auth::TokenOptions().MaxLifetime(role);
-  if (lifetime <= absl::ZeroDuration() || lifetime > longest) {
-    return Fail(absl::StrCat("--ttl_hours: the services accept ", auth::RoleName(role),
-                             " tokens of at most ", absl::FormatDuration(longest)));
+  if (lifetime < absl::Seconds(1) || lifetime > longest) {
+    return Fail(absl::StrCat("--ttl: the services accept ", auth::RoleName(role),
+                             " tokens of 1s to ", absl::FormatDuration(longest)));
   }
   auto token = signer->Issue({absl::GetFlag(FLAGS_institution), role}, absl::Now(), lifetime);
   if (!token.ok()) {
