@@ -4,6 +4,7 @@
 
 #include <google/protobuf/message.h>
 
+#include <algorithm>
 #include <optional>
 #include <string>
 #include <vector>
@@ -21,6 +22,31 @@ struct Page {
   std::vector<T> items;
   std::optional<std::string> next_position;
 };
+
+// The page in `rows`, the answer of a keyset query asked for `limit` + 1
+// rows (the one more tells whether another page follows): the first `limit`
+// rows made items by `decode` (which returns a T or a StatusOr<T>; the first
+// error is returned), and when more follow, the position of the last item's
+// row by `position`.
+template <class T, class Rows, class Decode, class Position>
+absl::StatusOr<Page<T>> PageOfRows(const Rows& rows, int limit, const Decode& decode,
+                                   const Position& position) {
+  Page<T> page;
+  const size_t size = static_cast<size_t>(rows.size());
+  const size_t count = std::min(size, static_cast<size_t>(std::max(limit, 0)));
+  page.items.reserve(count);
+  for (size_t i = 0; i < count; ++i) {
+    absl::StatusOr<T> item = decode(rows[i]);
+    if (!item.ok()) {
+      return item.status();
+    }
+    page.items.push_back(*std::move(item));
+  }
+  if (size > count && count > 0) {
+    page.next_position = position(rows[count - 1]);
+  }
+  return page;
+}
 
 // Page sizes: 0 means `default_size` (kDefaultPageSize unless a method
 // documents another); larger than kMaxPageSize is reduced to it; negative is

@@ -356,7 +356,7 @@ grpc::ServerUnaryReactor* Dispatcher::Dispatch(grpc::CallbackServerContext* cont
           execution == Execution::kInline ? log::Level::kDebug : log::Level::kInfo);
     Leave();
   };
-  if (execution == Execution::kInline) {
+  if (execution == Execution::kInline && access == Access::kPublic) {
     work();
     return reactor;
   }

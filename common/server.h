@@ -84,7 +84,9 @@ enum class Execution {
   // On the worker pool: handlers that block (database work).
   kWorker,
   // At once on gRPC's callback thread: handlers that never block, such as
-  // answers from memory. No queue, so never refused for a full one.
+  // answers from memory. No queue, so never refused for a full one. Public
+  // calls only: an authenticated call runs on the worker pool whatever it
+  // asks, since admitting its caller may wait on the registry.
   kInline,
 };
 

@@ -69,13 +69,21 @@ class TtlCache {
   }
 
   // The cached answer for `name`, else `fetch()`'s (kept as Store says).
+  // When `fetch()` is UNAVAILABLE (the source cannot answer), the value
+  // fetched at most `serve_stale_for` ago, if any, instead.
   template <class Fetch>
-  absl::StatusOr<Value> Get(const std::string& name, Fetch&& fetch) {
+  absl::StatusOr<Value> Get(const std::string& name, Fetch&& fetch,
+                            absl::Duration serve_stale_for = absl::ZeroDuration()) {
     const absl::Time now = absl::Now();
     if (auto cached = Find(name, now)) {
       return *std::move(cached);
     }
     absl::StatusOr<Value> answer = fetch();
+    if (serve_stale_for > absl::ZeroDuration() && absl::IsUnavailable(answer.status())) {
+      if (auto stale = FindStale(name, now, serve_stale_for)) {
+        return *std::move(stale);
+      }
+    }
     Store(name, answer, now);
     return answer;
   }

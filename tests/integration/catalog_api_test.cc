@@ -655,6 +655,9 @@ TEST_F(CatalogApiTest, SectionLifecycleAndPublicListing) {
   EXPECT_EQ(shown.title(), "인공지능 기초");
   EXPECT_EQ(shown.host_display_name(), "AI코딩에듀랩");
   EXPECT_EQ(shown.capacity(), 20);
+  EXPECT_EQ(shown.state(), v1::ENROLLMENT_OPEN);
+  EXPECT_THAT(shown.weekly_meetings(), Not(IsEmpty()));
+  EXPECT_EQ(shown.host(), "institutions/OSAN-AICODING");
   EXPECT_THAT(shown.description(), IsEmpty()) << "the basic view leaves the details out";
   EXPECT_THAT(shown.term(), IsEmpty());
 

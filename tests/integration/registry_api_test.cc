@@ -22,15 +22,8 @@ class RegistryApiTest : public ::testing::Test {
   void SetUp() override { exchange_.CreateBasics(); }
 
   grpc::Status CreateStudent(const std::string& school, auth::Role role, const std::string& key) {
-    ev1::CreateStudentRequest request;
-    request.set_parent(absl::StrCat("schools/", school));
-    request.mutable_student()->set_student_key(key);
-    request.mutable_student()->set_entry_year(2025);
-    request.mutable_student()->set_display_name("학생");
-    request.set_request_id(exchange_.NextRequestId());
     ev1::Student created;
-    auto context = ContextWithToken(exchange_.Token(school, role));
-    return exchange_.enrollment().CreateStudent(context.get(), request, &created);
+    return exchange_.CreateStudentAs(role, school, key, 2, &created);
   }
 
   grpc::Status ListTerms(const std::string& institution, auth::Role role) {

@@ -173,17 +173,22 @@ void Exchange::Transition(const cv1::Section& section, cv1::SectionState state) 
 }
 
 ev1::Student Exchange::CreateStudent(const std::string& school, const std::string& key, int grade) {
+  ev1::Student created;
+  const grpc::Status status = CreateStudentAs(auth::v1::SCHOOL, school, key, grade, &created);
+  EXPECT_TRUE(status.ok()) << status.error_message();
+  return created;
+}
+
+grpc::Status Exchange::CreateStudentAs(auth::Role role, const std::string& school,
+                                       const std::string& key, int grade, ev1::Student* created) {
   ev1::CreateStudentRequest request;
   request.set_parent(absl::StrCat("schools/", school));
   request.mutable_student()->set_student_key(key);
   request.mutable_student()->set_entry_year(curriculum::EntryYearOfGrade(grade, TermYear()));
   request.mutable_student()->set_display_name(absl::StrCat("학생 ", key));
   request.set_request_id(NextRequestId());
-  ev1::Student created;
-  auto context = ContextWithToken(Token(school, auth::v1::SCHOOL));
-  const grpc::Status status = enrollment_->CreateStudent(context.get(), request, &created);
-  EXPECT_TRUE(status.ok()) << status.error_message();
-  return created;
+  auto context = ContextWithToken(Token(school, role));
+  return enrollment_->CreateStudent(context.get(), request, created);
 }
 
 grpc::Status Exchange::Apply(const std::string& student, const std::string& section, int rank,

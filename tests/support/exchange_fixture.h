@@ -49,6 +49,9 @@ class Exchange {
   // entry year follows).
   enrollment::v1::Student CreateStudent(const std::string& school, const std::string& key,
                                         int grade = 2);
+  // The same with a token of `school` acting as `role`; returns the status.
+  grpc::Status CreateStudentAs(auth::Role role, const std::string& school, const std::string& key,
+                               int grade, enrollment::v1::Student* created);
   // Submits (and with `approve`, approves) an application; returns the status.
   grpc::Status Apply(const std::string& student, const std::string& section, int rank, bool approve,
                      enrollment::v1::Application* application, const std::string& request_id = "");

@@ -169,6 +169,37 @@ TEST(EffectivePageSizeTest, RejectsNegative) {
   EXPECT_TRUE(IsInvalidField(EffectivePageSize(INT_MIN).status(), "page_size"));
 }
 
+// Rows of a keyset query asked for limit + 1: here, numbers.
+TEST(PageOfRowsTest, TakesLimitRowsAndThePositionOfTheLastWhenMoreFollow) {
+  const auto decode = [](int row) { return absl::StrCat("item ", row); };
+  const auto position = [](int row) { return absl::StrCat(row); };
+  const std::vector<int> three = {10, 11, 12};
+  const auto more = PageOfRows<std::string>(three, 2, decode, position);
+  ASSERT_TRUE(more.ok());
+  EXPECT_EQ(more->items, (std::vector<std::string>{"item 10", "item 11"}));
+  EXPECT_EQ(more->next_position, "11");
+  const auto last = PageOfRows<std::string>(three, 3, decode, position);
+  ASSERT_TRUE(last.ok());
+  EXPECT_EQ(last->items.size(), 3u);
+  EXPECT_FALSE(last->next_position.has_value()) << "no row beyond the limit: the last page";
+  const auto none = PageOfRows<std::string>(std::vector<int>{}, 2, decode, position);
+  ASSERT_TRUE(none.ok());
+  EXPECT_TRUE(none->items.empty());
+  EXPECT_FALSE(none->next_position.has_value());
+}
+
+TEST(PageOfRowsTest, StopsAtTheFirstRowThatDoesNotDecode) {
+  const auto decode = [](int row) -> absl::StatusOr<int> {
+    if (row < 0) {
+      return absl::DataLossError("bad row");
+    }
+    return row;
+  };
+  const auto page =
+      PageOfRows<int>(std::vector<int>{1, -1, 2}, 5, decode, [](int) { return std::string(); });
+  EXPECT_EQ(page.status().code(), absl::StatusCode::kDataLoss);
+}
+
 constexpr absl::string_view kSecret = "0123456789abcdef-page-token-secret";
 constexpr absl::string_view kMethod = "/osan.catalog.v1.CatalogService/ListSections";
 // The caller page tokens are issued to, and when, unless a test says otherwise.

@@ -128,13 +128,12 @@ absl::Status Catalog::AddRootInstitutions() {
 }
 
 absl::Status Catalog::Admit(const auth::Principal& principal) {
-  if (principal.role == auth::v1::SERVICE) {
-    return AdmitPrincipal(principal, absl::NotFoundError("services are not institutions"));
-  }
-  return AdmitPrincipal(principal, registry_.Get(principal.institution, [&] {
-    return pool_->Transact(
-        [&](pqxx::work& tx) { return store::GetInstitution(tx, principal.institution); });
-  }));
+  return AdmitPrincipal(principal, [&] {
+    return registry_.Get(principal.institution, [&] {
+      return pool_->Transact(
+          [&](pqxx::work& tx) { return store::GetInstitution(tx, principal.institution); });
+    });
+  });
 }
 
 absl::StatusOr<v1::Institution> Catalog::GetInstitution(const Call&,

@@ -1,5 +1,8 @@
 #include "services/catalog/api/public_listing.h"
 
+#include <google/protobuf/field_mask.pb.h>
+#include <google/protobuf/util/field_mask_util.h>
+
 #include <algorithm>
 #include <tuple>
 #include <vector>
@@ -84,24 +87,24 @@ auto OrderKey(const Snapshot::Entry& entry) {
   return std::tie(entry.section.term(), entry.section.title(), entry.id);
 }
 
-// The fields of `section` that PUBLIC_SECTION_VIEW_BASIC carries.
+// The fields PUBLIC_SECTION_VIEW_BASIC carries: what a row of the list shows.
+const google::protobuf::FieldMask& BasicViewMask() {
+  static const auto* const mask = [] {
+    auto* paths = new google::protobuf::FieldMask;
+    for (const char* path :
+         {"name", "title", "category", "subject_area", "credits", "delivery_mode", "host",
+          "host_display_name", "host_area", "weekly_meetings", "dated_meetings", "capacity",
+          "eligible_grades", "allocation_policy", "state"}) {
+      paths->add_paths(path);
+    }
+    return paths;
+  }();
+  return *mask;
+}
+
 v1::PublicSection BasicView(const v1::PublicSection& section) {
   v1::PublicSection basic;
-  basic.set_name(section.name());
-  basic.set_title(section.title());
-  basic.set_category(section.category());
-  basic.set_subject_area(section.subject_area());
-  basic.set_credits(section.credits());
-  basic.set_delivery_mode(section.delivery_mode());
-  basic.set_host(section.host());
-  basic.set_host_display_name(section.host_display_name());
-  basic.set_host_area(section.host_area());
-  *basic.mutable_weekly_meetings() = section.weekly_meetings();
-  *basic.mutable_dated_meetings() = section.dated_meetings();
-  basic.set_capacity(section.capacity());
-  *basic.mutable_eligible_grades() = section.eligible_grades();
-  basic.set_allocation_policy(section.allocation_policy());
-  basic.set_state(section.state());
+  google::protobuf::util::FieldMaskUtil::MergeMessageTo(section, BasicViewMask(), {}, &basic);
   return basic;
 }
 

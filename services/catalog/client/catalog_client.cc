@@ -46,35 +46,23 @@ absl::Status CatalogClient::Call(grpc::Status (catalog::v1::CatalogService::Stub
 }
 
 absl::Status CatalogClient::Admit(const auth::Principal& principal, absl::Time deadline) {
-  if (principal.role == auth::v1::SERVICE) {
-    return AdmitPrincipal(principal, absl::NotFoundError("services are not institutions"));
-  }
-  return AdmitPrincipal(principal,
-                        GetInstitution(InstitutionName(principal.institution), deadline));
+  return AdmitPrincipal(
+      principal, [&] { return GetInstitution(InstitutionName(principal.institution), deadline); });
 }
 
 absl::StatusOr<catalog::v1::Institution> CatalogClient::GetInstitution(const std::string& name,
                                                                        absl::Time deadline) {
-  const absl::Time now = absl::Now();
-  if (auto cached = institutions_.Find(name, now)) {
-    return *std::move(cached);
-  }
-  catalog::v1::GetInstitutionRequest request;
-  request.set_name(name);
-  catalog::v1::Institution institution;
-  const absl::Status status =
-      Call(&catalog::v1::CatalogService::Stub::GetInstitution, request, &institution, deadline);
-  absl::StatusOr<catalog::v1::Institution> answer = std::move(institution);
-  if (!status.ok()) {
-    answer = status;
-  }
-  if (absl::IsUnavailable(status)) {
-    if (auto stale = institutions_.FindStale(name, now, stale_for_)) {
-      return *std::move(stale);
-    }
-  }
-  institutions_.Store(name, answer, now);
-  return answer;
+  return institutions_.Get(
+      name,
+      [&]() -> absl::StatusOr<catalog::v1::Institution> {
+        catalog::v1::GetInstitutionRequest request;
+        request.set_name(name);
+        catalog::v1::Institution institution;
+        OSAN_RETURN_IF_ERROR(Call(&catalog::v1::CatalogService::Stub::GetInstitution, request,
+                                  &institution, deadline));
+        return institution;
+      },
+      stale_for_);
 }
 
 absl::StatusOr<SectionFacts> CatalogClient::GetSection(const std::string& name, absl::Time deadline,

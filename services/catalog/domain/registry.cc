@@ -29,7 +29,7 @@ bool IsSuiteService(const auth::Principal& principal) {
 }
 
 absl::Status AdmitPrincipal(const auth::Principal& principal,
-                            const absl::StatusOr<v1::Institution>& found) {
+                            absl::FunctionRef<absl::StatusOr<v1::Institution>()> look_up) {
   if (principal.role == auth::v1::SERVICE) {
     return IsSuiteService(principal)
                ? absl::OkStatus()
@@ -37,6 +37,7 @@ absl::Status AdmitPrincipal(const auth::Principal& principal,
                      absl::StrCat("a SERVICE token must name a service of the suite (",
                                   auth::kSuiteServicePrefix, "…), not ", principal.institution));
   }
+  const absl::StatusOr<v1::Institution> found = look_up();
   if (absl::IsNotFound(found.status())) {
     return absl::PermissionDeniedError(
         absl::StrCat("institution ", principal.institution, " is not in the registry"));

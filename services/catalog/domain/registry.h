@@ -11,6 +11,7 @@
 
 #include <vector>
 
+#include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "common/auth.h"
@@ -26,12 +27,13 @@ auth::Role RoleOfKind(v1::InstitutionKind kind);
 
 // Whether `principal` may act. SERVICE principals must name a service of
 // the suite (`SVC-…`); any other must name an institution of the registry
-// (`found`: the registry's answer for the principal's institution) that is
-// not suspended and whose kind acts in the principal's role. Refusals are
-// PERMISSION_DENIED saying why; an error in `found` other than NOT_FOUND
-// passes as UNAVAILABLE (the registry could not be read: retry).
+// (`look_up`: the registry's answer for the principal's institution, asked
+// for institutions only) that is not suspended and whose kind acts in the
+// principal's role. Refusals are PERMISSION_DENIED saying why; an error of
+// `look_up` other than NOT_FOUND passes as UNAVAILABLE (the registry could
+// not be read: retry).
 absl::Status AdmitPrincipal(const auth::Principal& principal,
-                            const absl::StatusOr<v1::Institution>& found);
+                            absl::FunctionRef<absl::StatusOr<v1::Institution>()> look_up);
 
 // Whether `principal` is a service of the suite (and so not looked up).
 bool IsSuiteService(const auth::Principal& principal);

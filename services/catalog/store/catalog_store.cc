@@ -201,18 +201,9 @@ absl::StatusOr<Resource> GetOne(pqxx::work& tx, const char* statement, const std
 // resource columns.
 template <class Resource>
 absl::StatusOr<Page<Resource>> DecodePage(const pqxx::result& rows, int limit) {
-  Page<Resource> page;
-  for (int i = 0; i < static_cast<int>(rows.size()) && i < limit; ++i) {
-    auto resource = Decode<Resource>(rows[i]);
-    if (!resource.ok()) {
-      return resource.status();
-    }
-    page.items.push_back(*std::move(resource));
-  }
-  if (static_cast<int>(rows.size()) > limit) {
-    page.next_position = rows[limit - 1][4].as<std::string>();
-  }
-  return page;
+  return PageOfRows<Resource>(
+      rows, limit, [](const pqxx::row& row) { return Decode<Resource>(row); },
+      [](const pqxx::row& row) { return row[4].as<std::string>(); });
 }
 
 template <class Enum>

@@ -694,21 +694,20 @@ absl::StatusOr<v1::ListPendingResultsResponse> Credit::ListPendingResults(
 
 absl::StatusOr<v1::ExportPendingResultsResponse> Credit::ExportPendingResults(
     const Call& call, const v1::ExportPendingResultsRequest& request) {
-  v1::ListPendingResultsRequest list;
-  list.set_parent(request.parent());
+  OSAN_ASSIGN_OR_RETURN(const std::string school,
+                        enrollment::ParseSchoolName("parent", request.parent()));
   if (!v1::ExportFormat_IsValid(request.format())) {
     return InvalidField("format", "must be CSV or XLSX");
   }
-  // Every pending result, page after page.
-  std::vector<v1::LedgerEntry> entries;
-  list.set_page_size(kMaxPageSize);
-  do {
-    OSAN_ASSIGN_OR_RETURN(auto pending, ListPendingResults(call, list));
-    entries.insert(entries.end(), std::make_move_iterator(pending.mutable_entries()->begin()),
-                   std::make_move_iterator(pending.mutable_entries()->end()));
-    list.set_page_token(pending.next_page_token());
-  } while (!list.page_token().empty());
-  const spreadsheet::Sheet sheet = ResultsSheet(entries);
+  OSAN_RETURN_IF_ERROR(enrollment::RequireHomeSchool(*call.principal, school));
+  // Every pending result, read in one transaction: one consistent export.
+  OSAN_ASSIGN_OR_RETURN(auto pending, pool_->Transact([&](pqxx::work& tx) {
+    return store::PendingEntries(tx, school, "", store::kEverything);
+  }));
+  for (const v1::LedgerEntry& entry : pending.items) {
+    call.Audit(entry.package().student());
+  }
+  const spreadsheet::Sheet sheet = ResultsSheet(pending.items);
   v1::ExportPendingResultsResponse response;
   if (request.format() == v1::XLSX) {
     OSAN_ASSIGN_OR_RETURN(*response.mutable_xlsx(), RenderSheets({sheet}, v1::XLSX, "format"));

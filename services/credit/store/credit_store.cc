@@ -134,16 +134,17 @@ absl::StatusOr<std::vector<Message>> ParseAll(const pqxx::result& rows) {
   return messages;
 }
 
-// A limit no query reaches (one less than the largest int: queries ask for
-// limit + 1 rows to know whether more follow).
-constexpr int kEverything = std::numeric_limits<int>::max() - 1;
+// A row starting (entry, acknowledged).
+absl::StatusOr<v1::LedgerEntry> ParseEntry(const pqxx::row& row) {
+  OSAN_ASSIGN_OR_RETURN(v1::LedgerEntry entry, Parse<v1::LedgerEntry>(row[0]));
+  entry.set_acknowledged(row[1].as<bool>());
+  return entry;
+}
 
-// Rows of (entry, acknowledged).
 absl::StatusOr<std::vector<v1::LedgerEntry>> ParseEntries(const pqxx::result& rows) {
   std::vector<v1::LedgerEntry> entries;
   for (const auto& row : rows) {
-    OSAN_ASSIGN_OR_RETURN(v1::LedgerEntry entry, Parse<v1::LedgerEntry>(row[0]));
-    entry.set_acknowledged(row[1].as<bool>());
+    OSAN_ASSIGN_OR_RETURN(v1::LedgerEntry entry, ParseEntry(row));
     entries.push_back(std::move(entry));
   }
   return entries;
@@ -239,16 +240,11 @@ absl::StatusOr<Page<v1::SessionAttendance>> Attendance(Tx& tx, const std::string
   }
   const pqxx::result rows = tx.exec_prepared(history ? "attendance_all" : "attendance_latest",
                                              section_id, after_session, after_version, limit + 1);
-  Page<v1::SessionAttendance> page;
-  for (int i = 0; i < static_cast<int>(rows.size()) && i < limit; ++i) {
-    OSAN_ASSIGN_OR_RETURN(v1::SessionAttendance record, Parse<v1::SessionAttendance>(rows[i][0]));
-    page.items.push_back(std::move(record));
-  }
-  if (static_cast<int>(rows.size()) > limit) {
-    const pqxx::row last = rows[limit - 1];
-    page.next_position = absl::StrCat(last[1].as<int>(), "/", last[2].as<int>());
-  }
-  return page;
+  return PageOfRows<v1::SessionAttendance>(
+      rows, limit, [](const pqxx::row& row) { return Parse<v1::SessionAttendance>(row[0]); },
+      [](const pqxx::row& last) {
+        return absl::StrCat(last[1].as<int>(), "/", last[2].as<int>());
+      });
 }
 
 absl::StatusOr<std::vector<v1::SessionAttendance>> Attendance(Tx& tx, const std::string& section_id,
@@ -360,13 +356,9 @@ absl::StatusOr<Page<v1::LedgerEntry>> EntryHistory(Tx& tx, const std::string& en
     return InvalidField("page_token", "malformed position");
   }
   const pqxx::result rows = tx.exec_prepared("entry_history", entry_id, after_version, limit + 1);
-  Page<v1::LedgerEntry> page;
-  OSAN_ASSIGN_OR_RETURN(page.items, ParseEntries(rows));
-  if (static_cast<int>(page.items.size()) > limit) {
-    page.items.resize(limit);
-    page.next_position = absl::StrCat(rows[limit - 1][2].as<int>());
-  }
-  return page;
+  return PageOfRows<v1::LedgerEntry>(rows, limit, ParseEntry, [](const pqxx::row& last) {
+    return absl::StrCat(last[2].as<int>());
+  });
 }
 
 absl::StatusOr<std::vector<std::pair<EntryKey, v1::LedgerEntry>>> SectionEntries(
@@ -422,17 +414,9 @@ absl::StatusOr<Page<v1::LedgerEntry>> PendingEntries(Tx& tx, const std::string& 
   }
   const pqxx::result rows =
       tx.exec_prepared("entries_pending", school_code, after_micros, after_entry, limit + 1);
-  Page<v1::LedgerEntry> page;
-  for (int i = 0; i < static_cast<int>(rows.size()) && i < limit; ++i) {
-    OSAN_ASSIGN_OR_RETURN(v1::LedgerEntry entry, Parse<v1::LedgerEntry>(rows[i][0]));
-    entry.set_acknowledged(rows[i][1].as<bool>());
-    page.items.push_back(std::move(entry));
-  }
-  if (static_cast<int>(rows.size()) > limit) {
-    const pqxx::row last = rows[limit - 1];
-    page.next_position = absl::StrCat(last[2].as<int64_t>(), "/", last[3].as<std::string>());
-  }
-  return page;
+  return PageOfRows<v1::LedgerEntry>(rows, limit, ParseEntry, [](const pqxx::row& last) {
+    return absl::StrCat(last[2].as<int64_t>(), "/", last[3].as<std::string>());
+  });
 }
 
 absl::StatusOr<v1::Acknowledgement> Acknowledge(Tx& tx, const std::string& entry_id, int version,

@@ -4,6 +4,7 @@
 #ifndef OSAN_SERVICES_CREDIT_STORE_CREDIT_STORE_H_
 #define OSAN_SERVICES_CREDIT_STORE_CREDIT_STORE_H_
 
+#include <limits>
 #include <map>
 #include <optional>
 #include <pqxx/pqxx>
@@ -102,10 +103,13 @@ absl::StatusOr<std::vector<v1::LedgerEntry>> StudentEntries(Tx& tx, const Studen
 // section, home school, outcome and credits earned, never the student.
 absl::StatusOr<std::vector<ResultFact>> LatestResultsOfSections(
     Tx& tx, const std::vector<std::string>& section_ids);
-// The latest versions of the school's entries that are not acknowledged.
+// A page size that reads every row (one less than the largest int: paged
+// queries ask for one row more than the page).
+inline constexpr int kEverything = std::numeric_limits<int>::max() - 1;
+
 // The latest versions of `school_code`'s entries not yet acknowledged, by
 // record time then entry id, from after `after` (a position from an earlier
-// page; empty: the first), at most `limit`.
+// page; empty: the first), at most `limit` (kEverything: all).
 absl::StatusOr<Page<v1::LedgerEntry>> PendingEntries(Tx& tx, const std::string& school_code,
                                                      const std::string& after, int limit);
 

@@ -1,6 +1,7 @@
 #include "services/enrollment/client/enrollment_client.h"
 
 #include <algorithm>
+#include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
@@ -46,10 +47,13 @@ absl::StatusOr<v1::Roster> EnrollmentClient::Roster(const std::string& section,
     OSAN_ASSIGN_OR_RETURN(v1::Roster page, Call(&v1::EnrollmentService::Stub::ListRoster, request,
                                                 caller_token, deadline));
     request.set_page_token(page.next_page_token());
-    page.clear_next_page_token();
-    roster.mutable_entries()->MergeFrom(page.entries());
-    page.clear_entries();
-    roster.MergeFrom(page);  // the latest section, capacity and count
+    // The entries of every page, with the latest page's capacity and count.
+    roster.set_section(page.section());
+    roster.set_capacity(page.capacity());
+    roster.set_enrolled(page.enrolled());
+    for (v1::RosterEntry& entry : *page.mutable_entries()) {
+      *roster.add_entries() = std::move(entry);
+    }
   } while (!request.page_token().empty());
   return roster;
 }

@@ -263,14 +263,9 @@ absl::StatusOr<v1::Student> GetStudent(Tx& tx, const std::string& school, const 
 absl::StatusOr<Page<v1::Student>> ListStudents(Tx& tx, const std::string& school,
                                                const std::string& after, int limit) {
   const pqxx::result rows = tx.exec_prepared("student_list", school, after, limit + 1);
-  Page<v1::Student> page;
-  for (int i = 0; i < static_cast<int>(rows.size()) && i < limit; ++i) {
-    page.items.push_back(ReadStudent(school, rows[i]));
-  }
-  if (static_cast<int>(rows.size()) > limit) {
-    page.next_position = page.items.back().student_key();
-  }
-  return page;
+  return PageOfRows<v1::Student>(
+      rows, limit, [&](const pqxx::row& row) { return ReadStudent(school, row); },
+      [&](const pqxx::row& last) { return ReadStudent(school, last).student_key(); });
 }
 
 // ----- Applications ---------------------------------------------------------
@@ -324,15 +319,13 @@ absl::StatusOr<Page<v1::Application>> ListApplications(Tx& tx, const std::string
                                                    StateFilter(state), after, limit + 1)
                                 : tx.exec_prepared("application_list_school", school_code,
                                                    StateFilter(state), after, limit + 1);
-  Page<v1::Application> page;
-  for (int i = 0; i < static_cast<int>(rows.size()) && i < limit; ++i) {
-    OSAN_ASSIGN_OR_RETURN(ApplicationRecord record, ReadApplication(rows[i]));
-    page.items.push_back(std::move(record.application));
-  }
-  if (static_cast<int>(rows.size()) > limit) {
-    page.next_position = rows[limit - 1][17].as<std::string>();
-  }
-  return page;
+  return PageOfRows<v1::Application>(
+      rows, limit,
+      [](const pqxx::row& row) -> absl::StatusOr<v1::Application> {
+        OSAN_ASSIGN_OR_RETURN(ApplicationRecord record, ReadApplication(row));
+        return std::move(record.application);
+      },
+      [](const pqxx::row& last) { return last[17].as<std::string>(); });
 }
 
 absl::StatusOr<std::vector<ApplicationRecord>> ApplicationsInStates(
@@ -378,27 +371,25 @@ absl::StatusOr<Page<v1::RosterEntry>> Roster(Tx& tx, const std::string& section_
   }
   const pqxx::result rows =
       tx.exec_prepared("roster", section_id, waitlisted, ordinal, display_name, id, limit + 1);
-  Page<v1::RosterEntry> page;
-  for (int i = 0; i < static_cast<int>(rows.size()) && i < limit; ++i) {
-    const pqxx::row row = rows[i];
-    v1::RosterEntry entry;
-    entry.set_application(ApplicationName(row[0].as<std::string>()));
-    entry.set_student(StudentId{row[1].as<std::string>(), row[2].as<std::string>()}.name());
-    entry.set_display_name(row[3].as<std::string>());
-    entry.set_entry_year(row[4].as<int>());
-    entry.set_home_school(absl::StrCat("institutions/", row[1].as<std::string>()));
-    v1::ApplicationState state = v1::APPLICATION_STATE_UNSPECIFIED;
-    v1::ApplicationState_Parse(row[5].as<std::string>(), &state);
-    entry.set_state(state);
-    entry.set_waitlist_position(row[6].as<int>());
-    page.items.push_back(std::move(entry));
-  }
-  if (static_cast<int>(rows.size()) > limit) {
-    const pqxx::row last = rows[limit - 1];
-    page.next_position = absl::StrCat(last[7].as<int>(), "/", last[8].as<int64_t>(), "/",
-                                      last[0].as<std::string>(), "/", last[3].as<std::string>());
-  }
-  return page;
+  return PageOfRows<v1::RosterEntry>(
+      rows, limit,
+      [](const pqxx::row& row) {
+        v1::RosterEntry entry;
+        entry.set_application(ApplicationName(row[0].as<std::string>()));
+        entry.set_student(StudentId{row[1].as<std::string>(), row[2].as<std::string>()}.name());
+        entry.set_display_name(row[3].as<std::string>());
+        entry.set_entry_year(row[4].as<int>());
+        entry.set_home_school(absl::StrCat("institutions/", row[1].as<std::string>()));
+        v1::ApplicationState state = v1::APPLICATION_STATE_UNSPECIFIED;
+        v1::ApplicationState_Parse(row[5].as<std::string>(), &state);
+        entry.set_state(state);
+        entry.set_waitlist_position(row[6].as<int>());
+        return entry;
+      },
+      [](const pqxx::row& last) {
+        return absl::StrCat(last[7].as<int>(), "/", last[8].as<int64_t>(), "/",
+                            last[0].as<std::string>(), "/", last[3].as<std::string>());
+      });
 }
 
 int RosterEnrolled(Tx& tx, const std::string& section_id) {
