@@ -11,6 +11,7 @@
 #include <tuple>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
@@ -878,6 +879,114 @@ TEST(AllocateTest, ScaleTenThousandApplicantsFiveHundredSections) {
   const AllocationResult result = Allocate(input);
   ExpectValidAllocation(input, result);
   EXPECT_EQ(Outcomes(result), ReferenceOutcomes(input, result));
+}
+
+// ----- Over dense ids ---------------------------------------------------------
+
+// Students in schools applying to sections, some capped per school, some with a host
+// share, some ranking by tiers; each student's applications scattered through the input.
+PackedInput RandomPacked(uint64_t seed) {
+  std::mt19937_64 random(seed);
+  PackedInput input;
+  input.students = 300;
+  input.schools = 6;
+  input.max_sections_per_student = 2;
+  input.seed = seed;
+  for (uint32_t s = 0; s < 12; ++s) {
+    PackedSection section;
+    section.capacity = static_cast<int32_t>(random() % 25);
+    section.per_school_cap = s % 3 == 0 ? 4 : 0;
+    if (s % 4 == 1) {
+      section.host_school = static_cast<int32_t>(random() % input.schools);
+      section.host_share_cap_percent = 40;
+      input.enrolled.push_back({s, static_cast<uint32_t>(section.host_school), 2});
+    }
+    input.sections.push_back(section);
+  }
+  for (uint32_t student = 0; student < input.students; ++student) {
+    const uint32_t school = static_cast<uint32_t>(random() % input.schools);
+    for (uint16_t rank = 1; rank <= 4; ++rank) {
+      PackedApplication app;
+      app.student = student;
+      app.section = random() % 13 == 12 ? kNoSection : static_cast<uint32_t>(random() % 12);
+      app.school = school;
+      app.preference_rank = rank;
+      app.priority_tier = app.section % 5 == 2 ? static_cast<uint8_t>(random() % 3) : 0;
+      input.applications.push_back(app);
+    }
+  }
+  std::shuffle(input.applications.begin(), input.applications.end(), random);
+  return input;
+}
+
+TEST(AllocatePackedTest, TheOrderOfTheApplicationsDoesNotMatter) {
+  for (uint64_t seed = 1; seed <= 20; ++seed) {
+    const PackedInput input = RandomPacked(seed);
+    // The same applications, reversed: one with repeated sections would rank by input
+    // index, so those are left out.
+    PackedInput reversed = input;
+    std::set<std::pair<uint32_t, uint32_t>> seen;
+    std::vector<size_t> kept;
+    for (size_t i = 0; i < input.applications.size(); ++i) {
+      const PackedApplication& app = input.applications[i];
+      if (app.section == kNoSection || seen.insert({app.student, app.section}).second) {
+        kept.push_back(i);
+      }
+    }
+    PackedInput unique = input;
+    unique.applications.clear();
+    for (const size_t i : kept) {
+      unique.applications.push_back(input.applications[i]);
+    }
+    reversed.applications.assign(unique.applications.rbegin(), unique.applications.rend());
+    const PackedResult forward = AllocatePacked(unique);
+    const PackedResult backward = AllocatePacked(reversed);
+    const size_t n = unique.applications.size();
+    ASSERT_EQ(forward.why.size(), n);
+    EXPECT_EQ(forward.lottery, backward.lottery);
+    EXPECT_EQ(forward.host_limits, backward.host_limits);
+    int placed = 0, waitlisted = 0;
+    for (size_t i = 0; i < n; ++i) {
+      EXPECT_EQ(forward.why[i], backward.why[n - 1 - i])
+          << "seed " << seed << ", application " << i;
+      EXPECT_EQ(forward.waitlist_positions[i], backward.waitlist_positions[n - 1 - i]);
+      EXPECT_EQ(Reason(unique, forward, i), Reason(reversed, backward, n - 1 - i));
+      placed += forward.why[i] == Why::kPlaced ? 1 : 0;
+      waitlisted += OutcomeOf(forward.why[i]) == Outcome::kWaitlisted ? 1 : 0;
+    }
+    EXPECT_GT(placed, 0);
+    EXPECT_GT(waitlisted, 0);
+  }
+}
+
+TEST(AllocatePackedTest, EveryReasonIsSaidInWords) {
+  PackedInput input;
+  input.students = 3;
+  input.schools = 2;
+  input.sections = {{1, 0, -1, 100}, {1, 1, -1, 100}};
+  input.applications = {
+      {0, 0, 0, 1, 0}, {1, 0, 0, 1, 0}, {2, 1, 0, 1, 0}, {2, kNoSection, 0, 2, 0}, {0, 1, 0, 2, 0}};
+  for (uint64_t seed = 0; seed < 8; ++seed) {
+    input.seed = seed;
+    const PackedResult result = AllocatePacked(input);
+    // Students 0 and 1 draw for section 0's one seat; the loser's only other choice is
+    // none (student 1) or section 1, where school 0 may hold one seat (student 0 against
+    // student 2).
+    const bool zero_won = result.why[0] == Why::kPlaced;
+    EXPECT_EQ(Reason(input, result, zero_won ? 0 : 1),
+              absl::StrCat("placed: priority tier 0, lottery number ",
+                           result.lottery_number[zero_won ? 0 : 1], " of 3"));
+    EXPECT_EQ(Reason(input, result, zero_won ? 1 : 0), "waitlisted: section full (capacity 1)");
+    if (zero_won) {
+      EXPECT_EQ(Reason(input, result, 4),
+                "not placed: already placed in 1 higher-preference section(s), the limit");
+    } else {
+      const size_t lost = result.why[2] == Why::kPlaced ? 4 : 2;
+      EXPECT_EQ(Reason(input, result, lost), "waitlisted: per-school cap of 1 reached");
+    }
+    EXPECT_EQ(Reason(input, result, 3), "not placed: section not part of this allocation");
+    EXPECT_EQ(OutcomeOf(result.why[3]), Outcome::kNotPlaced);
+  }
 }
 
 }  // namespace

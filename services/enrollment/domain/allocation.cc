@@ -3,15 +3,12 @@
 #include <algorithm>
 #include <cassert>
 #include <cstdint>
-#include <deque>
 #include <limits>
-#include <map>
-#include <set>
 #include <string>
-#include <tuple>
 #include <utility>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "services/enrollment/domain/placement.h"
 
 namespace osan::enrollment {
@@ -31,201 +28,442 @@ uint64_t Lottery::Below(uint64_t n) {
   return draw % n;
 }
 
+Outcome OutcomeOf(Why why) {
+  switch (why) {
+    case Why::kPlaced:
+      return Outcome::kPlaced;
+    case Why::kSectionFull:
+    case Why::kPerSchoolCap:
+    case Why::kHostShare:
+      return Outcome::kWaitlisted;
+    case Why::kLimitHeld:
+    case Why::kNotInThisRun:
+      break;
+  }
+  return Outcome::kNotPlaced;
+}
+
 namespace {
 
-constexpr int kNoLimit = std::numeric_limits<int>::max();
+constexpr int32_t kNoLimit = std::numeric_limits<int32_t>::max();
+constexpr uint32_t kNoGroup = std::numeric_limits<uint32_t>::max();
 
-// A section's ranking position of one application: smaller goes first. The application's
-// input index only separates a student's repeated applications to the same section.
-struct Rank {
-  int tier;
-  int lottery;  // 0-based index in the lottery order
-  int application;
+// A section's ranking of one application, smaller first: (priority tier, 0-based lottery
+// index, input index). The input index only separates a student's repeated applications to
+// the same section.
+using Key = uint64_t;
+constexpr int kIndexBits = 28;
+constexpr Key kIndexMask = (Key{1} << kIndexBits) - 1;
 
-  bool operator<(const Rank& other) const {
-    return std::tie(tier, lottery, application) <
-           std::tie(other.tier, other.lottery, other.application);
+constexpr Key kNoKey = std::numeric_limits<Key>::max();
+
+Key MakeKey(uint8_t tier, uint32_t lottery_index, uint32_t application) {
+  return (Key{tier} << (2 * kIndexBits)) | (Key{lottery_index} << kIndexBits) | application;
+}
+uint32_t ApplicationOf(Key key) { return static_cast<uint32_t>(key & kIndexMask); }
+uint32_t LotteryIndexOf(Key key) { return static_cast<uint32_t>((key >> kIndexBits) & kIndexMask); }
+
+// The applications a section tentatively holds: a max-heap of their keys, worst on top.
+// Applications let go because their school reached its limit stay in the heap, no longer
+// counted, until they reach the top (`held` says which are still held).
+class Holds {
+ public:
+  int32_t size() const { return live_; }
+  void Clear() {
+    keys_.clear();
+    live_ = 0;
   }
+  void Add(Key key) {
+    keys_.push_back(key);
+    std::push_heap(keys_.begin(), keys_.end());
+    ++live_;
+  }
+  // One held application was let go (its flag in `held` is already cleared).
+  void Forget() { --live_; }
+  // The worst key still held; size() > 0.
+  Key Worst(const std::vector<uint8_t>& held) {
+    while (!held[ApplicationOf(keys_.front())]) {
+      std::pop_heap(keys_.begin(), keys_.end());
+      keys_.pop_back();
+    }
+    return keys_.front();
+  }
+  // Whether the greedy choice over the holds plus `candidate` admits it under `limit`,
+  // which the holds respect: fewer than `limit` holds rank before it.
+  bool Admits(int32_t limit, Key candidate, const std::vector<uint8_t>& held) {
+    return live_ < limit || (live_ > 0 && candidate < Worst(held));
+  }
+  // Calls `each` with the keys still held, in no order.
+  template <class Each>
+  void ForEachHeld(const std::vector<uint8_t>& held, const Each& each) const {
+    for (const Key key : keys_) {
+      if (held[ApplicationOf(key)]) {
+        each(key);
+      }
+    }
+  }
+
+ private:
+  std::vector<Key> keys_;
+  int32_t live_ = 0;
 };
 
-// The most seats one home school may take in a section in this run, and which rule sets it.
-struct SchoolLimit {
-  int seats = kNoLimit;
-  bool host_share = false;
-};
-
-// One section during deferred acceptance: the applications it tentatively holds, always the
-// greedy choice (in ranking order, within capacity and school limits) among everything
-// proposed to it so far.
 struct SectionState {
-  const SectionSeats* seats = nullptr;
-  // Interned home school of the host's students, or -1 when no applicant can match it.
-  int host_school = -1;
-  // Students enrolled before the run: all, the host's own, and per interned school.
-  int enrolled_before = 0;
-  int host_before = 0;
-  std::map<int, int> before_by_school;
+  int32_t enrolled_before = 0;
+  int32_t host_before = 0;
   // The most host students this run may seat here, as settled so far.
-  int host_limit = kNoLimit;
-  std::set<Rank> held;
-  // Held applications per home school, kept only for schools with a limit.
-  std::map<int, std::set<Rank>> held_by_school;
+  int32_t host_limit = kNoLimit;
+  Holds holds;
+};
 
-  SchoolLimit LimitFor(int school) const {
-    SchoolLimit limit;
-    if (seats->per_school_cap > 0) {
-      const auto before = before_by_school.find(school);
-      limit.seats = std::max(
-          0, seats->per_school_cap - (before == before_by_school.end() ? 0 : before->second));
-    }
-    if (school == host_school && host_limit < limit.seats) {
-      limit = {host_limit, true};
-    }
-    return limit;
+// One home school within a section where a limit may apply to it: the per-school cap, or
+// the host share for the host's own students.
+struct Group {
+  int32_t enrolled_before = 0;
+  // The most seats this run may give the school, this round.
+  int32_t limit = kNoLimit;
+  // Seats it holds now, and the worst key among them when known (forgotten when that
+  // application is let go; found again by a scan of the section's holds when needed).
+  int32_t held = 0;
+  bool worst_known = false;
+  Key worst = 0;
+
+  void Add(Key key) {
+    worst = held == 0 ? key : std::max(worst, key);
+    worst_known = held == 0 || worst_known;
+    ++held;
+  }
+  void Remove(Key key) {
+    --held;
+    worst_known = worst_known && key != worst;
   }
 };
 
-// Whether the greedy choice over `held` plus `candidate` admits `candidate` under `limit`,
-// which `held` already respects: fewer than `limit` held applications rank before it.
-bool Admits(const std::set<Rank>& held, int limit, const Rank& candidate) {
-  if (static_cast<int>(held.size()) < limit) {
-    return true;
-  }
-  return !held.empty() && candidate < *held.rbegin();
-}
+// The allocation's working state; one run of deferred acceptance after another. Memory is
+// a few arrays indexed by application, student, section and group (docs/performance.md).
+class Allocator {
+ public:
+  explicit Allocator(const PackedInput& input) : input_(input), apps_(input.applications) {}
 
-// Per-application facts resolved from the input.
-struct Entry {
-  int section = -1;  // index into the sections, -1 when not part of this allocation
-  int student = -1;  // index into the lottery order
-  int school = -1;   // interned home school
-  Rank rank{};
+  PackedResult Run();
+
+ private:
+  Key KeyOf(uint32_t app) const {
+    return MakeKey(apps_[app].priority_tier, result_.lottery_number[apps_[app].student] - 1, app);
+  }
+  // The group of `app`'s school in its section, or kNoGroup.
+  uint32_t GroupOf(uint32_t app) const {
+    const uint32_t section = apps_[app].section;
+    const auto first = group_schools_.begin() + group_starts_[section];
+    const auto last = group_schools_.begin() + group_starts_[section + 1];
+    const auto it = std::lower_bound(first, last, apps_[app].school);
+    return it != last && *it == apps_[app].school
+               ? static_cast<uint32_t>(it - group_schools_.begin())
+               : kNoGroup;
+  }
+  // Whether the host share, rather than the per-school cap, sets group `g`'s limit.
+  bool HostShareSets(uint32_t section, uint32_t g) const;
+  void Draw();
+  void IndexPreferences();
+  void IndexSections();
+  void SetGroupLimits();
+  Key WorstOf(Group& group, SectionState& section, uint32_t school) const;
+  std::pair<bool, Key> Propose(uint32_t app, Key key);
+  void Defer();
+  bool LowerHostLimits();
+  void Decide();
+
+  const PackedInput& input_;
+  const std::vector<PackedApplication>& apps_;
+  PackedResult result_;
+  // Per application: this run's flags.
+  std::vector<uint8_t> held_;
+  std::vector<uint8_t> proposed_;
+  // Each drawn student's applications in preference order, the students in lottery order:
+  // those of lottery index i are preferences_[offsets_[i] .. offsets_[i + 1]). Deferred
+  // acceptance and the decisions read them in that order, from front to back.
+  std::vector<uint32_t> offsets_;
+  std::vector<uint32_t> preferences_;
+  std::vector<SectionState> sections_;
+  // The groups of section s are group_schools_[group_starts_[s] .. group_starts_[s + 1]),
+  // their schools in ascending order; a group's number is its index there.
+  std::vector<uint32_t> group_starts_;
+  std::vector<uint32_t> group_schools_;
+  std::vector<Group> groups_;
 };
 
-// No application: what Propose reports when admitting one drops nobody.
-constexpr int kNobody = -1;
-
-// Drops held application `app` from its section.
-void Release(int app, const std::vector<Entry>& entries, SectionState& section) {
-  const Entry& entry = entries[app];
-  section.held.erase(entry.rank);
-  if (section.LimitFor(entry.school).seats != kNoLimit) {
-    section.held_by_school[entry.school].erase(entry.rank);
+// The lottery: the students with an application in the run, in ascending id, shuffled.
+void Allocator::Draw() {
+  std::vector<uint8_t> drawn(input_.students, 0);
+  for (const PackedApplication& app : apps_) {
+    if (app.section != kNoSection) {
+      drawn[app.student] = 1;
+    }
+  }
+  for (uint32_t s = 0; s < input_.students; ++s) {
+    if (drawn[s]) {
+      result_.lottery.push_back(s);
+    }
+  }
+  Lottery(input_.seed).Shuffle(result_.lottery);
+  result_.lottery_number.assign(input_.students, 0);
+  for (size_t i = 0; i < result_.lottery.size(); ++i) {
+    result_.lottery_number[result_.lottery[i]] = static_cast<uint32_t>(i + 1);
   }
 }
 
-// Offers application `app` to its section. Returns whether the section now holds it and, if
-// so, the application it let go to stay within its limits (or kNobody). Keeps the section's
-// holds equal to its greedy choice among all proposals so far; that choice is path
-// independent, so choosing among the holds plus the newcomer is enough.
-std::pair<bool, int> Propose(int app, const std::vector<Entry>& entries,
-                             std::vector<SectionState>& sections) {
-  const Entry& entry = entries[app];
-  SectionState& section = sections[entry.section];
-  const SchoolLimit limit = section.LimitFor(entry.school);
-  std::set<Rank>* same_school =
-      limit.seats == kNoLimit ? nullptr : &section.held_by_school[entry.school];
-  if (!Admits(section.held, section.seats->capacity, entry.rank) ||
-      (same_school != nullptr && !Admits(*same_school, limit.seats, entry.rank))) {
-    return {false, kNobody};
+// Each student's applications in preference order (ties by input index), the students in
+// lottery order: a counting sort on the lottery index.
+void Allocator::IndexPreferences() {
+  const uint32_t count = static_cast<uint32_t>(apps_.size());
+  const uint32_t drawn = static_cast<uint32_t>(result_.lottery.size());
+  offsets_.assign(drawn + 1, 0);
+  for (const PackedApplication& app : apps_) {
+    if (app.section != kNoSection) {
+      ++offsets_[result_.lottery_number[app.student]];
+    }
   }
+  for (uint32_t i = 0; i < drawn; ++i) {
+    offsets_[i + 1] += offsets_[i];
+  }
+  preferences_.resize(offsets_.back());
+  std::vector<uint32_t> fill(offsets_.begin(), offsets_.end() - 1);
+  for (uint32_t i = 0; i < count; ++i) {
+    if (apps_[i].section != kNoSection) {
+      preferences_[fill[result_.lottery_number[apps_[i].student] - 1]++] = i;
+    }
+  }
+  for (uint32_t s = 0; s < drawn; ++s) {
+    std::sort(preferences_.begin() + offsets_[s], preferences_.begin() + offsets_[s + 1],
+              [this](uint32_t a, uint32_t b) {
+                return std::make_pair(apps_[a].preference_rank, a) <
+                       std::make_pair(apps_[b].preference_rank, b);
+              });
+  }
+}
+
+// Sections' counts before the run and their first host limit, and the groups: every school
+// applying to a section with a per-school cap, and the host's school where a host share
+// applies.
+void Allocator::IndexSections() {
+  const size_t count = input_.sections.size();
+  sections_.resize(count);
+  const auto capped = [this](uint32_t s) { return input_.sections[s].per_school_cap > 0; };
+  const auto host_shared = [this](uint32_t s) {
+    return input_.sections[s].host_school >= 0 && input_.sections[s].host_share_cap_percent < 100;
+  };
+  // Candidate schools per section by counting sort, then sorted and made unique.
+  std::vector<uint32_t> starts(count + 1, 0);
+  for (const PackedApplication& app : apps_) {
+    if (app.section != kNoSection && capped(app.section)) {
+      ++starts[app.section + 1];
+    }
+  }
+  for (uint32_t s = 0; s < count; ++s) {
+    starts[s + 1] += starts[s] + (host_shared(s) ? 1 : 0);
+  }
+  std::vector<uint32_t> schools(starts.back());
+  std::vector<uint32_t> fill(starts.begin(), starts.end() - 1);
+  for (uint32_t s = 0; s < count; ++s) {
+    if (host_shared(s)) {
+      schools[fill[s]++] = static_cast<uint32_t>(input_.sections[s].host_school);
+    }
+  }
+  for (const PackedApplication& app : apps_) {
+    if (app.section != kNoSection && capped(app.section)) {
+      schools[fill[app.section]++] = app.school;
+    }
+  }
+  group_starts_.assign(count + 1, 0);
+  for (uint32_t s = 0; s < count; ++s) {
+    const auto first = schools.begin() + starts[s];
+    const auto last = schools.begin() + starts[s + 1];
+    std::sort(first, last);
+    group_schools_.insert(group_schools_.end(), first, std::unique(first, last));
+    group_starts_[s + 1] = static_cast<uint32_t>(group_schools_.size());
+  }
+  groups_.resize(group_schools_.size());
+
+  for (const PackedEnrolled& enrolled : input_.enrolled) {
+    SectionState& section = sections_[enrolled.section];
+    section.enrolled_before += enrolled.count;
+    if (static_cast<int64_t>(enrolled.school) == input_.sections[enrolled.section].host_school) {
+      section.host_before += enrolled.count;
+    }
+    const auto first = group_schools_.begin() + group_starts_[enrolled.section];
+    const auto last = group_schools_.begin() + group_starts_[enrolled.section + 1];
+    const auto it = std::lower_bound(first, last, enrolled.school);
+    if (it != last && *it == enrolled.school) {
+      groups_[it - group_schools_.begin()].enrolled_before += enrolled.count;
+    }
+  }
+  for (size_t s = 0; s < count; ++s) {
+    const PackedSection& seats = input_.sections[s];
+    SectionState& section = sections_[s];
+    if (seats.host_share_cap_percent < 100) {
+      // The first round allows the share of a full class.
+      const int64_t full_class = int64_t{section.enrolled_before} + seats.capacity;
+      section.host_limit = static_cast<int32_t>(std::max<int64_t>(
+          0, full_class * seats.host_share_cap_percent / 100 - section.host_before));
+    }
+  }
+}
+
+bool Allocator::HostShareSets(uint32_t section, uint32_t g) const {
+  const PackedSection& seats = input_.sections[section];
+  const int32_t cap = seats.per_school_cap > 0
+                          ? std::max(0, seats.per_school_cap - groups_[g].enrolled_before)
+                          : kNoLimit;
+  return static_cast<int64_t>(group_schools_[g]) == seats.host_school &&
+         sections_[section].host_limit < cap;
+}
+
+// Each group's limit under its section's current host limit: the tighter of the per-school
+// cap (less the school's students enrolled before) and, for the host's school, the host
+// limit.
+void Allocator::SetGroupLimits() {
+  for (uint32_t s = 0; s < sections_.size(); ++s) {
+    const PackedSection& seats = input_.sections[s];
+    for (uint32_t g = group_starts_[s]; g < group_starts_[s + 1]; ++g) {
+      Group& group = groups_[g];
+      group.held = 0;
+      group.worst_known = false;
+      group.limit = seats.per_school_cap > 0
+                        ? std::max(0, seats.per_school_cap - group.enrolled_before)
+                        : kNoLimit;
+      if (static_cast<int64_t>(group_schools_[g]) == seats.host_school) {
+        group.limit = std::min(group.limit, sections_[s].host_limit);
+      }
+    }
+  }
+}
+
+// The worst key `section` holds for a student of `school`, whose group is `group`; the
+// school holds one or more. When not known, a scan of the section's holds finds it: that is
+// needed only after the school's worst holder was let go.
+Key Allocator::WorstOf(Group& group, SectionState& section, uint32_t school) const {
+  if (!group.worst_known) {
+    group.worst = 0;
+    section.holds.ForEachHeld(held_, [&](Key key) {
+      if (apps_[ApplicationOf(key)].school == school) {
+        group.worst = std::max(group.worst, key);
+      }
+    });
+    group.worst_known = true;
+  }
+  return group.worst;
+}
+
+// Offers application `app`, ranked `key`, to its section. Returns whether the section now
+// holds it and, if so, the key of the application it let go to stay within its limits (or
+// kNoKey). Keeps the section's holds equal to its greedy choice among all proposals so far;
+// that choice is path independent, so choosing among the holds plus the newcomer is enough.
+std::pair<bool, Key> Allocator::Propose(uint32_t app, Key key) {
+  SectionState& section = sections_[apps_[app].section];
+  const int32_t capacity = input_.sections[apps_[app].section].capacity;
+  if (!section.holds.Admits(capacity, key, held_)) {
+    return {false, kNoKey};
+  }
+  const uint32_t g = GroupOf(app);
+  Group* group = g != kNoGroup && groups_[g].limit != kNoLimit ? &groups_[g] : nullptr;
   // Admitting pushes out the first holder whose seat now exceeds a limit: the school's last
   // holder if the school is at its limit (it ranks no better than the section's last
   // holder), else the section's last holder if the section is full.
-  int dropped = kNobody;
-  if (same_school != nullptr && static_cast<int>(same_school->size()) >= limit.seats) {
-    dropped = same_school->rbegin()->application;
-  } else if (static_cast<int>(section.held.size()) >= section.seats->capacity) {
-    dropped = section.held.rbegin()->application;
+  Key dropped = kNoKey;
+  if (group != nullptr && group->held >= group->limit) {
+    if (group->held == 0) {
+      return {false, kNoKey};  // a limit of 0
+    }
+    const Key worst = WorstOf(*group, section, apps_[app].school);
+    if (!(key < worst)) {
+      return {false, kNoKey};
+    }
+    dropped = worst;
+  } else if (section.holds.size() >= capacity) {
+    dropped = section.holds.Worst(held_);
   }
-  if (dropped != kNobody) {
-    Release(dropped, entries, section);
+  if (dropped != kNoKey) {
+    const uint32_t dropped_app = ApplicationOf(dropped);
+    held_[dropped_app] = 0;
+    section.holds.Forget();
+    const uint32_t dropped_group = GroupOf(dropped_app);
+    if (dropped_group != kNoGroup && groups_[dropped_group].limit != kNoLimit) {
+      groups_[dropped_group].Remove(dropped);
+    }
   }
-  section.held.insert(entry.rank);
-  if (same_school != nullptr) {
-    same_school->insert(entry.rank);
+  held_[app] = 1;
+  section.holds.Add(key);
+  if (group != nullptr) {
+    group->Add(key);
   }
   return {true, dropped};
 }
 
-// Why a section does not hold a proposal, given the seats its school took among the holds
-// ranked before it. With every proposal ranked by now, a rejected one met either its
-// school's limit or a full section; the school's limit is named first, since more seats
-// would not change it.
-std::string WaitlistReason(const SectionState& section, const SchoolLimit& limit,
-                           int school_seats_taken) {
-  if (school_seats_taken >= limit.seats) {
-    return limit.host_share
-               ? "waitlisted: host share cap of " +
-                     std::to_string(section.host_before + limit.seats) + " reached (" +
-                     std::to_string(section.seats->host_share_cap_percent) + "% of the class)"
-               : "waitlisted: per-school cap of " + std::to_string(section.seats->per_school_cap) +
-                     " reached";
-  }
-  return "waitlisted: section full (capacity " + std::to_string(section.seats->capacity) + ")";
-}
-
-// One run of deferred acceptance under the sections' current limits.
-struct Deferral {
-  std::vector<bool> proposed;  // per application
-  std::vector<bool> placed;    // per application
-  std::vector<int> held;       // seats held, per student
-};
-
 // Deferred acceptance: a student below the limit proposes to their next application; a
 // student a section lets go proposes again. Each application is proposed at most once.
-Deferral Defer(const std::vector<Entry>& entries, const std::vector<std::vector<int>>& preferences,
-               std::vector<SectionState>& sections, int max_sections_per_student) {
-  for (SectionState& section : sections) {
-    section.held.clear();
-    section.held_by_school.clear();
+void Allocator::Defer() {
+  for (SectionState& section : sections_) {
+    section.holds.Clear();
   }
-  const size_t students = preferences.size();
-  Deferral run{std::vector<bool>(entries.size(), false), std::vector<bool>(entries.size(), false),
-               std::vector<int>(students, 0)};
-  std::vector<size_t> next(students, 0);
-  std::deque<int> to_propose;
-  for (int s = 0; s < static_cast<int>(students); ++s) {
-    to_propose.push_back(s);
+  SetGroupLimits();
+  held_.assign(apps_.size(), 0);
+  proposed_.assign(apps_.size(), 0);
+  // By lottery index.
+  const uint32_t drawn = static_cast<uint32_t>(result_.lottery.size());
+  std::vector<int32_t> seats_held(drawn, 0);
+  std::vector<uint32_t> next(offsets_.begin(), offsets_.end() - 1);
+  // Students to propose, last in first out, first in lottery order: the outcome does not
+  // depend on the order, but in lottery order a student is displaced only by priority tiers
+  // and school limits, so few propose twice; and the applications are read front to back.
+  std::vector<uint32_t> to_propose(drawn);
+  for (uint32_t i = 0; i < drawn; ++i) {
+    to_propose[i] = drawn - 1 - i;
   }
   while (!to_propose.empty()) {
-    const int student = to_propose.front();
-    to_propose.pop_front();
-    while (run.held[student] < max_sections_per_student &&
-           next[student] < preferences[student].size()) {
-      const int app = preferences[student][next[student]++];
-      run.proposed[app] = true;
-      const std::pair<bool, int> proposal = Propose(app, entries, sections);
-      if (!proposal.first) {
+    const uint32_t student = to_propose.back();
+    to_propose.pop_back();
+    while (seats_held[student] < input_.max_sections_per_student &&
+           next[student] < offsets_[student + 1]) {
+      const uint32_t app = preferences_[next[student]++];
+      proposed_[app] = 1;
+      const auto [admitted, dropped] =
+          Propose(app, MakeKey(apps_[app].priority_tier, student, app));
+      if (!admitted) {
         continue;
       }
-      run.placed[app] = true;
-      ++run.held[student];
-      if (proposal.second != kNobody) {
-        const int dropped = proposal.second;
-        run.placed[dropped] = false;
-        --run.held[entries[dropped].student];
-        to_propose.push_back(entries[dropped].student);
+      ++seats_held[student];
+      if (dropped != kNoKey) {
+        const uint32_t loser = LotteryIndexOf(dropped);
+        --seats_held[loser];
+        if (loser != student) {
+          to_propose.push_back(loser);
+        }
       }
     }
   }
-  return run;
+  result_.seats_held.assign(input_.students, 0);
+  for (uint32_t i = 0; i < drawn; ++i) {
+    result_.seats_held[result_.lottery[i]] = seats_held[i];
+  }
 }
 
 // Lowers the host limit of every section whose host students exceed the share of the class
 // it got; returns whether any fell.
-bool LowerHostLimits(const std::vector<Entry>& entries, std::vector<SectionState>& sections) {
+bool Allocator::LowerHostLimits() {
   bool lowered = false;
-  for (SectionState& section : sections) {
-    if (section.host_school < 0 || section.seats->host_share_cap_percent >= 100) {
+  for (size_t s = 0; s < sections_.size(); ++s) {
+    const PackedSection& seats = input_.sections[s];
+    SectionState& section = sections_[s];
+    if (seats.host_school < 0 || seats.host_share_cap_percent >= 100) {
       continue;
     }
-    int host = 0;  // seated in this run
-    int others = section.enrolled_before - section.host_before;
-    for (const Rank& rank : section.held) {
-      ++(entries[rank.application].school == section.host_school ? host : others);
-    }
-    const int most = MaxHostStudents(section.seats->host_share_cap_percent, others);
+    int32_t host = 0;  // seated in this run
+    int32_t others = section.enrolled_before - section.host_before;
+    section.holds.ForEachHeld(held_, [&](Key key) {
+      ++(static_cast<int64_t>(apps_[ApplicationOf(key)].school) == seats.host_school ? host
+                                                                                     : others);
+    });
+    const int32_t most = MaxHostStudents(seats.host_share_cap_percent, others);
     if (host > 0 && section.host_before + host > most) {
       // Below `host`, which the limit allowed: the limit falls.
       section.host_limit = std::max(0, most - section.host_before);
@@ -235,140 +473,194 @@ bool LowerHostLimits(const std::vector<Entry>& entries, std::vector<SectionState
   return lowered;
 }
 
-}  // namespace
-
-AllocationResult Allocate(const AllocationInput& input) {
-  const std::vector<Applicant>& applicants = input.applicants;
-  const int count = static_cast<int>(applicants.size());
-  AllocationResult result;
-  result.decisions.resize(count);
-  std::vector<Entry> entries(count);
-
-  // Sections by id; a repeated id keeps its first entry.
-  std::map<std::string, int> section_index;
-  for (int i = 0; i < static_cast<int>(input.sections.size()); ++i) {
-    section_index.emplace(input.sections[i].section_id, i);
-  }
-
-  // The lottery covers students with at least one application in this allocation.
-  std::vector<std::string> students;
-  for (int i = 0; i < count; ++i) {
-    result.decisions[i].application_id = applicants[i].application_id;
-    const auto it = section_index.find(applicants[i].section_id);
-    if (it == section_index.end()) {
-      result.decisions[i].reason = "not placed: section not part of this allocation";
-      continue;
+// Outcomes. Each section's proposals are walked in its ranking order; a rejected one is
+// explained by what the holds ranked before it had used up.
+void Allocator::Decide() {
+  const uint32_t count = static_cast<uint32_t>(apps_.size());
+  result_.why.assign(count, Why::kNotInThisRun);
+  result_.waitlist_positions.assign(count, 0);
+  std::vector<uint32_t> starts(sections_.size() + 1, 0);
+  for (uint32_t i = 0; i < count; ++i) {
+    if (proposed_[i]) {
+      ++starts[apps_[i].section + 1];
+    } else if (apps_[i].section != kNoSection) {
+      result_.why[i] = Why::kLimitHeld;
     }
-    entries[i].section = it->second;
-    students.push_back(applicants[i].student_id);
   }
-  std::sort(students.begin(), students.end());
-  students.erase(std::unique(students.begin(), students.end()), students.end());
-  Lottery(input.seed).Shuffle(students);
-  std::map<std::string, int> lottery_index;
-  for (int i = 0; i < static_cast<int>(students.size()); ++i) {
-    lottery_index.emplace(students[i], i);
+  for (size_t s = 0; s < sections_.size(); ++s) {
+    starts[s + 1] += starts[s];
   }
-
-  // Resolve each application, and each student's applications in preference order.
-  std::map<std::string, int> school_index;
-  std::vector<std::vector<int>> preferences(students.size());
-  for (int i = 0; i < count; ++i) {
-    Entry& entry = entries[i];
-    if (entry.section < 0) {
-      continue;
+  // Each section's proposals in lottery order, without sorting: preferences_ holds the
+  // students in lottery order, so each section receives them ranked by lottery number.
+  std::vector<uint32_t> ranked(starts.back());
+  std::vector<uint32_t> fill(starts.begin(), starts.end() - 1);
+  std::vector<uint8_t> tiered(sections_.size(), 0);
+  for (const uint32_t app : preferences_) {
+    if (proposed_[app]) {
+      ranked[fill[apps_[app].section]++] = app;
+      tiered[apps_[app].section] |= apps_[app].priority_tier != 0 ? 1 : 0;
     }
-    entry.student = lottery_index.at(applicants[i].student_id);
-    entry.school = school_index.emplace(applicants[i].school, static_cast<int>(school_index.size()))
-                       .first->second;
-    entry.rank = {applicants[i].priority_tier, entry.student, i};
-    preferences[entry.student].push_back(i);
   }
-  for (std::vector<int>& apps : preferences) {
-    std::sort(apps.begin(), apps.end(), [&applicants](int a, int b) {
-      return std::tie(applicants[a].preference_rank, a) <
-             std::tie(applicants[b].preference_rank, b);
-    });
-  }
-
-  std::vector<SectionState> sections(input.sections.size());
-  for (size_t i = 0; i < sections.size(); ++i) {
-    const SectionSeats& seats = input.sections[i];
-    SectionState& section = sections[i];
-    section.seats = &seats;
-    for (const auto& [school, enrolled] : seats.enrolled_by_school) {
-      section.enrolled_before += enrolled;
-      if (school == seats.host_school) {
-        section.host_before = enrolled;
-      }
-      const auto interned = school_index.find(school);
-      if (interned != school_index.end()) {
-        section.before_by_school[interned->second] = enrolled;
+  std::vector<int32_t> taken(groups_.size(), 0);  // seats each group took so far
+  for (uint32_t s = 0; s < sections_.size(); ++s) {
+    const auto first = ranked.begin() + starts[s];
+    const auto last = ranked.begin() + starts[s + 1];
+    // The rest of the ranking: a student's own applications to one section (adjacent here)
+    // by input index, and priority tiers first of all.
+    const auto by_key = [this](uint32_t a, uint32_t b) { return KeyOf(a) < KeyOf(b); };
+    if (tiered[s]) {
+      std::stable_sort(first, last, by_key);
+    } else {
+      for (auto it = first; it != last;) {
+        const auto run = std::find_if(
+            it, last, [&](uint32_t app) { return apps_[app].student != apps_[*it].student; });
+        std::sort(it, run);
+        it = run;
       }
     }
-    if (!seats.host_school.empty()) {
-      const auto it = school_index.find(seats.host_school);
-      if (it != school_index.end()) {
-        section.host_school = it->second;
-      }
-    }
-    if (seats.host_share_cap_percent < 100) {
-      // The first round allows the share of a full class.
-      const int64_t full_class = int64_t{section.enrolled_before} + seats.capacity;
-      section.host_limit = std::max<int64_t>(
-          0, full_class * seats.host_share_cap_percent / 100 - section.host_before);
-    }
-  }
-
-  Deferral run = Defer(entries, preferences, sections, input.max_sections_per_student);
-  while (LowerHostLimits(entries, sections)) {
-    run = Defer(entries, preferences, sections, input.max_sections_per_student);
-  }
-  const std::vector<bool>& proposed = run.proposed;
-  const std::vector<bool>& placed = run.placed;
-  const std::vector<int>& held = run.held;
-
-  // Decisions. Each section's proposals are walked in its ranking order; a rejected one is
-  // explained by what the holds ranked before it had used up.
-  std::vector<std::vector<int>> proposals(sections.size());
-  for (int i = 0; i < count; ++i) {
-    if (proposed[i]) {
-      proposals[entries[i].section].push_back(i);
-    } else if (entries[i].section >= 0) {
-      result.decisions[i].reason = "not placed: already placed in " +
-                                   std::to_string(held[entries[i].student]) +
-                                   " higher-preference section(s), the limit";
-    }
-  }
-  const std::string lottery_size = std::to_string(students.size());
-  for (size_t s = 0; s < sections.size(); ++s) {
-    std::vector<int>& apps = proposals[s];
-    std::sort(apps.begin(), apps.end(),
-              [&entries](int a, int b) { return entries[a].rank < entries[b].rank; });
-    std::map<int, int> school_seats_taken;
-    int waitlisted = 0;
-    for (const int app : apps) {
-      Decision& decision = result.decisions[app];
-      const Entry& entry = entries[app];
-      if (placed[app]) {
-        ++school_seats_taken[entry.school];
-        decision.outcome = Outcome::kPlaced;
-        decision.reason = "placed: priority tier " + std::to_string(entry.rank.tier) +
-                          ", lottery number " + std::to_string(entry.student + 1) + " of " +
-                          lottery_size;
+    int32_t waitlisted = 0;
+    for (auto it = first; it != last; ++it) {
+      const uint32_t app = *it;
+      const uint32_t g = group_starts_[s] == group_starts_[s + 1] ? kNoGroup : GroupOf(app);
+      const bool limited = g != kNoGroup && groups_[g].limit != kNoLimit;
+      if (held_[app]) {
+        result_.why[app] = Why::kPlaced;
+        if (limited) {
+          ++taken[g];
+        }
         continue;
       }
-      decision.outcome = Outcome::kWaitlisted;
-      decision.waitlist_position = ++waitlisted;
-      decision.reason = WaitlistReason(sections[s], sections[s].LimitFor(entry.school),
-                                       school_seats_taken[entry.school]);
+      result_.waitlist_positions[app] = ++waitlisted;
+      // With every proposal ranked by now, a rejected one met either its school's limit or
+      // a full section; the school's limit is named first, since more seats would not
+      // change it.
+      result_.why[app] = !limited || taken[g] < groups_[g].limit ? Why::kSectionFull
+                         : HostShareSets(s, g)                   ? Why::kHostShare
+                                                                 : Why::kPerSchoolCap;
+    }
+  }
+}
+
+PackedResult Allocator::Run() {
+  Draw();
+  IndexPreferences();
+  IndexSections();
+  Defer();
+  while (LowerHostLimits()) {
+    Defer();
+  }
+  Decide();
+  for (const SectionState& section : sections_) {
+    result_.host_limits.push_back(section.host_limit);
+    result_.host_before.push_back(section.host_before);
+  }
+  return std::move(result_);
+}
+
+}  // namespace
+
+PackedResult AllocatePacked(const PackedInput& input) {
+  assert(input.applications.size() <= kMaxApplications);
+  return Allocator(input).Run();
+}
+
+std::string Reason(const PackedInput& input, const PackedResult& result, size_t i) {
+  const PackedApplication& app = input.applications[i];
+  switch (result.why[i]) {
+    case Why::kPlaced:
+      return "placed: priority tier " + std::to_string(app.priority_tier) + ", lottery number " +
+             std::to_string(result.lottery_number[app.student]) + " of " +
+             std::to_string(result.lottery.size());
+    case Why::kSectionFull:
+      return "waitlisted: section full (capacity " +
+             std::to_string(input.sections[app.section].capacity) + ")";
+    case Why::kPerSchoolCap:
+      return "waitlisted: per-school cap of " +
+             std::to_string(input.sections[app.section].per_school_cap) + " reached";
+    case Why::kHostShare:
+      return "waitlisted: host share cap of " +
+             std::to_string(result.host_before[app.section] + result.host_limits[app.section]) +
+             " reached (" + std::to_string(input.sections[app.section].host_share_cap_percent) +
+             "% of the class)";
+    case Why::kLimitHeld:
+      return "not placed: already placed in " + std::to_string(result.seats_held[app.student]) +
+             " higher-preference section(s), the limit";
+    case Why::kNotInThisRun:
+      break;
+  }
+  return "not placed: section not part of this allocation";
+}
+
+AllocationResult Allocate(const AllocationInput& input) {
+  PackedInput packed;
+  packed.max_sections_per_student = input.max_sections_per_student;
+  packed.seed = input.seed;
+
+  // Sections by id; a repeated id keeps its first entry.
+  absl::flat_hash_map<std::string, uint32_t> section_index;
+  for (const SectionSeats& seats : input.sections) {
+    section_index.try_emplace(seats.section_id, static_cast<uint32_t>(section_index.size()));
+  }
+  absl::flat_hash_map<std::string, uint32_t> school_index;
+  const auto school_id = [&school_index](const std::string& code) {
+    return school_index.try_emplace(code, static_cast<uint32_t>(school_index.size())).first->second;
+  };
+  packed.sections.resize(section_index.size());
+  std::vector<bool> filled(section_index.size(), false);
+  for (const SectionSeats& seats : input.sections) {
+    const uint32_t s = section_index.at(seats.section_id);
+    if (filled[s]) {
+      continue;  // a repeated id
+    }
+    filled[s] = true;
+    packed.sections[s] = {
+        seats.capacity, seats.per_school_cap,
+        seats.host_school.empty() ? -1 : static_cast<int32_t>(school_id(seats.host_school)),
+        seats.host_share_cap_percent};
+    for (const auto& [school, enrolled] : seats.enrolled_by_school) {
+      packed.enrolled.push_back({s, school_id(school), enrolled});
     }
   }
 
-  result.lottery_order = std::move(students);
-  for (const SectionState& section : sections) {
-    result.host_limits.push_back(section.host_limit);
+  // Students numbered in the order of their ids, so the draw does not depend on input order.
+  std::vector<const std::string*> students;
+  for (const Applicant& applicant : input.applicants) {
+    students.push_back(&applicant.student_id);
   }
+  std::sort(students.begin(), students.end(),
+            [](const std::string* a, const std::string* b) { return *a < *b; });
+  students.erase(std::unique(students.begin(), students.end(),
+                             [](const std::string* a, const std::string* b) { return *a == *b; }),
+                 students.end());
+  absl::flat_hash_map<std::string, uint32_t> student_index;
+  for (const std::string* student : students) {
+    student_index.emplace(*student, static_cast<uint32_t>(student_index.size()));
+  }
+  packed.students = static_cast<uint32_t>(student_index.size());
+  packed.applications.reserve(input.applicants.size());
+  for (const Applicant& applicant : input.applicants) {
+    const auto section = section_index.find(applicant.section_id);
+    PackedApplication app;
+    app.student = student_index.at(applicant.student_id);
+    app.section = section == section_index.end() ? kNoSection : section->second;
+    app.school = school_id(applicant.school);
+    app.preference_rank = static_cast<uint16_t>(std::clamp(applicant.preference_rank, 0, 0xFFFF));
+    app.priority_tier = static_cast<uint8_t>(std::clamp(applicant.priority_tier, 0, 0xFF));
+    packed.applications.push_back(app);
+  }
+  packed.schools = static_cast<uint32_t>(school_index.size());
+
+  const PackedResult allocated = AllocatePacked(packed);
+  AllocationResult result;
+  result.decisions.reserve(input.applicants.size());
+  for (size_t i = 0; i < input.applicants.size(); ++i) {
+    result.decisions.push_back({input.applicants[i].application_id, OutcomeOf(allocated.why[i]),
+                                allocated.waitlist_positions[i], Reason(packed, allocated, i)});
+  }
+  for (const uint32_t student : allocated.lottery) {
+    result.lottery_order.push_back(*students[student]);
+  }
+  result.host_limits.assign(allocated.host_limits.begin(), allocated.host_limits.end());
   return result;
 }
 

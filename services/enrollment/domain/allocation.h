@@ -74,6 +74,110 @@ class Lottery {
   std::mt19937_64 engine_;
 };
 
+// ----- Allocation over dense ids ---------------------------------------------
+//
+// What Allocate runs on, and what the benchmark measures (docs/performance.md):
+// students, sections and schools numbered from 0, 16 bytes an application.
+// Nothing is rendered as text until asked for (Reason).
+
+// No section: the application is not part of this allocation.
+inline constexpr uint32_t kNoSection = 0xFFFFFFFF;
+
+struct PackedSection {
+  // Seats this run may fill (>= 0).
+  int32_t capacity = 0;
+  // Most seats one home school may hold; 0 = no cap.
+  int32_t per_school_cap = 0;
+  // The school of the host's own students; -1 when the host has none.
+  int32_t host_school = -1;
+  // The most the host's own students may be of the enrolled class, 1..100.
+  int32_t host_share_cap_percent = 100;
+};
+
+// Students of `school` enrolled in `section` before the run: they count
+// toward the per-school cap and toward the class the host share is a share
+// of.
+struct PackedEnrolled {
+  uint32_t section = 0;
+  uint32_t school = 0;
+  int32_t count = 0;
+};
+
+struct PackedApplication {
+  // Below PackedInput::students.
+  uint32_t student = 0;
+  // Below the number of sections, or kNoSection.
+  uint32_t section = kNoSection;
+  // The student's home school, below PackedInput::schools.
+  uint32_t school = 0;
+  // 1 = most wanted; unique per student.
+  uint16_t preference_rank = 1;
+  // From the section's priority rules (at most 5 rules); smaller goes first.
+  uint8_t priority_tier = 0;
+};
+
+struct PackedInput {
+  std::vector<PackedSection> sections;
+  std::vector<PackedEnrolled> enrolled;
+  // At most kMaxApplications.
+  std::vector<PackedApplication> applications;
+  uint32_t students = 0;
+  uint32_t schools = 0;
+  // >= 1.
+  int max_sections_per_student = 1;
+  uint64_t seed = 0;
+};
+
+// A section ranks applications by a 64-bit key: priority tier, lottery
+// number, input index, 8, 28 and 28 bits.
+inline constexpr size_t kMaxApplications = size_t{1} << 28;
+
+enum class Outcome : uint8_t { kPlaced, kWaitlisted, kNotPlaced };
+
+// What decided an application (Reason says it in words).
+enum class Why : uint8_t {
+  kPlaced,
+  kSectionFull,   // waitlisted
+  kPerSchoolCap,  // waitlisted
+  kHostShare,     // waitlisted
+  kLimitHeld,     // not placed: held the limit in sections ranked higher
+  kNotInThisRun,  // not placed: its section is not part of the allocation
+};
+
+Outcome OutcomeOf(Why why);
+
+struct PackedResult {
+  // Per application.
+  std::vector<Why> why;
+  // Per application: 1-based position on its section's waitlist, else 0.
+  std::vector<int32_t> waitlist_positions;
+  // The students drawn (those with an application in the run), in lottery
+  // order: lottery number = index + 1. The draw shuffles them in ascending
+  // id, so ids given in a fixed order (Allocate: by student id) make the
+  // draw reproducible from the seed.
+  std::vector<uint32_t> lottery;
+  // Per student: lottery number, 0 when not drawn.
+  std::vector<uint32_t> lottery_number;
+  // Per student: seats held at the end.
+  std::vector<int32_t> seats_held;
+  // Per section: the most of the host's own students this run could seat,
+  // as the rounds settled it (INT_MAX where no host share limits), and how
+  // many were enrolled before.
+  std::vector<int32_t> host_limits;
+  std::vector<int32_t> host_before;
+};
+
+// Deferred acceptance as described at the top, over dense ids.
+PackedResult AllocatePacked(const PackedInput& input);
+
+// Why application `i` ended as it did, for the audit record, e.g. "placed:
+// priority tier 0, lottery number 3 of 12", "waitlisted: per-school cap of 2
+// reached", "not placed: already placed in 1 higher-preference section(s),
+// the limit".
+std::string Reason(const PackedInput& input, const PackedResult& result, size_t i);
+
+// ----- Allocation by name ---------------------------------------------------
+
 struct SectionSeats {
   std::string section_id;
   // Home-school code of the host's own students (empty for non-school hosts).
@@ -97,7 +201,8 @@ struct Applicant {
   std::string section_id;
   // 1 = most wanted. Unique per student.
   int preference_rank = 1;
-  // From the section's priority rules; smaller goes first. 0 when none.
+  // From the section's priority rules, 0..255 (outside: the nearest); smaller
+  // goes first. 0 when none.
   int priority_tier = 0;
 };
 
@@ -110,16 +215,12 @@ struct AllocationInput {
   uint64_t seed = 0;
 };
 
-enum class Outcome { kPlaced, kWaitlisted, kNotPlaced };
-
 struct Decision {
   std::string application_id;
   Outcome outcome = Outcome::kNotPlaced;
   // 1-based position on the section's waitlist; 0 unless kWaitlisted.
   int waitlist_position = 0;
-  // Why, for the audit record, e.g. "placed: priority tier 0, lottery number
-  // 3 of 12", "waitlisted: per-school cap of 2 reached", "not placed: already
-  // placed in 1 higher-preference section(s), the limit".
+  // Why, for the audit record (Reason).
   std::string reason;
 };
 
@@ -133,6 +234,9 @@ struct AllocationResult {
   std::vector<int> host_limits;
 };
 
+// AllocatePacked over ids numbered from the names: students in the order of
+// their ids (so the draw is the same whatever the input order), sections in
+// input order (a repeated id keeps its first entry).
 AllocationResult Allocate(const AllocationInput& input);
 
 }  // namespace osan::enrollment
