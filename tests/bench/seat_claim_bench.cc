@@ -3,19 +3,26 @@
 // services (gRPC, catalog, enrollment, PostgreSQL) with one transaction per
 // claim (the naive path: every claim locks the section's counter row in its
 // own transaction) against coalesced batches, in one run on one machine, and
-// prints both and their ratio. Checks the seat invariants after each run.
+// prints both and their ratio, with each path's median and 99th-percentile
+// claim latency. Checks the seat invariants after each run (no seat
+// overbooked, none lost). With $OSAN_SEAT_BENCH_JSON set, writes the figures
+// there for bench.json.
 //
 // Run: tools/dev bench   (starts a throwaway PostgreSQL; see tools/dev)
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
+#include <fstream>
 #include <functional>
 #include <memory>
 #include <pqxx/pqxx>
 #include <thread>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/synchronization/barrier.h"
 #include "tests/support/exchange_fixture.h"
 
@@ -31,6 +38,11 @@ constexpr int kCapacity = 500;
 struct Figures {
   double seconds = 0;
   double per_second = 0;
+  // Claim latencies.
+  double p50_ms = 0;
+  double p99_ms = 0;
+  // Seats taken at the end, as the applications say (at most kCapacity).
+  int64_t enrolled = 0;
 };
 
 // Runs `client(claim)` on kClients threads released together, until kClaims
@@ -39,6 +51,7 @@ struct Figures {
 Figures Timed(const std::function<std::function<void(int)>()>& prepare) {
   absl::Barrier* start = new absl::Barrier(kClients + 1);
   std::atomic<int> next{0};
+  std::vector<double> latencies_ms(kClaims);
   std::vector<std::thread> clients;
   for (int c = 0; c < kClients; ++c) {
     clients.emplace_back([&] {
@@ -47,7 +60,11 @@ Figures Timed(const std::function<std::function<void(int)>()>& prepare) {
         delete start;
       }
       for (int i = next++; i < kClaims; i = next++) {
+        const auto sent = std::chrono::steady_clock::now();
         claim(i);
+        latencies_ms[i] =
+            std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - sent)
+                .count();
       }
     });
   }
@@ -60,7 +77,8 @@ Figures Timed(const std::function<std::function<void(int)>()>& prepare) {
   }
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
-  return {seconds, kClaims / seconds};
+  std::sort(latencies_ms.begin(), latencies_ms.end());
+  return {seconds, kClaims / seconds, latencies_ms[kClaims / 2], latencies_ms[kClaims * 99 / 100]};
 }
 
 Figures Rush(int max_seat_batch) {
@@ -84,7 +102,7 @@ Figures Rush(int max_seat_batch) {
       kClaims, ") g RETURNING 1) SELECT count(*) FROM s"));
 
   std::atomic<int> failures{0};
-  const Figures figures = Timed([&] {
+  Figures figures = Timed([&] {
     return [&](int i) {
       v1::Application application;
       if (!exchange
@@ -97,10 +115,9 @@ Figures Rush(int max_seat_batch) {
   });
   EXPECT_EQ(failures.load(), 0);
   const std::string id = section.name().substr(section.name().rfind('/') + 1);
-  EXPECT_EQ(exchange.QueryEnrollment(
-                absl::StrCat("SELECT count(*) FROM applications WHERE section_id = '", id,
-                             "' AND state = 'ENROLLED'")),
-            kCapacity);
+  figures.enrolled = exchange.QueryEnrollment(absl::StrCat(
+      "SELECT count(*) FROM applications WHERE section_id = '", id, "' AND state = 'ENROLLED'"));
+  EXPECT_EQ(figures.enrolled, kCapacity);
   EXPECT_EQ(exchange.QueryEnrollment(
                 absl::StrCat("SELECT enrolled FROM section_seats WHERE section_id = '", id, "'")),
             kCapacity);
@@ -138,15 +155,31 @@ TEST(SeatClaimBenchmark, CoalescedClaimsAgainstOneTransactionPerClaim) {
   const Figures coalesced = Rush(256);
   std::printf(
       "\nfirst-come rush: %d claims by %d concurrent clients on one section of %d seats\n"
-      "  %-44s %8.2f s  %8.0f /s\n"
-      "  %-44s %8.2f s  %8.0f claims/s\n"
-      "  %-44s %8.2f s  %8.0f claims/s\n"
-      "  coalesced / one transaction per claim:   %.2fx\n"
+      "  %-44s %8.2f s  %8.0f /s        p50 %6.1f ms  p99 %6.1f ms\n"
+      "  %-44s %8.2f s  %8.0f claims/s  p50 %6.1f ms  p99 %6.1f ms\n"
+      "  %-44s %8.2f s  %8.0f claims/s  p50 %6.1f ms  p99 %6.1f ms\n"
+      "  coalesced / one transaction per claim:   %.2fx (target at least 3x)\n"
       "  coalesced / bare locked counter row:     %.2fx\n\n",
       kClaims, kClients, kCapacity, "bare locked counter row (SQL only)", counter.seconds,
-      counter.per_second, "service, one transaction per claim (naive)", naive.seconds,
-      naive.per_second, "service, coalesced batches", coalesced.seconds, coalesced.per_second,
-      coalesced.per_second / naive.per_second, coalesced.per_second / counter.per_second);
+      counter.per_second, counter.p50_ms, counter.p99_ms,
+      "service, one transaction per claim (naive)", naive.seconds, naive.per_second, naive.p50_ms,
+      naive.p99_ms, "service, coalesced batches", coalesced.seconds, coalesced.per_second,
+      coalesced.p50_ms, coalesced.p99_ms, coalesced.per_second / naive.per_second,
+      coalesced.per_second / counter.per_second);
+  if (const char* path = std::getenv("OSAN_SEAT_BENCH_JSON"); path != nullptr && *path != '\0') {
+    const double ratio = coalesced.per_second / naive.per_second;
+    std::ofstream(path) << absl::StrFormat(
+        R"j([{"name": "first-come, one hot section (%d claims, %d clients, %d seats)",)j"
+        R"j( "figure": {"claims_per_second": %.0f, "p50_ms": %.1f, "p99_ms": %.1f},)j"
+        R"j( "limit": {"name": "one transaction per claim", "claims_per_second": %.0f,)j"
+        R"j( "p99_ms": %.1f}, "floor": {"name": "bare locked counter row",)j"
+        R"j( "per_second": %.0f}, "ratio": %.2f, "min_ratio": 3.0, "enrolled": %d,)j"
+        R"j( "capacity": %d, "met": %s}])j"
+        "\n",
+        kClaims, kClients, kCapacity, coalesced.per_second, coalesced.p50_ms, coalesced.p99_ms,
+        naive.per_second, naive.p99_ms, counter.per_second, ratio, coalesced.enrolled, kCapacity,
+        ratio >= 3.0 && coalesced.enrolled == kCapacity ? "true" : "false");
+  }
 }
 
 }  // namespace
