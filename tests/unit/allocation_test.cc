@@ -844,6 +844,21 @@ TEST(AllocateTest, ApplicationsToUnknownSectionsAreNotPlaced) {
   EXPECT_THAT(result.lottery_order, ElementsAre("s1"));
 }
 
+TEST(AllocateTest, ARepeatedSectionIdTakesApplicationsOnceAndReportsEachEntry) {
+  AllocationInput input;
+  input.sections = {Section("X", 1), Section("X", 5)};
+  input.sections[1].host_school = kSchool;
+  input.sections[1].host_share_cap_percent = 50;
+  input.applicants = {App("s1-x", "s1", "X", 1), App("s2-x", "s2", "X", 1)};
+  const AllocationResult result = Allocate(input);
+  // The first entry's one seat, not the second's five.
+  EXPECT_EQ(DecisionFor(result, "s1-x").outcome == Outcome::kPlaced,
+            DecisionFor(result, "s2-x").outcome == Outcome::kWaitlisted);
+  ASSERT_EQ(result.host_limits.size(), 2u) << "one per input section";
+  EXPECT_EQ(result.host_limits[0], kNoLimit);
+  EXPECT_EQ(result.host_limits[1], 2) << "half of a class of five, as the first round allows";
+}
+
 // --- Allocate: properties on random instances ----------------------------------------------
 
 TEST(AllocateTest, RandomInstancesAreStableWithinLimitsAndMatchPlainDeferredAcceptance) {

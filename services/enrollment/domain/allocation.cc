@@ -596,27 +596,20 @@ AllocationResult Allocate(const AllocationInput& input) {
   packed.max_sections_per_student = input.max_sections_per_student;
   packed.seed = input.seed;
 
-  // Sections by id; a repeated id keeps its first entry.
+  // One packed section per input section; applications go to the first of a repeated id
+  // (the others take none, and report their first host limit).
   absl::flat_hash_map<std::string, uint32_t> section_index;
-  for (const SectionSeats& seats : input.sections) {
-    section_index.try_emplace(seats.section_id, static_cast<uint32_t>(section_index.size()));
-  }
   absl::flat_hash_map<std::string, uint32_t> school_index;
   const auto school_id = [&school_index](const std::string& code) {
     return school_index.try_emplace(code, static_cast<uint32_t>(school_index.size())).first->second;
   };
-  packed.sections.resize(section_index.size());
-  std::vector<bool> filled(section_index.size(), false);
   for (const SectionSeats& seats : input.sections) {
-    const uint32_t s = section_index.at(seats.section_id);
-    if (filled[s]) {
-      continue;  // a repeated id
-    }
-    filled[s] = true;
-    packed.sections[s] = {
-        seats.capacity, seats.per_school_cap,
-        seats.host_school.empty() ? -1 : static_cast<int32_t>(school_id(seats.host_school)),
-        seats.host_share_cap_percent};
+    const uint32_t s = static_cast<uint32_t>(packed.sections.size());
+    section_index.try_emplace(seats.section_id, s);
+    packed.sections.push_back(
+        {seats.capacity, seats.per_school_cap,
+         seats.host_school.empty() ? -1 : static_cast<int32_t>(school_id(seats.host_school)),
+         seats.host_share_cap_percent});
     for (const auto& [school, enrolled] : seats.enrolled_by_school) {
       packed.enrolled.push_back({s, school_id(school), enrolled});
     }
