@@ -1,0 +1,207 @@
+// The change feed's delivery: enrollment's WatchChanges read from the start
+// (a catch-up of 100,000 events) by one follower, and the last 10,000 by 100
+// followers at once, each against reading the same rows with the feed's own
+// query (one SELECT, libpqxx) in the same run on the same database. Target:
+// at least 0.5x. Prints a table; with $OSAN_FEED_BENCH_JSON set, writes the
+// figures there for bench.json.
+//
+// Run: tools/dev bench   (starts a throwaway PostgreSQL; see tools/dev)
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <memory>
+#include <pqxx/pqxx>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/strings/escaping.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "tests/support/exchange_fixture.h"
+
+namespace osan::enrollment {
+namespace {
+
+constexpr int kEvents = 100000;
+constexpr int kFollowers = 100;
+constexpr int kTail = 10000;
+constexpr int kSelectConnections = 8;
+constexpr double kMinRatio = 0.5;
+
+double Since(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+struct Read {
+  int64_t events = 0;
+  // The cursor of every event, kept only when asked for.
+  std::vector<std::string> cursors;
+  bool ok = false;
+};
+
+// WatchChanges from `cursor` to the end, as `token`.
+Read Follow(v1::EnrollmentService::Stub& stub, const std::string& token, const std::string& cursor,
+            bool keep_cursors) {
+  grpc::ClientContext context;
+  context.AddMetadata("authorization", absl::StrCat("Bearer ", token));
+  context.set_deadline(std::chrono::system_clock::now() + std::chrono::minutes(5));
+  v1::WatchChangesRequest request;
+  request.set_cursor(cursor);
+  auto reader = stub.WatchChanges(&context, request);
+  Read read;
+  v1::ChangeEvent event;
+  while (reader->Read(&event)) {
+    ++read.events;
+    if (keep_cursors) {
+      read.cursors.push_back(event.cursor());
+    }
+  }
+  const grpc::Status status = reader->Finish();
+  EXPECT_TRUE(status.ok()) << status.error_message();
+  read.ok = status.ok();
+  return read;
+}
+
+// The feed's query without its visibility and caller filters, from after
+// `cursor` ("txid.seq"; empty: the start): every row read, its bytes touched.
+int64_t Select(pqxx::connection& connection, const std::string& cursor) {
+  std::string txid = "0";
+  std::string seq = "0";
+  if (!cursor.empty()) {
+    const std::vector<std::string> parts = absl::StrSplit(cursor, '.');
+    txid = parts.at(0);
+    seq = parts.at(1);
+  }
+  pqxx::work tx(connection);
+  const pqxx::result rows = tx.exec_params(
+      "SELECT txid::text, seq, application, (extract(epoch FROM commit_time) * 1000000)::bigint"
+      " FROM application_events WHERE (txid, seq) > ($1::xid8, $2::bigint)"
+      " ORDER BY txid, seq",
+      txid, seq);
+  int64_t bytes = 0;
+  for (const auto& row : rows) {
+    bytes += static_cast<int64_t>(pqxx::binarystring(row[2]).size());
+  }
+  tx.commit();
+  EXPECT_GT(bytes, 0);
+  return static_cast<int64_t>(rows.size());
+}
+
+struct Comparison {
+  std::string name;
+  double feed_per_second = 0;
+  double select_per_second = 0;
+  double ratio() const { return feed_per_second / select_per_second; }
+};
+
+TEST(FeedBenchmark, DeliveryAgainstOneSelect) {
+  testing::Exchange exchange([](ServiceConfig& config) {
+    config.max_streams_per_institution = 0;  // 100 followers of one service
+    config.worker_threads = 16;
+  });
+  exchange.CreateBasics();
+  // The changes are written directly, one realistic application each: writing is not what
+  // is measured.
+  v1::Application application;
+  application.set_name("applications/0b7a1d2e-4c55-4f0e-9a43-6c1d2f3e4a5b");
+  application.set_student("schools/J10-7531001/students/walk20271-a1");
+  application.set_section("terms/2027-1/sections/3f1e2d4c-5b6a-4798-8c7d-6e5f4a3b2c1d");
+  application.set_preference_rank(1);
+  application.set_state(v1::ENROLLED);
+  application.set_reason("placed: priority tier 0, lottery number 17 of 240");
+  application.set_decided_by("HSOS-EDU");
+  application.set_host("institutions/OSAN-AICODING");
+  application.set_term("terms/2027-1");
+  const std::string hex = absl::BytesToHexString(application.SerializeAsString());
+  ASSERT_EQ(exchange.QueryEnrollment(
+                absl::StrCat("WITH e AS (INSERT INTO application_events"
+                             " (application_id, school_code, host_code, application)"
+                             " SELECT gen_random_uuid(), 'J10-7531001', 'OSAN-AICODING', decode('",
+                             hex, "', 'hex') FROM generate_series(1, ", kEvents,
+                             ") RETURNING 1) SELECT count(*) FROM e")),
+            kEvents);
+  const std::string token = exchange.Token("SVC-CREDIT", auth::v1::SERVICE);
+  const std::string url = exchange.enrollment_service().database().url();
+  pqxx::connection connection(url);
+
+  // One follower catching up from the start, and one SELECT of the same rows.
+  Comparison one{absl::StrCat("change feed, one follower catching up ", kEvents, " events")};
+  auto start = std::chrono::steady_clock::now();
+  const int64_t selected = Select(connection, "");
+  one.select_per_second = selected / Since(start);
+  start = std::chrono::steady_clock::now();
+  const Read caught_up = Follow(exchange.enrollment(), token, "", true);
+  one.feed_per_second = caught_up.events / Since(start);
+  ASSERT_EQ(selected, kEvents);
+  ASSERT_EQ(caught_up.events, kEvents) << "the feed skipped or repeated events";
+
+  // 100 followers reading the last kTail events at once, and as many SELECTs of them on
+  // kSelectConnections connections.
+  const std::string tail = caught_up.cursors[kEvents - kTail - 1];
+  Comparison many{
+      absl::StrCat("change feed, ", kFollowers, " followers reading ", kTail, " events each")};
+  std::atomic<int64_t> rows{0};
+  std::atomic<int> next{0};
+  start = std::chrono::steady_clock::now();
+  {
+    std::vector<std::thread> threads;
+    for (int c = 0; c < kSelectConnections; ++c) {
+      threads.emplace_back([&] {
+        pqxx::connection mine(url);
+        for (int i = next++; i < kFollowers; i = next++) {
+          rows += Select(mine, tail);
+        }
+      });
+    }
+    for (auto& thread : threads) {
+      thread.join();
+    }
+  }
+  many.select_per_second = rows.load() / Since(start);
+  std::atomic<int64_t> delivered{0};
+  std::atomic<int> complete{0};
+  start = std::chrono::steady_clock::now();
+  {
+    std::vector<std::thread> followers;
+    for (int f = 0; f < kFollowers; ++f) {
+      followers.emplace_back([&] {
+        const Read read = Follow(exchange.enrollment(), token, tail, false);
+        delivered += read.events;
+        complete += read.ok && read.events == kTail ? 1 : 0;
+      });
+    }
+    for (auto& follower : followers) {
+      follower.join();
+    }
+  }
+  many.feed_per_second = delivered.load() / Since(start);
+  EXPECT_EQ(rows.load(), int64_t{kFollowers} * kTail);
+  EXPECT_EQ(complete.load(), kFollowers) << "every follower gets exactly the tail";
+
+  std::printf("\n%-58s %12s %12s %7s\n", "comparison", "feed ev/s", "SELECT rows/s", "ratio");
+  std::vector<std::string> items;
+  for (const Comparison& c : {one, many}) {
+    std::printf("%-58s %12.0f %12.0f %6.2fx\n", c.name.c_str(), c.feed_per_second,
+                c.select_per_second, c.ratio());
+    items.push_back(absl::StrFormat(
+        R"j({"name": "%s", "figure": {"events_per_second": %.0f}, "limit": {"name": "the same)j"
+        R"j( rows with one SELECT", "rows_per_second": %.0f}, "ratio": %.2f, "min_ratio": %.1f,)j"
+        R"j( "met": %s})j",
+        c.name, c.feed_per_second, c.select_per_second, c.ratio(), kMinRatio,
+        c.ratio() >= kMinRatio ? "true" : "false"));
+  }
+  std::printf("target: the feed delivers at least %.1fx what one SELECT reads\n\n", kMinRatio);
+  if (const char* path = std::getenv("OSAN_FEED_BENCH_JSON"); path != nullptr && *path != '\0') {
+    std::ofstream(path) << "[" << absl::StrJoin(items, ", ") << "]\n";
+  }
+}
+
+}  // namespace
+}  // namespace osan::enrollment
