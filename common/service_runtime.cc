@@ -18,8 +18,8 @@ absl::StatusOr<std::unique_ptr<ServiceRuntime>> ServiceRuntime::Start(
     const ServiceDefinition& definition, const ServiceConfig& config) {
   std::unique_ptr<ServiceRuntime> runtime(new ServiceRuntime());
   runtime->grace_ = config.shutdown_grace;
-  OSAN_ASSIGN_OR_RETURN(auto verifier, auth::TokenVerifier::Create(config.token_keys,
-                                                                   config.token_options));
+  OSAN_ASSIGN_OR_RETURN(auto verifier,
+                        auth::TokenVerifier::Create(config.token_keys, config.token_options));
   runtime->verifier_ = std::make_unique<auth::TokenVerifier>(std::move(verifier));
   if (!config.token_revocations_file.empty()) {
     runtime->WatchRevocations(config.token_revocations_file);

@@ -89,7 +89,6 @@ PackedInput Synthetic(const Scale& scale, uint64_t seed) {
   const auto below = [&random](uint32_t n) { return static_cast<uint32_t>(random() % n); };
   PackedInput input;
   input.students = scale.students;
-  input.schools = scale.schools;
   input.max_sections_per_student = kMaxSectionsPerStudent;
   input.seed = seed;
   const int32_t capacity = static_cast<int32_t>(

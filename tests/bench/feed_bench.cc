@@ -13,6 +13,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <functional>
 #include <memory>
 #include <pqxx/pqxx>
 #include <string>
@@ -37,6 +38,19 @@ constexpr double kMinRatio = 0.5;
 
 double Since(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+// Seconds for `count` threads running `body` at once.
+double OnThreads(int count, const std::function<void()>& body) {
+  const auto start = std::chrono::steady_clock::now();
+  std::vector<std::thread> threads;
+  for (int i = 0; i < count; ++i) {
+    threads.emplace_back(body);
+  }
+  for (auto& thread : threads) {
+    thread.join();
+  }
+  return Since(start);
 }
 
 struct Read {
@@ -149,39 +163,21 @@ TEST(FeedBenchmark, DeliveryAgainstOneSelect) {
       absl::StrCat("change feed, ", kFollowers, " followers reading ", kTail, " events each")};
   std::atomic<int64_t> rows{0};
   std::atomic<int> next{0};
-  start = std::chrono::steady_clock::now();
-  {
-    std::vector<std::thread> threads;
-    for (int c = 0; c < kSelectConnections; ++c) {
-      threads.emplace_back([&] {
-        pqxx::connection mine(url);
-        for (int i = next++; i < kFollowers; i = next++) {
-          rows += Select(mine, tail);
-        }
-      });
+  const double selecting = OnThreads(kSelectConnections, [&] {
+    pqxx::connection mine(url);
+    for (int i = next++; i < kFollowers; i = next++) {
+      rows += Select(mine, tail);
     }
-    for (auto& thread : threads) {
-      thread.join();
-    }
-  }
-  many.select_per_second = rows.load() / Since(start);
+  });
+  many.select_per_second = rows.load() / selecting;
   std::atomic<int64_t> delivered{0};
   std::atomic<int> complete{0};
-  start = std::chrono::steady_clock::now();
-  {
-    std::vector<std::thread> followers;
-    for (int f = 0; f < kFollowers; ++f) {
-      followers.emplace_back([&] {
-        const Read read = Follow(exchange.enrollment(), token, tail, false);
-        delivered += read.events;
-        complete += read.ok && read.events == kTail ? 1 : 0;
-      });
-    }
-    for (auto& follower : followers) {
-      follower.join();
-    }
-  }
-  many.feed_per_second = delivered.load() / Since(start);
+  const double following = OnThreads(kFollowers, [&] {
+    const Read read = Follow(exchange.enrollment(), token, tail, false);
+    delivered += read.events;
+    complete += read.ok && read.events == kTail ? 1 : 0;
+  });
+  many.feed_per_second = delivered.load() / following;
   EXPECT_EQ(rows.load(), int64_t{kFollowers} * kTail);
   EXPECT_EQ(complete.load(), kFollowers) << "every follower gets exactly the tail";
 

@@ -904,7 +904,7 @@ PackedInput RandomPacked(uint64_t seed) {
   std::mt19937_64 random(seed);
   PackedInput input;
   input.students = 300;
-  input.schools = 6;
+  constexpr uint32_t kSchools = 6;
   input.max_sections_per_student = 2;
   input.seed = seed;
   for (uint32_t s = 0; s < 12; ++s) {
@@ -912,14 +912,14 @@ PackedInput RandomPacked(uint64_t seed) {
     section.capacity = static_cast<int32_t>(random() % 25);
     section.per_school_cap = s % 3 == 0 ? 4 : 0;
     if (s % 4 == 1) {
-      section.host_school = static_cast<int32_t>(random() % input.schools);
+      section.host_school = static_cast<int32_t>(random() % kSchools);
       section.host_share_cap_percent = 40;
       input.enrolled.push_back({s, static_cast<uint32_t>(section.host_school), 2});
     }
     input.sections.push_back(section);
   }
   for (uint32_t student = 0; student < input.students; ++student) {
-    const uint32_t school = static_cast<uint32_t>(random() % input.schools);
+    const uint32_t school = static_cast<uint32_t>(random() % kSchools);
     for (uint16_t rank = 1; rank <= 4; ++rank) {
       PackedApplication app;
       app.student = student;
@@ -977,7 +977,6 @@ TEST(AllocatePackedTest, TheOrderOfTheApplicationsDoesNotMatter) {
 TEST(AllocatePackedTest, EveryReasonIsSaidInWords) {
   PackedInput input;
   input.students = 3;
-  input.schools = 2;
   input.sections = {{1, 0, -1, 100}, {1, 1, -1, 100}};
   input.applications = {
       {0, 0, 0, 1, 0}, {1, 0, 0, 1, 0}, {2, 1, 0, 1, 0}, {2, kNoSection, 0, 2, 0}, {0, 1, 0, 2, 0}};

@@ -66,14 +66,10 @@ constexpr char kCreateSectionUsage[] =
 constexpr char kMoveSectionUsage[] =
     "sections move terms/{year}-{semester}/sections/{id} --to STATE [--reason TEXT]";
 
-std::unique_ptr<Stub> NewStub() {
-  return v1::CatalogService::NewStub(MakeChannel(CatalogAddress()));
-}
-
 template <class Request, class Response>
 grpc::Status Call(UnaryMethod<Stub, Request, Response> method, const Request& request,
                   Response* response) {
-  return CallUnary(*NewStub(), method, request, response);
+  return CallUnary(*CatalogStub(), method, request, response);
 }
 
 // "인정 완료", "심사 중", ...: the recognition state as the office names it.
@@ -228,6 +224,10 @@ std::string CatalogAddress() {
   return FlagOrEnv(absl::GetFlag(FLAGS_catalog), "OSAN_CATALOG", "127.0.0.1:50051");
 }
 
+std::unique_ptr<Stub> CatalogStub() {
+  return v1::CatalogService::NewStub(MakeChannel(CatalogAddress()));
+}
+
 int ListCourses(const std::vector<std::string>& args) {
   v1::ListCoursesRequest request;
   request.set_host(absl::GetFlag(FLAGS_host));
@@ -239,7 +239,7 @@ int ListCourses(const std::vector<std::string>& args) {
   request.set_recognition_state(state);
   TextTable table({"과목", "구분", "학점", "개설 기관", "학점 인정", "인정 학점", "이름"});
   int count = 0;
-  auto stub = NewStub();
+  auto stub = CatalogStub();
   const grpc::Status status =
       ListEveryPage(*stub, &Stub::ListCourses, request, [&](const v1::ListCoursesResponse& page) {
         for (const v1::Course& course : page.courses()) {

@@ -11,13 +11,19 @@
 #ifndef OSAN_TOOLS_OSANCTL_CATALOG_COMMANDS_H_
 #define OSAN_TOOLS_OSANCTL_CATALOG_COMMANDS_H_
 
+#include <memory>
 #include <string>
 #include <vector>
+
+#include "osan/catalog/v1/catalog.grpc.pb.h"
 
 namespace osan::cli {
 
 // --catalog, else $OSAN_CATALOG, else 127.0.0.1:50051.
 std::string CatalogAddress();
+
+// A stub of the catalog at CatalogAddress().
+std::unique_ptr<catalog::v1::CatalogService::Stub> CatalogStub();
 
 // courses create --host institutions/{code} --title T --category C --area A
 // --mode M [--credits N --description D]

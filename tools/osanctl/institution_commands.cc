@@ -39,7 +39,7 @@ int ListInstitutions(const std::vector<std::string>& args) {
   request.set_kind(kind);
   TextTable table({"기관 코드", "이름", "종류", "지역", "상태"});
   int count = 0;
-  auto stub = v1::CatalogService::NewStub(MakeChannel(CatalogAddress()));
+  auto stub = CatalogStub();
   const grpc::Status status = ListEveryPage(
       *stub, &Stub::ListInstitutions, request, [&](const v1::ListInstitutionsResponse& page) {
         for (const v1::Institution& institution : page.institutions()) {
@@ -61,7 +61,7 @@ int SetInstitutionSuspended(bool suspended, const std::vector<std::string>& args
   if (args.size() != 1 || args[0].empty()) {
     return Usage(suspended ? "institutions suspend CODE" : "institutions resume CODE");
   }
-  auto stub = v1::CatalogService::NewStub(MakeChannel(CatalogAddress()));
+  auto stub = CatalogStub();
   // The change applies to the institution as it is now (its etag).
   v1::GetInstitutionRequest get;
   get.set_name(InstitutionName(args[0]));

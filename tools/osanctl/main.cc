@@ -375,7 +375,7 @@ int ImportCourses(const std::vector<std::string>& args) {
     return 0;
   }
 
-  auto stub = v1::CatalogService::NewStub(MakeChannel(CatalogAddress()));
+  auto stub = CatalogStub();
   const size_t total = rows->size();
   const size_t step = std::max<size_t>(1, total / 20);
   size_t created = 0;

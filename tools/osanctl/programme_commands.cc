@@ -39,7 +39,7 @@ namespace {
 namespace cv1 = catalog::v1;
 namespace rv1 = credit::v1;
 
-using CatalogStub = cv1::CatalogService::Stub;
+using Catalog = cv1::CatalogService::Stub;
 
 constexpr char kCreateUsage[] =
     "programmes create ID --display_name NAME --year YEAR --annex ANNEX "
@@ -51,10 +51,9 @@ constexpr char kReportUsage[] =
     "[--format csv|xlsx --out FILE]";
 
 template <class Request, class Response>
-grpc::Status CallCatalog(UnaryMethod<CatalogStub, Request, Response> method, const Request& request,
+grpc::Status CallCatalog(UnaryMethod<Catalog, Request, Response> method, const Request& request,
                          Response* response) {
-  return CallUnary(*cv1::CatalogService::NewStub(MakeChannel(CatalogAddress())), method, request,
-                   response);
+  return CallUnary(*CatalogStub(), method, request, response);
 }
 
 // "12,345,678": won as people read them.
@@ -129,7 +128,7 @@ int CreateProgramme(const std::vector<std::string>& args) {
   request.mutable_programme()->set_year(absl::GetFlag(FLAGS_year));
   request.set_request_id(RequestId());
   cv1::Programme created;
-  const grpc::Status status = CallCatalog(&CatalogStub::CreateProgramme, request, &created);
+  const grpc::Status status = CallCatalog(&Catalog::CreateProgramme, request, &created);
   if (!status.ok()) {
     return Fail(status);
   }
@@ -145,9 +144,9 @@ int ListProgrammes(const std::vector<std::string>& args) {
   request.set_year(absl::GetFlag(FLAGS_year));
   TextTable table({"사업명", "연도", "근거", "재원", "예산(원)", "이름"});
   int count = 0;
-  auto stub = cv1::CatalogService::NewStub(MakeChannel(CatalogAddress()));
+  auto stub = CatalogStub();
   const grpc::Status status = ListEveryPage(
-      *stub, &CatalogStub::ListProgrammes, request, [&](const cv1::ListProgrammesResponse& page) {
+      *stub, &Catalog::ListProgrammes, request, [&](const cv1::ListProgrammesResponse& page) {
         for (const cv1::Programme& programme : page.programmes()) {
           table.AddRow({programme.display_name(), absl::StrCat(programme.year()), programme.annex(),
                         catalog::FunderLabel(programme.funder()), Won(programme.budget_krw()),
@@ -186,7 +185,7 @@ int UpdateProgramme(const std::vector<std::string>& args) {
   cv1::GetProgrammeRequest get;
   get.set_name(args[0]);
   cv1::Programme current;
-  grpc::Status status = CallCatalog(&CatalogStub::GetProgramme, get, &current);
+  grpc::Status status = CallCatalog(&Catalog::GetProgramme, get, &current);
   if (!status.ok()) {
     return Fail(status);
   }
@@ -194,7 +193,7 @@ int UpdateProgramme(const std::vector<std::string>& args) {
   programme.set_etag(current.etag());
   request.set_request_id(RequestId());
   cv1::Programme updated;
-  status = CallCatalog(&CatalogStub::UpdateProgramme, request, &updated);
+  status = CallCatalog(&Catalog::UpdateProgramme, request, &updated);
   if (!status.ok()) {
     return Fail(status);
   }

@@ -641,7 +641,6 @@ AllocationResult Allocate(const AllocationInput& input) {
     app.priority_tier = static_cast<uint8_t>(std::clamp(applicant.priority_tier, 0, 0xFF));
     packed.applications.push_back(app);
   }
-  packed.schools = static_cast<uint32_t>(school_index.size());
 
   const PackedResult allocated = AllocatePacked(packed);
   AllocationResult result;

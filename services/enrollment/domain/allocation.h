@@ -108,7 +108,7 @@ struct PackedApplication {
   uint32_t student = 0;
   // Below the number of sections, or kNoSection.
   uint32_t section = kNoSection;
-  // The student's home school, below PackedInput::schools.
+  // The student's home school.
   uint32_t school = 0;
   // 1 = most wanted; unique per student.
   uint16_t preference_rank = 1;
@@ -122,7 +122,6 @@ struct PackedInput {
   // At most kMaxApplications.
   std::vector<PackedApplication> applications;
   uint32_t students = 0;
-  uint32_t schools = 0;
   // >= 1.
   int max_sections_per_student = 1;
   uint64_t seed = 0;
