@@ -104,8 +104,9 @@ TEST_F(SemesterTest, OneTermFromPublicationToTranscripts) {
   EXPECT_EQ(semester.applied.at("b1/ai"), ev1::ENROLLED);
   EXPECT_EQ(semester.applied.at("b2/calculus"), ev1::APPROVED);
   EXPECT_EQ(semester.applied.at("c1/maker"), ev1::ENROLLED);
-  ASSERT_THAT(semester.allocation.decisions(), SizeIs(2));
-  for (const auto& decision : semester.allocation.decisions()) {
+  EXPECT_EQ(semester.allocation.enrolled_count(), 2);
+  ASSERT_THAT(semester.allocation_decisions, SizeIs(2));
+  for (const auto& decision : semester.allocation_decisions) {
     EXPECT_EQ(decision.outcome(), ev1::ENROLLED);
   }
 

@@ -45,6 +45,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/strip.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/clock.h"
 #include "grpc/health/v1/health.pb.h"
@@ -170,7 +171,11 @@ const std::vector<Rule>& PolicyTable() {
        "parent: the home school; section: its host"},
       {"osan.enrollment.v1.EnrollmentService.RunAllocation", kCity | kEduOffice,
        "CITY or EDU_OFFICE run allocations"},
+      {"osan.enrollment.v1.EnrollmentService.GetAllocationOperation", kCity | kEduOffice,
+       "CITY or EDU_OFFICE follow allocation runs"},
       {"osan.enrollment.v1.EnrollmentService.GetAllocationRun", kCity | kEduOffice,
+       "CITY or EDU_OFFICE read allocation runs"},
+      {"osan.enrollment.v1.EnrollmentService.ListAllocationDecisions", kCity | kEduOffice,
        "CITY or EDU_OFFICE read allocation runs"},
       {"osan.enrollment.v1.EnrollmentService.DropEnrollment", kHomeSchool | kHost,
        "the home school (before the drop deadline) or the host"},
@@ -887,10 +892,20 @@ std::map<std::string, std::vector<Probe>> Probes(World& w) {
          r.set_seed(7);
          r.set_request_id(w.Id());
        })});
+  add(enrollment + "GetAllocationOperation",
+      {"the walk's allocation operation", none,
+       Build<ev1::GetAllocationOperationRequest>([&w](auto& r) {
+         r.set_name(absl::StrCat(
+             "operations/", absl::StripPrefix(w.semester.allocation.name(), "allocationRuns/")));
+       })});
   add(enrollment + "GetAllocationRun",
       {"the walk's allocation run", none, Build<ev1::GetAllocationRunRequest>([&w](auto& r) {
          r.set_name(w.semester.allocation.name());
        })});
+  add(enrollment + "ListAllocationDecisions",
+      {"the walk's allocation decisions", none,
+       Build<ev1::ListAllocationDecisionsRequest>(
+           [&w](auto& r) { r.set_parent(w.semester.allocation.name()); })});
   add(enrollment + "DropEnrollment", {"b-drop's seat at the maker centre",
                                       {kSchoolB, kMaker},
                                       Build<ev1::DropEnrollmentRequest>([&w, application](auto& r) {

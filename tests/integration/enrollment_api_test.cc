@@ -5,12 +5,15 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <pqxx/pqxx>
 #include <set>
 #include <thread>
 #include <tuple>
 
+#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "services/enrollment/api/enrollment_service.h"
+#include "services/enrollment/client/allocation_wait.h"
 #include "tests/support/exchange_fixture.h"
 
 namespace osan::enrollment {
@@ -93,6 +96,28 @@ class EnrollmentApiTest : public ::testing::Test {
     exchange_.Transition(section, cv1::PUBLISHED);
     exchange_.Transition(section, cv1::ENROLLMENT_OPEN);
     return section;
+  }
+
+  // Polls `operation` as `token`'s caller until its run is done.
+  v1::AllocationRun AwaitRun(const v1::AllocationOperation& operation, const std::string& token) {
+    const absl::StatusOr<v1::AllocationRun> run = enrollment::AwaitAllocation(
+        operation,
+        [&](const std::string& name) -> absl::StatusOr<v1::AllocationOperation> {
+          v1::GetAllocationOperationRequest get;
+          get.set_name(name);
+          v1::AllocationOperation polled;
+          auto context = ContextWithToken(token);
+          const grpc::Status status =
+              exchange_.enrollment().GetAllocationOperation(context.get(), get, &polled);
+          if (!status.ok()) {
+            return absl::Status(static_cast<absl::StatusCode>(status.error_code()),
+                                status.error_message());
+          }
+          return polled;
+        },
+        absl::Now() + absl::Seconds(30), [](const v1::AllocationOperation&) {});
+    EXPECT_TRUE(run.ok()) << run.status();
+    return run.value_or(v1::AllocationRun());
   }
 
   std::vector<v1::ChangeEvent> Feed(const std::string& token, size_t expected,
@@ -469,42 +494,182 @@ TEST_F(EnrollmentApiTest, LotteryAllocationPlacesAndWaitlistsWithAnAuditRecord) 
   }
   exchange_.Transition(section, cv1::ENROLLMENT_CLOSED);
 
+  const std::string academy_token = exchange_.Token(kAcademy, auth::v1::ACADEMY);
+  const auto before = exchange_.ReadChanges(
+      academy_token,
+      exchange_.QueryEnrollment(absl::StrCat(
+          "SELECT count(*) FROM application_events WHERE host_code = '", kAcademy, "'")));
+  ASSERT_FALSE(before.empty());
+
   v1::RunAllocationRequest request;
   request.set_term(section.name().substr(0, section.name().find("/sections/")));
   request.set_seed(42);
   request.set_request_id("allocation-1");
-  v1::AllocationRun run;
+  v1::AllocationOperation operation;
   auto context = ContextWithToken(SchoolToken(kSchoolA));
-  EXPECT_EQ(exchange_.enrollment().RunAllocation(context.get(), request, &run).error_code(),
+  EXPECT_EQ(exchange_.enrollment().RunAllocation(context.get(), request, &operation).error_code(),
             grpc::StatusCode::PERMISSION_DENIED);
-  context = ContextWithToken(exchange_.Token(kCity, auth::v1::CITY));
-  ASSERT_TRUE(exchange_.enrollment().RunAllocation(context.get(), request, &run).ok());
+  const std::string city = exchange_.Token(kCity, auth::v1::CITY);
+  context = ContextWithToken(city);
+  ASSERT_TRUE(exchange_.enrollment().RunAllocation(context.get(), request, &operation).ok());
+  EXPECT_THAT(operation.name(), ::testing::StartsWith("operations/"));
+  const v1::AllocationRun run = AwaitRun(operation, city);
   EXPECT_EQ(run.seed(), 42u);
-  EXPECT_THAT(run.lottery_order(), SizeIs(4));
-  ASSERT_THAT(run.decisions(), SizeIs(4));
-  int enrolled = 0, waitlisted = 0;
-  for (const auto& decision : run.decisions()) {
-    enrolled += decision.outcome() == v1::ENROLLED;
-    waitlisted += decision.outcome() == v1::WAITLISTED;
-    EXPECT_FALSE(decision.reason().empty());
-  }
-  EXPECT_EQ(enrolled, 2);
-  EXPECT_EQ(waitlisted, 2);
+  EXPECT_EQ(run.section_count(), 1);
+  EXPECT_EQ(run.student_count(), 4);
+  EXPECT_EQ(run.enrolled_count(), 2);
+  EXPECT_EQ(run.waitlisted_count(), 2);
+  EXPECT_EQ(run.not_placed_count(), 0);
   EXPECT_EQ(exchange_.QueryEnrollment("SELECT enrolled FROM section_seats"), 2);
+  // The run's transaction recorded the students it decided on, as the city's
+  // call.
+  EXPECT_EQ(exchange_.QueryEnrollment(
+                "SELECT count(DISTINCT student) FROM audit_log WHERE principal = 'OSAN-CITY'"
+                " AND action = 'EnrollmentService.RunAllocation' AND result = 'OK'"),
+            4);
 
-  // The same request id again returns the same run and changes nothing.
-  v1::AllocationRun again;
-  context = ContextWithToken(exchange_.Token(kCity, auth::v1::CITY));
+  // The decisions, page by page, in the run's order: enrolled by lottery
+  // number, then waitlisted by position.
+  const std::string office = exchange_.Token("HSOS-EDU", auth::v1::EDU_OFFICE);
+  v1::ListAllocationDecisionsRequest list;
+  list.set_parent(run.name());
+  list.set_page_size(3);
+  v1::ListAllocationDecisionsResponse page;
+  context = ContextWithToken(office);
+  ASSERT_TRUE(exchange_.enrollment().ListAllocationDecisions(context.get(), list, &page).ok());
+  ASSERT_THAT(page.decisions(), SizeIs(3));
+  ASSERT_FALSE(page.next_page_token().empty());
+  std::vector<v1::AllocationDecision> decisions(page.decisions().begin(), page.decisions().end());
+  list.set_page_token(page.next_page_token());
+  context = ContextWithToken(office);
+  ASSERT_TRUE(exchange_.enrollment().ListAllocationDecisions(context.get(), list, &page).ok());
+  ASSERT_THAT(page.decisions(), SizeIs(1));
+  EXPECT_TRUE(page.next_page_token().empty());
+  decisions.push_back(page.decisions(0));
+  std::set<int> lottery_numbers;
+  for (size_t i = 0; i < decisions.size(); ++i) {
+    const v1::AllocationDecision& decision = decisions[i];
+    EXPECT_EQ(decision.section(), section.name());
+    EXPECT_EQ(decision.outcome(), i < 2 ? v1::ENROLLED : v1::WAITLISTED) << i;
+    EXPECT_EQ(decision.waitlist_position(), i < 2 ? 0 : static_cast<int>(i) - 1) << i;
+    EXPECT_FALSE(decision.reason().empty());
+    lottery_numbers.insert(decision.lottery_number());
+    // The application says the same, and so does its change event.
+    v1::GetApplicationRequest get;
+    get.set_name(decision.application());
+    v1::Application application;
+    context = ContextWithToken(academy_token);
+    ASSERT_TRUE(exchange_.enrollment().GetApplication(context.get(), get, &application).ok());
+    EXPECT_EQ(application.state(), decision.outcome());
+    EXPECT_EQ(application.waitlist_position(), decision.waitlist_position());
+    EXPECT_THAT(application.reason(), HasSubstr(decision.reason()));
+  }
+  EXPECT_EQ(decisions[0].lottery_number() < decisions[1].lottery_number(), true);
+  EXPECT_EQ(lottery_numbers, (std::set<int>{1, 2, 3, 4}));
+  const auto events = exchange_.ReadChanges(academy_token, 4, before.back().cursor());
+  ASSERT_THAT(events, SizeIs(4));
+  for (const v1::ChangeEvent& event : events) {
+    v1::GetApplicationRequest get;
+    get.set_name(event.application().name());
+    v1::Application application;
+    context = ContextWithToken(academy_token);
+    ASSERT_TRUE(exchange_.enrollment().GetApplication(context.get(), get, &application).ok());
+    EXPECT_EQ(event.application().DebugString(), application.DebugString());
+  }
+
+  // Filters: one home school's students; a section's.
+  list.Clear();
+  list.set_parent(run.name());
+  list.set_home_school(absl::StrCat("institutions/", kSchoolA));
+  context = ContextWithToken(office);
+  ASSERT_TRUE(exchange_.enrollment().ListAllocationDecisions(context.get(), list, &page).ok());
+  ASSERT_THAT(page.decisions(), SizeIs(2));
+  for (const auto& decision : page.decisions()) {
+    EXPECT_THAT(decision.student(), HasSubstr(kSchoolA));
+  }
+  list.set_home_school("");
+  list.set_section(section.name());
+  context = ContextWithToken(office);
+  ASSERT_TRUE(exchange_.enrollment().ListAllocationDecisions(context.get(), list, &page).ok());
+  EXPECT_THAT(page.decisions(), SizeIs(4));
+  list.set_section("terms/2027-1");
+  context = ContextWithToken(office);
+  EXPECT_EQ(exchange_.enrollment().ListAllocationDecisions(context.get(), list, &page).error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
+
+  // The same request id again returns the same operation and changes nothing.
+  v1::AllocationOperation again;
+  context = ContextWithToken(city);
   ASSERT_TRUE(exchange_.enrollment().RunAllocation(context.get(), request, &again).ok());
-  EXPECT_EQ(again.name(), run.name());
+  EXPECT_EQ(again.name(), operation.name());
+  EXPECT_TRUE(again.done());
+  EXPECT_EQ(again.run().name(), run.name());
   EXPECT_EQ(exchange_.QueryEnrollment("SELECT count(*) FROM allocation_runs"), 1);
+  EXPECT_EQ(exchange_.QueryEnrollment("SELECT count(*) FROM allocation_decisions"), 4);
 
   v1::GetAllocationRunRequest get;
   get.set_name(run.name());
   v1::AllocationRun stored;
-  context = ContextWithToken(exchange_.Token("HSOS-EDU", auth::v1::EDU_OFFICE));
+  context = ContextWithToken(office);
   ASSERT_TRUE(exchange_.enrollment().GetAllocationRun(context.get(), get, &stored).ok());
-  EXPECT_EQ(stored.decisions_size(), 4);
+  EXPECT_EQ(stored.DebugString(), run.DebugString());
+  get.set_name("allocationRuns/00000000-0000-0000-0000-000000000000");
+  context = ContextWithToken(office);
+  EXPECT_EQ(exchange_.enrollment().GetAllocationRun(context.get(), get, &stored).error_code(),
+            grpc::StatusCode::NOT_FOUND);
+}
+
+// A run whose process died before it committed changed nothing; once its
+// operation has been quiet past the grace, readers see it failed (ABORTED).
+TEST_F(EnrollmentApiTest, AnInterruptedAllocationIsReportedFailedAndChangedNothing) {
+  const std::string id = "5d0c6f1e-8a43-4c1f-9e0b-2b7c7c1d0a11";
+  v1::AllocationOperation stuck;
+  stuck.set_name(absl::StrCat("operations/", id));
+  stuck.set_stage("allocating");
+  stuck.set_percent(40);
+  stuck.set_term("terms/2027-1");
+  exchange_.QueryEnrollment(absl::StrCat(
+      "WITH i AS (INSERT INTO allocation_operations (id, term_id, operation, update_time)"
+      " VALUES ('",
+      id, "', '2027-1', decode('", absl::BytesToHexString(stuck.SerializeAsString()),
+      "', 'hex'), now() - interval '2 minutes') RETURNING 1) SELECT count(*) FROM i"));
+  v1::GetAllocationOperationRequest get;
+  get.set_name(stuck.name());
+  v1::AllocationOperation read;
+  auto context = ContextWithToken(exchange_.Token(kCity, auth::v1::CITY));
+  ASSERT_TRUE(exchange_.enrollment().GetAllocationOperation(context.get(), get, &read).ok());
+  EXPECT_TRUE(read.done());
+  EXPECT_EQ(read.error().code(), static_cast<int>(grpc::StatusCode::ABORTED));
+  EXPECT_THAT(read.error().message(), HasSubstr("nothing was changed"));
+  EXPECT_EQ(read.stage(), "failed");
+  // Said once, kept: the next reader sees the same.
+  v1::AllocationOperation again;
+  context = ContextWithToken(exchange_.Token(kCity, auth::v1::CITY));
+  ASSERT_TRUE(exchange_.enrollment().GetAllocationOperation(context.get(), get, &again).ok());
+  EXPECT_EQ(again.DebugString(), read.DebugString());
+
+  // A quiet operation that a live transaction holds is left alone.
+  const std::string held = "7e1f0a2b-3c4d-4e5f-8a9b-0c1d2e3f4a5b";
+  stuck.set_name(absl::StrCat("operations/", held));
+  exchange_.QueryEnrollment(absl::StrCat(
+      "WITH i AS (INSERT INTO allocation_operations (id, term_id, operation, update_time)"
+      " VALUES ('",
+      held, "', '2027-1', decode('", absl::BytesToHexString(stuck.SerializeAsString()),
+      "', 'hex'), now() - interval '2 minutes') RETURNING 1) SELECT count(*) FROM i"));
+  pqxx::connection holder(exchange_.enrollment_service().database().url());
+  pqxx::work hold(holder);
+  hold.exec(
+      absl::StrCat("SELECT 1 FROM allocation_operations WHERE id = '", held, "' FOR KEY SHARE"));
+  get.set_name(stuck.name());
+  context = ContextWithToken(exchange_.Token(kCity, auth::v1::CITY));
+  ASSERT_TRUE(exchange_.enrollment().GetAllocationOperation(context.get(), get, &read).ok());
+  EXPECT_FALSE(read.done());
+  EXPECT_EQ(read.stage(), "allocating");
+
+  get.set_name("operations/nope");
+  context = ContextWithToken(exchange_.Token(kCity, auth::v1::CITY));
+  EXPECT_EQ(exchange_.enrollment().GetAllocationOperation(context.get(), get, &read).error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
 }
 
 TEST_F(EnrollmentApiTest, UnderfilledSectionIsCancelledAndApplicantsKeepOtherApplications) {

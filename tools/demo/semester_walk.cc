@@ -7,6 +7,7 @@
 #include "absl/time/clock.h"
 #include "common/status.h"
 #include "services/catalog/domain/names.h"
+#include "services/enrollment/client/allocation_wait.h"
 
 namespace osan::demo {
 namespace {
@@ -381,9 +382,27 @@ absl::StatusOr<Semester> Walker::Walk() {
   allocation.set_term(semester_.term);
   allocation.set_seed(2027);
   allocation.set_request_id(Id());
-  OSAN_ASSIGN_OR_RETURN(semester_.allocation,
+  OSAN_ASSIGN_OR_RETURN(const ev1::AllocationOperation operation,
                         c_.Call(c_.enrollment(), &ev1::EnrollmentService::Stub::RunAllocation,
                                 kCity, auth::v1::CITY, allocation));
+  OSAN_ASSIGN_OR_RETURN(
+      semester_.allocation,
+      enrollment::AwaitAllocation(
+          operation,
+          [this](const std::string& name) {
+            ev1::GetAllocationOperationRequest get;
+            get.set_name(name);
+            return c_.Call(c_.enrollment(), &ev1::EnrollmentService::Stub::GetAllocationOperation,
+                           kCity, auth::v1::CITY, get);
+          },
+          absl::Now() + absl::Seconds(60), [](const ev1::AllocationOperation&) {}));
+  ev1::ListAllocationDecisionsRequest decisions;
+  decisions.set_parent(semester_.allocation.name());
+  OSAN_ASSIGN_OR_RETURN(
+      const ev1::ListAllocationDecisionsResponse decided,
+      c_.Call(c_.enrollment(), &ev1::EnrollmentService::Stub::ListAllocationDecisions, kCity,
+              auth::v1::CITY, decisions));
+  semester_.allocation_decisions.assign(decided.decisions().begin(), decided.decisions().end());
   OSAN_RETURN_IF_ERROR(Move(semester_.ai, {cv1::ENROLLMENT_CLOSED, cv1::IN_PROGRESS}));
   OSAN_RETURN_IF_ERROR(Move(semester_.calculus, {cv1::IN_PROGRESS}));
   OSAN_RETURN_IF_ERROR(Move(semester_.maker, {cv1::ENROLLMENT_CLOSED, cv1::IN_PROGRESS}));

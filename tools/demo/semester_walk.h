@@ -89,6 +89,8 @@ struct Semester {
   // "<student key>/<course>" with course one of ai, calculus, maker.
   std::map<std::string, enrollment::v1::ApplicationState> applied;
   enrollment::v1::AllocationRun allocation;
+  // Its decisions (one page: the walk's run is small).
+  std::vector<enrollment::v1::AllocationDecision> allocation_decisions;
   std::map<std::string, credit::v1::FinalizeSectionResponse> finalized;  // by course
   // Preventive instruction (예방지도) for b2 in calculus during the term.
   credit::v1::SupportRecord preventive;

@@ -12,7 +12,10 @@
 #include "absl/flags/declare.h"
 #include "absl/flags/flag.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
+#include "common/status.h"
 #include "osan/enrollment/v1/enrollment.grpc.pb.h"
+#include "services/enrollment/client/allocation_wait.h"
 #include "tools/osanctl/client.h"
 #include "tools/osanctl/text_table.h"
 
@@ -64,6 +67,9 @@ constexpr char kListApplicationsUsage[] =
 constexpr char kDropUsage[] = "drop applications/{id} --reason TEXT";
 constexpr char kRosterUsage[] = "roster terms/{term}/sections/{id}";
 constexpr char kAllocateUsage[] = "allocate --term terms/{year}-{semester} [--seed N]";
+constexpr char kDecisionsUsage[] =
+    "allocation decisions allocationRuns/{id} [--section terms/{term}/sections/{id}] "
+    "[--school CODE]";
 constexpr char kCancelSectionUsage[] = "cancel-section terms/{term}/sections/{id} --reason TEXT";
 constexpr char kFeedUsage[] = "feed [--cursor CURSOR] [--follow]";
 
@@ -326,28 +332,76 @@ int RunAllocation(const std::vector<std::string>& args) {
   }
   request.set_seed(absl::GetFlag(FLAGS_seed));
   request.set_request_id(RequestId());
-  v1::AllocationRun run;
-  const grpc::Status status = Call(&Stub::RunAllocation, request, &run);
+  v1::AllocationOperation operation;
+  if (const grpc::Status status = Call(&Stub::RunAllocation, request, &operation); !status.ok()) {
+    return Fail(status);
+  }
+  std::cout << operation.name() << ": " << request.term() << " (request_id " << request.request_id()
+            << ")\n";
+  // Progress on stderr, one line per stage.
+  std::string stage;
+  const auto show = [&stage](const v1::AllocationOperation& now) {
+    if (now.stage() != stage) {
+      stage = now.stage();
+      std::cerr << "  " << stage << " (" << now.percent() << "%)\n";
+    }
+  };
+  show(operation);
+  grpc::Status failed;
+  const absl::StatusOr<v1::AllocationRun> run = enrollment::AwaitAllocation(
+      operation,
+      [&failed](const std::string& name) -> absl::StatusOr<v1::AllocationOperation> {
+        v1::GetAllocationOperationRequest get;
+        get.set_name(name);
+        v1::AllocationOperation polled;
+        failed = Call(&Stub::GetAllocationOperation, get, &polled);
+        if (!failed.ok()) {
+          return absl::UnavailableError("polling failed");
+        }
+        return polled;
+      },
+      absl::Now() + absl::Hours(1), show);
+  if (!failed.ok()) {
+    return Fail(failed);
+  }
+  if (!run.ok()) {
+    return Fail(ToGrpcStatus(run.status()));
+  }
+  std::cout << run->name() << ": " << run->term() << ", seed " << run->seed() << ", run by "
+            << run->run_by() << "\n"
+            << run->section_count() << " section(s), " << run->student_count()
+            << " student(s) in the lottery: " << run->enrolled_count() << " enrolled, "
+            << run->waitlisted_count() << " waitlisted, " << run->not_placed_count()
+            << " not placed\n"
+            << "decisions: osanctl allocation decisions " << run->name()
+            << " [--section S] [--school CODE]\n";
+  return 0;
+}
+
+int ListAllocationDecisions(const std::vector<std::string>& args) {
+  if (args.size() != 1) {
+    return Usage(kDecisionsUsage);
+  }
+  v1::ListAllocationDecisionsRequest request;
+  request.set_parent(args[0]);
+  request.set_section(absl::GetFlag(FLAGS_section));
+  if (const std::string school = absl::GetFlag(FLAGS_school); !school.empty()) {
+    request.set_home_school(absl::StrCat("institutions/", absl::StripPrefix(school, "schools/")));
+  }
+  TextTable table({"추첨 번호", "학생", "과목", "결과", "사유", "신청"});
+  const grpc::Status status =
+      ListAll(&Stub::ListAllocationDecisions, request,
+              [&table](const v1::ListAllocationDecisionsResponse& page) {
+                for (const auto& decision : page.decisions()) {
+                  table.AddRow({absl::StrCat(decision.lottery_number()), decision.student(),
+                                decision.section(),
+                                StateText(decision.outcome(), decision.waitlist_position()),
+                                OrDash(decision.reason()), decision.application()});
+                }
+              });
   if (!status.ok()) {
     return Fail(status);
   }
-  // Lottery number = position in the lottery order, counted from 1.
-  std::map<std::string, int> lottery_numbers;
-  for (int i = 0; i < run.lottery_order_size(); ++i) {
-    lottery_numbers.emplace(run.lottery_order(i), i + 1);
-  }
-  TextTable table({"추첨 번호", "학생", "과목", "결과", "사유", "신청"});
-  for (const auto& decision : run.decisions()) {
-    const auto number = lottery_numbers.find(decision.student());
-    table.AddRow({number == lottery_numbers.end() ? "-" : absl::StrCat(number->second),
-                  decision.student(), decision.section(),
-                  StateText(decision.outcome(), decision.waitlist_position()),
-                  OrDash(decision.reason()), decision.application()});
-  }
-  std::cout << run.name() << ": " << run.term() << ", seed " << run.seed() << ", run by "
-            << run.run_by() << " (request_id " << request.request_id() << ")\n"
-            << run.lottery_order_size() << " student(s) in the lottery, " << run.decisions_size()
-            << " decision(s)\n\n";
   table.Print(std::cout);
   return 0;
 }

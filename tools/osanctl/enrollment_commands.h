@@ -43,6 +43,7 @@ int ShowRoster(const std::vector<std::string>& args);
 
 // allocate --term terms/{year}-{semester} [--seed N]
 int RunAllocation(const std::vector<std::string>& args);
+int ListAllocationDecisions(const std::vector<std::string>& args);
 
 // cancel-section SECTION --reason TEXT
 int CancelSection(const std::vector<std::string>& args);

@@ -138,7 +138,9 @@ constexpr char kUsage[] =
     "  applications decline NAME  the host declines one in screening (--reason)\n"
     "  drop NAME                  drop an enrolment or leave the waitlist (--reason)\n"
     "  roster SECTION             a section's enrolled students and waitlist (host)\n"
-    "  allocate                   allocate the seats of a term (--term [--seed])\n"
+    "  allocate                   allocate the seats of a term (--term [--seed]), showing "
+    "progress\n"
+    "  allocation decisions RUN   a run's decisions (allocationRuns/{id} [--section] [--school])\n"
     "  cancel-section SECTION     cancel a section (--reason)\n"
     "  feed                       print application changes, one per line ([--cursor\n"
     "                             --follow])\n"
@@ -527,6 +529,7 @@ int Run(const std::vector<std::string>& words) {
       {{"drop"}, DropEnrollment},
       {{"roster"}, ShowRoster},
       {{"allocate"}, RunAllocation},
+      {{"allocation", "decisions"}, ListAllocationDecisions},
       {{"cancel-section"}, CancelSection},
       {{"feed"}, WatchChanges},
       {{"results", "pending"}, ListPendingResults},

@@ -106,18 +106,17 @@ absl::StatusOr<catalog::v1::Programme> CatalogClient::GetProgramme(const std::st
   return programme;
 }
 
-absl::StatusOr<std::vector<catalog::v1::Section>> CatalogClient::ProgrammeSections(
-    const std::string& programme, const std::string& term, absl::Time deadline) {
+absl::StatusOr<std::vector<catalog::v1::Section>> CatalogClient::TermSections(
+    const std::string& term, catalog::v1::ListSectionsRequest request, absl::Time deadline) {
   catalog::v1::GetTermRequest term_request;
   term_request.set_name(term);
   catalog::v1::Term term_facts;
   OSAN_RETURN_IF_ERROR(
       Call(&catalog::v1::CatalogService::Stub::GetTerm, term_request, &term_facts, deadline));
   std::vector<catalog::v1::Section> sections;
-  catalog::v1::ListSectionsRequest request;
   request.set_parent(term);
-  request.set_programme(programme);
   request.set_page_size(200);
+  request.clear_page_token();
   do {
     catalog::v1::ListSectionsResponse page;
     OSAN_RETURN_IF_ERROR(

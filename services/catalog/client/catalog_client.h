@@ -81,12 +81,12 @@ class CatalogClient {
   // is none.
   absl::StatusOr<catalog::v1::Programme> GetProgramme(const std::string& name, absl::Time deadline);
 
-  // Every section of `term` (`terms/{year}-{semester}`) that `programme`
-  // funds, in any state, read now over as many pages as it takes. NOT_FOUND
-  // if the term does not exist.
-  absl::StatusOr<std::vector<catalog::v1::Section>> ProgrammeSections(const std::string& programme,
-                                                                      const std::string& term,
-                                                                      absl::Time deadline);
+  // Every section of `term` (`terms/{year}-{semester}`) that `filter`'s
+  // host, state and programme fields select (its parent and page fields are
+  // set here), read now over as many pages as it takes. NOT_FOUND if the term
+  // does not exist.
+  absl::StatusOr<std::vector<catalog::v1::Section>> TermSections(
+      const std::string& term, catalog::v1::ListSectionsRequest filter, absl::Time deadline);
 
  private:
   template <class Request, class Response>

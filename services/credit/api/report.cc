@@ -38,8 +38,9 @@ absl::StatusOr<v1::ProgrammeReport> Reports::GetProgrammeReport(
   facts.term = term.name();
   OSAN_ASSIGN_OR_RETURN(facts.programme,
                         catalog_->GetProgramme(request.programme(), call.deadline));
-  OSAN_ASSIGN_OR_RETURN(
-      facts.sections, catalog_->ProgrammeSections(request.programme(), term.name(), call.deadline));
+  catalog::v1::ListSectionsRequest funded;
+  funded.set_programme(request.programme());
+  OSAN_ASSIGN_OR_RETURN(facts.sections, catalog_->TermSections(term.name(), funded, call.deadline));
   OSAN_ASSIGN_OR_RETURN(const auto counts, enrollment_->CountApplications(
                                                term.name(), call.bearer_token, call.deadline));
 

@@ -1,7 +1,5 @@
 #include "services/enrollment/api/enrollment.h"
 
-#include <openssl/rand.h>
-
 #include <algorithm>
 #include <map>
 #include <set>
@@ -18,7 +16,6 @@
 #include "services/catalog/domain/names.h"
 #include "services/catalog/domain/rules.h"
 #include "services/enrollment/api/first_come.h"
-#include "services/enrollment/domain/allocation.h"
 #include "services/enrollment/store/enrollment_store.h"
 
 namespace osan::enrollment {
@@ -28,13 +25,6 @@ namespace cv1 = catalog::v1;
 
 constexpr int kFeedPage = 200;
 
-// Names every student an allocation run decided on.
-void NameStudents(const server::CallContext& call, const v1::AllocationRun& run) {
-  for (const v1::AllocationDecision& decision : run.decisions()) {
-    call.Audit(decision.student());
-  }
-}
-
 // The end of the drop deadline's day in Korea Standard Time.
 absl::Time DropDeadlineEnd(const cv1::Term& term) {
   absl::CivilDay day;
@@ -42,31 +32,6 @@ absl::Time DropDeadlineEnd(const cv1::Term& term) {
     return absl::InfinitePast();
   }
   return absl::FromCivil(day + 1, absl::FixedTimeZone(9 * 60 * 60));
-}
-
-uint64_t RandomSeed() {
-  uint64_t seed = 0;
-  RAND_bytes(reinterpret_cast<unsigned char*>(&seed), sizeof seed);
-  return seed == 0 ? 1 : seed;
-}
-
-// The priority tier of a student for a PRIORITY section: the index of the
-// first rule they match, or the number of rules.
-int PriorityTier(const cv1::Section& section, const std::string& school_code, int grade) {
-  const auto& rules = section.priority_rules();
-  for (int i = 0; i < rules.size(); ++i) {
-    const auto& schools = rules[i].schools();
-    const auto& grades = rules[i].grade_levels();
-    const bool school_ok =
-        schools.empty() || std::find(schools.begin(), schools.end(),
-                                     catalog::InstitutionName(school_code)) != schools.end();
-    const bool grade_ok =
-        grades.empty() || std::find(grades.begin(), grades.end(), grade) != grades.end();
-    if (school_ok && grade_ok) {
-      return i;
-    }
-  }
-  return rules.size();
 }
 
 }  // namespace
@@ -78,7 +43,8 @@ Enrollment::Enrollment(db::Pool* pool, PageTokens page_tokens, CatalogClient* ca
       catalog_(catalog),
       options_(options),
       seats_(pool, options.max_seat_batch),
-      first_come_(pool, options.limits, options.max_seat_batch) {}
+      first_come_(pool, options.limits, options.max_seat_batch),
+      allocations_(pool, &page_tokens_, catalog, options.limits.max_enrollments_per_term) {}
 
 // ----- Students -------------------------------------------------------------
 
@@ -358,155 +324,24 @@ absl::StatusOr<v1::ListApplicationsResponse> Enrollment::ListApplications(
 
 // ----- Allocation -----------------------------------------------------------
 
-absl::StatusOr<v1::AllocationRun> Enrollment::RunAllocation(
+absl::StatusOr<v1::AllocationOperation> Enrollment::RunAllocation(
     const Call& call, const v1::RunAllocationRequest& request) {
-  if (call.principal->role != auth::v1::CITY && call.principal->role != auth::v1::EDU_OFFICE) {
-    return absl::PermissionDeniedError("only CITY or EDU_OFFICE run allocations");
-  }
-  OSAN_ASSIGN_OR_RETURN(const catalog::TermId term, catalog::ParseTermName("term", request.term()));
-  OSAN_RETURN_IF_ERROR(CheckRequestId(request.request_id()));
-  const uint64_t seed = request.seed() != 0 ? request.seed() : RandomSeed();
+  return allocations_.Start(call, request);
+}
 
-  // The candidates: approved (or host-accepted) applications of the term.
-  OSAN_ASSIGN_OR_RETURN(const auto candidates, pool_->Transact([&](pqxx::work& tx) {
-    return store::ApplicationsInStates(tx, term.id(), {v1::APPROVED, v1::HOST_ACCEPTED});
-  }));
-  std::map<std::string, SectionFacts> sections;  // allocated now, by section id
-  for (const auto& record : candidates) {
-    if (sections.count(record.section_id) != 0) {
-      continue;
-    }
-    OSAN_ASSIGN_OR_RETURN(SectionFacts facts,
-                          catalog_->GetSection(record.application.section(), call.deadline,
-                                               CatalogClient::Freshness::kFresh));
-    const auto policy = facts.section.allocation_policy();
-    if (policy != cv1::FIRST_COME && facts.section.state() == cv1::ENROLLMENT_CLOSED) {
-      sections.emplace(record.section_id, std::move(facts));
-    }
-  }
-
-  const auto allocate = [&](pqxx::work& tx) -> absl::StatusOr<v1::AllocationRun> {
-    AllocationInput input;
-    input.seed = seed;
-    input.max_sections_per_student = options_.limits.max_enrollments_per_term;
-    std::map<std::string, store::Seats> seats;
-    for (const auto& [id, facts] : sections) {
-      OSAN_ASSIGN_OR_RETURN(store::Seats locked,
-                            store::LockSeats(tx, id, facts.section.capacity()));
-      seats[id] = locked;
-      OSAN_ASSIGN_OR_RETURN(auto enrolled_by_school, store::EnrolledBySchool(tx, id));
-      input.sections.push_back({id, catalog::InstitutionCodeOf(facts.section.host()), locked.free(),
-                                std::move(enrolled_by_school), facts.section.per_school_cap(),
-                                facts.section.host_share_cap_percent()});
-    }
-    // Re-read under the transaction: only applications still waiting count.
-    OSAN_ASSIGN_OR_RETURN(
-        const auto waiting,
-        store::ApplicationsInStates(tx, term.id(), {v1::APPROVED, v1::HOST_ACCEPTED}));
-    std::map<std::string, const store::ApplicationRecord*> by_id;
-    for (const auto& record : waiting) {
-      const auto it = sections.find(record.section_id);
-      if (it == sections.end()) {
-        continue;
-      }
-      const cv1::Section& section = it->second.section;
-      const bool screened = section.allocation_policy() == cv1::HOST_SCREENING;
-      if (screened != (record.application.state() == v1::HOST_ACCEPTED)) {
-        continue;  // screening sections allocate only host-accepted applicants
-      }
-      OSAN_ASSIGN_OR_RETURN(const v1::Student student,
-                            store::GetStudent(tx, record.school_code, record.student_key));
-      input.applicants.push_back(
-          {record.id, record.application.student(), record.school_code, record.section_id,
-           record.application.preference_rank(),
-           section.allocation_policy() == cv1::PRIORITY
-               ? PriorityTier(
-                     section, record.school_code,
-                     GradeIn(student, catalog::SchoolYearOfTerm(record.application.term())))
-               : 0});
-      by_id[record.id] = &record;
-    }
-    const AllocationResult result = Allocate(input);
-
-    v1::AllocationRun run;
-    const std::string run_id = NewUuid();
-    run.set_name(absl::StrCat("allocationRuns/", run_id));
-    run.set_term(term.name());
-    run.set_seed(seed);
-    run.set_run_by(call.principal->institution);
-    run.mutable_create_time()->set_seconds(absl::ToUnixSeconds(call.now));
-    for (const std::string& student : result.lottery_order) {
-      run.add_lottery_order(student);
-    }
-    // Waitlisted decisions are applied in waitlist order so that the stored
-    // order matches the positions.
-    std::vector<size_t> order(result.decisions.size());
-    for (size_t i = 0; i < order.size(); ++i) {
-      order[i] = i;
-    }
-    std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
-      return result.decisions[a].waitlist_position < result.decisions[b].waitlist_position;
-    });
-    for (const size_t i : order) {
-      const Decision& decision = result.decisions[i];
-      const store::ApplicationRecord& record = *by_id.at(decision.application_id);
-      const v1::ApplicationState state = decision.outcome == Outcome::kPlaced ? v1::ENROLLED
-                                         : decision.outcome == Outcome::kWaitlisted
-                                             ? v1::WAITLISTED
-                                             : v1::NOT_PLACED;
-      if (state == v1::ENROLLED) {
-        ++seats[record.section_id].enrolled;
-      }
-      OSAN_RETURN_IF_ERROR(
-          store::SetState(tx, record.id, state,
-                          absl::StrCat("allocation ", run_id, ": ", decision.reason),
-                          call.principal->institution)
-              .status());
-    }
-    for (size_t i = 0; i < result.decisions.size(); ++i) {
-      const Decision& decision = result.decisions[i];
-      const store::ApplicationRecord& record = *by_id.at(decision.application_id);
-      v1::AllocationDecision* entry = run.add_decisions();
-      entry->set_application(ApplicationName(record.id));
-      entry->set_student(record.application.student());
-      entry->set_section(record.application.section());
-      entry->set_outcome(decision.outcome == Outcome::kPlaced       ? v1::ENROLLED
-                         : decision.outcome == Outcome::kWaitlisted ? v1::WAITLISTED
-                                                                    : v1::NOT_PLACED);
-      entry->set_waitlist_position(decision.waitlist_position);
-      entry->set_reason(decision.reason);
-    }
-    for (const auto& [id, section_seats] : seats) {
-      OSAN_RETURN_IF_ERROR(store::SetEnrolled(tx, id, section_seats.enrolled));
-    }
-    OSAN_RETURN_IF_ERROR(store::InsertAllocationRun(tx, run_id, term.id(), run));
-    return run;
-  };
-  const db::RequestKey key = db::MakeRequestKey(call.principal->institution, "RunAllocation",
-                                                request.request_id(), request);
-  return pool_->Transact([&](pqxx::work& tx) -> absl::StatusOr<v1::AllocationRun> {
-    OSAN_ASSIGN_OR_RETURN(v1::AllocationRun run,
-                          db::Idempotent<v1::AllocationRun>(tx, key, [&] { return allocate(tx); }));
-    NameStudents(call, run);  // a replayed run shows them too
-    return run;
-  });
+absl::StatusOr<v1::AllocationOperation> Enrollment::GetAllocationOperation(
+    const Call& call, const v1::GetAllocationOperationRequest& request) {
+  return allocations_.GetOperation(call, request);
 }
 
 absl::StatusOr<v1::AllocationRun> Enrollment::GetAllocationRun(
     const Call& call, const v1::GetAllocationRunRequest& request) {
-  if (call.principal->role != auth::v1::CITY && call.principal->role != auth::v1::EDU_OFFICE) {
-    return absl::PermissionDeniedError("only CITY or EDU_OFFICE read allocation runs");
-  }
-  absl::string_view id = request.name();
-  if (!absl::ConsumePrefix(&id, "allocationRuns/") || !catalog::IsUuid(id)) {
-    return InvalidField("name", "must be allocationRuns/{id}");
-  }
-  return pool_->Transact([&](pqxx::work& tx) -> absl::StatusOr<v1::AllocationRun> {
-    OSAN_ASSIGN_OR_RETURN(v1::AllocationRun run,
-                          store::GetAllocationRun(tx, absl::AsciiStrToLower(id)));
-    NameStudents(call, run);
-    return run;
-  });
+  return allocations_.GetRun(call, request);
+}
+
+absl::StatusOr<v1::ListAllocationDecisionsResponse> Enrollment::ListAllocationDecisions(
+    const Call& call, const v1::ListAllocationDecisionsRequest& request) {
+  return allocations_.ListDecisions(call, request);
 }
 
 // ----- Drops, cancellations, rosters ----------------------------------------
@@ -637,15 +472,19 @@ absl::StatusOr<v1::CountApplicationsResponse> Enrollment::CountApplications(
     return absl::PermissionDeniedError("only CITY or EDU_OFFICE read application counts");
   }
   OSAN_ASSIGN_OR_RETURN(const catalog::TermId term, catalog::ParseTermName("term", request.term()));
-  return pool_->Transact([&](pqxx::work& tx) -> absl::StatusOr<v1::CountApplicationsResponse> {
-    v1::CountApplicationsResponse response;
-    response.set_term(term.name());
-    OSAN_ASSIGN_OR_RETURN(auto counts, store::CountApplications(tx, term.id()));
-    for (auto& count : counts) {
-      *response.add_counts() = std::move(count);
-    }
-    return response;
-  });
+  v1::CountApplicationsResponse response;
+  response.set_term(term.name());
+  OSAN_ASSIGN_OR_RETURN(auto page, ReadPage(
+                                       *pool_, page_tokens_, call, "CountApplications", request,
+                                       [&](pqxx::work& tx, const std::string& after, int limit) {
+                                         return store::CountApplications(tx, term.id(), after,
+                                                                         limit);
+                                       },
+                                       response.mutable_next_page_token()));
+  for (auto& count : page.items) {
+    *response.add_counts() = std::move(count);
+  }
+  return response;
 }
 
 // ----- Change feed ----------------------------------------------------------

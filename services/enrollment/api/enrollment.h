@@ -14,6 +14,7 @@
 #include "common/server.h"
 #include "osan/enrollment/v1/enrollment.pb.h"
 #include "services/catalog/client/catalog_client.h"
+#include "services/enrollment/api/allocation_runs.h"
 #include "services/enrollment/api/first_come.h"
 #include "services/enrollment/domain/rules.h"
 #include "services/enrollment/store/seat_batcher.h"
@@ -65,10 +66,15 @@ class Enrollment {
   absl::StatusOr<v1::ListApplicationsResponse> ListApplications(
       const Call& call, const v1::ListApplicationsRequest& request);
 
-  absl::StatusOr<v1::AllocationRun> RunAllocation(const Call& call,
-                                                  const v1::RunAllocationRequest& request);
+  // Allocation runs (allocation_runs.h).
+  absl::StatusOr<v1::AllocationOperation> RunAllocation(const Call& call,
+                                                        const v1::RunAllocationRequest& request);
+  absl::StatusOr<v1::AllocationOperation> GetAllocationOperation(
+      const Call& call, const v1::GetAllocationOperationRequest& request);
   absl::StatusOr<v1::AllocationRun> GetAllocationRun(const Call& call,
                                                      const v1::GetAllocationRunRequest& request);
+  absl::StatusOr<v1::ListAllocationDecisionsResponse> ListAllocationDecisions(
+      const Call& call, const v1::ListAllocationDecisionsRequest& request);
 
   absl::StatusOr<v1::Application> DropEnrollment(const Call& call,
                                                  const v1::DropEnrollmentRequest& request);
@@ -104,6 +110,8 @@ class Enrollment {
   const EnrollmentOptions options_;
   store::SeatBatcher seats_;
   FirstComeSubmissions first_come_;
+  // Last: destroyed first, waiting for runs in progress while the rest stands.
+  AllocationRuns allocations_;
 };
 
 }  // namespace osan::enrollment

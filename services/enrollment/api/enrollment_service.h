@@ -35,8 +35,11 @@ class EnrollmentService final : public v1::EnrollmentService::CallbackService {
   OSAN_ENROLLMENT_METHOD(DeclineApplication, DecideApplicationRequest, Application)
   OSAN_ENROLLMENT_METHOD(GetApplication, GetApplicationRequest, Application)
   OSAN_ENROLLMENT_METHOD(ListApplications, ListApplicationsRequest, ListApplicationsResponse)
-  OSAN_ENROLLMENT_METHOD(RunAllocation, RunAllocationRequest, AllocationRun)
+  OSAN_ENROLLMENT_METHOD(RunAllocation, RunAllocationRequest, AllocationOperation)
+  OSAN_ENROLLMENT_METHOD(GetAllocationOperation, GetAllocationOperationRequest, AllocationOperation)
   OSAN_ENROLLMENT_METHOD(GetAllocationRun, GetAllocationRunRequest, AllocationRun)
+  OSAN_ENROLLMENT_METHOD(ListAllocationDecisions, ListAllocationDecisionsRequest,
+                         ListAllocationDecisionsResponse)
   OSAN_ENROLLMENT_METHOD(DropEnrollment, DropEnrollmentRequest, Application)
   OSAN_ENROLLMENT_METHOD(CancelSection, CancelSectionRequest, CancelSectionResponse)
   OSAN_ENROLLMENT_METHOD(ListRoster, ListRosterRequest, Roster)

@@ -62,7 +62,19 @@ absl::StatusOr<v1::CountApplicationsResponse> EnrollmentClient::CountApplication
     const std::string& term, const std::string& caller_token, absl::Time deadline) {
   v1::CountApplicationsRequest request;
   request.set_term(term);
-  return Call(&v1::EnrollmentService::Stub::CountApplications, request, caller_token, deadline);
+  request.set_page_size(200);
+  v1::CountApplicationsResponse counts;
+  do {
+    OSAN_ASSIGN_OR_RETURN(
+        v1::CountApplicationsResponse page,
+        Call(&v1::EnrollmentService::Stub::CountApplications, request, caller_token, deadline));
+    request.set_page_token(page.next_page_token());
+    counts.set_term(page.term());
+    for (v1::ApplicationCount& count : *page.mutable_counts()) {
+      *counts.add_counts() = std::move(count);
+    }
+  } while (!request.page_token().empty());
+  return counts;
 }
 
 }  // namespace osan::enrollment

@@ -32,8 +32,9 @@ class EnrollmentClient {
   absl::StatusOr<v1::Roster> Roster(const std::string& section, const std::string& caller_token,
                                     absl::Time deadline);
 
-  // The application counts of `term` (CountApplications) as `caller_token`'s
-  // institution may read them: PERMISSION_DENIED unless CITY or EDU_OFFICE.
+  // The application counts of `term` (CountApplications, every page) as
+  // `caller_token`'s institution may read them: PERMISSION_DENIED unless CITY
+  // or EDU_OFFICE.
   absl::StatusOr<v1::CountApplicationsResponse> CountApplications(const std::string& term,
                                                                   const std::string& caller_token,
                                                                   absl::Time deadline);

@@ -105,7 +105,8 @@ const std::vector<db::Statement> kStatements = {
 
     {"application_counts",
      "SELECT section_id::text, school_code, state, count(*) FROM applications WHERE term_id = $1"
-     " GROUP BY section_id, school_code, state ORDER BY section_id, school_code, state"},
+     " AND (section_id, school_code, state) > ($2::uuid, $3, $4)"
+     " GROUP BY section_id, school_code, state ORDER BY section_id, school_code, state LIMIT $5"},
 
     {"students_lock",
      "SELECT " OSAN_STUDENT_COLUMNS ", school_code FROM students"
@@ -165,6 +166,67 @@ const std::vector<db::Statement> kStatements = {
 
     {"run_insert", "INSERT INTO allocation_runs (id, term_id, run) VALUES ($1::uuid, $2, $3)"},
     {"run_get", "SELECT run FROM allocation_runs WHERE id = $1::uuid"},
+    {"run_candidates",
+     "SELECT " OSAN_APPLICATION_COLUMNS ", s.entry_year FROM applications a"
+     " JOIN students s USING (school_code, student_key) WHERE a.term_id = $1"
+     " AND a.state IN ('APPROVED', 'HOST_ACCEPTED') ORDER BY a.id FOR UPDATE OF a"},
+    {"run_seats_ensure",
+     "INSERT INTO section_seats (section_id, capacity)"
+     " SELECT * FROM unnest($1::uuid[], $2::int[]) ON CONFLICT (section_id) DO NOTHING"},
+    {"run_seats_lock",
+     "SELECT section_id::text, capacity, enrolled FROM section_seats"
+     " WHERE section_id = ANY ($1::uuid[]) ORDER BY section_id FOR UPDATE"},
+    {"run_seats_raise",
+     "UPDATE section_seats s SET capacity = v.capacity FROM unnest($1::uuid[], $2::int[])"
+     " AS v(section_id, capacity) WHERE s.section_id = v.section_id AND s.capacity < v.capacity"},
+    {"run_seats_set",
+     "UPDATE section_seats s SET enrolled = v.enrolled FROM unnest($1::uuid[], $2::int[])"
+     " AS v(section_id, enrolled) WHERE s.section_id = v.section_id"},
+    {"run_enrolled_by_school",
+     "SELECT section_id::text, school_code, count(*) FROM applications"
+     " WHERE section_id = ANY ($1::uuid[]) AND state = 'ENROLLED' GROUP BY 1, 2"},
+    {"run_waitlist_lengths",
+     "SELECT section_id::text, count(*) FROM applications"
+     " WHERE section_id = ANY ($1::uuid[]) AND state = 'WAITLISTED' GROUP BY 1"},
+    {"run_now", "SELECT (extract(epoch FROM now()) * 1000000)::bigint"},
+    // Waitlisted applications take waitlist orders in the decisions' order.
+    {"run_apply",
+     "WITH waitlisted AS (SELECT application_id, nextval('waitlist_order') AS waitlist_order"
+     "  FROM (SELECT application_id FROM allocation_decisions WHERE run_id = $1::uuid"
+     "   AND outcome = 'WAITLISTED' ORDER BY ordinal) w)"
+     " UPDATE applications a SET state = d.outcome,"
+     " reason = 'allocation ' || $1 || ': ' || d.reason, decided_by = $2,"
+     " waitlist_order = waitlisted.waitlist_order, version = a.version + 1, update_time = now()"
+     " FROM allocation_decisions d LEFT JOIN waitlisted USING (application_id)"
+     " WHERE d.run_id = $1::uuid AND a.id = d.application_id"},
+#define OSAN_DECISION_COLUMNS                                                       \
+  "ordinal, application_id::text, school_code, student_key, section_name, outcome," \
+  " waitlist_position, lottery_number, reason FROM allocation_decisions WHERE run_id = $1::uuid"
+    // $2: after this ordinal, $3: limit; $4: section name, $5: school code.
+    {"run_decisions",
+     "SELECT " OSAN_DECISION_COLUMNS " AND ordinal > $2 ORDER BY ordinal LIMIT $3"},
+    {"run_decisions_of_section",
+     "SELECT " OSAN_DECISION_COLUMNS " AND ordinal > $2 AND section_name = $4"
+     " AND ($5 = '' OR school_code = $5) ORDER BY ordinal LIMIT $3"},
+    {"run_decisions_of_school",
+     "SELECT " OSAN_DECISION_COLUMNS " AND ordinal > $2 AND school_code = $4"
+     " ORDER BY ordinal LIMIT $3"},
+#undef OSAN_DECISION_COLUMNS
+
+    {"operation_insert",
+     "INSERT INTO allocation_operations (id, term_id, done, operation)"
+     " VALUES ($1::uuid, $2, $3, $4)"},
+    {"operation_get",
+     "SELECT operation, NOT done AND update_time < now() - make_interval(secs => $2)"
+     " FROM allocation_operations WHERE id = $1::uuid"},
+    {"operation_hold", "SELECT done FROM allocation_operations WHERE id = $1::uuid FOR KEY SHARE"},
+    {"operation_update",
+     "UPDATE allocation_operations SET done = $2, operation = $3, update_time = now()"
+     " WHERE id = $1::uuid AND NOT done"},
+    {"operation_abandon",
+     "UPDATE allocation_operations SET done = true, operation = $2, update_time = now()"
+     " WHERE id = (SELECT id FROM allocation_operations WHERE id = $1::uuid AND NOT done"
+     "  AND update_time < now() - make_interval(secs => $3) FOR UPDATE SKIP LOCKED)"},
 };
 
 #undef OSAN_LIVE_STATES
@@ -210,7 +272,8 @@ absl::StatusOr<ApplicationRecord> ReadApplication(const pqxx::row& row) {
   application.set_state(state);
   application.set_reason(row[11].as<std::string>());
   application.set_decided_by(row[12].as<std::string>());
-  application.set_etag(row[13].as<std::string>());
+  record.version = row[13].as<int64_t>();
+  application.set_etag(absl::StrCat(record.version));
   *application.mutable_create_time() = TimeUtil::MicrosecondsToTimestamp(row[14].as<int64_t>());
   *application.mutable_update_time() = TimeUtil::MicrosecondsToTimestamp(row[15].as<int64_t>());
   application.set_waitlist_position(row[16].as<int>());
@@ -396,20 +459,34 @@ int RosterEnrolled(Tx& tx, const std::string& section_id) {
   return tx.exec_prepared1("roster_enrolled", section_id)[0].as<int>();
 }
 
-absl::StatusOr<std::vector<v1::ApplicationCount>> CountApplications(Tx& tx,
-                                                                    const std::string& term_id) {
-  std::vector<v1::ApplicationCount> counts;
-  for (const auto& row : tx.exec_prepared("application_counts", term_id)) {
-    v1::ApplicationCount count;
-    count.set_section(absl::StrCat("terms/", term_id, "/sections/", row[0].as<std::string>()));
-    count.set_home_school(absl::StrCat("institutions/", row[1].as<std::string>()));
-    v1::ApplicationState state = v1::APPLICATION_STATE_UNSPECIFIED;
-    v1::ApplicationState_Parse(row[2].as<std::string>(), &state);
-    count.set_state(state);
-    count.set_count(row[3].as<int>());
-    counts.push_back(std::move(count));
+absl::StatusOr<Page<v1::ApplicationCount>> CountApplications(Tx& tx, const std::string& term_id,
+                                                             const std::string& after, int limit) {
+  // A position is "{section id}/{school code}/{state}".
+  std::vector<std::string> position = {"00000000-0000-0000-0000-000000000000", "", ""};
+  if (!after.empty()) {
+    position = absl::StrSplit(after, absl::MaxSplits('/', 2));
+    if (position.size() != 3) {
+      return InvalidField("page_token", "malformed position");
+    }
   }
-  return counts;
+  const pqxx::result rows = tx.exec_prepared("application_counts", term_id, position[0],
+                                             position[1], position[2], limit + 1);
+  return PageOfRows<v1::ApplicationCount>(
+      rows, limit,
+      [&](const pqxx::row& row) {
+        v1::ApplicationCount count;
+        count.set_section(absl::StrCat("terms/", term_id, "/sections/", row[0].as<std::string>()));
+        count.set_home_school(absl::StrCat("institutions/", row[1].as<std::string>()));
+        v1::ApplicationState state = v1::APPLICATION_STATE_UNSPECIFIED;
+        v1::ApplicationState_Parse(row[2].as<std::string>(), &state);
+        count.set_state(state);
+        count.set_count(row[3].as<int>());
+        return count;
+      },
+      [](const pqxx::row& last) {
+        return absl::StrCat(last[0].as<std::string>(), "/", last[1].as<std::string>(), "/",
+                            last[2].as<std::string>());
+      });
 }
 
 // ----- Batches --------------------------------------------------------------
@@ -535,6 +612,136 @@ absl::Status InsertAllocationRun(Tx& tx, const std::string& id, const std::strin
   return absl::OkStatus();
 }
 
+absl::StatusOr<std::vector<Candidate>> LockAllocationCandidates(Tx& tx,
+                                                                const std::string& term_id) {
+  std::vector<Candidate> candidates;
+  const pqxx::result rows = tx.exec_prepared("run_candidates", term_id);
+  candidates.reserve(rows.size());
+  for (const auto& row : rows) {
+    OSAN_ASSIGN_OR_RETURN(ApplicationRecord record, ReadApplication(row));
+    candidates.push_back({std::move(record), row[17].as<int>()});
+  }
+  return candidates;
+}
+
+namespace {
+
+// The keys and values of `map` as two PostgreSQL array literals.
+std::pair<std::string, std::string> ArraysOf(const std::map<std::string, int>& map) {
+  std::vector<std::string> keys, values;
+  for (const auto& [key, value] : map) {
+    keys.push_back(key);
+    values.push_back(absl::StrCat(value));
+  }
+  return {db::TextArray(keys), db::TextArray(values)};
+}
+
+}  // namespace
+
+absl::StatusOr<std::map<std::string, Seats>> LockSeatsOf(
+    Tx& tx, const std::map<std::string, int>& capacity) {
+  const auto [ids, capacities] = ArraysOf(capacity);
+  tx.exec_prepared0("run_seats_ensure", ids, capacities);
+  std::map<std::string, Seats> seats;
+  for (const auto& row : tx.exec_prepared("run_seats_lock", ids)) {
+    const std::string id = row[0].as<std::string>();
+    seats[id] = Seats{std::max(row[1].as<int>(), capacity.at(id)), row[2].as<int>()};
+  }
+  tx.exec_prepared0("run_seats_raise", ids, capacities);
+  return seats;
+}
+
+absl::StatusOr<std::map<std::string, std::map<std::string, int>>> EnrolledBySchoolOf(
+    Tx& tx, const std::vector<std::string>& section_ids) {
+  std::map<std::string, std::map<std::string, int>> counts;
+  for (const auto& row : tx.exec_prepared("run_enrolled_by_school", db::TextArray(section_ids))) {
+    counts[row[0].as<std::string>()][row[1].as<std::string>()] = row[2].as<int>();
+  }
+  return counts;
+}
+
+absl::StatusOr<std::map<std::string, int>> WaitlistLengths(
+    Tx& tx, const std::vector<std::string>& section_ids) {
+  std::map<std::string, int> lengths;
+  for (const auto& row : tx.exec_prepared("run_waitlist_lengths", db::TextArray(section_ids))) {
+    lengths[row[0].as<std::string>()] = row[1].as<int>();
+  }
+  return lengths;
+}
+
+absl::Status SetEnrolledOf(Tx& tx, const std::map<std::string, int>& enrolled) {
+  const auto [ids, counts] = ArraysOf(enrolled);
+  tx.exec_prepared0("run_seats_set", ids, counts);
+  return absl::OkStatus();
+}
+
+absl::StatusOr<int64_t> TransactionMicros(Tx& tx) {
+  return tx.exec_prepared1("run_now")[0].as<int64_t>();
+}
+
+absl::Status ApplyAllocation(Tx& tx, const std::string& run_id, const std::string& decided_by,
+                             const std::vector<AllocationDecisionRow>& decisions,
+                             const std::vector<v1::Application>& after) {
+  // COPY (not a prepared statement): one stream per table instead of a
+  // statement per row.
+  pqxx::stream_to decision_rows(
+      tx, "allocation_decisions",
+      std::vector<std::string>{"run_id", "ordinal", "application_id", "school_code", "student_key",
+                               "section_name", "outcome", "waitlist_position", "lottery_number",
+                               "reason"});
+  for (size_t i = 0; i < decisions.size(); ++i) {
+    const AllocationDecisionRow& d = decisions[i];
+    decision_rows << std::make_tuple(run_id, static_cast<int>(i + 1), d.application_id,
+                                     d.school_code, d.student_key, d.section_name,
+                                     v1::ApplicationState_Name(d.outcome), d.waitlist_position,
+                                     d.lottery_number, d.reason);
+  }
+  decision_rows.complete();
+  tx.exec_prepared0("run_apply", run_id, decided_by);
+  pqxx::stream_to events(
+      tx, "application_events",
+      std::vector<std::string>{"application_id", "school_code", "host_code", "application"});
+  for (size_t i = 0; i < decisions.size() && i < after.size(); ++i) {
+    events << std::make_tuple(
+        decisions[i].application_id, decisions[i].school_code,
+        catalog::InstitutionCodeOf(after[i].host()),
+        absl::StrCat("\\x", absl::BytesToHexString(after[i].SerializeAsString())));
+  }
+  events.complete();
+  return absl::OkStatus();
+}
+
+absl::StatusOr<Page<v1::AllocationDecision>> ListAllocationDecisions(
+    Tx& tx, const std::string& run_id, const std::string& section_name,
+    const std::string& school_code, const std::string& after, int limit) {
+  int ordinal = 0;
+  if (!after.empty() && !absl::SimpleAtoi(after, &ordinal)) {
+    return InvalidField("page_token", "malformed position");
+  }
+  const pqxx::result rows =
+      !section_name.empty() ? tx.exec_prepared("run_decisions_of_section", run_id, ordinal,
+                                               limit + 1, section_name, school_code)
+      : !school_code.empty()
+          ? tx.exec_prepared("run_decisions_of_school", run_id, ordinal, limit + 1, school_code)
+          : tx.exec_prepared("run_decisions", run_id, ordinal, limit + 1);
+  return PageOfRows<v1::AllocationDecision>(
+      rows, limit,
+      [](const pqxx::row& row) {
+        v1::AllocationDecision decision;
+        decision.set_application(ApplicationName(row[1].as<std::string>()));
+        decision.set_student(StudentId{row[2].as<std::string>(), row[3].as<std::string>()}.name());
+        decision.set_section(row[4].as<std::string>());
+        v1::ApplicationState outcome = v1::APPLICATION_STATE_UNSPECIFIED;
+        v1::ApplicationState_Parse(row[5].as<std::string>(), &outcome);
+        decision.set_outcome(outcome);
+        decision.set_waitlist_position(row[6].as<int>());
+        decision.set_lottery_number(row[7].as<int>());
+        decision.set_reason(row[8].as<std::string>());
+        return decision;
+      },
+      [](const pqxx::row& last) { return last[0].as<std::string>(); });
+}
+
 absl::StatusOr<v1::AllocationRun> GetAllocationRun(Tx& tx, const std::string& id) {
   const pqxx::result rows = tx.exec_prepared("run_get", id);
   if (rows.empty()) {
@@ -545,6 +752,59 @@ absl::StatusOr<v1::AllocationRun> GetAllocationRun(Tx& tx, const std::string& id
     return absl::InternalError("stored allocation run unreadable");
   }
   return run;
+}
+
+// ----- Allocation operations ------------------------------------------------
+
+namespace {
+double Seconds(absl::Duration duration) { return absl::ToDoubleSeconds(duration); }
+}  // namespace
+
+absl::Status InsertAllocationOperation(Tx& tx, const std::string& id, const std::string& term_id,
+                                       const v1::AllocationOperation& operation) {
+  tx.exec_prepared0("operation_insert", id, term_id, operation.done(),
+                    pqxx::binarystring(operation.SerializeAsString()));
+  return absl::OkStatus();
+}
+
+absl::StatusOr<StoredOperation> GetAllocationOperation(Tx& tx, const std::string& id,
+                                                       absl::Duration grace) {
+  const pqxx::result rows = tx.exec_prepared("operation_get", id, Seconds(grace));
+  if (rows.empty()) {
+    return absl::NotFoundError(absl::StrCat("operations/", id, " not found"));
+  }
+  StoredOperation stored;
+  if (!stored.operation.ParseFromString(Bytes(rows[0][0]))) {
+    return absl::InternalError("stored allocation operation unreadable");
+  }
+  stored.quiet = rows[0][1].as<bool>();
+  return stored;
+}
+
+absl::Status HoldAllocationOperation(Tx& tx, const std::string& id) {
+  const pqxx::result rows = tx.exec_prepared("operation_hold", id);
+  if (rows.empty()) {
+    return absl::NotFoundError(absl::StrCat("operations/", id, " not found"));
+  }
+  if (rows[0][0].as<bool>()) {
+    return absl::FailedPreconditionError(absl::StrCat("operations/", id, " is already done"));
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<bool> UpdateAllocationOperation(Tx& tx, const std::string& id,
+                                               const v1::AllocationOperation& operation) {
+  return tx.exec_prepared("operation_update", id, operation.done(),
+                          pqxx::binarystring(operation.SerializeAsString()))
+             .affected_rows() == 1;
+}
+
+absl::StatusOr<bool> AbandonAllocationOperation(Tx& tx, const std::string& id,
+                                                const v1::AllocationOperation& failed,
+                                                absl::Duration grace) {
+  return tx.exec_prepared("operation_abandon", id, pqxx::binarystring(failed.SerializeAsString()),
+                          Seconds(grace))
+             .affected_rows() == 1;
 }
 
 // ----- Change feed ----------------------------------------------------------

@@ -42,6 +42,7 @@ struct ApplicationRecord {
   std::string term_id;
   std::string section_id;
   int credits = 0;
+  int64_t version = 0;           // of the stored row; the etag says it as text
   catalog::v1::Section section;  // snapshot taken when applied for
   v1::Application application;   // the API form, output fields filled
 };
@@ -112,9 +113,10 @@ absl::StatusOr<Page<v1::RosterEntry>> Roster(Tx& tx, const std::string& section_
 // How many of the section's applications are ENROLLED.
 int RosterEnrolled(Tx& tx, const std::string& section_id);
 // How many of the term's applications each (section, home school, state)
-// holds, ordered by section id, school code and state; counts above zero.
-absl::StatusOr<std::vector<v1::ApplicationCount>> CountApplications(Tx& tx,
-                                                                    const std::string& term_id);
+// holds, ordered by section id, school code and state; counts above zero;
+// one page after position `after` (empty: from the first).
+absl::StatusOr<Page<v1::ApplicationCount>> CountApplications(Tx& tx, const std::string& term_id,
+                                                             const std::string& after, int limit);
 
 // ----- Seats ----------------------------------------------------------------
 
@@ -138,9 +140,93 @@ absl::StatusOr<int> CountEnrolled(Tx& tx, const std::string& section_id);
 absl::StatusOr<std::vector<v1::SeatCount>> SeatCounts(Tx& tx, const std::string& term_id);
 
 // ----- Allocation runs ------------------------------------------------------
+//
+// A run's data in one transaction: its candidates locked, the seats of its
+// sections locked, its decisions written with COPY and applied by one UPDATE,
+// and their change events written with COPY (batched: tens of thousands of
+// decisions at a region's scale).
+
+// An application waiting for allocation (APPROVED or HOST_ACCEPTED), locked,
+// with its student's cohort.
+struct Candidate {
+  ApplicationRecord record;
+  int entry_year = 0;
+};
+absl::StatusOr<std::vector<Candidate>> LockAllocationCandidates(Tx& tx, const std::string& term_id);
+
+// Locks the seat rows of the sections (section id -> catalog capacity), in
+// section id order, creating missing ones and raising capacities to the
+// catalog's; returns each section's seats.
+absl::StatusOr<std::map<std::string, Seats>> LockSeatsOf(
+    Tx& tx, const std::map<std::string, int>& capacity);
+// Per section id: enrolled students by home school, and the waitlist length.
+absl::StatusOr<std::map<std::string, std::map<std::string, int>>> EnrolledBySchoolOf(
+    Tx& tx, const std::vector<std::string>& section_ids);
+absl::StatusOr<std::map<std::string, int>> WaitlistLengths(
+    Tx& tx, const std::vector<std::string>& section_ids);
+// Sets each section's enrolled count (section id -> count).
+absl::Status SetEnrolledOf(Tx& tx, const std::map<std::string, int>& enrolled);
+
+// The transaction's timestamp (what now() stores), in microseconds since the
+// epoch: the update time of everything the transaction changes.
+absl::StatusOr<int64_t> TransactionMicros(Tx& tx);
+
+struct AllocationDecisionRow {
+  std::string application_id;
+  std::string school_code;
+  std::string student_key;
+  std::string section_name;  // terms/{term}/sections/{id}
+  v1::ApplicationState outcome = v1::NOT_PLACED;
+  int waitlist_position = 0;  // on the section's whole waitlist
+  int lottery_number = 0;
+  std::string reason;
+};
+// Records `decisions` of run `run_id` in their order, sets each application's
+// state (reason "allocation {run_id}: {reason}", decided by `decided_by`;
+// waitlisted ones join their section's waitlist in the order given) and
+// appends one change event per decision carrying `after[i]`, the application
+// as the decision leaves it.
+absl::Status ApplyAllocation(Tx& tx, const std::string& run_id, const std::string& decided_by,
+                             const std::vector<AllocationDecisionRow>& decisions,
+                             const std::vector<v1::Application>& after);
+// Decisions of a run in its order after ordinal `after` (empty: from the
+// first); filters may be empty.
+absl::StatusOr<Page<v1::AllocationDecision>> ListAllocationDecisions(
+    Tx& tx, const std::string& run_id, const std::string& section_name,
+    const std::string& school_code, const std::string& after, int limit);
+
 absl::Status InsertAllocationRun(Tx& tx, const std::string& id, const std::string& term_id,
                                  const v1::AllocationRun& run);
 absl::StatusOr<v1::AllocationRun> GetAllocationRun(Tx& tx, const std::string& id);
+
+// ----- Allocation operations ------------------------------------------------
+//
+// A run in progress holds a KEY SHARE lock on its operation's row for its
+// whole transaction (HoldAllocationOperation); progress updates from other
+// transactions do not conflict with it, and a row neither locked nor done
+// nor updated for a while belongs to a run whose process is gone.
+
+absl::Status InsertAllocationOperation(Tx& tx, const std::string& id, const std::string& term_id,
+                                       const v1::AllocationOperation& operation);
+struct StoredOperation {
+  v1::AllocationOperation operation;
+  // Not done, and not updated for longer than the grace asked about.
+  bool quiet = false;
+};
+absl::StatusOr<StoredOperation> GetAllocationOperation(Tx& tx, const std::string& id,
+                                                       absl::Duration grace);
+// Locks the row for the transaction (KEY SHARE); FAILED_PRECONDITION if the
+// operation is already done (e.g. given up as interrupted).
+absl::Status HoldAllocationOperation(Tx& tx, const std::string& id);
+// Rewrites a not-done operation (done when `operation.done()`); false if it
+// was done already.
+absl::StatusOr<bool> UpdateAllocationOperation(Tx& tx, const std::string& id,
+                                               const v1::AllocationOperation& operation);
+// Rewrites the operation as `failed` only if no run holds it, it is not done
+// and it has not been updated for `grace`; true if it did.
+absl::StatusOr<bool> AbandonAllocationOperation(Tx& tx, const std::string& id,
+                                                const v1::AllocationOperation& failed,
+                                                absl::Duration grace);
 
 // ----- Change feed ----------------------------------------------------------
 

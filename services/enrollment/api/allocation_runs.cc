@@ -1,0 +1,459 @@
+#include "services/enrollment/api/allocation_runs.h"
+
+#include <google/protobuf/util/time_util.h>
+#include <openssl/rand.h>
+
+#include <algorithm>
+#include <map>
+#include <tuple>
+#include <utility>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
+#include "common/curriculum.h"
+#include "common/ids.h"
+#include "common/log.h"
+#include "common/status.h"
+#include "common/use_case.h"
+#include "common/validation.h"
+#include "services/enrollment/domain/allocation.h"
+#include "services/enrollment/domain/rules.h"
+#include "services/enrollment/store/enrollment_store.h"
+
+namespace osan::enrollment {
+namespace {
+
+namespace cv1 = catalog::v1;
+using google::protobuf::util::TimeUtil;
+
+absl::Status RequireAllocator(const server::CallContext& call, absl::string_view what) {
+  const auth::Role role = call.principal->role;
+  if (role != auth::v1::CITY && role != auth::v1::EDU_OFFICE) {
+    return absl::PermissionDeniedError(absl::StrCat("only CITY or EDU_OFFICE ", what));
+  }
+  return absl::OkStatus();
+}
+
+// `{prefix}{uuid}` -> the canonical (lower-case) uuid.
+absl::StatusOr<std::string> ParseIdName(absl::string_view field, absl::string_view name,
+                                        absl::string_view prefix) {
+  absl::string_view id = name;
+  if (!absl::ConsumePrefix(&id, prefix) || !catalog::IsUuid(id)) {
+    return InvalidField(field, absl::StrCat("must be ", prefix, "{id}"));
+  }
+  return absl::AsciiStrToLower(id);
+}
+
+uint64_t RandomSeed() {
+  uint64_t seed = 0;
+  RAND_bytes(reinterpret_cast<unsigned char*>(&seed), sizeof seed);
+  return seed == 0 ? 1 : seed;
+}
+
+void SetTime(absl::Time time, google::protobuf::Timestamp* timestamp) {
+  timestamp->set_seconds(absl::ToUnixSeconds(time));
+  timestamp->set_nanos(static_cast<int32_t>(
+      absl::ToInt64Nanoseconds(time - absl::FromUnixSeconds(absl::ToUnixSeconds(time)))));
+}
+
+// `operation` finished with `status` (not OK): nothing of the run was kept.
+v1::AllocationOperation Failed(v1::AllocationOperation operation, const absl::Status& status) {
+  operation.set_done(true);
+  operation.set_stage("failed");
+  operation.mutable_error()->set_code(static_cast<int>(status.code()));
+  operation.mutable_error()->set_message(std::string(status.message()));
+  SetTime(absl::Now(), operation.mutable_update_time());
+  return operation;
+}
+
+// The priority tier of a student for a PRIORITY section: the index of the
+// first rule they match, or the number of rules.
+int PriorityTier(const cv1::Section& section, const std::string& school_code, int grade) {
+  const auto& rules = section.priority_rules();
+  for (int i = 0; i < rules.size(); ++i) {
+    const auto& schools = rules[i].schools();
+    const auto& grades = rules[i].grade_levels();
+    const bool school_ok =
+        schools.empty() || std::find(schools.begin(), schools.end(),
+                                     catalog::InstitutionName(school_code)) != schools.end();
+    const bool grade_ok =
+        grades.empty() || std::find(grades.begin(), grades.end(), grade) != grades.end();
+    if (school_ok && grade_ok) {
+      return i;
+    }
+  }
+  return rules.size();
+}
+
+v1::ApplicationState StateOf(Outcome outcome) {
+  switch (outcome) {
+    case Outcome::kPlaced:
+      return v1::ENROLLED;
+    case Outcome::kWaitlisted:
+      return v1::WAITLISTED;
+    case Outcome::kNotPlaced:
+      break;
+  }
+  return v1::NOT_PLACED;
+}
+
+// The run's order of decisions: by section, then enrolled by lottery number,
+// waitlisted by position, not placed by lottery number.
+auto RunOrder(const store::AllocationDecisionRow& d) {
+  const int outcome = d.outcome == v1::ENROLLED ? 0 : d.outcome == v1::WAITLISTED ? 1 : 2;
+  return std::make_tuple(std::cref(d.section_name), outcome,
+                         d.outcome == v1::WAITLISTED ? d.waitlist_position : d.lottery_number);
+}
+
+}  // namespace
+
+AllocationRuns::AllocationRuns(db::Pool* pool, const PageTokens* page_tokens,
+                               catalog::CatalogClient* catalog, int max_sections_per_student,
+                               AllocationRunOptions options)
+    : pool_(pool),
+      page_tokens_(page_tokens),
+      catalog_(catalog),
+      max_sections_per_student_(max_sections_per_student),
+      options_(options) {}
+
+AllocationRuns::~AllocationRuns() {
+  std::vector<std::thread> threads;
+  {
+    absl::MutexLock lock(&mu_);
+    threads.swap(threads_);
+  }
+  for (std::thread& thread : threads) {
+    thread.join();
+  }
+}
+
+absl::StatusOr<v1::AllocationOperation> AllocationRuns::Start(
+    const Call& call, const v1::RunAllocationRequest& request) {
+  OSAN_RETURN_IF_ERROR(RequireAllocator(call, "run allocations"));
+  OSAN_ASSIGN_OR_RETURN(const catalog::TermId term, catalog::ParseTermName("term", request.term()));
+  OSAN_RETURN_IF_ERROR(CheckRequestId(request.request_id()));
+  {
+    absl::MutexLock lock(&mu_);
+    if (running_ >= options_.max_running) {
+      return absl::ResourceExhaustedError(absl::StrCat(
+          running_, " allocations are running on this server; retry when one is done"));
+    }
+    ++running_;  // reserved for this run; given back below if none starts
+  }
+
+  Job job;
+  job.id = NewUuid();
+  job.term = term;
+  job.seed = request.seed() != 0 ? request.seed() : RandomSeed();
+  job.run_by = call.principal->institution;
+  job.caller = call.audit.caller();
+  v1::AllocationOperation& operation = job.operation;
+  operation.set_name(absl::StrCat("operations/", job.id));
+  operation.set_stage("queued");
+  operation.set_term(term.name());
+  SetTime(call.now, operation.mutable_create_time());
+  SetTime(call.now, operation.mutable_update_time());
+
+  bool started = false;
+  const db::RequestKey key = db::MakeRequestKey(call.principal->institution, "RunAllocation",
+                                                request.request_id(), request);
+  absl::StatusOr<v1::AllocationOperation> answer =
+      pool_->Transact([&](pqxx::work& tx) -> absl::StatusOr<v1::AllocationOperation> {
+        started = false;
+        OSAN_ASSIGN_OR_RETURN(const v1::AllocationOperation first,
+                              db::Idempotent<v1::AllocationOperation>(
+                                  tx, key, [&]() -> absl::StatusOr<v1::AllocationOperation> {
+                                    OSAN_RETURN_IF_ERROR(store::InsertAllocationOperation(
+                                        tx, job.id, term.id(), operation));
+                                    started = true;
+                                    return operation;
+                                  }));
+        if (started) {
+          return first;
+        }
+        // A replay: the operation as it stands now.
+        OSAN_ASSIGN_OR_RETURN(const std::string id,
+                              ParseIdName("name", first.name(), "operations/"));
+        OSAN_ASSIGN_OR_RETURN(store::StoredOperation stored,
+                              store::GetAllocationOperation(tx, id, options_.grace));
+        return std::move(stored.operation);
+      });
+  absl::MutexLock lock(&mu_);
+  if (!answer.ok() || !started) {
+    --running_;
+    return answer;
+  }
+  if (running_ == 1) {  // only this run: every earlier thread is past its last use of mu_
+    for (std::thread& thread : threads_) {
+      thread.join();
+    }
+    threads_.clear();
+  }
+  threads_.emplace_back(&AllocationRuns::Execute, this, std::move(job));
+  return answer;
+}
+
+void AllocationRuns::Execute(Job job) {
+  audit::CallRecord record(job.caller);
+  absl::StatusOr<v1::AllocationRun> run;
+  {
+    const audit::TransactionScope scope({&record});
+    run = pool_->Transact([&](pqxx::work& tx) -> absl::StatusOr<v1::AllocationRun> {
+      return Allocate(job, record, tx);
+    });
+  }
+  if (!run.ok()) {
+    log::Warning("allocation failed", {{"operation", job.operation.name()},
+                                       {"term", job.term.name()},
+                                       {"status", run.status().ToString()}});
+    const v1::AllocationOperation failed = Failed(job.operation, run.status());
+    const audit::TransactionScope none({});
+    // If this fails too, the operation goes quiet and readers report it
+    // interrupted: the same outcome, later.
+    (void)pool_->Transact(
+        [&](pqxx::work& tx) { return store::UpdateAllocationOperation(tx, job.id, failed); });
+  }
+  absl::MutexLock lock(&mu_);
+  --running_;
+}
+
+void AllocationRuns::Report(Job& job, const std::string& stage, int percent) {
+  job.operation.set_stage(stage);
+  job.operation.set_percent(percent);
+  SetTime(absl::Now(), job.operation.mutable_update_time());
+  const audit::TransactionScope none({});  // progress names no student
+  (void)pool_->Transact(
+      [&](pqxx::work& tx) { return store::UpdateAllocationOperation(tx, job.id, job.operation); });
+}
+
+absl::StatusOr<std::map<std::string, cv1::Section>> AllocationRuns::AllocatedSections(
+    const Job& job) {
+  cv1::ListSectionsRequest closed;
+  closed.set_state(cv1::ENROLLMENT_CLOSED);
+  OSAN_ASSIGN_OR_RETURN(
+      std::vector<cv1::Section> sections,
+      catalog_->TermSections(job.term.name(), closed, absl::Now() + options_.catalog_timeout));
+  std::map<std::string, cv1::Section> allocated;
+  for (cv1::Section& section : sections) {
+    if (section.allocation_policy() == cv1::FIRST_COME) {
+      continue;
+    }
+    OSAN_ASSIGN_OR_RETURN(const catalog::SectionId id,
+                          catalog::ParseSectionName("section", section.name()));
+    allocated.emplace(id.id, std::move(section));
+  }
+  return allocated;
+}
+
+absl::StatusOr<v1::AllocationRun> AllocationRuns::Allocate(Job& job, audit::CallRecord& audit,
+                                                           pqxx::work& tx) {
+  OSAN_RETURN_IF_ERROR(store::HoldAllocationOperation(tx, job.id));
+  const absl::Time began = absl::Now();
+  Report(job, "reading applications", 5);
+  OSAN_ASSIGN_OR_RETURN(const std::vector<store::Candidate> candidates,
+                        store::LockAllocationCandidates(tx, job.term.id()));
+  OSAN_ASSIGN_OR_RETURN(const auto sections, AllocatedSections(job));
+
+  // Seats: what each section has left, who holds them, who waits.
+  std::map<std::string, int> capacity;
+  std::vector<std::string> section_ids;
+  for (const auto& [id, section] : sections) {
+    capacity[id] = section.capacity();
+    section_ids.push_back(id);
+  }
+  OSAN_ASSIGN_OR_RETURN(auto seats, store::LockSeatsOf(tx, capacity));
+  OSAN_ASSIGN_OR_RETURN(auto enrolled_by_school, store::EnrolledBySchoolOf(tx, section_ids));
+  OSAN_ASSIGN_OR_RETURN(const auto waiting, store::WaitlistLengths(tx, section_ids));
+
+  const absl::Time read = absl::Now();
+  Report(job, "allocating", 40);
+  AllocationInput input;
+  input.seed = job.seed;
+  input.max_sections_per_student = max_sections_per_student_;
+  for (const auto& [id, section] : sections) {
+    input.sections.push_back({id, catalog::InstitutionCodeOf(section.host()), seats[id].free(),
+                              std::move(enrolled_by_school[id]), section.per_school_cap(),
+                              section.host_share_cap_percent()});
+  }
+  std::vector<const store::Candidate*> applicants;  // aligned with input.applicants
+  for (const store::Candidate& candidate : candidates) {
+    const store::ApplicationRecord& record = candidate.record;
+    const auto section = sections.find(record.section_id);
+    if (section == sections.end()) {
+      continue;
+    }
+    const bool screened = section->second.allocation_policy() == cv1::HOST_SCREENING;
+    if (screened != (record.application.state() == v1::HOST_ACCEPTED)) {
+      continue;  // screening sections allocate only host-accepted applicants
+    }
+    const int grade = curriculum::GradeInSchoolYear(
+        candidate.entry_year, catalog::SchoolYearOfTerm(record.application.term()));
+    input.applicants.push_back({record.id, record.application.student(), record.school_code,
+                                record.section_id, record.application.preference_rank(),
+                                section->second.allocation_policy() == cv1::PRIORITY
+                                    ? PriorityTier(section->second, record.school_code, grade)
+                                    : 0});
+    applicants.push_back(&candidate);
+  }
+  const AllocationResult result = enrollment::Allocate(input);
+
+  const absl::Time allocated = absl::Now();
+  Report(job, "writing decisions", 70);
+  std::map<std::string, int> lottery_number;
+  for (size_t i = 0; i < result.lottery_order.size(); ++i) {
+    lottery_number.emplace(result.lottery_order[i], static_cast<int>(i) + 1);
+  }
+  v1::AllocationRun run;
+  std::vector<store::AllocationDecisionRow> rows(result.decisions.size());
+  std::map<std::string, int> enrolled;
+  for (size_t i = 0; i < rows.size(); ++i) {
+    const Decision& decision = result.decisions[i];
+    const store::ApplicationRecord& record = applicants[i]->record;
+    store::AllocationDecisionRow& row = rows[i];
+    row.application_id = record.id;
+    row.school_code = record.school_code;
+    row.student_key = record.student_key;
+    row.section_name = record.application.section();
+    row.outcome = StateOf(decision.outcome);
+    row.lottery_number = lottery_number[record.application.student()];
+    row.reason = decision.reason;
+    if (row.outcome == v1::WAITLISTED) {
+      const auto before = waiting.find(record.section_id);
+      row.waitlist_position =
+          decision.waitlist_position + (before == waiting.end() ? 0 : before->second);
+      run.set_waitlisted_count(run.waitlisted_count() + 1);
+    } else if (row.outcome == v1::ENROLLED) {
+      ++enrolled[record.section_id];
+      run.set_enrolled_count(run.enrolled_count() + 1);
+    } else {
+      run.set_not_placed_count(run.not_placed_count() + 1);
+    }
+  }
+  std::vector<size_t> order(rows.size());
+  for (size_t i = 0; i < order.size(); ++i) {
+    order[i] = i;
+  }
+  std::sort(order.begin(), order.end(),
+            [&](size_t a, size_t b) { return RunOrder(rows[a]) < RunOrder(rows[b]); });
+
+  // The applications as the decisions leave them, for the change feed.
+  OSAN_ASSIGN_OR_RETURN(const int64_t now, store::TransactionMicros(tx));
+  std::vector<store::AllocationDecisionRow> ordered;
+  std::vector<v1::Application> after;
+  ordered.reserve(rows.size());
+  after.reserve(rows.size());
+  for (const size_t i : order) {
+    const store::ApplicationRecord& record = applicants[i]->record;
+    v1::Application& changed = after.emplace_back(record.application);
+    changed.set_state(rows[i].outcome);
+    changed.set_reason(absl::StrCat("allocation ", job.id, ": ", rows[i].reason));
+    changed.set_decided_by(job.run_by);
+    changed.set_etag(absl::StrCat(record.version + 1));
+    changed.set_waitlist_position(rows[i].waitlist_position);
+    *changed.mutable_update_time() = TimeUtil::MicrosecondsToTimestamp(now);
+    audit.Name(changed.student());
+    ordered.push_back(std::move(rows[i]));
+  }
+  OSAN_RETURN_IF_ERROR(store::ApplyAllocation(tx, job.id, job.run_by, ordered, after));
+  for (auto& [id, count] : enrolled) {
+    count += seats[id].enrolled;
+  }
+  OSAN_RETURN_IF_ERROR(store::SetEnrolledOf(tx, enrolled));
+
+  run.set_name(absl::StrCat("allocationRuns/", job.id));
+  run.set_term(job.term.name());
+  run.set_seed(job.seed);
+  run.set_run_by(job.run_by);
+  *run.mutable_create_time() = job.operation.create_time();
+  run.set_section_count(static_cast<int>(sections.size()));
+  run.set_student_count(static_cast<int>(result.lottery_order.size()));
+  OSAN_RETURN_IF_ERROR(store::InsertAllocationRun(tx, job.id, job.term.id(), run));
+
+  v1::AllocationOperation done = job.operation;
+  done.set_done(true);
+  done.set_stage("done");
+  done.set_percent(100);
+  *done.mutable_run() = run;
+  SetTime(absl::Now(), done.mutable_update_time());
+  OSAN_ASSIGN_OR_RETURN(const bool updated, store::UpdateAllocationOperation(tx, job.id, done));
+  if (!updated) {
+    return absl::AbortedError("the operation was given up while it ran; nothing was changed");
+  }
+  const auto ms = [](absl::Duration d) { return absl::StrCat(absl::ToInt64Milliseconds(d)); };
+  log::Info("allocation written, committing", {{"operation", job.operation.name()},
+                                               {"applications", absl::StrCat(rows.size())},
+                                               {"read_ms", ms(read - began)},
+                                               {"allocate_ms", ms(allocated - read)},
+                                               {"write_ms", ms(absl::Now() - allocated)}});
+  return run;
+}
+
+absl::StatusOr<v1::AllocationOperation> AllocationRuns::GetOperation(
+    const Call& call, const v1::GetAllocationOperationRequest& request) {
+  OSAN_RETURN_IF_ERROR(RequireAllocator(call, "read allocation operations"));
+  OSAN_ASSIGN_OR_RETURN(const std::string id, ParseIdName("name", request.name(), "operations/"));
+  return pool_->Transact([&](pqxx::work& tx) -> absl::StatusOr<v1::AllocationOperation> {
+    OSAN_ASSIGN_OR_RETURN(store::StoredOperation stored,
+                          store::GetAllocationOperation(tx, id, options_.grace));
+    if (!stored.quiet) {
+      return std::move(stored.operation);
+    }
+    const v1::AllocationOperation interrupted = Failed(
+        stored.operation,
+        absl::AbortedError("the allocation was interrupted (its server stopped) before it "
+                           "committed; nothing was changed; run it again with a new request_id"));
+    OSAN_ASSIGN_OR_RETURN(const bool abandoned,
+                          store::AbandonAllocationOperation(tx, id, interrupted, options_.grace));
+    if (abandoned) {
+      return interrupted;
+    }
+    OSAN_ASSIGN_OR_RETURN(stored, store::GetAllocationOperation(tx, id, options_.grace));
+    return std::move(stored.operation);  // still held by its run, or just done
+  });
+}
+
+absl::StatusOr<v1::AllocationRun> AllocationRuns::GetRun(
+    const Call& call, const v1::GetAllocationRunRequest& request) {
+  OSAN_RETURN_IF_ERROR(RequireAllocator(call, "read allocation runs"));
+  OSAN_ASSIGN_OR_RETURN(const std::string id,
+                        ParseIdName("name", request.name(), "allocationRuns/"));
+  return pool_->Transact([&](pqxx::work& tx) { return store::GetAllocationRun(tx, id); });
+}
+
+absl::StatusOr<v1::ListAllocationDecisionsResponse> AllocationRuns::ListDecisions(
+    const Call& call, const v1::ListAllocationDecisionsRequest& request) {
+  OSAN_RETURN_IF_ERROR(RequireAllocator(call, "read allocation runs"));
+  OSAN_ASSIGN_OR_RETURN(const std::string id,
+                        ParseIdName("parent", request.parent(), "allocationRuns/"));
+  std::string section_name;
+  if (!request.section().empty()) {
+    OSAN_ASSIGN_OR_RETURN(const catalog::SectionId section,
+                          catalog::ParseSectionName("section", request.section()));
+    section_name = section.name();
+  }
+  std::string school_code;
+  if (!request.home_school().empty()) {
+    OSAN_ASSIGN_OR_RETURN(school_code,
+                          catalog::ParseInstitutionName("home_school", request.home_school()));
+  }
+  v1::ListAllocationDecisionsResponse response;
+  OSAN_ASSIGN_OR_RETURN(auto page,
+                        ReadPage(
+                            *pool_, *page_tokens_, call, "ListAllocationDecisions", request,
+                            [&](pqxx::work& tx, const std::string& after,
+                                int limit) -> absl::StatusOr<Page<v1::AllocationDecision>> {
+                              OSAN_RETURN_IF_ERROR(store::GetAllocationRun(tx, id).status());
+                              return store::ListAllocationDecisions(tx, id, section_name,
+                                                                    school_code, after, limit);
+                            },
+                            response.mutable_next_page_token()));
+  for (auto& decision : page.items) {
+    call.Audit(decision.student());
+    *response.add_decisions() = std::move(decision);
+  }
+  return response;
+}
+
+}  // namespace osan::enrollment

@@ -1,0 +1,103 @@
+// Allocation runs as long-running operations (AIP-151).
+//
+// RunAllocation records an operation and answers at once; a thread of the
+// run's own then allocates the term in ONE transaction: it holds the
+// operation, locks the candidates and the seats of the sections allocated,
+// allocates in memory (domain/allocation.h), writes every decision, state
+// change and change event in batches, stores the run's summary and marks the
+// operation done. So a run commits whole or changes nothing, and a replayed
+// request_id returns the same operation.
+//
+// Progress is written to the operation between stages by short transactions
+// of their own. If the process dies mid-run its transaction rolls back; the
+// operation, no longer held, is reported failed (ABORTED: nothing changed) to
+// the first reader after it has been quiet for `grace`.
+#ifndef OSAN_SERVICES_ENROLLMENT_API_ALLOCATION_RUNS_H_
+#define OSAN_SERVICES_ENROLLMENT_API_ALLOCATION_RUNS_H_
+
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+#include "common/audit.h"
+#include "common/db.h"
+#include "common/paging.h"
+#include "common/server.h"
+#include "osan/enrollment/v1/enrollment.pb.h"
+#include "services/catalog/client/catalog_client.h"
+#include "services/catalog/domain/names.h"
+
+namespace osan::enrollment {
+
+struct AllocationRunOptions {
+  // Most runs in progress in one process; more are RESOURCE_EXHAUSTED.
+  int max_running = 4;
+  // How long an operation no run holds may stay quiet (not done, not
+  // updated) before a reader reports it interrupted.
+  absl::Duration grace = absl::Seconds(60);
+  // The longest a run waits for catalog's answer about its sections.
+  absl::Duration catalog_timeout = absl::Seconds(10);
+};
+
+class AllocationRuns {
+ public:
+  using Call = server::CallContext;
+
+  // A run places a student in at most `max_sections_per_student` sections.
+  AllocationRuns(db::Pool* pool, const PageTokens* page_tokens, catalog::CatalogClient* catalog,
+                 int max_sections_per_student, AllocationRunOptions options = {});
+  // Waits for the runs in progress to finish.
+  ~AllocationRuns();
+  AllocationRuns(const AllocationRuns&) = delete;
+  AllocationRuns& operator=(const AllocationRuns&) = delete;
+
+  // CITY or EDU_OFFICE, for every method.
+  absl::StatusOr<v1::AllocationOperation> Start(const Call& call,
+                                                const v1::RunAllocationRequest& request);
+  absl::StatusOr<v1::AllocationOperation> GetOperation(
+      const Call& call, const v1::GetAllocationOperationRequest& request);
+  absl::StatusOr<v1::AllocationRun> GetRun(const Call& call,
+                                           const v1::GetAllocationRunRequest& request);
+  // Names the students on the page for the audit trail.
+  absl::StatusOr<v1::ListAllocationDecisionsResponse> ListDecisions(
+      const Call& call, const v1::ListAllocationDecisionsRequest& request);
+
+ private:
+  // One run, as its thread carries it out.
+  struct Job {
+    std::string id;  // of the operation and of the run
+    catalog::TermId term;
+    uint64_t seed = 0;
+    std::string run_by;  // institution code
+    audit::Caller caller;
+    v1::AllocationOperation operation;  // as last written
+  };
+
+  // The thread of one run: the transaction, then its outcome recorded.
+  void Execute(Job job);
+  // The run's transaction body.
+  absl::StatusOr<v1::AllocationRun> Allocate(Job& job, audit::CallRecord& audit, pqxx::work& tx);
+  // The term's sections allocated now, by id: policy other than FIRST_COME,
+  // enrolment closed.
+  absl::StatusOr<std::map<std::string, catalog::v1::Section>> AllocatedSections(const Job& job);
+  // Writes the operation's stage (best effort: progress is advisory).
+  void Report(Job& job, const std::string& stage, int percent);
+
+  db::Pool* const pool_;
+  const PageTokens* const page_tokens_;
+  catalog::CatalogClient* const catalog_;
+  const int max_sections_per_student_;
+  const AllocationRunOptions options_;
+
+  absl::Mutex mu_;
+  int running_ ABSL_GUARDED_BY(mu_) = 0;
+  std::vector<std::thread> threads_ ABSL_GUARDED_BY(mu_);
+};
+
+}  // namespace osan::enrollment
+
+#endif  // OSAN_SERVICES_ENROLLMENT_API_ALLOCATION_RUNS_H_
