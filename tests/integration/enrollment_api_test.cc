@@ -11,6 +11,7 @@
 #include <tuple>
 
 #include "absl/strings/escaping.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "services/enrollment/api/enrollment_service.h"
 #include "services/enrollment/client/allocation_wait.h"
@@ -761,6 +762,44 @@ TEST_F(EnrollmentApiTest, FeedShowsEachSchoolItsOwnChangesInOrderAndResumes) {
   reader = exchange_.enrollment().WatchChanges(context.get(), v1::WatchChangesRequest());
   EXPECT_FALSE(reader->Read(&event));
   EXPECT_EQ(reader->Finish().error_code(), grpc::StatusCode::PERMISSION_DENIED);
+}
+
+// Transaction ids are ordered as numbers, across pages: 150 events of
+// transaction 9 and 150 of transaction 10 (more than one page of 200) come
+// out once each, 9's first. Ordered as text, "10" sorted before "9": a page
+// boundary then repeated some events and the order was wrong.
+TEST_F(EnrollmentApiTest, FeedOrdersTransactionIdsAsNumbersAcrossPages) {
+  const v1::Student student = exchange_.CreateStudent(kSchoolA, "s-1");
+  const cv1::Section section =
+      exchange_.CreateSection(kAcademy, "데이터 과학", cv1::FIRST_COME, 5, cv1::THURSDAY, 18);
+  v1::Application application;
+  ASSERT_TRUE(exchange_.Apply(student.name(), section.name(), 1, true, &application).ok());
+  ASSERT_EQ(
+      exchange_.QueryEnrollment(
+          "WITH e AS (INSERT INTO application_events (txid, application_id, school_code,"
+          " host_code, application) SELECT (CASE WHEN g <= 150 THEN 9 ELSE 10 END)::text::xid8,"
+          " application_id, school_code, host_code, application FROM generate_series(1, 300)"
+          " g, (SELECT * FROM application_events ORDER BY seq LIMIT 1) f RETURNING 1)"
+          " SELECT count(*) FROM e"),
+      300);
+  const int64_t total = exchange_.QueryEnrollment("SELECT count(*) FROM application_events");
+  const auto events = exchange_.ReadChanges(exchange_.Token("SVC-CREDIT", auth::v1::SERVICE),
+                                            static_cast<size_t>(total));
+  ASSERT_THAT(events, SizeIs(total));
+  std::pair<uint64_t, int64_t> previous{0, 0};
+  for (size_t i = 0; i < events.size(); ++i) {
+    const std::string& cursor = events[i].cursor();
+    std::pair<uint64_t, int64_t> at;
+    ASSERT_TRUE(absl::SimpleAtoi(cursor.substr(0, cursor.find('.')), &at.first)) << cursor;
+    ASSERT_TRUE(absl::SimpleAtoi(cursor.substr(cursor.find('.') + 1), &at.second)) << cursor;
+    EXPECT_LT(previous, at) << "event " << i << " (" << cursor << ") out of order";
+    previous = at;
+    if (i < 150) {
+      EXPECT_EQ(at.first, 9u) << i;
+    } else if (i < 300) {
+      EXPECT_EQ(at.first, 10u) << i;
+    }
+  }
 }
 
 TEST_F(EnrollmentApiTest, FeedNeverSkipsACommittedChangeUnderConcurrentWriters) {

@@ -141,13 +141,15 @@ const std::vector<db::Statement> kStatements = {
     {"event_insert",
      "INSERT INTO application_events (application_id, school_code, host_code, application)"
      " VALUES ($1::uuid, $2, $3, $4)"},
+    // Ordered by the columns (e.txid, e.seq), not by the text of the first
+    // output column: numeric order, which the primary key serves.
     {"event_read",
-     "SELECT txid::text, seq, application, (extract(epoch FROM commit_time) * 1000000)::bigint"
-     " FROM application_events"
-     " WHERE (txid, seq) > ($1::xid8, $2::bigint)"
-     " AND txid < pg_snapshot_xmin(pg_current_snapshot())"
-     " AND ($3 OR school_code = $4 OR host_code = $5)"
-     " ORDER BY txid, seq LIMIT $6"},
+     "SELECT e.txid::text, e.seq, e.application,"
+     " (extract(epoch FROM e.commit_time) * 1000000)::bigint FROM application_events e"
+     " WHERE (e.txid, e.seq) > ($1::xid8, $2::bigint)"
+     " AND e.txid < pg_snapshot_xmin(pg_current_snapshot())"
+     " AND ($3 OR e.school_code = $4 OR e.host_code = $5)"
+     " ORDER BY e.txid, e.seq LIMIT $6"},
 
     {"seats_ensure",
      "INSERT INTO section_seats (section_id, capacity) VALUES ($1::uuid, $2)"
