@@ -183,6 +183,8 @@ const std::vector<Rule>& PolicyTable() {
       {"osan.enrollment.v1.EnrollmentService.ListRoster", kHost, "the host only"},
       {"osan.enrollment.v1.EnrollmentService.CountApplications", kCity | kEduOffice,
        "CITY or EDU_OFFICE: counts for reports"},
+      {"osan.enrollment.v1.EnrollmentService.WatchChangeBatches",
+       kAnySchool | kAnyAcademy | kService, "the change feed in batches: as WatchChanges"},
       {"osan.enrollment.v1.EnrollmentService.WatchChanges", kAnySchool | kAnyAcademy | kService,
        "schools see their students and sections, hosts their sections, services all"},
       // enrollment.proto "PublicSeatsService": no token needed, counts only.
@@ -928,6 +930,8 @@ std::map<std::string, std::vector<Probe>> Probes(World& w) {
        Build<ev1::CountApplicationsRequest>([&w](auto& r) { r.set_term(w.term.name()); })});
   add(enrollment + "WatchChanges",
       {"the change feed", none, Build<ev1::WatchChangesRequest>([](auto&) {})});
+  add(enrollment + "WatchChangeBatches",
+      {"the change feed in batches", none, Build<ev1::WatchChangesRequest>([](auto&) {})});
   add("osan.enrollment.v1.PublicSeatsService.ListSeatCounts",
       {"the walk's term", none,
        Build<ev1::ListSeatCountsRequest>([&w](auto& r) { r.set_term(w.term.name()); })});
@@ -1423,6 +1427,26 @@ TEST_F(AuthorizationTest, FeedsCarryOnlyWhatTheCallerMaySee) {
       EXPECT_TRUE(visible(event.application()))
           << caller.label << " saw " << event.application().student() << "'s application to "
           << event.application().host();
+    }
+    const auto flattened = [](const std::vector<ev1::ChangeEventBatch>& batches) {
+      std::vector<ev1::ChangeEvent> events;
+      for (const auto& batch : batches) {
+        events.insert(events.end(), batch.events().begin(), batch.events().end());
+      }
+      return events;
+    };
+    const auto batched = flattened(ReadFeed<ev1::ChangeEventBatch>(
+        w, "osan.enrollment.v1.EnrollmentService.WatchChangeBatches", caller,
+        [&](const std::vector<ev1::ChangeEventBatch>& batches) {
+          const auto events = flattened(batches);
+          return sees_enough(change_schools(events), !events.empty());
+        }));
+    EXPECT_TRUE(sees_enough(change_schools(batched), !batched.empty()))
+        << caller.label << " did not see the changes it should in batches";
+    for (const auto& event : batched) {
+      EXPECT_TRUE(visible(event.application()))
+          << caller.label << " saw " << event.application().student() << "'s application to "
+          << event.application().host() << " in a batch";
     }
 
     // Credit results: a school's own students only.

@@ -802,6 +802,71 @@ TEST_F(EnrollmentApiTest, FeedOrdersTransactionIdsAsNumbersAcrossPages) {
   }
 }
 
+// The batched feed carries the same events in the same order, at most 512
+// KiB a message, each batch's cursor its last event's; a follower resumes
+// after a batch.
+TEST_F(EnrollmentApiTest, BatchedFeedCarriesTheSameEventsInTheSameOrder) {
+  const v1::Student student = exchange_.CreateStudent(kSchoolA, "s-1");
+  const cv1::Section section =
+      exchange_.CreateSection(kAcademy, "데이터 과학", cv1::FIRST_COME, 5, cv1::THURSDAY, 18);
+  v1::Application application;
+  ASSERT_TRUE(exchange_.Apply(student.name(), section.name(), 1, true, &application).ok());
+  ASSERT_EQ(exchange_.QueryEnrollment(
+                "WITH e AS (INSERT INTO application_events (application_id, school_code,"
+                " host_code, application) SELECT application_id, school_code, host_code,"
+                " application FROM generate_series(1, 5000) g,"
+                " (SELECT * FROM application_events ORDER BY seq LIMIT 1) f RETURNING 1)"
+                " SELECT count(*) FROM e"),
+            5000);
+  const int64_t total = exchange_.QueryEnrollment("SELECT count(*) FROM application_events");
+  const std::string token = SchoolToken(kSchoolA);
+  const auto events = Feed(token, static_cast<size_t>(total));
+  ASSERT_THAT(events, SizeIs(total));
+
+  // One pass of the batched feed after `cursor`, as a follower reads it.
+  const auto batches_after = [&](const std::string& cursor) {
+    v1::WatchChangesRequest request;
+    request.set_cursor(cursor);
+    auto context = ContextWithToken(token);
+    auto reader = exchange_.enrollment().WatchChangeBatches(context.get(), request);
+    std::vector<v1::ChangeEventBatch> batches;
+    v1::ChangeEventBatch batch;
+    while (reader->Read(&batch)) {
+      batches.push_back(batch);
+    }
+    EXPECT_TRUE(reader->Finish().ok());
+    return batches;
+  };
+  std::vector<v1::ChangeEventBatch> batches;
+  for (int tries = 0; tries < 100; ++tries) {
+    batches = batches_after("");
+    size_t batched = 0;
+    for (const auto& batch : batches) {
+      batched += batch.events_size();
+    }
+    if (batched >= events.size()) {
+      break;
+    }
+    absl::SleepFor(absl::Milliseconds(50));
+  }
+  ASSERT_GE(batches.size(), 3u);
+  size_t next = 0;
+  for (const v1::ChangeEventBatch& batch : batches) {
+    ASSERT_GT(batch.events_size(), 0);
+    EXPECT_LE(batch.ByteSizeLong(), 512u * 1024);
+    EXPECT_EQ(batch.cursor(), batch.events(batch.events_size() - 1).cursor());
+    for (const v1::ChangeEvent& event : batch.events()) {
+      ASSERT_LT(next, events.size());
+      EXPECT_EQ(event.DebugString(), events[next].DebugString()) << next;
+      ++next;
+    }
+  }
+  EXPECT_EQ(next, events.size());
+  const auto resumed = batches_after(batches[0].cursor());
+  ASSERT_FALSE(resumed.empty());
+  EXPECT_EQ(resumed[0].events(0).cursor(), batches[1].events(0).cursor());
+}
+
 TEST_F(EnrollmentApiTest, FeedNeverSkipsACommittedChangeUnderConcurrentWriters) {
   const cv1::Section section =
       exchange_.CreateSection(kAcademy, "인공지능 기초", cv1::LOTTERY, 500, cv1::TUESDAY, 18);

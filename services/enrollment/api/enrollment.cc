@@ -23,8 +23,6 @@ namespace {
 
 namespace cv1 = catalog::v1;
 
-constexpr int kFeedPage = 200;
-
 // The end of the drop deadline's day in Korea Standard Time.
 absl::Time DropDeadlineEnd(const cv1::Term& term) {
   absl::CivilDay day;
@@ -490,7 +488,8 @@ absl::StatusOr<v1::CountApplicationsResponse> Enrollment::CountApplications(
 // ----- Change feed ----------------------------------------------------------
 
 absl::StatusOr<std::vector<v1::ChangeEvent>> Enrollment::ReadChanges(const Call& call,
-                                                                     const std::string& cursor) {
+                                                                     const std::string& cursor,
+                                                                     int limit) {
   const auth::Principal& principal = *call.principal;
   OSAN_ASSIGN_OR_RETURN(const store::FeedCursor after, store::FeedCursor::Decode(cursor));
   store::FeedFilter filter;
@@ -510,7 +509,7 @@ absl::StatusOr<std::vector<v1::ChangeEvent>> Enrollment::ReadChanges(const Call&
           "the change feed is for home schools, hosts and the suite's services");
   }
   return pool_->Transact([&](pqxx::work& tx) -> absl::StatusOr<std::vector<v1::ChangeEvent>> {
-    OSAN_ASSIGN_OR_RETURN(auto events, store::ReadEvents(tx, after, filter, kFeedPage));
+    OSAN_ASSIGN_OR_RETURN(auto events, store::ReadEvents(tx, after, filter, limit));
     for (const v1::ChangeEvent& event : events) {
       call.Audit(event.application().student());
     }

@@ -84,10 +84,11 @@ class Enrollment {
   absl::StatusOr<v1::CountApplicationsResponse> CountApplications(
       const Call& call, const v1::CountApplicationsRequest& request);
 
-  // The events after `cursor` that the caller may see (at most one page);
+  // The events after `cursor` that the caller may see (at most `limit`);
   // names each event's student for the audit trail.
   absl::StatusOr<std::vector<v1::ChangeEvent>> ReadChanges(const Call& call,
-                                                           const std::string& cursor);
+                                                           const std::string& cursor,
+                                                           int limit = 200);
 
  private:
   // Decisions that are one state change of one application.

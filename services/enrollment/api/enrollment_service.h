@@ -48,6 +48,8 @@ class EnrollmentService final : public v1::EnrollmentService::CallbackService {
 
   grpc::ServerWriteReactor<v1::ChangeEvent>* WatchChanges(
       grpc::CallbackServerContext* context, const v1::WatchChangesRequest* request) override;
+  grpc::ServerWriteReactor<v1::ChangeEventBatch>* WatchChangeBatches(
+      grpc::CallbackServerContext* context, const v1::WatchChangesRequest* request) override;
 
  private:
   Enrollment* const enrollment_;
