@@ -89,6 +89,9 @@ class Slot {
     }
     context_ = std::make_unique<grpc::ClientContext>();
     context_->set_deadline(absl::ToChronoTime(now + options_->deadline));
+    if (!options_->bearer_token.empty()) {
+      context_->AddMetadata("authorization", "Bearer " + options_->bearer_token);
+    }
     response_.Clear();
     started_ = now;
     stub_->UnaryCall(context_.get(), *method_, grpc::StubOptions(), request_, &response_,

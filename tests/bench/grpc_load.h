@@ -27,6 +27,9 @@ struct LoadOptions {
   absl::Duration duration = absl::Seconds(5);
   // Each call's deadline.
   absl::Duration deadline = absl::Seconds(10);
+  // Sent as `authorization: Bearer {token}` when not empty, so that methods
+  // needing a caller can be driven too.
+  std::string bearer_token;
 };
 
 struct LoadResult {

@@ -1,7 +1,9 @@
 // Memory of each service process: resident set (VmRSS) idle after start, and
 // resident and peak (VmHWM) after 256 calls in flight for a few seconds on
-// its health check and, for enrollment, the public seat counts (no data is
-// loaded: what is measured is the serving machinery, not caches of data). Catalog, enrollment and
+// its health check and, for catalog and enrollment, a public and an
+// authenticated method (the city's token, per-institution rate limit off; no
+// data is loaded: what is measured is the serving machinery, not caches of
+// data). Catalog, enrollment and
 // credit-record run as their own processes over a throwaway PostgreSQL (tools/dev bench). Prints a
 // table; with --json FILE, writes the figures for bench.json. Target: idle at
 // most 64 MiB. See docs/performance.md.
@@ -16,6 +18,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
 #include "grpc/health/v1/health.pb.h"
+#include "osan/catalog/v1/catalog.pb.h"
 #include "osan/enrollment/v1/enrollment.pb.h"
 #include "tests/bench/grpc_load.h"
 #include "tests/support/service_process.h"
@@ -49,10 +52,17 @@ struct Figures {
   int64_t errors = 0;
 };
 
-// Idle, then loaded with each of `calls` ({method, request}) in turn.
-Figures Measure(
-    const std::string& service, const testing::ServiceProcess& process,
-    const std::vector<std::pair<std::string, const google::protobuf::Message*>>& calls) {
+// A method to load a service with: its name, request, and bearer token
+// (empty for methods needing none).
+struct Load {
+  std::string method;
+  const google::protobuf::Message* request;
+  std::string token;
+};
+
+// Idle, then loaded with each of `calls` in turn.
+Figures Measure(const std::string& service, const testing::ServiceProcess& process,
+                const std::vector<Load>& calls) {
   Figures figures{service};
   absl::SleepFor(absl::Seconds(2));  // settled
   figures.idle = StatusMiB(process.pid(), "VmRSS");
@@ -65,8 +75,9 @@ Figures Measure(
     channels.push_back(grpc::CreateCustomChannel(process.address(),
                                                  grpc::InsecureChannelCredentials(), arguments));
   }
-  for (const auto& [method, request] : calls) {
-    const LoadResult result = DriveUnary(channels, method, *request, options);
+  for (const Load& load : calls) {
+    options.bearer_token = load.token;
+    const LoadResult result = DriveUnary(channels, load.method, *load.request, options);
     figures.calls += result.ok();
     figures.errors += result.refused() + result.failed();
   }
@@ -86,10 +97,11 @@ int Run(int argc, char** argv) {
   const auto key_file = [](const std::string& service) {
     return testing::WriteSecretFile(testing::TestKeys::Get().service_private_key_pem(service));
   };
-  testing::ServiceProcess catalog(OSAN_CATALOG_SERVER, {});
+  testing::ServiceProcess catalog(OSAN_CATALOG_SERVER, {{"OSAN_RATE_LIMIT_PER_SECOND", "0"}});
   testing::ServiceProcess enrollment(OSAN_ENROLLMENT_SERVER,
                                      {{"OSAN_CATALOG_ADDRESS", catalog.address()},
-                                      {"OSAN_SERVICE_SIGNING_KEY", key_file("SVC-ENROLLMENT")}});
+                                      {"OSAN_SERVICE_SIGNING_KEY", key_file("SVC-ENROLLMENT")},
+                                      {"OSAN_RATE_LIMIT_PER_SECOND", "0"}});
   testing::ServiceProcess credit(OSAN_CREDIT_SERVER,
                                  {{"OSAN_CATALOG_ADDRESS", catalog.address()},
                                   {"OSAN_ENROLLMENT_ADDRESS", enrollment.address()},
@@ -98,12 +110,20 @@ int Run(int argc, char** argv) {
   enrollment::v1::ListSeatCountsRequest seats;
   seats.set_term("terms/2027-1");
   const std::string check = "/grpc.health.v1.Health/Check";
+  // OSAN-CITY is in every catalog from its first start.
+  const std::string city = testing::TestKeys::Get().Token("OSAN-CITY", auth::v1::CITY);
+  const catalog::v1::ListInstitutionsRequest institutions;
+  enrollment::v1::CountApplicationsRequest counts;
+  counts.set_term("terms/2027-1");
   const std::vector<Figures> all = {
-      Measure("catalog", catalog, {{check, &health}}),
-      Measure(
-          "enrollment", enrollment,
-          {{check, &health}, {"/osan.enrollment.v1.PublicSeatsService/ListSeatCounts", &seats}}),
-      Measure("credit-record", credit, {{check, &health}}),
+      Measure("catalog", catalog,
+              {{check, &health, ""},
+               {"/osan.catalog.v1.CatalogService/ListInstitutions", &institutions, city}}),
+      Measure("enrollment", enrollment,
+              {{check, &health, ""},
+               {"/osan.enrollment.v1.PublicSeatsService/ListSeatCounts", &seats, ""},
+               {"/osan.enrollment.v1.EnrollmentService/CountApplications", &counts, city}}),
+      Measure("credit-record", credit, {{check, &health, ""}}),
   };
   std::printf("%-14s %9s %11s %9s %10s %7s\n", "service", "idle MiB", "loaded MiB", "peak MiB",
               "calls", "errors");
