@@ -26,6 +26,8 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "osan/credit/v1/credit.grpc.pb.h"
+#include "tests/support/credit_exchange.h"
 #include "tests/support/exchange_fixture.h"
 
 namespace osan::enrollment {
@@ -240,6 +242,95 @@ TEST(FeedBenchmark, DeliveryAgainstOneSelect) {
               kMinRatio);
   if (const char* path = std::getenv("OSAN_FEED_BENCH_JSON"); path != nullptr && *path != '\0') {
     std::ofstream(path) << "[" << absl::StrJoin(items, ", ") << "]\n";
+  }
+}
+
+// Credit's result feed: one home school catching up kEvents results (one
+// student each, as finalizing a region's sections produces), through
+// WatchResults, against the feed's own query as one SELECT. Target: at least
+// 0.5x. Writes $OSAN_RESULT_FEED_BENCH_JSON when set.
+TEST(FeedBenchmark, ResultFeedCatchUpAgainstOneSelect) {
+  testing::CreditExchange suite;
+  suite.exchange().CreateBasics();
+  credit::v1::LedgerEntry entry;
+  entry.set_name("ledger/6a1f0c2e-3b4d-4e5f-9a8b-7c6d5e4f3a2b");
+  entry.set_version(1);
+  credit::v1::ResultPackage* package = entry.mutable_package();
+  package->set_term("terms/2027-1");
+  package->set_section("terms/2027-1/sections/3f1e2d4c-5b6a-4798-8c7d-6e5f4a3b2c1d");
+  package->set_student("schools/J10-7531001/students/walk20271-a1");
+  package->set_title("인공지능 기초");
+  package->set_credits(2);
+  package->set_credits_earned(2);
+  package->set_raw_score(91);
+  package->set_course_mean(78.5);
+  package->set_achievement_level("A");
+  package->set_student_count(24);
+  entry.set_reason("finalized");
+  entry.set_recorded_by("OSAN-AICODING");
+  const std::string hex = absl::BytesToHexString(entry.SerializeAsString());
+  const std::string url = suite.credit_service().database().url();
+  pqxx::connection connection(url);
+  {
+    pqxx::work tx(connection);
+    tx.exec0(absl::StrCat(
+        "INSERT INTO ledger (entry_id, version, school_code, student_key, section_id, host_code,"
+        " outcome, entry) SELECT gen_random_uuid(), 1, 'J10-7531001', 's-' || g,"
+        " gen_random_uuid(), 'OSAN-AICODING', 'COMPLETED', decode('",
+        hex, "', 'hex') FROM generate_series(1, ", kEvents, ") g"));
+    tx.exec0(
+        "INSERT INTO result_events (entry_id, version, school_code)"
+        " SELECT entry_id, version, school_code FROM ledger ORDER BY student_key");
+    tx.commit();
+  }
+  Comparison one{absl::StrCat("result feed, one school catching up ", kEvents, " results")};
+  auto start = std::chrono::steady_clock::now();
+  int64_t selected = 0;
+  {
+    pqxx::work tx(connection);
+    const pqxx::result rows = tx.exec(
+        "SELECT e.txid::text, e.seq, l.entry, EXISTS (SELECT 1 FROM acknowledgements k"
+        " WHERE k.entry_id = l.entry_id AND k.version = l.version)"
+        " FROM result_events e JOIN ledger l USING (entry_id, version)"
+        " WHERE (e.txid, e.seq) > ('0'::xid8, 0) AND e.school_code = 'J10-7531001'"
+        " ORDER BY e.txid, e.seq");
+    for (const auto& row : rows) {
+      selected += pqxx::binarystring(row[2]).size() > 0 ? 1 : 0;
+    }
+    tx.commit();
+  }
+  one.select_per_second = selected / Since(start);
+  ASSERT_EQ(selected, kEvents);
+
+  grpc::ClientContext context;
+  context.AddMetadata(
+      "authorization",
+      absl::StrCat("Bearer ", suite.exchange().Token(testing::kSchoolA, auth::v1::SCHOOL)));
+  context.set_deadline(std::chrono::system_clock::now() + std::chrono::minutes(10));
+  start = std::chrono::steady_clock::now();
+  auto reader = suite.credit().WatchResults(&context, credit::v1::WatchResultsRequest());
+  int64_t delivered = 0;
+  credit::v1::ResultEvent event;
+  while (reader->Read(&event)) {
+    ++delivered;
+  }
+  const grpc::Status status = reader->Finish();
+  one.feed_per_second = delivered / Since(start);
+  EXPECT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(delivered, kEvents) << "the result feed skipped or repeated results";
+
+  std::printf("\n%-58s %12s %12s %7s\n%-58s %12.0f %12.0f %6.2fx\n\n", "comparison", "feed ev/s",
+              "SELECT rows/s", "ratio", one.name.c_str(), one.feed_per_second,
+              one.select_per_second, one.ratio());
+  if (const char* path = std::getenv("OSAN_RESULT_FEED_BENCH_JSON");
+      path != nullptr && *path != '\0') {
+    std::ofstream(path) << absl::StrFormat(
+        R"j([{"name": "%s", "figure": {"events_per_second": %.0f}, "limit": {"name": "the same)j"
+        R"j( rows with one SELECT", "rows_per_second": %.0f}, "ratio": %.2f, "min_ratio": %.1f,)j"
+        R"j( "met": %s}])j"
+        "\n",
+        one.name, one.feed_per_second, one.select_per_second, one.ratio(), kMinRatio,
+        one.ratio() >= kMinRatio ? "true" : "false");
   }
 }
 
