@@ -142,6 +142,10 @@ ServiceRuntime::~ServiceRuntime() {
   for (std::thread& thread : background_) {
     thread.join();
   }
+  // The parts go first, while the audit log and the pool they commit through
+  // stand: a part may still be finishing work of its own (an allocation run).
+  server_.reset();
+  parts_ = ServiceParts();
 }
 
 int ServiceMain(int argc, char** argv, const ServiceDefinition& definition) {

@@ -620,6 +620,54 @@ TEST_F(EnrollmentApiTest, LotteryAllocationPlacesAndWaitlistsWithAnAuditRecord) 
             grpc::StatusCode::NOT_FOUND);
 }
 
+// One run of a term at a time: while another holds the term, a run fails at
+// once with FAILED_PRECONDITION and changes nothing; afterwards it runs.
+TEST_F(EnrollmentApiTest, ASecondAllocationOfATermWaitsForTheFirst) {
+  const cv1::Section section =
+      exchange_.CreateSection(kAcademy, "데이터 과학", cv1::LOTTERY, 1, cv1::THURSDAY, 18);
+  const v1::Student student = exchange_.CreateStudent(kSchoolA, "s-1");
+  v1::Application application;
+  ASSERT_TRUE(exchange_.Apply(student.name(), section.name(), 1, true, &application).ok());
+  exchange_.Transition(section, cv1::ENROLLMENT_CLOSED);
+  const std::string term = section.name().substr(0, section.name().find("/sections/"));
+
+  // Another run (as another replica's would) holds the term.
+  pqxx::connection other(exchange_.enrollment_service().database().url());
+  pqxx::work holding(other);
+  holding.exec(absl::StrCat("SELECT pg_advisory_xact_lock(1094, hashtext('",
+                            term.substr(term.find('/') + 1), "'))"));
+  const std::string city = exchange_.Token(kCity, auth::v1::CITY);
+  v1::RunAllocationRequest request;
+  request.set_term(term);
+  request.set_request_id("while-another-runs");
+  v1::AllocationOperation operation;
+  auto context = ContextWithToken(city);
+  ASSERT_TRUE(exchange_.enrollment().RunAllocation(context.get(), request, &operation).ok());
+  const auto refused = enrollment::AwaitAllocation(
+      operation,
+      [&](const std::string& name) -> absl::StatusOr<v1::AllocationOperation> {
+        v1::GetAllocationOperationRequest get;
+        get.set_name(name);
+        v1::AllocationOperation polled;
+        auto poll = ContextWithToken(city);
+        EXPECT_TRUE(exchange_.enrollment().GetAllocationOperation(poll.get(), get, &polled).ok());
+        return polled;
+      },
+      absl::Now() + absl::Seconds(30), [](const v1::AllocationOperation&) {});
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kFailedPrecondition) << refused.status();
+  EXPECT_THAT(std::string(refused.status().message()), HasSubstr("another allocation"));
+  EXPECT_EQ(exchange_.QueryEnrollment("SELECT count(*) FROM allocation_runs"), 0);
+  EXPECT_EQ(exchange_.QueryEnrollment("SELECT count(*) FROM applications WHERE state = 'APPROVED'"),
+            1);
+
+  holding.abort();
+  request.set_request_id("after-the-other");
+  context = ContextWithToken(city);
+  ASSERT_TRUE(exchange_.enrollment().RunAllocation(context.get(), request, &operation).ok());
+  const v1::AllocationRun run = AwaitRun(operation, city);
+  EXPECT_EQ(run.enrolled_count(), 1);
+}
+
 // A run whose process died before it committed changed nothing; once its
 // operation has been quiet past the grace, readers see it failed (ABORTED).
 TEST_F(EnrollmentApiTest, AnInterruptedAllocationIsReportedFailedAndChangedNothing) {

@@ -134,13 +134,15 @@ absl::StatusOr<v1::AllocationOperation> AllocationRuns::Start(
   OSAN_RETURN_IF_ERROR(RequireAllocator(call, "run allocations"));
   OSAN_ASSIGN_OR_RETURN(const catalog::TermId term, catalog::ParseTermName("term", request.term()));
   OSAN_RETURN_IF_ERROR(CheckRequestId(request.request_id()));
+  // A place for a new run, reserved now and given back below if none
+  // starts; without one, only a replay is answered.
+  bool may_start = false;
   {
     absl::MutexLock lock(&mu_);
-    if (running_ >= options_.max_running) {
-      return absl::ResourceExhaustedError(absl::StrCat(
-          running_, " allocations are running on this server; retry when one is done"));
+    if (running_ < options_.max_running) {
+      ++running_;
+      may_start = true;
     }
-    ++running_;  // reserved for this run; given back below if none starts
   }
 
   Job job;
@@ -165,6 +167,12 @@ absl::StatusOr<v1::AllocationOperation> AllocationRuns::Start(
         OSAN_ASSIGN_OR_RETURN(const v1::AllocationOperation first,
                               db::Idempotent<v1::AllocationOperation>(
                                   tx, key, [&]() -> absl::StatusOr<v1::AllocationOperation> {
+                                    if (!may_start) {
+                                      return absl::ResourceExhaustedError(absl::StrCat(
+                                          options_.max_running,
+                                          " allocations are running on this server; retry "
+                                          "when one is done"));
+                                    }
                                     OSAN_RETURN_IF_ERROR(store::InsertAllocationOperation(
                                         tx, job.id, term.id(), operation));
                                     started = true;
@@ -182,7 +190,7 @@ absl::StatusOr<v1::AllocationOperation> AllocationRuns::Start(
       });
   absl::MutexLock lock(&mu_);
   if (!answer.ok() || !started) {
-    --running_;
+    running_ -= may_start ? 1 : 0;
     return answer;
   }
   if (running_ == 1) {  // only this run: every earlier thread is past its last use of mu_
@@ -197,11 +205,17 @@ absl::StatusOr<v1::AllocationOperation> AllocationRuns::Start(
 
 void AllocationRuns::Execute(Job job) {
   audit::CallRecord record(job.caller);
-  absl::StatusOr<v1::AllocationRun> run;
-  {
+  // The sections come from catalog before the transaction: no lock is held
+  // while catalog answers.
+  Report(job, "reading sections", 2);
+  const absl::StatusOr<std::map<std::string, cv1::Section>> sections = AllocatedSections(job);
+  absl::StatusOr<v1::AllocationRun> run = absl::UnknownError("the run did not start");
+  if (!sections.ok()) {
+    run = sections.status();
+  } else {
     const audit::TransactionScope scope({&record});
     run = pool_->Transact([&](pqxx::work& tx) -> absl::StatusOr<v1::AllocationRun> {
-      return Allocate(job, record, tx);
+      return Allocate(job, *sections, record, tx);
     });
   }
   if (!run.ok()) {
@@ -247,22 +261,29 @@ absl::StatusOr<std::map<std::string, cv1::Section>> AllocationRuns::AllocatedSec
   return allocated;
 }
 
-absl::StatusOr<v1::AllocationRun> AllocationRuns::Allocate(Job& job, audit::CallRecord& audit,
-                                                           pqxx::work& tx) {
+absl::StatusOr<v1::AllocationRun> AllocationRuns::Allocate(
+    Job& job, const std::map<std::string, cv1::Section>& sections, audit::CallRecord& audit,
+    pqxx::work& tx) {
   OSAN_RETURN_IF_ERROR(store::HoldAllocationOperation(tx, job.id));
+  OSAN_ASSIGN_OR_RETURN(const bool alone, store::LockTermForAllocation(tx, job.term.id()));
+  if (!alone) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("another allocation of ", job.term.name(),
+                     " is running; wait for it to finish (GetAllocationOperation), then run "
+                     "again with a new request_id"));
+  }
   const absl::Time began = absl::Now();
   Report(job, "reading applications", 5);
-  OSAN_ASSIGN_OR_RETURN(const std::vector<store::Candidate> candidates,
-                        store::LockAllocationCandidates(tx, job.term.id()));
-  OSAN_ASSIGN_OR_RETURN(const auto sections, AllocatedSections(job));
-
-  // Seats: what each section has left, who holds them, who waits.
   std::map<std::string, int> capacity;
   std::vector<std::string> section_ids;
   for (const auto& [id, section] : sections) {
     capacity[id] = section.capacity();
     section_ids.push_back(id);
   }
+  OSAN_ASSIGN_OR_RETURN(const std::vector<store::Candidate> candidates,
+                        store::LockAllocationCandidates(tx, job.term.id(), section_ids));
+
+  // Seats: what each section has left, who holds them, who waits.
   OSAN_ASSIGN_OR_RETURN(auto seats, store::LockSeatsOf(tx, capacity));
   OSAN_ASSIGN_OR_RETURN(auto enrolled_by_school, store::EnrolledBySchoolOf(tx, section_ids));
   OSAN_ASSIGN_OR_RETURN(const auto waiting, store::WaitlistLengths(tx, section_ids));

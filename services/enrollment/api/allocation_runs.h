@@ -1,12 +1,14 @@
 // Allocation runs as long-running operations (AIP-151).
 //
 // RunAllocation records an operation and answers at once; a thread of the
-// run's own then allocates the term in ONE transaction: it holds the
-// operation, locks the candidates and the seats of the sections allocated,
-// allocates in memory (domain/allocation.h), writes every decision, state
-// change and change event in batches, stores the run's summary and marks the
-// operation done. So a run commits whole or changes nothing, and a replayed
-// request_id returns the same operation.
+// run's own then reads the term's closed sections from catalog and allocates
+// them in ONE transaction: it holds the operation and the term (one run of a
+// term at a time: another is FAILED_PRECONDITION), locks the candidates and
+// the seats of those sections, allocates in memory (domain/allocation.h),
+// writes every decision, state change and change event in batches, stores
+// the run's summary and marks the operation done. So a run commits whole or
+// changes nothing, and a replayed request_id returns the same operation (even
+// while no new run may start).
 //
 // Progress is written to the operation between stages by short transactions
 // of their own. If the process dies mid-run its transaction rolls back; the
@@ -15,6 +17,7 @@
 #ifndef OSAN_SERVICES_ENROLLMENT_API_ALLOCATION_RUNS_H_
 #define OSAN_SERVICES_ENROLLMENT_API_ALLOCATION_RUNS_H_
 
+#include <map>
 #include <string>
 #include <thread>
 #include <vector>
@@ -79,8 +82,10 @@ class AllocationRuns {
 
   // The thread of one run: the transaction, then its outcome recorded.
   void Execute(Job job);
-  // The run's transaction body.
-  absl::StatusOr<v1::AllocationRun> Allocate(Job& job, audit::CallRecord& audit, pqxx::work& tx);
+  // The run's transaction body, over `sections` (AllocatedSections).
+  absl::StatusOr<v1::AllocationRun> Allocate(
+      Job& job, const std::map<std::string, catalog::v1::Section>& sections,
+      audit::CallRecord& audit, pqxx::work& tx);
   // The term's sections allocated now, by id: policy other than FIRST_COME,
   // enrolment closed.
   absl::StatusOr<std::map<std::string, catalog::v1::Section>> AllocatedSections(const Job& job);

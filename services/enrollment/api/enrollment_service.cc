@@ -83,8 +83,13 @@ ServiceDefinition EnrollmentDefinition(EnrollmentOptions options) {
     state->enrollment =
         std::make_unique<Enrollment>(pool, std::move(page_tokens), state->catalog.get(), options);
     state->seats = std::make_unique<PublicSeats>(pool, options.seat_counts_ttl);
-    dispatcher->SetAdmission([state](const auth::Principal& principal, absl::Time deadline) {
-      return state->catalog->Admit(principal, deadline);
+    // Weak: the runtime destroys the parts (and so waits for allocation runs
+    // in progress) before the dispatcher.
+    dispatcher->SetAdmission([weak = std::weak_ptr<State>(state)](const auth::Principal& principal,
+                                                                  absl::Time deadline) {
+      const std::shared_ptr<State> held = weak.lock();
+      return held == nullptr ? absl::UnavailableError("enrollment is shutting down")
+                             : held->catalog->Admit(principal, deadline);
     });
     ServiceParts parts;
     parts.services.push_back(

@@ -168,10 +168,14 @@ const std::vector<db::Statement> kStatements = {
 
     {"run_insert", "INSERT INTO allocation_runs (id, term_id, run) VALUES ($1::uuid, $2, $3)"},
     {"run_get", "SELECT run FROM allocation_runs WHERE id = $1::uuid"},
+    // One run of a term at a time: a transaction-scoped advisory lock in the
+    // key space 1094 ("allocation"), keyed by the term.
+    {"run_term_lock", "SELECT pg_try_advisory_xact_lock(1094, hashtext($1))"},
     {"run_candidates",
      "SELECT " OSAN_APPLICATION_COLUMNS ", s.entry_year FROM applications a"
      " JOIN students s USING (school_code, student_key) WHERE a.term_id = $1"
-     " AND a.state IN ('APPROVED', 'HOST_ACCEPTED') ORDER BY a.id FOR UPDATE OF a"},
+     " AND a.section_id = ANY ($2::uuid[]) AND a.state IN ('APPROVED', 'HOST_ACCEPTED')"
+     " ORDER BY a.id FOR UPDATE OF a"},
     {"run_seats_ensure",
      "INSERT INTO section_seats (section_id, capacity)"
      " SELECT * FROM unnest($1::uuid[], $2::int[]) ON CONFLICT (section_id) DO NOTHING"},
@@ -614,10 +618,14 @@ absl::Status InsertAllocationRun(Tx& tx, const std::string& id, const std::strin
   return absl::OkStatus();
 }
 
-absl::StatusOr<std::vector<Candidate>> LockAllocationCandidates(Tx& tx,
-                                                                const std::string& term_id) {
+absl::StatusOr<bool> LockTermForAllocation(Tx& tx, const std::string& term_id) {
+  return tx.exec_prepared1("run_term_lock", term_id)[0].as<bool>();
+}
+
+absl::StatusOr<std::vector<Candidate>> LockAllocationCandidates(
+    Tx& tx, const std::string& term_id, const std::vector<std::string>& section_ids) {
   std::vector<Candidate> candidates;
-  const pqxx::result rows = tx.exec_prepared("run_candidates", term_id);
+  const pqxx::result rows = tx.exec_prepared("run_candidates", term_id, db::TextArray(section_ids));
   candidates.reserve(rows.size());
   for (const auto& row : rows) {
     OSAN_ASSIGN_OR_RETURN(ApplicationRecord record, ReadApplication(row));

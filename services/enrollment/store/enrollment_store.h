@@ -152,7 +152,12 @@ struct Candidate {
   ApplicationRecord record;
   int entry_year = 0;
 };
-absl::StatusOr<std::vector<Candidate>> LockAllocationCandidates(Tx& tx, const std::string& term_id);
+// Whether this transaction is the term's only allocation; holds the term
+// until it ends if so.
+absl::StatusOr<bool> LockTermForAllocation(Tx& tx, const std::string& term_id);
+// The candidates of the term's sections `section_ids`.
+absl::StatusOr<std::vector<Candidate>> LockAllocationCandidates(
+    Tx& tx, const std::string& term_id, const std::vector<std::string>& section_ids);
 
 // Locks the seat rows of the sections (section id -> catalog capacity), in
 // section id order, creating missing ones and raising capacities to the
