@@ -75,9 +75,7 @@ double CopyRows(const std::string& url, int rows) {
 }
 
 TEST(AllocationRunBenchmark, RunAllocationAtGyeonggiScaleAgainstCopy) {
-  testing::Exchange exchange([](ServiceConfig& config) { config.rate_limit_per_second = 0; },
-                             EnrollmentOptions(),
-                             [](ServiceConfig& config) { config.rate_limit_per_second = 0; });
+  testing::Exchange exchange;  // test services have no rate limit
   exchange.CreateBasics();
   const auto setup = std::chrono::steady_clock::now();
   std::vector<cv1::Section> sections;

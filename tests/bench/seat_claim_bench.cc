@@ -88,39 +88,49 @@ Figures Timed(const std::function<std::function<void(int)>()>& prepare, int clai
   return {seconds, claims / seconds, latencies_ms[claims / 2], latencies_ms[claims * 99 / 100]};
 }
 
-Figures Rush(int max_seat_batch) {
-  EnrollmentOptions options;
-  options.max_seat_batch = max_seat_batch;
-  testing::Exchange exchange(
-      [](ServiceConfig& config) {
-        config.db_pool_size = 8;
-        config.worker_threads = kClients + 16;
-        config.max_queued_calls = 4 * kClients;
-      },
-      options);
-  exchange.CreateBasics();
-  const cv1::Section section = exchange.CreateSection(testing::kAcademy, "인공지능 기초",
-                                                      cv1::FIRST_COME, kCapacity, cv1::TUESDAY, 18);
-  // Students are inserted directly: setting up is not what is measured.
+// Enrollment's configuration for kClients claiming at once.
+void ForTheRush(ServiceConfig& config) {
+  config.db_pool_size = 8;
+  config.worker_threads = kClients + 16;
+  config.max_queued_calls = 4 * kClients;
+}
+
+// `claims` students of school A, inserted directly (setting up is not what
+// is measured), each claiming a seat in `section_of(claim)` through the
+// service; every claim must be answered OK.
+Figures Claims(testing::Exchange& exchange, int claims,
+               const std::function<std::string(int)>& section_of) {
   exchange.QueryEnrollment(absl::StrCat(
       "WITH s AS (INSERT INTO students (school_code, student_key, entry_year, display_name) "
       "SELECT 'J10-7531001', 's-' || g, 2025, '학생 ' || g "
       "FROM generate_series(1, ",
-      kClaims, ") g RETURNING 1) SELECT count(*) FROM s"));
-
+      claims, ") g RETURNING 1) SELECT count(*) FROM s"));
   std::atomic<int> failures{0};
-  Figures figures = Timed([&] {
-    return [&](int i) {
-      v1::Application application;
-      if (!exchange
-               .Apply(absl::StrCat("schools/J10-7531001/students/s-", i + 1), section.name(), 1,
-                      true, &application)
-               .ok()) {
-        ++failures;
-      }
-    };
-  });
+  const Figures figures = Timed(
+      [&] {
+        return [&](int i) {
+          v1::Application application;
+          if (!exchange
+                   .Apply(absl::StrCat("schools/J10-7531001/students/s-", i + 1), section_of(i), 1,
+                          true, &application)
+                   .ok()) {
+            ++failures;
+          }
+        };
+      },
+      claims);
   EXPECT_EQ(failures.load(), 0);
+  return figures;
+}
+
+Figures Rush(int max_seat_batch) {
+  EnrollmentOptions options;
+  options.max_seat_batch = max_seat_batch;
+  testing::Exchange exchange(ForTheRush, options);
+  exchange.CreateBasics();
+  const cv1::Section section = exchange.CreateSection(testing::kAcademy, "인공지능 기초",
+                                                      cv1::FIRST_COME, kCapacity, cv1::TUESDAY, 18);
+  Figures figures = Claims(exchange, kClaims, [&](int) { return section.name(); });
   const std::string id = section.name().substr(section.name().rfind('/') + 1);
   figures.enrolled = exchange.QueryEnrollment(absl::StrCat(
       "SELECT count(*) FROM applications WHERE section_id = '", id, "' AND state = 'ENROLLED'"));
@@ -243,12 +253,7 @@ double PgbenchClaims() {
 
 TEST(SeatClaimBenchmark, SixtySectionsOpeningAtOnceAgainstPgbench) {
   const double pgbench = PgbenchClaims();
-  testing::Exchange exchange([](ServiceConfig& config) {
-    config.db_pool_size = 8;
-    config.worker_threads = kClients + 16;
-    config.max_queued_calls = 4 * kClients;
-    config.rate_limit_per_second = 0;  // every claim is one school's
-  });
+  testing::Exchange exchange(ForTheRush);
   exchange.CreateBasics();
   std::vector<cv1::Section> sections;
   for (int i = 0; i < kSpreadSections; ++i) {
@@ -256,25 +261,8 @@ TEST(SeatClaimBenchmark, SixtySectionsOpeningAtOnceAgainstPgbench) {
         testing::kAcademy, absl::StrCat("공동 과목 ", i + 1), cv1::FIRST_COME, kSpreadCapacity,
         static_cast<cv1::Weekday>(cv1::MONDAY + i % 5), 9 + i % 8));
   }
-  exchange.QueryEnrollment(absl::StrCat(
-      "WITH s AS (INSERT INTO students (school_code, student_key, entry_year, display_name) "
-      "SELECT 'J10-7531001', 's-' || g, 2025, '학생 ' || g FROM generate_series(1, ",
-      kSpreadClaims, ") g RETURNING 1) SELECT count(*) FROM s"));
-  std::atomic<int> failures{0};
-  const Figures service = Timed(
-      [&] {
-        return [&](int i) {
-          v1::Application application;
-          if (!exchange
-                   .Apply(absl::StrCat("schools/J10-7531001/students/s-", i + 1),
-                          sections[i % kSpreadSections].name(), 1, true, &application)
-                   .ok()) {
-            ++failures;
-          }
-        };
-      },
-      kSpreadClaims);
-  EXPECT_EQ(failures.load(), 0);
+  const Figures service =
+      Claims(exchange, kSpreadClaims, [&](int i) { return sections[i % kSpreadSections].name(); });
   const int64_t enrolled =
       exchange.QueryEnrollment("SELECT count(*) FROM applications WHERE state = 'ENROLLED'");
   EXPECT_EQ(enrolled, int64_t{kSpreadSections} * kSpreadCapacity);

@@ -99,9 +99,11 @@ class EnrollmentApiTest : public ::testing::Test {
     return section;
   }
 
-  // Polls `operation` as `token`'s caller until its run is done.
-  v1::AllocationRun AwaitRun(const v1::AllocationOperation& operation, const std::string& token) {
-    const absl::StatusOr<v1::AllocationRun> run = enrollment::AwaitAllocation(
+  // Polls `operation` as `token`'s caller until its run is done: the run,
+  // or why it failed.
+  absl::StatusOr<v1::AllocationRun> AwaitOperation(const v1::AllocationOperation& operation,
+                                                   const std::string& token) {
+    return enrollment::AwaitAllocation(
         operation,
         [&](const std::string& name) -> absl::StatusOr<v1::AllocationOperation> {
           v1::GetAllocationOperationRequest get;
@@ -117,6 +119,11 @@ class EnrollmentApiTest : public ::testing::Test {
           return polled;
         },
         absl::Now() + absl::Seconds(30), [](const v1::AllocationOperation&) {});
+  }
+
+  // The same for a run expected to succeed.
+  v1::AllocationRun AwaitRun(const v1::AllocationOperation& operation, const std::string& token) {
+    const absl::StatusOr<v1::AllocationRun> run = AwaitOperation(operation, token);
     EXPECT_TRUE(run.ok()) << run.status();
     return run.value_or(v1::AllocationRun());
   }
@@ -643,17 +650,7 @@ TEST_F(EnrollmentApiTest, ASecondAllocationOfATermWaitsForTheFirst) {
   v1::AllocationOperation operation;
   auto context = ContextWithToken(city);
   ASSERT_TRUE(exchange_.enrollment().RunAllocation(context.get(), request, &operation).ok());
-  const auto refused = enrollment::AwaitAllocation(
-      operation,
-      [&](const std::string& name) -> absl::StatusOr<v1::AllocationOperation> {
-        v1::GetAllocationOperationRequest get;
-        get.set_name(name);
-        v1::AllocationOperation polled;
-        auto poll = ContextWithToken(city);
-        EXPECT_TRUE(exchange_.enrollment().GetAllocationOperation(poll.get(), get, &polled).ok());
-        return polled;
-      },
-      absl::Now() + absl::Seconds(30), [](const v1::AllocationOperation&) {});
+  const auto refused = AwaitOperation(operation, city);
   EXPECT_EQ(refused.status().code(), absl::StatusCode::kFailedPrecondition) << refused.status();
   EXPECT_THAT(std::string(refused.status().message()), HasSubstr("another allocation"));
   EXPECT_EQ(exchange_.QueryEnrollment("SELECT count(*) FROM allocation_runs"), 0);

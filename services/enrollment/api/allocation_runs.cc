@@ -5,13 +5,11 @@
 
 #include <algorithm>
 #include <map>
+#include <numeric>
 #include <tuple>
 #include <utility>
 
-#include "absl/strings/ascii.h"
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/strip.h"
 #include "common/curriculum.h"
 #include "common/ids.h"
 #include "common/log.h"
@@ -28,34 +26,14 @@ namespace {
 namespace cv1 = catalog::v1;
 using google::protobuf::util::TimeUtil;
 
-absl::Status RequireAllocator(const server::CallContext& call, absl::string_view what) {
-  const auth::Role role = call.principal->role;
-  if (role != auth::v1::CITY && role != auth::v1::EDU_OFFICE) {
-    return absl::PermissionDeniedError(absl::StrCat("only CITY or EDU_OFFICE ", what));
-  }
-  return absl::OkStatus();
-}
-
-// `{prefix}{uuid}` -> the canonical (lower-case) uuid.
-absl::StatusOr<std::string> ParseIdName(absl::string_view field, absl::string_view name,
-                                        absl::string_view prefix) {
-  absl::string_view id = name;
-  if (!absl::ConsumePrefix(&id, prefix) || !catalog::IsUuid(id)) {
-    return InvalidField(field, absl::StrCat("must be ", prefix, "{id}"));
-  }
-  return absl::AsciiStrToLower(id);
-}
-
 uint64_t RandomSeed() {
   uint64_t seed = 0;
   RAND_bytes(reinterpret_cast<unsigned char*>(&seed), sizeof seed);
   return seed == 0 ? 1 : seed;
 }
 
-void SetTime(absl::Time time, google::protobuf::Timestamp* timestamp) {
-  timestamp->set_seconds(absl::ToUnixSeconds(time));
-  timestamp->set_nanos(static_cast<int32_t>(
-      absl::ToInt64Nanoseconds(time - absl::FromUnixSeconds(absl::ToUnixSeconds(time)))));
+google::protobuf::Timestamp TimestampOf(absl::Time time) {
+  return TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(time));
 }
 
 // `operation` finished with `status` (not OK): nothing of the run was kept.
@@ -64,7 +42,7 @@ v1::AllocationOperation Failed(v1::AllocationOperation operation, const absl::St
   operation.set_stage("failed");
   operation.mutable_error()->set_code(static_cast<int>(status.code()));
   operation.mutable_error()->set_message(std::string(status.message()));
-  SetTime(absl::Now(), operation.mutable_update_time());
+  *operation.mutable_update_time() = TimestampOf(absl::Now());
   return operation;
 }
 
@@ -131,7 +109,7 @@ AllocationRuns::~AllocationRuns() {
 
 absl::StatusOr<v1::AllocationOperation> AllocationRuns::Start(
     const Call& call, const v1::RunAllocationRequest& request) {
-  OSAN_RETURN_IF_ERROR(RequireAllocator(call, "run allocations"));
+  OSAN_RETURN_IF_ERROR(RequireCityOrOffice(*call.principal, "run allocations"));
   OSAN_ASSIGN_OR_RETURN(const catalog::TermId term, catalog::ParseTermName("term", request.term()));
   OSAN_RETURN_IF_ERROR(CheckRequestId(request.request_id()));
   // A place for a new run, reserved now and given back below if none
@@ -155,8 +133,8 @@ absl::StatusOr<v1::AllocationOperation> AllocationRuns::Start(
   operation.set_name(absl::StrCat("operations/", job.id));
   operation.set_stage("queued");
   operation.set_term(term.name());
-  SetTime(call.now, operation.mutable_create_time());
-  SetTime(call.now, operation.mutable_update_time());
+  *operation.mutable_create_time() = TimestampOf(call.now);
+  *operation.mutable_update_time() = TimestampOf(call.now);
 
   bool started = false;
   const db::RequestKey key = db::MakeRequestKey(call.principal->institution, "RunAllocation",
@@ -183,7 +161,7 @@ absl::StatusOr<v1::AllocationOperation> AllocationRuns::Start(
         }
         // A replay: the operation as it stands now.
         OSAN_ASSIGN_OR_RETURN(const std::string id,
-                              ParseIdName("name", first.name(), "operations/"));
+                              ParseUuidName("name", first.name(), "operations/"));
         OSAN_ASSIGN_OR_RETURN(store::StoredOperation stored,
                               store::GetAllocationOperation(tx, id, options_.grace));
         return std::move(stored.operation);
@@ -236,7 +214,7 @@ void AllocationRuns::Execute(Job job) {
 void AllocationRuns::Report(Job& job, const std::string& stage, int percent) {
   job.operation.set_stage(stage);
   job.operation.set_percent(percent);
-  SetTime(absl::Now(), job.operation.mutable_update_time());
+  *job.operation.mutable_update_time() = TimestampOf(absl::Now());
   const audit::TransactionScope none({});  // progress names no student
   (void)pool_->Transact(
       [&](pqxx::work& tx) { return store::UpdateAllocationOperation(tx, job.id, job.operation); });
@@ -353,9 +331,7 @@ absl::StatusOr<v1::AllocationRun> AllocationRuns::Allocate(
     }
   }
   std::vector<size_t> order(rows.size());
-  for (size_t i = 0; i < order.size(); ++i) {
-    order[i] = i;
-  }
+  std::iota(order.begin(), order.end(), 0);
   std::sort(order.begin(), order.end(),
             [&](size_t a, size_t b) { return RunOrder(rows[a]) < RunOrder(rows[b]); });
 
@@ -397,7 +373,7 @@ absl::StatusOr<v1::AllocationRun> AllocationRuns::Allocate(
   done.set_stage("done");
   done.set_percent(100);
   *done.mutable_run() = run;
-  SetTime(absl::Now(), done.mutable_update_time());
+  *done.mutable_update_time() = TimestampOf(absl::Now());
   OSAN_ASSIGN_OR_RETURN(const bool updated, store::UpdateAllocationOperation(tx, job.id, done));
   if (!updated) {
     return absl::AbortedError("the operation was given up while it ran; nothing was changed");
@@ -413,8 +389,8 @@ absl::StatusOr<v1::AllocationRun> AllocationRuns::Allocate(
 
 absl::StatusOr<v1::AllocationOperation> AllocationRuns::GetOperation(
     const Call& call, const v1::GetAllocationOperationRequest& request) {
-  OSAN_RETURN_IF_ERROR(RequireAllocator(call, "read allocation operations"));
-  OSAN_ASSIGN_OR_RETURN(const std::string id, ParseIdName("name", request.name(), "operations/"));
+  OSAN_RETURN_IF_ERROR(RequireCityOrOffice(*call.principal, "read allocation operations"));
+  OSAN_ASSIGN_OR_RETURN(const std::string id, ParseUuidName("name", request.name(), "operations/"));
   return pool_->Transact([&](pqxx::work& tx) -> absl::StatusOr<v1::AllocationOperation> {
     OSAN_ASSIGN_OR_RETURN(store::StoredOperation stored,
                           store::GetAllocationOperation(tx, id, options_.grace));
@@ -437,17 +413,17 @@ absl::StatusOr<v1::AllocationOperation> AllocationRuns::GetOperation(
 
 absl::StatusOr<v1::AllocationRun> AllocationRuns::GetRun(
     const Call& call, const v1::GetAllocationRunRequest& request) {
-  OSAN_RETURN_IF_ERROR(RequireAllocator(call, "read allocation runs"));
+  OSAN_RETURN_IF_ERROR(RequireCityOrOffice(*call.principal, "read allocation runs"));
   OSAN_ASSIGN_OR_RETURN(const std::string id,
-                        ParseIdName("name", request.name(), "allocationRuns/"));
+                        ParseUuidName("name", request.name(), "allocationRuns/"));
   return pool_->Transact([&](pqxx::work& tx) { return store::GetAllocationRun(tx, id); });
 }
 
 absl::StatusOr<v1::ListAllocationDecisionsResponse> AllocationRuns::ListDecisions(
     const Call& call, const v1::ListAllocationDecisionsRequest& request) {
-  OSAN_RETURN_IF_ERROR(RequireAllocator(call, "read allocation runs"));
+  OSAN_RETURN_IF_ERROR(RequireCityOrOffice(*call.principal, "read allocation runs"));
   OSAN_ASSIGN_OR_RETURN(const std::string id,
-                        ParseIdName("parent", request.parent(), "allocationRuns/"));
+                        ParseUuidName("parent", request.parent(), "allocationRuns/"));
   std::string section_name;
   if (!request.section().empty()) {
     OSAN_ASSIGN_OR_RETURN(const catalog::SectionId section,

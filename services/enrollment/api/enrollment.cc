@@ -466,9 +466,7 @@ absl::StatusOr<v1::Roster> Enrollment::ListRoster(const Call& call,
 
 absl::StatusOr<v1::CountApplicationsResponse> Enrollment::CountApplications(
     const Call& call, const v1::CountApplicationsRequest& request) {
-  if (call.principal->role != auth::v1::CITY && call.principal->role != auth::v1::EDU_OFFICE) {
-    return absl::PermissionDeniedError("only CITY or EDU_OFFICE read application counts");
-  }
+  OSAN_RETURN_IF_ERROR(RequireCityOrOffice(*call.principal, "read application counts"));
   OSAN_ASSIGN_OR_RETURN(const catalog::TermId term, catalog::ParseTermName("term", request.term()));
   v1::CountApplicationsResponse response;
   response.set_term(term.name());

@@ -98,8 +98,13 @@ absl::StatusOr<StudentId> ParseStudentName(absl::string_view field, absl::string
 }
 
 absl::StatusOr<std::string> ParseApplicationName(absl::string_view field, absl::string_view name) {
-  if (!absl::ConsumePrefix(&name, kApplications) || !catalog::IsUuid(name)) {
-    return InvalidField(field, "must be applications/{id}");
+  return ParseUuidName(field, name, kApplications);
+}
+
+absl::StatusOr<std::string> ParseUuidName(absl::string_view field, absl::string_view name,
+                                          absl::string_view prefix) {
+  if (!absl::ConsumePrefix(&name, prefix) || !catalog::IsUuid(name)) {
+    return InvalidField(field, absl::StrCat("must be ", prefix, "{id}"));
   }
   return absl::AsciiStrToLower(name);
 }
@@ -307,6 +312,13 @@ absl::Status RequireHost(const auth::Principal& principal, absl::string_view hos
     return absl::OkStatus();
   }
   return absl::PermissionDeniedError("only the section's host may do this");
+}
+
+absl::Status RequireCityOrOffice(const auth::Principal& principal, absl::string_view what) {
+  if (principal.role == auth::v1::CITY || principal.role == auth::v1::EDU_OFFICE) {
+    return absl::OkStatus();
+  }
+  return absl::PermissionDeniedError(absl::StrCat("only CITY or EDU_OFFICE ", what));
 }
 
 }  // namespace osan::enrollment

@@ -31,6 +31,10 @@ absl::StatusOr<std::string> ParseSchoolName(absl::string_view field, absl::strin
 absl::StatusOr<StudentId> ParseStudentName(absl::string_view field, absl::string_view name);
 // `applications/{uuid}` -> uuid.
 absl::StatusOr<std::string> ParseApplicationName(absl::string_view field, absl::string_view name);
+// `{prefix}{uuid}` (e.g. "operations/") -> the uuid, lower case;
+// INVALID_ARGUMENT naming `field` otherwise.
+absl::StatusOr<std::string> ParseUuidName(absl::string_view field, absl::string_view name,
+                                          absl::string_view prefix);
 std::string ApplicationName(absl::string_view id);
 std::string SchoolName(absl::string_view code);
 
@@ -128,6 +132,9 @@ v1::ApplicationState StateAfter(Action action);
 absl::Status RequireHomeSchool(const auth::Principal& principal, absl::string_view school_code);
 // The caller hosts the section (`host` = `institutions/{code}`).
 absl::Status RequireHost(const auth::Principal& principal, absl::string_view host);
+// The caller is the city or the education office (role CITY or EDU_OFFICE);
+// the refusal says "only CITY or EDU_OFFICE {what}".
+absl::Status RequireCityOrOffice(const auth::Principal& principal, absl::string_view what);
 
 }  // namespace osan::enrollment
 

@@ -73,9 +73,6 @@ const std::vector<db::Statement> kStatements = {
      " WHERE section_id = $1::uuid AND ($2::text IS NULL OR state = $2)"
      " AND id > COALESCE(NULLIF($3, '')::uuid, '00000000-0000-0000-0000-000000000000')"
      " ORDER BY id LIMIT $4"},
-    {"application_in_states",
-     "SELECT " OSAN_APPLICATION_COLUMNS " FROM applications a"
-     " WHERE term_id = $1 AND state = ANY ($2::text[]) ORDER BY id FOR UPDATE OF a"},
     {"application_live_of_section",
      "SELECT " OSAN_APPLICATION_COLUMNS " FROM applications a"
      " WHERE section_id = $1::uuid AND state IN " OSAN_LIVE_STATES " ORDER BY id FOR UPDATE OF a"},
@@ -120,11 +117,6 @@ const std::vector<db::Statement> kStatements = {
      "SELECT school_code, student_key, count(*) FROM applications WHERE term_id = $1"
      " AND (school_code, student_key) IN (SELECT * FROM unnest($2::text[], $3::text[]))"
      " AND state = 'ENROLLED' GROUP BY 1, 2"},
-    {"application_enrolled_by_school",
-     "SELECT school_code, count(*) FROM applications WHERE section_id = $1::uuid"
-     " AND state = 'ENROLLED' GROUP BY 1"},
-    {"application_waitlist_length",
-     "SELECT count(*) FROM applications WHERE section_id = $1::uuid AND state = 'WAITLISTED'"},
     {"application_insert_many",
      "WITH r AS (SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::int[], $5::text[],"
      "   $6::text[], $7::text[]) WITH ORDINALITY"
@@ -157,7 +149,6 @@ const std::vector<db::Statement> kStatements = {
     {"seats_lock",
      "UPDATE section_seats SET capacity = GREATEST(capacity, $2) WHERE section_id = $1::uuid"
      " RETURNING capacity, enrolled"},
-    {"seats_set", "UPDATE section_seats SET enrolled = $2 WHERE section_id = $1::uuid"},
     {"seats_count",
      "SELECT count(*) FROM applications WHERE section_id = $1::uuid AND state = 'ENROLLED'"},
     {"seats_of_term",
@@ -397,16 +388,6 @@ absl::StatusOr<Page<v1::Application>> ListApplications(Tx& tx, const std::string
       [](const pqxx::row& last) { return last[17].as<std::string>(); });
 }
 
-absl::StatusOr<std::vector<ApplicationRecord>> ApplicationsInStates(
-    Tx& tx, const std::string& term_id, const std::vector<v1::ApplicationState>& states) {
-  std::vector<std::string> names;
-  for (const auto state : states) {
-    names.push_back(v1::ApplicationState_Name(state));
-  }
-  return ReadApplications(tx.exec_prepared("application_in_states", term_id,
-                                           absl::StrCat("{", absl::StrJoin(names, ","), "}")));
-}
-
 absl::StatusOr<std::vector<ApplicationRecord>> LiveApplicationsOfSection(
     Tx& tx, const std::string& section_id) {
   return ReadApplications(tx.exec_prepared("application_live_of_section", section_id));
@@ -546,15 +527,13 @@ absl::StatusOr<std::map<StudentRef, int>> EnrolledCounts(Tx& tx, const std::stri
 }
 
 absl::StatusOr<std::map<std::string, int>> EnrolledBySchool(Tx& tx, const std::string& section_id) {
-  std::map<std::string, int> counts;
-  for (const auto& row : tx.exec_prepared("application_enrolled_by_school", section_id)) {
-    counts[row[0].as<std::string>()] = row[1].as<int>();
-  }
-  return counts;
+  OSAN_ASSIGN_OR_RETURN(auto counts, EnrolledBySchoolOf(tx, {section_id}));
+  return std::move(counts[section_id]);
 }
 
 absl::StatusOr<int> WaitlistLength(Tx& tx, const std::string& section_id) {
-  return tx.exec_prepared1("application_waitlist_length", section_id)[0].as<int>();
+  OSAN_ASSIGN_OR_RETURN(auto lengths, WaitlistLengths(tx, {section_id}));
+  return lengths[section_id];
 }
 
 absl::Status InsertApplications(Tx& tx, const std::vector<ApplicationRecord>& records) {
@@ -590,8 +569,7 @@ absl::StatusOr<Seats> LockSeats(Tx& tx, const std::string& section_id, int capac
 }
 
 absl::Status SetEnrolled(Tx& tx, const std::string& section_id, int enrolled) {
-  tx.exec_prepared0("seats_set", section_id, enrolled);
-  return absl::OkStatus();
+  return SetEnrolledOf(tx, {{section_id, enrolled}});
 }
 
 absl::StatusOr<int> CountEnrolled(Tx& tx, const std::string& section_id) {

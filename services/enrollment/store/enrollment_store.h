@@ -64,10 +64,6 @@ absl::StatusOr<Page<v1::Application>> ListApplications(Tx& tx, const std::string
                                                        const std::string& section_id,
                                                        v1::ApplicationState state,
                                                        const std::string& after, int limit);
-// Applications of the term in `states`, in id order (allocation input),
-// locked: a concurrent withdrawal waits, or is seen, never overwritten.
-absl::StatusOr<std::vector<ApplicationRecord>> ApplicationsInStates(
-    Tx& tx, const std::string& term_id, const std::vector<v1::ApplicationState>& states);
 // Live applications of a section, locked.
 absl::StatusOr<std::vector<ApplicationRecord>> LiveApplicationsOfSection(
     Tx& tx, const std::string& section_id);
