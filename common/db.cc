@@ -1,5 +1,7 @@
 #include "common/db.h"
 
+#include <poll.h>
+
 #include <algorithm>
 #include <random>
 
@@ -12,6 +14,28 @@ namespace {
 
 // Why one attempt ended without a result.
 enum class Outcome { kDone, kRetry, kReconnect };
+
+// Whether an idle connection is known to be closed, without a round trip:
+// a server that ends a session (a restart, pg_terminate_backend, a crash)
+// sends its reason and closes the socket, which makes an idle socket
+// readable; an idle session receives nothing else (the suite does not
+// LISTEN). Reading then finds the end of the stream.
+bool Closed(pqxx::connection& connection) {
+  const int socket = connection.sock();
+  if (socket < 0) {
+    return true;
+  }
+  pollfd readable{socket, POLLIN, 0};
+  if (poll(&readable, 1, 0) == 0) {
+    return false;  // nothing waiting: open as far as can be told
+  }
+  try {
+    connection.get_notifs();  // consumes what arrived; throws at the end of the stream
+  } catch (const std::exception&) {
+    return true;
+  }
+  return !connection.is_open();
+}
 
 }  // namespace
 
@@ -71,20 +95,32 @@ absl::StatusOr<std::unique_ptr<pqxx::connection>> Pool::Connect() {
 }
 
 absl::StatusOr<std::unique_ptr<pqxx::connection>> Pool::Acquire() {
-  {
-    absl::MutexLock lock(&mu_);
-    const auto can_proceed = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
-      return !idle_.empty() || open_ < options_.size;
-    };
-    if (!mu_.AwaitWithTimeout(absl::Condition(&can_proceed), options_.acquire_timeout)) {
-      return absl::UnavailableError("database busy; retry later");
-    }
-    if (!idle_.empty()) {
-      auto connection = std::move(idle_.back());
+  const absl::Time give_up = absl::Now() + options_.acquire_timeout;
+  for (;;) {
+    std::unique_ptr<pqxx::connection> idle;
+    {
+      absl::MutexLock lock(&mu_);
+      const auto can_proceed = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+        return !idle_.empty() || open_ < options_.size;
+      };
+      if (!mu_.AwaitWithDeadline(absl::Condition(&can_proceed), give_up)) {
+        return absl::UnavailableError("database busy; retry later");
+      }
+      if (idle_.empty()) {
+        ++open_;  // Reserve a slot; connect outside the lock.
+        break;
+      }
+      idle = std::move(idle_.back());
       idle_.pop_back();
-      return connection;
     }
-    ++open_;  // Reserve a slot; connect outside the lock.
+    if (!Closed(*idle)) {
+      return idle;
+    }
+    // The server ended this session while it was idle: a new one instead.
+    log::Info("closed database connection replaced");
+    idle.reset();
+    absl::MutexLock lock(&mu_);
+    --open_;
   }
   auto connection = Connect();
   if (!connection.ok()) {
@@ -101,6 +137,13 @@ void Pool::Release(std::unique_ptr<pqxx::connection> connection) {
   } else {
     --open_;
   }
+}
+
+void Pool::DropIdle() {
+  std::vector<std::unique_ptr<pqxx::connection>> dropped;
+  absl::MutexLock lock(&mu_);
+  open_ -= static_cast<int>(idle_.size());
+  dropped.swap(idle_);
 }
 
 absl::Status Pool::Run(absl::FunctionRef<bool(pqxx::work&)> attempt) {
@@ -135,6 +178,7 @@ absl::Status Pool::Run(absl::FunctionRef<bool(pqxx::work&)> attempt) {
           "have been applied: retry with the same request_id");
     } catch (const pqxx::broken_connection& e) {
       (*connection).reset();
+      DropIdle();  // they reached the same server
       outcome = Outcome::kReconnect;
       status = absl::UnavailableError("database unavailable");
       log::Warning("database connection broken", {{"error", e.what()}});

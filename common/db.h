@@ -10,6 +10,8 @@
 //   foreign key violation             -> FAILED_PRECONDITION
 //   check violation, data exception   -> INVALID_ARGUMENT
 //   broken connection                 -> retried once on a new connection, then UNAVAILABLE
+//                                        (idle connections the server closed are replaced
+//                                        before use, so a restart costs no call)
 //   in-doubt commit                   -> UNAVAILABLE, never retried (it may have committed)
 //   anything else                     -> INTERNAL (details logged server-side)
 #ifndef OSAN_COMMON_DB_H_
@@ -110,6 +112,9 @@ class Pool {
   absl::StatusOr<std::unique_ptr<pqxx::connection>> Connect();
   absl::StatusOr<std::unique_ptr<pqxx::connection>> Acquire();
   void Release(std::unique_ptr<pqxx::connection> connection);
+  // Closes every idle connection (after one broke: the server they reached
+  // may be gone).
+  void DropIdle();
 
   // Runs `attempt` on a pooled connection with the retry and error-mapping
   // rules above. `attempt` returns true to commit, false to roll back.

@@ -175,6 +175,50 @@ grpc::ServerWriteReactor<Event>* ServeFeed(
       });
 }
 
+// The most bytes of events in one batch message of a feed (a
+// ChangeEventBatch, a ResultEventBatch).
+inline constexpr size_t kMaxBatchBytes = 512 * 1024;
+
+// `events`, in order, as `Batch` messages (a `cursor` field: the last event's,
+// and a repeated `events` field) of at most kMaxBatchBytes each.
+template <class Batch, class Event>
+std::vector<Batch> InBatches(std::vector<Event> events) {
+  // The most a field's tag and length add to its value's bytes.
+  constexpr size_t kFieldFraming = 8;
+  std::vector<Batch> batches;
+  size_t bytes = 0;
+  for (Event& event : events) {
+    const size_t size = event.ByteSizeLong() + kFieldFraming;
+    if (batches.empty() || bytes + size > kMaxBatchBytes) {
+      batches.emplace_back();
+      bytes = kFieldFraming + event.cursor().size();  // the batch's own cursor
+    }
+    bytes += size;
+    batches.back().set_cursor(event.cursor());
+    *batches.back().add_events() = std::move(event);
+  }
+  return batches;
+}
+
+// ServeFeed of `read`'s events in batches (InBatches): `read` is given a
+// page size of thousands, so that a page's cost (a transaction, its audit
+// records, a token check) is paid per thousands of events.
+template <class Batch, class Event>
+grpc::ServerWriteReactor<Batch>* ServeFeedInBatches(
+    Dispatcher* dispatcher, grpc::CallbackServerContext* context, const char* method,
+    const std::string& cursor, bool follow,
+    std::function<absl::StatusOr<std::vector<Event>>(const CallContext&, const std::string&, int)>
+        read) {
+  constexpr int kBatchPage = 4096;
+  return ServeFeed<Batch>(
+      dispatcher, context, method, cursor, follow,
+      [read = std::move(read)](const CallContext& call,
+                               const std::string& after) -> absl::StatusOr<std::vector<Batch>> {
+        OSAN_ASSIGN_OR_RETURN(std::vector<Event> events, read(call, after, kBatchPage));
+        return InBatches<Batch>(std::move(events));
+      });
+}
+
 }  // namespace osan::server
 
 #endif  // OSAN_COMMON_FEED_H_

@@ -463,6 +463,7 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(
   grpc::ServerBuilder builder;
   builder.AddListeningPort(options.listen_address, credentials, &server->port_);
   builder.SetMaxReceiveMessageSize(options.max_receive_bytes);
+  builder.SetMaxSendMessageSize(options.max_send_bytes);
   for (grpc::Service* service : services) {
     builder.RegisterService(service);
   }
@@ -477,6 +478,18 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(
     health->SetServingStatus(name, true);
   }
   return server;
+}
+
+void Server::SetServing(bool serving) {
+  absl::MutexLock lock(&mu_);
+  if (shut_down_) {
+    return;
+  }
+  auto* health = server_->GetHealthCheckService();
+  health->SetServingStatus(serving);
+  for (const std::string& name : service_names_) {
+    health->SetServingStatus(name, serving);
+  }
 }
 
 void Server::Shutdown(absl::Duration grace) {

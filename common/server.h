@@ -288,6 +288,10 @@ grpc::ServerUnaryReactor* ServeUnary(
       execution);
 }
 
+// The largest answer a server sends (each message of a stream): the API's
+// bound on every reply (docs/design.md, "Every answer at most 1 MiB").
+inline constexpr int kMaxReplyBytes = 1 << 20;
+
 struct ServerOptions {
   // host:port; port 0 picks a free port (see Server::port()).
   std::string listen_address = "127.0.0.1:0";
@@ -298,6 +302,11 @@ struct ServerOptions {
   std::string tls_client_ca_file;
   // Largest request accepted.
   int max_receive_bytes = 4 << 20;
+  // Largest answer sent: kMaxReplyBytes. Pages, batches and exports are
+  // sized to stay under it (tests/integration/reply_size_test.cc walks them at
+  // Gyeonggi scale); one that grew past it fails with RESOURCE_EXHAUSTED
+  // rather than burden a caller with it.
+  int max_send_bytes = kMaxReplyBytes;
 };
 
 // A running gRPC server with health checking and reflection.
@@ -310,6 +319,10 @@ class Server {
       const std::vector<std::string>& service_names);
 
   int port() const { return port_; }
+
+  // Reports every service (and the server as a whole, "") SERVING or
+  // NOT_SERVING to health checks; ignored once shut down.
+  void SetServing(bool serving);
 
   // Reports NOT_SERVING to health checks, stops accepting calls, lets calls
   // in flight finish for up to `grace`, then cancels the rest. Idempotent.

@@ -5,7 +5,9 @@
 #include <algorithm>
 #include <cstdio>
 #include <optional>
+#include <pqxx/pqxx>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
@@ -79,6 +81,7 @@ absl::StatusOr<std::unique_ptr<ServiceRuntime>> ServiceRuntime::Start(
   }
   OSAN_ASSIGN_OR_RETURN(runtime->server_,
                         server::Server::Start(config.server, services, runtime->parts_.names));
+  runtime->WatchDatabase(config.database_url);
   return runtime;
 }
 
@@ -121,6 +124,50 @@ void ServiceRuntime::WatchRevocations(const std::string& path) {
                  {{"file", path}, {"error", std::string(parsed.status().message())}});
     }
     *loaded = modified;
+  });
+}
+
+namespace {
+
+// `url` (a libpq URI or key=value string) giving up on connecting after
+// `seconds`.
+std::string WithConnectTimeout(const std::string& url, int seconds) {
+  if (absl::StartsWith(url, "postgres://") || absl::StartsWith(url, "postgresql://")) {
+    return absl::StrCat(url, url.find('?') == std::string::npos ? "?" : "&",
+                        "connect_timeout=", seconds);
+  }
+  return absl::StrCat(url, " connect_timeout=", seconds);
+}
+
+}  // namespace
+
+void ServiceRuntime::WatchDatabase(const std::string& url) {
+  auto connection = std::make_shared<std::unique_ptr<pqxx::connection>>();
+  auto serving = std::make_shared<bool>(true);
+  Every(absl::Seconds(1), [this, url = WithConnectTimeout(url, 2), connection, serving] {
+    bool reachable = false;
+    std::string error;
+    try {
+      if (*connection == nullptr) {
+        *connection = std::make_unique<pqxx::connection>(url);
+      }
+      pqxx::nontransaction check(**connection);
+      check.exec("SELECT 1");
+      reachable = true;
+    } catch (const std::exception& e) {
+      connection->reset();
+      error = e.what();
+    }
+    if (reachable == *serving) {
+      return;
+    }
+    *serving = reachable;
+    server_->SetServing(reachable);
+    if (reachable) {
+      log::Info("database reachable again: serving");
+    } else {
+      log::Error("database unreachable: health reports NOT_SERVING", {{"error", error}});
+    }
   });
 }
 

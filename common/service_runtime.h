@@ -64,6 +64,10 @@ class ServiceRuntime {
  private:
   ServiceRuntime() = default;
   void WatchRevocations(const std::string& path);
+  // Reports the services NOT_SERVING while their database cannot be reached
+  // (asked every second on a connection of its own, so that a busy pool does
+  // not count as down) and SERVING again once it can, without a restart.
+  void WatchDatabase(const std::string& url);
   // Runs `step` every `period` until the runtime stops.
   void Every(absl::Duration period, std::function<void()> step);
   // Destroyed in reverse: server, parts, dispatcher, workers, pool.

@@ -23,22 +23,22 @@
 #include <utility>
 #include <vector>
 
-#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "services/enrollment/client/allocation_wait.h"
 #include "tests/support/exchange_fixture.h"
+#include "tests/support/gyeonggi_term.h"
 
 namespace osan::enrollment {
 namespace {
 
 namespace cv1 = catalog::v1;
 
-constexpr int kSections = 538;
-constexpr int kSchools = 395;
-constexpr int kStudents = 7912;
-constexpr int kPreferences = 5;
-constexpr int kCapacity = 15;
+constexpr int kSections = testing::GyeonggiTerm::kSections;
+constexpr int kSchools = testing::GyeonggiTerm::kSchools;
+constexpr int kStudents = testing::GyeonggiTerm::kStudents;
+constexpr int kPreferences = testing::GyeonggiTerm::kPreferences;
+constexpr int kCapacity = testing::GyeonggiTerm::kCapacity;
 constexpr double kMaxRatio = 3.0;
 constexpr size_t kMaxReplyBytes = 1 << 20;
 
@@ -78,57 +78,9 @@ TEST(AllocationRunBenchmark, RunAllocationAtGyeonggiScaleAgainstCopy) {
   testing::Exchange exchange;  // test services have no rate limit
   exchange.CreateBasics();
   const auto setup = std::chrono::steady_clock::now();
-  std::vector<cv1::Section> sections;
-  for (int i = 0; i < kSections; ++i) {
-    sections.push_back(exchange.CreateSection(
-        i % 2 == 0 ? testing::kSchoolA : testing::kSchoolB, absl::StrCat("공동 과목 ", i + 1),
-        cv1::LOTTERY, kCapacity, static_cast<cv1::Weekday>(cv1::MONDAY + i % 5), 9 + i % 8,
-        cv1::ENROLLMENT_CLOSED));
-  }
-  const std::string term =
-      sections.front().name().substr(0, sections.front().name().find("/sections/"));
+  const testing::GyeonggiTerm gyeonggi = testing::CreateGyeonggiTerm(exchange);
+  const std::string& term = gyeonggi.term;
   const std::string url = exchange.enrollment_service().database().url();
-  {
-    // Students and approved applications are inserted directly: setting up
-    // is not what is measured.
-    pqxx::connection connection(url);
-    pqxx::work tx(connection);
-    tx.exec0(
-        "CREATE TABLE bench_sections (n int PRIMARY KEY, id uuid, name text, host text,"
-        " snapshot bytea)");
-    for (int i = 0; i < kSections; ++i) {
-      const cv1::Section& section = sections[i];
-      tx.exec0(absl::StrCat("INSERT INTO bench_sections VALUES (", i, ", '",
-                            section.name().substr(section.name().rfind('/') + 1), "', '",
-                            section.name(), "', '", catalog::InstitutionCodeOf(section.host()),
-                            "', decode('", absl::BytesToHexString(section.SerializeAsString()),
-                            "', 'hex'))"));
-    }
-    tx.exec0(
-        absl::StrCat("INSERT INTO students (school_code, student_key, entry_year, display_name)"
-                     " SELECT 'S' || lpad((g % ",
-                     kSchools, ")::text, 4, '0'), 's-' || g, ",
-                     absl::ToCivilDay(absl::Now(), absl::FixedTimeZone(9 * 3600)).year() - 1,
-                     ", '학생 ' || g FROM generate_series(1, ", kStudents, ") g"));
-    // Preference r of student g: section (g * 7919 + r * 357) mod 538, five
-    // different sections for each student.
-    tx.exec0(absl::StrCat(
-        "INSERT INTO applications (id, school_code, student_key, term_id, section_id,"
-        " section_name, host_code, credits, section_snapshot, preference_rank, state, reason,"
-        " decided_by)"
-        " SELECT gen_random_uuid(), 'S' || lpad((g % ",
-        kSchools, ")::text, 4, '0'), 's-' || g, '", term.substr(term.find('/') + 1),
-        "', s.id, s.name, s.host, 1, s.snapshot, r, 'APPROVED',"
-        " '', 'S' || lpad((g % ",
-        kSchools,
-        ")::text, 4, '0')"
-        " FROM generate_series(1, ",
-        kStudents, ") g, generate_series(1, ", kPreferences,
-        ") r JOIN LATERAL (SELECT * FROM bench_sections WHERE n = (g * 7919 + r * 357) % ",
-        kSections, ") s ON true"));
-    tx.exec0("DROP TABLE bench_sections");
-    tx.commit();
-  }
   const int applications = kStudents * kPreferences;
   std::fprintf(stderr, "set up %d sections and %d applications in %.1f s\n", kSections,
                applications, Since(setup));

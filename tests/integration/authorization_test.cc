@@ -28,6 +28,7 @@
 // compared with the list, so that a new hole and a fixed one both fail.
 #include <google/protobuf/descriptor.h>
 #include <google/protobuf/text_format.h>
+#include <google/protobuf/util/message_differencer.h>
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -75,6 +76,7 @@ using google::protobuf::FieldDescriptor;
 using google::protobuf::Message;
 using google::protobuf::MethodDescriptor;
 using google::protobuf::ServiceDescriptor;
+using google::protobuf::util::MessageDifferencer;
 
 const google::protobuf::DescriptorPool& Pool() {
   return *google::protobuf::DescriptorPool::generated_pool();
@@ -137,6 +139,8 @@ const std::vector<Rule>& PolicyTable() {
       {"osan.catalog.v1.CatalogService.CreateSection", kHost | kCity,
        "the course's host or CITY (RequireHostOrCity)"},
       {"osan.catalog.v1.CatalogService.GetSection", kAuthenticated, "any authenticated caller"},
+      {"osan.catalog.v1.CatalogService.GetSectionFacts", kAuthenticated,
+       "any authenticated caller"},
       {"osan.catalog.v1.CatalogService.ListSections", kAuthenticated, "any authenticated caller"},
       {"osan.catalog.v1.CatalogService.UpdateSection", kHost | kCity,
        "the section's host or CITY (RequireHostOrCity)"},
@@ -205,6 +209,8 @@ const std::vector<Rule>& PolicyTable() {
        "the student's home school and the section's host"},
       {"osan.credit.v1.CreditService.WatchResults", kAnySchool,
        "results go to home schools (their own students) only: no service reads them"},
+      {"osan.credit.v1.CreditService.WatchResultBatches", kAnySchool,
+       "the result feed in batches: as WatchResults"},
       {"osan.credit.v1.CreditService.AcknowledgeResult", kHomeSchool,
        "the student's home school (RequireHomeSchool)"},
       {"osan.credit.v1.CreditService.ListPendingResults", kHomeSchool,
@@ -802,6 +808,10 @@ std::map<std::string, std::vector<Probe>> Probes(World& w) {
       {"the walk's calculus section", {"", kSchoolA}, Build<cv1::GetSectionRequest>([&w](auto& r) {
          r.set_name(w.semester.calculus.name());
        })});
+  add(catalog + "GetSectionFacts",
+      {"the walk's calculus section", {"", kSchoolA}, Build<cv1::GetSectionRequest>([&w](auto& r) {
+         r.set_name(w.semester.calculus.name());
+       })});
   add(catalog + "ListSections",
       {"the walk's term", none,
        Build<cv1::ListSectionsRequest>([&w](auto& r) { r.set_parent(w.term.name()); })});
@@ -1004,6 +1014,8 @@ std::map<std::string, std::vector<Probe>> Probes(World& w) {
        Build<rv1::GetLedgerHistoryRequest>([&w](auto& r) { r.set_entry(w.entry.name()); })});
   add(credit + "WatchResults",
       {"the result feed", none, Build<rv1::WatchResultsRequest>([](auto&) {})});
+  add(credit + "WatchResultBatches",
+      {"the result feed in batches", none, Build<rv1::WatchResultsRequest>([](auto&) {})});
   add(credit + "AcknowledgeResult",
       {"b-ledger's result from school A", result,
        Build<rv1::AcknowledgeResultRequest>([&w](auto& r) {
@@ -1472,6 +1484,24 @@ TEST_F(AuthorizationTest, FeedsCarryOnlyWhatTheCallerMaySee) {
       EXPECT_EQ(SchoolOf(student), caller.institution)
           << caller.label << " saw the result of " << student << " (host "
           << event.entry().package().host() << ")";
+    }
+    // The batched result feed: the same results, in the same order.
+    std::vector<rv1::ResultEvent> batched_results;
+    for (const auto& batch : ReadFeed<rv1::ResultEventBatch>(
+             w, "osan.credit.v1.CreditService.WatchResultBatches", caller,
+             [&](const std::vector<rv1::ResultEventBatch>& batches) {
+               size_t count = 0;
+               for (const auto& b : batches) {
+                 count += b.events_size();
+               }
+               return count >= results.size();
+             })) {
+      batched_results.insert(batched_results.end(), batch.events().begin(), batch.events().end());
+    }
+    ASSERT_EQ(batched_results.size(), results.size()) << caller.label;
+    for (size_t i = 0; i < results.size(); ++i) {
+      EXPECT_TRUE(MessageDifferencer::Equals(batched_results[i], results[i]))
+          << caller.label << ": result " << i << " of the batched feed differs";
     }
   }
 }

@@ -260,6 +260,62 @@ TEST_F(CatalogApiTest, HealthReportsServingForEveryService) {
   }
 }
 
+// While its database takes no connections, the catalog reports NOT_SERVING
+// and calls fail with UNAVAILABLE; once it takes them again, SERVING without a
+// restart, and the first call succeeds (the pool's sessions, ended by the
+// database, are replaced before use).
+TEST_F(CatalogApiTest, HealthFollowsTheDatabaseAndTheFirstCallAfterItSucceeds) {
+  CreateInstitutions();
+  using grpc::health::v1::HealthCheckResponse;
+  auto health = grpc::health::v1::Health::NewStub(service_.channel());
+  const auto reaches = [&](HealthCheckResponse::ServingStatus wanted) {
+    const absl::Time give_up = absl::Now() + absl::Seconds(20);
+    for (;;) {
+      grpc::health::v1::HealthCheckRequest request;
+      request.set_service("osan.catalog.v1.CatalogService");
+      HealthCheckResponse response;
+      auto context = ContextWithToken("");
+      if (health->Check(context.get(), request, &response).ok() && response.status() == wanted) {
+        return true;
+      }
+      if (absl::Now() > give_up) {
+        return false;
+      }
+      absl::SleepFor(absl::Milliseconds(100));
+    }
+  };
+  v1::GetInstitutionRequest get;
+  get.set_name(absl::StrCat("institutions/", kMaehol));
+  v1::Institution institution;
+  ASSERT_TRUE(Call(&v1::CatalogService::Stub::GetInstitution, city_, get, &institution).ok());
+
+  // From the cluster's own database: a database cannot close itself.
+  const std::string url = service_.database().url();
+  pqxx::connection admin(absl::StrCat(url.substr(0, url.rfind('/')), "/postgres"));
+  pqxx::nontransaction tx(admin);
+  const std::string name = url.substr(url.rfind('/') + 1);
+  const std::string database = tx.quote_name(name);
+  const auto end_other_sessions = [&] {
+    tx.exec_params("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1",
+                   name);
+  };
+  tx.exec0(absl::StrCat("ALTER DATABASE ", database, " WITH ALLOW_CONNECTIONS false"));
+  end_other_sessions();
+  EXPECT_TRUE(reaches(HealthCheckResponse::NOT_SERVING));
+  EXPECT_EQ(Call(&v1::CatalogService::Stub::GetInstitution, city_, get, &institution).error_code(),
+            grpc::StatusCode::UNAVAILABLE);
+
+  tx.exec0(absl::StrCat("ALTER DATABASE ", database, " WITH ALLOW_CONNECTIONS true"));
+  EXPECT_TRUE(reaches(HealthCheckResponse::SERVING));
+  // Sessions opened since end as a restart would end them: the first call
+  // still succeeds.
+  end_other_sessions();
+  const grpc::Status first =
+      Call(&v1::CatalogService::Stub::GetInstitution, city_, get, &institution);
+  EXPECT_TRUE(first.ok()) << first.error_message();
+  EXPECT_EQ(institution.name(), get.name());
+}
+
 TEST_F(CatalogApiTest, ReflectionListsCatalogServices) {
   auto names = testing::ListServicesByReflection(service_.channel());
   ASSERT_TRUE(names.ok()) << names.status();
@@ -514,6 +570,46 @@ TEST_F(CatalogApiTest, MalformedNamesAreInvalidAndMissingOnesNotFound) {
   EXPECT_EQ(
       Call(&v1::CatalogService::Stub::GetSection, maehol_, section_request, &section).error_code(),
       grpc::StatusCode::INVALID_ARGUMENT);
+}
+
+// The section with its course and term in one call: the same as the three
+// reads, and the same refusals as GetSection.
+TEST_F(CatalogApiTest, SectionFactsAreTheSectionItsCourseAndItsTerm) {
+  CreateInstitutions();
+  const v1::Term term = CreateTerm(2026, 1);
+  const v1::Course ai = CreateListableCourse(edulab_, CourseMessage(kEduLab, "인공지능 기초"));
+  const v1::Section section =
+      CreateSection(edulab_, term.name(), SectionMessage(ai.name(), v1::TUESDAY));
+  v1::GetSectionRequest request;
+  request.set_name(section.name());
+  v1::SectionFacts facts;
+  ASSERT_TRUE(Call(&v1::CatalogService::Stub::GetSectionFacts, maehol_, request, &facts).ok());
+  EXPECT_EQ(facts.section().SerializeAsString(), section.SerializeAsString());
+  v1::GetCourseRequest get_course;
+  get_course.set_name(ai.name());
+  v1::Course course;
+  ASSERT_TRUE(Call(&v1::CatalogService::Stub::GetCourse, maehol_, get_course, &course).ok());
+  EXPECT_EQ(facts.course().SerializeAsString(), course.SerializeAsString());
+  v1::GetTermRequest get_term;
+  get_term.set_name(term.name());
+  v1::Term read_term;
+  ASSERT_TRUE(Call(&v1::CatalogService::Stub::GetTerm, maehol_, get_term, &read_term).ok());
+  EXPECT_EQ(facts.term().SerializeAsString(), read_term.SerializeAsString());
+
+  request.set_name("terms/2026-1/sections/not-a-uuid");
+  EXPECT_EQ(Call(&v1::CatalogService::Stub::GetSectionFacts, maehol_, request, &facts).error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
+  request.set_name("terms/2026-1/sections/00000000-0000-4000-8000-000000000000");
+  EXPECT_EQ(Call(&v1::CatalogService::Stub::GetSectionFacts, maehol_, request, &facts).error_code(),
+            grpc::StatusCode::NOT_FOUND);
+  // The section under another term is not found either.
+  request.set_name(
+      absl::StrCat("terms/2026-2/sections/", section.name().substr(section.name().rfind('/') + 1)));
+  EXPECT_EQ(Call(&v1::CatalogService::Stub::GetSectionFacts, maehol_, request, &facts).error_code(),
+            grpc::StatusCode::NOT_FOUND);
+  request.set_name(section.name());
+  EXPECT_EQ(Call(&v1::CatalogService::Stub::GetSectionFacts, "", request, &facts).error_code(),
+            grpc::StatusCode::UNAUTHENTICATED);
 }
 
 // ----- Courses and recognition ----------------------------------------------

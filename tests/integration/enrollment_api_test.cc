@@ -14,7 +14,6 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "services/enrollment/api/enrollment_service.h"
-#include "services/enrollment/client/allocation_wait.h"
 #include "tests/support/exchange_fixture.h"
 
 namespace osan::enrollment {
@@ -99,26 +98,9 @@ class EnrollmentApiTest : public ::testing::Test {
     return section;
   }
 
-  // Polls `operation` as `token`'s caller until its run is done: the run,
-  // or why it failed.
   absl::StatusOr<v1::AllocationRun> AwaitOperation(const v1::AllocationOperation& operation,
                                                    const std::string& token) {
-    return enrollment::AwaitAllocation(
-        operation,
-        [&](const std::string& name) -> absl::StatusOr<v1::AllocationOperation> {
-          v1::GetAllocationOperationRequest get;
-          get.set_name(name);
-          v1::AllocationOperation polled;
-          auto context = ContextWithToken(token);
-          const grpc::Status status =
-              exchange_.enrollment().GetAllocationOperation(context.get(), get, &polled);
-          if (!status.ok()) {
-            return absl::Status(static_cast<absl::StatusCode>(status.error_code()),
-                                status.error_message());
-          }
-          return polled;
-        },
-        absl::Now() + absl::Seconds(30), [](const v1::AllocationOperation&) {});
+    return exchange_.AwaitAllocation(operation, token);
   }
 
   // The same for a run expected to succeed.

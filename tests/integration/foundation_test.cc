@@ -9,6 +9,7 @@
 #include <pqxx/pqxx>
 #include <set>
 #include <thread>
+#include <vector>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -127,6 +128,49 @@ TEST_F(PoolTest, ReconnectsAfterTheServerDropsAConnection) {
         "WHERE datname = current_database() AND pid <> pg_backend_pid()");
   }
   EXPECT_EQ(Value(1), 0);
+}
+
+// After the server ends every session of a full pool (as a restart does),
+// no call fails: idle connections the server closed are replaced before a
+// transaction uses them, and one found broken on use takes the others with it.
+TEST_F(PoolTest, NoCallFailsAfterTheServerEndsEverySession) {
+  // Four transactions at once: the pool holds four connections.
+  absl::Notification all_in;
+  std::atomic<int> inside{0};
+  std::vector<std::future<absl::Status>> running;
+  for (int i = 0; i < pool_->size(); ++i) {
+    running.push_back(std::async(std::launch::async, [&] {
+      return pool_->Transact([&](pqxx::work& tx) {
+        tx.exec_prepared1("value", 1);
+        if (++inside == pool_->size()) {
+          all_in.Notify();
+        }
+        all_in.WaitForNotification();
+        return absl::OkStatus();
+      });
+    }));
+  }
+  for (auto& call : running) {
+    ASSERT_TRUE(call.get().ok());
+  }
+  const auto terminate_all = [&] {
+    pqxx::connection admin(database_.url());
+    pqxx::nontransaction tx(admin);
+    return tx
+        .exec1(
+            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()")[0]
+        .as<int>();
+  };
+  ASSERT_EQ(terminate_all(), pool_->size());
+  for (int i = 0; i < 2 * pool_->size(); ++i) {
+    const absl::Status bumped = pool_->Transact([](pqxx::work& tx) {
+      tx.exec_prepared0("bump", 1);
+      return absl::OkStatus();
+    });
+    EXPECT_TRUE(bumped.ok()) << "call " << i << ": " << bumped;
+  }
+  EXPECT_EQ(Value(1), 2 * pool_->size());
 }
 
 TEST_F(PoolTest, StatementTimeoutIsDeadlineExceeded) {

@@ -5,6 +5,7 @@
 #ifndef OSAN_TESTS_SUPPORT_CREDIT_EXCHANGE_H_
 #define OSAN_TESTS_SUPPORT_CREDIT_EXCHANGE_H_
 
+#include <functional>
 #include <memory>
 
 #include "osan/credit/v1/credit.grpc.pb.h"
@@ -16,7 +17,8 @@ namespace osan::testing {
 
 class CreditExchange {
  public:
-  CreditExchange();
+  // `configure` adjusts credit-record's configuration (e.g. its stream limit).
+  explicit CreditExchange(std::function<void(ServiceConfig&)> configure = nullptr);
 
   // Catalog and enrollment, with their setup helpers.
   Exchange& exchange() { return exchange_; }

@@ -10,6 +10,7 @@
 #include "services/catalog/api/catalog_service.h"
 #include "services/catalog/domain/names.h"
 #include "services/enrollment/api/enrollment_service.h"
+#include "services/enrollment/client/allocation_wait.h"
 #include "services/enrollment/domain/rules.h"
 
 namespace osan::testing {
@@ -236,6 +237,26 @@ std::vector<enrollment::v1::ChangeEvent> Exchange::ReadChanges(const std::string
     }
   }
   return events;
+}
+
+absl::StatusOr<ev1::AllocationRun> Exchange::AwaitAllocation(
+    const ev1::AllocationOperation& operation, const std::string& token, absl::Duration timeout) {
+  return enrollment::AwaitAllocation(
+      operation,
+      [&](const std::string& name) -> absl::StatusOr<ev1::AllocationOperation> {
+        ev1::GetAllocationOperationRequest get;
+        get.set_name(name);
+        ev1::AllocationOperation polled;
+        auto context = ContextWithToken(token);
+        const grpc::Status status =
+            enrollment_->GetAllocationOperation(context.get(), get, &polled);
+        if (!status.ok()) {
+          return absl::Status(static_cast<absl::StatusCode>(status.error_code()),
+                              status.error_message());
+        }
+        return polled;
+      },
+      absl::Now() + timeout, [](const ev1::AllocationOperation&) {});
 }
 
 int64_t Exchange::QueryEnrollment(const std::string& sql) {

@@ -71,6 +71,12 @@ class Exchange {
   std::vector<enrollment::v1::ChangeEvent> ReadChanges(const std::string& token, size_t expected,
                                                        const std::string& cursor = "");
 
+  // Polls `operation` as `token`'s caller until its run is done (at most
+  // `timeout`): the run, or why it failed.
+  absl::StatusOr<enrollment::v1::AllocationRun> AwaitAllocation(
+      const enrollment::v1::AllocationOperation& operation, const std::string& token,
+      absl::Duration timeout = absl::Seconds(30));
+
   // Runs a scalar SQL query on enrollment's database.
   int64_t QueryEnrollment(const std::string& sql);
 

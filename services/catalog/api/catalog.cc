@@ -450,6 +450,20 @@ absl::StatusOr<v1::Section> Catalog::GetSection(const Call&, const v1::GetSectio
   return pool_->Transact([&](pqxx::work& tx) { return ReadSection(tx, id, store::Lock::kNone); });
 }
 
+absl::StatusOr<v1::SectionFacts> Catalog::GetSectionFacts(const Call&,
+                                                          const v1::GetSectionRequest& request) {
+  OSAN_ASSIGN_OR_RETURN(const SectionId id, ParseSectionName("name", request.name()));
+  return pool_->Transact([&](pqxx::work& tx) -> absl::StatusOr<v1::SectionFacts> {
+    v1::SectionFacts facts;
+    OSAN_ASSIGN_OR_RETURN(*facts.mutable_section(), ReadSection(tx, id, store::Lock::kNone));
+    OSAN_ASSIGN_OR_RETURN(const std::string course_id,
+                          ParseCourseName("course", facts.section().course()));
+    OSAN_ASSIGN_OR_RETURN(*facts.mutable_course(), store::GetCourse(tx, course_id));
+    OSAN_ASSIGN_OR_RETURN(*facts.mutable_term(), store::GetTerm(tx, id.term.id()));
+    return facts;
+  });
+}
+
 absl::StatusOr<v1::ListSectionsResponse> Catalog::ListSections(
     const Call& call, const v1::ListSectionsRequest& request) {
   store::SectionFilter filter;

@@ -65,6 +65,8 @@ class Catalog {
   absl::StatusOr<v1::Section> CreateSection(const Call& call,
                                             const v1::CreateSectionRequest& request);
   absl::StatusOr<v1::Section> GetSection(const Call& call, const v1::GetSectionRequest& request);
+  absl::StatusOr<v1::SectionFacts> GetSectionFacts(const Call& call,
+                                                   const v1::GetSectionRequest& request);
   absl::StatusOr<v1::ListSectionsResponse> ListSections(const Call& call,
                                                         const v1::ListSectionsRequest& request);
   absl::StatusOr<v1::Section> UpdateSection(const Call& call,

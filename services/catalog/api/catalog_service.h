@@ -42,6 +42,7 @@ class CatalogService final : public v1::CatalogService::CallbackService {
   OSAN_CATALOG_METHOD(UpdateProgramme, UpdateProgrammeRequest, Programme)
   OSAN_CATALOG_METHOD(CreateSection, CreateSectionRequest, Section)
   OSAN_CATALOG_METHOD(GetSection, GetSectionRequest, Section)
+  OSAN_CATALOG_METHOD(GetSectionFacts, GetSectionRequest, SectionFacts)
   OSAN_CATALOG_METHOD(ListSections, ListSectionsRequest, ListSectionsResponse)
   OSAN_CATALOG_METHOD(UpdateSection, UpdateSectionRequest, Section)
   OSAN_CATALOG_METHOD(TransitionSection, TransitionSectionRequest, Section)

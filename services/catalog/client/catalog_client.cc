@@ -80,19 +80,15 @@ absl::StatusOr<SectionFacts> CatalogClient::GetSection(const std::string& name, 
 
 absl::StatusOr<SectionFacts> CatalogClient::FetchSection(const std::string& name,
                                                          absl::Time deadline) {
+  catalog::v1::GetSectionRequest request;
+  request.set_name(name);
+  catalog::v1::SectionFacts reply;
+  OSAN_RETURN_IF_ERROR(
+      Call(&catalog::v1::CatalogService::Stub::GetSectionFacts, request, &reply, deadline));
   SectionFacts facts;
-  catalog::v1::GetSectionRequest section_request;
-  section_request.set_name(name);
-  OSAN_RETURN_IF_ERROR(Call(&catalog::v1::CatalogService::Stub::GetSection, section_request,
-                            &facts.section, deadline));
-  catalog::v1::GetCourseRequest course_request;
-  course_request.set_name(facts.section.course());
-  OSAN_RETURN_IF_ERROR(
-      Call(&catalog::v1::CatalogService::Stub::GetCourse, course_request, &facts.course, deadline));
-  catalog::v1::GetTermRequest term_request;
-  term_request.set_name(name.substr(0, name.find("/sections/")));
-  OSAN_RETURN_IF_ERROR(
-      Call(&catalog::v1::CatalogService::Stub::GetTerm, term_request, &facts.term, deadline));
+  facts.section = std::move(*reply.mutable_section());
+  facts.course = std::move(*reply.mutable_course());
+  facts.term = std::move(*reply.mutable_term());
   return facts;
 }
 

@@ -95,7 +95,7 @@ class CatalogClient {
                                                                               Response*),
                     const Request& request, Response* response, absl::Time deadline);
 
-  // GetSection's three calls, uncached.
+  // GetSection's call (GetSectionFacts), uncached.
   absl::StatusOr<SectionFacts> FetchSection(const std::string& name, absl::Time deadline);
 
   std::unique_ptr<catalog::v1::CatalogService::Stub> stub_;

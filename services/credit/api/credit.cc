@@ -30,8 +30,6 @@ namespace {
 namespace cv1 = catalog::v1;
 using enrollment::StudentId;
 
-constexpr int kFeedPage = 200;
-
 google::protobuf::Timestamp Now(const server::CallContext& call) {
   return google::protobuf::util::TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(call.now));
 }
@@ -714,6 +712,14 @@ absl::StatusOr<v1::ExportPendingResultsResponse> Credit::ExportPendingResults(
   } else {
     response.set_csv(spreadsheet::WorkbookCsv({sheet}));
   }
+  // Said plainly, rather than refused by the transport (server::kMaxReplyBytes).
+  if (response.ByteSizeLong() > server::kMaxReplyBytes) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "the ", pending.items.size(),
+        " pending results are more than one export carries (1 MiB); acknowledge those already "
+        "entered into NEIS and export again, or read them a page at a time with "
+        "ListPendingResults"));
+  }
   return response;
 }
 
@@ -749,7 +755,8 @@ absl::StatusOr<v1::Transcript> Credit::GetTranscript(const Call& call,
 }
 
 absl::StatusOr<std::vector<v1::ResultEvent>> Credit::ReadResults(const Call& call,
-                                                                 const std::string& cursor) {
+                                                                 const std::string& cursor,
+                                                                 int limit) {
   const auth::Principal& principal = *call.principal;
   // No service of the suite reads results: scores and teachers' notes go
   // to the student's home school only.
@@ -758,7 +765,7 @@ absl::StatusOr<std::vector<v1::ResultEvent>> Credit::ReadResults(const Call& cal
   }
   const std::string& school = principal.institution;
   return pool_->Transact([&](pqxx::work& tx) -> absl::StatusOr<std::vector<v1::ResultEvent>> {
-    OSAN_ASSIGN_OR_RETURN(auto events, store::ReadResultEvents(tx, cursor, school, kFeedPage));
+    OSAN_ASSIGN_OR_RETURN(auto events, store::ReadResultEvents(tx, cursor, school, limit));
     for (const v1::ResultEvent& event : events) {
       call.Audit(event.entry().package().student());
     }

@@ -56,10 +56,11 @@ class Credit {
   absl::StatusOr<v1::Transcript> GetTranscript(const Call& call,
                                                const v1::GetTranscriptRequest& request);
 
-  // The result events after `cursor` that the caller may see (one page);
-  // names each event's student for the audit trail.
+  // The result events after `cursor` that the caller may see (at most
+  // `limit`); names each event's student for the audit trail.
   absl::StatusOr<std::vector<v1::ResultEvent>> ReadResults(const Call& call,
-                                                           const std::string& cursor);
+                                                           const std::string& cursor,
+                                                           int limit = 200);
 
  private:
   struct HostedSection;

@@ -19,6 +19,17 @@ grpc::ServerWriteReactor<v1::ResultEvent>* CreditService::WatchResults(
       });
 }
 
+grpc::ServerWriteReactor<v1::ResultEventBatch>* CreditService::WatchResultBatches(
+    grpc::CallbackServerContext* context, const v1::WatchResultsRequest* request) {
+  Credit* credit = credit_;
+  return server::ServeFeedInBatches<v1::ResultEventBatch, v1::ResultEvent>(
+      dispatcher_, context, "CreditService.WatchResultBatches", request->cursor(),
+      request->follow(),
+      [credit](const server::CallContext& call, const std::string& cursor, int page_size) {
+        return credit->ReadResults(call, cursor, page_size);
+      });
+}
+
 ServiceDefinition CreditDefinition() {
   ServiceDefinition definition;
   definition.name = "credit-record";

@@ -41,6 +41,8 @@ class CreditService final : public v1::CreditService::CallbackService {
 
   grpc::ServerWriteReactor<v1::ResultEvent>* WatchResults(
       grpc::CallbackServerContext* context, const v1::WatchResultsRequest* request) override;
+  grpc::ServerWriteReactor<v1::ResultEventBatch>* WatchResultBatches(
+      grpc::CallbackServerContext* context, const v1::WatchResultsRequest* request) override;
 
  private:
   Credit* const credit_;

@@ -8,17 +8,6 @@ const std::vector<db::Migration>& enrollment_migrations();
 }  // namespace osan
 
 namespace osan::enrollment {
-namespace {
-
-// Events read per page of the batched feed, and the most bytes of events in
-// one ChangeEventBatch (enrollment.proto): the page's cost (a transaction,
-// its audit record, a token check) is paid per thousands of events.
-constexpr int kBatchPage = 4096;
-constexpr size_t kMaxBatchBytes = 512 * 1024;
-// The most a field's tag and length add to its value's bytes.
-constexpr size_t kFieldFraming = 8;
-
-}  // namespace
 
 grpc::ServerWriteReactor<v1::ChangeEvent>* EnrollmentService::WatchChanges(
     grpc::CallbackServerContext* context, const v1::WatchChangesRequest* request) {
@@ -33,26 +22,11 @@ grpc::ServerWriteReactor<v1::ChangeEvent>* EnrollmentService::WatchChanges(
 grpc::ServerWriteReactor<v1::ChangeEventBatch>* EnrollmentService::WatchChangeBatches(
     grpc::CallbackServerContext* context, const v1::WatchChangesRequest* request) {
   Enrollment* enrollment = enrollment_;
-  return server::ServeFeed<v1::ChangeEventBatch>(
+  return server::ServeFeedInBatches<v1::ChangeEventBatch, v1::ChangeEvent>(
       dispatcher_, context, "EnrollmentService.WatchChangeBatches", request->cursor(),
       request->follow(),
-      [enrollment](const server::CallContext& call,
-                   const std::string& cursor) -> absl::StatusOr<std::vector<v1::ChangeEventBatch>> {
-        OSAN_ASSIGN_OR_RETURN(std::vector<v1::ChangeEvent> events,
-                              enrollment->ReadChanges(call, cursor, kBatchPage));
-        std::vector<v1::ChangeEventBatch> batches;
-        size_t bytes = 0;
-        for (v1::ChangeEvent& event : events) {
-          const size_t size = event.ByteSizeLong() + kFieldFraming;
-          if (batches.empty() || bytes + size > kMaxBatchBytes) {
-            batches.emplace_back();
-            bytes = kFieldFraming + event.cursor().size();  // the batch's own cursor
-          }
-          bytes += size;
-          batches.back().set_cursor(event.cursor());
-          *batches.back().add_events() = std::move(event);
-        }
-        return batches;
+      [enrollment](const server::CallContext& call, const std::string& cursor, int page_size) {
+        return enrollment->ReadChanges(call, cursor, page_size);
       });
 }
 
