@@ -612,6 +612,36 @@ TEST(AllocateTest, CapacityZeroWaitlistsEveryone) {
   }
 }
 
+// A student's two applications to one section are ranked together, by input order, among
+// the others: in a section ranked by the lottery alone as in one reordered by tiers.
+TEST(AllocateTest, AStudentsRepeatedApplicationsToASectionAreRankedTogether) {
+  for (const int tier : {0, 1}) {
+    SCOPED_TRACE("tier " + std::to_string(tier));
+    AllocationInput input;
+    input.max_sections_per_student = 3;
+    input.sections = {Section("X", 0)};
+    input.applicants = {App("b1", "s2", "X", 1), App("a2", "s1", "X", 2), App("a1", "s1", "X", 1),
+                        App("c1", "s3", "X", 1)};
+    for (Applicant& applicant : input.applicants) {
+      applicant.priority_tier = applicant.student_id == "s3" ? tier : 0;
+    }
+    const AllocationResult result = Allocate(input);
+    std::vector<int> positions;
+    for (const Decision& decision : result.decisions) {
+      EXPECT_EQ(decision.outcome, Outcome::kWaitlisted) << decision.application_id;
+      positions.push_back(decision.waitlist_position);
+    }
+    std::sort(positions.begin(), positions.end());
+    EXPECT_EQ(positions, (std::vector<int>{1, 2, 3, 4}));
+    const int a2 = DecisionFor(result, "a2").waitlist_position;
+    const int a1 = DecisionFor(result, "a1").waitlist_position;
+    EXPECT_EQ(a2 + 1, a1) << "by input order: a2 comes before a1 in the input";
+    if (tier == 1) {
+      EXPECT_EQ(DecisionFor(result, "c1").waitlist_position, 4) << "a later tier comes last";
+    }
+  }
+}
+
 TEST(AllocateTest, PerSchoolCapLimitsOneSchool) {
   AllocationInput input;
   SectionSeats section = Section("X", 10);

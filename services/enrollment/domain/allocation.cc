@@ -64,27 +64,39 @@ uint32_t ApplicationOf(Key key) { return static_cast<uint32_t>(key & kIndexMask)
 uint32_t LotteryIndexOf(Key key) { return static_cast<uint32_t>((key >> kIndexBits) & kIndexMask); }
 
 // The applications a section tentatively holds: a max-heap of their keys, worst on top.
-// Applications let go because their school reached its limit stay in the heap, no longer
-// counted, until they reach the top (`held` says which are still held).
+// The worst, when let go, leaves the heap at once; applications let go because their
+// school reached its limit stay in it, no longer counted, until they reach the top
+// (`held` says which are still held; while none is stale, it is not read).
 class Holds {
  public:
   int32_t size() const { return live_; }
   void Clear() {
     keys_.clear();
     live_ = 0;
+    stale_ = 0;
   }
   void Add(Key key) {
     keys_.push_back(key);
     std::push_heap(keys_.begin(), keys_.end());
     ++live_;
   }
-  // One held application was let go (its flag in `held` is already cleared).
-  void Forget() { --live_; }
+  // The worst held application, Worst(), was let go.
+  void DropWorst() {
+    std::pop_heap(keys_.begin(), keys_.end());
+    keys_.pop_back();
+    --live_;
+  }
+  // Another held application was let go (its flag in `held` is already cleared).
+  void Forget() {
+    --live_;
+    ++stale_;
+  }
   // The worst key still held; size() > 0.
   Key Worst(const std::vector<uint8_t>& held) {
-    while (!held[ApplicationOf(keys_.front())]) {
+    while (stale_ > 0 && !held[ApplicationOf(keys_.front())]) {
       std::pop_heap(keys_.begin(), keys_.end());
       keys_.pop_back();
+      --stale_;
     }
     return keys_.front();
   }
@@ -106,6 +118,8 @@ class Holds {
  private:
   std::vector<Key> keys_;
   int32_t live_ = 0;
+  // Keys in keys_ no longer held.
+  int32_t stale_ = 0;
 };
 
 struct SectionState {
@@ -152,14 +166,14 @@ class Allocator {
     return MakeKey(apps_[app].priority_tier, result_.lottery_number[apps_[app].student] - 1, app);
   }
   // The group of `app`'s school in its section, or kNoGroup.
-  uint32_t GroupOf(uint32_t app) const {
-    const uint32_t section = apps_[app].section;
+  uint32_t GroupOf(uint32_t app) const { return group_of_[app]; }
+  // The group of `school` in `section`, or kNoGroup: a search of the section's groups.
+  uint32_t FindGroup(uint32_t section, uint32_t school) const {
     const auto first = group_schools_.begin() + group_starts_[section];
     const auto last = group_schools_.begin() + group_starts_[section + 1];
-    const auto it = std::lower_bound(first, last, apps_[app].school);
-    return it != last && *it == apps_[app].school
-               ? static_cast<uint32_t>(it - group_schools_.begin())
-               : kNoGroup;
+    const auto it = std::lower_bound(first, last, school);
+    return it != last && *it == school ? static_cast<uint32_t>(it - group_schools_.begin())
+                                       : kNoGroup;
   }
   // Whether the host share, rather than the per-school cap, sets group `g`'s limit.
   bool HostShareSets(uint32_t section, uint32_t g) const;
@@ -172,6 +186,10 @@ class Allocator {
   void Defer();
   bool LowerHostLimits();
   void Decide();
+  // The outcome of proposed application `app` of section `s`, the proposals ranked before
+  // it in `s` decided: its waitlist position follows `s`'s `waitlisted`, and `taken` counts
+  // the seats each group took so far.
+  void Judge(uint32_t app, uint32_t s, int32_t& waitlisted, std::vector<int32_t>& taken);
 
   const PackedInput& input_;
   const std::vector<PackedApplication>& apps_;
@@ -190,6 +208,10 @@ class Allocator {
   std::vector<uint32_t> group_starts_;
   std::vector<uint32_t> group_schools_;
   std::vector<Group> groups_;
+  // Per application: its group (FindGroup, looked up once).
+  std::vector<uint32_t> group_of_;
+  // Per section: 1 where a student applied more than once (IndexPreferences).
+  std::vector<uint8_t> repeated_;
 };
 
 // The lottery: the students with an application in the run, in ascending id, shuffled.
@@ -233,12 +255,21 @@ void Allocator::IndexPreferences() {
       preferences_[fill[result_.lottery_number[apps_[i].student] - 1]++] = i;
     }
   }
+  repeated_.assign(input_.sections.size(), 0);
   for (uint32_t s = 0; s < drawn; ++s) {
-    std::sort(preferences_.begin() + offsets_[s], preferences_.begin() + offsets_[s + 1],
-              [this](uint32_t a, uint32_t b) {
-                return std::make_pair(apps_[a].preference_rank, a) <
-                       std::make_pair(apps_[b].preference_rank, b);
-              });
+    const auto first = preferences_.begin() + offsets_[s];
+    const auto last = preferences_.begin() + offsets_[s + 1];
+    std::sort(first, last, [this](uint32_t a, uint32_t b) {
+      return std::make_pair(apps_[a].preference_rank, a) <
+             std::make_pair(apps_[b].preference_rank, b);
+    });
+    for (auto a = first; a != last; ++a) {
+      for (auto b = first; b != a; ++b) {
+        if (apps_[*a].section == apps_[*b].section) {
+          repeated_[apps_[*a].section] = 1;
+        }
+      }
+    }
   }
 }
 
@@ -283,6 +314,13 @@ void Allocator::IndexSections() {
     group_starts_[s + 1] = static_cast<uint32_t>(group_schools_.size());
   }
   groups_.resize(group_schools_.size());
+  group_of_.assign(apps_.size(), kNoGroup);
+  for (size_t i = 0; i < apps_.size(); ++i) {
+    const uint32_t s = apps_[i].section;
+    if (s != kNoSection && group_starts_[s] != group_starts_[s + 1]) {
+      group_of_[i] = FindGroup(s, apps_[i].school);
+    }
+  }
 
   for (const PackedEnrolled& enrolled : input_.enrolled) {
     SectionState& section = sections_[enrolled.section];
@@ -290,11 +328,9 @@ void Allocator::IndexSections() {
     if (static_cast<int64_t>(enrolled.school) == input_.sections[enrolled.section].host_school) {
       section.host_before += enrolled.count;
     }
-    const auto first = group_schools_.begin() + group_starts_[enrolled.section];
-    const auto last = group_schools_.begin() + group_starts_[enrolled.section + 1];
-    const auto it = std::lower_bound(first, last, enrolled.school);
-    if (it != last && *it == enrolled.school) {
-      groups_[it - group_schools_.begin()].enrolled_before += enrolled.count;
+    const uint32_t g = FindGroup(enrolled.section, enrolled.school);
+    if (g != kNoGroup) {
+      groups_[g].enrolled_before += enrolled.count;
     }
   }
   for (size_t s = 0; s < count; ++s) {
@@ -379,13 +415,15 @@ std::pair<bool, Key> Allocator::Propose(uint32_t app, Key key) {
       return {false, kNoKey};
     }
     dropped = worst;
+    held_[ApplicationOf(dropped)] = 0;
+    section.holds.Forget();
   } else if (section.holds.size() >= capacity) {
     dropped = section.holds.Worst(held_);
+    held_[ApplicationOf(dropped)] = 0;
+    section.holds.DropWorst();
   }
   if (dropped != kNoKey) {
     const uint32_t dropped_app = ApplicationOf(dropped);
-    held_[dropped_app] = 0;
-    section.holds.Forget();
     const uint32_t dropped_group = GroupOf(dropped_app);
     if (dropped_group != kNoGroup && groups_[dropped_group].limit != kNoLimit) {
       groups_[dropped_group].Remove(dropped);
@@ -473,70 +511,78 @@ bool Allocator::LowerHostLimits() {
   return lowered;
 }
 
-// Outcomes. Each section's proposals are walked in its ranking order; a rejected one is
-// explained by what the holds ranked before it had used up.
+void Allocator::Judge(uint32_t app, uint32_t s, int32_t& waitlisted, std::vector<int32_t>& taken) {
+  const uint32_t g = GroupOf(app);
+  const bool limited = g != kNoGroup && groups_[g].limit != kNoLimit;
+  if (held_[app]) {
+    result_.why[app] = Why::kPlaced;
+    if (limited) {
+      ++taken[g];
+    }
+    return;
+  }
+  result_.waitlist_positions[app] = ++waitlisted;
+  // With every proposal ranked before it decided, a rejected one met either its school's
+  // limit or a full section; the school's limit is named first, since more seats would not
+  // change it.
+  result_.why[app] = !limited || taken[g] < groups_[g].limit ? Why::kSectionFull
+                     : HostShareSets(s, g)                   ? Why::kHostShare
+                                                             : Why::kPerSchoolCap;
+}
+
+// Outcomes. Each section's proposals are judged in its ranking order. Where no priority
+// tier reorders it and no student applied twice, that order is the lottery's, in which
+// preferences_ lists every application: those sections are judged in one pass over it. The
+// others' proposals are gathered, sorted by key and judged section by section.
 void Allocator::Decide() {
   const uint32_t count = static_cast<uint32_t>(apps_.size());
   result_.why.assign(count, Why::kNotInThisRun);
   result_.waitlist_positions.assign(count, 0);
-  std::vector<uint32_t> starts(sections_.size() + 1, 0);
   for (uint32_t i = 0; i < count; ++i) {
-    if (proposed_[i]) {
-      ++starts[apps_[i].section + 1];
-    } else if (apps_[i].section != kNoSection) {
+    if (!proposed_[i] && apps_[i].section != kNoSection) {
       result_.why[i] = Why::kLimitHeld;
     }
   }
-  for (size_t s = 0; s < sections_.size(); ++s) {
+  const size_t sections = sections_.size();
+  std::vector<uint8_t> apart(repeated_);  // ranked apart from the lottery
+  for (uint32_t i = 0; i < count; ++i) {
+    if (proposed_[i] && apps_[i].priority_tier != 0) {
+      apart[apps_[i].section] = 1;
+    }
+  }
+  std::vector<int32_t> waitlisted(sections, 0);
+  std::vector<int32_t> taken(groups_.size(), 0);  // seats each group took so far
+  std::vector<uint32_t> starts(sections + 1, 0);
+  for (const uint32_t app : preferences_) {
+    if (!proposed_[app]) {
+      continue;
+    }
+    const uint32_t s = apps_[app].section;
+    if (apart[s]) {
+      ++starts[s + 1];
+    } else {
+      Judge(app, s, waitlisted[s], taken);
+    }
+  }
+  for (size_t s = 0; s < sections; ++s) {
     starts[s + 1] += starts[s];
   }
-  // Each section's proposals in lottery order, without sorting: preferences_ holds the
-  // students in lottery order, so each section receives them ranked by lottery number.
+  if (starts.back() == 0) {
+    return;
+  }
   std::vector<uint32_t> ranked(starts.back());
   std::vector<uint32_t> fill(starts.begin(), starts.end() - 1);
-  std::vector<uint8_t> tiered(sections_.size(), 0);
   for (const uint32_t app : preferences_) {
-    if (proposed_[app]) {
+    if (proposed_[app] && apart[apps_[app].section]) {
       ranked[fill[apps_[app].section]++] = app;
-      tiered[apps_[app].section] |= apps_[app].priority_tier != 0 ? 1 : 0;
     }
   }
-  std::vector<int32_t> taken(groups_.size(), 0);  // seats each group took so far
-  for (uint32_t s = 0; s < sections_.size(); ++s) {
+  for (uint32_t s = 0; s < sections; ++s) {
     const auto first = ranked.begin() + starts[s];
     const auto last = ranked.begin() + starts[s + 1];
-    // The rest of the ranking: a student's own applications to one section (adjacent here)
-    // by input index, and priority tiers first of all.
-    const auto by_key = [this](uint32_t a, uint32_t b) { return KeyOf(a) < KeyOf(b); };
-    if (tiered[s]) {
-      std::stable_sort(first, last, by_key);
-    } else {
-      for (auto it = first; it != last;) {
-        const auto run = std::find_if(
-            it, last, [&](uint32_t app) { return apps_[app].student != apps_[*it].student; });
-        std::sort(it, run);
-        it = run;
-      }
-    }
-    int32_t waitlisted = 0;
+    std::sort(first, last, [this](uint32_t a, uint32_t b) { return KeyOf(a) < KeyOf(b); });
     for (auto it = first; it != last; ++it) {
-      const uint32_t app = *it;
-      const uint32_t g = group_starts_[s] == group_starts_[s + 1] ? kNoGroup : GroupOf(app);
-      const bool limited = g != kNoGroup && groups_[g].limit != kNoLimit;
-      if (held_[app]) {
-        result_.why[app] = Why::kPlaced;
-        if (limited) {
-          ++taken[g];
-        }
-        continue;
-      }
-      result_.waitlist_positions[app] = ++waitlisted;
-      // With every proposal ranked by now, a rejected one met either its school's limit or
-      // a full section; the school's limit is named first, since more seats would not
-      // change it.
-      result_.why[app] = !limited || taken[g] < groups_[g].limit ? Why::kSectionFull
-                         : HostShareSets(s, g)                   ? Why::kHostShare
-                                                                 : Why::kPerSchoolCap;
+      Judge(*it, s, waitlisted[s], taken);
     }
   }
 }
