@@ -612,8 +612,9 @@ TEST(AllocateTest, CapacityZeroWaitlistsEveryone) {
   }
 }
 
-// A student's two applications to one section are ranked together, by input order, among
-// the others: in a section ranked by the lottery alone as in one reordered by tiers.
+// A student's two applications to one section are ranked together, by their preference
+// ranks, among the others: in a section ranked by the lottery alone as in one reordered by
+// tiers.
 TEST(AllocateTest, AStudentsRepeatedApplicationsToASectionAreRankedTogether) {
   for (const int tier : {0, 1}) {
     SCOPED_TRACE("tier " + std::to_string(tier));
@@ -635,7 +636,7 @@ TEST(AllocateTest, AStudentsRepeatedApplicationsToASectionAreRankedTogether) {
     EXPECT_EQ(positions, (std::vector<int>{1, 2, 3, 4}));
     const int a2 = DecisionFor(result, "a2").waitlist_position;
     const int a1 = DecisionFor(result, "a1").waitlist_position;
-    EXPECT_EQ(a2 + 1, a1) << "by input order: a2 comes before a1 in the input";
+    EXPECT_EQ(a1 + 1, a2) << "by preference rank, though a2 comes first in the input";
     if (tier == 1) {
       EXPECT_EQ(DecisionFor(result, "c1").waitlist_position, 4) << "a later tier comes last";
     }

@@ -49,24 +49,28 @@ constexpr int32_t kNoLimit = std::numeric_limits<int32_t>::max();
 constexpr uint32_t kNoGroup = std::numeric_limits<uint32_t>::max();
 
 // A section's ranking of one application, smaller first: (priority tier, 0-based lottery
-// index, input index). The input index only separates a student's repeated applications to
-// the same section.
+// index, position). The position (see Allocator) only separates a student's repeated
+// applications to the same section: by preference rank, then input index.
 using Key = uint64_t;
 constexpr int kIndexBits = 28;
 constexpr Key kIndexMask = (Key{1} << kIndexBits) - 1;
 
 constexpr Key kNoKey = std::numeric_limits<Key>::max();
 
-Key MakeKey(uint8_t tier, uint32_t lottery_index, uint32_t application) {
-  return (Key{tier} << (2 * kIndexBits)) | (Key{lottery_index} << kIndexBits) | application;
+Key MakeKey(uint8_t tier, uint32_t lottery_index, uint32_t position) {
+  return (Key{tier} << (2 * kIndexBits)) | (Key{lottery_index} << kIndexBits) | position;
 }
-uint32_t ApplicationOf(Key key) { return static_cast<uint32_t>(key & kIndexMask); }
+uint32_t PositionOf(Key key) { return static_cast<uint32_t>(key & kIndexMask); }
 uint32_t LotteryIndexOf(Key key) { return static_cast<uint32_t>((key >> kIndexBits) & kIndexMask); }
+
+// Per position, this round: proposed, and held now.
+constexpr uint8_t kProposed = 1;
+constexpr uint8_t kHeld = 2;
 
 // The applications a section tentatively holds: a max-heap of their keys, worst on top.
 // The worst, when let go, leaves the heap at once; applications let go because their
 // school reached its limit stay in it, no longer counted, until they reach the top
-// (`held` says which are still held; while none is stale, it is not read).
+// (`state` says which are still held; while none is stale, it is not read).
 class Holds {
  public:
   int32_t size() const { return live_; }
@@ -86,14 +90,14 @@ class Holds {
     keys_.pop_back();
     --live_;
   }
-  // Another held application was let go (its flag in `held` is already cleared).
+  // Another held application was let go (its kHeld in `state` is already cleared).
   void Forget() {
     --live_;
     ++stale_;
   }
   // The worst key still held; size() > 0.
-  Key Worst(const std::vector<uint8_t>& held) {
-    while (stale_ > 0 && !held[ApplicationOf(keys_.front())]) {
+  Key Worst(const std::vector<uint8_t>& state) {
+    while (stale_ > 0 && !(state[PositionOf(keys_.front())] & kHeld)) {
       std::pop_heap(keys_.begin(), keys_.end());
       keys_.pop_back();
       --stale_;
@@ -102,14 +106,14 @@ class Holds {
   }
   // Whether the greedy choice over the holds plus `candidate` admits it under `limit`,
   // which the holds respect: fewer than `limit` holds rank before it.
-  bool Admits(int32_t limit, Key candidate, const std::vector<uint8_t>& held) {
-    return live_ < limit || (live_ > 0 && candidate < Worst(held));
+  bool Admits(int32_t limit, Key candidate, const std::vector<uint8_t>& state) {
+    return live_ < limit || (live_ > 0 && candidate < Worst(state));
   }
   // Calls `each` with the keys still held, in no order.
   template <class Each>
-  void ForEachHeld(const std::vector<uint8_t>& held, const Each& each) const {
+  void ForEachHeld(const std::vector<uint8_t>& state, const Each& each) const {
     for (const Key key : keys_) {
-      if (held[ApplicationOf(key)]) {
+      if (state[PositionOf(key)] & kHeld) {
         each(key);
       }
     }
@@ -153,8 +157,14 @@ struct Group {
   }
 };
 
-// The allocation's working state; one run of deferred acceptance after another. Memory is
-// a few arrays indexed by application, student, section and group (docs/performance.md).
+// The allocation's working state; one run of deferred acceptance after another.
+//
+// The applications in the run are numbered by position: each drawn student's in
+// preference order (rank, then input index), the students in lottery order. Deferred
+// acceptance and the decisions read them in that order, front to back, so what they need
+// of an application is kept by position (its group or section, its tier, its flags), and
+// the input is read only to build those and to place the outcomes. Memory is a few arrays
+// indexed by position, student, section and group (docs/performance.md).
 class Allocator {
  public:
   explicit Allocator(const PackedInput& input) : input_(input), apps_(input.applications) {}
@@ -162,11 +172,17 @@ class Allocator {
   PackedResult Run();
 
  private:
-  Key KeyOf(uint32_t app) const {
-    return MakeKey(apps_[app].priority_tier, result_.lottery_number[apps_[app].student] - 1, app);
+  // A slot names the group of a position's school in its section, or (with this bit) the
+  // section itself when the section has no groups.
+  static constexpr uint32_t kSectionSlot = uint32_t{1} << 31;
+
+  uint32_t GroupOf(uint32_t position) const {
+    return slot_[position] & kSectionSlot ? kNoGroup : slot_[position];
   }
-  // The group of `app`'s school in its section, or kNoGroup.
-  uint32_t GroupOf(uint32_t app) const { return group_of_[app]; }
+  uint32_t SectionOf(uint32_t position) const {
+    const uint32_t slot = slot_[position];
+    return slot & kSectionSlot ? slot & ~kSectionSlot : group_sections_[slot];
+  }
   // The group of `school` in `section`, or kNoGroup: a search of the section's groups.
   uint32_t FindGroup(uint32_t section, uint32_t school) const {
     const auto first = group_schools_.begin() + group_starts_[section];
@@ -181,36 +197,34 @@ class Allocator {
   void IndexPreferences();
   void IndexSections();
   void SetGroupLimits();
-  Key WorstOf(Group& group, SectionState& section, uint32_t school) const;
-  std::pair<bool, Key> Propose(uint32_t app, Key key);
+  Key WorstOf(Group& group, uint32_t g, SectionState& section) const;
+  std::pair<bool, Key> Propose(uint32_t position, Key key);
   void Defer();
   bool LowerHostLimits();
   void Decide();
-  // The outcome of proposed application `app` of section `s`, the proposals ranked before
-  // it in `s` decided: its waitlist position follows `s`'s `waitlisted`, and `taken` counts
-  // the seats each group took so far.
-  void Judge(uint32_t app, uint32_t s, int32_t& waitlisted, std::vector<int32_t>& taken);
+  // The outcome of the application at proposed `position` of section `s`, the proposals
+  // ranked before it in `s` judged: its waitlist position follows `s`'s `waitlisted`, and
+  // `taken` counts the seats each group took so far.
+  void Judge(uint32_t position, uint32_t s, int32_t& waitlisted, std::vector<int32_t>& taken);
 
   const PackedInput& input_;
   const std::vector<PackedApplication>& apps_;
   PackedResult result_;
-  // Per application: this run's flags.
-  std::vector<uint8_t> held_;
-  std::vector<uint8_t> proposed_;
-  // Each drawn student's applications in preference order, the students in lottery order:
-  // those of lottery index i are preferences_[offsets_[i] .. offsets_[i + 1]). Deferred
-  // acceptance and the decisions read them in that order, from front to back.
+  // Positions of lottery index i: offsets_[i] .. offsets_[i + 1].
   std::vector<uint32_t> offsets_;
-  std::vector<uint32_t> preferences_;
+  // Per position: the input index, the slot, the priority tier, this round's flags.
+  std::vector<uint32_t> order_;
+  std::vector<uint32_t> slot_;
+  std::vector<uint8_t> tier_;
+  std::vector<uint8_t> state_;
   std::vector<SectionState> sections_;
   // The groups of section s are group_schools_[group_starts_[s] .. group_starts_[s + 1]),
   // their schools in ascending order; a group's number is its index there.
   std::vector<uint32_t> group_starts_;
   std::vector<uint32_t> group_schools_;
+  std::vector<uint32_t> group_sections_;
   std::vector<Group> groups_;
-  // Per application: its group (FindGroup, looked up once).
-  std::vector<uint32_t> group_of_;
-  // Per section: 1 where a student applied more than once (IndexPreferences).
+  // Per section: 1 where a student applied more than once.
   std::vector<uint8_t> repeated_;
 };
 
@@ -234,8 +248,9 @@ void Allocator::Draw() {
   }
 }
 
-// Each student's applications in preference order (ties by input index), the students in
-// lottery order: a counting sort on the lottery index.
+// The positions: a counting sort on the lottery index, then each student's applications
+// by preference; their tiers and slots (after IndexSections), and the sections some
+// student applied to twice.
 void Allocator::IndexPreferences() {
   const uint32_t count = static_cast<uint32_t>(apps_.size());
   const uint32_t drawn = static_cast<uint32_t>(result_.lottery.size());
@@ -248,22 +263,33 @@ void Allocator::IndexPreferences() {
   for (uint32_t i = 0; i < drawn; ++i) {
     offsets_[i + 1] += offsets_[i];
   }
-  preferences_.resize(offsets_.back());
-  std::vector<uint32_t> fill(offsets_.begin(), offsets_.end() - 1);
-  for (uint32_t i = 0; i < count; ++i) {
-    if (apps_[i].section != kNoSection) {
-      preferences_[fill[result_.lottery_number[apps_[i].student] - 1]++] = i;
+  order_.resize(offsets_.back());
+  {
+    std::vector<uint32_t> fill(offsets_.begin(), offsets_.end() - 1);
+    for (uint32_t i = 0; i < count; ++i) {
+      if (apps_[i].section != kNoSection) {
+        order_[fill[result_.lottery_number[apps_[i].student] - 1]++] = i;
+      }
     }
   }
   repeated_.assign(input_.sections.size(), 0);
+  tier_.resize(order_.size());
+  slot_.resize(order_.size());
   for (uint32_t s = 0; s < drawn; ++s) {
-    const auto first = preferences_.begin() + offsets_[s];
-    const auto last = preferences_.begin() + offsets_[s + 1];
+    const auto first = order_.begin() + offsets_[s];
+    const auto last = order_.begin() + offsets_[s + 1];
     std::sort(first, last, [this](uint32_t a, uint32_t b) {
       return std::make_pair(apps_[a].preference_rank, a) <
              std::make_pair(apps_[b].preference_rank, b);
     });
     for (auto a = first; a != last; ++a) {
+      const PackedApplication& app = apps_[*a];
+      const size_t p = a - order_.begin();
+      tier_[p] = app.priority_tier;
+      // A capped section has a group for every school applying; a host-shared one only
+      // for the host's: the others' applications name the section.
+      const uint32_t g = FindGroup(app.section, app.school);
+      slot_[p] = g == kNoGroup ? kSectionSlot | app.section : g;
       for (auto b = first; b != a; ++b) {
         if (apps_[*a].section == apps_[*b].section) {
           repeated_[apps_[*a].section] = 1;
@@ -284,42 +310,42 @@ void Allocator::IndexSections() {
     return input_.sections[s].host_school >= 0 && input_.sections[s].host_share_cap_percent < 100;
   };
   // Candidate schools per section by counting sort, then sorted and made unique.
-  std::vector<uint32_t> starts(count + 1, 0);
-  for (const PackedApplication& app : apps_) {
-    if (app.section != kNoSection && capped(app.section)) {
-      ++starts[app.section + 1];
+  {
+    std::vector<uint32_t> starts(count + 1, 0);
+    for (const PackedApplication& app : apps_) {
+      if (app.section != kNoSection && capped(app.section)) {
+        ++starts[app.section + 1];
+      }
     }
-  }
-  for (uint32_t s = 0; s < count; ++s) {
-    starts[s + 1] += starts[s] + (host_shared(s) ? 1 : 0);
-  }
-  std::vector<uint32_t> schools(starts.back());
-  std::vector<uint32_t> fill(starts.begin(), starts.end() - 1);
-  for (uint32_t s = 0; s < count; ++s) {
-    if (host_shared(s)) {
-      schools[fill[s]++] = static_cast<uint32_t>(input_.sections[s].host_school);
+    for (uint32_t s = 0; s < count; ++s) {
+      starts[s + 1] += starts[s] + (host_shared(s) ? 1 : 0);
     }
-  }
-  for (const PackedApplication& app : apps_) {
-    if (app.section != kNoSection && capped(app.section)) {
-      schools[fill[app.section]++] = app.school;
+    std::vector<uint32_t> schools(starts.back());
+    std::vector<uint32_t> fill(starts.begin(), starts.end() - 1);
+    for (uint32_t s = 0; s < count; ++s) {
+      if (host_shared(s)) {
+        schools[fill[s]++] = static_cast<uint32_t>(input_.sections[s].host_school);
+      }
     }
-  }
-  group_starts_.assign(count + 1, 0);
-  for (uint32_t s = 0; s < count; ++s) {
-    const auto first = schools.begin() + starts[s];
-    const auto last = schools.begin() + starts[s + 1];
-    std::sort(first, last);
-    group_schools_.insert(group_schools_.end(), first, std::unique(first, last));
-    group_starts_[s + 1] = static_cast<uint32_t>(group_schools_.size());
+    for (const PackedApplication& app : apps_) {
+      if (app.section != kNoSection && capped(app.section)) {
+        schools[fill[app.section]++] = app.school;
+      }
+    }
+    group_starts_.assign(count + 1, 0);
+    for (uint32_t s = 0; s < count; ++s) {
+      const auto first = schools.begin() + starts[s];
+      const auto last = schools.begin() + starts[s + 1];
+      std::sort(first, last);
+      group_schools_.insert(group_schools_.end(), first, std::unique(first, last));
+      group_starts_[s + 1] = static_cast<uint32_t>(group_schools_.size());
+    }
   }
   groups_.resize(group_schools_.size());
-  group_of_.assign(apps_.size(), kNoGroup);
-  for (size_t i = 0; i < apps_.size(); ++i) {
-    const uint32_t s = apps_[i].section;
-    if (s != kNoSection && group_starts_[s] != group_starts_[s + 1]) {
-      group_of_[i] = FindGroup(s, apps_[i].school);
-    }
+  group_sections_.resize(group_schools_.size());
+  for (uint32_t s = 0; s < count; ++s) {
+    std::fill(group_sections_.begin() + group_starts_[s],
+              group_sections_.begin() + group_starts_[s + 1], s);
   }
 
   for (const PackedEnrolled& enrolled : input_.enrolled) {
@@ -374,14 +400,14 @@ void Allocator::SetGroupLimits() {
   }
 }
 
-// The worst key `section` holds for a student of `school`, whose group is `group`; the
-// school holds one or more. When not known, a scan of the section's holds finds it: that is
-// needed only after the school's worst holder was let go.
-Key Allocator::WorstOf(Group& group, SectionState& section, uint32_t school) const {
+// The worst key `section` holds in group `g`, which holds one or more. When not known, a
+// scan of the section's holds finds it: that is needed only after the group's worst
+// holder was let go.
+Key Allocator::WorstOf(Group& group, uint32_t g, SectionState& section) const {
   if (!group.worst_known) {
     group.worst = 0;
-    section.holds.ForEachHeld(held_, [&](Key key) {
-      if (apps_[ApplicationOf(key)].school == school) {
+    section.holds.ForEachHeld(state_, [&](Key key) {
+      if (GroupOf(PositionOf(key)) == g) {
         group.worst = std::max(group.worst, key);
       }
     });
@@ -390,17 +416,18 @@ Key Allocator::WorstOf(Group& group, SectionState& section, uint32_t school) con
   return group.worst;
 }
 
-// Offers application `app`, ranked `key`, to its section. Returns whether the section now
-// holds it and, if so, the key of the application it let go to stay within its limits (or
-// kNoKey). Keeps the section's holds equal to its greedy choice among all proposals so far;
-// that choice is path independent, so choosing among the holds plus the newcomer is enough.
-std::pair<bool, Key> Allocator::Propose(uint32_t app, Key key) {
-  SectionState& section = sections_[apps_[app].section];
-  const int32_t capacity = input_.sections[apps_[app].section].capacity;
-  if (!section.holds.Admits(capacity, key, held_)) {
+// Offers the application at `position`, ranked `key`, to its section. Returns whether the
+// section now holds it and, if so, the key of the application it let go to stay within
+// its limits (or kNoKey). Keeps the section's holds equal to its greedy choice among all
+// proposals so far; that choice is path independent, so choosing among the holds plus the
+// newcomer is enough.
+std::pair<bool, Key> Allocator::Propose(uint32_t position, Key key) {
+  const uint32_t s = SectionOf(position);
+  SectionState& section = sections_[s];
+  if (!section.holds.Admits(input_.sections[s].capacity, key, state_)) {
     return {false, kNoKey};
   }
-  const uint32_t g = GroupOf(app);
+  const uint32_t g = GroupOf(position);
   Group* group = g != kNoGroup && groups_[g].limit != kNoLimit ? &groups_[g] : nullptr;
   // Admitting pushes out the first holder whose seat now exceeds a limit: the school's last
   // holder if the school is at its limit (it ranks no better than the section's last
@@ -410,26 +437,25 @@ std::pair<bool, Key> Allocator::Propose(uint32_t app, Key key) {
     if (group->held == 0) {
       return {false, kNoKey};  // a limit of 0
     }
-    const Key worst = WorstOf(*group, section, apps_[app].school);
+    const Key worst = WorstOf(*group, g, section);
     if (!(key < worst)) {
       return {false, kNoKey};
     }
     dropped = worst;
-    held_[ApplicationOf(dropped)] = 0;
+    state_[PositionOf(dropped)] &= ~kHeld;
     section.holds.Forget();
-  } else if (section.holds.size() >= capacity) {
-    dropped = section.holds.Worst(held_);
-    held_[ApplicationOf(dropped)] = 0;
+  } else if (section.holds.size() >= input_.sections[s].capacity) {
+    dropped = section.holds.Worst(state_);
+    state_[PositionOf(dropped)] &= ~kHeld;
     section.holds.DropWorst();
   }
   if (dropped != kNoKey) {
-    const uint32_t dropped_app = ApplicationOf(dropped);
-    const uint32_t dropped_group = GroupOf(dropped_app);
+    const uint32_t dropped_group = GroupOf(PositionOf(dropped));
     if (dropped_group != kNoGroup && groups_[dropped_group].limit != kNoLimit) {
       groups_[dropped_group].Remove(dropped);
     }
   }
-  held_[app] = 1;
+  state_[position] |= kHeld;
   section.holds.Add(key);
   if (group != nullptr) {
     group->Add(key);
@@ -444,15 +470,14 @@ void Allocator::Defer() {
     section.holds.Clear();
   }
   SetGroupLimits();
-  held_.assign(apps_.size(), 0);
-  proposed_.assign(apps_.size(), 0);
+  state_.assign(order_.size(), 0);
   // By lottery index.
   const uint32_t drawn = static_cast<uint32_t>(result_.lottery.size());
   std::vector<int32_t> seats_held(drawn, 0);
   std::vector<uint32_t> next(offsets_.begin(), offsets_.end() - 1);
   // Students to propose, last in first out, first in lottery order: the outcome does not
   // depend on the order, but in lottery order a student is displaced only by priority tiers
-  // and school limits, so few propose twice; and the applications are read front to back.
+  // and school limits, so few propose twice; and the positions are read front to back.
   std::vector<uint32_t> to_propose(drawn);
   for (uint32_t i = 0; i < drawn; ++i) {
     to_propose[i] = drawn - 1 - i;
@@ -462,10 +487,10 @@ void Allocator::Defer() {
     to_propose.pop_back();
     while (seats_held[student] < input_.max_sections_per_student &&
            next[student] < offsets_[student + 1]) {
-      const uint32_t app = preferences_[next[student]++];
-      proposed_[app] = 1;
+      const uint32_t position = next[student]++;
+      state_[position] |= kProposed;
       const auto [admitted, dropped] =
-          Propose(app, MakeKey(apps_[app].priority_tier, student, app));
+          Propose(position, MakeKey(tier_[position], student, position));
       if (!admitted) {
         continue;
       }
@@ -497,9 +522,10 @@ bool Allocator::LowerHostLimits() {
     }
     int32_t host = 0;  // seated in this run
     int32_t others = section.enrolled_before - section.host_before;
-    section.holds.ForEachHeld(held_, [&](Key key) {
-      ++(static_cast<int64_t>(apps_[ApplicationOf(key)].school) == seats.host_school ? host
-                                                                                     : others);
+    section.holds.ForEachHeld(state_, [&](Key key) {
+      const uint32_t g = GroupOf(PositionOf(key));
+      ++(g != kNoGroup && static_cast<int64_t>(group_schools_[g]) == seats.host_school ? host
+                                                                                       : others);
     });
     const int32_t most = MaxHostStudents(seats.host_share_cap_percent, others);
     if (host > 0 && section.host_before + host > most) {
@@ -511,10 +537,12 @@ bool Allocator::LowerHostLimits() {
   return lowered;
 }
 
-void Allocator::Judge(uint32_t app, uint32_t s, int32_t& waitlisted, std::vector<int32_t>& taken) {
-  const uint32_t g = GroupOf(app);
+void Allocator::Judge(uint32_t position, uint32_t s, int32_t& waitlisted,
+                      std::vector<int32_t>& taken) {
+  const uint32_t app = order_[position];
+  const uint32_t g = GroupOf(position);
   const bool limited = g != kNoGroup && groups_[g].limit != kNoLimit;
-  if (held_[app]) {
+  if (state_[position] & kHeld) {
     result_.why[app] = Why::kPlaced;
     if (limited) {
       ++taken[g];
@@ -522,7 +550,7 @@ void Allocator::Judge(uint32_t app, uint32_t s, int32_t& waitlisted, std::vector
     return;
   }
   result_.waitlist_positions[app] = ++waitlisted;
-  // With every proposal ranked before it decided, a rejected one met either its school's
+  // With every proposal ranked before it judged, a rejected one met either its school's
   // limit or a full section; the school's limit is named first, since more seats would not
   // change it.
   result_.why[app] = !limited || taken[g] < groups_[g].limit ? Why::kSectionFull
@@ -531,66 +559,62 @@ void Allocator::Judge(uint32_t app, uint32_t s, int32_t& waitlisted, std::vector
 }
 
 // Outcomes. Each section's proposals are judged in its ranking order. Where no priority
-// tier reorders it and no student applied twice, that order is the lottery's, in which
-// preferences_ lists every application: those sections are judged in one pass over it. The
-// others' proposals are gathered, sorted by key and judged section by section.
+// tier reorders it and no student applied twice, that order is the positions' order: those
+// sections are judged in one pass over the positions. The others' proposals are gathered
+// by key and judged section by section.
 void Allocator::Decide() {
   const uint32_t count = static_cast<uint32_t>(apps_.size());
   result_.why.assign(count, Why::kNotInThisRun);
   result_.waitlist_positions.assign(count, 0);
-  for (uint32_t i = 0; i < count; ++i) {
-    if (!proposed_[i] && apps_[i].section != kNoSection) {
-      result_.why[i] = Why::kLimitHeld;
-    }
-  }
   const size_t sections = sections_.size();
   std::vector<uint8_t> apart(repeated_);  // ranked apart from the lottery
-  for (uint32_t i = 0; i < count; ++i) {
-    if (proposed_[i] && apps_[i].priority_tier != 0) {
-      apart[apps_[i].section] = 1;
+  for (uint32_t p = 0; p < order_.size(); ++p) {
+    if ((state_[p] & kProposed) && tier_[p] != 0) {
+      apart[SectionOf(p)] = 1;
     }
   }
   std::vector<int32_t> waitlisted(sections, 0);
   std::vector<int32_t> taken(groups_.size(), 0);  // seats each group took so far
-  std::vector<uint32_t> starts(sections + 1, 0);
-  for (const uint32_t app : preferences_) {
-    if (!proposed_[app]) {
-      continue;
-    }
-    const uint32_t s = apps_[app].section;
-    if (apart[s]) {
-      ++starts[s + 1];
-    } else {
-      Judge(app, s, waitlisted[s], taken);
+  std::vector<uint32_t> starts(sections + 1, 0);  // of each section's keys ranked apart
+  const uint32_t drawn = static_cast<uint32_t>(result_.lottery.size());
+  for (uint32_t student = 0; student < drawn; ++student) {
+    for (uint32_t p = offsets_[student]; p < offsets_[student + 1]; ++p) {
+      if (!(state_[p] & kProposed)) {
+        result_.why[order_[p]] = Why::kLimitHeld;
+        continue;
+      }
+      const uint32_t s = SectionOf(p);
+      if (apart[s]) {
+        ++starts[s + 1];
+      } else {
+        Judge(p, s, waitlisted[s], taken);
+      }
     }
   }
   for (size_t s = 0; s < sections; ++s) {
     starts[s + 1] += starts[s];
   }
-  if (starts.back() == 0) {
-    return;
-  }
-  std::vector<uint32_t> ranked(starts.back());
+  std::vector<Key> keys(starts.back());
   std::vector<uint32_t> fill(starts.begin(), starts.end() - 1);
-  for (const uint32_t app : preferences_) {
-    if (proposed_[app] && apart[apps_[app].section]) {
-      ranked[fill[apps_[app].section]++] = app;
+  for (uint32_t student = 0; student < drawn && !keys.empty(); ++student) {
+    for (uint32_t p = offsets_[student]; p < offsets_[student + 1]; ++p) {
+      if ((state_[p] & kProposed) && apart[SectionOf(p)]) {
+        keys[fill[SectionOf(p)]++] = MakeKey(tier_[p], student, p);
+      }
     }
   }
   for (uint32_t s = 0; s < sections; ++s) {
-    const auto first = ranked.begin() + starts[s];
-    const auto last = ranked.begin() + starts[s + 1];
-    std::sort(first, last, [this](uint32_t a, uint32_t b) { return KeyOf(a) < KeyOf(b); });
-    for (auto it = first; it != last; ++it) {
-      Judge(*it, s, waitlisted[s], taken);
+    std::sort(keys.begin() + starts[s], keys.begin() + starts[s + 1]);
+    for (uint32_t k = starts[s]; k < starts[s + 1]; ++k) {
+      Judge(PositionOf(keys[k]), s, waitlisted[s], taken);
     }
   }
 }
 
 PackedResult Allocator::Run() {
   Draw();
-  IndexPreferences();
   IndexSections();
+  IndexPreferences();
   Defer();
   while (LowerHostLimits()) {
     Defer();

@@ -10,7 +10,8 @@
 // handles as each section's ranking.
 //
 // Each section ranks its applicants by (priority_tier ascending, lottery
-// number ascending). The lottery is one uniformly random permutation of the
+// number ascending); a student's own applications to one section, by their
+// preference ranks. The lottery is one uniformly random permutation of the
 // distinct students (sorted by student_id, then shuffled with Lottery seeded
 // by `seed`), so the same input and seed always give the same result, and the
 // whole draw is recorded.
@@ -128,7 +129,9 @@ struct PackedInput {
 };
 
 // A section ranks applications by a 64-bit key: priority tier, lottery
-// number, input index, 8, 28 and 28 bits.
+// number, and the application's place among the run's (a student's own
+// applications to one section by preference rank, then input order), 8, 28
+// and 28 bits.
 inline constexpr size_t kMaxApplications = size_t{1} << 28;
 
 enum class Outcome : uint8_t { kPlaced, kWaitlisted, kNotPlaced };
