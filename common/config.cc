@@ -17,6 +17,8 @@
 #include "common/status.h"
 
 ABSL_FLAG(std::string, listen, "", "host:port to serve on (default 127.0.0.1:<service port>)");
+ABSL_FLAG(std::string, metrics_listen, "",
+          "host:port serving Prometheus metrics at /metrics (default: none)");
 ABSL_FLAG(std::string, database_url, "", "PostgreSQL URI of the service's own database");
 ABSL_FLAG(int, db_pool_size, 8, "database connections and worker threads, 1..256");
 ABSL_FLAG(int, max_queued_calls, 256, "calls waiting for a worker before RESOURCE_EXHAUSTED");
@@ -72,6 +74,7 @@ namespace osan {
 namespace {
 
 constexpr const char* kFlagNames[] = {"listen",
+                                      "metrics_listen",
                                       "database_url",
                                       "db_pool_size",
                                       "max_queued_calls",
@@ -244,6 +247,7 @@ absl::StatusOr<ServiceConfig> LoadServiceConfig(int argc, char** argv, int defau
   if (config.server.listen_address.empty()) {
     config.server.listen_address = absl::StrCat("127.0.0.1:", default_port);
   }
+  config.metrics_address = absl::GetFlag(FLAGS_metrics_listen);
   config.database_url = absl::GetFlag(FLAGS_database_url);
   if (config.database_url.empty()) {
     return absl::InvalidArgumentError(

@@ -18,6 +18,8 @@ namespace osan {
 
 struct ServiceConfig {
   server::ServerOptions server;
+  // host:port serving Prometheus metrics (common/metrics.h); empty: none.
+  std::string metrics_address;
   std::string database_url;
   // Database connections, and so worker threads (blocking database work runs
   // on them).

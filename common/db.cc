@@ -104,6 +104,7 @@ absl::StatusOr<std::unique_ptr<pqxx::connection>> Pool::Acquire() {
         return !idle_.empty() || open_ < options_.size;
       };
       if (!mu_.AwaitWithDeadline(absl::Condition(&can_proceed), give_up)) {
+        ++busy_;
         return absl::UnavailableError("database busy; retry later");
       }
       if (idle_.empty()) {
@@ -118,6 +119,7 @@ absl::StatusOr<std::unique_ptr<pqxx::connection>> Pool::Acquire() {
     }
     // The server ended this session while it was idle: a new one instead.
     log::Info("closed database connection replaced");
+    ++broken_;
     idle.reset();
     absl::MutexLock lock(&mu_);
     --open_;
@@ -137,6 +139,20 @@ void Pool::Release(std::unique_ptr<pqxx::connection> connection) {
   } else {
     --open_;
   }
+}
+
+Pool::Stats Pool::stats() {
+  Stats stats;
+  {
+    absl::MutexLock lock(&mu_);
+    stats.open = open_;
+    stats.idle = static_cast<int>(idle_.size());
+  }
+  stats.broken_connections = broken_;
+  stats.conflicts = conflicts_;
+  stats.busy = busy_;
+  stats.errors = errors_;
+  return stats;
 }
 
 void Pool::DropIdle() {
@@ -179,13 +195,16 @@ absl::Status Pool::Run(absl::FunctionRef<bool(pqxx::work&)> attempt) {
     } catch (const pqxx::broken_connection& e) {
       (*connection).reset();
       DropIdle();  // they reached the same server
+      ++broken_;
       outcome = Outcome::kReconnect;
       status = absl::UnavailableError("database unavailable");
       log::Warning("database connection broken", {{"error", e.what()}});
     } catch (const pqxx::serialization_failure&) {
+      ++conflicts_;
       outcome = Outcome::kRetry;
       status = absl::AbortedError("concurrent update conflict; retry");
     } catch (const pqxx::deadlock_detected&) {
+      ++conflicts_;
       outcome = Outcome::kRetry;
       status = absl::AbortedError("concurrent update conflict; retry");
     } catch (const pqxx::unique_violation&) {
@@ -204,12 +223,14 @@ absl::Status Pool::Run(absl::FunctionRef<bool(pqxx::work&)> attempt) {
         status = absl::DeadlineExceededError("the database did not answer in time");
       } else {
         log::Error("database error", {{"error", e.what()}, {"sqlstate", sqlstate}});
+        ++errors_;
         status = absl::InternalError("database error");
       }
     } catch (const CommitRefused& e) {
       status = absl::UnavailableError(e.what());
     } catch (const std::exception& e) {
       log::Error("unexpected error in transaction", {{"error", e.what()}});
+      ++errors_;
       status = absl::InternalError(e.what());
     }
     Release(*std::move(connection));

@@ -17,6 +17,7 @@
 #ifndef OSAN_COMMON_DB_H_
 #define OSAN_COMMON_DB_H_
 
+#include <atomic>
 #include <memory>
 #include <pqxx/pqxx>
 #include <stdexcept>
@@ -101,6 +102,18 @@ class Pool {
 
   int size() const { return options_.size; }
 
+  // What the pool holds now, and the failures it met since it opened (for
+  // metrics).
+  struct Stats {
+    int open = 0;
+    int idle = 0;
+    int64_t broken_connections = 0;  // found broken in use, or closed while idle
+    int64_t conflicts = 0;           // serialization failures and deadlocks (retried)
+    int64_t busy = 0;                // no connection free in time
+    int64_t errors = 0;              // other failures of a transaction
+  };
+  Stats stats();
+
   // Installs `observer` for every later transaction. Call it before the pool
   // is shared between threads; `observer` must outlive the pool's use.
   void SetCommitObserver(CommitObserver* observer) { observer_ = observer; }
@@ -124,6 +137,10 @@ class Pool {
   absl::Mutex mu_;
   std::vector<std::unique_ptr<pqxx::connection>> idle_ ABSL_GUARDED_BY(mu_);
   int open_ ABSL_GUARDED_BY(mu_) = 0;
+  std::atomic<int64_t> broken_{0};
+  std::atomic<int64_t> conflicts_{0};
+  std::atomic<int64_t> busy_{0};
+  std::atomic<int64_t> errors_{0};
   CommitObserver* observer_ = nullptr;
 };
 

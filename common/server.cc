@@ -159,9 +159,12 @@ namespace {
 
 // Logs the call (at `ok_level` if it succeeded, else at info) and finishes
 // it with `status`.
-void Reply(grpc::ServerUnaryReactor* reactor, const char* method, absl::Time received,
-           const CallContext& call, const absl::Status& status,
+void Reply(Metrics* metrics, grpc::ServerUnaryReactor* reactor, const char* method,
+           absl::Time received, const CallContext& call, const absl::Status& status,
            log::Level ok_level = log::Level::kInfo) {
+  if (metrics != nullptr) {
+    metrics->Call(method, status.code(), absl::Now() - received);
+  }
   const log::Level level = status.ok() ? ok_level : log::Level::kInfo;
   if (!log::Enabled(level)) {
     reactor->Finish(ToGrpcStatus(status));
@@ -280,6 +283,9 @@ absl::Status Dispatcher::AuthenticationFailed(grpc::CallbackServerContext* conte
                                               absl::Status failure) {
   const absl::Duration wait = failed_auth_rate_limiter_.Acquire(PeerHost(peer), now);
   if (wait > absl::ZeroDuration()) {
+    if (metrics_ != nullptr) {
+      metrics_->Refused("failed_authentication");
+    }
     return Throttled(context, "too many failed authentications from this address", wait);
   }
   return failure;
@@ -309,14 +315,14 @@ grpc::ServerUnaryReactor* Dispatcher::Dispatch(grpc::CallbackServerContext* cont
   call.deadline =
       std::min(absl::FromChrono(context->deadline()), received + options_.max_call_duration);
   if (!Enter()) {
-    Reply(reactor, method, received, call,
+    Reply(metrics_, reactor, method, received, call,
           absl::UnavailableError("the server is shutting down; retry"));
     return reactor;
   }
   if (access == Access::kAuthenticated) {
     auto principal = AuthenticateCall(*context, received);
     if (!principal.ok()) {
-      Reply(reactor, method, received, call,
+      Reply(metrics_, reactor, method, received, call,
             AuthenticationFailed(context, call.peer, received, principal.status()));
       Leave();
       return reactor;
@@ -329,7 +335,7 @@ grpc::ServerUnaryReactor* Dispatcher::Dispatch(grpc::CallbackServerContext* cont
           ? ChargeRate(*context, public_rate_limiter_, PeerHost(call.peer), received)
           : ChargeRate(*context, rate_limiter_, RateKey(*context, *call.principal), received);
   if (!admitted.ok()) {
-    Reply(reactor, method, received, call, admitted);
+    Reply(metrics_, reactor, method, received, call, admitted);
     Leave();
     return reactor;
   }
@@ -352,7 +358,7 @@ grpc::ServerUnaryReactor* Dispatcher::Dispatch(grpc::CallbackServerContext* cont
     }
     // Answers from memory come at rates where a line each would cost more
     // than the answer: their successes are logged at debug level only.
-    Reply(reactor, method, received, call, status,
+    Reply(metrics_, reactor, method, received, call, status,
           execution == Execution::kInline ? log::Level::kDebug : log::Level::kInfo);
     Leave();
   };
@@ -362,6 +368,10 @@ grpc::ServerUnaryReactor* Dispatcher::Dispatch(grpc::CallbackServerContext* cont
   }
   if (!workers_->TrySubmit(std::move(work))) {
     log::Warning("rpc refused: worker queue full", {{"method", method}});
+    if (metrics_ != nullptr) {
+      metrics_->Refused("worker_queue");
+      metrics_->Call(method, absl::StatusCode::kResourceExhausted, absl::Now() - received);
+    }
     reactor->Finish(ToGrpcStatus(
         Throttled(context, "server busy: too many requests queued", options_.busy_retry_after)));
     Leave();

@@ -25,6 +25,7 @@
 #include "absl/time/time.h"
 #include "common/audit.h"
 #include "common/auth.h"
+#include "common/metrics.h"
 #include "common/rate_limiter.h"
 
 namespace osan::server {
@@ -39,6 +40,11 @@ class WorkerPool {
 
   // Queues `task`; false if the queue is full or the pool is stopping.
   bool TrySubmit(std::function<void()> task);
+  // Tasks waiting for a thread now.
+  size_t queued() {
+    absl::MutexLock lock(&mu_);
+    return queue_.size();
+  }
 
  private:
   void Loop();
@@ -151,6 +157,9 @@ class Dispatcher {
 
   // Where audit records of calls that name students go (none by default).
   void SetAuditLog(audit::AuditLog* log) { audit_log_ = log; }
+  // Counts every call answered and every refusal by a limit in `metrics`,
+  // which must outlive the calls. Call before serving.
+  void SetMetrics(Metrics* metrics) { metrics_ = metrics; }
 
   // Decides whether an authenticated caller may act at all (for the suite:
   // catalog/domain/registry.h); its error is the call's answer. Runs before
@@ -204,6 +213,7 @@ class Dispatcher {
   RateLimiter failed_auth_rate_limiter_;
   Admission admission_;
   audit::AuditLog* audit_log_ = nullptr;
+  Metrics* metrics_ = nullptr;
   absl::Mutex mu_;
   int active_ ABSL_GUARDED_BY(mu_) = 0;
   bool draining_ ABSL_GUARDED_BY(mu_) = false;

@@ -57,6 +57,12 @@ absl::StatusOr<std::unique_ptr<ServiceRuntime>> ServiceRuntime::Start(
   dispatch.max_streams_per_institution = config.max_streams_per_institution;
   runtime->dispatcher_ = std::make_unique<server::Dispatcher>(runtime->workers_.get(),
                                                               runtime->verifier_.get(), dispatch);
+  if (!config.metrics_address.empty()) {
+    OSAN_ASSIGN_OR_RETURN(runtime->metrics_,
+                          Metrics::Serve(config.metrics_address, definition.name));
+    runtime->SampleFoundation();
+    runtime->dispatcher_->SetMetrics(runtime->metrics_.get());
+  }
   OSAN_ASSIGN_OR_RETURN(
       runtime->parts_,
       definition.make_parts(config, runtime->pool_.get(), runtime->dispatcher_.get(),
@@ -97,6 +103,37 @@ std::optional<int64_t> ModificationTime(const std::string& path) {
 }
 
 }  // namespace
+
+void ServiceRuntime::SampleFoundation() {
+  server::WorkerPool* workers = workers_.get();
+  db::Pool* pool = pool_.get();
+  const auto stat = [pool](auto field) {
+    return [pool, field] { return static_cast<double>(pool->stats().*field); };
+  };
+  using Kind = Metrics::Kind;
+  using Stats = db::Pool::Stats;
+  metrics_->Sample("osan_worker_queue_depth", "Calls waiting for a worker thread.", Kind::kGauge,
+                   [workers] { return static_cast<double>(workers->queued()); });
+  metrics_->Sample("osan_db_pool_size", "The most database connections the pool opens.",
+                   Kind::kGauge, [pool] { return static_cast<double>(pool->size()); });
+  metrics_->Sample("osan_db_pool_open_connections", "Database connections open now.", Kind::kGauge,
+                   stat(&Stats::open));
+  metrics_->Sample("osan_db_pool_idle_connections", "Open database connections not in use.",
+                   Kind::kGauge, stat(&Stats::idle));
+  metrics_->Sample("osan_db_broken_connections_total",
+                   "Database connections found broken or closed by the server, and replaced.",
+                   Kind::kCounter, stat(&Stats::broken_connections));
+  metrics_->Sample("osan_db_conflicts_total",
+                   "Transactions retried after a serialization failure or deadlock.",
+                   Kind::kCounter, stat(&Stats::conflicts));
+  metrics_->Sample("osan_db_pool_exhausted_total",
+                   "Calls refused because no database connection came free in time.",
+                   Kind::kCounter, stat(&Stats::busy));
+  metrics_->Sample("osan_db_errors_total", "Transactions failed by an unexpected database error.",
+                   Kind::kCounter, stat(&Stats::errors));
+  metrics_->Sample("osan_database_up", "1 while the database answers (health: SERVING), else 0.",
+                   Kind::kGauge, [this] { return database_up_ ? 1.0 : 0.0; });
+}
 
 void ServiceRuntime::Every(absl::Duration period, std::function<void()> step) {
   background_.emplace_back([this, period, step = std::move(step)] {
@@ -162,6 +199,7 @@ void ServiceRuntime::WatchDatabase(const std::string& url) {
       return;
     }
     *serving = reachable;
+    database_up_ = reachable;
     server_->SetServing(reachable);
     if (reachable) {
       log::Info("database reachable again: serving");

@@ -4,6 +4,7 @@
 #ifndef OSAN_COMMON_SERVICE_RUNTIME_H_
 #define OSAN_COMMON_SERVICE_RUNTIME_H_
 
+#include <atomic>
 #include <functional>
 #include <memory>
 #include <string>
@@ -16,6 +17,7 @@
 #include "common/auth.h"
 #include "common/config.h"
 #include "common/db.h"
+#include "common/metrics.h"
 #include "common/migrations.h"
 #include "common/paging.h"
 #include "common/server.h"
@@ -53,6 +55,8 @@ class ServiceRuntime {
   ~ServiceRuntime();
 
   int port() const { return server_->port(); }
+  // The port serving /metrics, 0 when none is served.
+  int metrics_port() const { return metrics_ == nullptr ? 0 : metrics_->port(); }
 
   // Graceful: reports NOT_SERVING, refuses new calls with UNAVAILABLE, lets
   // the calls taken finish (for up to the configured grace), then stops.
@@ -68,6 +72,8 @@ class ServiceRuntime {
   // (asked every second on a connection of its own, so that a busy pool does
   // not count as down) and SERVING again once it can, without a restart.
   void WatchDatabase(const std::string& url);
+  // The worker queue's and the database pool's series in metrics_.
+  void SampleFoundation();
   // Runs `step` every `period` until the runtime stops.
   void Every(absl::Duration period, std::function<void()> step);
   // Destroyed in reverse: server, parts, dispatcher, workers, pool.
@@ -84,6 +90,9 @@ class ServiceRuntime {
   // stopped.
   absl::Notification stop_background_;
   std::vector<std::thread> background_;
+  std::atomic<bool> database_up_{true};
+  // Declared last, so destroyed first: it reads the pool and the workers.
+  std::unique_ptr<Metrics> metrics_;
 };
 
 // The whole of a service's main(): configuration, start, serve until SIGTERM

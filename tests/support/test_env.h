@@ -84,6 +84,8 @@ class TestService {
   ~TestService();
 
   int port() const { return runtime_->port(); }
+  // 0 unless `configure` set metrics_address.
+  int metrics_port() const { return runtime_->metrics_port(); }
   std::shared_ptr<grpc::Channel> channel() const { return channel_; }
   const TestDatabase& database() const { return database_; }
   void Shutdown() { runtime_->Shutdown(); }
