@@ -78,8 +78,10 @@ AllocationInput Decode(FuzzedDataProvider& in) {
   return input;
 }
 
-// The ranking key a section orders applications by: (tier, lottery number, input index).
-using Rank = std::tuple<int, int, int>;
+// The ranking key a section orders applications by: (tier, lottery number, and for a
+// student's own applications to one section, preference rank as Allocate packs it, then
+// input index).
+using Rank = std::tuple<int, int, int, int>;
 
 void Check(const AllocationInput& input, const AllocationResult& result) {
   const auto& applicants = input.applicants;
@@ -121,7 +123,7 @@ void Check(const AllocationInput& input, const AllocationResult& result) {
   }
   const auto rank_of = [&](size_t i) {
     return Rank{applicants[i].priority_tier, lottery.at(applicants[i].student_id),
-                static_cast<int>(i)};
+                std::clamp(applicants[i].preference_rank, 0, 0xFFFF), static_cast<int>(i)};
   };
   const auto school_limit = [&](const SectionSeats& seats, const std::string& school) {
     int limit = seats.per_school_cap > 0 ? std::max(0, seats.per_school_cap - before(seats, school))
