@@ -159,6 +159,13 @@ namespace {
 
 // Logs the call (at `ok_level` if it succeeded, else at info) and finishes
 // it with `status`.
+// Counts a call refused by `limit` in `metrics`, if any.
+void CountRefusal(Metrics* metrics, const char* limit) {
+  if (metrics != nullptr) {
+    metrics->Refused(limit);
+  }
+}
+
 void Reply(Metrics* metrics, grpc::ServerUnaryReactor* reactor, const char* method,
            absl::Time received, const CallContext& call, const absl::Status& status,
            log::Level ok_level = log::Level::kInfo) {
@@ -283,9 +290,7 @@ absl::Status Dispatcher::AuthenticationFailed(grpc::CallbackServerContext* conte
                                               absl::Status failure) {
   const absl::Duration wait = failed_auth_rate_limiter_.Acquire(PeerHost(peer), now);
   if (wait > absl::ZeroDuration()) {
-    if (metrics_ != nullptr) {
-      metrics_->Refused("failed_authentication");
-    }
+    CountRefusal(metrics_, "failed_authentication");
     return Throttled(context, "too many failed authentications from this address", wait);
   }
   return failure;
@@ -335,6 +340,7 @@ grpc::ServerUnaryReactor* Dispatcher::Dispatch(grpc::CallbackServerContext* cont
           ? ChargeRate(*context, public_rate_limiter_, PeerHost(call.peer), received)
           : ChargeRate(*context, rate_limiter_, RateKey(*context, *call.principal), received);
   if (!admitted.ok()) {
+    CountRefusal(metrics_, access == Access::kPublic ? "public_address" : "institution");
     Reply(metrics_, reactor, method, received, call, admitted);
     Leave();
     return reactor;
@@ -368,8 +374,8 @@ grpc::ServerUnaryReactor* Dispatcher::Dispatch(grpc::CallbackServerContext* cont
   }
   if (!workers_->TrySubmit(std::move(work))) {
     log::Warning("rpc refused: worker queue full", {{"method", method}});
+    CountRefusal(metrics_, "worker_queue");
     if (metrics_ != nullptr) {
-      metrics_->Refused("worker_queue");
       metrics_->Call(method, absl::StatusCode::kResourceExhausted, absl::Now() - received);
     }
     reactor->Finish(ToGrpcStatus(
@@ -495,11 +501,8 @@ void Server::SetServing(bool serving) {
   if (shut_down_) {
     return;
   }
-  auto* health = server_->GetHealthCheckService();
-  health->SetServingStatus(serving);
-  for (const std::string& name : service_names_) {
-    health->SetServingStatus(name, serving);
-  }
+  // Every name registered (each service's, and "") takes the status.
+  server_->GetHealthCheckService()->SetServingStatus(serving);
 }
 
 void Server::Shutdown(absl::Duration grace) {

@@ -161,6 +161,8 @@ TEST(MetricsTest, AScrapeParsesAndCountsTheCallsAndTheFoundation) {
     config.metrics_address = "127.0.0.1:0";
     config.failed_auth_rate_per_second = 0.001;
     config.failed_auth_burst = 2;
+    config.public_rate_limit_per_second = 0.001;
+    config.public_rate_limit_burst = 1;
   });
   ASSERT_GT(catalog.metrics_port(), 0);
   auto stub = cv1::CatalogService::NewStub(catalog.channel());
@@ -183,6 +185,10 @@ TEST(MetricsTest, AScrapeParsesAndCountsTheCallsAndTheFoundation) {
   const grpc::Status public_call = listing->ListPublicSections(context.get(), list, &listed);
   const std::string public_code =
       absl::StatusCodeToString(static_cast<absl::StatusCode>(public_call.error_code()));
+  // A second one, over the address's public limit.
+  context = ContextWithToken("");
+  EXPECT_EQ(listing->ListPublicSections(context.get(), list, &listed).error_code(),
+            grpc::StatusCode::RESOURCE_EXHAUSTED);
 
   const HttpReply scrape = HttpGet(catalog.metrics_port(), "/metrics");
   ASSERT_EQ(scrape.status, 200);
@@ -212,6 +218,14 @@ TEST(MetricsTest, AScrapeParsesAndCountsTheCallsAndTheFoundation) {
             3);
   EXPECT_EQ(ValueOf(samples, "osan_rate_limit_refusals_total",
                     {{"service", "catalog"}, {"limit", "failed_authentication"}}),
+            1);
+  EXPECT_EQ(ValueOf(samples, "osan_rate_limit_refusals_total",
+                    {{"service", "catalog"}, {"limit", "public_address"}}),
+            1);
+  EXPECT_EQ(ValueOf(samples, "osan_rpc_calls_total",
+                    {{"service", "catalog"},
+                     {"method", "PublicListingService.ListPublicSections"},
+                     {"code", "RESOURCE_EXHAUSTED"}}),
             1);
   EXPECT_EQ(ValueOf(samples, "osan_db_pool_size", {{"service", "catalog"}}), 4);
   EXPECT_EQ(ValueOf(samples, "osan_database_up", {{"service", "catalog"}}), 1);
