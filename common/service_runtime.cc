@@ -180,8 +180,7 @@ std::string WithConnectTimeout(const std::string& url, int seconds) {
 
 void ServiceRuntime::WatchDatabase(const std::string& url) {
   auto connection = std::make_shared<std::unique_ptr<pqxx::connection>>();
-  auto serving = std::make_shared<bool>(true);
-  Every(absl::Seconds(1), [this, url = WithConnectTimeout(url, 2), connection, serving] {
+  Every(absl::Seconds(1), [this, url = WithConnectTimeout(url, 2), connection] {
     bool reachable = false;
     std::string error;
     try {
@@ -195,10 +194,9 @@ void ServiceRuntime::WatchDatabase(const std::string& url) {
       connection->reset();
       error = e.what();
     }
-    if (reachable == *serving) {
+    if (reachable == database_up_) {
       return;
     }
-    *serving = reachable;
     database_up_ = reachable;
     server_->SetServing(reachable);
     if (reachable) {
