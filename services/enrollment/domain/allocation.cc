@@ -67,10 +67,26 @@ uint32_t LotteryIndexOf(Key key) { return static_cast<uint32_t>((key >> kIndexBi
 constexpr uint8_t kProposed = 1;
 constexpr uint8_t kHeld = 2;
 
+// What the allocation needs of one application, kept by its position (see Allocator):
+// read together, so kept together.
+struct Position {
+  // Its index in the input.
+  uint32_t app = 0;
+  // Its group or section (Allocator::kSectionSlot).
+  uint32_t slot = 0;
+  uint16_t preference_rank = 0;
+  uint8_t tier = 0;
+  // kProposed and kHeld, this round.
+  uint8_t state = 0;
+};
+using Positions = std::vector<Position>;
+
 // The applications a section tentatively holds: a max-heap of their keys, worst on top.
 // The worst, when let go, leaves the heap at once; applications let go because their
 // school reached its limit stay in it, no longer counted, until they reach the top
-// (`state` says which are still held; while none is stale, it is not read).
+// (a position's state says which are still held; while none is stale, it is not read). The top key
+// is kept beside the counts, so that a proposal ranked below it is refused without reading the
+// heap.
 class Holds {
  public:
   int32_t size() const { return live_; }
@@ -82,51 +98,62 @@ class Holds {
   void Add(Key key) {
     keys_.push_back(key);
     std::push_heap(keys_.begin(), keys_.end());
+    top_ = keys_.front();
     ++live_;
   }
   // The worst held application, Worst(), was let go.
   void DropWorst() {
-    std::pop_heap(keys_.begin(), keys_.end());
-    keys_.pop_back();
+    Pop();
     --live_;
   }
-  // Another held application was let go (its kHeld in `state` is already cleared).
+  // Another held application was let go (its kHeld is already cleared).
   void Forget() {
     --live_;
     ++stale_;
   }
   // The worst key still held; size() > 0.
-  Key Worst(const std::vector<uint8_t>& state) {
-    while (stale_ > 0 && !(state[PositionOf(keys_.front())] & kHeld)) {
-      std::pop_heap(keys_.begin(), keys_.end());
-      keys_.pop_back();
+  Key Worst(const Positions& positions) {
+    while (stale_ > 0 && !(positions[PositionOf(top_)].state & kHeld)) {
+      Pop();
       --stale_;
     }
-    return keys_.front();
+    return top_;
   }
   // Whether the greedy choice over the holds plus `candidate` admits it under `limit`,
-  // which the holds respect: fewer than `limit` holds rank before it.
-  bool Admits(int32_t limit, Key candidate, const std::vector<uint8_t>& state) {
-    return live_ < limit || (live_ > 0 && candidate < Worst(state));
+  // which the holds respect: fewer than `limit` holds rank before it. The top, stale or
+  // not, ranks no better than any held key, so a candidate not ranked before it is refused
+  // without reading the heap.
+  bool Admits(int32_t limit, Key candidate, const Positions& positions) {
+    return live_ < limit || (live_ > 0 && candidate < top_ && candidate < Worst(positions));
   }
   // Calls `each` with the keys still held, in no order.
   template <class Each>
-  void ForEachHeld(const std::vector<uint8_t>& state, const Each& each) const {
+  void ForEachHeld(const Positions& positions, const Each& each) const {
     for (const Key key : keys_) {
-      if (state[PositionOf(key)] & kHeld) {
+      if (positions[PositionOf(key)].state & kHeld) {
         each(key);
       }
     }
   }
 
  private:
-  std::vector<Key> keys_;
+  void Pop() {
+    std::pop_heap(keys_.begin(), keys_.end());
+    keys_.pop_back();
+    top_ = keys_.empty() ? 0 : keys_.front();
+  }
+
   int32_t live_ = 0;
   // Keys in keys_ no longer held.
   int32_t stale_ = 0;
+  // keys_.front(), when keys_ is not empty.
+  Key top_ = 0;
+  std::vector<Key> keys_;
 };
 
 struct SectionState {
+  // PackedSection::capacity, kept here to be read with the holds.
+  int32_t capacity = 0;
   int32_t enrolled_before = 0;
   int32_t host_before = 0;
   // The most host students this run may seat here, as settled so far.
@@ -135,25 +162,24 @@ struct SectionState {
 };
 
 // One home school within a section where a limit may apply to it: the per-school cap, or
-// the host share for the host's own students.
+// the host share for the host's own students. There may be about as many groups as
+// applications (1.5 M of 6.5 M in the national benchmark), hence 16 bytes each.
 struct Group {
-  int32_t enrolled_before = 0;
   // The most seats this run may give the school, this round.
   int32_t limit = kNoLimit;
-  // Seats it holds now, and the worst key among them when known (forgotten when that
-  // application is let go; found again by a scan of the section's holds when needed).
+  // Seats it holds now (while deciding: seats judged placed so far), and the worst key
+  // among them, kNoKey when not known (forgotten when that application is let go; found
+  // again by a scan of the section's holds when needed).
   int32_t held = 0;
-  bool worst_known = false;
-  Key worst = 0;
+  Key worst = kNoKey;
 
   void Add(Key key) {
-    worst = held == 0 ? key : std::max(worst, key);
-    worst_known = held == 0 || worst_known;
+    worst = held == 0 ? key : std::max(worst, key);  // stays kNoKey when not known
     ++held;
   }
   void Remove(Key key) {
     --held;
-    worst_known = worst_known && key != worst;
+    worst = key == worst ? kNoKey : worst;
   }
 };
 
@@ -177,10 +203,11 @@ class Allocator {
   static constexpr uint32_t kSectionSlot = uint32_t{1} << 31;
 
   uint32_t GroupOf(uint32_t position) const {
-    return slot_[position] & kSectionSlot ? kNoGroup : slot_[position];
+    const uint32_t slot = positions_[position].slot;
+    return slot & kSectionSlot ? kNoGroup : slot;
   }
   uint32_t SectionOf(uint32_t position) const {
-    const uint32_t slot = slot_[position];
+    const uint32_t slot = positions_[position].slot;
     return slot & kSectionSlot ? slot & ~kSectionSlot : group_sections_[slot];
   }
   // The group of `school` in `section`, or kNoGroup: a search of the section's groups.
@@ -198,25 +225,24 @@ class Allocator {
   void IndexSections();
   void SetGroupLimits();
   Key WorstOf(Group& group, uint32_t g, SectionState& section) const;
+  // The per-school cap's limit on group `g` of `section`: the cap less the school's
+  // students enrolled before, or kNoLimit.
+  int32_t SchoolCapLimit(uint32_t section, uint32_t g) const;
   std::pair<bool, Key> Propose(uint32_t position, Key key);
   void Defer();
   bool LowerHostLimits();
   void Decide();
   // The outcome of the application at proposed `position` of section `s`, the proposals
   // ranked before it in `s` judged: its waitlist position follows `s`'s `waitlisted`, and
-  // `taken` counts the seats each group took so far.
-  void Judge(uint32_t position, uint32_t s, int32_t& waitlisted, std::vector<int32_t>& taken);
+  // a group's `held` counts the seats it took so far.
+  void Judge(uint32_t position, uint32_t s, int32_t& waitlisted);
 
   const PackedInput& input_;
   const std::vector<PackedApplication>& apps_;
   PackedResult result_;
   // Positions of lottery index i: offsets_[i] .. offsets_[i + 1].
   std::vector<uint32_t> offsets_;
-  // Per position: the input index, the slot, the priority tier, this round's flags.
-  std::vector<uint32_t> order_;
-  std::vector<uint32_t> slot_;
-  std::vector<uint8_t> tier_;
-  std::vector<uint8_t> state_;
+  Positions positions_;
   std::vector<SectionState> sections_;
   // The groups of section s are group_schools_[group_starts_[s] .. group_starts_[s + 1]),
   // their schools in ascending order; a group's number is its index there.
@@ -224,6 +250,8 @@ class Allocator {
   std::vector<uint32_t> group_schools_;
   std::vector<uint32_t> group_sections_;
   std::vector<Group> groups_;
+  // Students enrolled before the run, by group; few groups have any.
+  absl::flat_hash_map<uint32_t, int32_t> group_enrolled_before_;
   // Per section: 1 where a student applied more than once.
   std::vector<uint8_t> repeated_;
 };
@@ -248,8 +276,9 @@ void Allocator::Draw() {
   }
 }
 
-// The positions: a counting sort on the lottery index, then each student's applications
-// by preference; their tiers and slots (after IndexSections), and the sections some
+// The positions: a counting sort on the lottery index, each position's tier, slot (after
+// IndexSections) and preference rank copied from its application in one pass over the
+// input; then each student's positions ordered by preference, and the sections some
 // student applied to twice.
 void Allocator::IndexPreferences() {
   const uint32_t count = static_cast<uint32_t>(apps_.size());
@@ -263,36 +292,39 @@ void Allocator::IndexPreferences() {
   for (uint32_t i = 0; i < drawn; ++i) {
     offsets_[i + 1] += offsets_[i];
   }
-  order_.resize(offsets_.back());
+  positions_.resize(offsets_.back());
   {
     std::vector<uint32_t> fill(offsets_.begin(), offsets_.end() - 1);
     for (uint32_t i = 0; i < count; ++i) {
-      if (apps_[i].section != kNoSection) {
-        order_[fill[result_.lottery_number[apps_[i].student] - 1]++] = i;
+      const PackedApplication& app = apps_[i];
+      if (app.section == kNoSection) {
+        continue;
       }
-    }
-  }
-  repeated_.assign(input_.sections.size(), 0);
-  tier_.resize(order_.size());
-  slot_.resize(order_.size());
-  for (uint32_t s = 0; s < drawn; ++s) {
-    const auto first = order_.begin() + offsets_[s];
-    const auto last = order_.begin() + offsets_[s + 1];
-    std::sort(first, last, [this](uint32_t a, uint32_t b) {
-      return std::make_pair(apps_[a].preference_rank, a) <
-             std::make_pair(apps_[b].preference_rank, b);
-    });
-    for (auto a = first; a != last; ++a) {
-      const PackedApplication& app = apps_[*a];
-      const size_t p = a - order_.begin();
-      tier_[p] = app.priority_tier;
       // A capped section has a group for every school applying; a host-shared one only
       // for the host's: the others' applications name the section.
       const uint32_t g = FindGroup(app.section, app.school);
-      slot_[p] = g == kNoGroup ? kSectionSlot | app.section : g;
-      for (auto b = first; b != a; ++b) {
-        if (apps_[*a].section == apps_[*b].section) {
-          repeated_[apps_[*a].section] = 1;
+      positions_[fill[result_.lottery_number[app.student] - 1]++] = {
+          i, g == kNoGroup ? kSectionSlot | app.section : g, app.preference_rank, app.priority_tier,
+          0};
+    }
+  }
+  // Within a student the positions are in input order: a stable sort by rank gives
+  // (rank, input index). Most students gave their applications in rank order already.
+  const auto by_rank = [](const Position& a, const Position& b) {
+    return a.preference_rank < b.preference_rank;
+  };
+  repeated_.assign(input_.sections.size(), 0);
+  for (uint32_t s = 0; s < drawn; ++s) {
+    const uint32_t first = offsets_[s];
+    const uint32_t last = offsets_[s + 1];
+    const auto begin = positions_.begin();
+    if (!std::is_sorted(begin + first, begin + last, by_rank)) {
+      std::stable_sort(begin + first, begin + last, by_rank);
+    }
+    for (uint32_t a = first; a < last; ++a) {
+      for (uint32_t b = first; b < a; ++b) {
+        if (SectionOf(a) == SectionOf(b)) {
+          repeated_[SectionOf(a)] = 1;
         }
       }
     }
@@ -356,12 +388,13 @@ void Allocator::IndexSections() {
     }
     const uint32_t g = FindGroup(enrolled.section, enrolled.school);
     if (g != kNoGroup) {
-      groups_[g].enrolled_before += enrolled.count;
+      group_enrolled_before_[g] += enrolled.count;
     }
   }
   for (size_t s = 0; s < count; ++s) {
     const PackedSection& seats = input_.sections[s];
     SectionState& section = sections_[s];
+    section.capacity = seats.capacity;
     if (seats.host_share_cap_percent < 100) {
       // The first round allows the share of a full class.
       const int64_t full_class = int64_t{section.enrolled_before} + seats.capacity;
@@ -371,13 +404,19 @@ void Allocator::IndexSections() {
   }
 }
 
+int32_t Allocator::SchoolCapLimit(uint32_t section, uint32_t g) const {
+  const int32_t cap = input_.sections[section].per_school_cap;
+  if (cap <= 0) {
+    return kNoLimit;
+  }
+  const auto enrolled = group_enrolled_before_.find(g);
+  return std::max(0, cap - (enrolled == group_enrolled_before_.end() ? 0 : enrolled->second));
+}
+
 bool Allocator::HostShareSets(uint32_t section, uint32_t g) const {
   const PackedSection& seats = input_.sections[section];
-  const int32_t cap = seats.per_school_cap > 0
-                          ? std::max(0, seats.per_school_cap - groups_[g].enrolled_before)
-                          : kNoLimit;
   return static_cast<int64_t>(group_schools_[g]) == seats.host_school &&
-         sections_[section].host_limit < cap;
+         sections_[section].host_limit < SchoolCapLimit(section, g);
 }
 
 // Each group's limit under its section's current host limit: the tighter of the per-school
@@ -389,10 +428,8 @@ void Allocator::SetGroupLimits() {
     for (uint32_t g = group_starts_[s]; g < group_starts_[s + 1]; ++g) {
       Group& group = groups_[g];
       group.held = 0;
-      group.worst_known = false;
-      group.limit = seats.per_school_cap > 0
-                        ? std::max(0, seats.per_school_cap - group.enrolled_before)
-                        : kNoLimit;
+      group.worst = kNoKey;
+      group.limit = SchoolCapLimit(s, g);
       if (static_cast<int64_t>(group_schools_[g]) == seats.host_school) {
         group.limit = std::min(group.limit, sections_[s].host_limit);
       }
@@ -404,14 +441,13 @@ void Allocator::SetGroupLimits() {
 // scan of the section's holds finds it: that is needed only after the group's worst
 // holder was let go.
 Key Allocator::WorstOf(Group& group, uint32_t g, SectionState& section) const {
-  if (!group.worst_known) {
+  if (group.worst == kNoKey) {
     group.worst = 0;
-    section.holds.ForEachHeld(state_, [&](Key key) {
+    section.holds.ForEachHeld(positions_, [&](Key key) {
       if (GroupOf(PositionOf(key)) == g) {
         group.worst = std::max(group.worst, key);
       }
     });
-    group.worst_known = true;
   }
   return group.worst;
 }
@@ -424,7 +460,7 @@ Key Allocator::WorstOf(Group& group, uint32_t g, SectionState& section) const {
 std::pair<bool, Key> Allocator::Propose(uint32_t position, Key key) {
   const uint32_t s = SectionOf(position);
   SectionState& section = sections_[s];
-  if (!section.holds.Admits(input_.sections[s].capacity, key, state_)) {
+  if (!section.holds.Admits(section.capacity, key, positions_)) {
     return {false, kNoKey};
   }
   const uint32_t g = GroupOf(position);
@@ -442,11 +478,11 @@ std::pair<bool, Key> Allocator::Propose(uint32_t position, Key key) {
       return {false, kNoKey};
     }
     dropped = worst;
-    state_[PositionOf(dropped)] &= ~kHeld;
+    positions_[PositionOf(dropped)].state &= ~kHeld;
     section.holds.Forget();
-  } else if (section.holds.size() >= input_.sections[s].capacity) {
-    dropped = section.holds.Worst(state_);
-    state_[PositionOf(dropped)] &= ~kHeld;
+  } else if (section.holds.size() >= section.capacity) {
+    dropped = section.holds.Worst(positions_);
+    positions_[PositionOf(dropped)].state &= ~kHeld;
     section.holds.DropWorst();
   }
   if (dropped != kNoKey) {
@@ -455,7 +491,7 @@ std::pair<bool, Key> Allocator::Propose(uint32_t position, Key key) {
       groups_[dropped_group].Remove(dropped);
     }
   }
-  state_[position] |= kHeld;
+  positions_[position].state |= kHeld;
   section.holds.Add(key);
   if (group != nullptr) {
     group->Add(key);
@@ -470,7 +506,9 @@ void Allocator::Defer() {
     section.holds.Clear();
   }
   SetGroupLimits();
-  state_.assign(order_.size(), 0);
+  for (Position& position : positions_) {
+    position.state = 0;
+  }
   // By lottery index.
   const uint32_t drawn = static_cast<uint32_t>(result_.lottery.size());
   std::vector<int32_t> seats_held(drawn, 0);
@@ -488,9 +526,9 @@ void Allocator::Defer() {
     while (seats_held[student] < input_.max_sections_per_student &&
            next[student] < offsets_[student + 1]) {
       const uint32_t position = next[student]++;
-      state_[position] |= kProposed;
+      positions_[position].state |= kProposed;
       const auto [admitted, dropped] =
-          Propose(position, MakeKey(tier_[position], student, position));
+          Propose(position, MakeKey(positions_[position].tier, student, position));
       if (!admitted) {
         continue;
       }
@@ -522,7 +560,7 @@ bool Allocator::LowerHostLimits() {
     }
     int32_t host = 0;  // seated in this run
     int32_t others = section.enrolled_before - section.host_before;
-    section.holds.ForEachHeld(state_, [&](Key key) {
+    section.holds.ForEachHeld(positions_, [&](Key key) {
       const uint32_t g = GroupOf(PositionOf(key));
       ++(g != kNoGroup && static_cast<int64_t>(group_schools_[g]) == seats.host_school ? host
                                                                                        : others);
@@ -537,15 +575,14 @@ bool Allocator::LowerHostLimits() {
   return lowered;
 }
 
-void Allocator::Judge(uint32_t position, uint32_t s, int32_t& waitlisted,
-                      std::vector<int32_t>& taken) {
-  const uint32_t app = order_[position];
+void Allocator::Judge(uint32_t position, uint32_t s, int32_t& waitlisted) {
+  const uint32_t app = positions_[position].app;
   const uint32_t g = GroupOf(position);
   const bool limited = g != kNoGroup && groups_[g].limit != kNoLimit;
-  if (state_[position] & kHeld) {
+  if (positions_[position].state & kHeld) {
     result_.why[app] = Why::kPlaced;
     if (limited) {
-      ++taken[g];
+      ++groups_[g].held;
     }
     return;
   }
@@ -553,9 +590,9 @@ void Allocator::Judge(uint32_t position, uint32_t s, int32_t& waitlisted,
   // With every proposal ranked before it judged, a rejected one met either its school's
   // limit or a full section; the school's limit is named first, since more seats would not
   // change it.
-  result_.why[app] = !limited || taken[g] < groups_[g].limit ? Why::kSectionFull
-                     : HostShareSets(s, g)                   ? Why::kHostShare
-                                                             : Why::kPerSchoolCap;
+  result_.why[app] = !limited || groups_[g].held < groups_[g].limit ? Why::kSectionFull
+                     : HostShareSets(s, g)                          ? Why::kHostShare
+                                                                    : Why::kPerSchoolCap;
 }
 
 // Outcomes. Each section's proposals are judged in its ranking order. Where no priority
@@ -568,26 +605,28 @@ void Allocator::Decide() {
   result_.waitlist_positions.assign(count, 0);
   const size_t sections = sections_.size();
   std::vector<uint8_t> apart(repeated_);  // ranked apart from the lottery
-  for (uint32_t p = 0; p < order_.size(); ++p) {
-    if ((state_[p] & kProposed) && tier_[p] != 0) {
+  for (uint32_t p = 0; p < positions_.size(); ++p) {
+    if ((positions_[p].state & kProposed) && positions_[p].tier != 0) {
       apart[SectionOf(p)] = 1;
     }
   }
   std::vector<int32_t> waitlisted(sections, 0);
-  std::vector<int32_t> taken(groups_.size(), 0);  // seats each group took so far
+  for (Group& group : groups_) {
+    group.held = 0;
+  }
   std::vector<uint32_t> starts(sections + 1, 0);  // of each section's keys ranked apart
   const uint32_t drawn = static_cast<uint32_t>(result_.lottery.size());
   for (uint32_t student = 0; student < drawn; ++student) {
     for (uint32_t p = offsets_[student]; p < offsets_[student + 1]; ++p) {
-      if (!(state_[p] & kProposed)) {
-        result_.why[order_[p]] = Why::kLimitHeld;
+      if (!(positions_[p].state & kProposed)) {
+        result_.why[positions_[p].app] = Why::kLimitHeld;
         continue;
       }
       const uint32_t s = SectionOf(p);
       if (apart[s]) {
         ++starts[s + 1];
       } else {
-        Judge(p, s, waitlisted[s], taken);
+        Judge(p, s, waitlisted[s]);
       }
     }
   }
@@ -598,15 +637,15 @@ void Allocator::Decide() {
   std::vector<uint32_t> fill(starts.begin(), starts.end() - 1);
   for (uint32_t student = 0; student < drawn && !keys.empty(); ++student) {
     for (uint32_t p = offsets_[student]; p < offsets_[student + 1]; ++p) {
-      if ((state_[p] & kProposed) && apart[SectionOf(p)]) {
-        keys[fill[SectionOf(p)]++] = MakeKey(tier_[p], student, p);
+      if ((positions_[p].state & kProposed) && apart[SectionOf(p)]) {
+        keys[fill[SectionOf(p)]++] = MakeKey(positions_[p].tier, student, p);
       }
     }
   }
   for (uint32_t s = 0; s < sections; ++s) {
     std::sort(keys.begin() + starts[s], keys.begin() + starts[s + 1]);
     for (uint32_t k = starts[s]; k < starts[s + 1]; ++k) {
-      Judge(PositionOf(keys[k]), s, waitlisted[s], taken);
+      Judge(PositionOf(keys[k]), s, waitlisted[s]);
     }
   }
 }
