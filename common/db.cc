@@ -5,12 +5,18 @@
 #include <algorithm>
 #include <random>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "common/log.h"
 
 namespace osan::db {
 namespace {
+
+// A write refused by a read-only database, or no writable server to connect to.
+constexpr char kReadOnly[] =
+    "the database is read-only for now (failover or maintenance); nothing was changed: retry "
+    "later";
 
 // Why one attempt ended without a result.
 enum class Outcome { kDone, kRetry, kReconnect };
@@ -90,6 +96,10 @@ absl::StatusOr<std::unique_ptr<pqxx::connection>> Pool::Connect() {
     return connection;
   } catch (const std::exception& e) {
     log::Error("database connection failed", {{"error", e.what()}});
+    // With target_session_attrs=read-write, libpq refuses a read-only server.
+    if (absl::StrContains(e.what(), "session is read-only")) {
+      return absl::UnavailableError(kReadOnly);
+    }
     return absl::UnavailableError("database unavailable");
   }
 }
@@ -221,6 +231,14 @@ absl::Status Pool::Run(absl::FunctionRef<bool(pqxx::work&)> attempt) {
       const std::string sqlstate = e.sqlstate();
       if (sqlstate == "57014") {  // query_canceled: statement timeout
         status = absl::DeadlineExceededError("the database did not answer in time");
+      } else if (sqlstate == "25006") {  // read_only_sql_transaction
+        log::Warning("database is read-only", {{"error", e.what()}});
+        status = absl::UnavailableError(kReadOnly);
+      } else if (sqlstate.rfind("53", 0) == 0) {  // insufficient resources: disk full, ...
+        log::Error("database out of resources", {{"error", e.what()}, {"sqlstate", sqlstate}});
+        ++errors_;
+        status = absl::UnavailableError(
+            "the database is out of disk space or memory; nothing was written: retry later");
       } else {
         log::Error("database error", {{"error", e.what()}, {"sqlstate", sqlstate}});
         ++errors_;

@@ -130,6 +130,31 @@ TEST_F(PoolTest, ReconnectsAfterTheServerDropsAConnection) {
   EXPECT_EQ(Value(1), 0);
 }
 
+// A database made read-only (maintenance, or a standby reached directly)
+// refuses the write: the caller is told so and may retry; nothing changed.
+TEST_F(PoolTest, AReadOnlyDatabaseRefusesWritesWithAClearError) {
+  // New sessions of the database start read-only (or not); those open end.
+  const auto set_read_only = [this](bool read_only) {
+    pqxx::connection admin(database_.url());
+    pqxx::nontransaction tx(admin);
+    tx.exec0("SET default_transaction_read_only = off");  // this session may lift it
+    tx.exec0(absl::StrCat("ALTER DATABASE ", admin.dbname(),
+                          " SET default_transaction_read_only = ", read_only ? "on" : "off"));
+    tx.exec(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+        "WHERE datname = current_database() AND pid <> pg_backend_pid()");
+  };
+  set_read_only(true);
+  const absl::Status refused = pool_->Transact([](pqxx::work& tx) {
+    tx.exec_prepared0("bump", 1);
+    return absl::OkStatus();
+  });
+  EXPECT_EQ(refused.code(), absl::StatusCode::kUnavailable) << refused;
+  EXPECT_THAT(refused.message(), HasSubstr("read-only"));
+  set_read_only(false);
+  EXPECT_EQ(Value(1), 0);
+}
+
 // After the server ends every session of a full pool (as a restart does),
 // no call fails: idle connections the server closed are replaced before a
 // transaction uses them, and one found broken on use takes the others with it.

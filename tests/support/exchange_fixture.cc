@@ -49,7 +49,14 @@ Exchange::Exchange(const std::function<void(ServiceConfig&)>& configure_enrollme
       });
   catalog_ = cv1::CatalogService::NewStub(catalog_service_->channel());
   enrollment_ = ev1::EnrollmentService::NewStub(enrollment_service_->channel());
+  enrollment_database_url_ = enrollment_service_->database().url();
 }
+
+Exchange::Exchange(std::shared_ptr<grpc::Channel> catalog,
+                   std::shared_ptr<grpc::Channel> enrollment, std::string enrollment_database_url)
+    : catalog_(cv1::CatalogService::NewStub(catalog)),
+      enrollment_(ev1::EnrollmentService::NewStub(enrollment)),
+      enrollment_database_url_(std::move(enrollment_database_url)) {}
 
 std::string Exchange::NextRequestId() { return absl::StrCat("req-", ++request_counter_); }
 
@@ -260,7 +267,7 @@ absl::StatusOr<ev1::AllocationRun> Exchange::AwaitAllocation(
 }
 
 int64_t Exchange::QueryEnrollment(const std::string& sql) {
-  pqxx::connection connection(enrollment_service_->database().url());
+  pqxx::connection connection(enrollment_database_url_);
   pqxx::nontransaction tx(connection);
   return tx.exec1(sql)[0].as<int64_t>();
 }

@@ -1,6 +1,7 @@
 // A catalog and an enrollment service running in-process over their own
-// databases, with a term open for applications and helpers to set up
-// institutions, sections and students through the public APIs.
+// databases (or elsewhere, reached through channels), with a term open for
+// applications and helpers to set up institutions, sections and students
+// through the public APIs.
 #ifndef OSAN_TESTS_SUPPORT_EXCHANGE_FIXTURE_H_
 #define OSAN_TESTS_SUPPORT_EXCHANGE_FIXTURE_H_
 
@@ -28,6 +29,10 @@ class Exchange {
   explicit Exchange(const std::function<void(ServiceConfig&)>& configure_enrollment = nullptr,
                     const enrollment::EnrollmentOptions& options = {},
                     const std::function<void(ServiceConfig&)>& configure_catalog = nullptr);
+  // Services running elsewhere (their own processes, for instance):
+  // catalog_service() and enrollment_service() must not be called.
+  Exchange(std::shared_ptr<grpc::Channel> catalog, std::shared_ptr<grpc::Channel> enrollment,
+           std::string enrollment_database_url);
 
   std::string Token(const std::string& institution, auth::Role role) const {
     return TestKeys::Get().Token(institution, role);
@@ -87,6 +92,7 @@ class Exchange {
   std::unique_ptr<TestService> enrollment_service_;
   std::unique_ptr<catalog::v1::CatalogService::Stub> catalog_;
   std::unique_ptr<enrollment::v1::EnrollmentService::Stub> enrollment_;
+  std::string enrollment_database_url_;
   std::atomic<int> request_counter_{0};
 };
 

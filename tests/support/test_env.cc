@@ -23,9 +23,13 @@ namespace {
   std::abort();
 }
 
+// `admin_url` naming `database` instead, its parameters kept (a multi-host URL's
+// target_session_attrs, for instance).
 std::string UrlWithDatabase(const std::string& admin_url, const std::string& database) {
-  const size_t slash = admin_url.rfind('/');
-  return absl::StrCat(admin_url.substr(0, slash + 1), database);
+  const size_t query = admin_url.find('?');
+  const size_t slash = admin_url.rfind('/', query);
+  return absl::StrCat(admin_url.substr(0, slash + 1), database,
+                      query == std::string::npos ? "" : admin_url.substr(query));
 }
 
 }  // namespace
@@ -56,6 +60,20 @@ TestDatabase::TestDatabase() {
     Fail(absl::StrCat("cannot create test database: ", e.what()));
   }
   url_ = UrlWithDatabase(admin, name_);
+  // Through a multi-host URL (the fault stage's cluster), a standby listed
+  // before the leader answers "does not exist" until it has replayed the
+  // creation, and libpq then tries no other host: wait until it has.
+  for (int attempt = 0;; ++attempt) {
+    try {
+      pqxx::connection connection(url_);
+      break;
+    } catch (const std::exception& e) {
+      if (attempt == 100) {
+        Fail(absl::StrCat("cannot connect to the new test database: ", e.what()));
+      }
+      absl::SleepFor(absl::Milliseconds(100));
+    }
+  }
 }
 
 TestDatabase::~TestDatabase() {

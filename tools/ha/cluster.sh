@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # A highly available PostgreSQL 15 on one machine, for development and tests:
 # three instances managed by Patroni with one etcd as its store, synchronous
-# replication (`synchronous_mode: true`: a commit is acknowledged only once a
-# standby has it, so a failover loses no acknowledged write). Services reach
+# replication (`synchronous_mode` and `synchronous_mode_strict`: a commit is
+# acknowledged only once a standby has it, even while the standbys restart, so
+# a failover loses no acknowledged write). Services reach
 # the leader through a multi-host URL with target_session_attrs=read-write
 # (printed by `url`). Production runs the same configuration on three hosts
 # with three etcd members (docs/design.md, "High availability").
@@ -16,22 +17,31 @@
 #                              then prints the outage and checks that every
 #                              acknowledged write survived; exits non-zero if
 #                              one was lost
+#   cluster.sh kill-leader DIR kill -9 the leader's Patroni and PostgreSQL (a
+#                              lost host: the standby takes over)
+#   cluster.sh crash-postgres DIR
+#                              kill -9 the leader's PostgreSQL only (a crash:
+#                              Patroni restarts it, with crash recovery)
+#   cluster.sh revive DIR      start again the nodes killed (they rejoin as
+#                              standbys); waits for a synchronous standby
 #   cluster.sh stop DIR        stop everything started under DIR
 #
-# Ports: OSAN_HA_PORT (default 5441) and the next two for PostgreSQL,
-# OSAN_HA_PORT+570.. for Patroni's REST API, OSAN_HA_PORT+18349 for etcd.
+# Ports, one block from OSAN_HA_PORT (default 5441) at start, kept for the
+# cluster's later commands: +0..2 PostgreSQL, +10..12 Patroni's REST API, +20
+# and +21 etcd (clients, peers).
 # Run as root: PostgreSQL runs as the `postgres` user.
 set -euo pipefail
 
 command=${1:-}
 dir=${2:-}
 [ -n "$command" ] && [ -n "$dir" ] || {
-  sed -n '2,24p' "$0" >&2
+  sed -n '2,31p' "$0" >&2
   exit 2
 }
 dir=$(realpath -m "$dir")
-base_port=${OSAN_HA_PORT:-5441}
-etcd_port=$((base_port + 18349))
+# A cluster keeps the ports it started on (DIR/base_port).
+base_port=${OSAN_HA_PORT:-$(cat "$dir/base_port" 2>/dev/null || echo 5441)}
+etcd_port=$((base_port + 20))
 nodes=(1 2 3)
 bin_dir=/usr/lib/postgresql/15/bin
 
@@ -50,7 +60,7 @@ as_postgres() {
 }
 
 pg_port() { echo $((base_port + $1 - 1)); }
-rest_port() { echo $((base_port + 570 + $1 - 1)); }
+rest_port() { echo $((base_port + 10 + $1 - 1)); }
 
 hosts() {
   local list=()
@@ -82,6 +92,9 @@ bootstrap:
     retry_timeout: 4
     maximum_lag_on_failover: 1048576
     synchronous_mode: true
+    # Without a synchronous standby (one restarting after a crash), commits
+    # wait rather than be acknowledged by the leader alone.
+    synchronous_mode_strict: true
     postgresql:
       use_pg_rewind: true
       parameters:
@@ -94,11 +107,12 @@ bootstrap:
   initdb:
     - encoding: UTF8
     - locale: C.UTF-8
+postgresql:
+  # Written into pg_hba.conf at every start (a node rejoining after a kill too).
   pg_hba:
     - local all all trust
     - host replication replicator 127.0.0.1/32 trust
     - host all all 127.0.0.1/32 trust
-postgresql:
   listen: 127.0.0.1:$(pg_port "$n")
   connect_address: 127.0.0.1:$(pg_port "$n")
   data_dir: $dir/node$n
@@ -118,6 +132,7 @@ YAML
 
 start() {
   mkdir -p "$dir/logs"
+  echo "$base_port" >"$dir/base_port"
   chown postgres "$dir" "$dir/logs" 2>/dev/null || true
   say "starting etcd on 127.0.0.1:$etcd_port"
   as_postgres etcd --name osan-ha --data-dir "$dir/etcd" \
@@ -134,8 +149,7 @@ start() {
   for n in "${nodes[@]}"; do
     write_config "$n"
     chown postgres "$dir/node$n.yml" 2>/dev/null || true
-    say "starting Patroni node$n (PostgreSQL on 127.0.0.1:$(pg_port "$n"))"
-    as_postgres patroni "$dir/node$n.yml" >"$dir/logs/patroni-node$n.log" 2>&1 &
+    start_node "$n"
     # The first node bootstraps the cluster before the others join.
     if [ "$n" = 1 ]; then
       wait_for "a leader" leader_port
@@ -143,6 +157,24 @@ start() {
   done
   wait_for "a synchronous standby" sync_standby
   say "PostgreSQL under Patroni: $(url postgres)"
+}
+
+start_node() {
+  say "starting Patroni node$1 (PostgreSQL on 127.0.0.1:$(pg_port "$1"))"
+  as_postgres patroni "$dir/node$1.yml" >>"$dir/logs/patroni-node$1.log" 2>&1 &
+}
+
+# Starts again the nodes whose Patroni is not running (they rejoin as
+# standbys, rewound if needed); waits for a leader and a synchronous standby.
+revive() {
+  local n
+  for n in "${nodes[@]}"; do
+    if [ -z "$(patroni_pid "$n")" ]; then
+      start_node "$n"
+    fi
+  done
+  wait_for "a leader" leader_port
+  wait_for "a synchronous standby" sync_standby
 }
 
 # The port of the node Patroni names leader, if any.
@@ -199,6 +231,29 @@ stop() {
   [ -n "$pid" ] && kill "$pid" 2>/dev/null || true
 }
 
+# The node whose PostgreSQL listens on port $1.
+node_on_port() {
+  local n
+  for n in "${nodes[@]}"; do
+    if [ "$(pg_port "$n")" = "$1" ]; then
+      echo "$n"
+    fi
+  done
+}
+
+# kill-leader / crash-postgres: kill -9 the leader's PostgreSQL, and with
+# `all` its Patroni first; prints the leader's port.
+kill_leader() {
+  local port node
+  port=$(leader_port) || { echo "no leader" >&2; return 1; }
+  node=$(node_on_port "$port")
+  if [ "$1" = all ]; then
+    kill -9 "$(patroni_pid "$node")" 2>/dev/null || true
+  fi
+  kill -9 "$(head -1 "$dir/node$node/postmaster.pid")" 2>/dev/null || true
+  echo "$port"
+}
+
 # The drill: one writer inserting numbered rows through the multi-host URL,
 # each in its own transaction, recording the numbers whose commit it saw
 # acknowledged; the leader's Patroni and PostgreSQL are killed -9 after a
@@ -228,13 +283,7 @@ failover() {
     fi
     now_ns=$(date +%s%N)
     if [ "$killed" = 0 ] && [ $((now_ns - start_ns)) -gt 1000000000 ]; then
-      local node
-      for node in "${nodes[@]}"; do
-        if [ "$(pg_port "$node")" = "$old" ]; then
-          kill -9 "$(patroni_pid "$node")" 2>/dev/null || true
-          kill -9 "$(head -1 "$dir/node$node/postmaster.pid")" 2>/dev/null || true
-        fi
-      done
+      kill_leader all >/dev/null
       killed=1
       first_failure=$(date +%s%N)
     fi
@@ -261,8 +310,11 @@ case "$command" in
   url) url "${3:?database name}" ;;
   status) patronictl -c "$dir/node1.yml" list ;;
   failover) failover ;;
+  kill-leader) kill_leader all ;;
+  crash-postgres) kill_leader postgres ;;
+  revive) revive ;;
   *)
-    sed -n '2,24p' "$0" >&2
+    sed -n '2,31p' "$0" >&2
     exit 2
     ;;
 esac
