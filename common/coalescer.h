@@ -6,6 +6,8 @@
 #ifndef OSAN_COMMON_COALESCER_H_
 #define OSAN_COMMON_COALESCER_H_
 
+#include <atomic>
+#include <cstdint>
 #include <deque>
 #include <functional>
 #include <map>
@@ -28,6 +30,11 @@ class Coalescer {
   // `max_batch` >= 1; 1 means every request runs alone.
   Coalescer(int max_batch, RunBatch run_batch)
       : max_batch_(max_batch < 1 ? 1 : max_batch), run_batch_(std::move(run_batch)) {}
+
+  // Batches run so far, and the requests they carried (their ratio is the
+  // mean batch size).
+  int64_t batches() const { return batches_.load(std::memory_order_relaxed); }
+  int64_t requests() const { return requests_.load(std::memory_order_relaxed); }
 
   // Queues `request` under `key` and returns once a batch has processed it.
   void Submit(const std::string& key, Request* request) {
@@ -53,6 +60,8 @@ class Coalescer {
         queue.waiting.pop_front();
       }
       mu_.Unlock();
+      batches_.fetch_add(1, std::memory_order_relaxed);
+      requests_.fetch_add(static_cast<int64_t>(batch.size()), std::memory_order_relaxed);
       run_batch_(key, batch);
       mu_.Lock();
       for (Waiter* waiter : taken) {
@@ -81,6 +90,8 @@ class Coalescer {
   const RunBatch run_batch_;
   absl::Mutex mu_;
   std::map<std::string, Queue> queues_ ABSL_GUARDED_BY(mu_);
+  std::atomic<int64_t> batches_{0};
+  std::atomic<int64_t> requests_{0};
 };
 
 }  // namespace osan

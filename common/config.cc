@@ -9,7 +9,9 @@
 #include "absl/flags/parse.h"
 #include "absl/flags/reflection.h"
 #include "absl/flags/usage.h"
+#include "absl/flags/usage_config.h"
 #include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
@@ -234,11 +236,22 @@ absl::Status ApplyLogLevel() {
   return absl::OkStatus();
 }
 
+// `message` heads --help, which lists the flags of the suite's own files
+// (not those of its libraries).
+void SetUsage(const char* message) {
+  absl::SetProgramUsageMessage(message);
+  absl::FlagsUsageConfig usage;
+  usage.contains_help_flags = [](absl::string_view file) {
+    return absl::StrContains(file, "common/") || absl::StrContains(file, "services/");
+  };
+  usage.contains_helpshort_flags = usage.contains_help_flags;
+  absl::SetFlagsUsageConfig(usage);
+}
+
 }  // namespace
 
 absl::StatusOr<ServiceConfig> LoadServiceConfig(int argc, char** argv, int default_port) {
-  absl::SetProgramUsageMessage(
-      "Serves one Osan credit exchange service. Flags also read OSAN_<FLAG>.");
+  SetUsage("Serves one Osan credit exchange service. Flags also read OSAN_<FLAG>.");
   OSAN_RETURN_IF_ERROR(ApplyEnvironment());
   absl::ParseCommandLine(argc, argv);
 
@@ -348,6 +361,8 @@ absl::StatusOr<ServiceConfig> LoadServiceConfig(int argc, char** argv, int defau
 
 absl::StatusOr<ServiceConfig> LoadClientConfig(int argc, char** argv,
                                                const std::string& default_listen) {
+  SetUsage("Serves the public listing page of the Osan credit exchange. Flags also read "
+           "OSAN_<FLAG>.");
   OSAN_RETURN_IF_ERROR(ApplyEnvironment());
   absl::ParseCommandLine(argc, argv);
   ServiceConfig config;
@@ -360,6 +375,7 @@ absl::StatusOr<ServiceConfig> LoadClientConfig(int argc, char** argv,
   if (config.server.tls_cert_file.empty() != config.server.tls_key_file.empty()) {
     return absl::InvalidArgumentError("--tls_cert and --tls_key go together");
   }
+  config.metrics_address = absl::GetFlag(FLAGS_metrics_listen);
   OSAN_RETURN_IF_ERROR(LoadPeers(config));
   OSAN_RETURN_IF_ERROR(ApplyLogLevel());
   return config;

@@ -79,9 +79,9 @@ absl::StatusOr<ServiceConfig> LoadServiceConfig(int argc, char** argv, int defau
 
 // For a process of the suite that serves no gRPC but calls the services
 // (the listing page): the same flags and environment, reading only --listen
-// (default `default_listen`), --tls_cert and --tls_key (its client
-// certificate), --tls_ca, --catalog_address, --enrollment_address,
-// --service_signing_key and --log_level.
+// (default `default_listen`), --metrics_listen, --tls_cert and --tls_key
+// (its client certificate), --tls_ca, --catalog_address,
+// --enrollment_address, --service_signing_key and --log_level.
 absl::StatusOr<ServiceConfig> LoadClientConfig(int argc, char** argv,
                                                const std::string& default_listen);
 

@@ -26,24 +26,27 @@ namespace osan::server {
 // again every `poll_interval` until the client goes away or its token ends
 // (`grant`, checked before each fetch and each write: the stream then ends
 // with UNAUTHENTICATED). Deletes itself, and so returns the grant's stream
-// slot, when the call is done.
+// slot, when the call is done. Reports what it reads and sends to `stats`
+// (FeedStats), which must outlive it.
 template <class Event>
 class FeedReactor final : public grpc::ServerWriteReactor<Event> {
  public:
   using Fetch = std::function<absl::StatusOr<std::vector<Event>>(const std::string& cursor)>;
 
-  static FeedReactor* Start(WorkerPool* workers, std::unique_ptr<StreamGrant> grant,
-                            std::string cursor, bool follow, Fetch fetch,
-                            absl::Duration poll_interval = absl::Milliseconds(200)) {
-    auto* reactor = new FeedReactor(workers, std::move(grant), std::move(cursor), follow,
+  static FeedReactor* Start(WorkerPool* workers, FeedStats* stats,
+                            std::unique_ptr<StreamGrant> grant, std::string cursor, bool follow,
+                            Fetch fetch, absl::Duration poll_interval = absl::Milliseconds(200)) {
+    auto* reactor = new FeedReactor(workers, stats, std::move(grant), std::move(cursor), follow,
                                     std::move(fetch), poll_interval);
+    stats->Opened(reactor);
     reactor->FetchPage();
     return reactor;
   }
 
   // Refuses the call at once (e.g. UNAUTHENTICATED) and deletes itself.
   static grpc::ServerWriteReactor<Event>* Refuse(const absl::Status& status) {
-    auto* reactor = new FeedReactor(nullptr, nullptr, "", false, nullptr, absl::ZeroDuration());
+    auto* reactor =
+        new FeedReactor(nullptr, nullptr, nullptr, "", false, nullptr, absl::ZeroDuration());
     reactor->Finish(ToGrpcStatus(status));
     return reactor;
   }
@@ -53,16 +56,23 @@ class FeedReactor final : public grpc::ServerWriteReactor<Event> {
       this->Finish(grpc::Status::CANCELLED);
       return;
     }
+    stats_->Sent();
     WriteNextOrFetch();
   }
 
   void OnCancel() override { cancelled_ = true; }
-  void OnDone() override { delete this; }
+  void OnDone() override {
+    if (stats_ != nullptr) {
+      stats_->Closed(this);
+    }
+    delete this;
+  }
 
  private:
-  FeedReactor(WorkerPool* workers, std::unique_ptr<StreamGrant> grant, std::string cursor,
-              bool follow, Fetch fetch, absl::Duration poll_interval)
+  FeedReactor(WorkerPool* workers, FeedStats* stats, std::unique_ptr<StreamGrant> grant,
+              std::string cursor, bool follow, Fetch fetch, absl::Duration poll_interval)
       : workers_(workers),
+        stats_(stats),
         grant_(std::move(grant)),
         cursor_(std::move(cursor)),
         follow_(follow),
@@ -95,6 +105,7 @@ class FeedReactor final : public grpc::ServerWriteReactor<Event> {
       }
       page_ = *std::move(page);
       next_ = 0;
+      stats_->Read(this, page_.size(), absl::Now());
       WriteNextOrFetch();
     });
     if (!queued) {
@@ -126,6 +137,7 @@ class FeedReactor final : public grpc::ServerWriteReactor<Event> {
   }
 
   WorkerPool* const workers_;
+  FeedStats* const stats_;                    // null when refused
   const std::unique_ptr<StreamGrant> grant_;  // null when refused
   std::string cursor_;
   const bool follow_;
@@ -163,7 +175,7 @@ grpc::ServerWriteReactor<Event>* ServeFeed(
                             {"cursor", cursor},
                             {"follow", follow ? "yes" : "no"}});
   return FeedReactor<Event>::Start(
-      dispatcher->workers(), *std::move(grant), cursor, follow,
+      dispatcher->workers(), dispatcher->feeds(), *std::move(grant), cursor, follow,
       [dispatcher, method, call,
        read = std::move(read)](const std::string& after) -> absl::StatusOr<std::vector<Event>> {
         absl::StatusOr<std::vector<Event>> page;

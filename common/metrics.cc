@@ -54,6 +54,18 @@ class Metrics::Sampled : public prometheus::Collectable {
   std::vector<Series> series_ ABSL_GUARDED_BY(mu_);
 };
 
+namespace {
+
+// Latency histograms' buckets, in seconds: from half a millisecond to the
+// longest call.
+const prometheus::Histogram::BucketBoundaries& LatencyBuckets() {
+  static const prometheus::Histogram::BucketBoundaries kBuckets = {
+      0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30};
+  return kBuckets;
+}
+
+}  // namespace
+
 absl::StatusOr<std::unique_ptr<Metrics>> Metrics::Serve(const std::string& address,
                                                         const std::string& service) {
   std::unique_ptr<Metrics> metrics(new Metrics());
@@ -107,9 +119,7 @@ Metrics::MethodSeries& Metrics::SeriesOf(const char* method) {
   absl::MutexLock lock(&mu_);
   auto [it, inserted] = methods_.try_emplace(method);
   if (inserted) {
-    static const prometheus::Histogram::BucketBoundaries kBuckets = {
-        0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30};
-    it->second.latency = &latency_->Add({{"method", method}}, kBuckets);
+    it->second.latency = &latency_->Add({{"method", method}}, LatencyBuckets());
     for (int code = 0; code <= static_cast<int>(absl::StatusCode::kUnauthenticated); ++code) {
       it->second.calls.push_back(
           &calls_->Add({{"method", method},
@@ -146,6 +156,48 @@ void Metrics::Refused(const char* limit) {
     counter = it->second;
   }
   counter->Increment();
+}
+
+void Metrics::HttpRequest(const char* route, int status, absl::Duration latency) {
+  prometheus::Counter* counter = nullptr;
+  prometheus::Histogram* histogram = nullptr;
+  {
+    absl::ReaderMutexLock lock(&mu_);
+    const auto calls = http_calls_.find(std::make_pair(route, status));
+    const auto latencies = http_latencies_.find(route);
+    if (calls != http_calls_.end() && latencies != http_latencies_.end()) {
+      counter = calls->second;
+      histogram = latencies->second;
+    }
+  }
+  if (counter == nullptr) {
+    absl::MutexLock lock(&mu_);
+    if (http_requests_ == nullptr) {
+      const prometheus::Labels labels = {{"service", service_}};
+      http_requests_ = &prometheus::BuildCounter()
+                            .Name("osan_http_requests_total")
+                            .Help("HTTP requests answered, by route and status code.")
+                            .Labels(labels)
+                            .Register(*registry_);
+      http_latency_ = &prometheus::BuildHistogram()
+                           .Name("osan_http_request_duration_seconds")
+                           .Help("Time from reading a request to having its answer, by route.")
+                           .Labels(labels)
+                           .Register(*registry_);
+    }
+    prometheus::Counter*& calls = http_calls_[std::make_pair(route, status)];
+    if (calls == nullptr) {
+      calls = &http_requests_->Add({{"route", route}, {"code", std::to_string(status)}});
+    }
+    prometheus::Histogram*& latencies = http_latencies_[route];
+    if (latencies == nullptr) {
+      latencies = &http_latency_->Add({{"route", route}}, LatencyBuckets());
+    }
+    counter = calls;
+    histogram = latencies;
+  }
+  counter->Increment();
+  histogram->Observe(absl::ToDoubleSeconds(latency));
 }
 
 void Metrics::Sample(std::string name, std::string help, Kind kind, std::function<double()> read) {

@@ -4,8 +4,11 @@
 //   osan_rpc_calls_total{method, code}             calls answered
 //   osan_rpc_duration_seconds{method}              their latency (histogram)
 //   osan_rate_limit_refusals_total{limit}          calls refused by a limit
+//   osan_http_requests_total{route, code}          HTTP requests (the listing page)
+//   osan_http_request_duration_seconds{route}      their latency (histogram)
 //   plus gauges and counters read at each scrape (Sample): the worker queue,
-//   the database pool and its errors (common/service_runtime.cc).
+//   the database pool and its errors, the feeds (common/service_runtime.cc)
+//   and a service's own (ServiceParts::sample_metrics).
 //
 // Every series carries the label service="<name>". Recording a call costs a
 // reader lock and two atomic updates; the families are created on first use
@@ -21,6 +24,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
@@ -46,6 +50,9 @@ class Metrics {
   // A call refused by `limit` ("institution", "public_address",
   // "failed_authentication", "worker_queue").
   void Refused(const char* limit);
+  // An HTTP request for `route` ("/sections/{id}") answered with `status`
+  // after `latency`.
+  void HttpRequest(const char* route, int status, absl::Duration latency);
 
   enum class Kind { kGauge, kCounter };
   // A series `name` read by `read` at every scrape (a counter kept
@@ -69,10 +76,17 @@ class Metrics {
   prometheus::Family<prometheus::Counter>* calls_ = nullptr;
   prometheus::Family<prometheus::Histogram>* latency_ = nullptr;
   prometheus::Family<prometheus::Counter>* refusals_ = nullptr;
+  // Created on the first HTTP request; guarded by mu_ until then.
+  prometheus::Family<prometheus::Counter>* http_requests_ = nullptr;
+  prometheus::Family<prometheus::Histogram>* http_latency_ = nullptr;
   absl::Mutex mu_;
   // Keyed by the method's name (a string literal of the adapter).
   absl::flat_hash_map<const char*, MethodSeries> methods_ ABSL_GUARDED_BY(mu_);
   absl::flat_hash_map<const char*, prometheus::Counter*> refused_ ABSL_GUARDED_BY(mu_);
+  // Keyed by route and status.
+  absl::flat_hash_map<std::pair<const char*, int>, prometheus::Counter*> http_calls_
+      ABSL_GUARDED_BY(mu_);
+  absl::flat_hash_map<const char*, prometheus::Histogram*> http_latencies_ ABSL_GUARDED_BY(mu_);
   std::unique_ptr<prometheus::Exposer> exposer_;
   int port_ = 0;
 };

@@ -110,6 +110,40 @@ absl::StatusOr<auth::Principal> VerifyBearer(const grpc::CallbackServerContext& 
 
 }  // namespace
 
+void FeedStats::Opened(const void* stream) {
+  absl::MutexLock lock(&mu_);
+  behind_since_[stream] = absl::InfiniteFuture();
+}
+
+void FeedStats::Read(const void* stream, size_t messages, absl::Time now) {
+  absl::MutexLock lock(&mu_);
+  absl::Time& since = behind_since_[stream];
+  if (messages == 0) {
+    since = absl::InfiniteFuture();
+  } else if (since == absl::InfiniteFuture()) {
+    since = now;
+  }
+}
+
+void FeedStats::Closed(const void* stream) {
+  absl::MutexLock lock(&mu_);
+  behind_since_.erase(stream);
+}
+
+int64_t FeedStats::open() const {
+  absl::MutexLock lock(&mu_);
+  return static_cast<int64_t>(behind_since_.size());
+}
+
+absl::Duration FeedStats::Lag(absl::Time now) const {
+  absl::MutexLock lock(&mu_);
+  absl::Time earliest = absl::InfiniteFuture();
+  for (const auto& [stream, since] : behind_since_) {
+    earliest = std::min(earliest, since);
+  }
+  return earliest < now ? now - earliest : absl::ZeroDuration();
+}
+
 bool Dispatcher::Enter() {
   absl::MutexLock lock(&mu_);
   if (draining_) {

@@ -7,6 +7,7 @@
 #include <grpcpp/grpcpp.h>
 #include <grpcpp/impl/codegen/service_type.h>
 
+#include <atomic>
 #include <deque>
 #include <functional>
 #include <limits>
@@ -18,6 +19,7 @@
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
+#include "absl/container/flat_hash_map.h"
 #include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -98,6 +100,31 @@ enum class Execution {
 
 class StreamGrant;
 
+// What a service's feeds are doing, for its metrics: streams open, messages
+// sent, and the feed lag: how long the stream furthest behind has been
+// reading pages without catching up (0 when every stream is caught up).
+// Thread-safe; streams are told apart by their address.
+class FeedStats {
+ public:
+  void Opened(const void* stream);
+  // A page of `messages` read for `stream` at `now`: a non-empty page marks
+  // it behind (since `now`, unless it was already), an empty one caught up.
+  void Read(const void* stream, size_t messages, absl::Time now);
+  void Sent() { sent_.fetch_add(1, std::memory_order_relaxed); }
+  void Closed(const void* stream);
+
+  int64_t open() const;
+  int64_t sent() const { return sent_.load(std::memory_order_relaxed); }
+  absl::Duration Lag(absl::Time now) const;
+
+ private:
+  std::atomic<int64_t> sent_{0};
+  mutable absl::Mutex mu_;
+  // Per open stream: since when it has been behind, InfiniteFuture() when
+  // caught up.
+  absl::flat_hash_map<const void*, absl::Time> behind_since_ ABSL_GUARDED_BY(mu_);
+};
+
 // Runs handlers for one service: authenticates, moves the work off gRPC's
 // callback threads onto the worker pool, maps the result and logs the call.
 class Dispatcher {
@@ -154,6 +181,7 @@ class Dispatcher {
   absl::StatusOr<std::unique_ptr<StreamGrant>> OpenStream(grpc::CallbackServerContext* context);
 
   WorkerPool* workers() const { return workers_; }
+  FeedStats* feeds() { return &feeds_; }
 
   // Where audit records of calls that name students go (none by default).
   void SetAuditLog(audit::AuditLog* log) { audit_log_ = log; }
@@ -214,6 +242,7 @@ class Dispatcher {
   Admission admission_;
   audit::AuditLog* audit_log_ = nullptr;
   Metrics* metrics_ = nullptr;
+  FeedStats feeds_;
   absl::Mutex mu_;
   int active_ ABSL_GUARDED_BY(mu_) = 0;
   bool draining_ ABSL_GUARDED_BY(mu_) = false;

@@ -67,6 +67,9 @@ absl::StatusOr<std::unique_ptr<ServiceRuntime>> ServiceRuntime::Start(
       runtime->parts_,
       definition.make_parts(config, runtime->pool_.get(), runtime->dispatcher_.get(),
                             PageTokens(config.page_token_secret)));
+  if (runtime->metrics_ != nullptr && runtime->parts_.sample_metrics) {
+    runtime->parts_.sample_metrics(*runtime->metrics_);
+  }
   if (definition.audits_student_data) {
     runtime->audit_queries_ = std::make_unique<audit::AuditQueries>(
         runtime->audit_log_.get(), PageTokens(config.page_token_secret));
@@ -131,6 +134,17 @@ void ServiceRuntime::SampleFoundation() {
                    Kind::kCounter, stat(&Stats::busy));
   metrics_->Sample("osan_db_errors_total", "Transactions failed by an unexpected database error.",
                    Kind::kCounter, stat(&Stats::errors));
+  server::FeedStats* feeds = dispatcher_->feeds();
+  metrics_->Sample("osan_feed_streams_open", "Feed streams open now.", Kind::kGauge,
+                   [feeds] { return static_cast<double>(feeds->open()); });
+  metrics_->Sample("osan_feed_messages_sent_total",
+                   "Feed messages sent (events, or batches of them).", Kind::kCounter,
+                   [feeds] { return static_cast<double>(feeds->sent()); });
+  metrics_->Sample("osan_feed_lag_seconds",
+                   "How long the feed stream furthest behind has been reading without catching "
+                   "up; 0 when every stream is caught up.",
+                   Kind::kGauge,
+                   [feeds] { return absl::ToDoubleSeconds(feeds->Lag(absl::Now())); });
   metrics_->Sample("osan_database_up", "1 while the database answers (health: SERVING), else 0.",
                    Kind::kGauge, [this] { return database_up_ ? 1.0 : 0.0; });
 }

@@ -25,11 +25,14 @@
 namespace osan {
 
 // What a service contributes: its gRPC services (and whatever they use, kept
-// alive in `state`) and their full names for health checking.
+// alive in `state`), their full names for health checking, and optionally
+// series of its own for its metrics (called once, when metrics are served;
+// what they read must live in `state`).
 struct ServiceParts {
   std::shared_ptr<void> state;
   std::vector<std::unique_ptr<grpc::Service>> services;
   std::vector<std::string> names;
+  std::function<void(Metrics&)> sample_metrics;
 };
 
 struct ServiceDefinition {
@@ -72,7 +75,8 @@ class ServiceRuntime {
   // (asked every second on a connection of its own, so that a busy pool does
   // not count as down) and SERVING again once it can, without a restart.
   void WatchDatabase(const std::string& url);
-  // The worker queue's and the database pool's series in metrics_.
+  // The worker queue's, the database pool's and the feeds' series in
+  // metrics_.
   void SampleFoundation();
   // Runs `step` every `period` until the runtime stops.
   void Every(absl::Duration period, std::function<void()> step);

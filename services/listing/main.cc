@@ -2,13 +2,16 @@
 // HTTP (default http://127.0.0.1:8080/). It reads the catalog's public
 // listing and enrollment's public seat counts over gRPC like any client
 // (TLS per --tls_ca; its own SERVICE token when --service_signing_key is
-// given) and never touches a database. Flags also read OSAN_<FLAG>.
+// given) and never touches a database. With --metrics_listen it serves
+// Prometheus metrics: requests by route and status, their latency, the
+// listing's age and failed polls. Flags also read OSAN_<FLAG>.
 #include <iostream>
 
 #include "absl/flags/flag.h"
 #include "absl/strings/str_cat.h"
 #include "common/config.h"
 #include "common/log.h"
+#include "common/metrics.h"
 #include "common/server.h"
 #include "common/tls.h"
 #include "services/listing/source/listing_source.h"
@@ -44,10 +47,22 @@ int main(int argc, char** argv) {
       osan::OpenChannel(config->catalog_address, config->peer_tls),
       osan::OpenChannel(config->enrollment_address, config->peer_tls), token, absl::Seconds(5));
   source.Start(absl::Milliseconds(refresh_ms));
+  std::unique_ptr<osan::Metrics> metrics;
+  if (!config->metrics_address.empty()) {
+    auto served = osan::Metrics::Serve(config->metrics_address, "listing");
+    if (!served.ok()) {
+      std::cerr << "listing-server: " << served.status().message() << "\n";
+      return 1;
+    }
+    metrics = *std::move(served);
+    source.SampleInto(*metrics);
+  }
   osan::listing::Site site(osan::listing::Pages(), [&source] { return source.Current(); });
   auto server = osan::listing::HttpServer::Start(
       config->server.listen_address, absl::GetFlag(FLAGS_http_threads),
-      [&site](const osan::listing::HttpRequest& request) { return site.Handle(request); });
+      osan::listing::Observed(metrics.get(), [&site](const osan::listing::HttpRequest& request) {
+        return site.Handle(request);
+      }));
   if (!server.ok()) {
     std::cerr << "listing-server: " << server.status().message() << "\n";
     return 1;
@@ -59,5 +74,6 @@ int main(int argc, char** argv) {
   osan::server::WaitForShutdownSignal();
   (*server)->Shutdown();
   source.Stop();
+  metrics.reset();  // before the source its series read
   return 0;
 }

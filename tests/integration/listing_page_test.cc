@@ -10,6 +10,7 @@
 #include "services/listing/web/http_server.h"
 #include "services/listing/web/site.h"
 #include "tests/support/exchange_fixture.h"
+#include "tests/support/exposition.h"
 #include "tests/support/http_client.h"
 
 namespace osan::listing {
@@ -51,6 +52,7 @@ class ListingPageTest : public ::testing::Test {
       if (status.ok()) {
         return;
       }
+      ++failed_polls_;
     }
     FAIL() << status;
   }
@@ -67,6 +69,7 @@ class ListingPageTest : public ::testing::Test {
                         exchange_.enrollment_service().channel(), nullptr, absl::Seconds(5)};
   Site site_{Pages(), [this] { return source_.Current(); }};
   std::unique_ptr<HttpServer> server_;
+  int failed_polls_ = 0;
 };
 
 TEST_F(ListingPageTest, ListsTheTermWithSeatsLeftAsEnrollmentCountsThem) {
@@ -130,6 +133,50 @@ TEST_F(ListingPageTest, HostileRequestsGet4xxAndTheServerKeepsServing) {
   EXPECT_EQ(HttpCall(port(), "DELETE", "/sections/x").status, 405);
   EXPECT_EQ(HttpGet(port(), "/healthz").status, 200);
   EXPECT_EQ(HttpGet(port(), "/").status, 200) << "still serving";
+}
+
+TEST_F(ListingPageTest, MetricsCountRequestsByRouteAndStatusAndTheListingsAge) {
+  auto metrics = Metrics::Serve("127.0.0.1:0", "listing");
+  ASSERT_TRUE(metrics.ok()) << metrics.status();
+  source_.SampleInto(**metrics);
+  auto observed = HttpServer::Start("127.0.0.1:0", 1,
+                                    Observed(metrics->get(), [this](const HttpRequest& request) {
+                                      return site_.Handle(request);
+                                    }));
+  ASSERT_TRUE(observed.ok()) << observed.status();
+  const int page_port = (*observed)->port();
+  EXPECT_EQ(HttpGet(page_port, "/?day=%EC%9B%94").status, 200);
+  EXPECT_EQ(HttpGet(page_port, "/").status, 200);
+  EXPECT_EQ(HttpGet(page_port, "/?day=%FF").status, 400);
+  EXPECT_EQ(HttpGet(page_port, "/sections/" + IdOf(ai_)).status, 200);
+  EXPECT_EQ(HttpGet(page_port, "/sections/nowhere").status, 404);
+  EXPECT_EQ(HttpGet(page_port, "/etc/passwd").status, 404);
+
+  const testing::HttpReply scrape = HttpGet((*metrics)->port(), "/metrics");
+  ASSERT_EQ(scrape.status, 200);
+  std::vector<std::string> errors;
+  const std::vector<testing::Sample> samples = testing::ParseExposition(scrape.body, &errors);
+  EXPECT_THAT(errors, ::testing::IsEmpty());
+  const auto requests = [&samples](const std::string& route, const std::string& code) {
+    return testing::ValueOf(samples, "osan_http_requests_total",
+                            {{"service", "listing"}, {"route", route}, {"code", code}});
+  };
+  EXPECT_EQ(requests("/", "200"), 2);
+  EXPECT_EQ(requests("/", "400"), 1);
+  EXPECT_EQ(requests("/sections/{id}", "200"), 1);
+  EXPECT_EQ(requests("/sections/{id}", "404"), 1);
+  EXPECT_EQ(requests("other", "404"), 1);
+  EXPECT_EQ(testing::ValueOf(samples, "osan_http_request_duration_seconds_count",
+                             {{"service", "listing"}, {"route", "/"}}),
+            3);
+  // SetUp polled until a poll succeeded.
+  const std::optional<double> age =
+      testing::ValueOf(samples, "osan_listing_age_seconds", {{"service", "listing"}});
+  ASSERT_TRUE(age.has_value());
+  EXPECT_GE(*age, 0);
+  EXPECT_EQ(
+      testing::ValueOf(samples, "osan_listing_refresh_failures_total", {{"service", "listing"}}),
+      failed_polls_);
 }
 
 }  // namespace

@@ -1,23 +1,20 @@
-// A service's Prometheus metrics (common/metrics.h), scraped over HTTP from a
-// real catalog server: the text parses strictly as Prometheus' exposition
-// format (version 0.0.4), and the series count what the test did.
+// A service's Prometheus metrics (common/metrics.h), scraped over HTTP from
+// real servers: the text parses strictly as Prometheus' exposition format
+// (version 0.0.4), and the series count what the test did.
 #include <gtest/gtest.h>
 
-#include <map>
 #include <optional>
-#include <set>
 #include <string>
 #include <vector>
 
-#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "absl/strings/str_split.h"
-#include "absl/strings/strip.h"
+#include "absl/time/clock.h"
 #include "osan/catalog/v1/catalog.grpc.pb.h"
 #include "services/catalog/api/catalog_service.h"
+#include "tests/support/exchange_fixture.h"
+#include "tests/support/exposition.h"
 #include "tests/support/http_client.h"
 #include "tests/support/test_env.h"
 
@@ -25,135 +22,16 @@ namespace osan::testing {
 namespace {
 
 namespace cv1 = catalog::v1;
+namespace ev1 = enrollment::v1;
 
-// One sample: its metric name and labels (sorted by name), and its value.
-struct Sample {
-  std::string name;
-  std::map<std::string, std::string> labels;
-  double value = 0;
-};
-
-bool IsMetricName(absl::string_view name) {
-  if (name.empty() || absl::ascii_isdigit(name[0])) {
-    return false;
-  }
-  for (const char c : name) {
-    if (!absl::ascii_isalnum(c) && c != '_' && c != ':') {
-      return false;
-    }
-  }
-  return true;
-}
-
-// Parses `text` as the exposition format, strictly: HELP and TYPE lines
-// before their family's samples, each family typed once, every sample of a
-// typed family (a histogram's as _bucket, _sum and _count, a summary's also
-// as _sum and _count), label values
-// quoted with \\, \" and \n escapes, values numbers. Failures are added to
-// `errors`.
-std::vector<Sample> ParseExposition(const std::string& text, std::vector<std::string>* errors) {
-  std::map<std::string, std::string> types;
-  std::vector<Sample> samples;
-  const auto family_of = [&](const std::string& name) -> std::optional<std::string> {
-    if (types.count(name) != 0) {
-      return name;
-    }
-    // A histogram's series, or a summary's _sum and _count.
-    for (const char* suffix : {"_bucket", "_sum", "_count"}) {
-      absl::string_view base = name;
-      if (!absl::ConsumeSuffix(&base, suffix) || types.count(std::string(base)) == 0) {
-        continue;
-      }
-      const std::string& type = types[std::string(base)];
-      if (type == "histogram" || (type == "summary" && std::string(suffix) != "_bucket")) {
-        return std::string(base);
-      }
-    }
-    return std::nullopt;
-  };
-  int number = 0;
-  for (absl::string_view line : absl::StrSplit(text, '\n')) {
-    ++number;
-    const std::string where = absl::StrCat("line ", number, ": ", line);
-    if (line.empty()) {
-      continue;
-    }
-    if (absl::ConsumePrefix(&line, "# ")) {
-      const std::vector<std::string> parts = absl::StrSplit(line, absl::MaxSplits(' ', 2));
-      if (parts.size() < 2 || (parts[0] != "HELP" && parts[0] != "TYPE") ||
-          !IsMetricName(parts[1])) {
-        errors->push_back("bad comment, " + where);
-        continue;
-      }
-      if (parts[0] == "TYPE") {
-        static const std::set<std::string> kTypes = {"counter", "gauge", "histogram", "summary",
-                                                     "untyped"};
-        if (parts.size() != 3 || kTypes.count(parts[2]) == 0 || types.count(parts[1]) != 0) {
-          errors->push_back("bad or repeated TYPE, " + where);
-        }
-        types[parts[1]] = parts.size() == 3 ? parts[2] : "";
-      }
-      continue;
-    }
-    Sample sample;
-    const size_t name_end = line.find_first_of("{ ");
-    sample.name = std::string(line.substr(0, name_end));
-    if (name_end == absl::string_view::npos || !IsMetricName(sample.name)) {
-      errors->push_back("bad sample name, " + where);
-      continue;
-    }
-    line.remove_prefix(name_end);
-    if (absl::ConsumePrefix(&line, "{")) {
-      while (!absl::ConsumePrefix(&line, "}")) {
-        const size_t eq = line.find("=\"");
-        if (eq == absl::string_view::npos || !IsMetricName(line.substr(0, eq))) {
-          errors->push_back("bad label, " + where);
-          break;
-        }
-        const std::string label(line.substr(0, eq));
-        line.remove_prefix(eq + 2);
-        std::string value;
-        while (!line.empty() && line[0] != '"') {
-          if (line[0] == '\\' && line.size() > 1) {
-            value.push_back(line[1] == 'n' ? '\n' : line[1]);
-            line.remove_prefix(2);
-          } else {
-            value.push_back(line[0]);
-            line.remove_prefix(1);
-          }
-        }
-        if (!absl::ConsumePrefix(&line, "\"") || sample.labels.count(label) != 0) {
-          errors->push_back("bad or repeated label value, " + where);
-          break;
-        }
-        sample.labels[label] = value;
-        absl::ConsumePrefix(&line, ",");
-      }
-    }
-    const std::vector<std::string> rest = absl::StrSplit(line, ' ', absl::SkipEmpty());
-    if (rest.empty() || rest.size() > 2 ||
-        !(absl::SimpleAtod(rest[0], &sample.value) || rest[0] == "+Inf" || rest[0] == "-Inf" ||
-          rest[0] == "NaN")) {
-      errors->push_back("bad value, " + where);
-      continue;
-    }
-    if (!family_of(sample.name)) {
-      errors->push_back("sample of no typed family, " + where);
-    }
-    samples.push_back(std::move(sample));
-  }
+// The samples served on `port`'s /metrics, which must parse strictly.
+std::vector<Sample> Scrape(int port) {
+  const HttpReply scrape = HttpGet(port, "/metrics");
+  EXPECT_EQ(scrape.status, 200);
+  std::vector<std::string> errors;
+  std::vector<Sample> samples = ParseExposition(scrape.body, &errors);
+  EXPECT_TRUE(errors.empty()) << absl::StrJoin(errors, "\n");
   return samples;
-}
-
-// The value of the sample `name` with exactly `labels`, if there is one.
-std::optional<double> ValueOf(const std::vector<Sample>& samples, const std::string& name,
-                              const std::map<std::string, std::string>& labels) {
-  for (const Sample& sample : samples) {
-    if (sample.name == name && sample.labels == labels) {
-      return sample.value;
-    }
-  }
-  return std::nullopt;
 }
 
 TEST(MetricsTest, AScrapeParsesAndCountsTheCallsAndTheFoundation) {
@@ -236,6 +114,46 @@ TEST(MetricsTest, AScrapeParsesAndCountsTheCallsAndTheFoundation) {
   EXPECT_LE(*open, 4);
   EXPECT_EQ(ValueOf(samples, "osan_worker_queue_depth", {{"service", "catalog"}}), 0);
   EXPECT_EQ(ValueOf(samples, "osan_db_errors_total", {{"service", "catalog"}}), 0);
+}
+
+TEST(MetricsTest, EnrollmentCountsItsSeatBatchesAndFeedMessages) {
+  Exchange exchange([](ServiceConfig& config) { config.metrics_address = "127.0.0.1:0"; });
+  const int port = exchange.enrollment_service().metrics_port();
+  ASSERT_GT(port, 0);
+  const std::map<std::string, std::string> enrollment = {{"service", "enrollment"}};
+  std::vector<Sample> before = Scrape(port);
+  EXPECT_EQ(ValueOf(before, "osan_seat_batches_total", enrollment), 0);
+  EXPECT_EQ(ValueOf(before, "osan_feed_messages_sent_total", enrollment), 0);
+
+  exchange.CreateBasics();
+  const cv1::Section section =
+      exchange.CreateSection(kAcademy, "인공지능 기초", cv1::FIRST_COME, 5, cv1::TUESDAY, 18);
+  for (int i = 0; i < 3; ++i) {
+    ev1::Application application;
+    const ev1::Student student = exchange.CreateStudent(kSchoolA, absl::StrCat("s-", i));
+    ASSERT_TRUE(exchange.Apply(student.name(), section.name(), 1, true, &application).ok());
+    ASSERT_EQ(application.state(), ev1::ENROLLED);
+  }
+  // The change feed read until the three enrolments arrived; each stream
+  // ends once caught up.
+  const std::vector<ev1::ChangeEvent> events =
+      exchange.ReadChanges(exchange.Token(kSchoolA, auth::v1::SCHOOL), 3);
+  ASSERT_GE(events.size(), 3u);
+
+  // A stream is closed on the server just after its client saw it end.
+  std::vector<Sample> after = Scrape(port);
+  for (const absl::Time deadline = absl::Now() + absl::Seconds(10);
+       ValueOf(after, "osan_feed_streams_open", enrollment) != 0 && absl::Now() < deadline;) {
+    after = Scrape(port);
+  }
+  // Three seats taken one after the other: three batches of one change each
+  // (coalescing joins only changes that wait together).
+  EXPECT_EQ(ValueOf(after, "osan_seat_batches_total", enrollment), 3);
+  EXPECT_EQ(ValueOf(after, "osan_seat_batch_changes_total", enrollment), 3);
+  EXPECT_EQ(ValueOf(after, "osan_feed_messages_sent_total", enrollment),
+            static_cast<double>(events.size()));
+  EXPECT_EQ(ValueOf(after, "osan_feed_streams_open", enrollment), 0);
+  EXPECT_EQ(ValueOf(after, "osan_feed_lag_seconds", enrollment), 0);
 }
 
 TEST(MetricsTest, WithoutAnAddressNoMetricsAreServed) {

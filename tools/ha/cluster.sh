@@ -165,7 +165,11 @@ start_node() {
 }
 
 # Starts again the nodes whose Patroni is not running (they rejoin as
-# standbys, rewound if needed); waits for a leader and a synchronous standby.
+# standbys, rewound if needed) and waits until every node runs: a node that
+# has not joined within 60 s (a rewound standby can start without the
+# leader's address and wait for WAL forever) is cloned afresh from the
+# leader (patronictl reinit). Strict synchronous mode needs the nodes back:
+# with one down, losing the leader stops writes until a standby returns.
 revive() {
   local n
   for n in "${nodes[@]}"; do
@@ -174,7 +178,20 @@ revive() {
     fi
   done
   wait_for "a leader" leader_port
+  for n in "${nodes[@]}"; do
+    if ! try_for 60 node_running "$n"; then
+      say "node$n has not joined; cloning it afresh from the leader"
+      as_postgres patronictl -c "$dir/node$n.yml" reinit osan "node$n" --force --wait \
+        >>"$dir/logs/patroni-node$n.log" 2>&1 || true
+      try_for 120 node_running "$n" || { echo "node$n did not rejoin; logs in $dir/logs" >&2; exit 1; }
+    fi
+  done
   wait_for "a synchronous standby" sync_standby
+}
+
+# Whether node $1's PostgreSQL runs (as leader or as a standby replaying).
+node_running() {
+  curl -fsS "http://127.0.0.1:$(rest_port "$1")/health" >/dev/null 2>&1
 }
 
 # The port of the node Patroni names leader, if any.
@@ -199,16 +216,22 @@ sync_standby() {
   return 1
 }
 
-# wait_for WHAT CHECK: up to 60 s.
-wait_for() {
-  for _ in $(seq 300); do
-    if "$2" >/dev/null; then
+# try_for SECONDS CHECK [ARGS]: whether CHECK succeeds within SECONDS.
+try_for() {
+  local seconds=$1
+  shift
+  for _ in $(seq $((seconds * 5))); do
+    if "$@" >/dev/null; then
       return 0
     fi
     sleep 0.2
   done
-  echo "no $1 after 60 s; logs in $dir/logs" >&2
-  exit 1
+  return 1
+}
+
+# wait_for WHAT CHECK: up to 60 s, else the script fails.
+wait_for() {
+  try_for 60 "$2" || { echo "no $1 after 60 s; logs in $dir/logs" >&2; exit 1; }
 }
 
 stop() {
@@ -272,7 +295,9 @@ failover() {
   start_ns=$(date +%s%N)
   while [ "$after" -lt 100 ]; do
     n=$((n + 1))
-    if psql -qAt "$db_url" -c "INSERT INTO drill VALUES ($n)" >/dev/null 2>&1; then
+    # Bounded: a commit waiting for a synchronous standby that never comes
+    # would otherwise wait forever.
+    if timeout 10 psql -qAt "$db_url" -c "INSERT INTO drill VALUES ($n)" >/dev/null 2>&1; then
       echo "$n" >>"$acked"
       if [ "$killed" = 1 ]; then
         [ -z "$recovered" ] && recovered=$(date +%s%N)

@@ -90,6 +90,11 @@ class Enrollment {
                                                            const std::string& cursor,
                                                            int limit = 200);
 
+  // Seat transactions run so far (batches of first-come submissions, and of
+  // other seat changes: decisions, drops), and the changes they carried.
+  int64_t seat_batches() const { return first_come_.batches() + seats_.batches(); }
+  int64_t seat_changes() const { return first_come_.submissions() + seats_.changes(); }
+
  private:
   // Decisions that are one state change of one application.
   absl::StatusOr<v1::Application> Decide(const Call& call, const char* method,

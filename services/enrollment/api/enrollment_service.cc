@@ -71,6 +71,18 @@ ServiceDefinition EnrollmentDefinition(EnrollmentOptions options) {
     parts.services.push_back(std::make_unique<PublicSeatsService>(state->seats.get(), dispatcher));
     parts.names = {v1::EnrollmentService::service_full_name(),
                    v1::PublicSeatsService::service_full_name()};
+    parts.sample_metrics = [enrollment = state->enrollment.get()](Metrics& metrics) {
+      metrics.Sample("osan_seat_batches_total",
+                     "Transactions that changed one section's seats, each for a batch of "
+                     "coalesced changes.",
+                     Metrics::Kind::kCounter,
+                     [enrollment] { return static_cast<double>(enrollment->seat_batches()); });
+      metrics.Sample("osan_seat_batch_changes_total",
+                     "Seat changes run in those transactions (over the batches: the mean batch "
+                     "size).",
+                     Metrics::Kind::kCounter,
+                     [enrollment] { return static_cast<double>(enrollment->seat_changes()); });
+    };
     parts.state = std::move(state);
     return parts;
   };

@@ -66,6 +66,10 @@ class FirstComeSubmissions {
   // application (ENROLLED, WAITLISTED or NOT_PLACED) or why it was refused.
   absl::StatusOr<v1::Application> Submit(Submission submission);
 
+  // Batches decided so far, and the submissions they carried.
+  int64_t batches() const { return coalescer_.batches(); }
+  int64_t submissions() const { return coalescer_.requests(); }
+
  private:
   void RunBatch(const std::string& section_id, const std::vector<Submission*>& batch);
   absl::Status Decide(pqxx::work& tx, const std::vector<Submission*>& batch,

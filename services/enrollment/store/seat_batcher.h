@@ -12,6 +12,7 @@
 #ifndef OSAN_SERVICES_ENROLLMENT_STORE_SEAT_BATCHER_H_
 #define OSAN_SERVICES_ENROLLMENT_STORE_SEAT_BATCHER_H_
 
+#include <cstdint>
 #include <functional>
 #include <string>
 #include <vector>
@@ -39,6 +40,10 @@ class SeatBatcher {
   // Runs `work` for the section `section_id` (whose catalog capacity is
   // `capacity`) in the next batch, and returns its result once committed.
   absl::StatusOr<v1::Application> Run(const std::string& section_id, int capacity, Work work);
+
+  // Batches run so far, and the changes they carried.
+  int64_t batches() const { return coalescer_.batches(); }
+  int64_t changes() const { return coalescer_.requests(); }
 
  private:
   struct Change {

@@ -39,6 +39,17 @@ void ListingSource::Call(grpc::ClientContext& context) {
 
 absl::Status ListingSource::Refresh() {
   absl::MutexLock lock(&refresh_mu_);
+  const absl::Status status = Poll();
+  if (status.ok()) {
+    absl::MutexLock current(&mu_);
+    last_refreshed_ = absl::Now();
+  } else {
+    failed_refreshes_.fetch_add(1, std::memory_order_relaxed);
+  }
+  return status;
+}
+
+absl::Status ListingSource::Poll() {
   bool changed = false;
 
   // Every page of the open term, unless the listing has not changed.
@@ -130,6 +141,23 @@ void ListingSource::Stop() {
 std::shared_ptr<const Listing> ListingSource::Current() const {
   absl::MutexLock lock(&mu_);
   return current_;
+}
+
+void ListingSource::SampleInto(Metrics& metrics) const {
+  metrics.Sample("osan_listing_age_seconds",
+                 "Seconds since the listing was last read from the services; -1 before the "
+                 "first read.",
+                 Metrics::Kind::kGauge, [this] {
+                   absl::MutexLock lock(&mu_);
+                   return last_refreshed_ == absl::InfinitePast()
+                              ? -1.0
+                              : absl::ToDoubleSeconds(absl::Now() - last_refreshed_);
+                 });
+  metrics.Sample("osan_listing_refresh_failures_total",
+                 "Polls of the services that failed (the page kept the last listing).",
+                 Metrics::Kind::kCounter, [this] {
+                   return static_cast<double>(failed_refreshes_.load(std::memory_order_relaxed));
+                 });
 }
 
 }  // namespace osan::listing

@@ -9,6 +9,8 @@
 
 #include <grpcpp/grpcpp.h>
 
+#include <atomic>
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -20,6 +22,7 @@
 #include "absl/synchronization/notification.h"
 #include "absl/time/time.h"
 #include "common/auth.h"
+#include "common/metrics.h"
 #include "osan/catalog/v1/catalog.grpc.pb.h"
 #include "osan/enrollment/v1/enrollment.grpc.pb.h"
 #include "services/listing/domain/listing.h"
@@ -44,8 +47,15 @@ class ListingSource {
   // The current listing; nullptr until a poll succeeded.
   std::shared_ptr<const Listing> Current() const;
 
+  // Its series in `metrics`, read at each scrape (so this must outlive
+  // `metrics`' serving): osan_listing_age_seconds, the time since a poll last
+  // succeeded (-1 before the first), and osan_listing_refresh_failures_total.
+  void SampleInto(Metrics& metrics) const;
+
  private:
   void Call(grpc::ClientContext& context);
+  // Refresh's work, under refresh_mu_.
+  absl::Status Poll() ABSL_EXCLUSIVE_LOCKS_REQUIRED(refresh_mu_);
 
   std::unique_ptr<catalog::v1::PublicListingService::Stub> catalog_;
   std::unique_ptr<enrollment::v1::PublicSeatsService::Stub> enrollment_;
@@ -62,6 +72,8 @@ class ListingSource {
 
   mutable absl::Mutex mu_;
   std::shared_ptr<const Listing> current_ ABSL_GUARDED_BY(mu_);
+  absl::Time last_refreshed_ ABSL_GUARDED_BY(mu_) = absl::InfinitePast();
+  std::atomic<int64_t> failed_refreshes_{0};
 
   absl::Notification stop_;
   std::thread poller_;

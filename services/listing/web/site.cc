@@ -10,6 +10,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "absl/time/clock.h"
 
 namespace osan::listing {
 
@@ -151,6 +152,33 @@ std::shared_ptr<const Site::Rendered> Site::Render(const Listing& listing, absl:
     return Page(200, absl::StrCat(listing.version(), " ", path), pages_.Section(*entry));
   }
   return Page(404, "", pages_.Error("페이지를 찾을 수 없습니다", "주소를 확인해 주세요."));
+}
+
+const char* Site::Route(absl::string_view target) {
+  const absl::string_view path = target.substr(0, target.find('?'));
+  if (path == "/") {
+    return "/";
+  }
+  if (path == "/healthz") {
+    return "/healthz";
+  }
+  if (absl::StartsWith(path, "/sections/")) {
+    return "/sections/{id}";
+  }
+  return "other";
+}
+
+std::function<HttpResponse(const HttpRequest&)> Observed(
+    Metrics* metrics, std::function<HttpResponse(const HttpRequest&)> handler) {
+  if (metrics == nullptr) {
+    return handler;
+  }
+  return [metrics, handler = std::move(handler)](const HttpRequest& request) {
+    const absl::Time received = absl::Now();
+    HttpResponse response = handler(request);
+    metrics->HttpRequest(Site::Route(request.target), response.status, absl::Now() - received);
+    return response;
+  };
 }
 
 HttpResponse Site::Handle(const HttpRequest& request) {

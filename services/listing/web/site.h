@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "absl/strings/string_view.h"
+#include "common/metrics.h"
 #include "services/listing/domain/listing.h"
 #include "services/listing/web/pages.h"
 
@@ -50,6 +51,10 @@ class Site {
 
   HttpResponse Handle(const HttpRequest& request);
 
+  // The route `target` falls under, for metrics: "/", "/sections/{id}",
+  // "/healthz" or "other" (a bounded set, whatever the path).
+  static const char* Route(absl::string_view target);
+
  private:
   // A page as rendered once, in both encodings.
   struct Rendered {
@@ -69,6 +74,12 @@ class Site {
   std::string cached_version_;  // the listing version `cache_` belongs to
   std::map<std::string, std::shared_ptr<const Rendered>> cache_;
 };
+
+// `handler` with each request counted in `metrics` (osan_http_requests_total
+// by Site::Route and status, osan_http_request_duration_seconds); `handler`
+// itself when `metrics` is null. `metrics` must outlive the result.
+std::function<HttpResponse(const HttpRequest&)> Observed(
+    Metrics* metrics, std::function<HttpResponse(const HttpRequest&)> handler);
 
 // Splits "a=1&b=%ED%95%9C" into decoded (name, value) pairs ('+' is a
 // space); nullopt for a malformed escape.
