@@ -13,7 +13,11 @@
 //     what needs it is UNAVAILABLE with a retry hint, and succeeds with the
 //     same request id once catalog is back;
 //   - a read-only database: writes fail UNAVAILABLE saying so, nothing is
-//     half-written, and they succeed once it takes writes again.
+//     half-written, and they succeed once it takes writes again;
+//   - enrollment killed while an allocation at Gyeonggi scale writes:
+//     nothing changed, and a new run allocates the whole term;
+//   - a change-feed follower across enrollment killed while changes are
+//     written: resumed from its cursor, every event arrives once, in order.
 //
 // Not part of ctest: it needs the cluster. The stage runs it with
 // OSAN_TEST_PG_URL_FILE (the cluster's URL) and OSAN_HA_DIR (the cluster's
@@ -39,6 +43,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "tests/support/exchange_fixture.h"
+#include "tests/support/gyeonggi_term.h"
 #include "tests/support/service_process.h"
 
 namespace osan {
@@ -377,6 +382,190 @@ TEST_F(FaultTest, AReadOnlyDatabaseRefusesWritesClearlyAndKeepsNothingHalfWritte
   std::printf("fault: read-only database: write %s (\"%s\"), after %s\n",
               refused.error_code() == grpc::StatusCode::UNAVAILABLE ? "UNAVAILABLE" : "other",
               refused.error_message().c_str(), written.ok() ? "OK" : "failed");
+}
+
+// Enrollment killed -9 while an allocation at Gyeonggi scale writes its
+// decisions: the run's one transaction rolls back (nothing changed), and a
+// new run allocates the whole term, no section over capacity.
+TEST_F(FaultTest, AllocationKilledWhileWritingChangesNothingAndRunsAgain) {
+  const testing::GyeonggiTerm term = testing::CreateGyeonggiTerm(*exchange_);
+  const std::string city = Token(testing::kCity, auth::v1::CITY);
+  const auto start = [&](const std::string& request_id) {
+    ev1::RunAllocationRequest request;
+    request.set_term(term.term);
+    request.set_seed(7);
+    request.set_request_id(request_id);
+    ev1::AllocationOperation operation;
+    grpc::Status status;
+    for (const absl::Time give_up = absl::Now() + absl::Seconds(60);;) {
+      auto context = testing::ContextWithToken(city);
+      status = exchange_->enrollment().RunAllocation(context.get(), request, &operation);
+      if (status.ok() || !Transient(status.error_code()) || absl::Now() > give_up) {
+        break;
+      }
+      absl::SleepFor(absl::Milliseconds(100));
+    }
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    return operation;
+  };
+
+  // Killed once the run writes (its progress says so).
+  const ev1::AllocationOperation first = start("allocation-killed");
+  std::string stage;
+  for (const absl::Time deadline = absl::Now() + absl::Seconds(60);
+       stage != "writing decisions" && absl::Now() < deadline;) {
+    ev1::GetAllocationOperationRequest get;
+    get.set_name(first.name());
+    ev1::AllocationOperation read;
+    auto context = testing::ContextWithToken(city);
+    if (exchange_->enrollment().GetAllocationOperation(context.get(), get, &read).ok()) {
+      ASSERT_FALSE(read.done()) << "the run ended before it could be killed while writing";
+      stage = read.stage();
+    }
+    absl::SleepFor(absl::Milliseconds(5));
+  }
+  ASSERT_EQ(stage, "writing decisions");
+  enrollment_->Restart();
+  const int64_t approved =
+      exchange_->QueryEnrollment("SELECT count(*) FROM applications WHERE state = 'APPROVED'");
+  const int64_t decisions_after_kill =
+      exchange_->QueryEnrollment("SELECT count(*) FROM allocation_decisions");
+  const int64_t seats_after_kill =
+      exchange_->QueryEnrollment("SELECT coalesce(sum(enrolled), 0) FROM section_seats");
+  EXPECT_EQ(approved, testing::GyeonggiTerm::kApplications);
+  EXPECT_EQ(decisions_after_kill, 0);
+  EXPECT_EQ(seats_after_kill, 0);
+
+  // A new run allocates the whole term.
+  const absl::Time began = absl::Now();
+  const absl::StatusOr<ev1::AllocationRun> run =
+      exchange_->AwaitAllocation(start("allocation-again"), city, absl::Seconds(120));
+  ASSERT_TRUE(run.ok()) << run.status();
+  const double seconds = absl::ToDoubleSeconds(absl::Now() - began);
+  const int64_t decided = exchange_->QueryEnrollment("SELECT count(*) FROM allocation_decisions");
+  const int64_t still_approved =
+      exchange_->QueryEnrollment("SELECT count(*) FROM applications WHERE state = 'APPROVED'");
+  const int64_t overbooked = exchange_->QueryEnrollment(
+      absl::StrCat("SELECT count(*) FROM (SELECT section_id FROM applications WHERE state = "
+                   "'ENROLLED' GROUP BY section_id HAVING count(*) > ",
+                   testing::GyeonggiTerm::kCapacity, ") AS over"));
+  EXPECT_EQ(decided, testing::GyeonggiTerm::kApplications);
+  EXPECT_EQ(still_approved, 0);
+  EXPECT_EQ(overbooked, 0);
+  EXPECT_EQ(run->enrolled_count(),
+            exchange_->QueryEnrollment("SELECT coalesce(sum(enrolled), 0) FROM section_seats"));
+  std::printf(
+      "fault: enrollment killed -9 while allocating (%s): applications still approved %lld of "
+      "%d, decisions %lld, seats %lld; run again in %.1f s: decisions %lld, enrolled %d, "
+      "overbooked sections %lld\n",
+      stage.c_str(), static_cast<long long>(approved), testing::GyeonggiTerm::kApplications,
+      static_cast<long long>(decisions_after_kill), static_cast<long long>(seats_after_kill),
+      seconds, static_cast<long long>(decided), run->enrolled_count(),
+      static_cast<long long>(overbooked));
+  std::fflush(stdout);
+}
+
+// A follower of the change feed keeps its cursor through enrollment killed -9
+// while changes are being written: resumed from its cursor, it receives every
+// event once, in the feed's order.
+TEST_F(FaultTest, AFeedFollowerResumesFromItsCursorWithNothingSkippedOrRepeated) {
+  constexpr int kClaims = 60;
+  section_ = exchange_->CreateSection(testing::kAcademy, "로봇 공학", cv1::FIRST_COME, kClaims,
+                                      cv1::WEDNESDAY, 16);
+  for (int i = 0; i < kClaims; ++i) {
+    students_.push_back(exchange_->CreateStudent(kSchoolA, absl::StrCat("f-", i)).name());
+  }
+  const std::string host = Token(testing::kAcademy, auth::v1::ACADEMY);
+
+  std::mutex mu;
+  std::vector<std::string> received;  // cursors, as they arrived
+  grpc::ClientContext* open = nullptr;
+  bool stop = false;
+  int reconnects = 0;
+  std::thread follower([&] {
+    std::string cursor;
+    for (;;) {
+      auto context = testing::ContextWithToken(host);
+      {
+        std::lock_guard<std::mutex> lock(mu);
+        if (stop) {
+          return;
+        }
+        open = context.get();
+      }
+      ev1::WatchChangesRequest request;
+      request.set_cursor(cursor);
+      request.set_follow(true);
+      auto reader = exchange_->enrollment().WatchChanges(context.get(), request);
+      ev1::ChangeEvent event;
+      while (reader->Read(&event)) {
+        std::lock_guard<std::mutex> lock(mu);
+        received.push_back(event.cursor());
+        cursor = event.cursor();
+      }
+      reader->Finish();
+      std::lock_guard<std::mutex> lock(mu);
+      open = nullptr;
+      if (stop) {
+        return;
+      }
+      ++reconnects;
+      absl::SleepFor(absl::Milliseconds(100));
+    }
+  });
+  const auto received_count = [&] {
+    std::lock_guard<std::mutex> lock(mu);
+    return received.size();
+  };
+
+  // Claims at a steady pace; enrollment killed once a third are in.
+  std::atomic<int> retries{0};
+  for (int i = 0; i < kClaims; ++i) {
+    if (i == kClaims / 3) {
+      enrollment_->Restart();
+    }
+    ev1::Application application;
+    const grpc::Status status = ApplyUntilAnswered(
+        students_[i], section_.name(), absl::StrCat("feed-", i), &application, &retries);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+    absl::SleepFor(absl::Milliseconds(10));
+  }
+
+  // Every event, read in one pass once all are visible, against what the
+  // follower got.
+  const int64_t expected = exchange_->QueryEnrollment(absl::StrCat(
+      "SELECT count(*) FROM application_events WHERE host_code = '", testing::kAcademy, "'"));
+  std::vector<std::string> all;
+  for (const ev1::ChangeEvent& event : exchange_->ReadChanges(host, expected)) {
+    all.push_back(event.cursor());
+  }
+  for (const absl::Time deadline = absl::Now() + absl::Seconds(30);
+       received_count() < all.size() && absl::Now() < deadline;) {
+    absl::SleepFor(absl::Milliseconds(20));
+  }
+  {
+    std::lock_guard<std::mutex> lock(mu);
+    stop = true;
+    if (open != nullptr) {
+      open->TryCancel();
+    }
+  }
+  follower.join();
+
+  const std::set<std::string> distinct(received.begin(), received.end());
+  const size_t repeated = received.size() - distinct.size();
+  size_t skipped = 0;
+  for (const std::string& cursor : all) {
+    skipped += distinct.count(cursor) == 0 ? 1 : 0;
+  }
+  std::printf(
+      "fault: feed follower across enrollment killed -9: events %zu, received %zu, repeated %zu, "
+      "skipped %zu, reconnects %d\n",
+      all.size(), received.size(), repeated, skipped, reconnects);
+  std::fflush(stdout);
+  EXPECT_EQ(static_cast<int64_t>(all.size()), expected);
+  EXPECT_EQ(received, all) << "in the feed's order, each once";
+  EXPECT_GE(reconnects, 1) << "the kill ended the follower's stream";
 }
 
 // Last: the killed node stays down.

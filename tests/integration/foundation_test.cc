@@ -155,6 +155,20 @@ TEST_F(PoolTest, AReadOnlyDatabaseRefusesWritesWithAClearError) {
   EXPECT_EQ(Value(1), 0);
 }
 
+// A server out of disk space (SQLSTATE 53100, raised here as the server would
+// raise it mid-write) fails the transaction as a whole, saying so.
+TEST_F(PoolTest, ADiskFullDatabaseFailsTheWriteWholeWithAClearError) {
+  const absl::Status refused = pool_->Transact([](pqxx::work& tx) {
+    tx.exec_prepared0("bump", 1);
+    tx.exec("DO $$ BEGIN RAISE EXCEPTION 'could not extend file' USING ERRCODE = '53100'; END $$");
+    return absl::OkStatus();
+  });
+  EXPECT_EQ(refused.code(), absl::StatusCode::kUnavailable) << refused;
+  EXPECT_THAT(refused.message(), HasSubstr("out of disk space"));
+  EXPECT_THAT(refused.message(), HasSubstr("nothing was written"));
+  EXPECT_EQ(Value(1), 0) << "the bump before it was rolled back";
+}
+
 // After the server ends every session of a full pool (as a restart does),
 // no call fails: idle connections the server closed are replaced before a
 // transaction uses them, and one found broken on use takes the others with it.

@@ -84,6 +84,7 @@ class Exchange {
 
   // Runs a scalar SQL query on enrollment's database.
   int64_t QueryEnrollment(const std::string& sql);
+  const std::string& enrollment_database_url() const { return enrollment_database_url_; }
 
   std::string NextRequestId();
 

@@ -28,7 +28,7 @@ GyeonggiTerm CreateGyeonggiTerm(Exchange& exchange) {
   const std::string& first = gyeonggi.sections.front().name();
   gyeonggi.term = first.substr(0, first.find("/sections/"));
 
-  pqxx::connection connection(exchange.enrollment_service().database().url());
+  pqxx::connection connection(exchange.enrollment_database_url());
   pqxx::work tx(connection);
   tx.exec0(
       "CREATE TEMPORARY TABLE gyeonggi_sections (n int PRIMARY KEY, id uuid, name text,"
