@@ -8,22 +8,70 @@ endfunction()
 
 # osan_proto_library(NAME PROTOS... [DEPS...] [GRPC]): one generated library per
 # proto package. Generated headers are reachable as "osan/<pkg>/v1/<file>.pb.h".
+# The messages are NAME_messages (protobuf only: what domain code may link);
+# NAME adds the gRPC stubs of a GRPC package (and is the messages otherwise).
 function(osan_proto_library name)
   cmake_parse_arguments(ARG "GRPC" "" "PROTOS;DEPS" ${ARGN})
-  add_library(${name} STATIC ${ARG_PROTOS})
-  target_link_libraries(${name} PUBLIC protobuf::libprotobuf ${ARG_DEPS})
-  target_include_directories(${name} PUBLIC ${CMAKE_CURRENT_BINARY_DIR})
-  protobuf_generate(TARGET ${name} LANGUAGE cpp
+  set(messages ${name}_messages)
+  set(message_deps "")
+  foreach(dep ${ARG_DEPS})
+    list(APPEND message_deps ${dep}_messages)
+  endforeach()
+  add_library(${messages} STATIC ${ARG_PROTOS})
+  target_link_libraries(${messages} PUBLIC protobuf::libprotobuf ${message_deps})
+  target_include_directories(${messages} PUBLIC ${CMAKE_CURRENT_BINARY_DIR})
+  protobuf_generate(TARGET ${messages} LANGUAGE cpp
                     IMPORT_DIRS ${PROJECT_SOURCE_DIR}/proto
                     PROTOC_OUT_DIR ${CMAKE_CURRENT_BINARY_DIR})
   if(ARG_GRPC)
-    target_link_libraries(${name} PUBLIC gRPC::grpc++)
+    add_library(${name} STATIC ${ARG_PROTOS})
+    target_link_libraries(${name} PUBLIC ${messages} ${ARG_DEPS} gRPC::grpc++)
     protobuf_generate(TARGET ${name} LANGUAGE grpc
                       GENERATE_EXTENSIONS .grpc.pb.h .grpc.pb.cc
                       PLUGIN "protoc-gen-grpc=$<TARGET_FILE:gRPC::grpc_cpp_plugin>"
                       IMPORT_DIRS ${PROJECT_SOURCE_DIR}/proto
                       PROTOC_OUT_DIR ${CMAKE_CURRENT_BINARY_DIR})
+  else()
+    add_library(${name} INTERFACE)
+    target_link_libraries(${name} INTERFACE ${messages} ${ARG_DEPS})
   endif()
+endfunction()
+
+# osan_require_pure(TARGET...): fails the configuration if a TARGET links,
+# directly or through what it links, gRPC or libpqxx: the domain libraries
+# hold rules only (docs/architecture.md).
+function(osan_require_pure)
+  foreach(target ${ARGN})
+    set(seen "")
+    set(todo ${target})
+    while(todo)
+      list(POP_FRONT todo current)
+      string(REGEX REPLACE "^\\$<LINK_ONLY:(.*)>$" "\\1" current "${current}")
+      if(current IN_LIST seen OR NOT TARGET ${current})
+        continue()
+      endif()
+      list(APPEND seen ${current})
+      if(current MATCHES "^gRPC::" OR current STREQUAL "PkgConfig::PQXX")
+        message(FATAL_ERROR "${target} links ${current}; domain libraries may link only "
+                            "osan_core and proto messages (docs/architecture.md)")
+      endif()
+      get_target_property(type ${current} TYPE)
+      get_target_property(imported ${current} IMPORTED)
+      if(imported)
+        continue()
+      endif()
+      if(NOT type STREQUAL "INTERFACE_LIBRARY")
+        get_target_property(links ${current} LINK_LIBRARIES)
+        if(links)
+          list(APPEND todo ${links})
+        endif()
+      endif()
+      get_target_property(interface_links ${current} INTERFACE_LINK_LIBRARIES)
+      if(interface_links)
+        list(APPEND todo ${interface_links})
+      endif()
+    endwhile()
+  endforeach()
 endfunction()
 
 # osan_embed_migrations(TARGET DIR FUNCTION): compiles every DIR/*.sql into TARGET as

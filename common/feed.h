@@ -16,6 +16,7 @@
 #include "absl/time/clock.h"
 #include "common/log.h"
 #include "common/server.h"
+#include "common/grpc_status.h"
 #include "common/status.h"
 
 namespace osan::server {

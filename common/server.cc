@@ -15,6 +15,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "common/log.h"
+#include "common/grpc_status.h"
 #include "common/status.h"
 
 namespace osan::server {

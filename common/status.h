@@ -1,21 +1,14 @@
-// Status helpers shared by every layer, and the one mapping to gRPC.
+// Status helpers shared by every layer. (The mapping to and from gRPC is in
+// common/grpc_status.h, apart: this header is part of the core, which links no
+// gRPC.)
 #ifndef OSAN_COMMON_STATUS_H_
 #define OSAN_COMMON_STATUS_H_
-
-#include <grpcpp/support/status.h>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 
 namespace osan {
-
-// Maps a domain/store status to the status a client sees. Codes map one to one;
-// the message is passed through unchanged, so callers must never put SQL,
-// SQLSTATEs or other internals in a status message (the store layer guarantees
-// this for database errors). INTERNAL and UNKNOWN messages are replaced by a
-// generic text, since they describe bugs, not requests.
-grpc::Status ToGrpcStatus(const absl::Status& status);
 
 // INVALID_ARGUMENT naming the offending field: "<field>: <problem>".
 absl::Status InvalidField(absl::string_view field, absl::string_view problem);

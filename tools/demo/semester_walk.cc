@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/clock.h"
+#include "common/grpc_status.h"
 #include "common/status.h"
 #include "services/catalog/domain/names.h"
 #include "services/enrollment/client/allocation_wait.h"
@@ -305,8 +306,7 @@ absl::StatusOr<std::vector<rv1::ResultEvent>> Walker::ReadAndAcknowledge(
     }
     const grpc::Status status = reader->Finish();
     if (!status.ok()) {
-      return absl::Status(static_cast<absl::StatusCode>(status.error_code()),
-                          "WatchResults: " + status.error_message());
+      return FromGrpcStatus(status, "WatchResults");
     }
     if (events.size() < expected) {
       absl::SleepFor(absl::Milliseconds(50));

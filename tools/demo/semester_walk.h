@@ -25,6 +25,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "common/auth.h"
+#include "common/grpc_status.h"
 #include "osan/catalog/v1/catalog.grpc.pb.h"
 #include "osan/credit/v1/credit.grpc.pb.h"
 #include "osan/enrollment/v1/enrollment.grpc.pb.h"
@@ -53,8 +54,7 @@ class Clients {
     Response response;
     const grpc::Status status = (stub.*method)(&context, request, &response);
     if (!status.ok()) {
-      return absl::Status(static_cast<absl::StatusCode>(status.error_code()),
-                          Request::descriptor()->name() + ": " + status.error_message());
+      return FromGrpcStatus(status, Request::descriptor()->name());
     }
     return response;
   }

@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "common/grpc_status.h"
 #include "osan/catalog/v1/catalog.grpc.pb.h"
 #include "tools/osanctl/client.h"
 #include "tools/osanctl/text_table.h"
@@ -196,7 +197,7 @@ absl::StatusOr<v1::Course> GetCourse(const std::string& name) {
   v1::Course course;
   const grpc::Status status = Call(&Stub::GetCourse, request, &course);
   if (!status.ok()) {
-    return absl::Status(static_cast<absl::StatusCode>(status.error_code()), status.error_message());
+    return FromGrpcStatus(status);
   }
   return course;
 }

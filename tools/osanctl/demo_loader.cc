@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "common/grpc_status.h"
 #include "common/status.h"
 #include "demo/demo.pb.h"
 #include "osan/catalog/v1/catalog.grpc.pb.h"
@@ -183,9 +184,7 @@ class Loader {
     context->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
     const grpc::Status status = (stub->*method)(context.get(), request, response);
     if (!status.ok()) {
-      return absl::Status(
-          static_cast<absl::StatusCode>(status.error_code()),
-          absl::StrCat(name, " (", request.request_id(), "): ", status.error_message()));
+      return FromGrpcStatus(status, absl::StrCat(name, " (", request.request_id(), ")"));
     }
     return absl::OkStatus();
   }

@@ -13,6 +13,7 @@
 #include "absl/flags/flag.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
+#include "common/grpc_status.h"
 #include "common/status.h"
 #include "osan/enrollment/v1/enrollment.grpc.pb.h"
 #include "services/enrollment/client/allocation_wait.h"

@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "common/grpc_status.h"
 #include "common/status.h"
 
 namespace osan::enrollment {
@@ -29,8 +30,7 @@ absl::StatusOr<Response> EnrollmentClient::Call(
     case grpc::StatusCode::NOT_FOUND:
     case grpc::StatusCode::INVALID_ARGUMENT:
     case grpc::StatusCode::UNAUTHENTICATED:
-      return absl::Status(static_cast<absl::StatusCode>(status.error_code()),
-                          status.error_message());
+      return FromGrpcStatus(status);
     default:
       return absl::InternalError(absl::StrCat("enrollment call failed: ", status.error_message()));
   }

@@ -2,6 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "common/grpc_status.h"
 #include "common/log.h"
 
 namespace osan::listing {
@@ -12,11 +13,6 @@ namespace ev1 = enrollment::v1;
 namespace {
 
 constexpr int kCatalogPageSize = 500;
-
-absl::Status FromGrpc(const char* what, const grpc::Status& status) {
-  return absl::Status(static_cast<absl::StatusCode>(status.error_code()),
-                      absl::StrCat(what, ": ", status.error_message()));
-}
 
 }  // namespace
 
@@ -66,7 +62,7 @@ absl::Status ListingSource::Poll() {
     Call(context);
     const grpc::Status status = catalog_->ListPublicSections(&context, request, &response);
     if (!status.ok()) {
-      return FromGrpc("catalog ListPublicSections", status);
+      return FromGrpcStatus(status, "catalog ListPublicSections");
     }
     if (response.not_modified()) {
       break;
