@@ -19,8 +19,8 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/string_view.h"
+#include "common/names.h"
 #include "osan/catalog/v1/catalog.pb.h"
-#include "services/catalog/domain/names.h"
 #include "services/catalog/domain/rules.h"
 #include "tests/fuzz/fuzz_support.h"
 

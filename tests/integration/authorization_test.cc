@@ -49,12 +49,12 @@
 #include "absl/strings/strip.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/clock.h"
+#include "common/names.h"
 #include "grpc/health/v1/health.pb.h"
 #include "osan/audit/v1/audit.pb.h"
 #include "osan/catalog/v1/catalog.grpc.pb.h"
 #include "osan/credit/v1/credit.grpc.pb.h"
 #include "osan/enrollment/v1/enrollment.grpc.pb.h"
-#include "services/catalog/domain/names.h"
 #include "tests/support/credit_exchange.h"
 #include "tests/support/generic_call.h"
 #include "tests/support/reflection_client.h"
@@ -462,9 +462,7 @@ auth::Role HostRole(const std::string& code) {
   return absl::StartsWith(code, "J10-") ? auth::v1::SCHOOL : auth::v1::ACADEMY;
 }
 
-std::string HostCode(const cv1::Section& section) {
-  return catalog::InstitutionCodeOf(section.host());
-}
+std::string HostCode(const cv1::Section& section) { return InstitutionCodeOf(section.host()); }
 
 void SetDate(type::v1::Date* date, int year, int month, int day) {
   date->set_year(year);

@@ -26,10 +26,10 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/clock.h"
+#include "common/names.h"
 #include "osan/catalog/v1/catalog.grpc.pb.h"
 #include "osan/credit/v1/credit.grpc.pb.h"
 #include "osan/enrollment/v1/enrollment.grpc.pb.h"
-#include "services/catalog/domain/names.h"
 #include "services/credit/domain/rules.h"
 #include "services/credit/store/credit_store.h"
 #include "tests/support/cli_runner.h"
@@ -58,9 +58,7 @@ auth::Role RoleOf(const std::string& code) {
   return absl::StartsWith(code, "J10-") ? auth::v1::SCHOOL : auth::v1::ACADEMY;
 }
 
-std::string HostOf(const cv1::Section& section) {
-  return catalog::InstitutionCodeOf(section.host());
-}
+std::string HostOf(const cv1::Section& section) { return InstitutionCodeOf(section.host()); }
 
 int TermYear() {
   return static_cast<int>(absl::ToCivilDay(absl::Now(), absl::FixedTimeZone(9 * 3600)).year());

@@ -7,8 +7,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "common/curriculum.h"
+#include "common/names.h"
 #include "services/catalog/api/catalog_service.h"
-#include "services/catalog/domain/names.h"
 #include "services/enrollment/api/enrollment_service.h"
 #include "services/enrollment/client/allocation_wait.h"
 #include "services/enrollment/domain/rules.h"
@@ -169,7 +169,7 @@ cv1::Section Exchange::CreateSection(const std::string& host, const std::string&
 }
 
 void Exchange::Transition(const cv1::Section& section, cv1::SectionState state) {
-  const std::string host = catalog::InstitutionCodeOf(section.host());
+  const std::string host = InstitutionCodeOf(section.host());
   cv1::TransitionSectionRequest request;
   request.set_name(section.name());
   request.set_target_state(state);

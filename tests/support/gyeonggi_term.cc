@@ -6,7 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
-#include "services/catalog/domain/names.h"
+#include "common/names.h"
 
 namespace osan::testing {
 
@@ -39,7 +39,7 @@ GyeonggiTerm CreateGyeonggiTerm(Exchange& exchange) {
     const cv1::Section& section = gyeonggi.sections[i];
     tx.exec_params0("INSERT INTO gyeonggi_sections VALUES ($1, $2, $3, $4, $5)", i,
                     section.name().substr(section.name().rfind('/') + 1), section.name(),
-                    catalog::InstitutionCodeOf(section.host()),
+                    InstitutionCodeOf(section.host()),
                     pqxx::binarystring(section.SerializeAsString()));
   }
   for (int i = 0; i < T::kSchools; ++i) {

@@ -6,8 +6,8 @@
 #include "absl/time/civil_time.h"
 #include "absl/time/clock.h"
 #include "common/grpc_status.h"
+#include "common/names.h"
 #include "common/status.h"
-#include "services/catalog/domain/names.h"
 #include "services/enrollment/client/allocation_wait.h"
 
 namespace osan::demo {
@@ -29,9 +29,7 @@ auth::Role RoleOf(const std::string& code) {
   return code.rfind("J10-", 0) == 0 ? auth::v1::SCHOOL : auth::v1::ACADEMY;
 }
 
-std::string HostCode(const cv1::Section& section) {
-  return catalog::InstitutionCodeOf(section.host());
-}
+std::string HostCode(const cv1::Section& section) { return InstitutionCodeOf(section.host()); }
 
 // The steps of the walk, sharing the clients and a request-id counter.
 class Walker {

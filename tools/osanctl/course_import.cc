@@ -11,9 +11,9 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "common/names.h"
 #include "common/status.h"
 #include "services/catalog/domain/labels.h"
-#include "services/catalog/domain/names.h"
 #include "services/catalog/domain/rules.h"
 
 namespace osan::cli {
@@ -110,7 +110,7 @@ std::string ImportRequestId(const v1::Course& course, int occurrence) {
 absl::StatusOr<std::vector<CourseRow>> ParseCourseImport(absl::string_view csv,
                                                          absl::string_view host,
                                                          const CsvLimits& limits) {
-  if (const auto parsed = catalog::ParseInstitutionName("host", host); !parsed.ok()) {
+  if (const auto parsed = ParseInstitutionName("host", host); !parsed.ok()) {
     return absl::InvalidArgumentError(absl::StrCat("--", parsed.status().message()));
   }
   OSAN_ASSIGN_OR_RETURN(const std::vector<CsvRecord> records, ParseCsv(csv, limits));

@@ -7,11 +7,11 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "common/grpc_status.h"
+#include "common/names.h"
 #include "common/status.h"
 #include "demo/demo.pb.h"
 #include "osan/catalog/v1/catalog.grpc.pb.h"
 #include "osan/enrollment/v1/enrollment.grpc.pb.h"
-#include "services/catalog/domain/names.h"
 #include "tools/osanctl/client.h"
 
 namespace osan::cli {
@@ -74,7 +74,7 @@ class Loader {
     int sections = 0;
     for (int i = 0; i < data.courses_size(); ++i) {
       const auto& demo = data.courses(i);
-      const std::string host = catalog::InstitutionCodeOf(demo.course().host());
+      const std::string host = InstitutionCodeOf(demo.course().host());
       v1::CreateCourseRequest create;
       *create.mutable_course() = demo.course();
       create.set_request_id(absl::StrCat("demo-course-", i));

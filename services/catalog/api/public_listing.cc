@@ -13,10 +13,10 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "common/log.h"
+#include "common/names.h"
 #include "common/proto_bytes.h"
 #include "common/status.h"
 #include "common/validation.h"
-#include "services/catalog/domain/names.h"
 #include "services/catalog/domain/rules.h"
 #include "services/catalog/store/catalog_store.h"
 

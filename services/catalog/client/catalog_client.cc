@@ -2,9 +2,9 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "common/names.h"
 #include "common/server.h"
 #include "common/status.h"
-#include "services/catalog/domain/names.h"
 #include "services/catalog/domain/registry.h"
 
 namespace osan::catalog {

@@ -6,10 +6,10 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "common/curriculum.h"
+#include "common/names.h"
 #include "common/status.h"
 #include "common/validation.h"
 #include "services/catalog/domain/labels.h"
-#include "services/catalog/domain/names.h"
 
 namespace osan::catalog {
 namespace {

@@ -5,8 +5,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "common/names.h"
 #include "common/status.h"
-#include "services/catalog/domain/names.h"
 #include "services/catalog/domain/rules.h"
 
 namespace osan::catalog::store {

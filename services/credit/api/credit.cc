@@ -13,12 +13,12 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
 #include "common/ids.h"
+#include "common/names.h"
 #include "common/spreadsheet.h"
 #include "common/status.h"
 #include "common/use_case.h"
 #include "common/validation.h"
 #include "services/catalog/domain/labels.h"
-#include "services/catalog/domain/names.h"
 #include "services/catalog/domain/rules.h"
 #include "services/credit/api/report.h"
 #include "services/credit/store/credit_store.h"
@@ -35,7 +35,7 @@ google::protobuf::Timestamp Now(const server::CallContext& call) {
 }
 
 absl::StatusOr<std::string> ParseEntryName(absl::string_view field, absl::string_view name) {
-  if (!absl::ConsumePrefix(&name, "ledger/") || !catalog::IsUuid(name)) {
+  if (!absl::ConsumePrefix(&name, "ledger/") || !IsUuid(name)) {
     return InvalidField(field, "must be ledger/{id}");
   }
   return absl::AsciiStrToLower(name);
@@ -105,7 +105,7 @@ struct Credit::HostedSection {
 
 absl::StatusOr<Credit::HostedSection> Credit::Hosted(const Call& call, const std::string& field,
                                                      const std::string& name) {
-  OSAN_ASSIGN_OR_RETURN(const catalog::SectionId id, catalog::ParseSectionName(field, name));
+  OSAN_ASSIGN_OR_RETURN(const SectionId id, ParseSectionName(field, name));
   HostedSection hosted;
   hosted.section_id = id.id;
   OSAN_ASSIGN_OR_RETURN(hosted.facts, catalog_->GetSection(id.name(), call.deadline));
@@ -384,8 +384,7 @@ absl::StatusOr<v1::FinalizeSectionResponse> Credit::FinalizeSection(
           const std::string entry_id(absl::StripPrefix(entry.name(), "ledger/"));
           const StudentId id = *enrollment::ParseStudentName("student", package.student());
           OSAN_RETURN_IF_ERROR(store::AppendEntry(
-              tx,
-              {entry_id, RefOf(id), hosted.section_id, catalog::InstitutionCodeOf(section.host())},
+              tx, {entry_id, RefOf(id), hosted.section_id, InstitutionCodeOf(section.host())},
               entry));
         }
         OSAN_RETURN_IF_ERROR(
@@ -455,7 +454,7 @@ absl::StatusOr<v1::LedgerEntry> NextVersion(db::Pool& pool, const server::CallCo
         auto& [key, entry] = latest;
         call.Audit(entry.package().student());
         OSAN_RETURN_IF_ERROR(
-            enrollment::RequireHost(*call.principal, catalog::InstitutionName(key.host_code)));
+            enrollment::RequireHost(*call.principal, InstitutionName(key.host_code)));
         v1::LedgerEntry next = entry;
         next.set_version(entry.version() + 1);
         next.set_recorded_by(call.principal->institution);
@@ -507,7 +506,7 @@ absl::StatusOr<v1::LedgerEntry> Credit::RecordRemediation(
                            "; remediation is recorded only when it is required"));
         }
         OSAN_RETURN_IF_ERROR(RequireRule(package));
-        const int school_year = catalog::SchoolYearOfTerm(package.term());
+        const int school_year = SchoolYearOfTerm(package.term());
         OSAN_ASSIGN_OR_RETURN(const auto kinds, store::LoadSupportKinds(tx));
         OSAN_ASSIGN_OR_RETURN(const SupportKind kind,
                               SelectSupportKind(kinds, request.kind(), school_year));
@@ -632,8 +631,7 @@ absl::StatusOr<v1::LedgerHistory> Credit::GetLedgerHistory(
             const store::EntryKey& key = latest.first;
             call.Audit(latest.second.package().student());
             if (!enrollment::RequireHomeSchool(*call.principal, key.student.first).ok() &&
-                !enrollment::RequireHost(*call.principal, catalog::InstitutionName(key.host_code))
-                     .ok()) {
+                !enrollment::RequireHost(*call.principal, InstitutionName(key.host_code)).ok()) {
               return absl::PermissionDeniedError(
                   "only the student's home school and the section's host may read this "
                   "result");

@@ -3,8 +3,8 @@
 #include <set>
 
 #include "absl/strings/str_cat.h"
+#include "common/names.h"
 #include "common/status.h"
-#include "services/catalog/domain/names.h"
 #include "services/credit/domain/report.h"
 #include "services/credit/store/credit_store.h"
 
@@ -28,8 +28,8 @@ absl::StatusOr<v1::ProgrammeReport> Reports::GetProgrammeReport(
   if (role != auth::v1::CITY && role != auth::v1::EDU_OFFICE) {
     return absl::PermissionDeniedError("only CITY or EDU_OFFICE read programme reports");
   }
-  OSAN_RETURN_IF_ERROR(catalog::ParseProgrammeName("programme", request.programme()).status());
-  OSAN_ASSIGN_OR_RETURN(const catalog::TermId term, catalog::ParseTermName("term", request.term()));
+  OSAN_RETURN_IF_ERROR(ParseProgrammeName("programme", request.programme()).status());
+  OSAN_ASSIGN_OR_RETURN(const TermId term, ParseTermName("term", request.term()));
   if (!v1::ExportFormat_IsValid(request.format())) {
     return InvalidField("format", "must be CSV or XLSX, or unspecified for counts only");
   }
@@ -48,8 +48,7 @@ absl::StatusOr<v1::ProgrammeReport> Reports::GetProgrammeReport(
   std::set<std::string> sections;
   std::set<std::string> institutions;  // hosts and home schools, for their names
   for (const catalog::v1::Section& section : facts.sections) {
-    OSAN_ASSIGN_OR_RETURN(const catalog::SectionId id,
-                          catalog::ParseSectionName("section", section.name()));
+    OSAN_ASSIGN_OR_RETURN(const SectionId id, ParseSectionName("section", section.name()));
     section_ids.push_back(id.id);
     sections.insert(section.name());
     institutions.insert(section.host());

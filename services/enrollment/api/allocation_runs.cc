@@ -54,8 +54,8 @@ int PriorityTier(const cv1::Section& section, const std::string& school_code, in
     const auto& schools = rules[i].schools();
     const auto& grades = rules[i].grade_levels();
     const bool school_ok =
-        schools.empty() || std::find(schools.begin(), schools.end(),
-                                     catalog::InstitutionName(school_code)) != schools.end();
+        schools.empty() ||
+        std::find(schools.begin(), schools.end(), InstitutionName(school_code)) != schools.end();
     const bool grade_ok =
         grades.empty() || std::find(grades.begin(), grades.end(), grade) != grades.end();
     if (school_ok && grade_ok) {
@@ -110,7 +110,7 @@ AllocationRuns::~AllocationRuns() {
 absl::StatusOr<v1::AllocationOperation> AllocationRuns::Start(
     const Call& call, const v1::RunAllocationRequest& request) {
   OSAN_RETURN_IF_ERROR(RequireCityOrOffice(*call.principal, "run allocations"));
-  OSAN_ASSIGN_OR_RETURN(const catalog::TermId term, catalog::ParseTermName("term", request.term()));
+  OSAN_ASSIGN_OR_RETURN(const TermId term, ParseTermName("term", request.term()));
   OSAN_RETURN_IF_ERROR(CheckRequestId(request.request_id()));
   // A place for a new run, reserved now and given back below if none
   // starts; without one, only a replay is answered.
@@ -232,8 +232,7 @@ absl::StatusOr<std::map<std::string, cv1::Section>> AllocationRuns::AllocatedSec
     if (section.allocation_policy() == cv1::FIRST_COME) {
       continue;
     }
-    OSAN_ASSIGN_OR_RETURN(const catalog::SectionId id,
-                          catalog::ParseSectionName("section", section.name()));
+    OSAN_ASSIGN_OR_RETURN(const SectionId id, ParseSectionName("section", section.name()));
     allocated.emplace(id.id, std::move(section));
   }
   return allocated;
@@ -272,7 +271,7 @@ absl::StatusOr<v1::AllocationRun> AllocationRuns::Allocate(
   input.seed = job.seed;
   input.max_sections_per_student = max_sections_per_student_;
   for (const auto& [id, section] : sections) {
-    input.sections.push_back({id, catalog::InstitutionCodeOf(section.host()), seats[id].free(),
+    input.sections.push_back({id, InstitutionCodeOf(section.host()), seats[id].free(),
                               std::move(enrolled_by_school[id]), section.per_school_cap(),
                               section.host_share_cap_percent()});
   }
@@ -287,8 +286,8 @@ absl::StatusOr<v1::AllocationRun> AllocationRuns::Allocate(
     if (screened != (record.application.state() == v1::HOST_ACCEPTED)) {
       continue;  // screening sections allocate only host-accepted applicants
     }
-    const int grade = curriculum::GradeInSchoolYear(
-        candidate.entry_year, catalog::SchoolYearOfTerm(record.application.term()));
+    const int grade = curriculum::GradeInSchoolYear(candidate.entry_year,
+                                                    SchoolYearOfTerm(record.application.term()));
     input.applicants.push_back({record.id, record.application.student(), record.school_code,
                                 record.section_id, record.application.preference_rank(),
                                 section->second.allocation_policy() == cv1::PRIORITY
@@ -426,14 +425,12 @@ absl::StatusOr<v1::ListAllocationDecisionsResponse> AllocationRuns::ListDecision
                         ParseUuidName("parent", request.parent(), "allocationRuns/"));
   std::string section_name;
   if (!request.section().empty()) {
-    OSAN_ASSIGN_OR_RETURN(const catalog::SectionId section,
-                          catalog::ParseSectionName("section", request.section()));
+    OSAN_ASSIGN_OR_RETURN(const SectionId section, ParseSectionName("section", request.section()));
     section_name = section.name();
   }
   std::string school_code;
   if (!request.home_school().empty()) {
-    OSAN_ASSIGN_OR_RETURN(school_code,
-                          catalog::ParseInstitutionName("home_school", request.home_school()));
+    OSAN_ASSIGN_OR_RETURN(school_code, ParseInstitutionName("home_school", request.home_school()));
   }
   v1::ListAllocationDecisionsResponse response;
   OSAN_ASSIGN_OR_RETURN(auto page,

@@ -28,11 +28,11 @@
 #include "absl/time/time.h"
 #include "common/audit.h"
 #include "common/db.h"
+#include "common/names.h"
 #include "common/paging.h"
 #include "common/server.h"
 #include "osan/enrollment/v1/enrollment.pb.h"
 #include "services/catalog/client/catalog_client.h"
-#include "services/catalog/domain/names.h"
 
 namespace osan::enrollment {
 
@@ -73,7 +73,7 @@ class AllocationRuns {
   // One run, as its thread carries it out.
   struct Job {
     std::string id;  // of the operation and of the run
-    catalog::TermId term;
+    TermId term;
     uint64_t seed = 0;
     std::string run_by;  // institution code
     audit::Caller caller;

@@ -10,10 +10,10 @@
 #include "absl/time/civil_time.h"
 #include "common/curriculum.h"
 #include "common/ids.h"
+#include "common/names.h"
 #include "common/status.h"
 #include "common/use_case.h"
 #include "common/validation.h"
-#include "services/catalog/domain/names.h"
 #include "services/catalog/domain/rules.h"
 #include "services/enrollment/api/first_come.h"
 #include "services/enrollment/store/enrollment_store.h"
@@ -132,8 +132,8 @@ absl::StatusOr<v1::Application> Enrollment::SubmitApplication(
                         ParseStudentName("application.student", input.student()));
   call.Audit(student_id.name());
   OSAN_RETURN_IF_ERROR(RequireHomeSchool(*call.principal, student_id.school));
-  OSAN_ASSIGN_OR_RETURN(const catalog::SectionId section_id,
-                        catalog::ParseSectionName("application.section", input.section()));
+  OSAN_ASSIGN_OR_RETURN(const SectionId section_id,
+                        ParseSectionName("application.section", input.section()));
   OSAN_RETURN_IF_ERROR(CheckRange("application.preference_rank", input.preference_rank(), 1, 20));
   OSAN_RETURN_IF_ERROR(CheckRequestId(request.request_id()));
   OSAN_ASSIGN_OR_RETURN(const SectionFacts facts,
@@ -298,8 +298,7 @@ absl::StatusOr<v1::ListApplicationsResponse> Enrollment::ListApplications(
     OSAN_ASSIGN_OR_RETURN(school_code, ParseSchoolName("parent", request.parent()));
     OSAN_RETURN_IF_ERROR(RequireHomeSchool(*call.principal, school_code));
   } else {
-    OSAN_ASSIGN_OR_RETURN(const catalog::SectionId id,
-                          catalog::ParseSectionName("section", request.section()));
+    OSAN_ASSIGN_OR_RETURN(const SectionId id, ParseSectionName("section", request.section()));
     OSAN_ASSIGN_OR_RETURN(const SectionFacts facts, catalog_->GetSection(id.name(), call.deadline));
     OSAN_RETURN_IF_ERROR(RequireHost(*call.principal, facts.section.host()));
     section_id = id.id;
@@ -396,8 +395,7 @@ absl::StatusOr<v1::Application> Enrollment::DropEnrollment(
 
 absl::StatusOr<v1::CancelSectionResponse> Enrollment::CancelSection(
     const Call& call, const v1::CancelSectionRequest& request) {
-  OSAN_ASSIGN_OR_RETURN(const catalog::SectionId id,
-                        catalog::ParseSectionName("section", request.section()));
+  OSAN_ASSIGN_OR_RETURN(const SectionId id, ParseSectionName("section", request.section()));
   OSAN_RETURN_IF_ERROR(CheckText("reason", request.reason(), 1, 500));
   if (call.principal->role != auth::v1::CITY) {
     // A section's host never changes: a cached copy tells whether the caller
@@ -441,8 +439,7 @@ absl::StatusOr<v1::CancelSectionResponse> Enrollment::CancelSection(
 
 absl::StatusOr<v1::Roster> Enrollment::ListRoster(const Call& call,
                                                   const v1::ListRosterRequest& request) {
-  OSAN_ASSIGN_OR_RETURN(const catalog::SectionId id,
-                        catalog::ParseSectionName("section", request.section()));
+  OSAN_ASSIGN_OR_RETURN(const SectionId id, ParseSectionName("section", request.section()));
   OSAN_ASSIGN_OR_RETURN(const SectionFacts facts, catalog_->GetSection(id.name(), call.deadline));
   OSAN_RETURN_IF_ERROR(RequireHost(*call.principal, facts.section.host()));
   v1::Roster roster;
@@ -467,7 +464,7 @@ absl::StatusOr<v1::Roster> Enrollment::ListRoster(const Call& call,
 absl::StatusOr<v1::CountApplicationsResponse> Enrollment::CountApplications(
     const Call& call, const v1::CountApplicationsRequest& request) {
   OSAN_RETURN_IF_ERROR(RequireCityOrOffice(*call.principal, "read application counts"));
-  OSAN_ASSIGN_OR_RETURN(const catalog::TermId term, catalog::ParseTermName("term", request.term()));
+  OSAN_ASSIGN_OR_RETURN(const TermId term, ParseTermName("term", request.term()));
   v1::CountApplicationsResponse response;
   response.set_term(term.name());
   OSAN_ASSIGN_OR_RETURN(auto page, ReadPage(

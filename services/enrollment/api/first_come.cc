@@ -8,8 +8,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "common/names.h"
 #include "common/status.h"
-#include "services/catalog/domain/names.h"
 
 namespace osan::enrollment {
 namespace {
@@ -153,7 +153,7 @@ absl::Status FirstComeSubmissions::Decide(pqxx::work& tx, const std::vector<Subm
         student == locked.end()
             ? absl::NotFoundError(absl::StrCat(record.application.student(), " not found"))
             : CheckEligible(student->second, record.school_code, record.section,
-                            catalog::SchoolYearOfTerm(record.application.term()));
+                            SchoolYearOfTerm(record.application.term()));
     if (check.ok()) {
       check = CheckAgainstLiveApplications(LiveViews(live[ref]), record.section_id, record.section,
                                            record.application.preference_rank(), record.credits,

@@ -2,8 +2,8 @@
 
 #include <google/protobuf/util/time_util.h>
 
+#include "common/names.h"
 #include "common/status.h"
-#include "services/catalog/domain/names.h"
 #include "services/enrollment/store/enrollment_store.h"
 
 namespace osan::enrollment {
@@ -12,7 +12,7 @@ using google::protobuf::util::TimeUtil;
 
 absl::StatusOr<v1::ListSeatCountsResponse> PublicSeats::ListSeatCounts(
     const server::CallContext& call, const v1::ListSeatCountsRequest& request) {
-  OSAN_ASSIGN_OR_RETURN(const catalog::TermId term, catalog::ParseTermName("term", request.term()));
+  OSAN_ASSIGN_OR_RETURN(const TermId term, ParseTermName("term", request.term()));
   const std::string name = term.name();
   {
     absl::MutexLock lock(&mu_);

@@ -4,7 +4,7 @@
 #include <limits>
 
 #include "absl/strings/str_cat.h"
-#include "services/catalog/domain/names.h"
+#include "common/names.h"
 
 namespace osan::enrollment {
 
@@ -32,7 +32,7 @@ std::string SeatBlocked(const cv1::Section& section, const SeatedClass& seated,
   if (section.per_school_cap() > 0 && from_school >= section.per_school_cap()) {
     return absl::StrCat("per-school cap of ", section.per_school_cap(), " reached");
   }
-  if (catalog::InstitutionCodeOf(section.host()) == school &&
+  if (InstitutionCodeOf(section.host()) == school &&
       from_school >=
           MaxHostStudents(section.host_share_cap_percent(), seated.enrolled - from_school)) {
     return absl::StrCat("host share cap: the host's own students may be at most ",

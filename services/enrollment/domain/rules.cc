@@ -8,9 +8,9 @@
 #include "absl/strings/strip.h"
 #include "absl/time/civil_time.h"
 #include "common/curriculum.h"
+#include "common/names.h"
 #include "common/status.h"
 #include "common/validation.h"
-#include "services/catalog/domain/names.h"
 #include "services/catalog/domain/rules.h"
 
 namespace osan::enrollment {
@@ -28,7 +28,7 @@ bool IsKeyChar(char c) {
 
 bool IsSchoolCode(absl::string_view code) {
   // Institution codes as the catalog defines them.
-  return catalog::ParseInstitutionName("", absl::StrCat("institutions/", code)).ok();
+  return ParseInstitutionName("", absl::StrCat("institutions/", code)).ok();
 }
 
 // Minutes since midnight, in 64 bits so that no int32 field values (catalog
@@ -103,7 +103,7 @@ absl::StatusOr<std::string> ParseApplicationName(absl::string_view field, absl::
 
 absl::StatusOr<std::string> ParseUuidName(absl::string_view field, absl::string_view name,
                                           absl::string_view prefix) {
-  if (!absl::ConsumePrefix(&name, prefix) || !catalog::IsUuid(name)) {
+  if (!absl::ConsumePrefix(&name, prefix) || !IsUuid(name)) {
     return InvalidField(field, absl::StrCat("must be ", prefix, "{id}"));
   }
   return absl::AsciiStrToLower(name);

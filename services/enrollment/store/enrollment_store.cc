@@ -7,8 +7,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "common/names.h"
 #include "common/status.h"
-#include "services/catalog/domain/names.h"
 #include "services/enrollment/domain/rules.h"
 
 namespace osan::enrollment::store {
@@ -332,7 +332,7 @@ absl::StatusOr<Page<v1::Student>> ListStudents(Tx& tx, const std::string& school
 
 absl::Status InsertApplication(Tx& tx, const ApplicationRecord& record) {
   const v1::Application& application = record.application;
-  const std::string host = catalog::InstitutionCodeOf(application.host());
+  const std::string host = InstitutionCodeOf(application.host());
   tx.exec_prepared0("application_insert", record.id, record.school_code, record.student_key,
                     record.term_id, record.section_id, application.section(), host, record.credits,
                     pqxx::binarystring(record.section.SerializeAsString()),
@@ -365,7 +365,7 @@ absl::StatusOr<v1::Application> SetState(Tx& tx, const std::string& id, v1::Appl
                     decided_by);
   OSAN_ASSIGN_OR_RETURN(const ApplicationRecord stored, GetApplication(tx, id));
   tx.exec_prepared0("event_insert", id, stored.school_code,
-                    catalog::InstitutionCodeOf(stored.application.host()),
+                    InstitutionCodeOf(stored.application.host()),
                     pqxx::binarystring(stored.application.SerializeAsString()));
   return stored.application;
 }
@@ -551,12 +551,12 @@ absl::Status InsertApplications(Tx& tx, const std::vector<ApplicationRecord>& re
     events.push_back(absl::BytesToHexString(record.application.SerializeAsString()));
   }
   const ApplicationRecord& first = records.front();
-  tx.exec_prepared0(
-      "application_insert_many", db::TextArray(ids), db::TextArray(schools), db::TextArray(keys),
-      db::TextArray(ranks), db::TextArray(states), db::TextArray(reasons), db::TextArray(events),
-      first.term_id, first.section_id, first.application.section(),
-      catalog::InstitutionCodeOf(first.application.host()), first.credits,
-      pqxx::binarystring(first.section.SerializeAsString()), first.application.decided_by());
+  tx.exec_prepared0("application_insert_many", db::TextArray(ids), db::TextArray(schools),
+                    db::TextArray(keys), db::TextArray(ranks), db::TextArray(states),
+                    db::TextArray(reasons), db::TextArray(events), first.term_id, first.section_id,
+                    first.application.section(), InstitutionCodeOf(first.application.host()),
+                    first.credits, pqxx::binarystring(first.section.SerializeAsString()),
+                    first.application.decided_by());
   return absl::OkStatus();
 }
 
@@ -691,8 +691,7 @@ absl::Status ApplyAllocation(Tx& tx, const std::string& run_id, const std::strin
       std::vector<std::string>{"application_id", "school_code", "host_code", "application"});
   for (size_t i = 0; i < decisions.size() && i < after.size(); ++i) {
     events << std::make_tuple(
-        decisions[i].application_id, decisions[i].school_code,
-        catalog::InstitutionCodeOf(after[i].host()),
+        decisions[i].application_id, decisions[i].school_code, InstitutionCodeOf(after[i].host()),
         absl::StrCat("\\x", absl::BytesToHexString(after[i].SerializeAsString())));
   }
   events.complete();

@@ -1,13 +1,14 @@
-// Resource names of the catalog (AIP-122) and their parsing.
-#ifndef OSAN_SERVICES_CATALOG_DOMAIN_NAMES_H_
-#define OSAN_SERVICES_CATALOG_DOMAIN_NAMES_H_
+// The resource names every service uses for institutions, terms, courses,
+// sections and programmes (AIP-122), and their parsing.
+#ifndef OSAN_COMMON_NAMES_H_
+#define OSAN_COMMON_NAMES_H_
 
 #include <string>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 
-namespace osan::catalog {
+namespace osan {
 
 struct TermId {
   int year = 0;
@@ -51,6 +52,6 @@ std::string ProgrammeName(absl::string_view id);
 // True for a UUID in 8-4-4-4-12 hexadecimal form.
 bool IsUuid(absl::string_view text);
 
-}  // namespace osan::catalog
+}  // namespace osan
 
-#endif  // OSAN_SERVICES_CATALOG_DOMAIN_NAMES_H_
+#endif  // OSAN_COMMON_NAMES_H_

@@ -1,4 +1,6 @@
-// Unit tests of the catalog's resource names (services/catalog/domain/names.h).
+// Unit tests of the suite's resource names (common/names.h).
+#include "common/names.h"
+
 #include <string>
 
 #include "absl/status/status.h"
@@ -6,10 +8,9 @@
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "services/catalog/domain/names.h"
 #include "tests/support/status_assertions.h"
 
-namespace osan::catalog {
+namespace osan {
 namespace {
 
 constexpr absl::string_view kUuid = "3f2504e0-4f89-41d3-9a0c-0305e82c3301";
@@ -271,4 +272,4 @@ TEST(ParseProgrammeNameTest, RefusesOtherFormsNamingTheField) {
 }
 
 }  // namespace
-}  // namespace osan::catalog
+}  // namespace osan

@@ -1,4 +1,4 @@
-#include "services/catalog/domain/names.h"
+#include "common/names.h"
 
 #include <algorithm>
 
@@ -9,7 +9,7 @@
 #include "absl/strings/strip.h"
 #include "common/status.h"
 
-namespace osan::catalog {
+namespace osan {
 namespace {
 
 constexpr absl::string_view kInstitutions = "institutions/";
@@ -130,4 +130,4 @@ absl::StatusOr<std::string> ParseProgrammeName(absl::string_view field, absl::st
   return std::string(name);
 }
 
-}  // namespace osan::catalog
+}  // namespace osan
