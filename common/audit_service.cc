@@ -2,24 +2,14 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "common/roles.h"
 #include "common/status.h"
 #include "common/use_case.h"
 
 namespace osan::audit {
-namespace {
-
-absl::Status RequireEducationOffice(const server::CallContext& call) {
-  if (call.principal->role != auth::v1::EDU_OFFICE) {
-    return absl::PermissionDeniedError("only the education office reads the audit trail");
-  }
-  return absl::OkStatus();
-}
-
-}  // namespace
-
 absl::StatusOr<v1::ListAuditRecordsResponse> AuditQueries::ListAuditRecords(
     const server::CallContext& call, const v1::ListAuditRecordsRequest& request) {
-  OSAN_RETURN_IF_ERROR(RequireEducationOffice(call));
+  OSAN_RETURN_IF_ERROR(auth::RequireEducationOffice(*call.principal, "read the audit trail"));
   OSAN_ASSIGN_OR_RETURN(const int limit, EffectivePageSize(request.page_size()));
   const std::string scope = QueryScope("ListAuditRecords", request);
   OSAN_ASSIGN_OR_RETURN(
@@ -44,7 +34,7 @@ absl::StatusOr<v1::ListAuditRecordsResponse> AuditQueries::ListAuditRecords(
 
 absl::StatusOr<v1::VerifyAuditChainResponse> AuditQueries::VerifyAuditChain(
     const server::CallContext& call, const v1::VerifyAuditChainRequest&) {
-  OSAN_RETURN_IF_ERROR(RequireEducationOffice(call));
+  OSAN_RETURN_IF_ERROR(auth::RequireEducationOffice(*call.principal, "read the audit trail"));
   return log_->VerifyChain();
 }
 

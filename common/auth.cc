@@ -341,9 +341,8 @@ absl::StatusOr<KeyPair> GenerateKeyPair() {
 ServiceToken::ServiceToken(TokenSigner signer, std::string service_name, absl::Duration lifetime)
     : signer_(std::move(signer)), service_name_(std::move(service_name)), lifetime_(lifetime) {}
 
-std::string ServiceToken::Current() {
+std::string ServiceToken::Current(absl::Time now) {
   absl::MutexLock lock(&mu_);
-  const absl::Time now = absl::Now();
   if (now + lifetime_ / 2 > expiry_) {
     auto token = signer_.Issue({service_name_, v1::SERVICE}, now, lifetime_);
     if (token.ok()) {

@@ -161,8 +161,10 @@ class ServiceToken {
  public:
   ServiceToken(TokenSigner signer, std::string service_name,
                absl::Duration lifetime = TokenOptions().max_service_lifetime);
-  // The current token; empty if issuing failed.
-  std::string Current();
+  // The token to send at `now` (absl::Now() in servers, a fake clock in
+  // tests): the one issued before while more than half its lifetime is left,
+  // else a new one; empty if issuing failed.
+  std::string Current(absl::Time now);
 
  private:
   const TokenSigner signer_;

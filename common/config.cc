@@ -361,8 +361,9 @@ absl::StatusOr<ServiceConfig> LoadServiceConfig(int argc, char** argv, int defau
 
 absl::StatusOr<ServiceConfig> LoadClientConfig(int argc, char** argv,
                                                const std::string& default_listen) {
-  SetUsage("Serves the public listing page of the Osan credit exchange. Flags also read "
-           "OSAN_<FLAG>.");
+  SetUsage(
+      "Serves the public listing page of the Osan credit exchange. Flags also read "
+      "OSAN_<FLAG>.");
   OSAN_RETURN_IF_ERROR(ApplyEnvironment());
   absl::ParseCommandLine(argc, argv);
   ServiceConfig config;

@@ -14,9 +14,9 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/clock.h"
+#include "common/grpc_status.h"
 #include "common/log.h"
 #include "common/server.h"
-#include "common/grpc_status.h"
 #include "common/status.h"
 
 namespace osan::server {

@@ -17,6 +17,12 @@ constexpr absl::string_view kTerms = "terms/";
 constexpr absl::string_view kCourses = "courses/";
 constexpr absl::string_view kSections = "/sections/";
 constexpr absl::string_view kProgrammes = "programmes/";
+constexpr absl::string_view kSchools = "schools/";
+constexpr absl::string_view kStudents = "/students/";
+
+bool IsKeyChar(char c) {
+  return absl::ascii_isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-';
+}
 
 bool IsInstitutionCode(absl::string_view code) {
   if (code.size() < 3 || code.size() > 32 || !absl::ascii_isupper(code[0])) {
@@ -55,6 +61,8 @@ std::string InstitutionCodeOf(absl::string_view name) {
   absl::ConsumePrefix(&name, kInstitutions);
   return std::string(name);
 }
+std::string SchoolName(absl::string_view code) { return absl::StrCat(kSchools, code); }
+std::string StudentId::name() const { return absl::StrCat(kSchools, school, kStudents, key); }
 std::string CourseName(absl::string_view id) { return absl::StrCat(kCourses, id); }
 std::string ProgrammeName(absl::string_view id) { return absl::StrCat(kProgrammes, id); }
 
@@ -128,6 +136,30 @@ absl::StatusOr<std::string> ParseProgrammeName(absl::string_view field, absl::st
     return InvalidField(field, "must be programmes/{id}, e.g. programmes/2027-osan-credit");
   }
   return std::string(name);
+}
+
+absl::StatusOr<std::string> ParseSchoolName(absl::string_view field, absl::string_view name) {
+  if (!absl::ConsumePrefix(&name, kSchools) || !IsInstitutionCode(name)) {
+    return InvalidField(field, "must be schools/{code}, e.g. schools/J10-7531001");
+  }
+  return std::string(name);
+}
+
+bool IsStudentKey(absl::string_view key) {
+  return !key.empty() && key.size() <= 64 && std::all_of(key.begin(), key.end(), IsKeyChar);
+}
+
+absl::StatusOr<StudentId> ParseStudentName(absl::string_view field, absl::string_view name) {
+  const size_t split = name.find(kStudents);
+  if (!absl::StartsWith(name, kSchools) || split == absl::string_view::npos) {
+    return InvalidField(field, "must be schools/{code}/students/{key}");
+  }
+  StudentId id{std::string(name.substr(kSchools.size(), split - kSchools.size())),
+               std::string(name.substr(split + kStudents.size()))};
+  if (!IsInstitutionCode(id.school) || !IsStudentKey(id.key)) {
+    return InvalidField(field, "must be schools/{code}/students/{key}");
+  }
+  return id;
 }
 
 }  // namespace osan

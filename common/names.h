@@ -1,5 +1,6 @@
 // The resource names every service uses for institutions, terms, courses,
-// sections and programmes (AIP-122), and their parsing.
+// sections, programmes, schools and their students (AIP-122), and their
+// parsing.
 #ifndef OSAN_COMMON_NAMES_H_
 #define OSAN_COMMON_NAMES_H_
 
@@ -25,6 +26,13 @@ struct SectionId {
   std::string name() const;
 };
 
+// A student, named by the home school: `schools/{school}/students/{key}`.
+struct StudentId {
+  std::string school;  // institution code of the home school
+  std::string key;     // the school's pseudonymous key (IsStudentKey)
+  std::string name() const;
+};
+
 // Each parser returns INVALID_ARGUMENT naming `field` when `name` is not of
 // its form. Parsing never touches storage: a well-formed name of a missing
 // resource is reported NOT_FOUND later.
@@ -41,7 +49,15 @@ absl::Status CheckProgrammeId(absl::string_view field, absl::string_view id);
 // `programmes/{id}` -> id.
 absl::StatusOr<std::string> ParseProgrammeName(absl::string_view field, absl::string_view name);
 
+// `schools/{code}` -> code.
+absl::StatusOr<std::string> ParseSchoolName(absl::string_view field, absl::string_view name);
+absl::StatusOr<StudentId> ParseStudentName(absl::string_view field, absl::string_view name);
+// A student key: 1..64 characters of A-Z, a-z, 0-9, '.', '_', '-'.
+bool IsStudentKey(absl::string_view key);
+
 std::string InstitutionName(absl::string_view code);
+// `schools/{code}`.
+std::string SchoolName(absl::string_view code);
 // The code in an institution name the suite produced ("institutions/{code}"
 // -> "{code}"); a name without the prefix is returned as it is. Untrusted
 // input goes through ParseInstitutionName instead.

@@ -14,8 +14,8 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
-#include "common/log.h"
 #include "common/grpc_status.h"
+#include "common/log.h"
 #include "common/status.h"
 
 namespace osan::server {

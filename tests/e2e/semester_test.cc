@@ -77,9 +77,9 @@ class SemesterTest : public ::testing::Test {
   rv1::Transcript Transcript(const std::string& student) {
     rv1::GetTranscriptRequest request;
     request.set_student(student);
-    auto transcript = clients_->Call(
-        clients_->credit(), &rv1::CreditService::Stub::GetTranscript,
-        enrollment::ParseStudentName("student", student).value().school, auth::v1::SCHOOL, request);
+    auto transcript = clients_->Call(clients_->credit(), &rv1::CreditService::Stub::GetTranscript,
+                                     ParseStudentName("student", student).value().school,
+                                     auth::v1::SCHOOL, request);
     EXPECT_TRUE(transcript.ok()) << transcript.status();
     return transcript.value_or(rv1::Transcript());
   }

@@ -22,7 +22,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/csv.h"
 #include "osan/credit/v1/credit.pb.h"
-#include "services/credit/api/credit.h"
+#include "services/credit/domain/results_sheet.h"
 #include "tests/fuzz/fuzz_support.h"
 
 namespace osan::credit {

@@ -51,8 +51,7 @@ TEST(EnrollmentConcurrencyTest, SeatsNeverOverbookUnderConcurrentClaimsDropsAndP
         std::mt19937 random(round * 1000 + t);
         for (int k = 0; k < kStudentsPerThread; ++k) {
           const std::string& student = students[t * kStudentsPerThread + k];
-          const std::string school =
-              enrollment::ParseStudentName("student", student).value().school;
+          const std::string school = ParseStudentName("student", student).value().school;
           const std::string token = exchange.Token(school, auth::v1::SCHOOL);
           v1::Application application;
           const grpc::Status applied =

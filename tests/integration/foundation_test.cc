@@ -286,6 +286,20 @@ class ServerLimitsTest : public ::testing::Test {
     FAIL() << "no query ever blocked on the lock";
   }
 
+  // Calls GetTerm until one is answered `code` at once; calls that are
+  // queued instead are kept in `waiting`.
+  void AwaitAnswer(grpc::StatusCode code, std::vector<std::future<grpc::StatusCode>>* waiting) {
+    for (int i = 0; i < 200; ++i) {
+      auto probe = GetTermAsync();
+      if (probe.wait_for(std::chrono::seconds(1)) != std::future_status::ready) {
+        waiting->push_back(std::move(probe));
+      } else if (probe.get() == code) {
+        return;
+      }
+    }
+    FAIL() << "no call was answered " << code;
+  }
+
   testing::TestService service_;
   std::unique_ptr<catalog::v1::CatalogService::Stub> stub_;
   std::string token_;
@@ -333,12 +347,23 @@ TEST_F(ServerLimitsTest, ShutdownLetsCallsInFlightFinish) {
   LockTerms();
   auto in_flight = GetTermAsync();
   AwaitBlockedQuery();
+  // Fill the queue, so that further calls are answered at once.
+  std::vector<std::future<grpc::StatusCode>> queued;
+  AwaitAnswer(grpc::StatusCode::RESOURCE_EXHAUSTED, &queued);
+  ASSERT_EQ(queued.size(), 1u);
   auto shutdown = std::async(std::launch::async, [this] { service_.Shutdown(); });
-  absl::SleepFor(absl::Milliseconds(200));
+  // Shutdown has begun once new calls are refused as UNAVAILABLE; the calls
+  // it took still wait on the lock, and so does the shutdown.
+  std::vector<std::future<grpc::StatusCode>> late;
+  AwaitAnswer(grpc::StatusCode::UNAVAILABLE, &late);
+  EXPECT_TRUE(late.empty()) << "a call was taken after shutdown began";
+  EXPECT_EQ(shutdown.wait_for(std::chrono::milliseconds(0)), std::future_status::timeout)
+      << "shutdown did not wait for the calls it had taken";
   ReleaseLock();
   shutdown.get();
-  // The call finished with its real answer, not a cancellation.
+  // Both calls finished with their real answer, not a cancellation.
   EXPECT_EQ(in_flight.get(), grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(queued[0].get(), grpc::StatusCode::NOT_FOUND);
 }
 
 TEST(RateLimitTest, ExcessCallsOfOneInstitutionGetResourceExhaustedWithARetryHint) {

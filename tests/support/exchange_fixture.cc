@@ -202,7 +202,7 @@ grpc::Status Exchange::CreateStudentAs(auth::Role role, const std::string& schoo
 grpc::Status Exchange::Apply(const std::string& student, const std::string& section, int rank,
                              bool approve, ev1::Application* application,
                              const std::string& request_id) {
-  const std::string school = enrollment::ParseStudentName("student", student).value().school;
+  const std::string school = ParseStudentName("student", student).value().school;
   ev1::SubmitApplicationRequest request;
   request.mutable_application()->set_student(student);
   request.mutable_application()->set_section(section);

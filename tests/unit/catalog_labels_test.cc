@@ -1,10 +1,10 @@
-// Unit tests of the catalog's Korean labels (services/catalog/domain/labels.h).
+// Unit tests of the catalog's Korean labels (services/catalog/vocabulary/labels.h).
 #include <gtest/gtest.h>
 
 #include <optional>
 #include <string>
 
-#include "services/catalog/domain/labels.h"
+#include "services/catalog/vocabulary/labels.h"
 
 namespace osan::catalog {
 namespace {

@@ -1734,46 +1734,6 @@ TEST(RequireCatalogAdminTest, CityAndEducationOfficeOnly) {
   }
 }
 
-TEST(RequireHostOrCityTest, CityMayActForAnyHost) {
-  EXPECT_TRUE(RequireHostOrCity(Caller("OSAN-CITY", auth::v1::CITY), kHost).ok());
-  EXPECT_TRUE(
-      RequireHostOrCity(Caller("OSAN-CITY", auth::v1::CITY), "institutions/J10-7531001").ok());
-}
-
-TEST(RequireHostOrCityTest, HostItselfAsSchoolOrAcademy) {
-  EXPECT_TRUE(
-      RequireHostOrCity(Caller("J10-7531001", auth::v1::SCHOOL), "institutions/J10-7531001").ok());
-  EXPECT_TRUE(RequireHostOrCity(Caller("OSAN-AICODING", auth::v1::ACADEMY), kHost).ok());
-}
-
-TEST(RequireHostOrCityTest, RefusesOtherInstitutionsAndRoles) {
-  EXPECT_EQ(
-      RequireHostOrCity(Caller("J10-7531002", auth::v1::SCHOOL), "institutions/J10-7531001").code(),
-      absl::StatusCode::kPermissionDenied);
-  EXPECT_EQ(RequireHostOrCity(Caller("OSAN-MAKER", auth::v1::ACADEMY), kHost).code(),
-            absl::StatusCode::kPermissionDenied);
-  // The right institution in a role that does not host.
-  for (const auth::Role role :
-       {auth::v1::EDU_OFFICE, auth::v1::SERVICE, auth::v1::ROLE_UNSPECIFIED}) {
-    EXPECT_EQ(RequireHostOrCity(Caller("OSAN-AICODING", role), kHost).code(),
-              absl::StatusCode::kPermissionDenied)
-        << auth::RoleName(role);
-  }
-  // The bare code is not the institution's name.
-  EXPECT_EQ(RequireHostOrCity(Caller("OSAN-AICODING", auth::v1::ACADEMY), "OSAN-AICODING").code(),
-            absl::StatusCode::kPermissionDenied);
-}
-
-TEST(RequireEducationOfficeTest, EducationOfficeOnly) {
-  EXPECT_TRUE(RequireEducationOffice(Caller("HWASEONG-OSAN", auth::v1::EDU_OFFICE)).ok());
-  for (const auth::Role role : {auth::v1::CITY, auth::v1::SCHOOL, auth::v1::ACADEMY,
-                                auth::v1::SERVICE, auth::v1::ROLE_UNSPECIFIED}) {
-    EXPECT_EQ(RequireEducationOffice(Caller("OSAN-CITY", role)).code(),
-              absl::StatusCode::kPermissionDenied)
-        << auth::RoleName(role);
-  }
-}
-
 // ----- Programmes -----------------------------------------------------------
 
 v1::Programme ValidProgramme() {

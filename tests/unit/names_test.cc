@@ -14,6 +14,7 @@ namespace osan {
 namespace {
 
 constexpr absl::string_view kUuid = "3f2504e0-4f89-41d3-9a0c-0305e82c3301";
+constexpr char kSchoolCode[] = "J10-7531001";
 constexpr absl::string_view kUpperUuid = "3F2504E0-4F89-41D3-9A0C-0305E82C3301";
 
 using ::osan::testing::IsInvalidField;
@@ -269,6 +270,75 @@ TEST(ParseProgrammeNameTest, RefusesOtherFormsNamingTheField) {
   EXPECT_EQ(CheckProgrammeId("programme_id", "A").message(),
             "programme_id: must be 3..63 characters of a-z, 0-9 and '-', starting with a letter "
             "or digit, e.g. 2027-osan-credit");
+}
+
+// ----- Schools and students -------------------------------------------------
+
+TEST(SchoolNameTest, BuildsName) { EXPECT_EQ(SchoolName(kSchoolCode), "schools/J10-7531001"); }
+
+TEST(ParseSchoolNameTest, RoundTrips) {
+  const auto parsed = ParseSchoolName("parent", SchoolName(kSchoolCode));
+  ASSERT_TRUE(parsed.ok()) << parsed.status();
+  EXPECT_EQ(*parsed, kSchoolCode);
+}
+
+TEST(ParseSchoolNameTest, RejectsMalformedNames) {
+  for (const std::string& name : {
+           std::string(""),
+           std::string("schools/"),                        // empty code
+           std::string("J10-7531001"),                     // no prefix
+           std::string("school/J10-7531001"),              // wrong prefix
+           std::string("institutions/J10-7531001"),        // another collection
+           std::string("Schools/J10-7531001"),             // prefix is case-sensitive
+           std::string("schools/j10-7531001"),             // lower-case code
+           std::string("schools/J10-7531001/"),            // trailing slash
+           std::string("schools/J10 7531001"),             // space
+           std::string("schools/J10-7531001/students/a"),  // a student, not a school
+       }) {
+    SCOPED_TRACE(name);
+    EXPECT_TRUE(IsInvalidField(ParseSchoolName("parent", name).status(), "parent"));
+  }
+}
+
+TEST(StudentIdTest, BuildsName) {
+  const StudentId id{kSchoolCode, "s-001"};
+  EXPECT_EQ(id.name(), "schools/J10-7531001/students/s-001");
+}
+
+TEST(ParseStudentNameTest, RoundTrips) {
+  const StudentId id{kSchoolCode, "Ab9._-z"};
+  const auto parsed = ParseStudentName("student", id.name());
+  ASSERT_TRUE(parsed.ok()) << parsed.status();
+  EXPECT_EQ(parsed->school, kSchoolCode);
+  EXPECT_EQ(parsed->key, "Ab9._-z");
+  EXPECT_EQ(parsed->name(), id.name());
+}
+
+TEST(ParseStudentNameTest, AcceptsKeyOf64Characters) {
+  const std::string key(64, 'k');
+  const auto parsed = ParseStudentName("student", StudentId{kSchoolCode, key}.name());
+  ASSERT_TRUE(parsed.ok()) << parsed.status();
+  EXPECT_EQ(parsed->key, key);
+}
+
+TEST(ParseStudentNameTest, RejectsMalformedNames) {
+  for (const std::string& name : {
+           std::string(""),
+           std::string("J10-7531001/students/s-001"),          // no prefix
+           std::string("school/J10-7531001/students/s-001"),   // wrong prefix
+           std::string("schools/J10-7531001/student/s-001"),   // wrong collection
+           std::string("schools/J10-7531001"),                 // no student part
+           std::string("schools/J10-7531001/students/"),       // empty key
+           std::string("schools/J10-7531001/students/a/b"),    // key with '/'
+           std::string("schools/J10-7531001/students/a b"),    // key with a space
+           std::string("schools/j10-7531001/students/s-001"),  // lower-case school code
+           std::string("schools//students/s-001"),             // empty school code
+           std::string("schools/students/s-001"),              // no school code at all
+           absl::StrCat("schools/J10-7531001/students/", std::string(65, 'k')),  // key too long
+       }) {
+    SCOPED_TRACE(name);
+    EXPECT_TRUE(IsInvalidField(ParseStudentName("student", name).status(), "student"));
+  }
 }
 
 }  // namespace

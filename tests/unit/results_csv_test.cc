@@ -10,7 +10,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "osan/credit/v1/credit.pb.h"
-#include "services/credit/api/credit.h"
+#include "services/credit/domain/results_sheet.h"
 
 namespace osan::credit {
 namespace {

@@ -256,9 +256,24 @@ TEST_F(TokenLifetimeTest, ServiceTokensAreWithinTheServiceMaximum) {
   ServiceToken token(credit_keys_.signer, "SVC-CREDIT");
   auto verifier = TokenVerifier::Create(Ring());
   ASSERT_TRUE(verifier.ok());
-  const auto principal = verifier->Verify(token.Current(), absl::Now());
+  const auto principal = verifier->Verify(token.Current(kNow), kNow);
   ASSERT_TRUE(principal.ok()) << principal.status();
   EXPECT_EQ(principal->role, v1::SERVICE);
+}
+
+TEST_F(TokenLifetimeTest, AServiceTokenIsReissuedOnceHalfItsLifetimeHasPassed) {
+  const absl::Duration lifetime = absl::Minutes(4);
+  ServiceToken token(credit_keys_.signer, "SVC-CREDIT", lifetime);
+  auto verifier = TokenVerifier::Create(Ring());
+  ASSERT_TRUE(verifier.ok());
+  const std::string first = token.Current(kNow);
+  EXPECT_EQ(token.Current(kNow + lifetime / 2 - absl::Seconds(1)), first);
+  const absl::Time later = kNow + lifetime / 2 + absl::Seconds(1);
+  const std::string second = token.Current(later);
+  EXPECT_NE(second, first);
+  EXPECT_TRUE(verifier->Verify(second, later + lifetime / 2).ok())
+      << "the new token lasts a whole lifetime from when it was issued";
+  EXPECT_EQ(token.Current(later + absl::Seconds(1)), second);
 }
 
 TEST(RevocationsTest, RevokesSingleTokensById) {

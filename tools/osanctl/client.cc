@@ -202,19 +202,6 @@ std::string ApplicationStateLabel(enrollment::v1::ApplicationState state) {
   }
 }
 
-std::string OutcomeLabel(credit::v1::Outcome outcome) {
-  switch (outcome) {
-    case credit::v1::COMPLETED:
-      return "이수";
-    case credit::v1::REMEDIATION_REQUIRED:
-      return "보충 필요";
-    case credit::v1::NOT_COMPLETED:
-      return "미이수";
-    default:
-      return "-";
-  }
-}
-
 std::string AttendanceStatusLabel(credit::v1::AttendanceStatus status) {
   switch (status) {
     case credit::v1::PRESENT:

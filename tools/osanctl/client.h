@@ -17,7 +17,8 @@
 #include "osan/catalog/v1/catalog.pb.h"
 #include "osan/credit/v1/credit.pb.h"
 #include "osan/enrollment/v1/enrollment.pb.h"
-#include "services/catalog/domain/labels.h"
+#include "services/catalog/vocabulary/labels.h"
+#include "services/credit/domain/results_sheet.h"
 
 namespace osan::cli {
 
@@ -167,9 +168,11 @@ using catalog::SubjectAreaLabel;
 std::string MeetingSummary(const catalog::v1::PublicSection& section);
 // "신청" for SUBMITTED, "수강 확정" for ENROLLED, ...; "-" if unspecified.
 std::string ApplicationStateLabel(enrollment::v1::ApplicationState state);
-// "이수" for COMPLETED, "보충 필요" for REMEDIATION_REQUIRED, "미이수" for
-// NOT_COMPLETED; "-" if unspecified.
-std::string OutcomeLabel(credit::v1::Outcome outcome);
+// Credit-record's label of an outcome (이수, 보충 필요, 미이수); "-" if
+// unspecified.
+inline std::string OutcomeLabel(credit::v1::Outcome outcome) {
+  return OrDash(credit::OutcomeLabel(outcome));
+}
 // "출석", "지각", "조퇴", "결석", "출석 인정 결석"; "-" if unspecified.
 std::string AttendanceStatusLabel(credit::v1::AttendanceStatus status);
 

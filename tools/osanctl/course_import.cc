@@ -13,7 +13,7 @@
 #include "absl/strings/str_join.h"
 #include "common/names.h"
 #include "common/status.h"
-#include "services/catalog/domain/labels.h"
+#include "services/catalog/vocabulary/labels.h"
 #include "services/catalog/domain/rules.h"
 
 namespace osan::cli {

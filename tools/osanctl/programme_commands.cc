@@ -11,7 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "osan/catalog/v1/catalog.grpc.pb.h"
 #include "osan/credit/v1/credit.grpc.pb.h"
-#include "services/catalog/domain/labels.h"
+#include "services/catalog/vocabulary/labels.h"
 #include "tools/osanctl/catalog_commands.h"
 #include "tools/osanctl/client.h"
 #include "tools/osanctl/credit_commands.h"

@@ -241,7 +241,7 @@ absl::StatusOr<v1::Course> Catalog::CreateCourse(const Call& call,
   v1::Course course = request.course();
   ApplyCourseDefaults(&course);
   OSAN_RETURN_IF_ERROR(ValidateCourse(course));
-  OSAN_RETURN_IF_ERROR(RequireHostOrCity(*call.principal, course.host()));
+  OSAN_RETURN_IF_ERROR(auth::RequireHostOrCity(*call.principal, course.host()));
   OSAN_ASSIGN_OR_RETURN(const std::string host_code, ParseInstitutionName("host", course.host()));
   return Write<v1::Course>(
       call, "CreateCourse", request, [&](pqxx::work& tx) -> absl::StatusOr<v1::Course> {
@@ -292,7 +292,7 @@ absl::StatusOr<v1::Course> Catalog::UpdateCourse(const Call& call,
       call, "UpdateCourse", request, [&](pqxx::work& tx) -> absl::StatusOr<v1::Course> {
         OSAN_ASSIGN_OR_RETURN(const v1::Course before,
                               store::GetCourse(tx, id, store::Lock::kForUpdate));
-        OSAN_RETURN_IF_ERROR(RequireHostOrCity(*call.principal, before.host()));
+        OSAN_RETURN_IF_ERROR(auth::RequireHostOrCity(*call.principal, before.host()));
         OSAN_RETURN_IF_ERROR(CheckEtag(request.course().etag(), before.etag()));
         v1::Course current = before;
         OSAN_RETURN_IF_ERROR(
@@ -314,7 +314,8 @@ absl::StatusOr<v1::Course> Catalog::UpdateCourse(const Call& call,
 
 absl::StatusOr<v1::Course> Catalog::ReviewRecognition(const Call& call,
                                                       const v1::ReviewRecognitionRequest& request) {
-  OSAN_RETURN_IF_ERROR(RequireEducationOffice(*call.principal));
+  OSAN_RETURN_IF_ERROR(
+      auth::RequireEducationOffice(*call.principal, "review out-of-school recognition"));
   OSAN_ASSIGN_OR_RETURN(const std::string id, ParseCourseName("name", request.name()));
   if (request.decision() != v1::APPROVED && request.decision() != v1::REJECTED) {
     return InvalidField("decision", "must be APPROVED or REJECTED");
@@ -413,7 +414,7 @@ absl::StatusOr<v1::Section> Catalog::CreateSection(const Call& call,
           return InvalidField("section.course", "no such course");
         }
         OSAN_RETURN_IF_ERROR(course.status());
-        OSAN_RETURN_IF_ERROR(RequireHostOrCity(*call.principal, course->host()));
+        OSAN_RETURN_IF_ERROR(auth::RequireHostOrCity(*call.principal, course->host()));
         v1::Section section = request.section();
         ApplySectionDefaults(*course, term_facts, &section);
         OSAN_RETURN_IF_ERROR(ValidateSection(section, *course));
@@ -503,7 +504,7 @@ absl::StatusOr<v1::Section> Catalog::UpdateSection(const Call& call,
       call, "UpdateSection", request, [&](pqxx::work& tx) -> absl::StatusOr<v1::Section> {
         OSAN_ASSIGN_OR_RETURN(const v1::Section before,
                               ReadSection(tx, id, store::Lock::kForUpdate));
-        OSAN_RETURN_IF_ERROR(RequireHostOrCity(*call.principal, before.host()));
+        OSAN_RETURN_IF_ERROR(auth::RequireHostOrCity(*call.principal, before.host()));
         OSAN_RETURN_IF_ERROR(CheckEtag(request.section().etag(), before.etag()));
         v1::Section after = before;
         OSAN_RETURN_IF_ERROR(
@@ -535,7 +536,7 @@ absl::StatusOr<v1::Section> Catalog::TransitionSection(
   return Write<v1::Section>(
       call, "TransitionSection", request, [&](pqxx::work& tx) -> absl::StatusOr<v1::Section> {
         OSAN_ASSIGN_OR_RETURN(v1::Section section, ReadSection(tx, id, store::Lock::kForUpdate));
-        OSAN_RETURN_IF_ERROR(RequireHostOrCity(*call.principal, section.host()));
+        OSAN_RETURN_IF_ERROR(auth::RequireHostOrCity(*call.principal, section.host()));
         OSAN_RETURN_IF_ERROR(CheckEtag(request.etag(), section.etag()));
         OSAN_ASSIGN_OR_RETURN(const std::string course_id,
                               ParseCourseName("course", section.course()));

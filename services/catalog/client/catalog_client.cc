@@ -24,9 +24,10 @@ absl::Status CatalogClient::Call(grpc::Status (catalog::v1::CatalogService::Stub
                                      grpc::ClientContext*, const Request&, Response*),
                                  const Request& request, Response* response, absl::Time deadline) {
   grpc::ClientContext context;
-  context.AddMetadata("authorization", absl::StrCat("Bearer ", token_.Current()));
+  const absl::Time now = absl::Now();
+  context.AddMetadata("authorization", absl::StrCat("Bearer ", token_.Current(now)));
   server::AddOnBehalfOf(context);
-  context.set_deadline(absl::ToChronoTime(std::min(deadline, absl::Now() + timeout_)));
+  context.set_deadline(absl::ToChronoTime(std::min(deadline, now + timeout_)));
   const grpc::Status status = (stub_.get()->*method)(&context, request, response);
   if (status.ok()) {
     return absl::OkStatus();

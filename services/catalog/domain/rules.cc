@@ -6,10 +6,12 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "common/curriculum.h"
+#include "common/dates.h"
 #include "common/names.h"
+#include "common/roles.h"
 #include "common/status.h"
 #include "common/validation.h"
-#include "services/catalog/domain/labels.h"
+#include "services/catalog/vocabulary/labels.h"
 
 namespace osan::catalog {
 namespace {
@@ -148,38 +150,7 @@ absl::Status CheckPriorityRules(const v1::Section& section) {
 }
 
 // The facts of `course` that recognition covers, as they are now.
-v1::RecognisedVersion VersionOf(const v1::Course& course) {
-  v1::RecognisedVersion version;
-  version.set_course_etag(course.etag());
-  version.set_title(course.title());
-  version.set_category(course.category());
-  version.set_subject_area(course.subject_area());
-  version.set_credits(course.credits());
-  return version;
-}
-
-absl::Status RequireRoles(const auth::Principal& principal, std::initializer_list<auth::Role> roles,
-                          absl::string_view action) {
-  for (const auth::Role role : roles) {
-    if (principal.role == role) {
-      return absl::OkStatus();
-    }
-  }
-  return absl::PermissionDeniedError(
-      absl::StrCat(auth::RoleName(principal.role), " may not ", action));
-}
-
 }  // namespace
-
-bool ToCivilDay(const type::v1::Date& date, absl::CivilDay* day) {
-  if (date.year() < 2000 || date.year() > 2100 || date.month() < 1 || date.month() > 12 ||
-      date.day() < 1 || date.day() > 31) {
-    return false;
-  }
-  *day = absl::CivilDay(date.year(), date.month(), date.day());
-  // CivilDay normalises 2026-02-30 to 2026-03-02: a changed date was invalid.
-  return day->month() == date.month() && day->day() == date.day();
-}
 
 // ----- Institutions ---------------------------------------------------------
 
@@ -333,11 +304,6 @@ absl::Status ValidateCourse(const v1::Course& course) {
   return CheckText("description", course.description(), 0, 2000, /*multiline=*/true);
 }
 
-bool IsRecognised(const v1::Course& course) {
-  const auto state = course.recognition().state();
-  return state == v1::NOT_REQUIRED || state == v1::APPROVED;
-}
-
 void Review(v1::RecognitionState decision, const std::string& reviewer, absl::Time now,
             const std::string& reason, v1::Course* course) {
   v1::Recognition& recognition = *course->mutable_recognition();
@@ -380,32 +346,6 @@ bool ReturnToReview(absl::string_view what, v1::Course* course) {
   recognition.clear_reviewer();
   recognition.clear_review_time();
   return true;
-}
-
-absl::StatusOr<v1::RecognisedVersion> RecognisedFacts(const v1::Course& course) {
-  if (course.recognition().state() == v1::NOT_REQUIRED) {
-    return VersionOf(course);
-  }
-  if (!course.recognition().has_approved()) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        course.name(),
-        " is taught outside school and the education office has not recognised any version of "
-        "it (recognition ",
-        v1::RecognitionState_Name(course.recognition().state()), "); it earns no credits"));
-  }
-  return course.recognition().approved();
-}
-
-absl::Status CheckRecognised(const v1::Course& course, absl::string_view action) {
-  if (IsRecognised(course)) {
-    return absl::OkStatus();
-  }
-  const v1::RecognitionState state = course.recognition().state();
-  return absl::FailedPreconditionError(
-      absl::StrCat("the course is taught outside school and its recognition is ",
-                   v1::RecognitionState_Name(state),
-                   state == v1::PENDING ? " (awaiting the education office's review)" : "",
-                   "; its sections cannot ", action, " until the education office approves it"));
 }
 
 // ----- Sections -------------------------------------------------------------
@@ -696,25 +636,7 @@ std::string FundingProgramme(const v1::Section& section, const v1::Course& cours
 // ----- Who may change what --------------------------------------------------
 
 absl::Status RequireCatalogAdmin(const auth::Principal& principal) {
-  return RequireRoles(principal, {auth::v1::CITY, auth::v1::EDU_OFFICE},
-                      "manage institutions, terms and programmes (CITY or EDU_OFFICE only)");
-}
-
-absl::Status RequireHostOrCity(const auth::Principal& principal, absl::string_view host) {
-  if (principal.role == auth::v1::CITY) {
-    return absl::OkStatus();
-  }
-  if ((principal.role == auth::v1::SCHOOL || principal.role == auth::v1::ACADEMY) &&
-      principal.institution_name() == host) {
-    return absl::OkStatus();
-  }
-  return absl::PermissionDeniedError(
-      absl::StrCat("only the host (", host, ") or the city may change its courses and sections"));
-}
-
-absl::Status RequireEducationOffice(const auth::Principal& principal) {
-  return RequireRoles(principal, {auth::v1::EDU_OFFICE},
-                      "review out-of-school recognition (EDU_OFFICE only)");
+  return auth::RequireCityOrOffice(principal, "manage institutions, terms and programmes");
 }
 
 }  // namespace osan::catalog

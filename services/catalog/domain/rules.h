@@ -15,7 +15,10 @@
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 #include "common/auth.h"
+#include "common/dates.h"
+#include "common/roles.h"
 #include "osan/catalog/v1/catalog.pb.h"
+#include "services/catalog/vocabulary/recognition.h"
 
 namespace osan::catalog {
 
@@ -91,21 +94,6 @@ std::string RecognisedFieldsChanged(const v1::Course& before, const v1::Course& 
 // changed, keeping the recognised version. Returns whether it did: courses
 // that need no recognition or are already PENDING stay as they are.
 bool ReturnToReview(absl::string_view what, v1::Course* course);
-
-// The course as the credits it earns count it: the course itself (its etag,
-// title, category, subject area, credits) when it needs no recognition, else
-// the version the education office approved, whatever the state now (a
-// change under review does not change what enrolled students earn).
-// FAILED_PRECONDITION if it needs recognition and none was ever approved.
-absl::StatusOr<v1::RecognisedVersion> RecognisedFacts(const v1::Course& course);
-
-// Whether the course's sections may be listed publicly, published and take
-// applications now: the course needs no recognition, or is APPROVED.
-bool IsRecognised(const v1::Course& course);
-
-// IsRecognised as a status for `action` ("be published", "take
-// applications"): FAILED_PRECONDITION naming the state when it is not.
-absl::Status CheckRecognised(const v1::Course& course, absl::string_view action);
 
 // ----- Programmes -----------------------------------------------------------
 
@@ -219,15 +207,8 @@ void AddHowToApply(const v1::Section& section, const v1::Term& term,
 // CITY and EDU_OFFICE manage institutions, terms and programmes.
 absl::Status RequireCatalogAdmin(const auth::Principal& principal);
 
-// The host institution itself (as SCHOOL or ACADEMY) or CITY may create and
-// change a host's courses and sections. `host` is `institutions/{code}`.
-absl::Status RequireHostOrCity(const auth::Principal& principal, absl::string_view host);
-
-// Only the education office reviews out-of-school recognition.
-absl::Status RequireEducationOffice(const auth::Principal& principal);
-
-// A date from the API as a civil day; false if it is not a real date in 2000..2100.
-bool ToCivilDay(const type::v1::Date& date, absl::CivilDay* day);
+// Who changes a host's courses and sections, and who reviews recognition:
+// auth::RequireHostOrCity and auth::RequireEducationOffice (common/roles.h).
 
 }  // namespace osan::catalog
 

@@ -12,23 +12,23 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
+#include "common/dates.h"
 #include "common/ids.h"
 #include "common/names.h"
+#include "common/roles.h"
 #include "common/spreadsheet.h"
 #include "common/status.h"
 #include "common/use_case.h"
 #include "common/validation.h"
-#include "services/catalog/domain/labels.h"
-#include "services/catalog/domain/rules.h"
+#include "services/catalog/vocabulary/recognition.h"
 #include "services/credit/api/report.h"
+#include "services/credit/domain/results_sheet.h"
 #include "services/credit/store/credit_store.h"
-#include "services/enrollment/domain/rules.h"
 
 namespace osan::credit {
 namespace {
 
 namespace cv1 = catalog::v1;
-using enrollment::StudentId;
 
 google::protobuf::Timestamp Now(const server::CallContext& call) {
   return google::protobuf::util::TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(call.now));
@@ -109,7 +109,7 @@ absl::StatusOr<Credit::HostedSection> Credit::Hosted(const Call& call, const std
   HostedSection hosted;
   hosted.section_id = id.id;
   OSAN_ASSIGN_OR_RETURN(hosted.facts, catalog_->GetSection(id.name(), call.deadline));
-  OSAN_RETURN_IF_ERROR(enrollment::RequireHost(*call.principal, hosted.facts.section.host()));
+  OSAN_RETURN_IF_ERROR(auth::RequireHost(*call.principal, hosted.facts.section.host()));
   OSAN_ASSIGN_OR_RETURN(const auto roster,
                         enrollment_->Roster(id.name(), call.bearer_token, call.deadline));
   for (const auto& entry : roster.entries()) {
@@ -128,7 +128,7 @@ absl::StatusOr<v1::SessionAttendance> Credit::RecordAttendance(
   OSAN_RETURN_IF_ERROR(
       CheckRange("session_number", request.session_number(), 1, hosted.facts.section.sessions()));
   absl::CivilDay day;
-  if (!catalog::ToCivilDay(request.date(), &day)) {
+  if (!ToCivilDay(request.date(), &day)) {
     return InvalidField("date", "is not a valid date");
   }
   OSAN_RETURN_IF_ERROR(CheckText("reason", request.reason(), 0, 500));
@@ -207,7 +207,7 @@ absl::StatusOr<v1::Assessment> Credit::RecordAssessment(
   OSAN_ASSIGN_OR_RETURN(const HostedSection hosted,
                         Hosted(call, "assessment.section", input.section()));
   OSAN_ASSIGN_OR_RETURN(const StudentId student,
-                        enrollment::ParseStudentName("assessment.student", input.student()));
+                        ParseStudentName("assessment.student", input.student()));
   call.Audit(student.name());
   if (hosted.enrolled.count(student.name()) == 0) {
     return absl::FailedPreconditionError(
@@ -285,7 +285,7 @@ absl::StatusOr<v1::FinalizeSectionResponse> Credit::FinalizeSection(
                               store::LatestAssessments(tx, hosted.section_id));
         std::vector<std::string> missing;
         for (const auto& [name, entry_year] : hosted.enrolled) {
-          const auto id = enrollment::ParseStudentName("student", name);
+          const auto id = ParseStudentName("student", name);
           if (!id.ok() || assessments.count(RefOf(*id)) == 0) {
             missing.push_back(name);
           }
@@ -327,7 +327,7 @@ absl::StatusOr<v1::FinalizeSectionResponse> Credit::FinalizeSection(
         v1::FinalizeSectionResponse response;
         for (const auto& [name, entry_year] : hosted.enrolled) {
           call.Audit(name);
-          const StudentId id = *enrollment::ParseStudentName("student", name);
+          const StudentId id = *ParseStudentName("student", name);
           const v1::Assessment& assessment = assessments.at(RefOf(id));
           OSAN_ASSIGN_OR_RETURN(
               v1::CompletionRule rule,
@@ -382,7 +382,7 @@ absl::StatusOr<v1::FinalizeSectionResponse> Credit::FinalizeSection(
           SetStatistics(statistics, &package);
           package.set_rank(RankMark(/*joint_course=*/true, statistics.student_count));
           const std::string entry_id(absl::StripPrefix(entry.name(), "ledger/"));
-          const StudentId id = *enrollment::ParseStudentName("student", package.student());
+          const StudentId id = *ParseStudentName("student", package.student());
           OSAN_RETURN_IF_ERROR(store::AppendEntry(
               tx, {entry_id, RefOf(id), hosted.section_id, InstitutionCodeOf(section.host())},
               entry));
@@ -401,8 +401,7 @@ absl::StatusOr<v1::FinalizeSectionResponse> Credit::FinalizeSection(
 absl::StatusOr<v1::SupportRecord> Credit::RecordPreventiveInstruction(
     const Call& call, const v1::RecordPreventiveInstructionRequest& request) {
   OSAN_ASSIGN_OR_RETURN(const HostedSection hosted, Hosted(call, "section", request.section()));
-  OSAN_ASSIGN_OR_RETURN(const StudentId student,
-                        enrollment::ParseStudentName("student", request.student()));
+  OSAN_ASSIGN_OR_RETURN(const StudentId student, ParseStudentName("student", request.student()));
   call.Audit(student.name());
   if (hosted.enrolled.count(student.name()) == 0) {
     return absl::FailedPreconditionError(
@@ -453,8 +452,7 @@ absl::StatusOr<v1::LedgerEntry> NextVersion(db::Pool& pool, const server::CallCo
         OSAN_ASSIGN_OR_RETURN(auto latest, store::LatestEntry(tx, entry_id, /*for_update=*/true));
         auto& [key, entry] = latest;
         call.Audit(entry.package().student());
-        OSAN_RETURN_IF_ERROR(
-            enrollment::RequireHost(*call.principal, InstitutionName(key.host_code)));
+        OSAN_RETURN_IF_ERROR(auth::RequireHost(*call.principal, InstitutionName(key.host_code)));
         v1::LedgerEntry next = entry;
         next.set_version(entry.version() + 1);
         next.set_recorded_by(call.principal->institution);
@@ -630,8 +628,8 @@ absl::StatusOr<v1::LedgerHistory> Credit::GetLedgerHistory(
             OSAN_ASSIGN_OR_RETURN(const auto latest, store::LatestEntry(tx, entry_id, false));
             const store::EntryKey& key = latest.first;
             call.Audit(latest.second.package().student());
-            if (!enrollment::RequireHomeSchool(*call.principal, key.student.first).ok() &&
-                !enrollment::RequireHost(*call.principal, InstitutionName(key.host_code)).ok()) {
+            if (!auth::RequireHomeSchool(*call.principal, key.student.first).ok() &&
+                !auth::RequireHost(*call.principal, InstitutionName(key.host_code)).ok()) {
               return absl::PermissionDeniedError(
                   "only the student's home school and the section's host may read this "
                   "result");
@@ -658,8 +656,7 @@ absl::StatusOr<v1::Acknowledgement> Credit::AcknowledgeResult(
       [&](pqxx::work& tx) -> absl::StatusOr<v1::Acknowledgement> {
         OSAN_ASSIGN_OR_RETURN(const auto latest, store::LatestEntry(tx, entry_id, true));
         call.Audit(latest.second.package().student());
-        OSAN_RETURN_IF_ERROR(
-            enrollment::RequireHomeSchool(*call.principal, latest.first.student.first));
+        OSAN_RETURN_IF_ERROR(auth::RequireHomeSchool(*call.principal, latest.first.student.first));
         if (request.version() != latest.second.version()) {
           return absl::FailedPreconditionError(
               absl::StrCat("version ", request.version(), " is not the latest (",
@@ -671,9 +668,8 @@ absl::StatusOr<v1::Acknowledgement> Credit::AcknowledgeResult(
 
 absl::StatusOr<v1::ListPendingResultsResponse> Credit::ListPendingResults(
     const Call& call, const v1::ListPendingResultsRequest& request) {
-  OSAN_ASSIGN_OR_RETURN(const std::string school,
-                        enrollment::ParseSchoolName("parent", request.parent()));
-  OSAN_RETURN_IF_ERROR(enrollment::RequireHomeSchool(*call.principal, school));
+  OSAN_ASSIGN_OR_RETURN(const std::string school, ParseSchoolName("parent", request.parent()));
+  OSAN_RETURN_IF_ERROR(auth::RequireHomeSchool(*call.principal, school));
   v1::ListPendingResultsResponse response;
   OSAN_ASSIGN_OR_RETURN(auto page, ReadPage(
                                        *pool_, page_tokens_, call, "ListPendingResults", request,
@@ -690,12 +686,11 @@ absl::StatusOr<v1::ListPendingResultsResponse> Credit::ListPendingResults(
 
 absl::StatusOr<v1::ExportPendingResultsResponse> Credit::ExportPendingResults(
     const Call& call, const v1::ExportPendingResultsRequest& request) {
-  OSAN_ASSIGN_OR_RETURN(const std::string school,
-                        enrollment::ParseSchoolName("parent", request.parent()));
+  OSAN_ASSIGN_OR_RETURN(const std::string school, ParseSchoolName("parent", request.parent()));
   if (!v1::ExportFormat_IsValid(request.format())) {
     return InvalidField("format", "must be CSV or XLSX");
   }
-  OSAN_RETURN_IF_ERROR(enrollment::RequireHomeSchool(*call.principal, school));
+  OSAN_RETURN_IF_ERROR(auth::RequireHomeSchool(*call.principal, school));
   // Every pending result, read in one transaction: one consistent export.
   OSAN_ASSIGN_OR_RETURN(auto pending, pool_->Transact([&](pqxx::work& tx) {
     return store::PendingEntries(tx, school, "", store::kEverything);
@@ -723,10 +718,9 @@ absl::StatusOr<v1::ExportPendingResultsResponse> Credit::ExportPendingResults(
 
 absl::StatusOr<v1::Transcript> Credit::GetTranscript(const Call& call,
                                                      const v1::GetTranscriptRequest& request) {
-  OSAN_ASSIGN_OR_RETURN(const StudentId student,
-                        enrollment::ParseStudentName("student", request.student()));
+  OSAN_ASSIGN_OR_RETURN(const StudentId student, ParseStudentName("student", request.student()));
   call.Audit(student.name());
-  OSAN_RETURN_IF_ERROR(enrollment::RequireHomeSchool(*call.principal, student.school));
+  OSAN_RETURN_IF_ERROR(auth::RequireHomeSchool(*call.principal, student.school));
   OSAN_ASSIGN_OR_RETURN(auto entries, pool_->Transact([&](pqxx::work& tx) {
     return store::StudentEntries(tx, RefOf(student));
   }));
@@ -772,110 +766,5 @@ absl::StatusOr<std::vector<v1::ResultEvent>> Credit::ReadResults(const Call& cal
 }
 
 // ----- CSV ------------------------------------------------------------------
-
-namespace {
-
-using spreadsheet::Cell;
-
-std::string OutcomeLabel(v1::Outcome outcome) {
-  switch (outcome) {
-    case v1::COMPLETED:
-      return "이수";
-    case v1::REMEDIATION_REQUIRED:
-      return "보충 필요";
-    case v1::NOT_COMPLETED:
-      return "미이수";
-    default:
-      return "";
-  }
-}
-
-}  // namespace
-
-spreadsheet::Sheet ResultsSheet(const std::vector<v1::LedgerEntry>& entries) {
-  spreadsheet::Sheet sheet{"미반영 성적",
-                           {"학생",
-                            "학기",
-                            "과목",
-                            "구분",
-                            "학점",
-                            "취득학점",
-                            "원점수",
-                            "과목평균",
-                            "성취도",
-                            "성취도별 분포비율",
-                            "수강자수",
-                            "석차등급",
-                            "세부능력 및 특기사항",
-                            "수업 횟수",
-                            "출석 횟수",
-                            "결석",
-                            "지각",
-                            "조퇴",
-                            "비고",
-                            "개설 기관",
-                            "이수 여부",
-                            "사유",
-                            "최소 성취수준 보장지도",
-                            "교육과정",
-                            "이수 기준",
-                            "이수 기준 근거",
-                            "결과",
-                            "버전"},
-                           {}};
-  for (const auto& entry : entries) {
-    const v1::ResultPackage& p = entry.package();
-    // "A:33.3% B:66.7% C:0.0% ...", levels in order (A-E, then I, P).
-    std::vector<std::string> distribution;
-    for (const auto& [level, percent] : std::map<std::string, double>(
-             p.level_distribution_percent().begin(), p.level_distribution_percent().end())) {
-      distribution.push_back(absl::StrCat(level, ":", absl::StrFormat("%.1f", percent), "%"));
-    }
-    std::vector<std::string> support;
-    for (const v1::SupportRecord& record : p.support()) {
-      support.push_back(
-          record.kind() == v1::PREVENTIVE_INSTRUCTION
-              ? record.label()
-              : absl::StrCat(record.label(), record.satisfied() ? " 이수" : " 미이수"));
-    }
-    const std::string curriculum =
-        p.rule().curriculum().empty() ? "" : absl::StrCat(p.rule().curriculum(), " 개정");
-    // Text (from hosts, schools, the ledger and the rule table) is text
-    // (neutralised in CSV); the numbers are the service's own.
-    sheet.rows.push_back({Cell::Text(p.student()),
-                          Cell::Text(p.term()),
-                          Cell::Text(p.title()),
-                          Cell::Text(catalog::CategoryLabel(p.category())),
-                          Cell::Integer(p.credits()),
-                          Cell::Integer(p.credits_earned()),
-                          Cell::Decimal(p.raw_score()),
-                          Cell::Decimal(p.course_mean()),
-                          Cell::Text(p.achievement_level()),
-                          Cell::Text(absl::StrJoin(distribution, " ")),
-                          Cell::Integer(p.student_count()),
-                          Cell::Text(p.rank()),
-                          Cell::Text(p.notes()),
-                          Cell::Integer(p.attendance().sessions_held()),
-                          Cell::Integer(p.attendance().attended()),
-                          Cell::Integer(p.attendance().absent()),
-                          Cell::Integer(p.attendance().late()),
-                          Cell::Integer(p.attendance().early_leave()),
-                          Cell::Text(p.remarks()),
-                          Cell::Text(p.host_display_name()),
-                          Cell::Text(OutcomeLabel(p.outcome())),
-                          Cell::Text(p.outcome_reason()),
-                          Cell::Text(absl::StrJoin(support, ", ")),
-                          Cell::Text(curriculum),
-                          Cell::Text(p.has_rule() ? DescribeRule(p.rule()) : ""),
-                          Cell::Text(p.rule().source()),
-                          Cell::Text(entry.name()),
-                          Cell::Integer(entry.version())});
-  }
-  return sheet;
-}
-
-std::string ResultsCsv(const std::vector<v1::LedgerEntry>& entries) {
-  return spreadsheet::WorkbookCsv({ResultsSheet(entries)});
-}
 
 }  // namespace osan::credit

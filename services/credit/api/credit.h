@@ -75,16 +75,6 @@ class Credit {
   enrollment::EnrollmentClient* const enrollment_;
 };
 
-// The CSV that home schools enter into NEIS by hand: a UTF-8 byte order mark
-// (so spreadsheet programs read Korean correctly), Korean headers, one row per
-// entry, fields quoted as RFC 4180 requires; text cells that a spreadsheet
-// would take for a formula are prefixed with a single quote (common/csv.h).
-std::string ResultsCsv(const std::vector<v1::LedgerEntry>& entries);
-
-// The same rows as one sheet, "미반영 성적", for CSV (ResultsCsv) and the
-// Excel workbook of ExportPendingResults.
-spreadsheet::Sheet ResultsSheet(const std::vector<v1::LedgerEntry>& entries);
-
 }  // namespace osan::credit
 
 #endif  // OSAN_SERVICES_CREDIT_API_CREDIT_H_

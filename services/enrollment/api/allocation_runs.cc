@@ -109,7 +109,7 @@ AllocationRuns::~AllocationRuns() {
 
 absl::StatusOr<v1::AllocationOperation> AllocationRuns::Start(
     const Call& call, const v1::RunAllocationRequest& request) {
-  OSAN_RETURN_IF_ERROR(RequireCityOrOffice(*call.principal, "run allocations"));
+  OSAN_RETURN_IF_ERROR(auth::RequireCityOrOffice(*call.principal, "run allocations"));
   OSAN_ASSIGN_OR_RETURN(const TermId term, ParseTermName("term", request.term()));
   OSAN_RETURN_IF_ERROR(CheckRequestId(request.request_id()));
   // A place for a new run, reserved now and given back below if none
@@ -388,7 +388,7 @@ absl::StatusOr<v1::AllocationRun> AllocationRuns::Allocate(
 
 absl::StatusOr<v1::AllocationOperation> AllocationRuns::GetOperation(
     const Call& call, const v1::GetAllocationOperationRequest& request) {
-  OSAN_RETURN_IF_ERROR(RequireCityOrOffice(*call.principal, "read allocation operations"));
+  OSAN_RETURN_IF_ERROR(auth::RequireCityOrOffice(*call.principal, "read allocation operations"));
   OSAN_ASSIGN_OR_RETURN(const std::string id, ParseUuidName("name", request.name(), "operations/"));
   return pool_->Transact([&](pqxx::work& tx) -> absl::StatusOr<v1::AllocationOperation> {
     OSAN_ASSIGN_OR_RETURN(store::StoredOperation stored,
@@ -412,7 +412,7 @@ absl::StatusOr<v1::AllocationOperation> AllocationRuns::GetOperation(
 
 absl::StatusOr<v1::AllocationRun> AllocationRuns::GetRun(
     const Call& call, const v1::GetAllocationRunRequest& request) {
-  OSAN_RETURN_IF_ERROR(RequireCityOrOffice(*call.principal, "read allocation runs"));
+  OSAN_RETURN_IF_ERROR(auth::RequireCityOrOffice(*call.principal, "read allocation runs"));
   OSAN_ASSIGN_OR_RETURN(const std::string id,
                         ParseUuidName("name", request.name(), "allocationRuns/"));
   return pool_->Transact([&](pqxx::work& tx) { return store::GetAllocationRun(tx, id); });
@@ -420,7 +420,7 @@ absl::StatusOr<v1::AllocationRun> AllocationRuns::GetRun(
 
 absl::StatusOr<v1::ListAllocationDecisionsResponse> AllocationRuns::ListDecisions(
     const Call& call, const v1::ListAllocationDecisionsRequest& request) {
-  OSAN_RETURN_IF_ERROR(RequireCityOrOffice(*call.principal, "read allocation runs"));
+  OSAN_RETURN_IF_ERROR(auth::RequireCityOrOffice(*call.principal, "read allocation runs"));
   OSAN_ASSIGN_OR_RETURN(const std::string id,
                         ParseUuidName("parent", request.parent(), "allocationRuns/"));
   std::string section_name;

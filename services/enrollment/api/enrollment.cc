@@ -9,12 +9,13 @@
 #include "absl/strings/strip.h"
 #include "absl/time/civil_time.h"
 #include "common/curriculum.h"
+#include "common/dates.h"
 #include "common/ids.h"
 #include "common/names.h"
+#include "common/roles.h"
 #include "common/status.h"
 #include "common/use_case.h"
 #include "common/validation.h"
-#include "services/catalog/domain/rules.h"
 #include "services/enrollment/api/first_come.h"
 #include "services/enrollment/store/enrollment_store.h"
 
@@ -26,7 +27,7 @@ namespace cv1 = catalog::v1;
 // The end of the drop deadline's day in Korea Standard Time.
 absl::Time DropDeadlineEnd(const cv1::Term& term) {
   absl::CivilDay day;
-  if (!catalog::ToCivilDay(term.drop_deadline(), &day)) {
+  if (!ToCivilDay(term.drop_deadline(), &day)) {
     return absl::InfinitePast();
   }
   return absl::FromCivil(day + 1, absl::FixedTimeZone(9 * 60 * 60));
@@ -53,7 +54,7 @@ absl::StatusOr<v1::Student> Enrollment::CreateStudent(const Call& call,
   // well-formed key (never a resident number) may enter it.
   OSAN_RETURN_IF_ERROR(ValidateStudent(request.student()));
   call.Audit(StudentId{school, request.student().student_key()}.name());
-  OSAN_RETURN_IF_ERROR(RequireHomeSchool(*call.principal, school));
+  OSAN_RETURN_IF_ERROR(auth::RequireHomeSchool(*call.principal, school));
   return IdempotentMutation<v1::Student>(
       *pool_, call, "CreateStudent", request, [&](pqxx::work& tx) -> absl::StatusOr<v1::Student> {
         OSAN_RETURN_IF_ERROR(store::InsertStudent(tx, school, request.student()));
@@ -67,7 +68,7 @@ absl::StatusOr<v1::Student> Enrollment::GetStudent(const Call& call,
                                                    const v1::GetStudentRequest& request) {
   OSAN_ASSIGN_OR_RETURN(const StudentId id, ParseStudentName("name", request.name()));
   call.Audit(id.name());
-  OSAN_RETURN_IF_ERROR(RequireHomeSchool(*call.principal, id.school));
+  OSAN_RETURN_IF_ERROR(auth::RequireHomeSchool(*call.principal, id.school));
   OSAN_ASSIGN_OR_RETURN(v1::Student student, pool_->Transact([&](pqxx::work& tx) {
     return store::GetStudent(tx, id.school, id.key);
   }));
@@ -77,7 +78,7 @@ absl::StatusOr<v1::Student> Enrollment::GetStudent(const Call& call,
 absl::StatusOr<v1::ListStudentsResponse> Enrollment::ListStudents(
     const Call& call, const v1::ListStudentsRequest& request) {
   OSAN_ASSIGN_OR_RETURN(const std::string school, ParseSchoolName("parent", request.parent()));
-  OSAN_RETURN_IF_ERROR(RequireHomeSchool(*call.principal, school));
+  OSAN_RETURN_IF_ERROR(auth::RequireHomeSchool(*call.principal, school));
   v1::ListStudentsResponse response;
   OSAN_ASSIGN_OR_RETURN(auto page, ReadPage(
                                        *pool_, page_tokens_, call, "ListStudents", request,
@@ -131,7 +132,7 @@ absl::StatusOr<v1::Application> Enrollment::SubmitApplication(
   OSAN_ASSIGN_OR_RETURN(const StudentId student_id,
                         ParseStudentName("application.student", input.student()));
   call.Audit(student_id.name());
-  OSAN_RETURN_IF_ERROR(RequireHomeSchool(*call.principal, student_id.school));
+  OSAN_RETURN_IF_ERROR(auth::RequireHomeSchool(*call.principal, student_id.school));
   OSAN_ASSIGN_OR_RETURN(const SectionId section_id,
                         ParseSectionName("application.section", input.section()));
   OSAN_RETURN_IF_ERROR(CheckRange("application.preference_rank", input.preference_rank(), 1, 20));
@@ -196,7 +197,7 @@ absl::StatusOr<v1::Application> Enrollment::ApproveApplication(
       const store::ApplicationRecord current,
       pool_->Transact([&](pqxx::work& tx) { return store::GetApplication(tx, id); }));
   call.Audit(current.application.student());
-  OSAN_RETURN_IF_ERROR(RequireHomeSchool(*call.principal, current.school_code));
+  OSAN_RETURN_IF_ERROR(auth::RequireHomeSchool(*call.principal, current.school_code));
   if (current.section.allocation_policy() != cv1::FIRST_COME) {
     return Decide(call, "ApproveApplication", request, Action::kApprove);
   }
@@ -251,8 +252,9 @@ absl::StatusOr<v1::Application> Enrollment::Decide(const Call& call, const char*
       [&](pqxx::work& tx) -> absl::StatusOr<v1::Application> {
         OSAN_ASSIGN_OR_RETURN(const auto record, store::GetApplication(tx, id, true));
         call.Audit(record.application.student());
-        OSAN_RETURN_IF_ERROR(by_host ? RequireHost(*call.principal, record.application.host())
-                                     : RequireHomeSchool(*call.principal, record.school_code));
+        OSAN_RETURN_IF_ERROR(by_host
+                                 ? auth::RequireHost(*call.principal, record.application.host())
+                                 : auth::RequireHomeSchool(*call.principal, record.school_code));
         if (by_host && record.section.allocation_policy() != cv1::HOST_SCREENING) {
           return absl::FailedPreconditionError(
               "the section's applicants are allocated, not screened by the host");
@@ -276,8 +278,8 @@ absl::StatusOr<v1::Application> Enrollment::GetApplication(
     return store::GetApplication(tx, id);
   }));
   call.Audit(record.application.student());
-  if (!RequireHomeSchool(*call.principal, record.school_code).ok() &&
-      !RequireHost(*call.principal, record.application.host()).ok()) {
+  if (!auth::RequireHomeSchool(*call.principal, record.school_code).ok() &&
+      !auth::RequireHost(*call.principal, record.application.host()).ok()) {
     return absl::PermissionDeniedError(
         "only the student's home school and the section's host may read an application");
   }
@@ -296,11 +298,11 @@ absl::StatusOr<v1::ListApplicationsResponse> Enrollment::ListApplications(
   std::string section_id;
   if (!request.parent().empty()) {
     OSAN_ASSIGN_OR_RETURN(school_code, ParseSchoolName("parent", request.parent()));
-    OSAN_RETURN_IF_ERROR(RequireHomeSchool(*call.principal, school_code));
+    OSAN_RETURN_IF_ERROR(auth::RequireHomeSchool(*call.principal, school_code));
   } else {
     OSAN_ASSIGN_OR_RETURN(const SectionId id, ParseSectionName("section", request.section()));
     OSAN_ASSIGN_OR_RETURN(const SectionFacts facts, catalog_->GetSection(id.name(), call.deadline));
-    OSAN_RETURN_IF_ERROR(RequireHost(*call.principal, facts.section.host()));
+    OSAN_RETURN_IF_ERROR(auth::RequireHost(*call.principal, facts.section.host()));
     section_id = id.id;
   }
   v1::ListApplicationsResponse response;
@@ -352,9 +354,9 @@ absl::StatusOr<v1::Application> Enrollment::DropEnrollment(
       const store::ApplicationRecord current,
       pool_->Transact([&](pqxx::work& tx) { return store::GetApplication(tx, id); }));
   call.Audit(current.application.student());
-  const bool by_host = RequireHost(*call.principal, current.application.host()).ok();
+  const bool by_host = auth::RequireHost(*call.principal, current.application.host()).ok();
   if (!by_host) {
-    OSAN_RETURN_IF_ERROR(RequireHomeSchool(*call.principal, current.school_code));
+    OSAN_RETURN_IF_ERROR(auth::RequireHomeSchool(*call.principal, current.school_code));
   }
   OSAN_ASSIGN_OR_RETURN(const SectionFacts facts,
                         catalog_->GetSection(current.application.section(), call.deadline));
@@ -402,7 +404,7 @@ absl::StatusOr<v1::CancelSectionResponse> Enrollment::CancelSection(
     // may cancel, before catalog is asked for the section's current state.
     OSAN_ASSIGN_OR_RETURN(const SectionFacts cached,
                           catalog_->GetSection(id.name(), call.deadline));
-    OSAN_RETURN_IF_ERROR(RequireHost(*call.principal, cached.section.host()));
+    OSAN_RETURN_IF_ERROR(auth::RequireHost(*call.principal, cached.section.host()));
   }
   OSAN_ASSIGN_OR_RETURN(
       const SectionFacts facts,
@@ -441,7 +443,7 @@ absl::StatusOr<v1::Roster> Enrollment::ListRoster(const Call& call,
                                                   const v1::ListRosterRequest& request) {
   OSAN_ASSIGN_OR_RETURN(const SectionId id, ParseSectionName("section", request.section()));
   OSAN_ASSIGN_OR_RETURN(const SectionFacts facts, catalog_->GetSection(id.name(), call.deadline));
-  OSAN_RETURN_IF_ERROR(RequireHost(*call.principal, facts.section.host()));
+  OSAN_RETURN_IF_ERROR(auth::RequireHost(*call.principal, facts.section.host()));
   v1::Roster roster;
   roster.set_section(id.name());
   roster.set_capacity(facts.section.capacity());
@@ -463,7 +465,7 @@ absl::StatusOr<v1::Roster> Enrollment::ListRoster(const Call& call,
 
 absl::StatusOr<v1::CountApplicationsResponse> Enrollment::CountApplications(
     const Call& call, const v1::CountApplicationsRequest& request) {
-  OSAN_RETURN_IF_ERROR(RequireCityOrOffice(*call.principal, "read application counts"));
+  OSAN_RETURN_IF_ERROR(auth::RequireCityOrOffice(*call.principal, "read application counts"));
   OSAN_ASSIGN_OR_RETURN(const TermId term, ParseTermName("term", request.term()));
   v1::CountApplicationsResponse response;
   response.set_term(term.name());

@@ -8,28 +8,19 @@
 #include "absl/strings/strip.h"
 #include "absl/time/civil_time.h"
 #include "common/curriculum.h"
+#include "common/dates.h"
 #include "common/names.h"
 #include "common/status.h"
 #include "common/validation.h"
-#include "services/catalog/domain/rules.h"
+#include "services/catalog/vocabulary/labels.h"
+#include "services/catalog/vocabulary/recognition.h"
 
 namespace osan::enrollment {
 namespace {
 
 namespace cv1 = catalog::v1;
 
-constexpr absl::string_view kSchools = "schools/";
-constexpr absl::string_view kStudents = "/students/";
 constexpr absl::string_view kApplications = "applications/";
-
-bool IsKeyChar(char c) {
-  return absl::ascii_isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-';
-}
-
-bool IsSchoolCode(absl::string_view code) {
-  // Institution codes as the catalog defines them.
-  return ParseInstitutionName("", absl::StrCat("institutions/", code)).ok();
-}
 
 // Minutes since midnight, in 64 bits so that no int32 field values (catalog
 // validates them, but the domain does not rely on that) overflow.
@@ -42,14 +33,6 @@ bool Overlap(const type::v1::TimeOfDay& a_start, const type::v1::TimeOfDay& a_en
   return Minutes(a_start) < Minutes(b_end) && Minutes(b_start) < Minutes(a_end);
 }
 
-int WeekdayOf(const type::v1::Date& date) {
-  absl::CivilDay day;
-  if (!catalog::ToCivilDay(date, &day)) {
-    return 0;
-  }
-  return static_cast<int>(absl::GetWeekday(day)) + 1;  // Monday = 1
-}
-
 bool SameDate(const type::v1::Date& a, const type::v1::Date& b) {
   return a.year() == b.year() && a.month() == b.month() && a.day() == b.day();
 }
@@ -59,7 +42,7 @@ bool SameDate(const type::v1::Date& a, const type::v1::Date& b) {
 bool WeeklyMeetsDated(const cv1::Section& weekly, const cv1::Section& dated) {
   for (const auto& w : weekly.weekly_meetings()) {
     for (const auto& d : dated.dated_meetings()) {
-      if (static_cast<int>(w.weekday()) == WeekdayOf(d.date()) &&
+      if (w.weekday() == catalog::WeekdayOf(d.date()) &&
           Overlap(w.start_time(), w.end_time(), d.start_time(), d.end_time())) {
         return true;
       }
@@ -72,30 +55,7 @@ bool WeeklyMeetsDated(const cv1::Section& weekly, const cv1::Section& dated) {
 
 // ----- Names ----------------------------------------------------------------
 
-std::string StudentId::name() const { return absl::StrCat(kSchools, school, kStudents, key); }
 std::string ApplicationName(absl::string_view id) { return absl::StrCat(kApplications, id); }
-std::string SchoolName(absl::string_view code) { return absl::StrCat(kSchools, code); }
-
-absl::StatusOr<std::string> ParseSchoolName(absl::string_view field, absl::string_view name) {
-  if (!absl::ConsumePrefix(&name, kSchools) || !IsSchoolCode(name)) {
-    return InvalidField(field, "must be schools/{code}, e.g. schools/J10-7531001");
-  }
-  return std::string(name);
-}
-
-absl::StatusOr<StudentId> ParseStudentName(absl::string_view field, absl::string_view name) {
-  const size_t split = name.find(kStudents);
-  if (!absl::StartsWith(name, kSchools) || split == absl::string_view::npos) {
-    return InvalidField(field, "must be schools/{code}/students/{key}");
-  }
-  StudentId id{std::string(name.substr(kSchools.size(), split - kSchools.size())),
-               std::string(name.substr(split + kStudents.size()))};
-  if (!IsSchoolCode(id.school) || id.key.empty() || id.key.size() > 64 ||
-      !std::all_of(id.key.begin(), id.key.end(), IsKeyChar)) {
-    return InvalidField(field, "must be schools/{code}/students/{key}");
-  }
-  return id;
-}
 
 absl::StatusOr<std::string> ParseApplicationName(absl::string_view field, absl::string_view name) {
   return ParseUuidName(field, name, kApplications);
@@ -129,7 +89,7 @@ bool LooksLikeResidentNumber(absl::string_view key) {
 
 absl::Status ValidateStudent(const v1::Student& student) {
   const std::string& key = student.student_key();
-  if (key.empty() || key.size() > 64 || !std::all_of(key.begin(), key.end(), IsKeyChar)) {
+  if (!IsStudentKey(key)) {
     return InvalidField("student_key", "must be 1..64 characters of A-Z, a-z, 0-9, '.', '_', '-'");
   }
   if (LooksLikeResidentNumber(key)) {
@@ -298,27 +258,5 @@ v1::ApplicationState StateAfter(Action action) {
 }
 
 // ----- Who may do what ------------------------------------------------------
-
-absl::Status RequireHomeSchool(const auth::Principal& principal, absl::string_view school_code) {
-  if (principal.role == auth::v1::SCHOOL && principal.institution == school_code) {
-    return absl::OkStatus();
-  }
-  return absl::PermissionDeniedError("only the student's home school may do this");
-}
-
-absl::Status RequireHost(const auth::Principal& principal, absl::string_view host) {
-  if ((principal.role == auth::v1::SCHOOL || principal.role == auth::v1::ACADEMY) &&
-      principal.institution_name() == host) {
-    return absl::OkStatus();
-  }
-  return absl::PermissionDeniedError("only the section's host may do this");
-}
-
-absl::Status RequireCityOrOffice(const auth::Principal& principal, absl::string_view what) {
-  if (principal.role == auth::v1::CITY || principal.role == auth::v1::EDU_OFFICE) {
-    return absl::OkStatus();
-  }
-  return absl::PermissionDeniedError(absl::StrCat("only CITY or EDU_OFFICE ", what));
-}
 
 }  // namespace osan::enrollment

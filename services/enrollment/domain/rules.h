@@ -1,4 +1,4 @@
-// Enrollment's rules: valid students, resource names, who may apply where,
+// Enrollment's rules: valid students, application names, who may apply where,
 // meeting-time conflicts, per-student limits and the application lifecycle.
 // Pure functions over the API messages (see docs/design.md).
 #ifndef OSAN_SERVICES_ENROLLMENT_DOMAIN_RULES_H_
@@ -12,6 +12,8 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "common/auth.h"
+#include "common/names.h"
+#include "common/roles.h"
 #include "osan/catalog/v1/catalog.pb.h"
 #include "osan/enrollment/v1/enrollment.pb.h"
 
@@ -19,16 +21,8 @@ namespace osan::enrollment {
 
 // ----- Names ----------------------------------------------------------------
 
-struct StudentId {
-  std::string school;  // institution code of the home school
-  std::string key;
-  // `schools/{school}/students/{key}`.
-  std::string name() const;
-};
+// Schools and students are named in common/names.h (SchoolName, StudentId).
 
-// `schools/{code}` -> code.
-absl::StatusOr<std::string> ParseSchoolName(absl::string_view field, absl::string_view name);
-absl::StatusOr<StudentId> ParseStudentName(absl::string_view field, absl::string_view name);
 // `applications/{uuid}` -> uuid.
 absl::StatusOr<std::string> ParseApplicationName(absl::string_view field, absl::string_view name);
 // `{prefix}{uuid}` (e.g. "operations/") -> the uuid, lower case;
@@ -36,7 +30,6 @@ absl::StatusOr<std::string> ParseApplicationName(absl::string_view field, absl::
 absl::StatusOr<std::string> ParseUuidName(absl::string_view field, absl::string_view name,
                                           absl::string_view prefix);
 std::string ApplicationName(absl::string_view id);
-std::string SchoolName(absl::string_view code);
 
 // ----- Students -------------------------------------------------------------
 
@@ -128,13 +121,7 @@ v1::ApplicationState StateAfter(Action action);
 
 // ----- Who may do what ------------------------------------------------------
 
-// The caller is the home school `school_code` (role SCHOOL).
-absl::Status RequireHomeSchool(const auth::Principal& principal, absl::string_view school_code);
-// The caller hosts the section (`host` = `institutions/{code}`).
-absl::Status RequireHost(const auth::Principal& principal, absl::string_view host);
-// The caller is the city or the education office (role CITY or EDU_OFFICE);
-// the refusal says "only CITY or EDU_OFFICE {what}".
-absl::Status RequireCityOrOffice(const auth::Principal& principal, absl::string_view what);
+// Home schools, hosts, the city and the office: common/roles.h.
 
 }  // namespace osan::enrollment
 

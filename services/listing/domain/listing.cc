@@ -9,7 +9,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
 #include "common/validation.h"
-#include "services/catalog/domain/labels.h"
+#include "services/catalog/vocabulary/labels.h"
 
 namespace osan::listing {
 

@@ -29,7 +29,7 @@ ListingSource::~ListingSource() { Stop(); }
 void ListingSource::Call(grpc::ClientContext& context) {
   context.set_deadline(absl::ToChronoTime(absl::Now() + call_timeout_));
   if (token_) {
-    context.AddMetadata("authorization", absl::StrCat("Bearer ", token_->Current()));
+    context.AddMetadata("authorization", absl::StrCat("Bearer ", token_->Current(absl::Now())));
   }
 }
 

@@ -10,7 +10,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "absl/time/time.h"
-#include "services/catalog/domain/labels.h"
+#include "services/catalog/vocabulary/labels.h"
 
 namespace osan::listing {
 

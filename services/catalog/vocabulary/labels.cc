@@ -1,4 +1,4 @@
-#include "services/catalog/domain/labels.h"
+#include "services/catalog/vocabulary/labels.h"
 
 #include <utility>
 #include <vector>
@@ -8,6 +8,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/time/civil_time.h"
+#include "common/dates.h"
 
 namespace osan::catalog {
 namespace {
@@ -175,10 +176,12 @@ std::optional<v1::Weekday> ParseWeekdayLabel(absl::string_view text) {
 }
 
 v1::Weekday WeekdayOf(const type::v1::Date& date) {
+  absl::CivilDay day;
+  if (!ToCivilDay(date, &day)) {
+    return v1::WEEKDAY_UNSPECIFIED;
+  }
   // absl counts Monday as 0, the proto as 1.
-  return static_cast<v1::Weekday>(
-      static_cast<int>(absl::GetWeekday(absl::CivilDay(date.year(), date.month(), date.day()))) +
-      1);
+  return static_cast<v1::Weekday>(static_cast<int>(absl::GetWeekday(day)) + 1);
 }
 
 std::string MeetingLabel(const v1::WeeklyMeeting& meeting) {

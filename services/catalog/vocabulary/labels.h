@@ -1,8 +1,8 @@
 // The Korean names of the catalog's enums as schools write them, for
 // listings, exports and imports: each value has one label, which is what the
 // suite writes, and may have other spellings it accepts when reading.
-#ifndef OSAN_SERVICES_CATALOG_DOMAIN_LABELS_H_
-#define OSAN_SERVICES_CATALOG_DOMAIN_LABELS_H_
+#ifndef OSAN_SERVICES_CATALOG_VOCABULARY_LABELS_H_
+#define OSAN_SERVICES_CATALOG_VOCABULARY_LABELS_H_
 
 #include <optional>
 #include <string>
@@ -23,7 +23,8 @@ std::string FunderLabel(v1::Funder funder);
 std::string PolicyLabel(v1::AllocationPolicy policy);
 // 월 .. 일; "" for an unspecified day.
 std::string WeekdayLabel(v1::Weekday day);
-// The weekday `date` falls on.
+// The weekday `date` falls on; WEEKDAY_UNSPECIFIED if it is not a real date
+// (ToCivilDay).
 v1::Weekday WeekdayOf(const type::v1::Date& date);
 // "화 18:00–19:40" for a weekly meeting; "2027-04-03(토) 09:00–12:00" for a
 // dated one.
@@ -53,4 +54,4 @@ std::string NormalizeLabel(absl::string_view text);
 
 }  // namespace osan::catalog
 
-#endif  // OSAN_SERVICES_CATALOG_DOMAIN_LABELS_H_
+#endif  // OSAN_SERVICES_CATALOG_VOCABULARY_LABELS_H_
