@@ -22,6 +22,7 @@
 #include "common/validation.h"
 #include "services/catalog/vocabulary/recognition.h"
 #include "services/credit/api/report.h"
+#include "services/credit/domain/finalization.h"
 #include "services/credit/domain/results_sheet.h"
 #include "services/credit/store/credit_store.h"
 
@@ -48,41 +49,6 @@ absl::Status CheckPercent(absl::string_view field, double value) {
     return InvalidField(field, "must be between 0 and 100");
   }
   return absl::OkStatus();
-}
-
-// Sets the section's statistics on `package`.
-void SetStatistics(const SectionStatistics& statistics, v1::ResultPackage* package) {
-  package->set_course_mean(statistics.course_mean);
-  package->mutable_level_distribution_percent()->clear();
-  package->mutable_level_distribution_percent()->insert(statistics.level_percent.begin(),
-                                                        statistics.level_percent.end());
-  package->set_student_count(statistics.student_count);
-}
-
-// The statistics of a section's results: raw scores and levels as assessed.
-SectionStatistics StatisticsOf(const std::vector<const v1::ResultPackage*>& packages) {
-  std::vector<ScoredStudent> scored;
-  for (const v1::ResultPackage* package : packages) {
-    scored.push_back({package->raw_score(), StatisticsLevel(*package)});
-  }
-  const std::vector<std::string> levels =
-      packages.empty() ? std::vector<std::string>()
-                       : LevelsOf(ScaleFor(packages[0]->category(), packages[0]->subject_area()));
-  return Summarize(scored, levels);
-}
-
-bool SameStatistics(const v1::ResultPackage& a, const v1::ResultPackage& b) {
-  if (a.course_mean() != b.course_mean() || a.student_count() != b.student_count() ||
-      a.level_distribution_percent().size() != b.level_distribution_percent().size()) {
-    return false;
-  }
-  for (const auto& [level, percent] : a.level_distribution_percent()) {
-    const auto it = b.level_distribution_percent().find(level);
-    if (it == b.level_distribution_percent().end() || it->second != percent) {
-      return false;
-    }
-  }
-  return true;
 }
 
 // The category and subject area results of `course` carry: the recognised
@@ -271,20 +237,16 @@ absl::StatusOr<v1::FinalizeSectionResponse> Credit::FinalizeSection(
         if (finalized) {
           return absl::FailedPreconditionError("the section is already finalized");
         }
-        // Credits only for hours delivered: every planned session held.
         OSAN_ASSIGN_OR_RETURN(const auto sessions,
                               store::Attendance(tx, hosted.section_id, /*history=*/false));
-        const int held = static_cast<int>(sessions.size());
-        if (held < section.sessions()) {
-          return absl::FailedPreconditionError(
-              absl::StrCat(section.sessions(), " sessions planned, ", held,
-                           " held; record the remaining sessions (make-up sessions are recorded as "
-                           "sessions) before finalizing"));
-        }
+        OSAN_RETURN_IF_ERROR(
+            CheckSessionsHeld(section.sessions(), static_cast<int>(sessions.size())));
         OSAN_ASSIGN_OR_RETURN(const auto assessments,
                               store::LatestAssessments(tx, hosted.section_id));
+        std::vector<std::string> students;
         std::vector<std::string> missing;
         for (const auto& [name, entry_year] : hosted.enrolled) {
+          students.push_back(name);
           const auto id = ParseStudentName("student", name);
           if (!id.ok() || assessments.count(RefOf(*id)) == 0) {
             missing.push_back(name);
@@ -300,72 +262,30 @@ absl::StatusOr<v1::FinalizeSectionResponse> Credit::FinalizeSection(
             const RemarksLabel remarks,
             SelectRemarks(labels, host.kind(), course.delivery_mode(), school_year));
         OSAN_ASSIGN_OR_RETURN(auto preventive, store::PreventiveRecords(tx, hosted.section_id));
-
-        std::map<std::string, v1::AttendanceSummary> attendance;
-        for (const auto& session : sessions) {
-          for (const auto& mark : session.marks()) {
-            v1::AttendanceSummary& summary = attendance[mark.student()];
-            switch (mark.status()) {
-              case v1::PRESENT:
-                summary.set_present(summary.present() + 1);
-                break;
-              case v1::LATE:
-                summary.set_late(summary.late() + 1);
-                break;
-              case v1::EARLY_LEAVE:
-                summary.set_early_leave(summary.early_leave() + 1);
-                break;
-              case v1::EXCUSED:
-                summary.set_excused(summary.excused() + 1);
-                break;
-              default:
-                summary.set_absent(summary.absent() + 1);
-            }
-          }
-        }
+        const auto attendance = SummarizeAttendance(sessions, section.sessions(), students);
+        const SectionOfResults results{
+            hosted.facts.term.name(), section.name(),      version,
+            section.host(),           host.display_name(), remarks.label};
 
         v1::FinalizeSectionResponse response;
         for (const auto& [name, entry_year] : hosted.enrolled) {
           call.Audit(name);
           const StudentId id = *ParseStudentName("student", name);
-          const v1::Assessment& assessment = assessments.at(RefOf(id));
-          OSAN_ASSIGN_OR_RETURN(
-              v1::CompletionRule rule,
-              RuleForStudent(rules, name, entry_year, school_year, version.category()));
-          v1::AttendanceSummary summary = attendance[name];
-          summary.set_sessions_held(held);
-          summary.set_sessions_planned(section.sessions());
-          summary.set_attended(summary.present() + summary.late() + summary.early_leave() +
-                               summary.excused());
-
+          StudentRecord record;
+          record.student = name;
+          record.entry_year = entry_year;
+          record.assessment = assessments.at(RefOf(id));
+          record.attendance = attendance.at(name);
+          OSAN_ASSIGN_OR_RETURN(record.rule, RuleForStudent(rules, name, entry_year, school_year,
+                                                            version.category()));
+          record.support = std::move(preventive[RefOf(id)]);
           v1::LedgerEntry& entry = *response.add_entries();
           entry.set_name(absl::StrCat("ledger/", NewUuid()));
           entry.set_version(1);
           entry.set_reason("finalized");
           entry.set_recorded_by(call.principal->institution);
           *entry.mutable_record_time() = Now(call);
-          v1::ResultPackage& package = *entry.mutable_package();
-          package.set_term(hosted.facts.term.name());
-          package.set_section(section.name());
-          package.set_student(name);
-          package.set_entry_year(entry_year);
-          package.set_title(version.title());
-          package.set_category(version.category());
-          package.set_subject_area(version.subject_area());
-          package.set_credits(version.credits());
-          package.set_course_etag(version.course_etag());
-          package.set_raw_score(assessment.raw_score());
-          package.set_achievement_rate(assessment.achievement_rate());
-          package.set_notes(assessment.notes());
-          *package.mutable_attendance() = summary;
-          package.set_delivery_label(remarks.label);
-          package.set_host(section.host());
-          package.set_host_display_name(host.display_name());
-          *package.mutable_rule() = std::move(rule);
-          for (const v1::SupportRecord& record : preventive[RefOf(id)]) {
-            *package.add_support() = record;
-          }
-          Decide(&package);
+          *entry.mutable_package() = DecidedPackage(results, record);
         }
 
         std::vector<const v1::ResultPackage*> packages;
