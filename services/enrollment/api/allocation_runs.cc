@@ -85,6 +85,116 @@ auto RunOrder(const store::AllocationDecisionRow& d) {
                          d.outcome == v1::WAITLISTED ? d.waitlist_position : d.lottery_number);
 }
 
+// The allocation's input: each section's free seats and caps, and each
+// candidate the section allocates (screening sections only host-accepted
+// ones), with its priority tier. `applicants` is aligned with
+// input.applicants.
+struct PreparedInput {
+  AllocationInput input;
+  std::vector<const store::Candidate*> applicants;
+};
+
+PreparedInput Prepare(const std::map<std::string, cv1::Section>& sections,
+                      const std::vector<store::Candidate>& candidates,
+                      std::map<std::string, store::Seats>& seats,
+                      std::map<std::string, std::map<std::string, int>>& enrolled_by_school) {
+  PreparedInput prepared;
+  for (const auto& [id, section] : sections) {
+    prepared.input.sections.push_back({id, InstitutionCodeOf(section.host()), seats[id].free(),
+                                       std::move(enrolled_by_school[id]), section.per_school_cap(),
+                                       section.host_share_cap_percent()});
+  }
+  for (const store::Candidate& candidate : candidates) {
+    const store::ApplicationRecord& record = candidate.record;
+    const auto section = sections.find(record.section_id);
+    if (section == sections.end()) {
+      continue;
+    }
+    const bool screened = section->second.allocation_policy() == cv1::HOST_SCREENING;
+    if (screened != (record.application.state() == v1::HOST_ACCEPTED)) {
+      continue;  // screening sections allocate only host-accepted applicants
+    }
+    const int grade = curriculum::GradeInSchoolYear(candidate.entry_year,
+                                                    SchoolYearOfTerm(record.application.term()));
+    prepared.input.applicants.push_back(
+        {record.id, record.application.student(), record.school_code, record.section_id,
+         record.application.preference_rank(),
+         section->second.allocation_policy() == cv1::PRIORITY
+             ? PriorityTier(section->second, record.school_code, grade)
+             : 0});
+    prepared.applicants.push_back(&candidate);
+  }
+  return prepared;
+}
+
+// The decisions as rows to store, aligned with `applicants`: waitlist
+// positions after those already waiting (`waiting`, by section id), lottery
+// numbers from 1. Counts the outcomes on `run` and the new seats by section
+// id in `enrolled`.
+std::vector<store::AllocationDecisionRow> DecisionRows(
+    const AllocationResult& result, const std::vector<const store::Candidate*>& applicants,
+    const std::map<std::string, int>& waiting, v1::AllocationRun* run,
+    std::map<std::string, int>* enrolled) {
+  std::map<std::string, int> lottery_number;
+  for (size_t i = 0; i < result.lottery_order.size(); ++i) {
+    lottery_number.emplace(result.lottery_order[i], static_cast<int>(i) + 1);
+  }
+  std::vector<store::AllocationDecisionRow> rows(result.decisions.size());
+  for (size_t i = 0; i < rows.size(); ++i) {
+    const Decision& decision = result.decisions[i];
+    const store::ApplicationRecord& record = applicants[i]->record;
+    store::AllocationDecisionRow& row = rows[i];
+    row.application_id = record.id;
+    row.school_code = record.school_code;
+    row.student_key = record.student_key;
+    row.section_name = record.application.section();
+    row.outcome = StateOf(decision.outcome);
+    row.lottery_number = lottery_number[record.application.student()];
+    row.reason = decision.reason;
+    if (row.outcome == v1::WAITLISTED) {
+      const auto before = waiting.find(record.section_id);
+      row.waitlist_position =
+          decision.waitlist_position + (before == waiting.end() ? 0 : before->second);
+      run->set_waitlisted_count(run->waitlisted_count() + 1);
+    } else if (row.outcome == v1::ENROLLED) {
+      ++(*enrolled)[record.section_id];
+      run->set_enrolled_count(run->enrolled_count() + 1);
+    } else {
+      run->set_not_placed_count(run->not_placed_count() + 1);
+    }
+  }
+  return rows;
+}
+
+// The decisions in the run's order (RunOrder), and the applications as they
+// leave them (state, reason, decided_by, etag, waitlist position, update
+// time), aligned.
+std::pair<std::vector<store::AllocationDecisionRow>, std::vector<v1::Application>> InRunOrder(
+    std::vector<store::AllocationDecisionRow> rows,
+    const std::vector<const store::Candidate*>& applicants, const std::string& run_id,
+    const std::string& run_by, const google::protobuf::Timestamp& now) {
+  std::vector<size_t> order(rows.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::sort(order.begin(), order.end(),
+            [&](size_t a, size_t b) { return RunOrder(rows[a]) < RunOrder(rows[b]); });
+  std::vector<store::AllocationDecisionRow> ordered;
+  std::vector<v1::Application> after;
+  ordered.reserve(rows.size());
+  after.reserve(rows.size());
+  for (const size_t i : order) {
+    const store::ApplicationRecord& record = applicants[i]->record;
+    v1::Application& changed = after.emplace_back(record.application);
+    changed.set_state(rows[i].outcome);
+    changed.set_reason(absl::StrCat("allocation ", run_id, ": ", rows[i].reason));
+    changed.set_decided_by(run_by);
+    changed.set_etag(absl::StrCat(record.version + 1));
+    changed.set_waitlist_position(rows[i].waitlist_position);
+    *changed.mutable_update_time() = now;
+    ordered.push_back(std::move(rows[i]));
+  }
+  return {std::move(ordered), std::move(after)};
+}
+
 }  // namespace
 
 AllocationRuns::AllocationRuns(db::Pool* pool, const PageTokens* page_tokens,
@@ -267,90 +377,24 @@ absl::StatusOr<v1::AllocationRun> AllocationRuns::Allocate(
 
   const absl::Time read = absl::Now();
   Report(job, "allocating", 40);
-  AllocationInput input;
-  input.seed = job.seed;
-  input.max_sections_per_student = max_sections_per_student_;
-  for (const auto& [id, section] : sections) {
-    input.sections.push_back({id, InstitutionCodeOf(section.host()), seats[id].free(),
-                              std::move(enrolled_by_school[id]), section.per_school_cap(),
-                              section.host_share_cap_percent()});
-  }
-  std::vector<const store::Candidate*> applicants;  // aligned with input.applicants
-  for (const store::Candidate& candidate : candidates) {
-    const store::ApplicationRecord& record = candidate.record;
-    const auto section = sections.find(record.section_id);
-    if (section == sections.end()) {
-      continue;
-    }
-    const bool screened = section->second.allocation_policy() == cv1::HOST_SCREENING;
-    if (screened != (record.application.state() == v1::HOST_ACCEPTED)) {
-      continue;  // screening sections allocate only host-accepted applicants
-    }
-    const int grade = curriculum::GradeInSchoolYear(candidate.entry_year,
-                                                    SchoolYearOfTerm(record.application.term()));
-    input.applicants.push_back({record.id, record.application.student(), record.school_code,
-                                record.section_id, record.application.preference_rank(),
-                                section->second.allocation_policy() == cv1::PRIORITY
-                                    ? PriorityTier(section->second, record.school_code, grade)
-                                    : 0});
-    applicants.push_back(&candidate);
-  }
-  const AllocationResult result = enrollment::Allocate(input);
+  PreparedInput prepared = Prepare(sections, candidates, seats, enrolled_by_school);
+  prepared.input.seed = job.seed;
+  prepared.input.max_sections_per_student = max_sections_per_student_;
+  const AllocationResult result = enrollment::Allocate(prepared.input);
+  const std::vector<const store::Candidate*>& applicants = prepared.applicants;
 
   const absl::Time allocated = absl::Now();
   Report(job, "writing decisions", 70);
-  std::map<std::string, int> lottery_number;
-  for (size_t i = 0; i < result.lottery_order.size(); ++i) {
-    lottery_number.emplace(result.lottery_order[i], static_cast<int>(i) + 1);
-  }
   v1::AllocationRun run;
-  std::vector<store::AllocationDecisionRow> rows(result.decisions.size());
   std::map<std::string, int> enrolled;
-  for (size_t i = 0; i < rows.size(); ++i) {
-    const Decision& decision = result.decisions[i];
-    const store::ApplicationRecord& record = applicants[i]->record;
-    store::AllocationDecisionRow& row = rows[i];
-    row.application_id = record.id;
-    row.school_code = record.school_code;
-    row.student_key = record.student_key;
-    row.section_name = record.application.section();
-    row.outcome = StateOf(decision.outcome);
-    row.lottery_number = lottery_number[record.application.student()];
-    row.reason = decision.reason;
-    if (row.outcome == v1::WAITLISTED) {
-      const auto before = waiting.find(record.section_id);
-      row.waitlist_position =
-          decision.waitlist_position + (before == waiting.end() ? 0 : before->second);
-      run.set_waitlisted_count(run.waitlisted_count() + 1);
-    } else if (row.outcome == v1::ENROLLED) {
-      ++enrolled[record.section_id];
-      run.set_enrolled_count(run.enrolled_count() + 1);
-    } else {
-      run.set_not_placed_count(run.not_placed_count() + 1);
-    }
-  }
-  std::vector<size_t> order(rows.size());
-  std::iota(order.begin(), order.end(), 0);
-  std::sort(order.begin(), order.end(),
-            [&](size_t a, size_t b) { return RunOrder(rows[a]) < RunOrder(rows[b]); });
-
+  std::vector<store::AllocationDecisionRow> rows =
+      DecisionRows(result, applicants, waiting, &run, &enrolled);
   // The applications as the decisions leave them, for the change feed.
   OSAN_ASSIGN_OR_RETURN(const int64_t now, store::TransactionMicros(tx));
-  std::vector<store::AllocationDecisionRow> ordered;
-  std::vector<v1::Application> after;
-  ordered.reserve(rows.size());
-  after.reserve(rows.size());
-  for (const size_t i : order) {
-    const store::ApplicationRecord& record = applicants[i]->record;
-    v1::Application& changed = after.emplace_back(record.application);
-    changed.set_state(rows[i].outcome);
-    changed.set_reason(absl::StrCat("allocation ", job.id, ": ", rows[i].reason));
-    changed.set_decided_by(job.run_by);
-    changed.set_etag(absl::StrCat(record.version + 1));
-    changed.set_waitlist_position(rows[i].waitlist_position);
-    *changed.mutable_update_time() = TimeUtil::MicrosecondsToTimestamp(now);
+  auto [ordered, after] = InRunOrder(std::move(rows), applicants, job.id, job.run_by,
+                                     TimeUtil::MicrosecondsToTimestamp(now));
+  for (const v1::Application& changed : after) {
     audit.Name(changed.student());
-    ordered.push_back(std::move(rows[i]));
   }
   OSAN_RETURN_IF_ERROR(store::ApplyAllocation(tx, job.id, job.run_by, ordered, after));
   for (auto& [id, count] : enrolled) {
