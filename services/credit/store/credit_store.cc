@@ -19,7 +19,26 @@ using google::protobuf::util::TimeUtil;
   "EXISTS (SELECT 1 FROM acknowledgements k WHERE k.entry_id = l.entry_id AND k.version = " \
   "l.version)"
 
+// The positions of the "rules" statement's columns, in its order.
+enum RuleColumn : int {
+  kCurriculum,
+  kFirstSchoolYear,
+  kSubjectKind,
+  kRequiresAttendance,
+  kAttendanceNumerator,
+  kAttendanceDenominator,
+  kRequiresAchievement,
+  kMinimumAchievementRate,
+  kBelowMinimumLevel,
+  kRemediedLevel,
+  kIncompleteLevel,
+  kIncompleteMark,
+  kSource,
+  kMarksSource,
+};
+
 const std::vector<db::Statement> kStatements = {
+    // Read by LoadRules (RuleColumn).
     {"rules",
      "SELECT curriculum, first_school_year, subject_kind, requires_attendance,"
      " attendance_numerator, attendance_denominator, requires_achievement,"
@@ -158,30 +177,30 @@ absl::StatusOr<std::vector<v1::CompletionRule>> LoadRules(Tx& tx) {
   std::vector<v1::CompletionRule> rules;
   for (const auto& row : tx.exec_prepared("rules")) {
     v1::CompletionRule rule;
-    rule.set_curriculum(row[0].as<std::string>());
-    rule.set_first_school_year(row[1].as<int>());
+    rule.set_curriculum(row[kCurriculum].as<std::string>());
+    rule.set_first_school_year(row[kFirstSchoolYear].as<int>());
     v1::SubjectKind kind = v1::SUBJECT_KIND_UNSPECIFIED;
     v1::LevelRule below = v1::LEVEL_RULE_UNSPECIFIED;
     v1::LevelRule remedied = v1::LEVEL_RULE_UNSPECIFIED;
     v1::LevelRule incomplete = v1::LEVEL_RULE_UNSPECIFIED;
-    if (!v1::SubjectKind_Parse(row[2].as<std::string>(), &kind) ||
-        !v1::LevelRule_Parse(row[8].as<std::string>(), &below) ||
-        !v1::LevelRule_Parse(row[9].as<std::string>(), &remedied) ||
-        !v1::LevelRule_Parse(row[10].as<std::string>(), &incomplete)) {
+    if (!v1::SubjectKind_Parse(row[kSubjectKind].as<std::string>(), &kind) ||
+        !v1::LevelRule_Parse(row[kBelowMinimumLevel].as<std::string>(), &below) ||
+        !v1::LevelRule_Parse(row[kRemediedLevel].as<std::string>(), &remedied) ||
+        !v1::LevelRule_Parse(row[kIncompleteLevel].as<std::string>(), &incomplete)) {
       return absl::InternalError("completion rule with an unknown subject kind or level rule");
     }
     rule.set_subject_kind(kind);
-    rule.set_requires_attendance(row[3].as<bool>());
-    rule.set_attendance_numerator(row[4].as<int>());
-    rule.set_attendance_denominator(row[5].as<int>());
-    rule.set_requires_achievement(row[6].as<bool>());
-    rule.set_minimum_achievement_rate(row[7].as<double>());
+    rule.set_requires_attendance(row[kRequiresAttendance].as<bool>());
+    rule.set_attendance_numerator(row[kAttendanceNumerator].as<int>());
+    rule.set_attendance_denominator(row[kAttendanceDenominator].as<int>());
+    rule.set_requires_achievement(row[kRequiresAchievement].as<bool>());
+    rule.set_minimum_achievement_rate(row[kMinimumAchievementRate].as<double>());
     rule.set_below_minimum_level(below);
     rule.set_remedied_level(remedied);
     rule.set_incomplete_level(incomplete);
-    rule.set_incomplete_mark(row[11].as<std::string>());
-    rule.set_source(row[12].as<std::string>());
-    rule.set_marks_source(row[13].as<std::string>());
+    rule.set_incomplete_mark(row[kIncompleteMark].as<std::string>());
+    rule.set_source(row[kSource].as<std::string>());
+    rule.set_marks_source(row[kMarksSource].as<std::string>());
     OSAN_RETURN_IF_ERROR(ValidateRule(rule));
     rules.push_back(std::move(rule));
   }

@@ -29,6 +29,27 @@ using google::protobuf::util::TimeUtil;
   "  WHERE w.section_id = a.section_id AND w.state = 'WAITLISTED'"                  \
   "  AND w.waitlist_order <= a.waitlist_order) ELSE 0 END"
 
+// The positions of OSAN_APPLICATION_COLUMNS, in its order.
+enum ApplicationColumn : int {
+  kApplicationId,
+  kSchoolCode,
+  kStudentKey,
+  kTermId,
+  kSectionId,
+  kSectionName,
+  kHostCode,
+  kCredits,
+  kSectionSnapshot,
+  kPreferenceRank,
+  kState,
+  kReason,
+  kDecidedBy,
+  kVersion,
+  kCreateMicros,
+  kUpdateMicros,
+  kWaitlistPosition,
+};
+
 // A student's columns, as ReadStudent reads them.
 #define OSAN_STUDENT_COLUMNS                                                            \
   "student_key, entry_year, display_name, version, (extract(epoch FROM create_time) * " \
@@ -246,34 +267,34 @@ v1::Student ReadStudent(const std::string& school, const pqxx::row& row) {
 
 absl::StatusOr<ApplicationRecord> ReadApplication(const pqxx::row& row) {
   ApplicationRecord record;
-  record.id = row[0].as<std::string>();
-  record.school_code = row[1].as<std::string>();
-  record.student_key = row[2].as<std::string>();
-  record.term_id = row[3].as<std::string>();
-  record.section_id = row[4].as<std::string>();
-  record.credits = row[7].as<int>();
-  if (!record.section.ParseFromString(Bytes(row[8]))) {
+  record.id = row[kApplicationId].as<std::string>();
+  record.school_code = row[kSchoolCode].as<std::string>();
+  record.student_key = row[kStudentKey].as<std::string>();
+  record.term_id = row[kTermId].as<std::string>();
+  record.section_id = row[kSectionId].as<std::string>();
+  record.credits = row[kCredits].as<int>();
+  if (!record.section.ParseFromString(Bytes(row[kSectionSnapshot]))) {
     return absl::InternalError("stored section snapshot unreadable");
   }
   v1::Application& application = record.application;
   application.set_name(ApplicationName(record.id));
   application.set_student(StudentId{record.school_code, record.student_key}.name());
-  application.set_section(row[5].as<std::string>());
-  application.set_host(absl::StrCat("institutions/", row[6].as<std::string>()));
+  application.set_section(row[kSectionName].as<std::string>());
+  application.set_host(absl::StrCat("institutions/", row[kHostCode].as<std::string>()));
   application.set_term(absl::StrCat("terms/", record.term_id));
-  application.set_preference_rank(row[9].as<int>());
+  application.set_preference_rank(row[kPreferenceRank].as<int>());
   v1::ApplicationState state;
-  if (!v1::ApplicationState_Parse(row[10].as<std::string>(), &state)) {
+  if (!v1::ApplicationState_Parse(row[kState].as<std::string>(), &state)) {
     return absl::InternalError("stored application state unreadable");
   }
   application.set_state(state);
-  application.set_reason(row[11].as<std::string>());
-  application.set_decided_by(row[12].as<std::string>());
-  record.version = row[13].as<int64_t>();
+  application.set_reason(row[kReason].as<std::string>());
+  application.set_decided_by(row[kDecidedBy].as<std::string>());
+  record.version = row[kVersion].as<int64_t>();
   application.set_etag(absl::StrCat(record.version));
-  *application.mutable_create_time() = TimeUtil::MicrosecondsToTimestamp(row[14].as<int64_t>());
-  *application.mutable_update_time() = TimeUtil::MicrosecondsToTimestamp(row[15].as<int64_t>());
-  application.set_waitlist_position(row[16].as<int>());
+  *application.mutable_create_time() = TimeUtil::MicrosecondsToTimestamp(row[kCreateMicros].as<int64_t>());
+  *application.mutable_update_time() = TimeUtil::MicrosecondsToTimestamp(row[kUpdateMicros].as<int64_t>());
+  application.set_waitlist_position(row[kWaitlistPosition].as<int>());
   return record;
 }
 
