@@ -292,8 +292,10 @@ absl::StatusOr<ApplicationRecord> ReadApplication(const pqxx::row& row) {
   application.set_decided_by(row[kDecidedBy].as<std::string>());
   record.version = row[kVersion].as<int64_t>();
   application.set_etag(absl::StrCat(record.version));
-  *application.mutable_create_time() = TimeUtil::MicrosecondsToTimestamp(row[kCreateMicros].as<int64_t>());
-  *application.mutable_update_time() = TimeUtil::MicrosecondsToTimestamp(row[kUpdateMicros].as<int64_t>());
+  *application.mutable_create_time() =
+      TimeUtil::MicrosecondsToTimestamp(row[kCreateMicros].as<int64_t>());
+  *application.mutable_update_time() =
+      TimeUtil::MicrosecondsToTimestamp(row[kUpdateMicros].as<int64_t>());
   application.set_waitlist_position(row[kWaitlistPosition].as<int>());
   return record;
 }
