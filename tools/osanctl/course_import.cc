@@ -13,8 +13,8 @@
 #include "absl/strings/str_join.h"
 #include "common/names.h"
 #include "common/status.h"
-#include "services/catalog/vocabulary/labels.h"
 #include "services/catalog/domain/rules.h"
+#include "services/catalog/vocabulary/labels.h"
 
 namespace osan::cli {
 
