@@ -28,7 +28,7 @@ ABSL_FLAG(int, limit, 50, "`audit list`: at most this many records, newest first
 namespace osan::cli {
 namespace {
 
-namespace v1 = audit::v1;
+namespace av1 = audit::v1;
 
 constexpr char kVerifyUsage[] = "audit verify [--service enrollment|credit]";
 constexpr char kListUsage[] =
@@ -72,10 +72,10 @@ int VerifyAuditChain(const std::vector<std::string>& args) {
   }
   int exit_code = 0;
   for (const AuditedService& service : services) {
-    auto stub = v1::AuditService::NewStub(MakeChannel(service.address));
-    v1::VerifyAuditChainResponse response;
+    auto stub = av1::AuditService::NewStub(MakeChannel(service.address));
+    av1::VerifyAuditChainResponse response;
     const grpc::Status status =
-        CallUnary(*stub, &v1::AuditService::Stub::VerifyAuditChain, {}, &response);
+        CallUnary(*stub, &av1::AuditService::Stub::VerifyAuditChain, {}, &response);
     if (!status.ok()) {
       std::cerr << service.name << ": ";
       exit_code = Fail(status);
@@ -99,21 +99,21 @@ int ListAuditRecords(const std::vector<std::string>& args) {
   if (!args.empty() || services.size() != 1 || limit < 1) {
     return Usage(kListUsage);
   }
-  auto stub = v1::AuditService::NewStub(MakeChannel(services.front().address));
-  v1::ListAuditRecordsRequest request;
+  auto stub = av1::AuditService::NewStub(MakeChannel(services.front().address));
+  av1::ListAuditRecordsRequest request;
   request.set_student(absl::GetFlag(FLAGS_student));
   request.set_principal(absl::GetFlag(FLAGS_principal));
   TextTable table({"시각 (KST)", "기관", "역할", "학생", "작업", "결과", "출처", "체인"});
   int shown = 0;
   do {
     request.set_page_size(std::min(kMaxPage, limit - shown));
-    v1::ListAuditRecordsResponse response;
+    av1::ListAuditRecordsResponse response;
     const grpc::Status status =
-        CallUnary(*stub, &v1::AuditService::Stub::ListAuditRecords, request, &response);
+        CallUnary(*stub, &av1::AuditService::Stub::ListAuditRecords, request, &response);
     if (!status.ok()) {
       return Fail(status);
     }
-    for (const v1::AuditRecord& record : response.records()) {
+    for (const av1::AuditRecord& record : response.records()) {
       table.AddRow({TimeText(record.time()), record.principal(), record.role(), record.student(),
                     record.action(), record.result(), record.source(),
                     record.chain_position() == 0 ? "-" : absl::StrCat(record.chain_position())});

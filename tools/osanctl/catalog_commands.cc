@@ -49,9 +49,9 @@ ABSL_FLAG(std::string, to, "",
 namespace osan::cli {
 namespace {
 
-namespace v1 = catalog::v1;
+namespace cv1 = catalog::v1;
 
-using Stub = v1::CatalogService::Stub;
+using Stub = cv1::CatalogService::Stub;
 
 constexpr char kListCoursesUsage[] =
     "courses list [--host institutions/{code}] [--state PENDING|APPROVED|REJECTED|NOT_REQUIRED]";
@@ -74,15 +74,15 @@ grpc::Status Call(UnaryMethod<Stub, Request, Response> method, const Request& re
 }
 
 // "인정 완료", "심사 중", ...: the recognition state as the office names it.
-std::string RecognitionLabel(v1::RecognitionState state) {
+std::string RecognitionLabel(cv1::RecognitionState state) {
   switch (state) {
-    case v1::NOT_REQUIRED:
+    case cv1::NOT_REQUIRED:
       return "해당 없음 (학교)";
-    case v1::PENDING:
+    case cv1::PENDING:
       return "심사 중";
-    case v1::APPROVED:
+    case cv1::APPROVED:
       return "인정";
-    case v1::REJECTED:
+    case cv1::REJECTED:
       return "불인정";
     default:
       return "-";
@@ -126,14 +126,14 @@ bool ParseSlot(absl::string_view text, std::string* when, type::v1::TimeOfDay* s
 }
 
 // Adds --weekly and --dated to `section`; reports a malformed entry on stderr.
-bool AddMeetings(v1::Section* section) {
+bool AddMeetings(cv1::Section* section) {
   for (const absl::string_view text :
        absl::StrSplit(absl::GetFlag(FLAGS_weekly), ',', absl::SkipEmpty())) {
     std::string day;
-    v1::WeeklyMeeting meeting;
-    v1::Weekday weekday = v1::WEEKDAY_UNSPECIFIED;
+    cv1::WeeklyMeeting meeting;
+    cv1::Weekday weekday = cv1::WEEKDAY_UNSPECIFIED;
     if (!ParseSlot(text, &day, meeting.mutable_start_time(), meeting.mutable_end_time()) ||
-        !ParseEnum("weekly", day, &v1::Weekday_Parse, &weekday)) {
+        !ParseEnum("weekly", day, &cv1::Weekday_Parse, &weekday)) {
       std::cerr << "osanctl: --weekly: '" << text << "' is not DAY@HH:MM-HH:MM\n";
       return false;
     }
@@ -143,7 +143,7 @@ bool AddMeetings(v1::Section* section) {
   for (const absl::string_view text :
        absl::StrSplit(absl::GetFlag(FLAGS_dated), ',', absl::SkipEmpty())) {
     std::string day;
-    v1::DatedMeeting meeting;
+    cv1::DatedMeeting meeting;
     const auto parsed = [&] {
       if (!ParseSlot(text, &day, meeting.mutable_start_time(), meeting.mutable_end_time())) {
         return false;
@@ -171,13 +171,13 @@ bool AddMeetings(v1::Section* section) {
 // A course from --host, --title, --category, --area, --mode, --credits and
 // --description (each unset one left at its default); false, with the flag
 // named on stderr, if an enum flag holds an unknown value.
-bool CourseFromFlags(v1::Course* course) {
-  v1::Category category = v1::CATEGORY_UNSPECIFIED;
-  v1::SubjectArea area = v1::SUBJECT_AREA_UNSPECIFIED;
-  v1::DeliveryMode mode = v1::DELIVERY_MODE_UNSPECIFIED;
-  if (!ParseEnum("category", absl::GetFlag(FLAGS_category), &v1::Category_Parse, &category) ||
-      !ParseEnum("area", absl::GetFlag(FLAGS_area), &v1::SubjectArea_Parse, &area) ||
-      !ParseEnum("mode", absl::GetFlag(FLAGS_mode), &v1::DeliveryMode_Parse, &mode)) {
+bool CourseFromFlags(cv1::Course* course) {
+  cv1::Category category = cv1::CATEGORY_UNSPECIFIED;
+  cv1::SubjectArea area = cv1::SUBJECT_AREA_UNSPECIFIED;
+  cv1::DeliveryMode mode = cv1::DELIVERY_MODE_UNSPECIFIED;
+  if (!ParseEnum("category", absl::GetFlag(FLAGS_category), &cv1::Category_Parse, &category) ||
+      !ParseEnum("area", absl::GetFlag(FLAGS_area), &cv1::SubjectArea_Parse, &area) ||
+      !ParseEnum("mode", absl::GetFlag(FLAGS_mode), &cv1::DeliveryMode_Parse, &mode)) {
     return false;
   }
   course->set_host(absl::GetFlag(FLAGS_host));
@@ -191,10 +191,10 @@ bool CourseFromFlags(v1::Course* course) {
   return true;
 }
 
-absl::StatusOr<v1::Course> GetCourse(const std::string& name) {
-  v1::GetCourseRequest request;
+absl::StatusOr<cv1::Course> GetCourse(const std::string& name) {
+  cv1::GetCourseRequest request;
   request.set_name(name);
-  v1::Course course;
+  cv1::Course course;
   const grpc::Status status = Call(&Stub::GetCourse, request, &course);
   if (!status.ok()) {
     return FromGrpcStatus(status);
@@ -202,7 +202,7 @@ absl::StatusOr<v1::Course> GetCourse(const std::string& name) {
   return course;
 }
 
-void PrintCourse(const v1::Course& course) {
+void PrintCourse(const cv1::Course& course) {
   std::cout << course.name() << "\n";
   PrintField("과목", course.title());
   PrintField("구분", CategoryLabel(course.category()));
@@ -213,7 +213,7 @@ void PrintCourse(const v1::Course& course) {
   PrintField("사업", course.programme());
   PrintField("사유", course.recognition().reason());
   if (course.recognition().has_approved()) {
-    const v1::RecognisedVersion& approved = course.recognition().approved();
+    const cv1::RecognisedVersion& approved = course.recognition().approved();
     PrintField("인정된 판", absl::StrCat(approved.title(), ", ", approved.credits(), "학점 (etag ",
                                          approved.course_etag(), ")"));
   }
@@ -226,15 +226,15 @@ std::string CatalogAddress() {
 }
 
 std::unique_ptr<Stub> CatalogStub() {
-  return v1::CatalogService::NewStub(MakeChannel(CatalogAddress()));
+  return cv1::CatalogService::NewStub(MakeChannel(CatalogAddress()));
 }
 
 int ListCourses(const std::vector<std::string>& args) {
-  v1::ListCoursesRequest request;
+  cv1::ListCoursesRequest request;
   request.set_host(absl::GetFlag(FLAGS_host));
-  v1::RecognitionState state = v1::RECOGNITION_STATE_UNSPECIFIED;
+  cv1::RecognitionState state = cv1::RECOGNITION_STATE_UNSPECIFIED;
   if (!args.empty() ||
-      !ParseEnum("state", absl::GetFlag(FLAGS_state), &v1::RecognitionState_Parse, &state)) {
+      !ParseEnum("state", absl::GetFlag(FLAGS_state), &cv1::RecognitionState_Parse, &state)) {
     return Usage(kListCoursesUsage);
   }
   request.set_recognition_state(state);
@@ -242,8 +242,8 @@ int ListCourses(const std::vector<std::string>& args) {
   int count = 0;
   auto stub = CatalogStub();
   const grpc::Status status =
-      ListEveryPage(*stub, &Stub::ListCourses, request, [&](const v1::ListCoursesResponse& page) {
-        for (const v1::Course& course : page.courses()) {
+      ListEveryPage(*stub, &Stub::ListCourses, request, [&](const cv1::ListCoursesResponse& page) {
+        for (const cv1::Course& course : page.courses()) {
           const auto& recognition = course.recognition();
           table.AddRow(
               {course.title(), CategoryLabel(course.category()), absl::StrCat(course.credits()),
@@ -262,12 +262,12 @@ int ListCourses(const std::vector<std::string>& args) {
 }
 
 int CreateCourse(const std::vector<std::string>&) {
-  v1::CreateCourseRequest request;
+  cv1::CreateCourseRequest request;
   if (!CourseFromFlags(request.mutable_course())) {
     return 2;
   }
   request.set_request_id(RequestId());
-  v1::Course created;
+  cv1::Course created;
   const grpc::Status status = Call(&Stub::CreateCourse, request, &created);
   if (!status.ok()) {
     return Fail(status);
@@ -281,8 +281,8 @@ int UpdateCourse(const std::vector<std::string>& args) {
   if (args.size() != 1) {
     return Usage(kUpdateCourseUsage);
   }
-  v1::UpdateCourseRequest request;
-  v1::Course& course = *request.mutable_course();
+  cv1::UpdateCourseRequest request;
+  cv1::Course& course = *request.mutable_course();
   if (!CourseFromFlags(&course)) {
     return 2;
   }
@@ -290,10 +290,10 @@ int UpdateCourse(const std::vector<std::string>& args) {
   auto& paths = *request.mutable_update_mask()->mutable_paths();
   for (const auto& [path, given] : std::vector<std::pair<const char*, bool>>{
            {"title", !course.title().empty()},
-           {"category", course.category() != v1::CATEGORY_UNSPECIFIED},
-           {"subject_area", course.subject_area() != v1::SUBJECT_AREA_UNSPECIFIED},
+           {"category", course.category() != cv1::CATEGORY_UNSPECIFIED},
+           {"subject_area", course.subject_area() != cv1::SUBJECT_AREA_UNSPECIFIED},
            {"credits", course.credits() != 0},
-           {"delivery_mode", course.delivery_mode() != v1::DELIVERY_MODE_UNSPECIFIED},
+           {"delivery_mode", course.delivery_mode() != cv1::DELIVERY_MODE_UNSPECIFIED},
            {"description", !course.description().empty()},
            {"programme", !course.programme().empty()}}) {
     if (given) {
@@ -304,14 +304,14 @@ int UpdateCourse(const std::vector<std::string>& args) {
     return Usage(kUpdateCourseUsage);
   }
   // The change applies to the course as it is now.
-  const absl::StatusOr<v1::Course> current = GetCourse(args[0]);
+  const absl::StatusOr<cv1::Course> current = GetCourse(args[0]);
   if (!current.ok()) {
     return Fail(std::string(current.status().message()));
   }
   course.set_name(current->name());
   course.set_etag(current->etag());
   request.set_request_id(RequestId());
-  v1::Course updated;
+  cv1::Course updated;
   const grpc::Status status = Call(&Stub::UpdateCourse, request, &updated);
   if (!status.ok()) {
     return Fail(status);
@@ -321,24 +321,24 @@ int UpdateCourse(const std::vector<std::string>& args) {
 }
 
 int ReviewCourse(const std::vector<std::string>& args) {
-  v1::RecognitionState decision = v1::RECOGNITION_STATE_UNSPECIFIED;
+  cv1::RecognitionState decision = cv1::RECOGNITION_STATE_UNSPECIFIED;
   if (args.size() != 1 ||
-      !ParseEnum("decision", absl::GetFlag(FLAGS_decision), &v1::RecognitionState_Parse,
+      !ParseEnum("decision", absl::GetFlag(FLAGS_decision), &cv1::RecognitionState_Parse,
                  &decision) ||
-      decision == v1::RECOGNITION_STATE_UNSPECIFIED) {
+      decision == cv1::RECOGNITION_STATE_UNSPECIFIED) {
     return Usage(kReviewUsage);
   }
-  const absl::StatusOr<v1::Course> current = GetCourse(args[0]);
+  const absl::StatusOr<cv1::Course> current = GetCourse(args[0]);
   if (!current.ok()) {
     return Fail(std::string(current.status().message()));
   }
-  v1::ReviewRecognitionRequest request;
+  cv1::ReviewRecognitionRequest request;
   request.set_name(current->name());
   request.set_etag(current->etag());
   request.set_decision(decision);
   request.set_reason(absl::GetFlag(FLAGS_reason));
   request.set_request_id(RequestId());
-  v1::Course reviewed;
+  cv1::Course reviewed;
   const grpc::Status status = Call(&Stub::ReviewRecognition, request, &reviewed);
   if (!status.ok()) {
     return Fail(status);
@@ -348,9 +348,9 @@ int ReviewCourse(const std::vector<std::string>& args) {
 }
 
 int CreateSection(const std::vector<std::string>& args) {
-  v1::CreateSectionRequest request;
+  cv1::CreateSectionRequest request;
   request.set_parent(absl::GetFlag(FLAGS_term));
-  v1::Section& section = *request.mutable_section();
+  cv1::Section& section = *request.mutable_section();
   section.set_course(absl::GetFlag(FLAGS_course));
   section.set_capacity(absl::GetFlag(FLAGS_capacity));
   section.set_min_enrollment(absl::GetFlag(FLAGS_min_enrollment));
@@ -358,9 +358,9 @@ int CreateSection(const std::vector<std::string>& args) {
   section.set_location(absl::GetFlag(FLAGS_location));
   section.set_instructor_display_name(absl::GetFlag(FLAGS_instructor));
   section.set_programme(absl::GetFlag(FLAGS_programme));
-  v1::AllocationPolicy policy = v1::ALLOCATION_POLICY_UNSPECIFIED;
+  cv1::AllocationPolicy policy = cv1::ALLOCATION_POLICY_UNSPECIFIED;
   if (!args.empty() || request.parent().empty() || section.course().empty() ||
-      !ParseEnum("policy", absl::GetFlag(FLAGS_policy), &v1::AllocationPolicy_Parse, &policy)) {
+      !ParseEnum("policy", absl::GetFlag(FLAGS_policy), &cv1::AllocationPolicy_Parse, &policy)) {
     return Usage(kCreateSectionUsage);
   }
   section.set_allocation_policy(policy);
@@ -377,44 +377,44 @@ int CreateSection(const std::vector<std::string>& args) {
     return 2;
   }
   request.set_request_id(RequestId());
-  v1::Section created;
+  cv1::Section created;
   const grpc::Status status = Call(&Stub::CreateSection, request, &created);
   if (!status.ok()) {
     return Fail(status);
   }
   std::cout << "created " << created.name() << " (" << created.sessions() << "차시, "
-            << v1::SectionState_Name(created.state()) << ", request_id " << request.request_id()
+            << cv1::SectionState_Name(created.state()) << ", request_id " << request.request_id()
             << ")\n";
   return 0;
 }
 
 int MoveSection(const std::vector<std::string>& args) {
-  v1::SectionState target = v1::SECTION_STATE_UNSPECIFIED;
+  cv1::SectionState target = cv1::SECTION_STATE_UNSPECIFIED;
   if (args.size() != 1 ||
-      !ParseEnum("to", absl::GetFlag(FLAGS_to), &v1::SectionState_Parse, &target) ||
-      target == v1::SECTION_STATE_UNSPECIFIED) {
+      !ParseEnum("to", absl::GetFlag(FLAGS_to), &cv1::SectionState_Parse, &target) ||
+      target == cv1::SECTION_STATE_UNSPECIFIED) {
     return Usage(kMoveSectionUsage);
   }
-  v1::GetSectionRequest get;
+  cv1::GetSectionRequest get;
   get.set_name(args[0]);
-  v1::Section current;
+  cv1::Section current;
   grpc::Status status = Call(&Stub::GetSection, get, &current);
   if (!status.ok()) {
     return Fail(status);
   }
-  v1::TransitionSectionRequest request;
+  cv1::TransitionSectionRequest request;
   request.set_name(current.name());
   request.set_etag(current.etag());
   request.set_target_state(target);
   request.set_reason(absl::GetFlag(FLAGS_reason));
   request.set_request_id(RequestId());
-  v1::Section moved;
+  cv1::Section moved;
   status = Call(&Stub::TransitionSection, request, &moved);
   if (!status.ok()) {
     return Fail(status);
   }
-  std::cout << moved.name() << ": " << v1::SectionState_Name(current.state()) << " -> "
-            << v1::SectionState_Name(moved.state()) << "\n";
+  std::cout << moved.name() << ": " << cv1::SectionState_Name(current.state()) << " -> "
+            << cv1::SectionState_Name(moved.state()) << "\n";
   return 0;
 }
 

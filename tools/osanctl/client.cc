@@ -31,7 +31,7 @@ ABSL_FLAG(std::string, tls_ca, "",
 
 namespace osan::cli {
 
-namespace v1 = catalog::v1;
+namespace cv1 = catalog::v1;
 
 std::string FlagOrEnv(const std::string& flag, const char* variable, const std::string& fallback) {
   if (!flag.empty()) {
@@ -159,7 +159,7 @@ std::string CountsText(const google::protobuf::Map<std::string, int32_t>& counts
   return absl::StrJoin(parts, ", ");
 }
 
-std::string MeetingSummary(const v1::PublicSection& section) {
+std::string MeetingSummary(const cv1::PublicSection& section) {
   std::vector<std::string> parts;
   for (const auto& meeting : section.weekly_meetings()) {
     parts.push_back(catalog::MeetingLabel(meeting));

@@ -18,7 +18,7 @@
 
 namespace osan::cli {
 
-namespace v1 = catalog::v1;
+namespace cv1 = catalog::v1;
 
 const char kCourseImportHelp[] =
     "The first row names the columns, in any order (Korean or English; spaces,\n"
@@ -92,7 +92,7 @@ class Problems {
 
 }  // namespace
 
-std::string ImportRequestId(const v1::Course& course, int occurrence) {
+std::string ImportRequestId(const cv1::Course& course, int occurrence) {
   // Length-prefixed fields, so that no two different courses share a text.
   std::string material;
   for (const std::string& part :
@@ -193,7 +193,7 @@ absl::StatusOr<std::vector<CourseRow>> ParseCourseImport(absl::string_view csv,
       }
     }
 
-    v1::Course course;
+    cv1::Course course;
     course.set_host(std::string(host));
     course.set_title(cell("title"));
     course.set_description(cell("description"));
@@ -210,12 +210,12 @@ absl::StatusOr<std::vector<CourseRow>> ParseCourseImport(absl::string_view csv,
       }
     };
     enum_cell("category", "category", catalog::ParseCategoryLabel, catalog::CategoryChoices(),
-              [&](v1::Category value) { course.set_category(value); });
+              [&](cv1::Category value) { course.set_category(value); });
     enum_cell("subject_area", "subject area", catalog::ParseSubjectAreaLabel,
               catalog::SubjectAreaChoices(),
-              [&](v1::SubjectArea value) { course.set_subject_area(value); });
+              [&](cv1::SubjectArea value) { course.set_subject_area(value); });
     enum_cell("delivery_mode", "mode", catalog::ParseDeliveryLabel, catalog::DeliveryChoices(),
-              [&](v1::DeliveryMode value) { course.set_delivery_mode(value); });
+              [&](cv1::DeliveryMode value) { course.set_delivery_mode(value); });
     if (const std::string text = cell("credits"); !text.empty()) {
       int credits = 0;
       if (!absl::SimpleAtoi(text, &credits)) {
@@ -230,7 +230,7 @@ absl::StatusOr<std::vector<CourseRow>> ParseCourseImport(absl::string_view csv,
       continue;
     }
     // The catalog's own checks, on the course as the catalog will see it.
-    v1::Course effective = course;
+    cv1::Course effective = course;
     catalog::ApplyCourseDefaults(&effective);
     if (const absl::Status valid = catalog::ValidateCourse(effective); !valid.ok()) {
       const absl::string_view message = valid.message();

@@ -58,9 +58,9 @@ ABSL_FLAG(std::string, notes, "", "`assess`: 세부능력 및 특기사항, up t
 namespace osan::cli {
 namespace {
 
-namespace v1 = credit::v1;
+namespace rv1 = credit::v1;
 
-using Stub = v1::CreditService::Stub;
+using Stub = rv1::CreditService::Stub;
 
 constexpr char kPendingUsage[] = "results pending --school CODE";
 constexpr char kExportUsage[] = "results export --school CODE [--format csv|xlsx] [--out FILE]";
@@ -80,7 +80,9 @@ constexpr char kFinalizeUsage[] = "finalize terms/{term}/sections/{id}";
 // "기초 교과 (국·수·영)".
 constexpr size_t kProgressLabelWidth = 22;
 
-std::unique_ptr<Stub> NewStub() { return v1::CreditService::NewStub(MakeChannel(CreditAddress())); }
+std::unique_ptr<Stub> NewStub() {
+  return rv1::CreditService::NewStub(MakeChannel(CreditAddress()));
+}
 
 // Calls `method` once with the caller's token and the usual deadline.
 template <class Request, class Response>
@@ -119,11 +121,11 @@ bool ParseDate(const std::string& text, type::v1::Date* date) {
 // around items ignored), into `marks`. A malformed item is reported on
 // stderr and makes it return false; so does a list without any mark.
 bool ParseMarks(const std::string& text,
-                google::protobuf::RepeatedPtrField<v1::AttendanceMark>* marks) {
+                google::protobuf::RepeatedPtrField<rv1::AttendanceMark>* marks) {
   for (const absl::string_view item : absl::StrSplit(text, ',', absl::SkipWhitespace())) {
     const std::pair<absl::string_view, absl::string_view> parts =
         absl::StrSplit(item, absl::MaxSplits('=', 1));
-    v1::AttendanceMark mark;
+    rv1::AttendanceMark mark;
     mark.set_student(std::string(absl::StripAsciiWhitespace(parts.first)));
     const std::string status_text(absl::StripAsciiWhitespace(parts.second));
     if (mark.student().empty() || status_text.empty()) {
@@ -131,8 +133,8 @@ bool ParseMarks(const std::string& text,
                 << absl::StripAsciiWhitespace(item) << "'\n";
       return false;
     }
-    v1::AttendanceStatus status = v1::ATTENDANCE_STATUS_UNSPECIFIED;
-    if (!ParseEnum("marks", status_text, &v1::AttendanceStatus_Parse, &status)) {
+    rv1::AttendanceStatus status = rv1::ATTENDANCE_STATUS_UNSPECIFIED;
+    if (!ParseEnum("marks", status_text, &rv1::AttendanceStatus_Parse, &status)) {
       return false;
     }
     mark.set_status(status);
@@ -146,8 +148,8 @@ bool ParseMarks(const std::string& text,
 }
 
 // "출석 10, 지각 1, 결석 1": the marks per status, in the enum's order.
-std::string MarkCounts(const google::protobuf::RepeatedPtrField<v1::AttendanceMark>& marks) {
-  std::map<v1::AttendanceStatus, int> counts;
+std::string MarkCounts(const google::protobuf::RepeatedPtrField<rv1::AttendanceMark>& marks) {
+  std::map<rv1::AttendanceStatus, int> counts;
   for (const auto& mark : marks) {
     ++counts[mark.status()];
   }
@@ -211,7 +213,7 @@ int CsvDataRows(const std::string& csv) {
 }  // namespace
 
 int ListPendingResults(const std::vector<std::string>& args) {
-  v1::ListPendingResultsRequest request;
+  rv1::ListPendingResultsRequest request;
   request.set_parent(SchoolName());
   if (!args.empty() || request.parent().empty()) {
     return Usage(kPendingUsage);
@@ -220,13 +222,13 @@ int ListPendingResults(const std::vector<std::string>& args) {
   TextTable table({"학생", "과목", "성취도", "원점수", "이수 여부", "버전", "이름"});
   int count = 0;
   do {
-    v1::ListPendingResultsResponse response;
+    rv1::ListPendingResultsResponse response;
     const grpc::Status status = Call(&Stub::ListPendingResults, request, &response);
     if (!status.ok()) {
       return Fail(status);
     }
     for (const auto& entry : response.entries()) {
-      const v1::ResultPackage& package = entry.package();
+      const rv1::ResultPackage& package = entry.package();
       table.AddRow({package.student(), package.title(), OrDash(package.achievement_level()),
                     absl::StrCat(package.raw_score()), OutcomeLabel(package.outcome()),
                     absl::StrCat(entry.version()), entry.name()});
@@ -240,7 +242,7 @@ int ListPendingResults(const std::vector<std::string>& args) {
 }
 
 int ExportPendingResults(const std::vector<std::string>& args) {
-  v1::ExportPendingResultsRequest request;
+  rv1::ExportPendingResultsRequest request;
   request.set_parent(SchoolName());
   const std::string format = absl::AsciiStrToLower(absl::GetFlag(FLAGS_format));
   const std::string out = absl::GetFlag(FLAGS_out);
@@ -249,8 +251,8 @@ int ExportPendingResults(const std::vector<std::string>& args) {
       (xlsx && out.empty())) {
     return Usage(kExportUsage);
   }
-  request.set_format(xlsx ? v1::XLSX : v1::CSV);
-  v1::ExportPendingResultsResponse response;
+  request.set_format(xlsx ? rv1::XLSX : rv1::CSV);
+  rv1::ExportPendingResultsResponse response;
   const grpc::Status status = Call(&Stub::ExportPendingResults, request, &response);
   if (!status.ok()) {
     return Fail(status);
@@ -274,14 +276,14 @@ int ExportPendingResults(const std::vector<std::string>& args) {
 }
 
 int AcknowledgeResult(const std::vector<std::string>& args) {
-  v1::AcknowledgeResultRequest request;
+  rv1::AcknowledgeResultRequest request;
   request.set_version(absl::GetFlag(FLAGS_entry_version));
   if (args.size() != 1 || request.version() < 1) {
     return Usage(kAckUsage);
   }
   request.set_entry(args[0]);
   request.set_request_id(RequestId());
-  v1::Acknowledgement acknowledgement;
+  rv1::Acknowledgement acknowledgement;
   const grpc::Status status = Call(&Stub::AcknowledgeResult, request, &acknowledgement);
   if (!status.ok()) {
     return Fail(status);
@@ -296,12 +298,12 @@ int ShowLedgerHistory(const std::vector<std::string>& args) {
   if (args.size() != 1) {
     return Usage(kHistoryUsage);
   }
-  v1::GetLedgerHistoryRequest request;
+  rv1::GetLedgerHistoryRequest request;
   request.set_entry(args[0]);
   request.set_page_size(200);
-  v1::LedgerHistory history;
+  rv1::LedgerHistory history;
   do {
-    v1::LedgerHistory page;
+    rv1::LedgerHistory page;
     const grpc::Status status = Call(&Stub::GetLedgerHistory, request, &page);
     if (!status.ok()) {
       return Fail(status);
@@ -311,7 +313,7 @@ int ShowLedgerHistory(const std::vector<std::string>& args) {
   } while (!request.page_token().empty());
   std::cout << request.entry();
   if (!history.versions().empty()) {
-    const v1::ResultPackage& latest = history.versions().rbegin()->package();
+    const rv1::ResultPackage& latest = history.versions().rbegin()->package();
     std::cout << ": " << latest.title() << ", " << latest.student() << " (" << latest.section()
               << ")";
   }
@@ -330,17 +332,18 @@ int WatchResults(const std::vector<std::string>& args) {
   if (!args.empty()) {
     return Usage(kResultsFeedUsage);
   }
-  v1::WatchResultsRequest request;
+  rv1::WatchResultsRequest request;
   request.set_cursor(absl::GetFlag(FLAGS_cursor));
   request.set_follow(absl::GetFlag(FLAGS_follow));
-  const grpc::Status status = ReadStream(
-      *NewStub(), &Stub::WatchResults, request, request.follow(), [](const v1::ResultEvent& event) {
-        const v1::LedgerEntry& entry = event.entry();
-        PrintFeedLine({event.cursor(), entry.name(), absl::StrCat(entry.version()),
-                       entry.package().student(), entry.package().title(),
-                       v1::Outcome_Name(entry.package().outcome()),
-                       entry.acknowledged() ? "true" : "false"});
-      });
+  const grpc::Status status =
+      ReadStream(*NewStub(), &Stub::WatchResults, request, request.follow(),
+                 [](const rv1::ResultEvent& event) {
+                   const rv1::LedgerEntry& entry = event.entry();
+                   PrintFeedLine({event.cursor(), entry.name(), absl::StrCat(entry.version()),
+                                  entry.package().student(), entry.package().title(),
+                                  rv1::Outcome_Name(entry.package().outcome()),
+                                  entry.acknowledged() ? "true" : "false"});
+                 });
   if (!status.ok()) {
     return Fail(status);
   }
@@ -351,9 +354,9 @@ int ShowTranscript(const std::vector<std::string>& args) {
   if (args.size() != 1) {
     return Usage(kTranscriptUsage);
   }
-  v1::GetTranscriptRequest request;
+  rv1::GetTranscriptRequest request;
   request.set_student(args[0]);
-  v1::Transcript transcript;
+  rv1::Transcript transcript;
   const grpc::Status status = Call(&Stub::GetTranscript, request, &transcript);
   if (!status.ok()) {
     return Fail(status);
@@ -387,7 +390,7 @@ int ShowTranscript(const std::vector<std::string>& args) {
   TextTable results({"학기", "과목", "구분", "영역", "학점", "취득", "성취도", "원점수",
                      "이수 여부", "버전", "이름"});
   for (const auto& entry : transcript.results()) {
-    const v1::ResultPackage& package = entry.package();
+    const rv1::ResultPackage& package = entry.package();
     results.AddRow({package.term(), package.title(), CategoryLabel(package.category()),
                     SubjectAreaLabel(package.subject_area()), absl::StrCat(package.credits()),
                     absl::StrCat(package.credits_earned()), OrDash(package.achievement_level()),
@@ -397,13 +400,13 @@ int ShowTranscript(const std::vector<std::string>& args) {
   results.Print(std::cout);
 
   std::cout << "\n";
-  PrintList(OutcomeLabel(v1::NOT_COMPLETED), transcript.not_completed());
-  PrintList(OutcomeLabel(v1::REMEDIATION_REQUIRED), transcript.remediation_pending());
+  PrintList(OutcomeLabel(rv1::NOT_COMPLETED), transcript.not_completed());
+  PrintList(OutcomeLabel(rv1::REMEDIATION_REQUIRED), transcript.remediation_pending());
   return 0;
 }
 
 int RecordAttendance(const std::vector<std::string>& args) {
-  v1::RecordAttendanceRequest request;
+  rv1::RecordAttendanceRequest request;
   request.set_session_number(absl::GetFlag(FLAGS_session));
   const std::string date = absl::GetFlag(FLAGS_date);
   const std::string marks = absl::GetFlag(FLAGS_marks);
@@ -420,7 +423,7 @@ int RecordAttendance(const std::vector<std::string>& args) {
   request.set_section(args[0]);
   request.set_reason(absl::GetFlag(FLAGS_reason));
   request.set_request_id(RequestId());
-  v1::SessionAttendance recorded;
+  rv1::SessionAttendance recorded;
   const grpc::Status status = Call(&Stub::RecordAttendance, request, &recorded);
   if (!status.ok()) {
     return Fail(status);
@@ -435,8 +438,8 @@ int RecordAttendance(const std::vector<std::string>& args) {
 }
 
 int RecordAssessment(const std::vector<std::string>& args) {
-  v1::RecordAssessmentRequest request;
-  v1::Assessment& assessment = *request.mutable_assessment();
+  rv1::RecordAssessmentRequest request;
+  rv1::Assessment& assessment = *request.mutable_assessment();
   assessment.set_student(absl::GetFlag(FLAGS_student));
   assessment.set_raw_score(absl::GetFlag(FLAGS_score));
   assessment.set_achievement_rate(absl::GetFlag(FLAGS_rate));
@@ -448,7 +451,7 @@ int RecordAssessment(const std::vector<std::string>& args) {
   assessment.set_notes(absl::GetFlag(FLAGS_notes));
   assessment.set_reason(absl::GetFlag(FLAGS_reason));
   request.set_request_id(RequestId());
-  v1::Assessment recorded;
+  rv1::Assessment recorded;
   const grpc::Status status = Call(&Stub::RecordAssessment, request, &recorded);
   if (!status.ok()) {
     return Fail(status);
@@ -468,10 +471,10 @@ int FinalizeSection(const std::vector<std::string>& args) {
   if (args.size() != 1) {
     return Usage(kFinalizeUsage);
   }
-  v1::FinalizeSectionRequest request;
+  rv1::FinalizeSectionRequest request;
   request.set_section(args[0]);
   request.set_request_id(RequestId());
-  v1::FinalizeSectionResponse response;
+  rv1::FinalizeSectionResponse response;
   const grpc::Status status = Call(&Stub::FinalizeSection, request, &response);
   if (!status.ok()) {
     return Fail(status);
@@ -484,7 +487,7 @@ int FinalizeSection(const std::vector<std::string>& args) {
   std::cout << "\n";
   TextTable table({"학생", "성취도", "원점수", "출석", "이수 여부", "사유", "버전", "이름"});
   for (const auto& entry : response.entries()) {
-    const v1::ResultPackage& package = entry.package();
+    const rv1::ResultPackage& package = entry.package();
     table.AddRow(
         {package.student(), OrDash(package.achievement_level()), absl::StrCat(package.raw_score()),
          absl::StrCat(package.attendance().attended(), "/", package.attendance().sessions_held()),

@@ -17,13 +17,13 @@
 namespace osan::cli {
 namespace {
 
-namespace v1 = catalog::v1;
+namespace cv1 = catalog::v1;
 
 namespace ev1 = enrollment::v1;
 
 // Runs one catalog call of the loader and returns from Load() on failure.
-#define OSAN_DEMO_CALL(Method, institution, role, request, response)                    \
-  OSAN_RETURN_IF_ERROR(Call(#Method, catalog_.get(), &v1::CatalogService::Stub::Method, \
+#define OSAN_DEMO_CALL(Method, institution, role, request, response)                     \
+  OSAN_RETURN_IF_ERROR(Call(#Method, catalog_.get(), &cv1::CatalogService::Stub::Method, \
                             institution, role, request, response))
 
 // The same for an enrollment call.
@@ -36,38 +36,38 @@ class Loader {
   Loader(const auth::TokenSigner& signer, std::shared_ptr<grpc::Channel> catalog,
          std::shared_ptr<grpc::Channel> enrollment, std::ostream& progress)
       : signer_(signer),
-        catalog_(v1::CatalogService::NewStub(catalog)),
+        catalog_(cv1::CatalogService::NewStub(catalog)),
         enrollment_(ev1::EnrollmentService::NewStub(enrollment)),
         progress_(progress) {}
 
   absl::Status Load(const tools::demo::DemoData& data) {
     for (const auto& institution : data.institutions()) {
       const std::string code =
-          institution.kind() == v1::HIGH_SCHOOL
+          institution.kind() == cv1::HIGH_SCHOOL
               ? absl::StrCat(institution.office_code(), "-", institution.school_code())
               : institution.host_code();
-      roles_[code] = institution.kind() == v1::HIGH_SCHOOL ? auth::v1::SCHOOL : auth::v1::ACADEMY;
-      v1::CreateInstitutionRequest request;
+      roles_[code] = institution.kind() == cv1::HIGH_SCHOOL ? auth::v1::SCHOOL : auth::v1::ACADEMY;
+      cv1::CreateInstitutionRequest request;
       *request.mutable_institution() = institution;
       request.set_request_id(absl::StrCat("demo-institution-", code));
-      v1::Institution created;
+      cv1::Institution created;
       OSAN_DEMO_CALL(CreateInstitution, data.city(), auth::v1::CITY, request, &created);
     }
     progress_ << "  " << data.institutions_size() << " institutions\n";
     for (const auto& term : data.terms()) {
-      v1::CreateTermRequest request;
+      cv1::CreateTermRequest request;
       *request.mutable_term() = term;
       request.set_request_id(absl::StrCat("demo-term-", term.year(), "-", term.semester()));
-      v1::Term created;
+      cv1::Term created;
       OSAN_DEMO_CALL(CreateTerm, data.city(), auth::v1::CITY, request, &created);
     }
     progress_ << "  " << data.terms_size() << " term(s)\n";
     for (const auto& demo : data.programmes()) {
-      v1::CreateProgrammeRequest request;
+      cv1::CreateProgrammeRequest request;
       request.set_programme_id(demo.programme_id());
       *request.mutable_programme() = demo.programme();
       request.set_request_id(absl::StrCat("demo-programme-", demo.programme_id()));
-      v1::Programme created;
+      cv1::Programme created;
       OSAN_DEMO_CALL(CreateProgramme, data.city(), auth::v1::CITY, request, &created);
     }
     progress_ << "  " << data.programmes_size() << " programme(s)\n";
@@ -75,40 +75,40 @@ class Loader {
     for (int i = 0; i < data.courses_size(); ++i) {
       const auto& demo = data.courses(i);
       const std::string host = InstitutionCodeOf(demo.course().host());
-      v1::CreateCourseRequest create;
+      cv1::CreateCourseRequest create;
       *create.mutable_course() = demo.course();
       create.set_request_id(absl::StrCat("demo-course-", i));
-      v1::Course course;
+      cv1::Course course;
       OSAN_DEMO_CALL(CreateCourse, host, roles_[host], create, &course);
       if (demo.approve_recognition()) {
-        v1::ReviewRecognitionRequest review;
+        cv1::ReviewRecognitionRequest review;
         review.set_name(course.name());
-        review.set_decision(v1::APPROVED);
+        review.set_decision(cv1::APPROVED);
         review.set_reason("학점 인정 기준 충족");
         review.set_request_id(absl::StrCat("demo-review-", i));
         OSAN_DEMO_CALL(ReviewRecognition, data.education_office(), auth::v1::EDU_OFFICE, review,
                        &course);
       }
       for (int j = 0; j < demo.sections_size(); ++j) {
-        v1::CreateSectionRequest request;
+        cv1::CreateSectionRequest request;
         request.set_parent(data.term());
         *request.mutable_section() = demo.sections(j);
         request.mutable_section()->set_course(course.name());
         const std::string id = absl::StrCat("demo-section-", i, "-", j);
         request.set_request_id(id);
-        v1::Section section;
+        cv1::Section section;
         OSAN_DEMO_CALL(CreateSection, host, roles_[host], request, &section);
         if (j == 0) {
           first_section_[demo.course().title()] = section.name();
         }
-        for (const v1::SectionState state : {v1::PUBLISHED, v1::ENROLLMENT_OPEN}) {
+        for (const cv1::SectionState state : {cv1::PUBLISHED, cv1::ENROLLMENT_OPEN}) {
           if (demo.section_state() < state) {
             break;
           }
-          v1::TransitionSectionRequest transition;
+          cv1::TransitionSectionRequest transition;
           transition.set_name(section.name());
           transition.set_target_state(state);
-          transition.set_request_id(absl::StrCat(id, "-", v1::SectionState_Name(state)));
+          transition.set_request_id(absl::StrCat(id, "-", cv1::SectionState_Name(state)));
           OSAN_DEMO_CALL(TransitionSection, host, roles_[host], transition, &section);
         }
         ++sections;
@@ -190,7 +190,7 @@ class Loader {
   }
 
   const auth::TokenSigner& signer_;
-  std::unique_ptr<v1::CatalogService::Stub> catalog_;
+  std::unique_ptr<cv1::CatalogService::Stub> catalog_;
   std::unique_ptr<ev1::EnrollmentService::Stub> enrollment_;
   std::ostream& progress_;
   std::map<std::string, auth::Role> roles_;

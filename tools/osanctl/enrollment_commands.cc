@@ -48,9 +48,9 @@ ABSL_FLAG(bool, follow, false, "`feed`, `results feed`: keep waiting for new eve
 namespace osan::cli {
 namespace {
 
-namespace v1 = enrollment::v1;
+namespace ev1 = enrollment::v1;
 
-using Stub = v1::EnrollmentService::Stub;
+using Stub = ev1::EnrollmentService::Stub;
 
 // A unary method of the enrollment stub, e.g. &Stub::CreateStudent.
 template <class Request, class Response>
@@ -75,7 +75,7 @@ constexpr char kCancelSectionUsage[] = "cancel-section terms/{term}/sections/{id
 constexpr char kFeedUsage[] = "feed [--cursor CURSOR] [--follow]";
 
 std::unique_ptr<Stub> NewStub() {
-  return v1::EnrollmentService::NewStub(MakeChannel(EnrollmentAddress()));
+  return ev1::EnrollmentService::NewStub(MakeChannel(EnrollmentAddress()));
 }
 
 // Calls `method` once with the caller's token and the usual deadline.
@@ -93,14 +93,14 @@ grpc::Status ListAll(Method<Request, Response> method, Request request, const Ea
 }
 
 // The state's label, with the position while waitlisted: "대기 3번".
-std::string StateText(v1::ApplicationState state, int waitlist_position) {
-  if (state == v1::WAITLISTED && waitlist_position > 0) {
+std::string StateText(ev1::ApplicationState state, int waitlist_position) {
+  if (state == ev1::WAITLISTED && waitlist_position > 0) {
     return absl::StrCat(ApplicationStateLabel(state), " ", waitlist_position, "번");
   }
   return ApplicationStateLabel(state);
 }
 
-void PrintApplication(const v1::Application& application, const std::string& request_id) {
+void PrintApplication(const ev1::Application& application, const std::string& request_id) {
   std::cout << application.name() << ": "
             << StateText(application.state(), application.waitlist_position()) << "\n";
   PrintField("학생", application.student());
@@ -114,8 +114,8 @@ void PrintApplication(const v1::Application& application, const std::string& req
 
 // Sends one change of an application and prints the application after it.
 template <class Request>
-int ChangeApplication(Method<Request, v1::Application> method, const Request& request) {
-  v1::Application application;
+int ChangeApplication(Method<Request, ev1::Application> method, const Request& request) {
+  ev1::Application application;
   const grpc::Status status = Call(method, request, &application);
   if (!status.ok()) {
     return Fail(status);
@@ -127,9 +127,9 @@ int ChangeApplication(Method<Request, v1::Application> method, const Request& re
 }  // namespace
 
 int AddStudent(const std::vector<std::string>& args) {
-  v1::CreateStudentRequest request;
+  ev1::CreateStudentRequest request;
   request.set_parent(SchoolName());
-  v1::Student& student = *request.mutable_student();
+  ev1::Student& student = *request.mutable_student();
   student.set_student_key(absl::GetFlag(FLAGS_key));
   student.set_entry_year(absl::GetFlag(FLAGS_entry_year));
   student.set_display_name(absl::GetFlag(FLAGS_name));
@@ -138,7 +138,7 @@ int AddStudent(const std::vector<std::string>& args) {
     return Usage(kAddStudentUsage);
   }
   request.set_request_id(RequestId());
-  v1::Student created;
+  ev1::Student created;
   const grpc::Status status = Call(&Stub::CreateStudent, request, &created);
   if (!status.ok()) {
     return Fail(status);
@@ -150,7 +150,7 @@ int AddStudent(const std::vector<std::string>& args) {
 }
 
 int ListStudents(const std::vector<std::string>& args) {
-  v1::ListStudentsRequest request;
+  ev1::ListStudentsRequest request;
   request.set_parent(SchoolName());
   if (!args.empty() || request.parent().empty()) {
     return Usage(kListStudentsUsage);
@@ -158,7 +158,7 @@ int ListStudents(const std::vector<std::string>& args) {
   TextTable table({"키", "표시 이름", "학년", "입학 연도", "이름"});
   int count = 0;
   const grpc::Status status =
-      ListAll(&Stub::ListStudents, request, [&](const v1::ListStudentsResponse& response) {
+      ListAll(&Stub::ListStudents, request, [&](const ev1::ListStudentsResponse& response) {
         for (const auto& student : response.students()) {
           table.AddRow({student.student_key(), student.display_name(),
                         absl::StrCat(student.grade_level()), absl::StrCat(student.entry_year()),
@@ -175,8 +175,8 @@ int ListStudents(const std::vector<std::string>& args) {
 }
 
 int SubmitApplication(const std::vector<std::string>& args) {
-  v1::SubmitApplicationRequest request;
-  v1::Application& application = *request.mutable_application();
+  ev1::SubmitApplicationRequest request;
+  ev1::Application& application = *request.mutable_application();
   application.set_student(absl::GetFlag(FLAGS_student));
   application.set_section(absl::GetFlag(FLAGS_section));
   application.set_preference_rank(absl::GetFlag(FLAGS_rank));
@@ -190,21 +190,21 @@ int SubmitApplication(const std::vector<std::string>& args) {
 }
 
 int ListApplications(const std::vector<std::string>& args) {
-  v1::ListApplicationsRequest request;
+  ev1::ListApplicationsRequest request;
   request.set_parent(SchoolName());
   request.set_section(absl::GetFlag(FLAGS_section));
   if (!args.empty() || request.parent().empty() == request.section().empty()) {
     return Usage(kListApplicationsUsage);
   }
-  v1::ApplicationState state = v1::APPLICATION_STATE_UNSPECIFIED;
-  if (!ParseEnum("state", absl::GetFlag(FLAGS_state), &v1::ApplicationState_Parse, &state)) {
+  ev1::ApplicationState state = ev1::APPLICATION_STATE_UNSPECIFIED;
+  if (!ParseEnum("state", absl::GetFlag(FLAGS_state), &ev1::ApplicationState_Parse, &state)) {
     return 2;
   }
   request.set_state(state);
   TextTable table({"신청", "학생", "과목", "지망", "상태", "사유", "결정 기관"});
   int count = 0;
   const grpc::Status status =
-      ListAll(&Stub::ListApplications, request, [&](const v1::ListApplicationsResponse& response) {
+      ListAll(&Stub::ListApplications, request, [&](const ev1::ListApplicationsResponse& response) {
         for (const auto& application : response.applications()) {
           table.AddRow({application.name(), application.student(), application.section(),
                         absl::StrCat(application.preference_rank()),
@@ -218,8 +218,8 @@ int ListApplications(const std::vector<std::string>& args) {
   }
   std::cout << (request.parent().empty() ? request.section() : request.parent()) << ": " << count
             << " application(s)";
-  if (state != v1::APPLICATION_STATE_UNSPECIFIED) {
-    std::cout << " in state " << v1::ApplicationState_Name(state);
+  if (state != ev1::APPLICATION_STATE_UNSPECIFIED) {
+    std::cout << " in state " << ev1::ApplicationState_Name(state);
   }
   std::cout << "\n\n";
   table.Print(std::cout);
@@ -229,7 +229,7 @@ int ListApplications(const std::vector<std::string>& args) {
 int DecideApplication(Decision decision, const std::vector<std::string>& args) {
   struct Verb {
     const char* word;
-    Method<v1::DecideApplicationRequest, v1::Application> method;
+    Method<ev1::DecideApplicationRequest, ev1::Application> method;
     // Rejections (the home school's or the host's) must give a reason.
     bool needs_reason;
   };
@@ -241,7 +241,7 @@ int DecideApplication(Decision decision, const std::vector<std::string>& args) {
       {Decision::kDecline, {"decline", &Stub::DeclineApplication, true}},
   };
   const Verb& verb = kVerbs.at(decision);
-  v1::DecideApplicationRequest request;
+  ev1::DecideApplicationRequest request;
   request.set_reason(absl::GetFlag(FLAGS_reason));
   if (args.size() != 1 || (verb.needs_reason && request.reason().empty())) {
     return Usage(absl::StrCat("applications ", verb.word, " applications/{id} ",
@@ -256,7 +256,7 @@ int DropEnrollment(const std::vector<std::string>& args) {
   if (args.size() != 1 || absl::GetFlag(FLAGS_reason).empty()) {
     return Usage(kDropUsage);
   }
-  v1::DropEnrollmentRequest request;
+  ev1::DropEnrollmentRequest request;
   request.set_name(args[0]);
   request.set_reason(absl::GetFlag(FLAGS_reason));
   request.set_request_id(RequestId());
@@ -267,13 +267,13 @@ int ShowRoster(const std::vector<std::string>& args) {
   if (args.size() != 1) {
     return Usage(kRosterUsage);
   }
-  v1::ListRosterRequest request;
+  ev1::ListRosterRequest request;
   request.set_section(args[0]);
   request.set_page_size(200);
   // The service lists the enrolled first, then the waitlist in order.
   TextTable table({"상태", "이름", "학년", "소속 학교", "학생", "신청"});
   int waitlisted = 0;
-  v1::Roster roster;
+  ev1::Roster roster;
   do {
     const grpc::Status status = Call(&Stub::ListRoster, request, &roster);
     if (!status.ok()) {
@@ -284,7 +284,7 @@ int ShowRoster(const std::vector<std::string>& args) {
                     entry.display_name().empty() ? "-" : entry.display_name(),
                     absl::StrCat(entry.grade_level()), entry.home_school(), entry.student(),
                     entry.application()});
-      waitlisted += entry.state() == v1::WAITLISTED ? 1 : 0;
+      waitlisted += entry.state() == ev1::WAITLISTED ? 1 : 0;
     }
     request.set_page_token(roster.next_page_token());
   } while (!request.page_token().empty());
@@ -295,13 +295,13 @@ int ShowRoster(const std::vector<std::string>& args) {
 }
 
 int ShowSeatCounts(const std::vector<std::string>& args) {
-  v1::ListSeatCountsRequest request;
+  ev1::ListSeatCountsRequest request;
   request.set_term(absl::GetFlag(FLAGS_term));
   if (!args.empty() || request.term().empty()) {
     return Usage("sections seats --term terms/{year}-{semester} [--json]");
   }
-  auto stub = v1::PublicSeatsService::NewStub(MakeChannel(EnrollmentAddress()));
-  v1::ListSeatCountsResponse response;
+  auto stub = ev1::PublicSeatsService::NewStub(MakeChannel(EnrollmentAddress()));
+  ev1::ListSeatCountsResponse response;
   auto context = MakeContext("");
   const grpc::Status status = stub->ListSeatCounts(context.get(), request, &response);
   if (!status.ok()) {
@@ -326,14 +326,14 @@ int ShowSeatCounts(const std::vector<std::string>& args) {
 }
 
 int RunAllocation(const std::vector<std::string>& args) {
-  v1::RunAllocationRequest request;
+  ev1::RunAllocationRequest request;
   request.set_term(absl::GetFlag(FLAGS_term));
   if (!args.empty() || request.term().empty()) {
     return Usage(kAllocateUsage);
   }
   request.set_seed(absl::GetFlag(FLAGS_seed));
   request.set_request_id(RequestId());
-  v1::AllocationOperation operation;
+  ev1::AllocationOperation operation;
   if (const grpc::Status status = Call(&Stub::RunAllocation, request, &operation); !status.ok()) {
     return Fail(status);
   }
@@ -341,7 +341,7 @@ int RunAllocation(const std::vector<std::string>& args) {
             << ")\n";
   // Progress on stderr, one line per stage.
   std::string stage;
-  const auto show = [&stage](const v1::AllocationOperation& now) {
+  const auto show = [&stage](const ev1::AllocationOperation& now) {
     if (now.stage() != stage) {
       stage = now.stage();
       std::cerr << "  " << stage << " (" << now.percent() << "%)\n";
@@ -349,12 +349,12 @@ int RunAllocation(const std::vector<std::string>& args) {
   };
   show(operation);
   grpc::Status failed;
-  const absl::StatusOr<v1::AllocationRun> run = enrollment::AwaitAllocation(
+  const absl::StatusOr<ev1::AllocationRun> run = enrollment::AwaitAllocation(
       operation,
-      [&failed](const std::string& name) -> absl::StatusOr<v1::AllocationOperation> {
-        v1::GetAllocationOperationRequest get;
+      [&failed](const std::string& name) -> absl::StatusOr<ev1::AllocationOperation> {
+        ev1::GetAllocationOperationRequest get;
         get.set_name(name);
-        v1::AllocationOperation polled;
+        ev1::AllocationOperation polled;
         failed = Call(&Stub::GetAllocationOperation, get, &polled);
         if (!failed.ok()) {
           return absl::UnavailableError("polling failed");
@@ -383,7 +383,7 @@ int ListAllocationDecisions(const std::vector<std::string>& args) {
   if (args.size() != 1) {
     return Usage(kDecisionsUsage);
   }
-  v1::ListAllocationDecisionsRequest request;
+  ev1::ListAllocationDecisionsRequest request;
   request.set_parent(args[0]);
   request.set_section(absl::GetFlag(FLAGS_section));
   if (const std::string school = absl::GetFlag(FLAGS_school); !school.empty()) {
@@ -392,7 +392,7 @@ int ListAllocationDecisions(const std::vector<std::string>& args) {
   TextTable table({"추첨 번호", "학생", "과목", "결과", "사유", "신청"});
   const grpc::Status status =
       ListAll(&Stub::ListAllocationDecisions, request,
-              [&table](const v1::ListAllocationDecisionsResponse& page) {
+              [&table](const ev1::ListAllocationDecisionsResponse& page) {
                 for (const auto& decision : page.decisions()) {
                   table.AddRow({absl::StrCat(decision.lottery_number()), decision.student(),
                                 decision.section(),
@@ -411,17 +411,17 @@ int CancelSection(const std::vector<std::string>& args) {
   if (args.size() != 1 || absl::GetFlag(FLAGS_reason).empty()) {
     return Usage(kCancelSectionUsage);
   }
-  v1::CancelSectionRequest request;
+  ev1::CancelSectionRequest request;
   request.set_section(args[0]);
   request.set_reason(absl::GetFlag(FLAGS_reason));
   request.set_request_id(RequestId());
-  v1::CancelSectionResponse response;
+  ev1::CancelSectionResponse response;
   const grpc::Status status = Call(&Stub::CancelSection, request, &response);
   if (!status.ok()) {
     return Fail(status);
   }
   std::cout << "cancelled " << request.section() << ": " << response.cancelled_applications()
-            << " application(s) now " << ApplicationStateLabel(v1::SECTION_CANCELLED)
+            << " application(s) now " << ApplicationStateLabel(ev1::SECTION_CANCELLED)
             << " (request_id " << request.request_id() << ")\n";
   return 0;
 }
@@ -430,14 +430,15 @@ int WatchChanges(const std::vector<std::string>& args) {
   if (!args.empty()) {
     return Usage(kFeedUsage);
   }
-  v1::WatchChangesRequest request;
+  ev1::WatchChangesRequest request;
   request.set_cursor(absl::GetFlag(FLAGS_cursor));
   request.set_follow(absl::GetFlag(FLAGS_follow));
   const grpc::Status status = ReadStream(
-      *NewStub(), &Stub::WatchChanges, request, request.follow(), [](const v1::ChangeEvent& event) {
-        const v1::Application& application = event.application();
+      *NewStub(), &Stub::WatchChanges, request, request.follow(),
+      [](const ev1::ChangeEvent& event) {
+        const ev1::Application& application = event.application();
         PrintFeedLine({event.cursor(), application.name(), application.student(),
-                       application.section(), v1::ApplicationState_Name(application.state()),
+                       application.section(), ev1::ApplicationState_Name(application.state()),
                        application.reason()});
       });
   if (!status.ok()) {

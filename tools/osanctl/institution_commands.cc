@@ -17,8 +17,8 @@ ABSL_FLAG(std::string, kind, "",
 namespace osan::cli {
 namespace {
 
-namespace v1 = catalog::v1;
-using Stub = v1::CatalogService::Stub;
+namespace cv1 = catalog::v1;
+using Stub = cv1::CatalogService::Stub;
 
 constexpr char kListUsage[] = "institutions list [--kind HIGH_SCHOOL|CITY_ACADEMY|...]";
 
@@ -30,10 +30,10 @@ std::string InstitutionName(const std::string& code_or_name) {
 }  // namespace
 
 int ListInstitutions(const std::vector<std::string>& args) {
-  v1::ListInstitutionsRequest request;
-  v1::InstitutionKind kind = v1::INSTITUTION_KIND_UNSPECIFIED;
+  cv1::ListInstitutionsRequest request;
+  cv1::InstitutionKind kind = cv1::INSTITUTION_KIND_UNSPECIFIED;
   if (!args.empty() ||
-      !ParseEnum("kind", absl::GetFlag(FLAGS_kind), &v1::InstitutionKind_Parse, &kind)) {
+      !ParseEnum("kind", absl::GetFlag(FLAGS_kind), &cv1::InstitutionKind_Parse, &kind)) {
     return Usage(kListUsage);
   }
   request.set_kind(kind);
@@ -41,10 +41,10 @@ int ListInstitutions(const std::vector<std::string>& args) {
   int count = 0;
   auto stub = CatalogStub();
   const grpc::Status status = ListEveryPage(
-      *stub, &Stub::ListInstitutions, request, [&](const v1::ListInstitutionsResponse& page) {
-        for (const v1::Institution& institution : page.institutions()) {
+      *stub, &Stub::ListInstitutions, request, [&](const cv1::ListInstitutionsResponse& page) {
+        for (const cv1::Institution& institution : page.institutions()) {
           table.AddRow({institution.code(), institution.display_name(),
-                        v1::InstitutionKind_Name(institution.kind()), institution.area(),
+                        cv1::InstitutionKind_Name(institution.kind()), institution.area(),
                         institution.suspended() ? "정지" : "운영"});
           ++count;
         }
@@ -63,20 +63,20 @@ int SetInstitutionSuspended(bool suspended, const std::vector<std::string>& args
   }
   auto stub = CatalogStub();
   // The change applies to the institution as it is now (its etag).
-  v1::GetInstitutionRequest get;
+  cv1::GetInstitutionRequest get;
   get.set_name(InstitutionName(args[0]));
-  v1::Institution current;
+  cv1::Institution current;
   if (const grpc::Status status = CallUnary(*stub, &Stub::GetInstitution, get, &current);
       !status.ok()) {
     return Fail(status);
   }
-  v1::UpdateInstitutionRequest request;
+  cv1::UpdateInstitutionRequest request;
   request.mutable_institution()->set_name(current.name());
   request.mutable_institution()->set_etag(current.etag());
   request.mutable_institution()->set_suspended(suspended);
   request.mutable_update_mask()->add_paths("suspended");
   request.set_request_id(RequestId());
-  v1::Institution updated;
+  cv1::Institution updated;
   if (const grpc::Status status = CallUnary(*stub, &Stub::UpdateInstitution, request, &updated);
       !status.ok()) {
     return Fail(status);

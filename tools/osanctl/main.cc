@@ -85,7 +85,7 @@ ABSL_FLAG(bool, dry_run, false, "`courses import`: check the file and show what 
 namespace osan::cli {
 namespace {
 
-namespace v1 = catalog::v1;
+namespace cv1 = catalog::v1;
 
 constexpr char kUsage[] =
     "osanctl COMMAND [flags]\n"
@@ -247,13 +247,13 @@ int Health(const std::vector<std::string>& args) {
 }
 
 int ListSections() {
-  v1::ListPublicSectionsRequest request;
-  v1::Category category = v1::CATEGORY_UNSPECIFIED;
-  v1::Weekday weekday = v1::WEEKDAY_UNSPECIFIED;
-  v1::DeliveryMode mode = v1::DELIVERY_MODE_UNSPECIFIED;
-  if (!ParseEnum("category", absl::GetFlag(FLAGS_category), &v1::Category_Parse, &category) ||
-      !ParseEnum("weekday", absl::GetFlag(FLAGS_weekday), &v1::Weekday_Parse, &weekday) ||
-      !ParseEnum("mode", absl::GetFlag(FLAGS_mode), &v1::DeliveryMode_Parse, &mode)) {
+  cv1::ListPublicSectionsRequest request;
+  cv1::Category category = cv1::CATEGORY_UNSPECIFIED;
+  cv1::Weekday weekday = cv1::WEEKDAY_UNSPECIFIED;
+  cv1::DeliveryMode mode = cv1::DELIVERY_MODE_UNSPECIFIED;
+  if (!ParseEnum("category", absl::GetFlag(FLAGS_category), &cv1::Category_Parse, &category) ||
+      !ParseEnum("weekday", absl::GetFlag(FLAGS_weekday), &cv1::Weekday_Parse, &weekday) ||
+      !ParseEnum("mode", absl::GetFlag(FLAGS_mode), &cv1::DeliveryMode_Parse, &mode)) {
     return 2;
   }
   request.set_term(absl::GetFlag(FLAGS_term));
@@ -263,12 +263,12 @@ int ListSections() {
   request.set_host(absl::GetFlag(FLAGS_host));
   request.set_keyword(absl::GetFlag(FLAGS_keyword));
   request.set_page_size(200);
-  auto stub = v1::PublicListingService::NewStub(MakeChannel(CatalogAddress()));
+  auto stub = cv1::PublicListingService::NewStub(MakeChannel(CatalogAddress()));
   TextTable table({"과목", "구분", "학점", "개설 기관", "시간", "정원", "방식", "이름"});
   std::string term;
   int count = 0;
   do {
-    v1::ListPublicSectionsResponse response;
+    cv1::ListPublicSectionsResponse response;
     auto context = MakeContext("");
     const grpc::Status status = stub->ListPublicSections(context.get(), request, &response);
     if (!status.ok()) {
@@ -293,10 +293,10 @@ int ShowSection(const std::vector<std::string>& args) {
   if (args.size() != 1) {
     return Fail("usage: osanctl sections show terms/{year}-{semester}/sections/{id}");
   }
-  auto stub = v1::PublicListingService::NewStub(MakeChannel(CatalogAddress()));
-  v1::GetPublicSectionRequest request;
+  auto stub = cv1::PublicListingService::NewStub(MakeChannel(CatalogAddress()));
+  cv1::GetPublicSectionRequest request;
   request.set_name(args[0]);
-  v1::PublicSection section;
+  cv1::PublicSection section;
   auto context = MakeContext("");
   const grpc::Status status = stub->GetPublicSection(context.get(), request, &section);
   if (!status.ok()) {
@@ -364,7 +364,7 @@ int ImportCourses(const std::vector<std::string>& args) {
   if (absl::GetFlag(FLAGS_dry_run)) {
     TextTable table({"줄", "과목", "구분", "교과", "학점", "방식", "request_id"});
     for (const CourseRow& row : *rows) {
-      const v1::Course& course = row.request.course();
+      const cv1::Course& course = row.request.course();
       table.AddRow(
           {absl::StrCat(row.line), course.title(), CategoryLabel(course.category()),
            SubjectAreaLabel(course.subject_area()),
@@ -384,13 +384,13 @@ int ImportCourses(const std::vector<std::string>& args) {
   size_t failed = 0;
   size_t done = 0;
   for (const CourseRow& row : *rows) {
-    v1::Course course;
+    cv1::Course course;
     grpc::Status status;
     for (int attempt = 0; attempt < 5; ++attempt) {
       if (attempt > 0) {
         std::this_thread::sleep_for(std::chrono::milliseconds(200 << attempt));
       }
-      status = CallUnary(*stub, &v1::CatalogService::Stub::CreateCourse, row.request, &course);
+      status = CallUnary(*stub, &cv1::CatalogService::Stub::CreateCourse, row.request, &course);
       if (!Transient(status.error_code())) {
         break;
       }
@@ -460,9 +460,9 @@ int WalkDemoSemester() {
   }
   demo::Clients clients(*signer, MakeChannel(CatalogAddress()), MakeChannel(EnrollmentAddress()),
                         MakeChannel(CreditAddress()));
-  v1::GetTermRequest get;
+  cv1::GetTermRequest get;
   get.set_name(term);
-  const auto existing = clients.Call(clients.catalog(), &v1::CatalogService::Stub::GetTerm,
+  const auto existing = clients.Call(clients.catalog(), &cv1::CatalogService::Stub::GetTerm,
                                      demo::kCity, auth::v1::CITY, get);
   if (existing.ok()) {
     std::cout << "semester walk: " << term << " exists already; nothing to do\n";
