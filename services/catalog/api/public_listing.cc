@@ -219,8 +219,15 @@ absl::Status PublicListing::Refresh(bool always) {
   if (always && current != nullptr && writes == writes_refreshed_.load()) {
     return absl::OkStatus();  // read meanwhile by another call, after those writes
   }
-  // Before reading: what is read from here on includes those writes.
+  const absl::Status read = ReadSnapshot(always, current);
+  // Only now, with a snapshot that includes them installed (or the attempt
+  // given up, leaving them to the refresher), are those writes refreshed.
   writes_refreshed_.store(writes);
+  return read;
+}
+
+absl::Status PublicListing::ReadSnapshot(bool always,
+                                         const std::shared_ptr<const Snapshot>& current) {
   if (!always) {
     OSAN_ASSIGN_OR_RETURN(const std::string version, pool_->Transact([](pqxx::work& tx) {
       return store::ListingVersion(tx);

@@ -90,14 +90,20 @@ class PublicListing {
   // The snapshot to answer from, refreshed first if RefreshDue().
   std::shared_ptr<const Snapshot> Current();
   // Reads a new snapshot if the listing version differs from the current
-  // one's (or, with `always`, in any case) and installs it.
+  // one's (or, with `always`, in any case) and installs it; then counts the
+  // writes noted before it began as refreshed.
   absl::Status Refresh(bool always);
+  // Refresh's read: the new snapshot installed, if any.
+  absl::Status ReadSnapshot(bool always, const std::shared_ptr<const Snapshot>& current);
   void RefreshLoop();
 
   db::Pool* const pool_;
   const PageTokens page_tokens_;
   const Options options_;
-  // Writes noted, and their count when the last refresh began.
+  // Writes noted, and their count when the last finished refresh began:
+  // while a refresh runs, the writes it covers are not yet counted, so a call
+  // after a write waits for it (refresh_mu_) instead of answering from the
+  // snapshot before the write.
   std::atomic<uint64_t> writes_{0};
   std::atomic<uint64_t> writes_refreshed_{0};
   // Read with std::atomic_load, replaced with std::atomic_store.
