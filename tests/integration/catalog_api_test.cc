@@ -1368,6 +1368,41 @@ TEST_F(PublicListingReplicaTest, AnotherReplicaListsChangesWithinTheBound) {
             grpc::StatusCode::NOT_FOUND);
 }
 
+// A replica whose refresher reads the listing nearly all the time (every
+// millisecond after any change): its own writes must still be listed by the
+// very next call, not by the snapshot the refresher was reading when they
+// were committed.
+TEST_F(CatalogApiTest, EachOwnWriteIsListedByTheNextCallWhileTheRefresherReads) {
+  CreateInstitutions();
+  const v1::Term term = CreateTerm(2026, 1);
+  const auto [course, section] = OpenMaeholSection(term, "기하");
+  CatalogOptions busy_refresher;
+  busy_refresher.listing.refresh_interval = absl::Milliseconds(1);
+  testing::TestService busy(CatalogDefinition(busy_refresher), [this](ServiceConfig& config) {
+    config.database_url = service_.database().url();
+  });
+  auto busy_catalog = v1::CatalogService::NewStub(busy.channel());
+  auto busy_listing = v1::PublicListingService::NewStub(busy.channel());
+  v1::GetPublicSectionRequest get;
+  get.set_name(section.name());
+  for (int i = 0; i < 60; ++i) {
+    const std::string description = absl::StrCat("도형과 벡터 ", i);
+    v1::UpdateCourseRequest update;
+    update.mutable_course()->set_name(course.name());
+    update.mutable_course()->set_description(description);
+    update.mutable_update_mask()->add_paths("description");
+    update.set_request_id(NextRequestId());
+    v1::Course updated;
+    ASSERT_TRUE(Invoke(busy_catalog.get(), &v1::CatalogService::Stub::UpdateCourse, maehol_, update,
+                       &updated)
+                    .ok());
+    v1::PublicSection shown;
+    auto context = ContextWithToken("");
+    ASSERT_TRUE(busy_listing->GetPublicSection(context.get(), get, &shown).ok());
+    ASSERT_EQ(shown.description(), description) << "write " << i;
+  }
+}
+
 TEST_F(PublicListingReplicaTest, AKnownVersionIsAnsweredNotModifiedUntilTheListingChanges) {
   CreateInstitutions();
   const v1::Term term = CreateTerm(2026, 1);
