@@ -19,6 +19,7 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/string_view.h"
+#include "common/dates.h"
 #include "common/names.h"
 #include "osan/catalog/v1/catalog.pb.h"
 #include "services/catalog/domain/rules.h"

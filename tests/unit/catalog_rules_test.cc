@@ -12,6 +12,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
+#include "common/dates.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "services/catalog/domain/rules.h"

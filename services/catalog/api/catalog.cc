@@ -4,6 +4,7 @@
 #include "common/field_mask.h"
 #include "common/ids.h"
 #include "common/names.h"
+#include "common/roles.h"
 #include "common/status.h"
 #include "common/use_case.h"
 #include "common/validation.h"

@@ -15,8 +15,6 @@
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 #include "common/auth.h"
-#include "common/dates.h"
-#include "common/roles.h"
 #include "osan/catalog/v1/catalog.pb.h"
 #include "services/catalog/vocabulary/recognition.h"
 

@@ -13,6 +13,7 @@
 #include "common/curriculum.h"
 #include "common/ids.h"
 #include "common/log.h"
+#include "common/roles.h"
 #include "common/status.h"
 #include "common/use_case.h"
 #include "common/validation.h"

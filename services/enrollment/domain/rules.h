@@ -11,9 +11,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
-#include "common/auth.h"
 #include "common/names.h"
-#include "common/roles.h"
 #include "osan/catalog/v1/catalog.pb.h"
 #include "osan/enrollment/v1/enrollment.pb.h"
 
@@ -118,10 +116,6 @@ enum class Action {
 // FAILED_PRECONDITION unless `action` applies to an application in `state`.
 absl::Status CheckAction(v1::ApplicationState state, Action action);
 v1::ApplicationState StateAfter(Action action);
-
-// ----- Who may do what ------------------------------------------------------
-
-// Home schools, hosts, the city and the office: common/roles.h.
 
 }  // namespace osan::enrollment
 
