@@ -32,6 +32,7 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "common/unit_of_work.h"
 
 namespace osan::db {
 
@@ -80,6 +81,9 @@ class CommitObserver {
 
 class Pool {
  public:
+  // What a transaction's body receives (common/use_case.h reads it).
+  using Transaction = pqxx::work;
+
   // Opens the first connection eagerly so that a wrong URL fails at start-up.
   static absl::StatusOr<std::unique_ptr<Pool>> Open(PoolOptions options);
 
@@ -148,27 +152,41 @@ class Pool {
 // passing a list as one parameter: `... = ANY ($1::text[])`, `unnest($1::text[])`.
 std::string TextArray(const std::vector<std::string>& values);
 
-namespace internal {
-inline const absl::Status& StatusOf(const absl::Status& s) { return s; }
-template <class T>
-const absl::Status& StatusOf(const absl::StatusOr<T>& s) {
-  return s.status();
-}
-}  // namespace internal
-
 template <class Body>
 std::invoke_result_t<Body&, pqxx::work&> Pool::Transact(Body&& body) {
   using Result = std::invoke_result_t<Body&, pqxx::work&>;
   Result result = absl::InternalError("transaction did not run");
   const absl::Status run = Run([&](pqxx::work& tx) {
     result = body(tx);
-    return internal::StatusOf(result).ok();
+    return osan::internal::StatusOf(result).ok();
   });
   if (!run.ok()) {
     return run;
   }
   return result;
 }
+
+// A store's transactions (common/unit_of_work.h) in PostgreSQL: each runs on
+// `pool` with its rules, through `PgRecords`, the store's Records over one
+// pqxx transaction (constructed from pqxx::work&).
+template <class Records, class PgRecords>
+class PgUnitOfWork final : public UnitOfWork<Records> {
+ public:
+  static_assert(std::is_base_of_v<Records, PgRecords>);
+
+  explicit PgUnitOfWork(Pool* pool) : pool_(pool) {}
+
+ protected:
+  absl::Status Run(absl::FunctionRef<absl::Status(Records&)> attempt) override {
+    return pool_->Transact([&](pqxx::work& tx) {
+      PgRecords records(tx);
+      return attempt(records);
+    });
+  }
+
+ private:
+  Pool* const pool_;
+};
 
 }  // namespace osan::db
 

@@ -1,10 +1,7 @@
 #include "common/idempotency.h"
 
-#include <openssl/sha.h>
-
 #include "absl/strings/escaping.h"
 #include "common/db.h"
-#include "common/proto_bytes.h"
 
 namespace osan::db {
 
@@ -20,15 +17,6 @@ CREATE TABLE IF NOT EXISTS request_log (
 );
 CREATE INDEX IF NOT EXISTS request_log_created_at ON request_log (created_at);
 )sql";
-
-RequestKey MakeRequestKey(absl::string_view principal, absl::string_view method,
-                          absl::string_view request_id, const google::protobuf::Message& request) {
-  const std::string bytes = BytesWithout(request, {"request_id"});
-  unsigned char digest[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(), digest);
-  return RequestKey{std::string(principal), std::string(method), std::string(request_id),
-                    std::string(reinterpret_cast<const char*>(digest), sizeof digest)};
-}
 
 namespace internal {
 
@@ -47,8 +35,7 @@ absl::StatusOr<std::optional<std::string>> Claim(pqxx::transaction_base& tx,
       "WHERE principal = $1 AND method = $2 AND request_id = $3",
       key.principal, key.method, key.request_id);
   if (pqxx::binarystring(row[0]).str() != key.fingerprint) {
-    return absl::InvalidArgumentError(
-        "request_id: already used for a different request; use a new request_id");
+    return RequestIdReused();
   }
   return pqxx::binarystring(row[1]).str();
 }

@@ -1,5 +1,5 @@
-// At-most-once mutations (AIP-155): a retry with the same request_id returns
-// the first result and changes nothing.
+// At-most-once mutations (AIP-155) in PostgreSQL: the request log table
+// (see common/request_log.h for the rule).
 #ifndef OSAN_COMMON_IDEMPOTENCY_H_
 #define OSAN_COMMON_IDEMPOTENCY_H_
 
@@ -13,25 +13,10 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "common/request_log.h"
 #include "common/status.h"
 
 namespace osan::db {
-
-// One mutation as its caller named it.
-struct RequestKey {
-  // Institution code of the caller: request ids are scoped per caller.
-  std::string principal;
-  // Full method name; the same id may be used on different methods.
-  std::string method;
-  std::string request_id;
-  // SHA-256 of the request without its request_id: a reused id with another
-  // request is refused rather than silently answered with the old result.
-  std::string fingerprint;
-};
-
-// Builds the key of `request` (whose request_id field is `request_id`).
-RequestKey MakeRequestKey(absl::string_view principal, absl::string_view method,
-                          absl::string_view request_id, const google::protobuf::Message& request);
 
 // Schema of the request log; ApplyMigrations creates it in every database.
 extern const char* const kRequestLogSchema;
@@ -58,27 +43,27 @@ void ReleaseAll(pqxx::transaction_base& tx, const std::vector<RequestKey>& keys)
 void RecordAll(pqxx::transaction_base& tx, const std::vector<RequestKey>& keys,
                const std::vector<std::string>& responses);
 
-// Runs `mutate()` (returning absl::StatusOr<Response>, Response a protobuf
-// message) once per key, inside `tx`, and stores its response in the same
-// transaction. A repeated key returns the stored response without running
-// `mutate`. Failed mutations are not stored: they roll back, and a retry runs
-// again.
+// The request log of PostgreSQL's transaction `tx` (the request_log table).
+class TxRequestLog final : public RequestLog {
+ public:
+  explicit TxRequestLog(pqxx::transaction_base& tx) : tx_(tx) {}
+  absl::StatusOr<std::optional<std::string>> Claim(const RequestKey& key) override {
+    return internal::Claim(tx_, key);
+  }
+  void Record(const RequestKey& key, const std::string& response) override {
+    internal::Record(tx_, key, response);
+  }
+
+ private:
+  pqxx::transaction_base& tx_;
+};
+
+// Idempotent (common/request_log.h) inside `tx`.
 template <class Response, class Mutate>
 absl::StatusOr<Response> Idempotent(pqxx::transaction_base& tx, const RequestKey& key,
                                     Mutate&& mutate) {
-  OSAN_ASSIGN_OR_RETURN(std::optional<std::string> stored, internal::Claim(tx, key));
-  if (stored.has_value()) {
-    Response response;
-    if (!response.ParseFromString(*stored)) {
-      return absl::InternalError("stored response unreadable");
-    }
-    return response;
-  }
-  absl::StatusOr<Response> response = mutate();
-  if (response.ok()) {
-    internal::Record(tx, key, response->SerializeAsString());
-  }
-  return response;
+  TxRequestLog log(tx);
+  return Idempotent<Response>(log, key, std::forward<Mutate>(mutate));
 }
 
 }  // namespace osan::db

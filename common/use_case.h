@@ -1,5 +1,7 @@
 // Building blocks of the services' use cases: idempotent mutations in one
-// transaction, optimistic concurrency, and keyset-paged reads.
+// transaction, optimistic concurrency, and keyset-paged reads. `store` is a
+// db::Pool (bodies receive pqxx::work&) or a UnitOfWork<Records>
+// (common/unit_of_work.h; bodies receive Records&, which is a RequestLog).
 #ifndef OSAN_COMMON_USE_CASE_H_
 #define OSAN_COMMON_USE_CASE_H_
 
@@ -22,14 +24,14 @@ namespace osan {
 // the first response. `name_students(resource)` then names the students whose
 // data the response shows (CallContext::Audit), in the same transaction,
 // whether the mutation ran or its first response is replayed.
-template <class Resource, class Request, class Mutate, class NameStudents>
-absl::StatusOr<Resource> IdempotentMutation(db::Pool& pool, const server::CallContext& call,
+template <class Resource, class Store, class Request, class Mutate, class NameStudents>
+absl::StatusOr<Resource> IdempotentMutation(Store& store, const server::CallContext& call,
                                             const char* method, const Request& request,
                                             Mutate&& mutate, NameStudents&& name_students) {
   OSAN_RETURN_IF_ERROR(CheckRequestId(request.request_id()));
   const db::RequestKey key =
       db::MakeRequestKey(call.principal->institution, method, request.request_id(), request);
-  return pool.Transact([&](pqxx::work& tx) -> absl::StatusOr<Resource> {
+  return store.Transact([&](typename Store::Transaction& tx) -> absl::StatusOr<Resource> {
     OSAN_ASSIGN_OR_RETURN(Resource resource,
                           db::Idempotent<Resource>(tx, key, [&] { return mutate(tx); }));
     name_students(resource);
@@ -39,11 +41,11 @@ absl::StatusOr<Resource> IdempotentMutation(db::Pool& pool, const server::CallCo
 
 // The same for a response that shows no student's data beyond what the
 // request names (and the use case names before mutating).
-template <class Resource, class Request, class Mutate>
-absl::StatusOr<Resource> IdempotentMutation(db::Pool& pool, const server::CallContext& call,
+template <class Resource, class Store, class Request, class Mutate>
+absl::StatusOr<Resource> IdempotentMutation(Store& store, const server::CallContext& call,
                                             const char* method, const Request& request,
                                             Mutate&& mutate) {
-  return IdempotentMutation<Resource>(pool, call, method, request, std::forward<Mutate>(mutate),
+  return IdempotentMutation<Resource>(store, call, method, request, std::forward<Mutate>(mutate),
                                       [](const Resource&) {});
 }
 
@@ -65,16 +67,17 @@ inline std::string PageCaller(const server::CallContext& call) {
 // Reads one page of a keyset query. `fetch(tx, after, limit)` returns a page
 // with `items` and an optional `next_position`; the next page token binds that
 // position to the request's filters and to the caller, for a limited time.
-template <class Request, class Fetch>
-auto ReadPage(db::Pool& pool, const PageTokens& tokens, const server::CallContext& call,
+template <class Store, class Request, class Fetch>
+auto ReadPage(Store& store, const PageTokens& tokens, const server::CallContext& call,
               const char* method, const Request& request, Fetch&& fetch,
               std::string* next_page_token)
-    -> decltype(fetch(std::declval<pqxx::work&>(), std::string(), 0)) {
+    -> decltype(fetch(std::declval<typename Store::Transaction&>(), std::string(), 0)) {
   OSAN_ASSIGN_OR_RETURN(const int limit, EffectivePageSize(request.page_size()));
   const std::string scope = QueryScope(method, request);
   OSAN_ASSIGN_OR_RETURN(const std::string after,
                         tokens.Decode(scope, PageCaller(call), request.page_token(), call.now));
-  auto page = pool.Transact([&](pqxx::work& tx) { return fetch(tx, after, limit); });
+  auto page =
+      store.Transact([&](typename Store::Transaction& tx) { return fetch(tx, after, limit); });
   if (page.ok() && page->next_position.has_value()) {
     *next_page_token = tokens.Encode(scope, PageCaller(call), *page->next_position, call.now);
   }

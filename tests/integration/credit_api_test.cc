@@ -286,7 +286,8 @@ TEST_F(CreditApiTest, SeededRulesNameTheirSourcesAndSelectAsPublished) {
     connection.prepare(statement.name, statement.sql);
   }
   pqxx::work tx(connection);
-  const auto rules = credit::store::LoadRules(tx);
+  credit::store::PgRecords records(tx);
+  const auto rules = records.LoadRules();
   ASSERT_TRUE(rules.ok()) << rules.status();
   ASSERT_THAT(*rules, SizeIs(5));
   for (const rv1::CompletionRule& rule : *rules) {
@@ -337,7 +338,7 @@ TEST_F(CreditApiTest, SeededRulesNameTheirSourcesAndSelectAsPublished) {
   EXPECT_EQ(credit::AssessedLevel(*elective, credit::Scale::kThreeLevels, 30), "C");
   EXPECT_EQ(credit::AssessedLevel(*old, credit::Scale::kFiveLevels, 30), "E");
 
-  const auto labels = credit::store::LoadRemarksLabels(tx);
+  const auto labels = records.LoadRemarksLabels();
   ASSERT_TRUE(labels.ok()) << labels.status();
   for (const auto& [kind, mode, label] :
        std::vector<std::tuple<cv1::InstitutionKind, cv1::DeliveryMode, std::string>>{
@@ -352,7 +353,7 @@ TEST_F(CreditApiTest, SeededRulesNameTheirSourcesAndSelectAsPublished) {
     EXPECT_EQ(selected->label, label);
     EXPECT_FALSE(selected->source.empty());
   }
-  const auto kinds = credit::store::LoadSupportKinds(tx);
+  const auto kinds = records.LoadSupportKinds();
   ASSERT_TRUE(kinds.ok()) << kinds.status();
   const auto study = credit::SelectSupportKind(*kinds, rv1::ADDITIONAL_STUDY, 2026);
   const auto remedial = credit::SelectSupportKind(*kinds, rv1::REMEDIAL_INSTRUCTION, 2026);

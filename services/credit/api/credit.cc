@@ -24,7 +24,6 @@
 #include "services/credit/api/report.h"
 #include "services/credit/domain/finalization.h"
 #include "services/credit/domain/results_sheet.h"
-#include "services/credit/store/credit_store.h"
 
 namespace osan::credit {
 namespace {
@@ -74,10 +73,10 @@ absl::StatusOr<Credit::HostedSection> Credit::Hosted(const Call& call, const std
   OSAN_ASSIGN_OR_RETURN(const SectionId id, ParseSectionName(field, name));
   HostedSection hosted;
   hosted.section_id = id.id;
-  OSAN_ASSIGN_OR_RETURN(hosted.facts, catalog_->GetSection(id.name(), call.deadline));
+  OSAN_ASSIGN_OR_RETURN(hosted.facts, peers_->Section(id.name(), call.deadline));
   OSAN_RETURN_IF_ERROR(auth::RequireHost(*call.principal, hosted.facts.section.host()));
   OSAN_ASSIGN_OR_RETURN(const auto roster,
-                        enrollment_->Roster(id.name(), call.bearer_token, call.deadline));
+                        peers_->Roster(id.name(), call.bearer_token, call.deadline));
   for (const auto& entry : roster.entries()) {
     if (entry.state() == enrollment::v1::ENROLLED) {
       hosted.enrolled[entry.student()] = entry.entry_year();
@@ -119,16 +118,15 @@ absl::StatusOr<v1::SessionAttendance> Credit::RecordAttendance(
                                               " of ", hosted.enrolled.size(), ")"));
   }
   return IdempotentMutation<v1::SessionAttendance>(
-      *pool_, call, "RecordAttendance", request,
-      [&](pqxx::work& tx) -> absl::StatusOr<v1::SessionAttendance> {
-        OSAN_ASSIGN_OR_RETURN(const bool finalized, store::IsFinalized(tx, hosted.section_id));
+      *store_, call, "RecordAttendance", request,
+      [&](store::Records& records) -> absl::StatusOr<v1::SessionAttendance> {
+        OSAN_ASSIGN_OR_RETURN(const bool finalized, records.IsFinalized(hosted.section_id));
         if (finalized) {
           return absl::FailedPreconditionError(
               "the section is finalized; change results with AmendResult");
         }
-        OSAN_ASSIGN_OR_RETURN(
-            const int previous,
-            store::AttendanceVersion(tx, hosted.section_id, request.session_number()));
+        OSAN_ASSIGN_OR_RETURN(const int previous, records.AttendanceVersion(
+                                                      hosted.section_id, request.session_number()));
         if (previous > 0 && request.reason().empty()) {
           return InvalidField("reason", "is required to correct a recorded session");
         }
@@ -142,7 +140,7 @@ absl::StatusOr<v1::SessionAttendance> Credit::RecordAttendance(
         record.set_recorded_by(call.principal->institution);
         record.set_reason(request.reason());
         *record.mutable_record_time() = Now(call);
-        OSAN_RETURN_IF_ERROR(store::InsertAttendance(tx, hosted.section_id, record));
+        OSAN_RETURN_IF_ERROR(records.InsertAttendance(hosted.section_id, record));
         return record;
       });
 }
@@ -151,16 +149,16 @@ absl::StatusOr<v1::ListAttendanceResponse> Credit::ListAttendance(
     const Call& call, const v1::ListAttendanceRequest& request) {
   OSAN_ASSIGN_OR_RETURN(const HostedSection hosted, Hosted(call, "section", request.section()));
   v1::ListAttendanceResponse response;
-  OSAN_ASSIGN_OR_RETURN(
-      auto page, ReadPage(
-                     *pool_, page_tokens_, call, "ListAttendance", request,
-                     [&](pqxx::work& tx, const std::string& after,
-                         int limit) -> absl::StatusOr<Page<v1::SessionAttendance>> {
-                       response.set_sessions_held(store::SessionsHeld(tx, hosted.section_id));
-                       return store::Attendance(tx, hosted.section_id, request.include_history(),
-                                                after, limit);
-                     },
-                     response.mutable_next_page_token()));
+  OSAN_ASSIGN_OR_RETURN(auto page,
+                        ReadPage(
+                            *store_, page_tokens_, call, "ListAttendance", request,
+                            [&](store::Records& records, const std::string& after,
+                                int limit) -> absl::StatusOr<Page<v1::SessionAttendance>> {
+                              response.set_sessions_held(records.SessionsHeld(hosted.section_id));
+                              return records.Attendance(hosted.section_id,
+                                                        request.include_history(), after, limit);
+                            },
+                            response.mutable_next_page_token()));
   for (auto& session : page.items) {
     *response.add_sessions() = std::move(session);
   }
@@ -188,19 +186,19 @@ absl::StatusOr<v1::Assessment> Credit::RecordAssessment(
   const cv1::Category category = subject.first;
   const cv1::SubjectArea area = subject.second;
   return IdempotentMutation<v1::Assessment>(
-      *pool_, call, "RecordAssessment", request,
-      [&](pqxx::work& tx) -> absl::StatusOr<v1::Assessment> {
-        OSAN_ASSIGN_OR_RETURN(const bool finalized, store::IsFinalized(tx, hosted.section_id));
+      *store_, call, "RecordAssessment", request,
+      [&](store::Records& records) -> absl::StatusOr<v1::Assessment> {
+        OSAN_ASSIGN_OR_RETURN(const bool finalized, records.IsFinalized(hosted.section_id));
         if (finalized) {
           return absl::FailedPreconditionError(
               "the section is finalized; change results with AmendResult");
         }
         OSAN_ASSIGN_OR_RETURN(const int previous,
-                              store::AssessmentVersion(tx, hosted.section_id, RefOf(student)));
+                              records.AssessmentVersion(hosted.section_id, RefOf(student)));
         if (previous > 0 && input.reason().empty()) {
           return InvalidField("assessment.reason", "is required to correct an assessment");
         }
-        OSAN_ASSIGN_OR_RETURN(const auto rules, store::LoadRules(tx));
+        OSAN_ASSIGN_OR_RETURN(const auto rules, records.LoadRules());
         OSAN_ASSIGN_OR_RETURN(
             const v1::CompletionRule rule,
             RuleForStudent(rules, student.name(), hosted.enrolled.at(student.name()),
@@ -213,7 +211,7 @@ absl::StatusOr<v1::Assessment> Credit::RecordAssessment(
         assessment.set_recorded_by(call.principal->institution);
         *assessment.mutable_record_time() = Now(call);
         OSAN_RETURN_IF_ERROR(
-            store::InsertAssessment(tx, hosted.section_id, RefOf(student), assessment));
+            records.InsertAssessment(hosted.section_id, RefOf(student), assessment));
         return assessment;
       });
 }
@@ -229,20 +227,20 @@ absl::StatusOr<v1::FinalizeSectionResponse> Credit::FinalizeSection(
   // Credits are the recognised version's for a course taught outside school.
   OSAN_ASSIGN_OR_RETURN(const cv1::RecognisedVersion version, catalog::RecognisedFacts(course));
   OSAN_ASSIGN_OR_RETURN(const cv1::Institution host,
-                        catalog_->GetInstitution(section.host(), call.deadline));
+                        peers_->Institution(section.host(), call.deadline));
   return IdempotentMutation<v1::FinalizeSectionResponse>(
-      *pool_, call, "FinalizeSection", request,
-      [&](pqxx::work& tx) -> absl::StatusOr<v1::FinalizeSectionResponse> {
-        OSAN_ASSIGN_OR_RETURN(const bool finalized, store::IsFinalized(tx, hosted.section_id));
+      *store_, call, "FinalizeSection", request,
+      [&](store::Records& records) -> absl::StatusOr<v1::FinalizeSectionResponse> {
+        OSAN_ASSIGN_OR_RETURN(const bool finalized, records.IsFinalized(hosted.section_id));
         if (finalized) {
           return absl::FailedPreconditionError("the section is already finalized");
         }
-        OSAN_ASSIGN_OR_RETURN(const auto sessions,
-                              store::Attendance(tx, hosted.section_id, /*history=*/false));
+        OSAN_ASSIGN_OR_RETURN(
+            const auto sessions,
+            records.Attendance(hosted.section_id, /*history=*/false, "", store::kEverything));
         OSAN_RETURN_IF_ERROR(
-            CheckSessionsHeld(section.sessions(), static_cast<int>(sessions.size())));
-        OSAN_ASSIGN_OR_RETURN(const auto assessments,
-                              store::LatestAssessments(tx, hosted.section_id));
+            CheckSessionsHeld(section.sessions(), static_cast<int>(sessions.items.size())));
+        OSAN_ASSIGN_OR_RETURN(const auto assessments, records.LatestAssessments(hosted.section_id));
         std::vector<std::string> students;
         std::vector<std::string> missing;
         for (const auto& [name, entry_year] : hosted.enrolled) {
@@ -256,13 +254,13 @@ absl::StatusOr<v1::FinalizeSectionResponse> Credit::FinalizeSection(
           return absl::FailedPreconditionError(
               absl::StrCat("no assessment recorded for ", absl::StrJoin(missing, ", ")));
         }
-        OSAN_ASSIGN_OR_RETURN(const auto rules, store::LoadRules(tx));
-        OSAN_ASSIGN_OR_RETURN(const auto labels, store::LoadRemarksLabels(tx));
+        OSAN_ASSIGN_OR_RETURN(const auto rules, records.LoadRules());
+        OSAN_ASSIGN_OR_RETURN(const auto labels, records.LoadRemarksLabels());
         OSAN_ASSIGN_OR_RETURN(
             const RemarksLabel remarks,
             SelectRemarks(labels, host.kind(), course.delivery_mode(), school_year));
-        OSAN_ASSIGN_OR_RETURN(auto preventive, store::PreventiveRecords(tx, hosted.section_id));
-        const auto attendance = SummarizeAttendance(sessions, section.sessions(), students);
+        OSAN_ASSIGN_OR_RETURN(auto preventive, records.PreventiveRecords(hosted.section_id));
+        const auto attendance = SummarizeAttendance(sessions.items, section.sessions(), students);
         const SectionOfResults results{
             hosted.facts.term.name(), section.name(),      version,
             section.host(),           host.display_name(), remarks.label};
@@ -303,12 +301,10 @@ absl::StatusOr<v1::FinalizeSectionResponse> Credit::FinalizeSection(
           package.set_rank(RankMark(/*joint_course=*/true, statistics.student_count));
           const std::string entry_id(absl::StripPrefix(entry.name(), "ledger/"));
           const StudentId id = *ParseStudentName("student", package.student());
-          OSAN_RETURN_IF_ERROR(store::AppendEntry(
-              tx, {entry_id, RefOf(id), hosted.section_id, InstitutionCodeOf(section.host())},
-              entry));
+          OSAN_RETURN_IF_ERROR(records.AppendEntry(
+              {entry_id, RefOf(id), hosted.section_id, InstitutionCodeOf(section.host())}, entry));
         }
-        OSAN_RETURN_IF_ERROR(
-            store::MarkFinalized(tx, hosted.section_id, call.principal->institution));
+        OSAN_RETURN_IF_ERROR(records.MarkFinalized(hosted.section_id, call.principal->institution));
         return response;
       },
       [&](const v1::FinalizeSectionResponse& response) {
@@ -329,15 +325,15 @@ absl::StatusOr<v1::SupportRecord> Credit::RecordPreventiveInstruction(
   }
   OSAN_RETURN_IF_ERROR(CheckText("notes", request.notes(), 1, 500, true));
   return IdempotentMutation<v1::SupportRecord>(
-      *pool_, call, "RecordPreventiveInstruction", request,
-      [&](pqxx::work& tx) -> absl::StatusOr<v1::SupportRecord> {
-        OSAN_ASSIGN_OR_RETURN(const bool finalized, store::IsFinalized(tx, hosted.section_id));
+      *store_, call, "RecordPreventiveInstruction", request,
+      [&](store::Records& records) -> absl::StatusOr<v1::SupportRecord> {
+        OSAN_ASSIGN_OR_RETURN(const bool finalized, records.IsFinalized(hosted.section_id));
         if (finalized) {
           return absl::FailedPreconditionError(
               "the section is finalized; preventive instruction (예방지도) is recorded during "
               "the term, and after finalization remediation with RecordRemediation");
         }
-        OSAN_ASSIGN_OR_RETURN(const auto kinds, store::LoadSupportKinds(tx));
+        OSAN_ASSIGN_OR_RETURN(const auto kinds, records.LoadSupportKinds());
         OSAN_ASSIGN_OR_RETURN(
             const SupportKind kind,
             SelectSupportKind(kinds, v1::PREVENTIVE_INSTRUCTION, hosted.facts.term.year()));
@@ -347,8 +343,7 @@ absl::StatusOr<v1::SupportRecord> Credit::RecordPreventiveInstruction(
         record.set_student(student.name());
         record.set_recorded_by(call.principal->institution);
         *record.mutable_record_time() = Now(call);
-        OSAN_RETURN_IF_ERROR(
-            store::InsertPreventive(tx, hosted.section_id, RefOf(student), record));
+        OSAN_RETURN_IF_ERROR(records.InsertPreventive(hosted.section_id, RefOf(student), record));
         return record;
       });
 }
@@ -356,20 +351,20 @@ absl::StatusOr<v1::SupportRecord> Credit::RecordPreventiveInstruction(
 namespace {
 
 // Appends the next version of an entry the caller hosts, built by
-// `change(tx, key, &next)` from the latest one (which may append versions of
+// `change(records, key, &next)` from the latest one (which may append versions of
 // other entries of the section too). The section's lock is taken first, and
 // the latest version read under it, so that ledger writes of a section never
 // interleave.
 template <class Request, class Change>
-absl::StatusOr<v1::LedgerEntry> NextVersion(db::Pool& pool, const server::CallContext& call,
+absl::StatusOr<v1::LedgerEntry> NextVersion(store::Store& store, const server::CallContext& call,
                                             const char* method, const Request& request,
                                             const std::string& entry_id, Change&& change) {
   return IdempotentMutation<v1::LedgerEntry>(
-      pool, call, method, request,
-      [&](pqxx::work& tx) -> absl::StatusOr<v1::LedgerEntry> {
-        OSAN_ASSIGN_OR_RETURN(const auto found, store::LatestEntry(tx, entry_id, false));
-        OSAN_RETURN_IF_ERROR(store::IsFinalized(tx, found.first.section_id).status());
-        OSAN_ASSIGN_OR_RETURN(auto latest, store::LatestEntry(tx, entry_id, /*for_update=*/true));
+      store, call, method, request,
+      [&](store::Records& records) -> absl::StatusOr<v1::LedgerEntry> {
+        OSAN_ASSIGN_OR_RETURN(const auto found, records.LatestEntry(entry_id, false));
+        OSAN_RETURN_IF_ERROR(records.IsFinalized(found.first.section_id).status());
+        OSAN_ASSIGN_OR_RETURN(auto latest, records.LatestEntry(entry_id, /*for_update=*/true));
         auto& [key, entry] = latest;
         call.Audit(entry.package().student());
         OSAN_RETURN_IF_ERROR(auth::RequireHost(*call.principal, InstitutionName(key.host_code)));
@@ -378,8 +373,8 @@ absl::StatusOr<v1::LedgerEntry> NextVersion(db::Pool& pool, const server::CallCo
         next.set_recorded_by(call.principal->institution);
         next.clear_acknowledged();
         *next.mutable_record_time() = Now(call);
-        OSAN_RETURN_IF_ERROR(change(tx, key, &next));
-        OSAN_RETURN_IF_ERROR(store::AppendEntry(tx, key, next));
+        OSAN_RETURN_IF_ERROR(change(records, key, &next));
+        OSAN_RETURN_IF_ERROR(records.AppendEntry(key, next));
         return next;
       },
       [&](const v1::LedgerEntry& entry) { call.Audit(entry.package().student()); });
@@ -415,8 +410,8 @@ absl::StatusOr<v1::LedgerEntry> Credit::RecordRemediation(
   }
   OSAN_RETURN_IF_ERROR(CheckText("notes", request.notes(), 1, 500, true));
   return NextVersion(
-      *pool_, call, "RecordRemediation", request, entry_id,
-      [&](pqxx::work& tx, const store::EntryKey&, v1::LedgerEntry* next) -> absl::Status {
+      *store_, call, "RecordRemediation", request, entry_id,
+      [&](store::Records& records, const store::EntryKey&, v1::LedgerEntry* next) -> absl::Status {
         v1::ResultPackage& package = *next->mutable_package();
         if (package.outcome() != v1::REMEDIATION_REQUIRED) {
           return absl::FailedPreconditionError(
@@ -425,7 +420,7 @@ absl::StatusOr<v1::LedgerEntry> Credit::RecordRemediation(
         }
         OSAN_RETURN_IF_ERROR(RequireRule(package));
         const int school_year = SchoolYearOfTerm(package.term());
-        OSAN_ASSIGN_OR_RETURN(const auto kinds, store::LoadSupportKinds(tx));
+        OSAN_ASSIGN_OR_RETURN(const auto kinds, records.LoadSupportKinds());
         OSAN_ASSIGN_OR_RETURN(const SupportKind kind,
                               SelectSupportKind(kinds, request.kind(), school_year));
         const auto& open = package.open_shortfalls();
@@ -481,58 +476,58 @@ absl::StatusOr<v1::LedgerEntry> Credit::AmendResult(const Call& call,
   if (request.has_notes()) {
     OSAN_RETURN_IF_ERROR(CheckText("notes", request.notes(), 0, 1500, true));
   }
-  return NextVersion(
-      *pool_, call, "AmendResult", request, entry_id,
-      [&](pqxx::work& tx, const store::EntryKey& key, v1::LedgerEntry* next) -> absl::Status {
-        v1::ResultPackage& package = *next->mutable_package();
-        if (request.has_raw_score()) {
-          package.set_raw_score(request.raw_score());
-        }
-        if (request.has_notes()) {
-          package.set_notes(request.notes());
-        }
-        if (request.has_achievement_rate()) {
-          // A new rate re-decides completion under the result's rule; the
-          // support recorded so far stays and still clears what it cleared.
-          OSAN_RETURN_IF_ERROR(RequireRule(package));
-          package.set_achievement_rate(request.achievement_rate());
-          Decide(&package);
-        }
-        next->set_reason(request.reason());
-        next->set_evidence_ref(request.evidence_ref());
-        if (!request.has_raw_score() && !request.has_achievement_rate()) {
-          return absl::OkStatus();
-        }
-        // The section's statistics follow the new score: re-issued to every
-        // other result they change, with the same reason and evidence.
-        OSAN_ASSIGN_OR_RETURN(auto entries, store::SectionEntries(tx, key.section_id));
-        std::vector<const v1::ResultPackage*> packages = {&package};
-        for (const auto& [other_key, other] : entries) {
-          if (other_key.entry_id != key.entry_id) {
-            packages.push_back(&other.package());
-          }
-        }
-        const SectionStatistics statistics = StatisticsOf(packages);
-        SetStatistics(statistics, &package);
-        for (auto& [other_key, other] : entries) {
-          if (other_key.entry_id == key.entry_id) {
-            continue;
-          }
-          v1::LedgerEntry reissued = other;
-          SetStatistics(statistics, reissued.mutable_package());
-          if (SameStatistics(reissued.package(), other.package())) {
-            continue;
-          }
-          reissued.set_version(other.version() + 1);
-          reissued.set_reason(request.reason());
-          reissued.set_evidence_ref(request.evidence_ref());
-          reissued.set_recorded_by(call.principal->institution);
-          reissued.clear_acknowledged();
-          *reissued.mutable_record_time() = Now(call);
-          OSAN_RETURN_IF_ERROR(store::AppendEntry(tx, other_key, reissued));
-        }
-        return absl::OkStatus();
-      });
+  return NextVersion(*store_, call, "AmendResult", request, entry_id,
+                     [&](store::Records& records, const store::EntryKey& key,
+                         v1::LedgerEntry* next) -> absl::Status {
+                       v1::ResultPackage& package = *next->mutable_package();
+                       if (request.has_raw_score()) {
+                         package.set_raw_score(request.raw_score());
+                       }
+                       if (request.has_notes()) {
+                         package.set_notes(request.notes());
+                       }
+                       if (request.has_achievement_rate()) {
+                         // A new rate re-decides completion under the result's rule; the
+                         // support recorded so far stays and still clears what it cleared.
+                         OSAN_RETURN_IF_ERROR(RequireRule(package));
+                         package.set_achievement_rate(request.achievement_rate());
+                         Decide(&package);
+                       }
+                       next->set_reason(request.reason());
+                       next->set_evidence_ref(request.evidence_ref());
+                       if (!request.has_raw_score() && !request.has_achievement_rate()) {
+                         return absl::OkStatus();
+                       }
+                       // The section's statistics follow the new score: re-issued to every
+                       // other result they change, with the same reason and evidence.
+                       OSAN_ASSIGN_OR_RETURN(auto entries, records.SectionEntries(key.section_id));
+                       std::vector<const v1::ResultPackage*> packages = {&package};
+                       for (const auto& [other_key, other] : entries) {
+                         if (other_key.entry_id != key.entry_id) {
+                           packages.push_back(&other.package());
+                         }
+                       }
+                       const SectionStatistics statistics = StatisticsOf(packages);
+                       SetStatistics(statistics, &package);
+                       for (auto& [other_key, other] : entries) {
+                         if (other_key.entry_id == key.entry_id) {
+                           continue;
+                         }
+                         v1::LedgerEntry reissued = other;
+                         SetStatistics(statistics, reissued.mutable_package());
+                         if (SameStatistics(reissued.package(), other.package())) {
+                           continue;
+                         }
+                         reissued.set_version(other.version() + 1);
+                         reissued.set_reason(request.reason());
+                         reissued.set_evidence_ref(request.evidence_ref());
+                         reissued.set_recorded_by(call.principal->institution);
+                         reissued.clear_acknowledged();
+                         *reissued.mutable_record_time() = Now(call);
+                         OSAN_RETURN_IF_ERROR(records.AppendEntry(other_key, reissued));
+                       }
+                       return absl::OkStatus();
+                     });
 }
 
 absl::StatusOr<v1::LedgerHistory> Credit::GetLedgerHistory(
@@ -542,10 +537,10 @@ absl::StatusOr<v1::LedgerHistory> Credit::GetLedgerHistory(
   OSAN_ASSIGN_OR_RETURN(
       auto page,
       ReadPage(
-          *pool_, page_tokens_, call, "GetLedgerHistory", request,
-          [&](pqxx::work& tx, const std::string& after,
+          *store_, page_tokens_, call, "GetLedgerHistory", request,
+          [&](store::Records& records, const std::string& after,
               int limit) -> absl::StatusOr<Page<v1::LedgerEntry>> {
-            OSAN_ASSIGN_OR_RETURN(const auto latest, store::LatestEntry(tx, entry_id, false));
+            OSAN_ASSIGN_OR_RETURN(const auto latest, records.LatestEntry(entry_id, false));
             const store::EntryKey& key = latest.first;
             call.Audit(latest.second.package().student());
             if (!auth::RequireHomeSchool(*call.principal, key.student.first).ok() &&
@@ -554,7 +549,7 @@ absl::StatusOr<v1::LedgerHistory> Credit::GetLedgerHistory(
                   "only the student's home school and the section's host may read this "
                   "result");
             }
-            return store::EntryHistory(tx, entry_id, after, limit);
+            return records.EntryHistory(entry_id, after, limit);
           },
           history.mutable_next_page_token()));
   for (auto& version : page.items) {
@@ -572,9 +567,9 @@ absl::StatusOr<v1::Acknowledgement> Credit::AcknowledgeResult(
     return InvalidField("version", "must be 1 or more");
   }
   return IdempotentMutation<v1::Acknowledgement>(
-      *pool_, call, "AcknowledgeResult", request,
-      [&](pqxx::work& tx) -> absl::StatusOr<v1::Acknowledgement> {
-        OSAN_ASSIGN_OR_RETURN(const auto latest, store::LatestEntry(tx, entry_id, true));
+      *store_, call, "AcknowledgeResult", request,
+      [&](store::Records& records) -> absl::StatusOr<v1::Acknowledgement> {
+        OSAN_ASSIGN_OR_RETURN(const auto latest, records.LatestEntry(entry_id, true));
         call.Audit(latest.second.package().student());
         OSAN_RETURN_IF_ERROR(auth::RequireHomeSchool(*call.principal, latest.first.student.first));
         if (request.version() != latest.second.version()) {
@@ -582,7 +577,8 @@ absl::StatusOr<v1::Acknowledgement> Credit::AcknowledgeResult(
               absl::StrCat("version ", request.version(), " is not the latest (",
                            latest.second.version(), "); enter and acknowledge the latest"));
         }
-        return store::Acknowledge(tx, entry_id, request.version(), call.principal->institution);
+        return records.Acknowledge(entry_id, request.version(), call.principal->institution,
+                                   call.now);
       });
 }
 
@@ -591,12 +587,13 @@ absl::StatusOr<v1::ListPendingResultsResponse> Credit::ListPendingResults(
   OSAN_ASSIGN_OR_RETURN(const std::string school, ParseSchoolName("parent", request.parent()));
   OSAN_RETURN_IF_ERROR(auth::RequireHomeSchool(*call.principal, school));
   v1::ListPendingResultsResponse response;
-  OSAN_ASSIGN_OR_RETURN(auto page, ReadPage(
-                                       *pool_, page_tokens_, call, "ListPendingResults", request,
-                                       [&](pqxx::work& tx, const std::string& after, int limit) {
-                                         return store::PendingEntries(tx, school, after, limit);
-                                       },
-                                       response.mutable_next_page_token()));
+  OSAN_ASSIGN_OR_RETURN(auto page,
+                        ReadPage(
+                            *store_, page_tokens_, call, "ListPendingResults", request,
+                            [&](store::Records& records, const std::string& after, int limit) {
+                              return records.PendingEntries(school, after, limit);
+                            },
+                            response.mutable_next_page_token()));
   for (auto& entry : page.items) {
     call.Audit(entry.package().student());
     *response.add_entries() = std::move(entry);
@@ -612,8 +609,8 @@ absl::StatusOr<v1::ExportPendingResultsResponse> Credit::ExportPendingResults(
   }
   OSAN_RETURN_IF_ERROR(auth::RequireHomeSchool(*call.principal, school));
   // Every pending result, read in one transaction: one consistent export.
-  OSAN_ASSIGN_OR_RETURN(auto pending, pool_->Transact([&](pqxx::work& tx) {
-    return store::PendingEntries(tx, school, "", store::kEverything);
+  OSAN_ASSIGN_OR_RETURN(auto pending, store_->Transact([&](store::Records& records) {
+    return records.PendingEntries(school, "", store::kEverything);
   }));
   for (const v1::LedgerEntry& entry : pending.items) {
     call.Audit(entry.package().student());
@@ -641,8 +638,8 @@ absl::StatusOr<v1::Transcript> Credit::GetTranscript(const Call& call,
   OSAN_ASSIGN_OR_RETURN(const StudentId student, ParseStudentName("student", request.student()));
   call.Audit(student.name());
   OSAN_RETURN_IF_ERROR(auth::RequireHomeSchool(*call.principal, student.school));
-  OSAN_ASSIGN_OR_RETURN(auto entries, pool_->Transact([&](pqxx::work& tx) {
-    return store::StudentEntries(tx, RefOf(student));
+  OSAN_ASSIGN_OR_RETURN(auto entries, store_->Transact([&](store::Records& records) {
+    return records.StudentEntries(RefOf(student));
   }));
   v1::Transcript transcript;
   transcript.set_student(student.name());
@@ -676,13 +673,14 @@ absl::StatusOr<std::vector<v1::ResultEvent>> Credit::ReadResults(const Call& cal
     return absl::PermissionDeniedError("results go to the students' home schools only");
   }
   const std::string& school = principal.institution;
-  return pool_->Transact([&](pqxx::work& tx) -> absl::StatusOr<std::vector<v1::ResultEvent>> {
-    OSAN_ASSIGN_OR_RETURN(auto events, store::ReadResultEvents(tx, cursor, school, limit));
-    for (const v1::ResultEvent& event : events) {
-      call.Audit(event.entry().package().student());
-    }
-    return events;
-  });
+  return store_->Transact(
+      [&](store::Records& records) -> absl::StatusOr<std::vector<v1::ResultEvent>> {
+        OSAN_ASSIGN_OR_RETURN(auto events, records.ReadResultEvents(cursor, school, limit));
+        for (const v1::ResultEvent& event : events) {
+          call.Audit(event.entry().package().student());
+        }
+        return events;
+      });
 }
 
 // ----- CSV ------------------------------------------------------------------

@@ -1,7 +1,7 @@
 // Credit-record use cases: each checks the request, authorizes the caller
 // against the section (host) or student (home school) it touches, and runs
-// one transaction. Hosts' rights over students are verified with enrollment
-// using the caller's own token.
+// one transaction of the store (store/records.h). Hosts' rights over students
+// are verified with enrollment using the caller's own token.
 #ifndef OSAN_SERVICES_CREDIT_API_CREDIT_H_
 #define OSAN_SERVICES_CREDIT_API_CREDIT_H_
 
@@ -9,25 +9,19 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
-#include "common/db.h"
 #include "common/paging.h"
 #include "common/server.h"
-#include "common/spreadsheet.h"
 #include "osan/credit/v1/credit.pb.h"
-#include "services/catalog/client/catalog_client.h"
-#include "services/credit/domain/rules.h"
-#include "services/enrollment/client/enrollment_client.h"
+#include "services/credit/api/peers.h"
+#include "services/credit/store/records.h"
 
 namespace osan::credit {
 
 class Credit {
  public:
-  Credit(db::Pool* pool, PageTokens page_tokens, catalog::CatalogClient* catalog,
-         enrollment::EnrollmentClient* enrollment)
-      : pool_(pool),
-        page_tokens_(std::move(page_tokens)),
-        catalog_(catalog),
-        enrollment_(enrollment) {}
+  // `store` and `peers` must outlive the use cases.
+  Credit(store::Store* store, PageTokens page_tokens, Peers* peers)
+      : store_(store), page_tokens_(std::move(page_tokens)), peers_(peers) {}
 
   using Call = server::CallContext;
 
@@ -69,10 +63,9 @@ class Credit {
   absl::StatusOr<HostedSection> Hosted(const Call& call, const std::string& field,
                                        const std::string& name);
 
-  db::Pool* const pool_;
+  store::Store* const store_;
   const PageTokens page_tokens_;
-  catalog::CatalogClient* const catalog_;
-  enrollment::EnrollmentClient* const enrollment_;
+  Peers* const peers_;
 };
 
 }  // namespace osan::credit

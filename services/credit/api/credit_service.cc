@@ -48,6 +48,8 @@ ServiceDefinition CreditDefinition() {
     struct State {
       std::unique_ptr<catalog::CatalogClient> catalog;
       std::unique_ptr<enrollment::EnrollmentClient> enrollment;
+      std::unique_ptr<GrpcPeers> peers;
+      std::unique_ptr<store::PgStore> store;
       std::unique_ptr<Credit> credit;
       std::unique_ptr<Reports> reports;
     };
@@ -56,9 +58,11 @@ ServiceDefinition CreditDefinition() {
         OpenChannel(config.catalog_address, config.peer_tls), std::move(signer), "SVC-CREDIT");
     state->enrollment = std::make_unique<enrollment::EnrollmentClient>(
         OpenChannel(config.enrollment_address, config.peer_tls));
-    state->credit = std::make_unique<Credit>(pool, std::move(page_tokens), state->catalog.get(),
-                                             state->enrollment.get());
-    state->reports = std::make_unique<Reports>(pool, state->catalog.get(), state->enrollment.get());
+    state->peers = std::make_unique<GrpcPeers>(state->catalog.get(), state->enrollment.get());
+    state->store = std::make_unique<store::PgStore>(pool);
+    state->credit =
+        std::make_unique<Credit>(state->store.get(), std::move(page_tokens), state->peers.get());
+    state->reports = std::make_unique<Reports>(state->store.get(), state->peers.get());
     dispatcher->SetAdmission([state](const auth::Principal& principal, absl::Time deadline) {
       return state->catalog->Admit(principal, deadline);
     });

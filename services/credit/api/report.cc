@@ -6,7 +6,6 @@
 #include "common/names.h"
 #include "common/status.h"
 #include "services/credit/domain/report.h"
-#include "services/credit/store/credit_store.h"
 
 namespace osan::credit {
 
@@ -36,13 +35,12 @@ absl::StatusOr<v1::ProgrammeReport> Reports::GetProgrammeReport(
 
   ReportFacts facts;
   facts.term = term.name();
-  OSAN_ASSIGN_OR_RETURN(facts.programme,
-                        catalog_->GetProgramme(request.programme(), call.deadline));
+  OSAN_ASSIGN_OR_RETURN(facts.programme, peers_->Programme(request.programme(), call.deadline));
   catalog::v1::ListSectionsRequest funded;
   funded.set_programme(request.programme());
-  OSAN_ASSIGN_OR_RETURN(facts.sections, catalog_->TermSections(term.name(), funded, call.deadline));
-  OSAN_ASSIGN_OR_RETURN(const auto counts, enrollment_->CountApplications(
-                                               term.name(), call.bearer_token, call.deadline));
+  OSAN_ASSIGN_OR_RETURN(facts.sections, peers_->TermSections(term.name(), funded, call.deadline));
+  OSAN_ASSIGN_OR_RETURN(const auto counts,
+                        peers_->CountApplications(term.name(), call.bearer_token, call.deadline));
 
   std::vector<std::string> section_ids;
   std::set<std::string> sections;
@@ -59,14 +57,14 @@ absl::StatusOr<v1::ProgrammeReport> Reports::GetProgrammeReport(
       institutions.insert(count.home_school());
     }
   }
-  OSAN_ASSIGN_OR_RETURN(facts.results, pool_->Transact([&](pqxx::work& tx) {
-    return store::LatestResultsOfSections(tx, section_ids);
+  OSAN_ASSIGN_OR_RETURN(facts.results, store_->Transact([&](store::Records& records) {
+    return records.LatestResultsOfSections(section_ids);
   }));
   for (const ResultFact& result : facts.results) {
     institutions.insert(result.home_school);
   }
   for (const std::string& institution : institutions) {
-    auto found = catalog_->GetInstitution(institution, call.deadline);
+    auto found = peers_->Institution(institution, call.deadline);
     if (found.ok()) {
       facts.institution_names[institution] = found->display_name();
     } else if (!absl::IsNotFound(found.status())) {

@@ -16,19 +16,18 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
-#include "common/db.h"
 #include "common/server.h"
 #include "common/spreadsheet.h"
 #include "osan/credit/v1/credit.pb.h"
-#include "services/catalog/client/catalog_client.h"
-#include "services/enrollment/client/enrollment_client.h"
+#include "services/credit/api/peers.h"
+#include "services/credit/store/records.h"
 
 namespace osan::credit {
 
 class Reports {
  public:
-  Reports(db::Pool* pool, catalog::CatalogClient* catalog, enrollment::EnrollmentClient* enrollment)
-      : pool_(pool), catalog_(catalog), enrollment_(enrollment) {}
+  // `store` and `peers` must outlive the use case.
+  Reports(store::Store* store, Peers* peers) : store_(store), peers_(peers) {}
 
   // CITY or EDU_OFFICE (PERMISSION_DENIED otherwise). INVALID_ARGUMENT for
   // a malformed programme or term name or an unknown format; NOT_FOUND if
@@ -37,9 +36,8 @@ class Reports {
       const server::CallContext& call, const v1::GetProgrammeReportRequest& request);
 
  private:
-  db::Pool* const pool_;
-  catalog::CatalogClient* const catalog_;
-  enrollment::EnrollmentClient* const enrollment_;
+  store::Store* const store_;
+  Peers* const peers_;
 };
 
 // `sheets` in `format`: CSV text or .xlsx bytes (see common/spreadsheet.h).

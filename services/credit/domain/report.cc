@@ -3,8 +3,19 @@
 #include <utility>
 
 #include "absl/strings/strip.h"
+#include "common/names.h"
 
 namespace osan::credit {
+
+ResultFact ResultFactOf(const v1::ResultPackage& package, const std::string& school_code) {
+  ResultFact result;
+  result.section = package.section();
+  result.home_school = InstitutionName(school_code);
+  result.outcome = package.outcome();
+  result.credits_earned = package.credits_earned();
+  return result;
+}
+
 namespace {
 
 namespace cv1 = catalog::v1;

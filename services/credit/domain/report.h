@@ -28,6 +28,9 @@ struct ResultFact {
   int credits_earned = 0;
 };
 
+// The fact of `package`, a result of a student of the school `school_code`.
+ResultFact ResultFactOf(const v1::ResultPackage& package, const std::string& school_code);
+
 // What a programme report is made of.
 struct ReportFacts {
   catalog::v1::Programme programme;

@@ -9,6 +9,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "common/status.h"
+#include "services/credit/store/positions.h"
 
 namespace osan::credit::store {
 namespace {
@@ -118,7 +119,8 @@ const std::vector<db::Statement> kStatements = {
      " ORDER BY entry_id, version DESC) latest WHERE NOT acknowledged"
      " AND (micros, entry_id) > ($2::bigint, $3::uuid) ORDER BY micros, entry_id LIMIT $4"},
     {"acknowledge",
-     "INSERT INTO acknowledgements (entry_id, version, acknowledged_by) VALUES ($1::uuid, $2, $3)"
+     "INSERT INTO acknowledgements (entry_id, version, acknowledged_by, acknowledge_time)"
+     " VALUES ($1::uuid, $2, $3, timestamptz 'epoch' + $4::bigint * interval '1 microsecond')"
      " ON CONFLICT DO NOTHING"},
     {"acknowledgement",
      "SELECT acknowledged_by, (extract(epoch FROM acknowledge_time) * 1000000)::bigint"
@@ -173,9 +175,9 @@ absl::StatusOr<std::vector<v1::LedgerEntry>> ParseEntries(const pqxx::result& ro
 
 const std::vector<db::Statement>& Statements() { return kStatements; }
 
-absl::StatusOr<std::vector<v1::CompletionRule>> LoadRules(Tx& tx) {
+absl::StatusOr<std::vector<v1::CompletionRule>> PgRecords::LoadRules() {
   std::vector<v1::CompletionRule> rules;
-  for (const auto& row : tx.exec_prepared("rules")) {
+  for (const auto& row : tx_.exec_prepared("rules")) {
     v1::CompletionRule rule;
     rule.set_curriculum(row[kCurriculum].as<std::string>());
     rule.set_first_school_year(row[kFirstSchoolYear].as<int>());
@@ -207,9 +209,9 @@ absl::StatusOr<std::vector<v1::CompletionRule>> LoadRules(Tx& tx) {
   return rules;
 }
 
-absl::StatusOr<std::vector<RemarksLabel>> LoadRemarksLabels(Tx& tx) {
+absl::StatusOr<std::vector<RemarksLabel>> PgRecords::LoadRemarksLabels() {
   std::vector<RemarksLabel> labels;
-  for (const auto& row : tx.exec_prepared("remarks_labels")) {
+  for (const auto& row : tx_.exec_prepared("remarks_labels")) {
     RemarksLabel label;
     if (!catalog::v1::InstitutionKind_Parse(row[0].as<std::string>(), &label.host_kind)) {
       return absl::InternalError("remarks label for an unknown host kind");
@@ -226,9 +228,9 @@ absl::StatusOr<std::vector<RemarksLabel>> LoadRemarksLabels(Tx& tx) {
   return labels;
 }
 
-absl::StatusOr<std::vector<SupportKind>> LoadSupportKinds(Tx& tx) {
+absl::StatusOr<std::vector<SupportKind>> PgRecords::LoadSupportKinds() {
   std::vector<SupportKind> kinds;
-  for (const auto& row : tx.exec_prepared("support_kinds")) {
+  for (const auto& row : tx_.exec_prepared("support_kinds")) {
     SupportKind kind;
     const std::string clears = row[3].as<std::string>();
     if (!v1::RemediationKind_Parse(row[0].as<std::string>(), &kind.kind) ||
@@ -244,67 +246,54 @@ absl::StatusOr<std::vector<SupportKind>> LoadSupportKinds(Tx& tx) {
   return kinds;
 }
 
-absl::StatusOr<Page<v1::SessionAttendance>> Attendance(Tx& tx, const std::string& section_id,
-                                                       bool history, const std::string& after,
-                                                       int limit) {
-  // A position is "{session number}/{version}".
-  int after_session = 0;
-  int after_version = 0;
-  if (!after.empty()) {
-    const std::vector<std::string> parts = absl::StrSplit(after, '/');
-    if (parts.size() != 2 || !absl::SimpleAtoi(parts[0], &after_session) ||
-        !absl::SimpleAtoi(parts[1], &after_version)) {
-      return InvalidField("page_token", "malformed position");
-    }
-  }
-  const pqxx::result rows = tx.exec_prepared(history ? "attendance_all" : "attendance_latest",
-                                             section_id, after_session, after_version, limit + 1);
+absl::StatusOr<Page<v1::SessionAttendance>> PgRecords::Attendance(const std::string& section_id,
+                                                                  bool history,
+                                                                  const std::string& after,
+                                                                  int limit) {
+  OSAN_ASSIGN_OR_RETURN(const SessionPosition position, ParseSessionPosition(after));
+  const pqxx::result rows =
+      tx_.exec_prepared(history ? "attendance_all" : "attendance_latest", section_id,
+                        position.session, position.version, limit + 1);
   return PageOfRows<v1::SessionAttendance>(
       rows, limit, [](const pqxx::row& row) { return Parse<v1::SessionAttendance>(row[0]); },
       [](const pqxx::row& last) {
-        return absl::StrCat(last[1].as<int>(), "/", last[2].as<int>());
+        return FormatSessionPosition(last[1].as<int>(), last[2].as<int>());
       });
 }
 
-absl::StatusOr<std::vector<v1::SessionAttendance>> Attendance(Tx& tx, const std::string& section_id,
-                                                              bool history) {
-  OSAN_ASSIGN_OR_RETURN(Page<v1::SessionAttendance> all,
-                        Attendance(tx, section_id, history, "", kEverything));
-  return std::move(all.items);
+int PgRecords::SessionsHeld(const std::string& section_id) {
+  return tx_.exec_prepared1("attendance_sessions_held", section_id)[0].as<int>();
 }
 
-int SessionsHeld(Tx& tx, const std::string& section_id) {
-  return tx.exec_prepared1("attendance_sessions_held", section_id)[0].as<int>();
+absl::StatusOr<int> PgRecords::AttendanceVersion(const std::string& section_id,
+                                                 int session_number) {
+  return tx_.exec_prepared1("attendance_version", section_id, session_number)[0].as<int>();
 }
 
-absl::StatusOr<int> AttendanceVersion(Tx& tx, const std::string& section_id, int session_number) {
-  return tx.exec_prepared1("attendance_version", section_id, session_number)[0].as<int>();
-}
-
-absl::Status InsertAttendance(Tx& tx, const std::string& section_id,
-                              const v1::SessionAttendance& record) {
-  tx.exec_prepared0("attendance_insert", section_id, record.session_number(), record.version(),
-                    pqxx::binarystring(record.SerializeAsString()));
+absl::Status PgRecords::InsertAttendance(const std::string& section_id,
+                                         const v1::SessionAttendance& record) {
+  tx_.exec_prepared0("attendance_insert", section_id, record.session_number(), record.version(),
+                     pqxx::binarystring(record.SerializeAsString()));
   return absl::OkStatus();
 }
 
-absl::StatusOr<int> AssessmentVersion(Tx& tx, const std::string& section_id,
-                                      const StudentRef& student) {
-  return tx.exec_prepared1("assessment_version", section_id, student.first, student.second)[0]
+absl::StatusOr<int> PgRecords::AssessmentVersion(const std::string& section_id,
+                                                 const StudentRef& student) {
+  return tx_.exec_prepared1("assessment_version", section_id, student.first, student.second)[0]
       .as<int>();
 }
 
-absl::Status InsertAssessment(Tx& tx, const std::string& section_id, const StudentRef& student,
-                              const v1::Assessment& assessment) {
-  tx.exec_prepared0("assessment_insert", section_id, student.first, student.second,
-                    assessment.version(), pqxx::binarystring(assessment.SerializeAsString()));
+absl::Status PgRecords::InsertAssessment(const std::string& section_id, const StudentRef& student,
+                                         const v1::Assessment& assessment) {
+  tx_.exec_prepared0("assessment_insert", section_id, student.first, student.second,
+                     assessment.version(), pqxx::binarystring(assessment.SerializeAsString()));
   return absl::OkStatus();
 }
 
-absl::StatusOr<std::map<StudentRef, v1::Assessment>> LatestAssessments(
-    Tx& tx, const std::string& section_id) {
+absl::StatusOr<std::map<StudentRef, v1::Assessment>> PgRecords::LatestAssessments(
+    const std::string& section_id) {
   std::map<StudentRef, v1::Assessment> latest;
-  for (const auto& row : tx.exec_prepared("assessment_latest", section_id)) {
+  for (const auto& row : tx_.exec_prepared("assessment_latest", section_id)) {
     OSAN_ASSIGN_OR_RETURN(v1::Assessment assessment, Parse<v1::Assessment>(row[2]));
     latest.emplace(StudentRef{row[0].as<std::string>(), row[1].as<std::string>()},
                    std::move(assessment));
@@ -312,48 +301,47 @@ absl::StatusOr<std::map<StudentRef, v1::Assessment>> LatestAssessments(
   return latest;
 }
 
-absl::Status InsertPreventive(Tx& tx, const std::string& section_id, const StudentRef& student,
-                              const v1::SupportRecord& record) {
-  tx.exec_prepared0("preventive_insert", section_id, student.first, student.second,
-                    pqxx::binarystring(record.SerializeAsString()));
+absl::Status PgRecords::InsertPreventive(const std::string& section_id, const StudentRef& student,
+                                         const v1::SupportRecord& record) {
+  tx_.exec_prepared0("preventive_insert", section_id, student.first, student.second,
+                     pqxx::binarystring(record.SerializeAsString()));
   return absl::OkStatus();
 }
 
-absl::StatusOr<std::map<StudentRef, std::vector<v1::SupportRecord>>> PreventiveRecords(
-    Tx& tx, const std::string& section_id) {
+absl::StatusOr<std::map<StudentRef, std::vector<v1::SupportRecord>>> PgRecords::PreventiveRecords(
+    const std::string& section_id) {
   std::map<StudentRef, std::vector<v1::SupportRecord>> records;
-  for (const auto& row : tx.exec_prepared("preventive_of_section", section_id)) {
+  for (const auto& row : tx_.exec_prepared("preventive_of_section", section_id)) {
     OSAN_ASSIGN_OR_RETURN(v1::SupportRecord record, Parse<v1::SupportRecord>(row[2]));
     records[{row[0].as<std::string>(), row[1].as<std::string>()}].push_back(std::move(record));
   }
   return records;
 }
 
-absl::StatusOr<bool> IsFinalized(Tx& tx, const std::string& section_id) {
-  return !tx.exec_prepared("finalized_lock", section_id).empty();
+absl::StatusOr<bool> PgRecords::IsFinalized(const std::string& section_id) {
+  return !tx_.exec_prepared("finalized_lock", section_id).empty();
 }
 
-absl::Status MarkFinalized(Tx& tx, const std::string& section_id, const std::string& who) {
-  tx.exec_prepared0("finalized_insert", section_id, who);
+absl::Status PgRecords::MarkFinalized(const std::string& section_id, const std::string& who) {
+  tx_.exec_prepared0("finalized_insert", section_id, who);
   return absl::OkStatus();
 }
 
-absl::Status AppendEntry(Tx& tx, const EntryKey& key, const v1::LedgerEntry& entry) {
+absl::Status PgRecords::AppendEntry(const EntryKey& key, const v1::LedgerEntry& entry) {
   v1::LedgerEntry stored = entry;
   stored.clear_acknowledged();
-  tx.exec_prepared0("entry_insert", key.entry_id, entry.version(), key.student.first,
-                    key.student.second, key.section_id, key.host_code,
-                    v1::Outcome_Name(entry.package().outcome()),
-                    pqxx::binarystring(stored.SerializeAsString()));
-  tx.exec_prepared0("event_insert", key.entry_id, entry.version(), key.student.first);
+  tx_.exec_prepared0("entry_insert", key.entry_id, entry.version(), key.student.first,
+                     key.student.second, key.section_id, key.host_code,
+                     v1::Outcome_Name(entry.package().outcome()),
+                     pqxx::binarystring(stored.SerializeAsString()));
+  tx_.exec_prepared0("event_insert", key.entry_id, entry.version(), key.student.first);
   return absl::OkStatus();
 }
 
-absl::StatusOr<std::pair<EntryKey, v1::LedgerEntry>> LatestEntry(Tx& tx,
-                                                                 const std::string& entry_id,
-                                                                 bool for_update) {
+absl::StatusOr<std::pair<EntryKey, v1::LedgerEntry>> PgRecords::LatestEntry(
+    const std::string& entry_id, bool for_update) {
   const pqxx::result rows =
-      tx.exec_prepared(for_update ? "entry_latest_locked" : "entry_latest", entry_id);
+      tx_.exec_prepared(for_update ? "entry_latest_locked" : "entry_latest", entry_id);
   if (rows.empty()) {
     return absl::NotFoundError(absl::StrCat("ledger/", entry_id, " not found"));
   }
@@ -367,23 +355,19 @@ absl::StatusOr<std::pair<EntryKey, v1::LedgerEntry>> LatestEntry(Tx& tx,
   return std::make_pair(std::move(key), std::move(entry));
 }
 
-absl::StatusOr<Page<v1::LedgerEntry>> EntryHistory(Tx& tx, const std::string& entry_id,
-                                                   const std::string& after, int limit) {
-  // A position is the version number.
-  int after_version = 0;
-  if (!after.empty() && !absl::SimpleAtoi(after, &after_version)) {
-    return InvalidField("page_token", "malformed position");
-  }
-  const pqxx::result rows = tx.exec_prepared("entry_history", entry_id, after_version, limit + 1);
+absl::StatusOr<Page<v1::LedgerEntry>> PgRecords::EntryHistory(const std::string& entry_id,
+                                                              const std::string& after, int limit) {
+  OSAN_ASSIGN_OR_RETURN(const int after_version, ParseVersionPosition(after));
+  const pqxx::result rows = tx_.exec_prepared("entry_history", entry_id, after_version, limit + 1);
   return PageOfRows<v1::LedgerEntry>(rows, limit, ParseEntry, [](const pqxx::row& last) {
     return absl::StrCat(last[2].as<int>());
   });
 }
 
-absl::StatusOr<std::vector<std::pair<EntryKey, v1::LedgerEntry>>> SectionEntries(
-    Tx& tx, const std::string& section_id) {
+absl::StatusOr<std::vector<std::pair<EntryKey, v1::LedgerEntry>>> PgRecords::SectionEntries(
+    const std::string& section_id) {
   std::vector<std::pair<EntryKey, v1::LedgerEntry>> entries;
-  for (const auto& row : tx.exec_prepared("entries_of_section", section_id)) {
+  for (const auto& row : tx_.exec_prepared("entries_of_section", section_id)) {
     EntryKey key{row[0].as<std::string>(),
                  {row[1].as<std::string>(), row[2].as<std::string>()},
                  section_id,
@@ -395,53 +379,40 @@ absl::StatusOr<std::vector<std::pair<EntryKey, v1::LedgerEntry>>> SectionEntries
   return entries;
 }
 
-absl::StatusOr<std::vector<v1::LedgerEntry>> StudentEntries(Tx& tx, const StudentRef& student) {
-  return ParseEntries(tx.exec_prepared("entries_of_student", student.first, student.second));
+absl::StatusOr<std::vector<v1::LedgerEntry>> PgRecords::StudentEntries(const StudentRef& student) {
+  return ParseEntries(tx_.exec_prepared("entries_of_student", student.first, student.second));
 }
 
-absl::StatusOr<std::vector<ResultFact>> LatestResultsOfSections(
-    Tx& tx, const std::vector<std::string>& section_ids) {
+absl::StatusOr<std::vector<ResultFact>> PgRecords::LatestResultsOfSections(
+    const std::vector<std::string>& section_ids) {
   std::vector<ResultFact> results;
   if (section_ids.empty()) {
     return results;
   }
-  const pqxx::result rows = tx.exec_prepared(
+  const pqxx::result rows = tx_.exec_prepared(
       "results_of_sections", absl::StrCat("{", absl::StrJoin(section_ids, ","), "}"));
   for (const auto& row : rows) {
     OSAN_ASSIGN_OR_RETURN(const v1::LedgerEntry entry, Parse<v1::LedgerEntry>(row[0]));
-    ResultFact result;
-    result.section = entry.package().section();
-    result.home_school = absl::StrCat("institutions/", row[1].as<std::string>());
-    result.outcome = entry.package().outcome();
-    result.credits_earned = entry.package().credits_earned();
-    results.push_back(std::move(result));
+    results.push_back(ResultFactOf(entry.package(), row[1].as<std::string>()));
   }
   return results;
 }
 
-absl::StatusOr<Page<v1::LedgerEntry>> PendingEntries(Tx& tx, const std::string& school_code,
-                                                     const std::string& after, int limit) {
-  // A position is "{record time in microseconds}/{entry id}".
-  int64_t after_micros = -1;
-  std::string after_entry = "00000000-0000-0000-0000-000000000000";
-  if (!after.empty()) {
-    const std::vector<std::string> parts = absl::StrSplit(after, '/');
-    if (parts.size() != 2 || !absl::SimpleAtoi(parts[0], &after_micros)) {
-      return InvalidField("page_token", "malformed position");
-    }
-    after_entry = parts[1];
-  }
-  const pqxx::result rows =
-      tx.exec_prepared("entries_pending", school_code, after_micros, after_entry, limit + 1);
+absl::StatusOr<Page<v1::LedgerEntry>> PgRecords::PendingEntries(const std::string& school_code,
+                                                                const std::string& after,
+                                                                int limit) {
+  OSAN_ASSIGN_OR_RETURN(const PendingPosition position, ParsePendingPosition(after));
+  const pqxx::result rows = tx_.exec_prepared("entries_pending", school_code, position.micros,
+                                              position.entry_id, limit + 1);
   return PageOfRows<v1::LedgerEntry>(rows, limit, ParseEntry, [](const pqxx::row& last) {
-    return absl::StrCat(last[2].as<int64_t>(), "/", last[3].as<std::string>());
+    return FormatPendingPosition(last[2].as<int64_t>(), last[3].as<std::string>());
   });
 }
 
-absl::StatusOr<v1::Acknowledgement> Acknowledge(Tx& tx, const std::string& entry_id, int version,
-                                                const std::string& who) {
-  tx.exec_prepared0("acknowledge", entry_id, version, who);
-  const pqxx::row row = tx.exec_prepared1("acknowledgement", entry_id, version);
+absl::StatusOr<v1::Acknowledgement> PgRecords::Acknowledge(const std::string& entry_id, int version,
+                                                           const std::string& who, absl::Time now) {
+  tx_.exec_prepared0("acknowledge", entry_id, version, who, absl::ToUnixMicros(now));
+  const pqxx::row row = tx_.exec_prepared1("acknowledgement", entry_id, version);
   v1::Acknowledgement acknowledgement;
   acknowledgement.set_entry(absl::StrCat("ledger/", entry_id));
   acknowledgement.set_version(version);
@@ -451,21 +422,12 @@ absl::StatusOr<v1::Acknowledgement> Acknowledge(Tx& tx, const std::string& entry
   return acknowledgement;
 }
 
-absl::StatusOr<std::vector<v1::ResultEvent>> ReadResultEvents(Tx& tx, const std::string& cursor,
-                                                              const std::string& school_code,
-                                                              int limit) {
-  uint64_t txid = 0;
-  int64_t seq = 0;
-  if (!cursor.empty()) {
-    const std::vector<absl::string_view> parts = absl::StrSplit(cursor, '.');
-    if (parts.size() != 2 || !absl::SimpleAtoi(parts[0], &txid) ||
-        !absl::SimpleAtoi(parts[1], &seq) || seq < 0) {
-      return InvalidField("cursor", "malformed; pass back a cursor from an event");
-    }
-  }
+absl::StatusOr<std::vector<v1::ResultEvent>> PgRecords::ReadResultEvents(
+    const std::string& cursor, const std::string& school_code, int limit) {
+  OSAN_ASSIGN_OR_RETURN(const EventCursor after, ParseEventCursor(cursor));
   std::vector<v1::ResultEvent> events;
   for (const auto& row :
-       tx.exec_prepared("events_read", absl::StrCat(txid), seq, school_code, limit)) {
+       tx_.exec_prepared("events_read", absl::StrCat(after.txid), after.seq, school_code, limit)) {
     v1::ResultEvent event;
     event.set_cursor(absl::StrCat(row[0].as<std::string>(), ".", row[1].as<int64_t>()));
     OSAN_ASSIGN_OR_RETURN(*event.mutable_entry(), Parse<v1::LedgerEntry>(row[2]));

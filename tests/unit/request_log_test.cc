@@ -1,8 +1,10 @@
-// Unit tests of common/idempotency.h.
-#include "common/idempotency.h"
+// Unit tests of common/request_log.h.
+#include "common/request_log.h"
 
 #include <string>
 
+#include "absl/strings/str_cat.h"
+#include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "osan/catalog/v1/catalog.pb.h"
 
@@ -51,6 +53,35 @@ TEST(MakeRequestKeyTest, DifferentRequestsHaveDifferentFingerprints) {
   credits.mutable_course()->set_credits(3);
   EXPECT_NE(db::MakeRequestKey("OSAN-AICODING", kCreateCourse, "req-1", credits).fingerprint,
             base.fingerprint);
+}
+
+// Idempotent on the in-memory log: the mutation runs once per key, a retry
+// gets its response, a reused id with another request is refused, and a
+// failed mutation leaves the key free.
+TEST(IdempotentTest, RunsOncePerKeyAndReplaysTheResponse) {
+  db::MemoryRequestLog log;
+  const auto request = CreateCourse("req-1");
+  const db::RequestKey key = db::MakeRequestKey("OSAN-AICODING", kCreateCourse, "req-1", request);
+  int runs = 0;
+  const auto create = [&]() -> absl::StatusOr<catalog::v1::Course> {
+    ++runs;
+    catalog::v1::Course course = request.course();
+    course.set_name(absl::StrCat("courses/", runs));
+    return course;
+  };
+  const auto first = db::Idempotent<catalog::v1::Course>(log, key, create);
+  const auto retry = db::Idempotent<catalog::v1::Course>(log, key, create);
+  ASSERT_TRUE(first.ok() && retry.ok());
+  EXPECT_EQ(runs, 1);
+  EXPECT_EQ(retry->name(), "courses/1");
+
+  auto other = CreateCourse("req-1");
+  other.mutable_course()->set_credits(2);
+  const auto reused = db::Idempotent<catalog::v1::Course>(
+      log, db::MakeRequestKey("OSAN-AICODING", kCreateCourse, "req-1", other), create);
+  EXPECT_EQ(reused.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(reused.status().message()), ::testing::HasSubstr("request_id"));
+  EXPECT_EQ(runs, 1);
 }
 
 }  // namespace
