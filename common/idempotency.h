@@ -58,6 +58,27 @@ class TxRequestLog final : public RequestLog {
   pqxx::transaction_base& tx_;
 };
 
+// What every store's Records over PostgreSQL shares: the transaction it runs
+// in (`tx_`), and the request log in that transaction.
+template <class Records>
+class PgRecordsBase : public Records {
+ public:
+  absl::StatusOr<std::optional<std::string>> Claim(const RequestKey& key) final {
+    return requests_.Claim(key);
+  }
+  void Record(const RequestKey& key, const std::string& response) final {
+    requests_.Record(key, response);
+  }
+
+ protected:
+  explicit PgRecordsBase(pqxx::transaction_base& tx) : tx_(tx), requests_(tx) {}
+
+  pqxx::transaction_base& tx_;
+
+ private:
+  TxRequestLog requests_;
+};
+
 // Idempotent (common/request_log.h) inside `tx`.
 template <class Response, class Mutate>
 absl::StatusOr<Response> Idempotent(pqxx::transaction_base& tx, const RequestKey& key,

@@ -86,6 +86,22 @@ class MemoryRequestLog final : public RequestLog {
   std::map<Id, std::pair<std::string, std::string>> claimed_;
 };
 
+// What every store's in-memory Records shares: a request log of its own,
+// copied with the rest of the state.
+template <class Records>
+class MemoryRecordsBase : public Records {
+ public:
+  absl::StatusOr<std::optional<std::string>> Claim(const RequestKey& key) final {
+    return requests_.Claim(key);
+  }
+  void Record(const RequestKey& key, const std::string& response) final {
+    requests_.Record(key, response);
+  }
+
+ private:
+  MemoryRequestLog requests_;
+};
+
 }  // namespace osan::db
 
 #endif  // OSAN_COMMON_REQUEST_LOG_H_

@@ -10,14 +10,13 @@
 #include "common/validation.h"
 #include "services/catalog/domain/registry.h"
 #include "services/catalog/domain/rules.h"
-#include "services/catalog/store/catalog_store.h"
 
 namespace osan::catalog {
 namespace {
 
 // A host named by a request must exist and be able to host.
-absl::StatusOr<v1::Institution> ReadHost(pqxx::work& tx, const std::string& host_code) {
-  auto host = store::GetInstitution(tx, host_code);
+absl::StatusOr<v1::Institution> ReadHost(store::Records& records, const std::string& host_code) {
+  auto host = records.GetInstitution(host_code);
   if (absl::IsNotFound(host.status())) {
     return InvalidField("host", absl::StrCat(InstitutionName(host_code), " does not exist"));
   }
@@ -31,13 +30,13 @@ absl::StatusOr<v1::Institution> ReadHost(pqxx::work& tx, const std::string& host
 // A programme named by a course or section (`field`, already well formed)
 // must exist: NOT_FOUND naming the field otherwise. Nothing to check when
 // `name` is empty.
-absl::Status CheckProgrammeExists(pqxx::work& tx, absl::string_view field,
+absl::Status CheckProgrammeExists(store::Records& records, absl::string_view field,
                                   const std::string& name) {
   if (name.empty()) {
     return absl::OkStatus();
   }
   OSAN_ASSIGN_OR_RETURN(const std::string id, ParseProgrammeName(field, name));
-  const auto programme = store::GetProgramme(tx, id);
+  const auto programme = records.GetProgramme(id);
   if (absl::IsNotFound(programme.status())) {
     return absl::NotFoundError(absl::StrCat(field, ": ", name, " does not exist"));
   }
@@ -45,19 +44,19 @@ absl::Status CheckProgrammeExists(pqxx::work& tx, absl::string_view field,
 }
 
 // The term of a section (by its name).
-absl::StatusOr<v1::Term> TermOf(pqxx::work& tx, const v1::Section& section) {
+absl::StatusOr<v1::Term> TermOf(store::Records& records, const v1::Section& section) {
   OSAN_ASSIGN_OR_RETURN(const SectionId id, ParseSectionName("name", section.name()));
-  return store::GetTerm(tx, id.term.id());
+  return records.GetTerm(id.term.id());
 }
 
 // A change of what a course is (RecognisedFieldsChanged: `changed`) against
 // its live sections: a school's course is frozen once a section has opened
 // enrolment (students applied for it as it was), and new credits must be
 // deliverable by every live section's planned sessions and meetings.
-absl::Status CheckCourseChangeAgainstSections(pqxx::work& tx, const std::string& course_id,
+absl::Status CheckCourseChangeAgainstSections(store::Records& records, const std::string& course_id,
                                               const v1::Course& before, const v1::Course& after,
                                               const std::string& changed) {
-  OSAN_ASSIGN_OR_RETURN(const auto sections, store::LiveSectionsOfCourse(tx, course_id));
+  OSAN_ASSIGN_OR_RETURN(const auto sections, records.LiveSectionsOfCourse(course_id));
   for (const v1::Section& section : sections) {
     const bool opened = section.state() != v1::DRAFT && section.state() != v1::PUBLISHED;
     if (opened && before.recognition().state() == v1::NOT_REQUIRED) {
@@ -66,7 +65,7 @@ absl::Status CheckCourseChangeAgainstSections(pqxx::work& tx, const std::string&
           "): students applied for the course as it is; create a new course instead"));
     }
     if (after.credits() != before.credits()) {
-      OSAN_ASSIGN_OR_RETURN(const v1::Term term, TermOf(tx, section));
+      OSAN_ASSIGN_OR_RETURN(const v1::Term term, TermOf(records, section));
       const absl::Status delivers = CheckDeliversHours(section, after.credits(), term);
       if (!delivers.ok()) {
         return InvalidField("credits",
@@ -80,9 +79,9 @@ absl::Status CheckCourseChangeAgainstSections(pqxx::work& tx, const std::string&
 
 // New class dates or non-teaching dates of a term must leave every live
 // section of it able to deliver its sessions.
-absl::Status CheckTermChangeAgainstSections(pqxx::work& tx, const std::string& term_id,
+absl::Status CheckTermChangeAgainstSections(store::Records& records, const std::string& term_id,
                                             const v1::Term& term) {
-  OSAN_ASSIGN_OR_RETURN(const auto sections, store::LiveSectionsOfTerm(tx, term_id));
+  OSAN_ASSIGN_OR_RETURN(const auto sections, records.LiveSectionsOfTerm(term_id));
   for (const auto& [section, credits] : sections) {
     const absl::Status delivers = CheckDeliversHours(section, credits, term);
     if (!delivers.ok()) {
@@ -107,22 +106,23 @@ absl::StatusOr<v1::Institution> Catalog::CreateInstitution(
   institution.set_code(code);
   institution.set_name(InstitutionName(code));
   return Write<v1::Institution>(
-      call, "CreateInstitution", request, [&](pqxx::work& tx) -> absl::StatusOr<v1::Institution> {
-        OSAN_RETURN_IF_ERROR(store::InsertInstitution(tx, code, institution));
-        return store::GetInstitution(tx, code);
+      call, "CreateInstitution", request,
+      [&](store::Records& records) -> absl::StatusOr<v1::Institution> {
+        OSAN_RETURN_IF_ERROR(records.InsertInstitution(code, institution));
+        return records.GetInstitution(code);
       });
 }
 
 absl::Status Catalog::AddRootInstitutions() {
-  return pool_->Transact([](pqxx::work& tx) -> absl::Status {
+  return store_->Transact([](store::Records& records) -> absl::Status {
     for (v1::Institution root : RootInstitutions()) {
       const std::string code = InstitutionCode(root);
-      if (store::GetInstitution(tx, code).ok()) {
+      if (records.GetInstitution(code).ok()) {
         continue;
       }
       root.set_code(code);
       root.set_name(InstitutionName(code));
-      OSAN_RETURN_IF_ERROR(store::InsertInstitution(tx, code, root));
+      OSAN_RETURN_IF_ERROR(records.InsertInstitution(code, root));
     }
     return absl::OkStatus();
   });
@@ -131,8 +131,8 @@ absl::Status Catalog::AddRootInstitutions() {
 absl::Status Catalog::Admit(const auth::Principal& principal) {
   return AdmitPrincipal(principal, [&] {
     return registry_.Get(principal.institution, [&] {
-      return pool_->Transact(
-          [&](pqxx::work& tx) { return store::GetInstitution(tx, principal.institution); });
+      return store_->Transact(
+          [&](store::Records& records) { return records.GetInstitution(principal.institution); });
     });
   });
 }
@@ -140,7 +140,7 @@ absl::Status Catalog::Admit(const auth::Principal& principal) {
 absl::StatusOr<v1::Institution> Catalog::GetInstitution(const Call&,
                                                         const v1::GetInstitutionRequest& request) {
   OSAN_ASSIGN_OR_RETURN(const std::string code, ParseInstitutionName("name", request.name()));
-  return pool_->Transact([&](pqxx::work& tx) { return store::GetInstitution(tx, code); });
+  return store_->Transact([&](store::Records& records) { return records.GetInstitution(code); });
 }
 
 absl::StatusOr<v1::ListInstitutionsResponse> Catalog::ListInstitutions(
@@ -149,13 +149,13 @@ absl::StatusOr<v1::ListInstitutionsResponse> Catalog::ListInstitutions(
     return InvalidField("kind", "unknown kind");
   }
   v1::ListInstitutionsResponse response;
-  OSAN_ASSIGN_OR_RETURN(auto page, ReadPage(
-                                       *pool_, page_tokens_, call, "ListInstitutions", request,
-                                       [&](pqxx::work& tx, const std::string& after, int limit) {
-                                         return store::ListInstitutions(tx, request.kind(), after,
-                                                                        limit);
-                                       },
-                                       response.mutable_next_page_token()));
+  OSAN_ASSIGN_OR_RETURN(auto page,
+                        ReadPage(
+                            *store_, page_tokens_, call, "ListInstitutions", request,
+                            [&](store::Records& records, const std::string& after, int limit) {
+                              return records.ListInstitutions(request.kind(), after, limit);
+                            },
+                            response.mutable_next_page_token()));
   for (auto& item : page.items) {
     *response.add_institutions() = std::move(item);
   }
@@ -168,14 +168,15 @@ absl::StatusOr<v1::Institution> Catalog::UpdateInstitution(
   OSAN_ASSIGN_OR_RETURN(const std::string code,
                         ParseInstitutionName("institution.name", request.institution().name()));
   return Write<v1::Institution>(
-      call, "UpdateInstitution", request, [&](pqxx::work& tx) -> absl::StatusOr<v1::Institution> {
+      call, "UpdateInstitution", request,
+      [&](store::Records& records) -> absl::StatusOr<v1::Institution> {
         OSAN_ASSIGN_OR_RETURN(v1::Institution current,
-                              store::GetInstitution(tx, code, store::Lock::kForUpdate));
+                              records.GetInstitution(code, store::Lock::kForUpdate));
         OSAN_RETURN_IF_ERROR(CheckEtag(request.institution().etag(), current.etag()));
         OSAN_RETURN_IF_ERROR(ApplyFieldMask(request.institution(), request.update_mask(),
                                             kInstitutionUpdatable, &current));
         OSAN_RETURN_IF_ERROR(ValidateInstitution(current));
-        return store::UpdateInstitution(tx, code, current);
+        return records.UpdateInstitution(code, current);
       });
 }
 
@@ -189,15 +190,15 @@ absl::StatusOr<v1::Term> Catalog::CreateTerm(const Call& call,
   const TermId id{term.year(), term.semester()};
   term.set_name(id.name());
   return Write<v1::Term>(call, "CreateTerm", request,
-                         [&](pqxx::work& tx) -> absl::StatusOr<v1::Term> {
-                           OSAN_RETURN_IF_ERROR(store::InsertTerm(tx, id.id(), term));
-                           return store::GetTerm(tx, id.id());
+                         [&](store::Records& records) -> absl::StatusOr<v1::Term> {
+                           OSAN_RETURN_IF_ERROR(records.InsertTerm(id.id(), term));
+                           return records.GetTerm(id.id());
                          });
 }
 
 absl::StatusOr<v1::Term> Catalog::GetTerm(const Call&, const v1::GetTermRequest& request) {
   OSAN_ASSIGN_OR_RETURN(const TermId id, ParseTermName("name", request.name()));
-  return pool_->Transact([&](pqxx::work& tx) { return store::GetTerm(tx, id.id()); });
+  return store_->Transact([&](store::Records& records) { return records.GetTerm(id.id()); });
 }
 
 absl::StatusOr<v1::ListTermsResponse> Catalog::ListTerms(const Call& call,
@@ -206,12 +207,13 @@ absl::StatusOr<v1::ListTermsResponse> Catalog::ListTerms(const Call& call,
     OSAN_RETURN_IF_ERROR(CheckRange("year", request.year(), 2000, 2100));
   }
   v1::ListTermsResponse response;
-  OSAN_ASSIGN_OR_RETURN(auto page, ReadPage(
-                                       *pool_, page_tokens_, call, "ListTerms", request,
-                                       [&](pqxx::work& tx, const std::string& before, int limit) {
-                                         return store::ListTerms(tx, request.year(), before, limit);
-                                       },
-                                       response.mutable_next_page_token()));
+  OSAN_ASSIGN_OR_RETURN(auto page,
+                        ReadPage(
+                            *store_, page_tokens_, call, "ListTerms", request,
+                            [&](store::Records& records, const std::string& before, int limit) {
+                              return records.ListTerms(request.year(), before, limit);
+                            },
+                            response.mutable_next_page_token()));
   for (auto& item : page.items) {
     *response.add_terms() = std::move(item);
   }
@@ -223,15 +225,14 @@ absl::StatusOr<v1::Term> Catalog::UpdateTerm(const Call& call,
   OSAN_RETURN_IF_ERROR(RequireCatalogAdmin(*call.principal));
   OSAN_ASSIGN_OR_RETURN(const TermId id, ParseTermName("term.name", request.term().name()));
   return Write<v1::Term>(
-      call, "UpdateTerm", request, [&](pqxx::work& tx) -> absl::StatusOr<v1::Term> {
-        OSAN_ASSIGN_OR_RETURN(v1::Term current,
-                              store::GetTerm(tx, id.id(), store::Lock::kForUpdate));
+      call, "UpdateTerm", request, [&](store::Records& records) -> absl::StatusOr<v1::Term> {
+        OSAN_ASSIGN_OR_RETURN(v1::Term current, records.GetTerm(id.id(), store::Lock::kForUpdate));
         OSAN_RETURN_IF_ERROR(CheckEtag(request.term().etag(), current.etag()));
         OSAN_RETURN_IF_ERROR(
             ApplyFieldMask(request.term(), request.update_mask(), kTermUpdatable, &current));
         OSAN_RETURN_IF_ERROR(ValidateTerm(current));
-        OSAN_RETURN_IF_ERROR(CheckTermChangeAgainstSections(tx, id.id(), current));
-        return store::UpdateTerm(tx, id.id(), current);
+        OSAN_RETURN_IF_ERROR(CheckTermChangeAgainstSections(records, id.id(), current));
+        return records.UpdateTerm(id.id(), current);
       });
 }
 
@@ -245,20 +246,20 @@ absl::StatusOr<v1::Course> Catalog::CreateCourse(const Call& call,
   OSAN_RETURN_IF_ERROR(auth::RequireHostOrCity(*call.principal, course.host()));
   OSAN_ASSIGN_OR_RETURN(const std::string host_code, ParseInstitutionName("host", course.host()));
   return Write<v1::Course>(
-      call, "CreateCourse", request, [&](pqxx::work& tx) -> absl::StatusOr<v1::Course> {
-        OSAN_ASSIGN_OR_RETURN(const v1::Institution host, ReadHost(tx, host_code));
-        OSAN_RETURN_IF_ERROR(CheckProgrammeExists(tx, "course.programme", course.programme()));
+      call, "CreateCourse", request, [&](store::Records& records) -> absl::StatusOr<v1::Course> {
+        OSAN_ASSIGN_OR_RETURN(const v1::Institution host, ReadHost(records, host_code));
+        OSAN_RETURN_IF_ERROR(CheckProgrammeExists(records, "course.programme", course.programme()));
         *course.mutable_recognition() = InitialRecognition(host.kind());
         const std::string id = NewUuid();
         course.set_name(CourseName(id));
-        OSAN_RETURN_IF_ERROR(store::InsertCourse(tx, id, course));
-        return store::GetCourse(tx, id);
+        OSAN_RETURN_IF_ERROR(records.InsertCourse(id, course));
+        return records.GetCourse(id);
       });
 }
 
 absl::StatusOr<v1::Course> Catalog::GetCourse(const Call&, const v1::GetCourseRequest& request) {
   OSAN_ASSIGN_OR_RETURN(const std::string id, ParseCourseName("name", request.name()));
-  return pool_->Transact([&](pqxx::work& tx) { return store::GetCourse(tx, id); });
+  return store_->Transact([&](store::Records& records) { return records.GetCourse(id); });
 }
 
 absl::StatusOr<v1::ListCoursesResponse> Catalog::ListCourses(
@@ -271,14 +272,14 @@ absl::StatusOr<v1::ListCoursesResponse> Catalog::ListCourses(
     return InvalidField("recognition_state", "unknown state");
   }
   v1::ListCoursesResponse response;
-  OSAN_ASSIGN_OR_RETURN(auto page, ReadPage(
-                                       *pool_, page_tokens_, call, "ListCourses", request,
-                                       [&](pqxx::work& tx, const std::string& after, int limit) {
-                                         return store::ListCourses(tx, host_code,
-                                                                   request.recognition_state(),
-                                                                   after, limit);
-                                       },
-                                       response.mutable_next_page_token()));
+  OSAN_ASSIGN_OR_RETURN(auto page,
+                        ReadPage(
+                            *store_, page_tokens_, call, "ListCourses", request,
+                            [&](store::Records& records, const std::string& after, int limit) {
+                              return records.ListCourses(host_code, request.recognition_state(),
+                                                         after, limit);
+                            },
+                            response.mutable_next_page_token()));
   for (auto& item : page.items) {
     *response.add_courses() = std::move(item);
   }
@@ -290,9 +291,9 @@ absl::StatusOr<v1::Course> Catalog::UpdateCourse(const Call& call,
   OSAN_ASSIGN_OR_RETURN(const std::string id,
                         ParseCourseName("course.name", request.course().name()));
   return Write<v1::Course>(
-      call, "UpdateCourse", request, [&](pqxx::work& tx) -> absl::StatusOr<v1::Course> {
+      call, "UpdateCourse", request, [&](store::Records& records) -> absl::StatusOr<v1::Course> {
         OSAN_ASSIGN_OR_RETURN(const v1::Course before,
-                              store::GetCourse(tx, id, store::Lock::kForUpdate));
+                              records.GetCourse(id, store::Lock::kForUpdate));
         OSAN_RETURN_IF_ERROR(auth::RequireHostOrCity(*call.principal, before.host()));
         OSAN_RETURN_IF_ERROR(CheckEtag(request.course().etag(), before.etag()));
         v1::Course current = before;
@@ -301,15 +302,17 @@ absl::StatusOr<v1::Course> Catalog::UpdateCourse(const Call& call,
         ApplyCourseDefaults(&current);
         OSAN_RETURN_IF_ERROR(ValidateCourse(current));
         if (current.programme() != before.programme()) {
-          OSAN_RETURN_IF_ERROR(CheckProgrammeExists(tx, "course.programme", current.programme()));
+          OSAN_RETURN_IF_ERROR(
+              CheckProgrammeExists(records, "course.programme", current.programme()));
         }
         const std::string changed = RecognisedFieldsChanged(before, current);
         if (!changed.empty()) {
-          OSAN_RETURN_IF_ERROR(CheckCourseChangeAgainstSections(tx, id, before, current, changed));
+          OSAN_RETURN_IF_ERROR(
+              CheckCourseChangeAgainstSections(records, id, before, current, changed));
           // The office recognised what it saw: a changed course is reviewed again.
           ReturnToReview(changed, &current);
         }
-        return store::UpdateCourse(tx, id, current);
+        return records.UpdateCourse(id, current);
       });
 }
 
@@ -324,8 +327,9 @@ absl::StatusOr<v1::Course> Catalog::ReviewRecognition(const Call& call,
   OSAN_RETURN_IF_ERROR(
       CheckText("reason", request.reason(), request.decision() == v1::REJECTED ? 1 : 0, 500));
   return Write<v1::Course>(
-      call, "ReviewRecognition", request, [&](pqxx::work& tx) -> absl::StatusOr<v1::Course> {
-        OSAN_ASSIGN_OR_RETURN(v1::Course course, store::GetCourse(tx, id, store::Lock::kForUpdate));
+      call, "ReviewRecognition", request,
+      [&](store::Records& records) -> absl::StatusOr<v1::Course> {
+        OSAN_ASSIGN_OR_RETURN(v1::Course course, records.GetCourse(id, store::Lock::kForUpdate));
         OSAN_RETURN_IF_ERROR(CheckEtag(request.etag(), course.etag()));
         if (course.recognition().state() == v1::NOT_REQUIRED) {
           return absl::FailedPreconditionError(
@@ -338,7 +342,7 @@ absl::StatusOr<v1::Course> Catalog::ReviewRecognition(const Call& call,
         }
         Review(request.decision(), call.principal->institution, call.now, request.reason(),
                &course);
-        return store::UpdateCourse(tx, id, course);
+        return records.UpdateCourse(id, course);
       });
 }
 
@@ -352,16 +356,17 @@ absl::StatusOr<v1::Programme> Catalog::CreateProgramme(const Call& call,
   OSAN_RETURN_IF_ERROR(ValidateProgramme(programme));
   programme.set_name(ProgrammeName(request.programme_id()));
   return Write<v1::Programme>(
-      call, "CreateProgramme", request, [&](pqxx::work& tx) -> absl::StatusOr<v1::Programme> {
-        OSAN_RETURN_IF_ERROR(store::InsertProgramme(tx, request.programme_id(), programme));
-        return store::GetProgramme(tx, request.programme_id());
+      call, "CreateProgramme", request,
+      [&](store::Records& records) -> absl::StatusOr<v1::Programme> {
+        OSAN_RETURN_IF_ERROR(records.InsertProgramme(request.programme_id(), programme));
+        return records.GetProgramme(request.programme_id());
       });
 }
 
 absl::StatusOr<v1::Programme> Catalog::GetProgramme(const Call&,
                                                     const v1::GetProgrammeRequest& request) {
   OSAN_ASSIGN_OR_RETURN(const std::string id, ParseProgrammeName("name", request.name()));
-  return pool_->Transact([&](pqxx::work& tx) { return store::GetProgramme(tx, id); });
+  return store_->Transact([&](store::Records& records) { return records.GetProgramme(id); });
 }
 
 absl::StatusOr<v1::ListProgrammesResponse> Catalog::ListProgrammes(
@@ -370,13 +375,13 @@ absl::StatusOr<v1::ListProgrammesResponse> Catalog::ListProgrammes(
     OSAN_RETURN_IF_ERROR(CheckRange("year", request.year(), 2000, 2100));
   }
   v1::ListProgrammesResponse response;
-  OSAN_ASSIGN_OR_RETURN(auto page, ReadPage(
-                                       *pool_, page_tokens_, call, "ListProgrammes", request,
-                                       [&](pqxx::work& tx, const std::string& after, int limit) {
-                                         return store::ListProgrammes(tx, request.year(), after,
-                                                                      limit);
-                                       },
-                                       response.mutable_next_page_token()));
+  OSAN_ASSIGN_OR_RETURN(auto page,
+                        ReadPage(
+                            *store_, page_tokens_, call, "ListProgrammes", request,
+                            [&](store::Records& records, const std::string& after, int limit) {
+                              return records.ListProgrammes(request.year(), after, limit);
+                            },
+                            response.mutable_next_page_token()));
   for (auto& item : page.items) {
     *response.add_programmes() = std::move(item);
   }
@@ -389,14 +394,15 @@ absl::StatusOr<v1::Programme> Catalog::UpdateProgramme(const Call& call,
   OSAN_ASSIGN_OR_RETURN(const std::string id,
                         ParseProgrammeName("programme.name", request.programme().name()));
   return Write<v1::Programme>(
-      call, "UpdateProgramme", request, [&](pqxx::work& tx) -> absl::StatusOr<v1::Programme> {
+      call, "UpdateProgramme", request,
+      [&](store::Records& records) -> absl::StatusOr<v1::Programme> {
         OSAN_ASSIGN_OR_RETURN(v1::Programme current,
-                              store::GetProgramme(tx, id, store::Lock::kForUpdate));
+                              records.GetProgramme(id, store::Lock::kForUpdate));
         OSAN_RETURN_IF_ERROR(CheckEtag(request.programme().etag(), current.etag()));
         OSAN_RETURN_IF_ERROR(ApplyFieldMask(request.programme(), request.update_mask(),
                                             kProgrammeUpdatable, &current));
         OSAN_RETURN_IF_ERROR(ValidateProgramme(current));
-        return store::UpdateProgramme(tx, id, current);
+        return records.UpdateProgramme(id, current);
       });
 }
 
@@ -408,9 +414,9 @@ absl::StatusOr<v1::Section> Catalog::CreateSection(const Call& call,
   OSAN_ASSIGN_OR_RETURN(const std::string course_id,
                         ParseCourseName("section.course", request.section().course()));
   return Write<v1::Section>(
-      call, "CreateSection", request, [&](pqxx::work& tx) -> absl::StatusOr<v1::Section> {
-        OSAN_ASSIGN_OR_RETURN(const v1::Term term_facts, store::GetTerm(tx, term.id()));
-        auto course = store::GetCourse(tx, course_id);
+      call, "CreateSection", request, [&](store::Records& records) -> absl::StatusOr<v1::Section> {
+        OSAN_ASSIGN_OR_RETURN(const v1::Term term_facts, records.GetTerm(term.id()));
+        auto course = records.GetCourse(course_id);
         if (absl::IsNotFound(course.status())) {
           return InvalidField("section.course", "no such course");
         }
@@ -420,7 +426,8 @@ absl::StatusOr<v1::Section> Catalog::CreateSection(const Call& call,
         ApplySectionDefaults(*course, term_facts, &section);
         OSAN_RETURN_IF_ERROR(ValidateSection(section, *course));
         OSAN_RETURN_IF_ERROR(CheckDeliversHours(section, course->credits(), term_facts));
-        OSAN_RETURN_IF_ERROR(CheckProgrammeExists(tx, "section.programme", section.programme()));
+        OSAN_RETURN_IF_ERROR(
+            CheckProgrammeExists(records, "section.programme", section.programme()));
         const SectionId id{term, NewUuid()};
         section.set_name(id.name());
         section.set_host(course->host());
@@ -429,16 +436,17 @@ absl::StatusOr<v1::Section> Catalog::CreateSection(const Call& call,
         OSAN_ASSIGN_OR_RETURN(const std::string host_code,
                               ParseInstitutionName("host", course->host()));
         OSAN_RETURN_IF_ERROR(
-            store::InsertSection(tx, id.id, term.id(), course_id, host_code, section));
-        return store::GetSection(tx, id.id);
+            records.InsertSection(id.id, term.id(), course_id, host_code, section));
+        return records.GetSection(id.id);
       });
 }
 
 namespace {
 
 // Reads the section named `name` (its term must match too).
-absl::StatusOr<v1::Section> ReadSection(pqxx::work& tx, const SectionId& id, store::Lock lock) {
-  auto section = store::GetSection(tx, id.id, lock);
+absl::StatusOr<v1::Section> ReadSection(store::Records& records, const SectionId& id,
+                                        store::Lock lock) {
+  auto section = records.GetSection(id.id, lock);
   if (section.ok() && section->name() != id.name()) {
     return absl::NotFoundError(absl::StrCat(id.name(), " not found"));
   }
@@ -449,19 +457,20 @@ absl::StatusOr<v1::Section> ReadSection(pqxx::work& tx, const SectionId& id, sto
 
 absl::StatusOr<v1::Section> Catalog::GetSection(const Call&, const v1::GetSectionRequest& request) {
   OSAN_ASSIGN_OR_RETURN(const SectionId id, ParseSectionName("name", request.name()));
-  return pool_->Transact([&](pqxx::work& tx) { return ReadSection(tx, id, store::Lock::kNone); });
+  return store_->Transact(
+      [&](store::Records& records) { return ReadSection(records, id, store::Lock::kNone); });
 }
 
 absl::StatusOr<v1::SectionFacts> Catalog::GetSectionFacts(const Call&,
                                                           const v1::GetSectionRequest& request) {
   OSAN_ASSIGN_OR_RETURN(const SectionId id, ParseSectionName("name", request.name()));
-  return pool_->Transact([&](pqxx::work& tx) -> absl::StatusOr<v1::SectionFacts> {
+  return store_->Transact([&](store::Records& records) -> absl::StatusOr<v1::SectionFacts> {
     v1::SectionFacts facts;
-    OSAN_ASSIGN_OR_RETURN(*facts.mutable_section(), ReadSection(tx, id, store::Lock::kNone));
+    OSAN_ASSIGN_OR_RETURN(*facts.mutable_section(), ReadSection(records, id, store::Lock::kNone));
     OSAN_ASSIGN_OR_RETURN(const std::string course_id,
                           ParseCourseName("course", facts.section().course()));
-    OSAN_ASSIGN_OR_RETURN(*facts.mutable_course(), store::GetCourse(tx, course_id));
-    OSAN_ASSIGN_OR_RETURN(*facts.mutable_term(), store::GetTerm(tx, id.term.id()));
+    OSAN_ASSIGN_OR_RETURN(*facts.mutable_course(), records.GetCourse(course_id));
+    OSAN_ASSIGN_OR_RETURN(*facts.mutable_term(), records.GetTerm(id.term.id()));
     return facts;
   });
 }
@@ -485,12 +494,13 @@ absl::StatusOr<v1::ListSectionsResponse> Catalog::ListSections(
     filter.programme = request.programme();
   }
   v1::ListSectionsResponse response;
-  OSAN_ASSIGN_OR_RETURN(auto page, ReadPage(
-                                       *pool_, page_tokens_, call, "ListSections", request,
-                                       [&](pqxx::work& tx, const std::string& after, int limit) {
-                                         return store::ListSections(tx, filter, after, limit);
-                                       },
-                                       response.mutable_next_page_token()));
+  OSAN_ASSIGN_OR_RETURN(auto page,
+                        ReadPage(
+                            *store_, page_tokens_, call, "ListSections", request,
+                            [&](store::Records& records, const std::string& after, int limit) {
+                              return records.ListSections(filter, after, limit);
+                            },
+                            response.mutable_next_page_token()));
   for (auto& item : page.items) {
     *response.add_sections() = std::move(item);
   }
@@ -502,9 +512,9 @@ absl::StatusOr<v1::Section> Catalog::UpdateSection(const Call& call,
   OSAN_ASSIGN_OR_RETURN(const SectionId id,
                         ParseSectionName("section.name", request.section().name()));
   return Write<v1::Section>(
-      call, "UpdateSection", request, [&](pqxx::work& tx) -> absl::StatusOr<v1::Section> {
+      call, "UpdateSection", request, [&](store::Records& records) -> absl::StatusOr<v1::Section> {
         OSAN_ASSIGN_OR_RETURN(const v1::Section before,
-                              ReadSection(tx, id, store::Lock::kForUpdate));
+                              ReadSection(records, id, store::Lock::kForUpdate));
         OSAN_RETURN_IF_ERROR(auth::RequireHostOrCity(*call.principal, before.host()));
         OSAN_RETURN_IF_ERROR(CheckEtag(request.section().etag(), before.etag()));
         v1::Section after = before;
@@ -513,21 +523,22 @@ absl::StatusOr<v1::Section> Catalog::UpdateSection(const Call& call,
         OSAN_ASSIGN_OR_RETURN(const std::string course_id,
                               ParseCourseName("course", after.course()));
         OSAN_ASSIGN_OR_RETURN(v1::Course course,
-                              store::GetCourse(tx, course_id, store::Lock::kForUpdate));
-        OSAN_ASSIGN_OR_RETURN(const v1::Term term, store::GetTerm(tx, id.term.id()));
+                              records.GetCourse(course_id, store::Lock::kForUpdate));
+        OSAN_ASSIGN_OR_RETURN(const v1::Term term, records.GetTerm(id.term.id()));
         ApplySectionDefaults(course, term, &after);
         OSAN_RETURN_IF_ERROR(ValidateSection(after, course));
         OSAN_RETURN_IF_ERROR(CheckSectionUpdate(before, after, request.update_mask()));
         OSAN_RETURN_IF_ERROR(CheckDeliversHours(after, course.credits(), term));
         if (after.programme() != before.programme()) {
-          OSAN_RETURN_IF_ERROR(CheckProgrammeExists(tx, "section.programme", after.programme()));
+          OSAN_RETURN_IF_ERROR(
+              CheckProgrammeExists(records, "section.programme", after.programme()));
         }
         // The sessions are part of what the office recognised.
         if (after.sessions() != before.sessions() &&
             ReturnToReview(absl::StrCat("the sessions of ", after.name()), &course)) {
-          OSAN_RETURN_IF_ERROR(store::UpdateCourse(tx, course_id, course).status());
+          OSAN_RETURN_IF_ERROR(records.UpdateCourse(course_id, course).status());
         }
-        return store::UpdateSection(tx, id.id, after);
+        return records.UpdateSection(id.id, after);
       });
 }
 
@@ -535,20 +546,22 @@ absl::StatusOr<v1::Section> Catalog::TransitionSection(
     const Call& call, const v1::TransitionSectionRequest& request) {
   OSAN_ASSIGN_OR_RETURN(const SectionId id, ParseSectionName("name", request.name()));
   return Write<v1::Section>(
-      call, "TransitionSection", request, [&](pqxx::work& tx) -> absl::StatusOr<v1::Section> {
-        OSAN_ASSIGN_OR_RETURN(v1::Section section, ReadSection(tx, id, store::Lock::kForUpdate));
+      call, "TransitionSection", request,
+      [&](store::Records& records) -> absl::StatusOr<v1::Section> {
+        OSAN_ASSIGN_OR_RETURN(v1::Section section,
+                              ReadSection(records, id, store::Lock::kForUpdate));
         OSAN_RETURN_IF_ERROR(auth::RequireHostOrCity(*call.principal, section.host()));
         OSAN_RETURN_IF_ERROR(CheckEtag(request.etag(), section.etag()));
         OSAN_ASSIGN_OR_RETURN(const std::string course_id,
                               ParseCourseName("course", section.course()));
-        OSAN_ASSIGN_OR_RETURN(const v1::Course course, store::GetCourse(tx, course_id));
+        OSAN_ASSIGN_OR_RETURN(const v1::Course course, records.GetCourse(course_id));
         OSAN_RETURN_IF_ERROR(
             CheckTransition(section, request.target_state(), request.reason(), course));
         section.set_state(request.target_state());
         if (request.target_state() == v1::CANCELLED) {
           section.set_cancel_reason(request.reason());
         }
-        return store::UpdateSection(tx, id.id, section);
+        return records.UpdateSection(id.id, section);
       });
 }
 

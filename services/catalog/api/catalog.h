@@ -6,21 +6,21 @@
 #define OSAN_SERVICES_CATALOG_API_CATALOG_H_
 
 #include "absl/status/statusor.h"
-#include "common/db.h"
 #include "common/paging.h"
 #include "common/server.h"
 #include "common/ttl_cache.h"
 #include "common/use_case.h"
 #include "osan/catalog/v1/catalog.pb.h"
 #include "services/catalog/api/public_listing.h"
+#include "services/catalog/store/records.h"
 
 namespace osan::catalog {
 
 class Catalog {
  public:
   // `listing` learns of every write committed here (PublicListing::NoteWrite).
-  Catalog(db::Pool* pool, PageTokens page_tokens, PublicListing* listing)
-      : pool_(pool), page_tokens_(std::move(page_tokens)), listing_(listing) {}
+  Catalog(store::Store* store, PageTokens page_tokens, PublicListing* listing)
+      : store_(store), page_tokens_(std::move(page_tokens)), listing_(listing) {}
 
   using Call = server::CallContext;
 
@@ -82,14 +82,14 @@ class Catalog {
   absl::StatusOr<Resource> Write(const Call& call, const char* method, const Request& request,
                                  Mutate&& mutate) {
     absl::StatusOr<Resource> written =
-        IdempotentMutation<Resource>(*pool_, call, method, request, std::forward<Mutate>(mutate));
+        IdempotentMutation<Resource>(*store_, call, method, request, std::forward<Mutate>(mutate));
     if (written.ok()) {
       listing_->NoteWrite();
     }
     return written;
   }
 
-  db::Pool* const pool_;
+  store::Store* const store_;
   const PageTokens page_tokens_;
   PublicListing* const listing_;
   TtlCache<v1::Institution> registry_{absl::Seconds(5), absl::Seconds(1)};

@@ -53,12 +53,16 @@ ServiceDefinition CatalogDefinition(CatalogOptions options) {
                                     server::Dispatcher* dispatcher,
                                     PageTokens page_tokens) -> absl::StatusOr<ServiceParts> {
     struct State {
+      std::unique_ptr<store::PgStore> store;
       std::unique_ptr<PublicListing> listing;
       std::unique_ptr<Catalog> catalog;
     };
     auto state = std::make_shared<State>();
-    OSAN_ASSIGN_OR_RETURN(state->listing, PublicListing::Start(pool, page_tokens, options.listing));
-    state->catalog = std::make_unique<Catalog>(pool, std::move(page_tokens), state->listing.get());
+    state->store = std::make_unique<store::PgStore>(pool);
+    OSAN_ASSIGN_OR_RETURN(state->listing,
+                          PublicListing::Start(state->store.get(), page_tokens, options.listing));
+    state->catalog =
+        std::make_unique<Catalog>(state->store.get(), std::move(page_tokens), state->listing.get());
     OSAN_RETURN_IF_ERROR(state->catalog->AddRootInstitutions());
     dispatcher->SetAdmission([state](const auth::Principal& principal, absl::Time) {
       return state->catalog->Admit(principal);

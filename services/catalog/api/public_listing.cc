@@ -18,7 +18,6 @@
 #include "common/status.h"
 #include "common/validation.h"
 #include "services/catalog/domain/rules.h"
-#include "services/catalog/store/catalog_store.h"
 
 namespace osan::catalog {
 
@@ -187,10 +186,10 @@ absl::StatusOr<Filter> CheckFilter(const v1::ListPublicSectionsRequest& request)
 
 }  // namespace
 
-absl::StatusOr<std::unique_ptr<PublicListing>> PublicListing::Start(db::Pool* pool,
+absl::StatusOr<std::unique_ptr<PublicListing>> PublicListing::Start(store::Store* store,
                                                                     PageTokens page_tokens,
                                                                     Options options) {
-  std::unique_ptr<PublicListing> listing(new PublicListing(pool, std::move(page_tokens), options));
+  std::unique_ptr<PublicListing> listing(new PublicListing(store, std::move(page_tokens), options));
   OSAN_RETURN_IF_ERROR(listing->Refresh(/*always=*/true));
   listing->refresher_ = std::thread([raw = listing.get()] { raw->RefreshLoop(); });
   return listing;
@@ -229,16 +228,16 @@ absl::Status PublicListing::Refresh(bool always) {
 absl::Status PublicListing::ReadSnapshot(bool always,
                                          const std::shared_ptr<const Snapshot>& current) {
   if (!always) {
-    OSAN_ASSIGN_OR_RETURN(const std::string version, pool_->Transact([](pqxx::work& tx) {
-      return store::ListingVersion(tx);
+    OSAN_ASSIGN_OR_RETURN(const std::string version, store_->Transact([](store::Records& records) {
+      return records.ListingVersion();
     }));
     if (current != nullptr && version == current->version) {
       return absl::OkStatus();
     }
   }
-  OSAN_ASSIGN_OR_RETURN(store::PublicListingData data, pool_->Transact([](pqxx::work& tx) {
-    return store::ReadPublicListing(tx);
-  }));
+  OSAN_ASSIGN_OR_RETURN(
+      store::PublicListingData data,
+      store_->Transact([](store::Records& records) { return records.ReadPublicListing(); }));
   std::atomic_store(&snapshot_, BuildSnapshot(std::move(data)));
   return absl::OkStatus();
 }

@@ -38,10 +38,10 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/synchronization/notification.h"
 #include "absl/time/time.h"
-#include "common/db.h"
 #include "common/paging.h"
 #include "common/server.h"
 #include "osan/catalog/v1/catalog.pb.h"
+#include "services/catalog/store/records.h"
 
 namespace osan::catalog {
 
@@ -54,7 +54,7 @@ class PublicListing {
 
   // Reads the first snapshot (an error means the listing cannot be served)
   // and starts the refresher.
-  static absl::StatusOr<std::unique_ptr<PublicListing>> Start(db::Pool* pool,
+  static absl::StatusOr<std::unique_ptr<PublicListing>> Start(store::Store* store,
                                                               PageTokens page_tokens,
                                                               Options options);
   // Stops the refresher.
@@ -84,8 +84,8 @@ class PublicListing {
   struct Snapshot;
 
  private:
-  PublicListing(db::Pool* pool, PageTokens page_tokens, Options options)
-      : pool_(pool), page_tokens_(std::move(page_tokens)), options_(options) {}
+  PublicListing(store::Store* store, PageTokens page_tokens, Options options)
+      : store_(store), page_tokens_(std::move(page_tokens)), options_(options) {}
 
   // The snapshot to answer from, refreshed first if RefreshDue().
   std::shared_ptr<const Snapshot> Current();
@@ -97,7 +97,7 @@ class PublicListing {
   absl::Status ReadSnapshot(bool always, const std::shared_ptr<const Snapshot>& current);
   void RefreshLoop();
 
-  db::Pool* const pool_;
+  store::Store* const store_;
   const PageTokens page_tokens_;
   const Options options_;
   // Writes noted, and their count when the last finished refresh began:

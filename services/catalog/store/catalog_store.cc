@@ -187,8 +187,8 @@ absl::StatusOr<Resource> Decode(const pqxx::row& row) {
 }
 
 template <class Resource>
-absl::StatusOr<Resource> GetOne(pqxx::work& tx, const char* statement, const std::string& key,
-                                absl::string_view what) {
+absl::StatusOr<Resource> GetOne(pqxx::transaction_base& tx, const char* statement,
+                                const std::string& key, absl::string_view what) {
   const pqxx::result rows = tx.exec_prepared(statement, key);
   if (rows.empty()) {
     return absl::NotFoundError(absl::StrCat(what, " not found"));
@@ -232,69 +232,70 @@ const std::vector<db::Statement>& Statements() { return kStatements; }
 
 // ----- Institutions ---------------------------------------------------------
 
-absl::Status InsertInstitution(pqxx::work& tx, const std::string& code,
-                               const v1::Institution& institution) {
-  const pqxx::result existing = tx.exec_prepared("institution_get", code);
+absl::Status PgRecords::InsertInstitution(const std::string& code,
+                                          const v1::Institution& institution) {
+  const pqxx::result existing = tx_.exec_prepared("institution_get", code);
   if (!existing.empty()) {
     return absl::AlreadyExistsError(absl::StrCat("institutions/", code, " already exists"));
   }
-  tx.exec_prepared0("institution_insert", code, v1::InstitutionKind_Name(institution.kind()),
-                    StoredJson(institution));
+  tx_.exec_prepared0("institution_insert", code, v1::InstitutionKind_Name(institution.kind()),
+                     StoredJson(institution));
   return absl::OkStatus();
 }
 
-absl::StatusOr<v1::Institution> GetInstitution(pqxx::work& tx, const std::string& code, Lock lock) {
+absl::StatusOr<v1::Institution> PgRecords::GetInstitution(const std::string& code, Lock lock) {
   return GetOne<v1::Institution>(
-      tx, lock == Lock::kForUpdate ? "institution_get_locked" : "institution_get", code,
+      tx_, lock == Lock::kForUpdate ? "institution_get_locked" : "institution_get", code,
       InstitutionName(code));
 }
 
-absl::StatusOr<Page<v1::Institution>> ListInstitutions(pqxx::work& tx, v1::InstitutionKind kind,
-                                                       const std::string& after, int limit) {
+absl::StatusOr<Page<v1::Institution>> PgRecords::ListInstitutions(v1::InstitutionKind kind,
+                                                                  const std::string& after,
+                                                                  int limit) {
   return DecodePage<v1::Institution>(
-      tx.exec_prepared("institution_list", EnumFilter(kind, &v1::InstitutionKind_Name), after,
-                       limit + 1),
+      tx_.exec_prepared("institution_list", EnumFilter(kind, &v1::InstitutionKind_Name), after,
+                        limit + 1),
       limit);
 }
 
-absl::StatusOr<v1::Institution> UpdateInstitution(pqxx::work& tx, const std::string& code,
-                                                  const v1::Institution& institution) {
+absl::StatusOr<v1::Institution> PgRecords::UpdateInstitution(const std::string& code,
+                                                             const v1::Institution& institution) {
   return Decode<v1::Institution>(
-      tx.exec_prepared1("institution_update", code, StoredJson(institution)));
+      tx_.exec_prepared1("institution_update", code, StoredJson(institution)));
 }
 
 // ----- Terms ----------------------------------------------------------------
 
-absl::Status InsertTerm(pqxx::work& tx, const std::string& id, const v1::Term& term) {
-  const pqxx::result existing = tx.exec_prepared("term_get", id);
+absl::Status PgRecords::InsertTerm(const std::string& id, const v1::Term& term) {
+  const pqxx::result existing = tx_.exec_prepared("term_get", id);
   if (!existing.empty()) {
     return absl::AlreadyExistsError(absl::StrCat("terms/", id, " already exists"));
   }
-  tx.exec_prepared0("term_insert", id, term.year(), term.semester(),
-                    term.application_window().start_unix(), StoredJson(term));
+  tx_.exec_prepared0("term_insert", id, term.year(), term.semester(),
+                     term.application_window().start_unix(), StoredJson(term));
   return absl::OkStatus();
 }
 
-absl::StatusOr<v1::Term> GetTerm(pqxx::work& tx, const std::string& id, Lock lock) {
-  return GetOne<v1::Term>(tx, lock == Lock::kForUpdate ? "term_get_locked" : "term_get", id,
+absl::StatusOr<v1::Term> PgRecords::GetTerm(const std::string& id, Lock lock) {
+  return GetOne<v1::Term>(tx_, lock == Lock::kForUpdate ? "term_get_locked" : "term_get", id,
                           absl::StrCat("terms/", id));
 }
 
-absl::StatusOr<Page<v1::Term>> ListTerms(pqxx::work& tx, int year, const std::string& before,
-                                         int limit) {
+absl::StatusOr<Page<v1::Term>> PgRecords::ListTerms(int year, const std::string& before,
+                                                    int limit) {
   return DecodePage<v1::Term>(
-      tx.exec_prepared("term_list", year == 0 ? std::nullopt : std::optional<int>(year), before,
-                       limit + 1),
+      tx_.exec_prepared("term_list", year == 0 ? std::nullopt : std::optional<int>(year), before,
+                        limit + 1),
       limit);
 }
 
-absl::StatusOr<v1::Term> UpdateTerm(pqxx::work& tx, const std::string& id, const v1::Term& term) {
-  return Decode<v1::Term>(tx.exec_prepared1("term_update", id, StoredJson(term),
-                                            term.application_window().start_unix()));
+absl::StatusOr<v1::Term> PgRecords::UpdateTerm(const std::string& id, const v1::Term& term) {
+  return Decode<v1::Term>(tx_.exec_prepared1("term_update", id, StoredJson(term),
+                                             term.application_window().start_unix()));
 }
 
-absl::StatusOr<std::string> CurrentTermId(pqxx::work& tx, int64_t now_unix) {
-  const pqxx::result rows = tx.exec_prepared("term_current", now_unix);
+absl::StatusOr<std::string> PgRecords::CurrentTermId(int64_t now_unix) {
+  const pqxx::result rows = tx_.exec_prepared("term_current", now_unix);
   if (rows.empty()) {
     return absl::NotFoundError("no terms have been created yet");
   }
@@ -303,142 +304,141 @@ absl::StatusOr<std::string> CurrentTermId(pqxx::work& tx, int64_t now_unix) {
 
 // ----- Courses --------------------------------------------------------------
 
-absl::Status InsertCourse(pqxx::work& tx, const std::string& id, const v1::Course& course) {
+absl::Status PgRecords::InsertCourse(const std::string& id, const v1::Course& course) {
   OSAN_ASSIGN_OR_RETURN(const std::string host_code, ParseInstitutionName("host", course.host()));
-  tx.exec_prepared0("course_insert", id, host_code, course.title(),
-                    v1::Category_Name(course.category()),
-                    v1::DeliveryMode_Name(course.delivery_mode()),
-                    v1::RecognitionState_Name(course.recognition().state()), StoredJson(course));
+  tx_.exec_prepared0("course_insert", id, host_code, course.title(),
+                     v1::Category_Name(course.category()),
+                     v1::DeliveryMode_Name(course.delivery_mode()),
+                     v1::RecognitionState_Name(course.recognition().state()), StoredJson(course));
   return absl::OkStatus();
 }
 
-absl::StatusOr<v1::Course> GetCourse(pqxx::work& tx, const std::string& id, Lock lock) {
-  return GetOne<v1::Course>(tx, lock == Lock::kForUpdate ? "course_get_locked" : "course_get", id,
+absl::StatusOr<v1::Course> PgRecords::GetCourse(const std::string& id, Lock lock) {
+  return GetOne<v1::Course>(tx_, lock == Lock::kForUpdate ? "course_get_locked" : "course_get", id,
                             CourseName(id));
 }
 
-absl::StatusOr<Page<v1::Course>> ListCourses(pqxx::work& tx, const std::string& host_code,
-                                             v1::RecognitionState state, const std::string& after,
-                                             int limit) {
+absl::StatusOr<Page<v1::Course>> PgRecords::ListCourses(const std::string& host_code,
+                                                        v1::RecognitionState state,
+                                                        const std::string& after, int limit) {
   return DecodePage<v1::Course>(
-      tx.exec_prepared("course_list", TextFilter(host_code),
-                       EnumFilter(state, &v1::RecognitionState_Name), after, limit + 1),
+      tx_.exec_prepared("course_list", TextFilter(host_code),
+                        EnumFilter(state, &v1::RecognitionState_Name), after, limit + 1),
       limit);
 }
 
-absl::StatusOr<v1::Course> UpdateCourse(pqxx::work& tx, const std::string& id,
-                                        const v1::Course& course) {
+absl::StatusOr<v1::Course> PgRecords::UpdateCourse(const std::string& id,
+                                                   const v1::Course& course) {
   return Decode<v1::Course>(
-      tx.exec_prepared1("course_update", id, StoredJson(course), course.title(),
-                        v1::DeliveryMode_Name(course.delivery_mode()),
-                        v1::RecognitionState_Name(course.recognition().state()),
-                        v1::Category_Name(course.category())));
+      tx_.exec_prepared1("course_update", id, StoredJson(course), course.title(),
+                         v1::DeliveryMode_Name(course.delivery_mode()),
+                         v1::RecognitionState_Name(course.recognition().state()),
+                         v1::Category_Name(course.category())));
 }
 
 // ----- Programmes -----------------------------------------------------------
 
-absl::Status InsertProgramme(pqxx::work& tx, const std::string& id,
-                             const v1::Programme& programme) {
+absl::Status PgRecords::InsertProgramme(const std::string& id, const v1::Programme& programme) {
   const pqxx::result inserted =
-      tx.exec_prepared("programme_insert", id, programme.year(), StoredJson(programme));
+      tx_.exec_prepared("programme_insert", id, programme.year(), StoredJson(programme));
   if (inserted.affected_rows() == 0) {
     return absl::AlreadyExistsError(absl::StrCat(ProgrammeName(id), " already exists"));
   }
   return absl::OkStatus();
 }
 
-absl::StatusOr<v1::Programme> GetProgramme(pqxx::work& tx, const std::string& id, Lock lock) {
-  return GetOne<v1::Programme>(tx,
+absl::StatusOr<v1::Programme> PgRecords::GetProgramme(const std::string& id, Lock lock) {
+  return GetOne<v1::Programme>(tx_,
                                lock == Lock::kForUpdate ? "programme_get_locked" : "programme_get",
                                id, ProgrammeName(id));
 }
 
-absl::StatusOr<Page<v1::Programme>> ListProgrammes(pqxx::work& tx, int year,
-                                                   const std::string& after, int limit) {
+absl::StatusOr<Page<v1::Programme>> PgRecords::ListProgrammes(int year, const std::string& after,
+                                                              int limit) {
   return DecodePage<v1::Programme>(
-      tx.exec_prepared("programme_list", year == 0 ? std::nullopt : std::optional<int>(year), after,
-                       limit + 1),
+      tx_.exec_prepared("programme_list", year == 0 ? std::nullopt : std::optional<int>(year),
+                        after, limit + 1),
       limit);
 }
 
-absl::StatusOr<v1::Programme> UpdateProgramme(pqxx::work& tx, const std::string& id,
-                                              const v1::Programme& programme) {
-  return Decode<v1::Programme>(tx.exec_prepared1("programme_update", id, StoredJson(programme)));
+absl::StatusOr<v1::Programme> PgRecords::UpdateProgramme(const std::string& id,
+                                                         const v1::Programme& programme) {
+  return Decode<v1::Programme>(tx_.exec_prepared1("programme_update", id, StoredJson(programme)));
 }
 
 // ----- Sections -------------------------------------------------------------
 
-absl::Status InsertSection(pqxx::work& tx, const std::string& id, const std::string& term_id,
-                           const std::string& course_id, const std::string& host_code,
-                           const v1::Section& section) {
-  tx.exec_prepared0("section_insert", id, term_id, course_id, host_code,
-                    v1::SectionState_Name(section.state()), section.capacity(),
-                    IntArray(MeetingWeekdays(section)), StoredJson(section));
+absl::Status PgRecords::InsertSection(const std::string& id, const std::string& term_id,
+                                      const std::string& course_id, const std::string& host_code,
+                                      const v1::Section& section) {
+  tx_.exec_prepared0("section_insert", id, term_id, course_id, host_code,
+                     v1::SectionState_Name(section.state()), section.capacity(),
+                     IntArray(MeetingWeekdays(section)), StoredJson(section));
   return absl::OkStatus();
 }
 
-absl::StatusOr<v1::Section> GetSection(pqxx::work& tx, const std::string& id, Lock lock) {
-  return GetOne<v1::Section>(tx, lock == Lock::kForUpdate ? "section_get_locked" : "section_get",
+absl::StatusOr<v1::Section> PgRecords::GetSection(const std::string& id, Lock lock) {
+  return GetOne<v1::Section>(tx_, lock == Lock::kForUpdate ? "section_get_locked" : "section_get",
                              id, absl::StrCat("section ", id));
 }
 
-absl::StatusOr<Page<v1::Section>> ListSections(pqxx::work& tx, const SectionFilter& filter,
-                                               const std::string& after, int limit) {
+absl::StatusOr<Page<v1::Section>> PgRecords::ListSections(const SectionFilter& filter,
+                                                          const std::string& after, int limit) {
   return DecodePage<v1::Section>(
-      tx.exec_prepared("section_list", TextFilter(filter.term_id), TextFilter(filter.host_code),
-                       EnumFilter(filter.state, &v1::SectionState_Name), after, limit + 1,
-                       TextFilter(filter.programme)),
+      tx_.exec_prepared("section_list", TextFilter(filter.term_id), TextFilter(filter.host_code),
+                        EnumFilter(filter.state, &v1::SectionState_Name), after, limit + 1,
+                        TextFilter(filter.programme)),
       limit);
 }
 
-absl::StatusOr<std::vector<v1::Section>> LiveSectionsOfCourse(pqxx::work& tx,
-                                                              const std::string& course_id) {
+absl::StatusOr<std::vector<v1::Section>> PgRecords::LiveSectionsOfCourse(
+    const std::string& course_id) {
   std::vector<v1::Section> sections;
-  for (const auto& row : tx.exec_prepared("section_list_live_of_course", course_id)) {
+  for (const auto& row : tx_.exec_prepared("section_list_live_of_course", course_id)) {
     OSAN_ASSIGN_OR_RETURN(v1::Section section, Decode<v1::Section>(row));
     sections.push_back(std::move(section));
   }
   return sections;
 }
 
-absl::StatusOr<std::vector<std::pair<v1::Section, int>>> LiveSectionsOfTerm(
-    pqxx::work& tx, const std::string& term_id) {
+absl::StatusOr<std::vector<std::pair<v1::Section, int>>> PgRecords::LiveSectionsOfTerm(
+    const std::string& term_id) {
   std::vector<std::pair<v1::Section, int>> sections;
-  for (const auto& row : tx.exec_prepared("section_list_live_of_term", term_id)) {
+  for (const auto& row : tx_.exec_prepared("section_list_live_of_term", term_id)) {
     OSAN_ASSIGN_OR_RETURN(v1::Section section, Decode<v1::Section>(row));
     sections.emplace_back(std::move(section), row[4].as<int>());
   }
   return sections;
 }
 
-absl::StatusOr<v1::Section> UpdateSection(pqxx::work& tx, const std::string& id,
-                                          const v1::Section& section) {
-  return Decode<v1::Section>(tx.exec_prepared1(
+absl::StatusOr<v1::Section> PgRecords::UpdateSection(const std::string& id,
+                                                     const v1::Section& section) {
+  return Decode<v1::Section>(tx_.exec_prepared1(
       "section_update", id, StoredJson(section), v1::SectionState_Name(section.state()),
       section.capacity(), IntArray(MeetingWeekdays(section))));
 }
 
 // ----- Public listing -------------------------------------------------------
 
-absl::StatusOr<std::string> ListingVersion(pqxx::work& tx) {
-  return tx.exec_prepared1("listing_version")[0].as<std::string>();
+absl::StatusOr<std::string> PgRecords::ListingVersion() {
+  return tx_.exec_prepared1("listing_version")[0].as<std::string>();
 }
 
-absl::StatusOr<PublicListingData> ReadPublicListing(pqxx::work& tx) {
-  tx.exec0("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
+absl::StatusOr<PublicListingData> PgRecords::ReadPublicListing() {
+  tx_.exec0("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
   PublicListingData data;
-  OSAN_ASSIGN_OR_RETURN(data.version, ListingVersion(tx));
+  OSAN_ASSIGN_OR_RETURN(data.version, ListingVersion());
   std::map<std::string, v1::Term> terms_by_id;
-  for (const auto& row : tx.exec_prepared("term_all")) {
+  for (const auto& row : tx_.exec_prepared("term_all")) {
     OSAN_ASSIGN_OR_RETURN(v1::Term term, Decode<v1::Term>(row));
     data.terms.push_back(term);
     terms_by_id[row[4].as<std::string>()] = std::move(term);
   }
   std::map<std::string, std::string> display_names;
-  for (const auto& row : tx.exec_prepared("institution_display_names")) {
+  for (const auto& row : tx_.exec_prepared("institution_display_names")) {
     display_names[InstitutionName(row[0].as<std::string>())] = row[1].as<std::string>("");
   }
-  for (const auto& row : tx.exec_prepared("public_all")) {
+  for (const auto& row : tx_.exec_prepared("public_all")) {
     v1::Section section;
     v1::Course course;
     v1::Institution host;

@@ -19,9 +19,9 @@ namespace osan::credit::store {
 
 const std::vector<db::Statement>& Statements();
 
-class PgRecords final : public Records {
+class PgRecords final : public db::PgRecordsBase<Records> {
  public:
-  explicit PgRecords(pqxx::transaction_base& tx) : tx_(tx), requests_(tx) {}
+  explicit PgRecords(pqxx::transaction_base& tx) : PgRecordsBase(tx) {}
 
   absl::StatusOr<std::vector<v1::CompletionRule>> LoadRules() override;
   absl::StatusOr<std::vector<RemarksLabel>> LoadRemarksLabels() override;
@@ -65,17 +65,6 @@ class PgRecords final : public Records {
   absl::StatusOr<std::vector<v1::ResultEvent>> ReadResultEvents(const std::string& cursor,
                                                                 const std::string& school_code,
                                                                 int limit) override;
-
-  absl::StatusOr<std::optional<std::string>> Claim(const db::RequestKey& key) override {
-    return requests_.Claim(key);
-  }
-  void Record(const db::RequestKey& key, const std::string& response) override {
-    requests_.Record(key, response);
-  }
-
- private:
-  pqxx::transaction_base& tx_;
-  db::TxRequestLog requests_;
 };
 
 // Credit-record's store in PostgreSQL.

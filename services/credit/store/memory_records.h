@@ -26,7 +26,7 @@ struct RuleRows {
   std::vector<SupportKind> support;
 };
 
-class MemoryRecords final : public Records {
+class MemoryRecords final : public db::MemoryRecordsBase<Records> {
  public:
   explicit MemoryRecords(RuleRows rules = {}) : rules_(std::move(rules)) {}
 
@@ -73,13 +73,6 @@ class MemoryRecords final : public Records {
                                                                 const std::string& school_code,
                                                                 int limit) override;
 
-  absl::StatusOr<std::optional<std::string>> Claim(const db::RequestKey& key) override {
-    return requests_.Claim(key);
-  }
-  void Record(const db::RequestKey& key, const std::string& response) override {
-    requests_.Record(key, response);
-  }
-
   // How many versions the ledger holds, of every entry (for tests that
   // check what a refused or repeated call left).
   int LedgerVersions() const;
@@ -109,7 +102,6 @@ class MemoryRecords final : public Records {
   // (entry id, version) -> acknowledgement
   std::map<std::pair<std::string, int>, v1::Acknowledgement> acknowledgements_;
   std::vector<Event> events_;  // cursor "1.{index + 1}"
-  db::MemoryRequestLog requests_;
 };
 
 using MemoryStore = MemoryUnitOfWork<Records, MemoryRecords>;
