@@ -5,6 +5,7 @@
 
 #include <algorithm>
 
+#include "absl/base/call_once.h"
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/reflection.h"
@@ -237,30 +238,23 @@ absl::Status ApplyLogLevel() {
 }
 
 // `message` heads --help, which lists the flags of the suite's own files
-// (not those of its libraries).
+// (not those of its libraries). Once per process (absl refuses a second
+// message), whichever loader runs first.
 void SetUsage(const char* message) {
-  absl::SetProgramUsageMessage(message);
-  absl::FlagsUsageConfig usage;
-  usage.contains_help_flags = [](absl::string_view file) {
-    return absl::StrContains(file, "common/") || absl::StrContains(file, "services/");
-  };
-  usage.contains_helpshort_flags = usage.contains_help_flags;
-  absl::SetFlagsUsageConfig(usage);
+  static absl::once_flag once;
+  absl::call_once(once, [message] {
+    absl::SetProgramUsageMessage(message);
+    absl::FlagsUsageConfig usage;
+    usage.contains_help_flags = [](absl::string_view file) {
+      return absl::StrContains(file, "common/") || absl::StrContains(file, "services/");
+    };
+    usage.contains_helpshort_flags = usage.contains_help_flags;
+    absl::SetFlagsUsageConfig(usage);
+  });
 }
 
-}  // namespace
-
-absl::StatusOr<ServiceConfig> LoadServiceConfig(int argc, char** argv, int default_port) {
-  SetUsage("Serves one Osan credit exchange service. Flags also read OSAN_<FLAG>.");
-  OSAN_RETURN_IF_ERROR(ApplyEnvironment());
-  absl::ParseCommandLine(argc, argv);
-
-  ServiceConfig config;
-  config.server.listen_address = absl::GetFlag(FLAGS_listen);
-  if (config.server.listen_address.empty()) {
-    config.server.listen_address = absl::StrCat("127.0.0.1:", default_port);
-  }
-  config.metrics_address = absl::GetFlag(FLAGS_metrics_listen);
+// --database_url, --db_pool_size and the worker queue.
+absl::Status LoadDatabase(ServiceConfig& config) {
   config.database_url = absl::GetFlag(FLAGS_database_url);
   if (config.database_url.empty()) {
     return absl::InvalidArgumentError(
@@ -275,7 +269,13 @@ absl::StatusOr<ServiceConfig> LoadServiceConfig(int argc, char** argv, int defau
   if (config.max_queued_calls < 1) {
     return absl::InvalidArgumentError("--max_queued_calls must be at least 1");
   }
-  OSAN_RETURN_IF_ERROR(LoadTokenKeys(config));
+  config.worker_threads = std::max(absl::GetFlag(FLAGS_worker_threads), config.db_pool_size);
+  return absl::OkStatus();
+}
+
+// --token_revocations (checked now, read again by the server) and the page
+// tokens' secret (random when no file names one).
+absl::Status LoadSecrets(ServiceConfig& config) {
   config.token_revocations_file = absl::GetFlag(FLAGS_token_revocations);
   if (!config.token_revocations_file.empty()) {
     OSAN_ASSIGN_OR_RETURN(const std::string text, server::ReadFile(config.token_revocations_file));
@@ -285,20 +285,27 @@ absl::StatusOr<ServiceConfig> LoadServiceConfig(int argc, char** argv, int defau
           absl::StrCat("--token_revocations: ", parsed.status().message()));
     }
   }
-  OSAN_RETURN_IF_ERROR(LoadTokenPolicy(config));
-
   const std::string secret_file = absl::GetFlag(FLAGS_page_token_secret_file);
   if (secret_file.empty()) {
     config.page_token_secret.resize(32);
     RAND_bytes(reinterpret_cast<unsigned char*>(config.page_token_secret.data()), 32);
-  } else {
-    OSAN_ASSIGN_OR_RETURN(config.page_token_secret,
-                          ReadSecretFile("page_token_secret_file", secret_file));
-    if (config.page_token_secret.size() < 16) {
-      return absl::InvalidArgumentError("--page_token_secret_file: needs at least 16 bytes");
-    }
+    return absl::OkStatus();
   }
+  OSAN_ASSIGN_OR_RETURN(config.page_token_secret,
+                        ReadSecretFile("page_token_secret_file", secret_file));
+  if (config.page_token_secret.size() < 16) {
+    return absl::InvalidArgumentError("--page_token_secret_file: needs at least 16 bytes");
+  }
+  return absl::OkStatus();
+}
 
+// Where and how the service listens: TLS, or plaintext on loopback only.
+absl::Status LoadListening(ServiceConfig& config, int default_port) {
+  config.server.listen_address = absl::GetFlag(FLAGS_listen);
+  if (config.server.listen_address.empty()) {
+    config.server.listen_address = absl::StrCat("127.0.0.1:", default_port);
+  }
+  config.metrics_address = absl::GetFlag(FLAGS_metrics_listen);
   config.server.tls_cert_file = absl::GetFlag(FLAGS_tls_cert);
   config.server.tls_key_file = absl::GetFlag(FLAGS_tls_key);
   config.server.tls_client_ca_file = absl::GetFlag(FLAGS_tls_client_ca);
@@ -321,29 +328,37 @@ absl::StatusOr<ServiceConfig> LoadServiceConfig(int argc, char** argv, int defau
     return absl::InvalidArgumentError(
         absl::StrCat("--plaintext serves only on loopback, not ", config.server.listen_address));
   }
-  OSAN_RETURN_IF_ERROR(LoadPeers(config));
   const int grace = absl::GetFlag(FLAGS_shutdown_grace_seconds);
   if (grace < 0) {
     return absl::InvalidArgumentError("--shutdown_grace_seconds must not be negative");
   }
   config.shutdown_grace = absl::Seconds(grace);
+  return absl::OkStatus();
+}
 
-  config.worker_threads = std::max(absl::GetFlag(FLAGS_worker_threads), config.db_pool_size);
+// A rate of `per_second` needs a burst of at least one call (`burst_flag`
+// names it in the error).
+absl::Status CheckRate(double per_second, double burst, absl::string_view burst_flag) {
+  if (per_second > 0 && burst < 1) {
+    return absl::InvalidArgumentError(absl::StrCat("--", burst_flag, " must be at least 1"));
+  }
+  return absl::OkStatus();
+}
+
+// The rate limits, the longest call and how long the audit trail is kept.
+absl::Status LoadLimits(ServiceConfig& config) {
   config.rate_limit_per_second = absl::GetFlag(FLAGS_rate_limit_per_second);
   config.rate_limit_burst = absl::GetFlag(FLAGS_rate_limit_burst);
-  if (config.rate_limit_per_second > 0 && config.rate_limit_burst < 1) {
-    return absl::InvalidArgumentError("--rate_limit_burst must be at least 1");
-  }
+  OSAN_RETURN_IF_ERROR(
+      CheckRate(config.rate_limit_per_second, config.rate_limit_burst, "rate_limit_burst"));
   config.public_rate_limit_per_second = absl::GetFlag(FLAGS_public_rate_limit_per_second);
   config.public_rate_limit_burst = absl::GetFlag(FLAGS_public_rate_limit_burst);
-  if (config.public_rate_limit_per_second > 0 && config.public_rate_limit_burst < 1) {
-    return absl::InvalidArgumentError("--public_rate_limit_burst must be at least 1");
-  }
+  OSAN_RETURN_IF_ERROR(CheckRate(config.public_rate_limit_per_second,
+                                 config.public_rate_limit_burst, "public_rate_limit_burst"));
   config.failed_auth_rate_per_second = absl::GetFlag(FLAGS_failed_auth_rate_per_second);
   config.failed_auth_burst = absl::GetFlag(FLAGS_failed_auth_burst);
-  if (config.failed_auth_rate_per_second > 0 && config.failed_auth_burst < 1) {
-    return absl::InvalidArgumentError("--failed_auth_burst must be at least 1");
-  }
+  OSAN_RETURN_IF_ERROR(
+      CheckRate(config.failed_auth_rate_per_second, config.failed_auth_burst, "failed_auth_burst"));
   const int max_call_seconds = absl::GetFlag(FLAGS_max_call_seconds);
   if (max_call_seconds < 1) {
     return absl::InvalidArgumentError("--max_call_seconds must be at least 1");
@@ -355,6 +370,24 @@ absl::StatusOr<ServiceConfig> LoadServiceConfig(int argc, char** argv, int defau
         "--audit_retention_days must be at least 365 (PIPA keeps access records a year)");
   }
   config.audit_retention = absl::Hours(24 * retention_days);
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<ServiceConfig> LoadServiceConfig(int argc, char** argv, int default_port) {
+  SetUsage("Serves one Osan credit exchange service. Flags also read OSAN_<FLAG>.");
+  OSAN_RETURN_IF_ERROR(ApplyEnvironment());
+  absl::ParseCommandLine(argc, argv);
+
+  ServiceConfig config;
+  OSAN_RETURN_IF_ERROR(LoadDatabase(config));
+  OSAN_RETURN_IF_ERROR(LoadTokenKeys(config));
+  OSAN_RETURN_IF_ERROR(LoadTokenPolicy(config));
+  OSAN_RETURN_IF_ERROR(LoadSecrets(config));
+  OSAN_RETURN_IF_ERROR(LoadListening(config, default_port));
+  OSAN_RETURN_IF_ERROR(LoadPeers(config));
+  OSAN_RETURN_IF_ERROR(LoadLimits(config));
   OSAN_RETURN_IF_ERROR(ApplyLogLevel());
   return config;
 }
