@@ -242,12 +242,15 @@ absl::StatusOr<v1::FinalizeSectionResponse> Credit::FinalizeSection(
             CheckSessionsHeld(section.sessions(), static_cast<int>(sessions.items.size())));
         OSAN_ASSIGN_OR_RETURN(const auto assessments, records.LatestAssessments(hosted.section_id));
         std::vector<std::string> students;
+        std::map<std::string, store::StudentRef> refs;  // by name, of those assessed
         std::vector<std::string> missing;
         for (const auto& [name, entry_year] : hosted.enrolled) {
           students.push_back(name);
           const auto id = ParseStudentName("student", name);
           if (!id.ok() || assessments.count(RefOf(*id)) == 0) {
             missing.push_back(name);
+          } else {
+            refs.emplace(name, RefOf(*id));
           }
         }
         if (!missing.empty()) {
@@ -268,15 +271,15 @@ absl::StatusOr<v1::FinalizeSectionResponse> Credit::FinalizeSection(
         v1::FinalizeSectionResponse response;
         for (const auto& [name, entry_year] : hosted.enrolled) {
           call.Audit(name);
-          const StudentId id = *ParseStudentName("student", name);
+          const store::StudentRef& ref = refs.at(name);
           StudentRecord record;
           record.student = name;
           record.entry_year = entry_year;
-          record.assessment = assessments.at(RefOf(id));
+          record.assessment = assessments.at(ref);
           record.attendance = attendance.at(name);
           OSAN_ASSIGN_OR_RETURN(record.rule, RuleForStudent(rules, name, entry_year, school_year,
                                                             version.category()));
-          record.support = std::move(preventive[RefOf(id)]);
+          record.support = std::move(preventive[ref]);
           v1::LedgerEntry& entry = *response.add_entries();
           entry.set_name(absl::StrCat("ledger/", NewUuid()));
           entry.set_version(1);
@@ -291,18 +294,16 @@ absl::StatusOr<v1::FinalizeSectionResponse> Credit::FinalizeSection(
           packages.push_back(&entry.package());
         }
         const SectionStatistics statistics = StatisticsOf(packages);
-        response.set_course_mean(statistics.course_mean);
-        response.mutable_level_distribution_percent()->insert(statistics.level_percent.begin(),
-                                                              statistics.level_percent.end());
-        response.set_student_count(statistics.student_count);
+        SetStatistics(statistics, &response);
         for (v1::LedgerEntry& entry : *response.mutable_entries()) {
           v1::ResultPackage& package = *entry.mutable_package();
           SetStatistics(statistics, &package);
           package.set_rank(RankMark(/*joint_course=*/true, statistics.student_count));
           const std::string entry_id(absl::StripPrefix(entry.name(), "ledger/"));
-          const StudentId id = *ParseStudentName("student", package.student());
-          OSAN_RETURN_IF_ERROR(records.AppendEntry(
-              {entry_id, RefOf(id), hosted.section_id, InstitutionCodeOf(section.host())}, entry));
+          OSAN_RETURN_IF_ERROR(
+              records.AppendEntry({entry_id, refs.at(package.student()), hosted.section_id,
+                                   InstitutionCodeOf(section.host())},
+                                  entry));
         }
         OSAN_RETURN_IF_ERROR(records.MarkFinalized(hosted.section_id, call.principal->institution));
         return response;

@@ -92,14 +92,6 @@ SectionStatistics StatisticsOf(const std::vector<const v1::ResultPackage*>& pack
   return Summarize(scored, levels);
 }
 
-void SetStatistics(const SectionStatistics& statistics, v1::ResultPackage* package) {
-  package->set_course_mean(statistics.course_mean);
-  package->mutable_level_distribution_percent()->clear();
-  package->mutable_level_distribution_percent()->insert(statistics.level_percent.begin(),
-                                                        statistics.level_percent.end());
-  package->set_student_count(statistics.student_count);
-}
-
 bool SameStatistics(const v1::ResultPackage& a, const v1::ResultPackage& b) {
   if (a.course_mean() != b.course_mean() || a.student_count() != b.student_count() ||
       a.level_distribution_percent().size() != b.level_distribution_percent().size()) {

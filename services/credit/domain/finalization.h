@@ -52,15 +52,23 @@ struct StudentRecord {
 };
 
 // The student's result package, decided (Decide); without the section's
-// statistics (SetSectionStatistics).
+// statistics (SetStatistics).
 v1::ResultPackage DecidedPackage(const SectionOfResults& section, const StudentRecord& record);
 
 // The statistics of a section's results: raw scores and levels as assessed
 // (StatisticsLevel), on the scale of the first package's subject.
 SectionStatistics StatisticsOf(const std::vector<const v1::ResultPackage*>& packages);
 
-// Sets the section's statistics on `package` (replacing any).
-void SetStatistics(const SectionStatistics& statistics, v1::ResultPackage* package);
+// Sets the section's statistics on `message`: a result's package, or the
+// FinalizeSectionResponse that reports them (the same three fields).
+template <class Message>
+void SetStatistics(const SectionStatistics& statistics, Message* message) {
+  message->set_course_mean(statistics.course_mean);
+  message->mutable_level_distribution_percent()->clear();
+  message->mutable_level_distribution_percent()->insert(statistics.level_percent.begin(),
+                                                        statistics.level_percent.end());
+  message->set_student_count(statistics.student_count);
+}
 
 // Whether two packages carry the same section statistics.
 bool SameStatistics(const v1::ResultPackage& a, const v1::ResultPackage& b);
