@@ -4,6 +4,8 @@
 // value for the rest of the process), changing only what it tests.
 #include "common/config.h"
 
+#include <unistd.h>
+
 #include <cstdlib>
 #include <fstream>
 #include <string>
@@ -24,8 +26,22 @@ std::string KeyFile() {
   return path;
 }
 
+// Forgets every OSAN_* variable of the environment, which flags read.
+void ClearEnvironment() {
+  std::vector<std::string> names;
+  for (char** entry = environ; *entry != nullptr; ++entry) {
+    const std::string variable = *entry;
+    if (variable.rfind("OSAN_", 0) == 0) {
+      names.push_back(variable.substr(0, variable.find('=')));
+    }
+  }
+  for (const std::string& name : names) {
+    unsetenv(name.c_str());
+  }
+}
+
 absl::StatusOr<ServiceConfig> Load(const std::vector<std::string>& changes) {
-  unsetenv("OSAN_DATABASE_URL");
+  ClearEnvironment();
   std::vector<std::string> args = {"service",
                                    "--database_url=postgresql://postgres@127.0.0.1/osan_test",
                                    "--token_public_key=" + KeyFile(),
