@@ -3,8 +3,6 @@
 #ifndef OSAN_COMMON_IDEMPOTENCY_H_
 #define OSAN_COMMON_IDEMPOTENCY_H_
 
-#include <google/protobuf/message.h>
-
 #include <optional>
 #include <pqxx/pqxx>
 #include <string>
@@ -12,7 +10,6 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
-#include "absl/strings/string_view.h"
 #include "common/request_log.h"
 #include "common/status.h"
 

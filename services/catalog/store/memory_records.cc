@@ -63,6 +63,19 @@ Resource MemoryRecords::Read(const Row<Resource>& row) {
   return resource;
 }
 
+template <class Resource, class Stored, class Keep>
+absl::StatusOr<Page<Resource>> MemoryRecords::PageAfter(const std::map<std::string, Stored>& map,
+                                                        const std::string& after, int limit,
+                                                        const Keep& keep) {
+  std::vector<std::pair<std::string, Resource>> rows;
+  for (auto it = map.upper_bound(after); it != map.end(); ++it) {
+    if (keep(it->second)) {
+      rows.emplace_back(it->first, Read(it->second));
+    }
+  }
+  return PageOf(rows, limit);
+}
+
 template <class Resource>
 Resource MemoryRecords::Replace(Row<Resource>& row, const Resource& resource) {
   const Row<Resource> next = NewRow(resource);
@@ -91,13 +104,9 @@ absl::StatusOr<v1::Institution> MemoryRecords::GetInstitution(const std::string&
 absl::StatusOr<Page<v1::Institution>> MemoryRecords::ListInstitutions(v1::InstitutionKind kind,
                                                                       const std::string& after,
                                                                       int limit) {
-  std::vector<std::pair<std::string, v1::Institution>> rows;
-  for (auto it = institutions_.upper_bound(after); it != institutions_.end(); ++it) {
-    if (kind == v1::INSTITUTION_KIND_UNSPECIFIED || it->second.doc.kind() == kind) {
-      rows.emplace_back(it->first, Read(it->second));
-    }
-  }
-  return PageOf(rows, limit);
+  return PageAfter<v1::Institution>(institutions_, after, limit, [&](const auto& row) {
+    return kind == v1::INSTITUTION_KIND_UNSPECIFIED || row.doc.kind() == kind;
+  });
 }
 
 absl::StatusOr<v1::Institution> MemoryRecords::UpdateInstitution(
@@ -175,15 +184,10 @@ absl::StatusOr<v1::Course> MemoryRecords::GetCourse(const std::string& id, Lock)
 absl::StatusOr<Page<v1::Course>> MemoryRecords::ListCourses(const std::string& host_code,
                                                             v1::RecognitionState state,
                                                             const std::string& after, int limit) {
-  std::vector<std::pair<std::string, v1::Course>> rows;
-  for (auto it = courses_.upper_bound(after); it != courses_.end(); ++it) {
-    const v1::Course& course = it->second.doc;
-    if ((host_code.empty() || InstitutionCodeOf(course.host()) == host_code) &&
-        (state == v1::RECOGNITION_STATE_UNSPECIFIED || course.recognition().state() == state)) {
-      rows.emplace_back(it->first, Read(it->second));
-    }
-  }
-  return PageOf(rows, limit);
+  return PageAfter<v1::Course>(courses_, after, limit, [&](const auto& row) {
+    return (host_code.empty() || InstitutionCodeOf(row.doc.host()) == host_code) &&
+           (state == v1::RECOGNITION_STATE_UNSPECIFIED || row.doc.recognition().state() == state);
+  });
 }
 
 absl::StatusOr<v1::Course> MemoryRecords::UpdateCourse(const std::string& id,
@@ -208,13 +212,9 @@ absl::StatusOr<v1::Programme> MemoryRecords::GetProgramme(const std::string& id,
 absl::StatusOr<Page<v1::Programme>> MemoryRecords::ListProgrammes(int year,
                                                                   const std::string& after,
                                                                   int limit) {
-  std::vector<std::pair<std::string, v1::Programme>> rows;
-  for (auto it = programmes_.upper_bound(after); it != programmes_.end(); ++it) {
-    if (year == 0 || it->second.doc.year() == year) {
-      rows.emplace_back(it->first, Read(it->second));
-    }
-  }
-  return PageOf(rows, limit);
+  return PageAfter<v1::Programme>(programmes_, after, limit, [&](const auto& row) {
+    return year == 0 || row.doc.year() == year;
+  });
 }
 
 absl::StatusOr<v1::Programme> MemoryRecords::UpdateProgramme(const std::string& id,
@@ -252,18 +252,13 @@ std::string MemoryRecords::FundingOf(const SectionRow& section) const {
 
 absl::StatusOr<Page<v1::Section>> MemoryRecords::ListSections(const SectionFilter& filter,
                                                               const std::string& after, int limit) {
-  std::vector<std::pair<std::string, v1::Section>> rows;
-  for (auto it = sections_.upper_bound(after); it != sections_.end(); ++it) {
-    const SectionRow& section = it->second;
-    if ((filter.term_id.empty() || section.term_id == filter.term_id) &&
-        (filter.host_code.empty() || section.host_code == filter.host_code) &&
-        (filter.state == v1::SECTION_STATE_UNSPECIFIED ||
-         section.row.doc.state() == filter.state) &&
-        (filter.programme.empty() || FundingOf(section) == filter.programme)) {
-      rows.emplace_back(it->first, Read(section.row));
-    }
-  }
-  return PageOf(rows, limit);
+  return PageAfter<v1::Section>(sections_, after, limit, [&](const SectionRow& section) {
+    return (filter.term_id.empty() || section.term_id == filter.term_id) &&
+           (filter.host_code.empty() || section.host_code == filter.host_code) &&
+           (filter.state == v1::SECTION_STATE_UNSPECIFIED ||
+            section.row.doc.state() == filter.state) &&
+           (filter.programme.empty() || FundingOf(section) == filter.programme);
+  });
 }
 
 absl::StatusOr<std::vector<v1::Section>> MemoryRecords::LiveSectionsOfCourse(

@@ -86,6 +86,13 @@ class MemoryRecords final : public db::MemoryRecordsBase<Records> {
   Row<Resource> NewRow(const Resource& resource);
   template <class Resource>
   static Resource Read(const Row<Resource>& row);
+  static v1::Section Read(const SectionRow& section) { return Read(section.row); }
+  // A page of what `map` stores after key `after`, in key order, that
+  // `keep` selects: the store's keyset reads.
+  template <class Resource, class Stored, class Keep>
+  static absl::StatusOr<Page<Resource>> PageAfter(const std::map<std::string, Stored>& map,
+                                                  const std::string& after, int limit,
+                                                  const Keep& keep);
   template <class Resource>
   Resource Replace(Row<Resource>& row, const Resource& resource);
   // The programme funding a section (FundingProgramme), if any.

@@ -24,6 +24,14 @@ absl::StatusOr<Page<T>> PageOf(const Rows<T>& rows, int limit) {
       [](const std::pair<std::string, T>& row) { return row.first; });
 }
 
+// What `map` holds for `key`, or an empty value: reads add no entries.
+template <class Map>
+const typename Map::mapped_type& Of(const Map& map, const std::string& key) {
+  static const typename Map::mapped_type kNone;
+  const auto it = map.find(key);
+  return it == map.end() ? kNone : it->second;
+}
+
 }  // namespace
 
 absl::StatusOr<std::vector<v1::CompletionRule>> MemoryRecords::LoadRules() {
@@ -48,7 +56,7 @@ absl::StatusOr<Page<v1::SessionAttendance>> MemoryRecords::Attendance(const std:
   OSAN_ASSIGN_OR_RETURN(const SessionPosition position, ParseSessionPosition(after));
   const std::pair<int, int> from{position.session, position.version};
   Rows<v1::SessionAttendance> rows;
-  const auto& sessions = attendance_[section_id];
+  const auto& sessions = Of(attendance_, section_id);
   for (auto it = sessions.begin(); it != sessions.end(); ++it) {
     const auto next = std::next(it);
     const bool latest = next == sessions.end() || next->first.first != it->first.first;
@@ -61,7 +69,7 @@ absl::StatusOr<Page<v1::SessionAttendance>> MemoryRecords::Attendance(const std:
 
 int MemoryRecords::SessionsHeld(const std::string& section_id) {
   std::set<int> held;
-  for (const auto& [session_version, record] : attendance_[section_id]) {
+  for (const auto& [session_version, record] : Of(attendance_, section_id)) {
     held.insert(session_version.first);
   }
   return static_cast<int>(held.size());
@@ -70,7 +78,7 @@ int MemoryRecords::SessionsHeld(const std::string& section_id) {
 absl::StatusOr<int> MemoryRecords::AttendanceVersion(const std::string& section_id,
                                                      int session_number) {
   int version = 0;
-  for (const auto& [session_version, record] : attendance_[section_id]) {
+  for (const auto& [session_version, record] : Of(attendance_, section_id)) {
     if (session_version.first == session_number) {
       version = std::max(version, session_version.second);
     }
@@ -121,7 +129,7 @@ absl::Status MemoryRecords::InsertPreventive(const std::string& section_id,
 
 absl::StatusOr<std::map<StudentRef, std::vector<v1::SupportRecord>>>
 MemoryRecords::PreventiveRecords(const std::string& section_id) {
-  return preventive_[section_id];
+  return Of(preventive_, section_id);
 }
 
 absl::StatusOr<bool> MemoryRecords::IsFinalized(const std::string& section_id) {
