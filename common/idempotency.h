@@ -50,6 +50,16 @@ class TxRequestLog final : public RequestLog {
   void Record(const RequestKey& key, const std::string& response) override {
     internal::Record(tx_, key, response);
   }
+  void Release(const RequestKey& key) override { db::ReleaseAll(tx_, {key}); }
+  std::vector<absl::StatusOr<std::optional<std::string>>> ClaimAll(
+      const std::vector<RequestKey>& keys) override {
+    return db::ClaimAll(tx_, keys);
+  }
+  void RecordAll(const std::vector<RequestKey>& keys,
+                 const std::vector<std::string>& responses) override {
+    db::RecordAll(tx_, keys, responses);
+  }
+  void ReleaseAll(const std::vector<RequestKey>& keys) override { db::ReleaseAll(tx_, keys); }
 
  private:
   pqxx::transaction_base& tx_;
@@ -66,6 +76,16 @@ class PgRecordsBase : public Records {
   void Record(const RequestKey& key, const std::string& response) final {
     requests_.Record(key, response);
   }
+  void Release(const RequestKey& key) final { requests_.Release(key); }
+  std::vector<absl::StatusOr<std::optional<std::string>>> ClaimAll(
+      const std::vector<RequestKey>& keys) final {
+    return requests_.ClaimAll(keys);
+  }
+  void RecordAll(const std::vector<RequestKey>& keys,
+                 const std::vector<std::string>& responses) final {
+    requests_.RecordAll(keys, responses);
+  }
+  void ReleaseAll(const std::vector<RequestKey>& keys) final { requests_.ReleaseAll(keys); }
 
  protected:
   explicit PgRecordsBase(pqxx::transaction_base& tx) : tx_(tx), requests_(tx) {}

@@ -32,6 +32,33 @@ absl::StatusOr<std::optional<std::string>> MemoryRequestLog::Claim(const Request
   return it->second.second;
 }
 
+std::vector<absl::StatusOr<std::optional<std::string>>> RequestLog::ClaimAll(
+    const std::vector<RequestKey>& keys) {
+  std::vector<absl::StatusOr<std::optional<std::string>>> claims;
+  claims.reserve(keys.size());
+  for (const RequestKey& key : keys) {
+    claims.push_back(Claim(key));
+  }
+  return claims;
+}
+
+void RequestLog::RecordAll(const std::vector<RequestKey>& keys,
+                           const std::vector<std::string>& responses) {
+  for (size_t i = 0; i < keys.size(); ++i) {
+    Record(keys[i], responses[i]);
+  }
+}
+
+void RequestLog::ReleaseAll(const std::vector<RequestKey>& keys) {
+  for (const RequestKey& key : keys) {
+    Release(key);
+  }
+}
+
+void MemoryRequestLog::Release(const RequestKey& key) {
+  claimed_.erase({key.principal, key.method, key.request_id});
+}
+
 void MemoryRequestLog::Record(const RequestKey& key, const std::string& response) {
   claimed_[{key.principal, key.method, key.request_id}].second = response;
 }

@@ -12,6 +12,7 @@
 #include <string>
 #include <tuple>
 #include <utility>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
@@ -49,6 +50,18 @@ class RequestLog {
   virtual absl::StatusOr<std::optional<std::string>> Claim(const RequestKey& key) = 0;
   // Stores the response of a key Claim found new.
   virtual void Record(const RequestKey& key, const std::string& response) = 0;
+  // Forgets the claim of a key whose mutation failed while the rest of its
+  // transaction stands, so that a retry runs again.
+  virtual void Release(const RequestKey& key) = 0;
+
+  // The same for a batch of distinct keys in one transaction (a store may
+  // answer each with one statement). ClaimAll answers per key as Claim does;
+  // RecordAll stores the responses of keys it found new, aligned.
+  virtual std::vector<absl::StatusOr<std::optional<std::string>>> ClaimAll(
+      const std::vector<RequestKey>& keys);
+  virtual void RecordAll(const std::vector<RequestKey>& keys,
+                         const std::vector<std::string>& responses);
+  virtual void ReleaseAll(const std::vector<RequestKey>& keys);
 };
 
 // Runs `mutate()` (returning absl::StatusOr<Response>, Response a protobuf
@@ -79,6 +92,7 @@ class MemoryRequestLog final : public RequestLog {
  public:
   absl::StatusOr<std::optional<std::string>> Claim(const RequestKey& key) override;
   void Record(const RequestKey& key, const std::string& response) override;
+  void Release(const RequestKey& key) override;
 
  private:
   using Id = std::tuple<std::string, std::string, std::string>;  // principal, method, request_id
@@ -97,6 +111,7 @@ class MemoryRecordsBase : public Records {
   void Record(const RequestKey& key, const std::string& response) final {
     requests_.Record(key, response);
   }
+  void Release(const RequestKey& key) final { requests_.Release(key); }
 
  private:
   MemoryRequestLog requests_;

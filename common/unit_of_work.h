@@ -6,6 +6,8 @@
 #ifndef OSAN_COMMON_UNIT_OF_WORK_H_
 #define OSAN_COMMON_UNIT_OF_WORK_H_
 
+#include <atomic>
+#include <thread>
 #include <type_traits>
 #include <utility>
 
@@ -58,7 +60,9 @@ class UnitOfWork {
 
 // The in-memory twin of a store: `Memory` is a copyable Records holding the
 // whole state. A transaction runs on a copy, installed if it commits; one
-// transaction at a time.
+// transaction at a time. A transaction begun by a thread inside its own
+// transaction (which PostgreSQL would run beside it on another connection)
+// is refused with FAILED_PRECONDITION rather than waiting for itself.
 template <class Records, class Memory>
 class MemoryUnitOfWork final : public UnitOfWork<Records> {
  public:
@@ -74,16 +78,24 @@ class MemoryUnitOfWork final : public UnitOfWork<Records> {
 
  protected:
   absl::Status Run(absl::FunctionRef<absl::Status(Records&)> attempt) override {
+    if (running_in_.load() == std::this_thread::get_id()) {
+      return absl::FailedPreconditionError(
+          "the in-memory store runs one transaction at a time; this thread is in one");
+    }
     absl::MutexLock lock(&mu_);
+    running_in_.store(std::this_thread::get_id());
     Memory draft = committed_;
     const absl::Status status = attempt(draft);
     if (status.ok()) {
       committed_ = std::move(draft);
     }
+    running_in_.store(std::thread::id());
     return status;
   }
 
  private:
+  // The thread whose transaction runs, if any.
+  std::atomic<std::thread::id> running_in_;
   mutable absl::Mutex mu_;
   Memory committed_ ABSL_GUARDED_BY(mu_);
 };

@@ -74,5 +74,21 @@ TEST(MemoryUnitOfWorkTest, ABodyReadsWhatEarlierTransactionsCommitted) {
   EXPECT_EQ(store.Committed().Get("a"), 7);  // 0+1, 1+2, 3+4
 }
 
+TEST(MemoryUnitOfWorkTest, RefusesATransactionBegunInsideAnotherAndKeepsTheOuterOne) {
+  Store store;
+  absl::Status inner = absl::OkStatus();
+  const absl::Status outer = store.Transact([&](Counters& counters) {
+    counters.Add("a", 1);
+    inner = store.Transact([](Counters& nested) {
+      nested.Add("a", 100);
+      return absl::OkStatus();
+    });
+    return absl::OkStatus();
+  });
+  EXPECT_TRUE(outer.ok());
+  EXPECT_EQ(inner.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(store.Committed().Get("a"), 1);
+}
+
 }  // namespace
 }  // namespace osan

@@ -19,7 +19,6 @@
 #include "common/validation.h"
 #include "services/enrollment/domain/allocation.h"
 #include "services/enrollment/domain/rules.h"
-#include "services/enrollment/store/enrollment_store.h"
 
 namespace osan::enrollment {
 namespace {
@@ -198,10 +197,10 @@ std::pair<std::vector<store::AllocationDecisionRow>, std::vector<v1::Application
 
 }  // namespace
 
-AllocationRuns::AllocationRuns(db::Pool* pool, const PageTokens* page_tokens,
-                               catalog::CatalogClient* catalog, int max_sections_per_student,
+AllocationRuns::AllocationRuns(store::Store* store, const PageTokens* page_tokens,
+                               CatalogSections* catalog, int max_sections_per_student,
                                AllocationRunOptions options)
-    : pool_(pool),
+    : store_(store),
       page_tokens_(page_tokens),
       catalog_(catalog),
       max_sections_per_student_(max_sections_per_student),
@@ -251,19 +250,19 @@ absl::StatusOr<v1::AllocationOperation> AllocationRuns::Start(
   const db::RequestKey key = db::MakeRequestKey(call.principal->institution, "RunAllocation",
                                                 request.request_id(), request);
   absl::StatusOr<v1::AllocationOperation> answer =
-      pool_->Transact([&](pqxx::work& tx) -> absl::StatusOr<v1::AllocationOperation> {
+      store_->Transact([&](store::Records& records) -> absl::StatusOr<v1::AllocationOperation> {
         started = false;
         OSAN_ASSIGN_OR_RETURN(const v1::AllocationOperation first,
                               db::Idempotent<v1::AllocationOperation>(
-                                  tx, key, [&]() -> absl::StatusOr<v1::AllocationOperation> {
+                                  records, key, [&]() -> absl::StatusOr<v1::AllocationOperation> {
                                     if (!may_start) {
                                       return absl::ResourceExhaustedError(absl::StrCat(
                                           options_.max_running,
                                           " allocations are running on this server; retry "
                                           "when one is done"));
                                     }
-                                    OSAN_RETURN_IF_ERROR(store::InsertAllocationOperation(
-                                        tx, job.id, term.id(), operation));
+                                    OSAN_RETURN_IF_ERROR(records.InsertAllocationOperation(
+                                        job.id, term.id(), operation));
                                     started = true;
                                     return operation;
                                   }));
@@ -274,7 +273,7 @@ absl::StatusOr<v1::AllocationOperation> AllocationRuns::Start(
         OSAN_ASSIGN_OR_RETURN(const std::string id,
                               ParseUuidName("name", first.name(), "operations/"));
         OSAN_ASSIGN_OR_RETURN(store::StoredOperation stored,
-                              store::GetAllocationOperation(tx, id, options_.grace));
+                              records.GetAllocationOperation(id, options_.grace));
         return std::move(stored.operation);
       });
   absl::MutexLock lock(&mu_);
@@ -303,8 +302,8 @@ void AllocationRuns::Execute(Job job) {
     run = sections.status();
   } else {
     const audit::TransactionScope scope({&record});
-    run = pool_->Transact([&](pqxx::work& tx) -> absl::StatusOr<v1::AllocationRun> {
-      return Allocate(job, *sections, record, tx);
+    run = store_->Transact([&](store::Records& records) -> absl::StatusOr<v1::AllocationRun> {
+      return Allocate(job, *sections, record, records);
     });
   }
   if (!run.ok()) {
@@ -315,8 +314,8 @@ void AllocationRuns::Execute(Job job) {
     const audit::TransactionScope none({});
     // If this fails too, the operation goes quiet and readers report it
     // interrupted: the same outcome, later.
-    (void)pool_->Transact(
-        [&](pqxx::work& tx) { return store::UpdateAllocationOperation(tx, job.id, failed); });
+    (void)store_->Transact(
+        [&](store::Records& records) { return records.UpdateAllocationOperation(job.id, failed); });
   }
   absl::MutexLock lock(&mu_);
   --running_;
@@ -327,8 +326,9 @@ void AllocationRuns::Report(Job& job, const std::string& stage, int percent) {
   job.operation.set_percent(percent);
   *job.operation.mutable_update_time() = TimestampOf(absl::Now());
   const audit::TransactionScope none({});  // progress names no student
-  (void)pool_->Transact(
-      [&](pqxx::work& tx) { return store::UpdateAllocationOperation(tx, job.id, job.operation); });
+  (void)store_->Transact([&](store::Records& records) {
+    return records.UpdateAllocationOperation(job.id, job.operation);
+  });
 }
 
 absl::StatusOr<std::map<std::string, cv1::Section>> AllocationRuns::AllocatedSections(
@@ -337,7 +337,7 @@ absl::StatusOr<std::map<std::string, cv1::Section>> AllocationRuns::AllocatedSec
   closed.set_state(cv1::ENROLLMENT_CLOSED);
   OSAN_ASSIGN_OR_RETURN(
       std::vector<cv1::Section> sections,
-      catalog_->TermSections(job.term.name(), closed, absl::Now() + options_.catalog_timeout));
+      catalog_->OfTerm(job.term.name(), closed, absl::Now() + options_.catalog_timeout));
   std::map<std::string, cv1::Section> allocated;
   for (cv1::Section& section : sections) {
     if (section.allocation_policy() == cv1::FIRST_COME) {
@@ -351,9 +351,9 @@ absl::StatusOr<std::map<std::string, cv1::Section>> AllocationRuns::AllocatedSec
 
 absl::StatusOr<v1::AllocationRun> AllocationRuns::Allocate(
     Job& job, const std::map<std::string, cv1::Section>& sections, audit::CallRecord& audit,
-    pqxx::work& tx) {
-  OSAN_RETURN_IF_ERROR(store::HoldAllocationOperation(tx, job.id));
-  OSAN_ASSIGN_OR_RETURN(const bool alone, store::LockTermForAllocation(tx, job.term.id()));
+    store::Records& records) {
+  OSAN_RETURN_IF_ERROR(records.HoldAllocationOperation(job.id));
+  OSAN_ASSIGN_OR_RETURN(const bool alone, records.LockTermForAllocation(job.term.id()));
   if (!alone) {
     return absl::FailedPreconditionError(
         absl::StrCat("another allocation of ", job.term.name(),
@@ -369,12 +369,12 @@ absl::StatusOr<v1::AllocationRun> AllocationRuns::Allocate(
     section_ids.push_back(id);
   }
   OSAN_ASSIGN_OR_RETURN(const std::vector<store::Candidate> candidates,
-                        store::LockAllocationCandidates(tx, job.term.id(), section_ids));
+                        records.LockAllocationCandidates(job.term.id(), section_ids));
 
   // Seats: what each section has left, who holds them, who waits.
-  OSAN_ASSIGN_OR_RETURN(auto seats, store::LockSeatsOf(tx, capacity));
-  OSAN_ASSIGN_OR_RETURN(auto enrolled_by_school, store::EnrolledBySchoolOf(tx, section_ids));
-  OSAN_ASSIGN_OR_RETURN(const auto waiting, store::WaitlistLengths(tx, section_ids));
+  OSAN_ASSIGN_OR_RETURN(auto seats, records.LockSeatsOf(capacity));
+  OSAN_ASSIGN_OR_RETURN(auto enrolled_by_school, records.EnrolledBySchoolOf(section_ids));
+  OSAN_ASSIGN_OR_RETURN(const auto waiting, records.WaitlistLengths(section_ids));
 
   const absl::Time read = absl::Now();
   Report(job, "allocating", 40);
@@ -391,17 +391,17 @@ absl::StatusOr<v1::AllocationRun> AllocationRuns::Allocate(
   std::vector<store::AllocationDecisionRow> rows =
       DecisionRows(result, applicants, waiting, &run, &enrolled);
   // The applications as the decisions leave them, for the change feed.
-  OSAN_ASSIGN_OR_RETURN(const int64_t now, store::TransactionMicros(tx));
+  OSAN_ASSIGN_OR_RETURN(const int64_t now, records.TransactionMicros());
   auto [ordered, after] = InRunOrder(std::move(rows), applicants, job.id, job.run_by,
                                      TimeUtil::MicrosecondsToTimestamp(now));
   for (const v1::Application& changed : after) {
     audit.Name(changed.student());
   }
-  OSAN_RETURN_IF_ERROR(store::ApplyAllocation(tx, job.id, job.run_by, ordered, after));
+  OSAN_RETURN_IF_ERROR(records.ApplyAllocation(job.id, job.run_by, ordered, after));
   for (auto& [id, count] : enrolled) {
     count += seats[id].enrolled;
   }
-  OSAN_RETURN_IF_ERROR(store::SetEnrolledOf(tx, enrolled));
+  OSAN_RETURN_IF_ERROR(records.SetEnrolledOf(enrolled));
 
   run.set_name(absl::StrCat("allocationRuns/", job.id));
   run.set_term(job.term.name());
@@ -410,7 +410,7 @@ absl::StatusOr<v1::AllocationRun> AllocationRuns::Allocate(
   *run.mutable_create_time() = job.operation.create_time();
   run.set_section_count(static_cast<int>(sections.size()));
   run.set_student_count(static_cast<int>(result.lottery_order.size()));
-  OSAN_RETURN_IF_ERROR(store::InsertAllocationRun(tx, job.id, job.term.id(), run));
+  OSAN_RETURN_IF_ERROR(records.InsertAllocationRun(job.id, job.term.id(), run));
 
   v1::AllocationOperation done = job.operation;
   done.set_done(true);
@@ -418,7 +418,7 @@ absl::StatusOr<v1::AllocationRun> AllocationRuns::Allocate(
   done.set_percent(100);
   *done.mutable_run() = run;
   *done.mutable_update_time() = TimestampOf(absl::Now());
-  OSAN_ASSIGN_OR_RETURN(const bool updated, store::UpdateAllocationOperation(tx, job.id, done));
+  OSAN_ASSIGN_OR_RETURN(const bool updated, records.UpdateAllocationOperation(job.id, done));
   if (!updated) {
     return absl::AbortedError("the operation was given up while it ran; nothing was changed");
   }
@@ -435,9 +435,9 @@ absl::StatusOr<v1::AllocationOperation> AllocationRuns::GetOperation(
     const Call& call, const v1::GetAllocationOperationRequest& request) {
   OSAN_RETURN_IF_ERROR(auth::RequireCityOrOffice(*call.principal, "read allocation operations"));
   OSAN_ASSIGN_OR_RETURN(const std::string id, ParseUuidName("name", request.name(), "operations/"));
-  return pool_->Transact([&](pqxx::work& tx) -> absl::StatusOr<v1::AllocationOperation> {
+  return store_->Transact([&](store::Records& records) -> absl::StatusOr<v1::AllocationOperation> {
     OSAN_ASSIGN_OR_RETURN(store::StoredOperation stored,
-                          store::GetAllocationOperation(tx, id, options_.grace));
+                          records.GetAllocationOperation(id, options_.grace));
     if (!stored.quiet) {
       return std::move(stored.operation);
     }
@@ -446,11 +446,11 @@ absl::StatusOr<v1::AllocationOperation> AllocationRuns::GetOperation(
         absl::AbortedError("the allocation was interrupted (its server stopped) before it "
                            "committed; nothing was changed; run it again with a new request_id"));
     OSAN_ASSIGN_OR_RETURN(const bool abandoned,
-                          store::AbandonAllocationOperation(tx, id, interrupted, options_.grace));
+                          records.AbandonAllocationOperation(id, interrupted, options_.grace));
     if (abandoned) {
       return interrupted;
     }
-    OSAN_ASSIGN_OR_RETURN(stored, store::GetAllocationOperation(tx, id, options_.grace));
+    OSAN_ASSIGN_OR_RETURN(stored, records.GetAllocationOperation(id, options_.grace));
     return std::move(stored.operation);  // still held by its run, or just done
   });
 }
@@ -460,7 +460,7 @@ absl::StatusOr<v1::AllocationRun> AllocationRuns::GetRun(
   OSAN_RETURN_IF_ERROR(auth::RequireCityOrOffice(*call.principal, "read allocation runs"));
   OSAN_ASSIGN_OR_RETURN(const std::string id,
                         ParseUuidName("name", request.name(), "allocationRuns/"));
-  return pool_->Transact([&](pqxx::work& tx) { return store::GetAllocationRun(tx, id); });
+  return store_->Transact([&](store::Records& records) { return records.GetAllocationRun(id); });
 }
 
 absl::StatusOr<v1::ListAllocationDecisionsResponse> AllocationRuns::ListDecisions(
@@ -480,12 +480,12 @@ absl::StatusOr<v1::ListAllocationDecisionsResponse> AllocationRuns::ListDecision
   v1::ListAllocationDecisionsResponse response;
   OSAN_ASSIGN_OR_RETURN(auto page,
                         ReadPage(
-                            *pool_, *page_tokens_, call, "ListAllocationDecisions", request,
-                            [&](pqxx::work& tx, const std::string& after,
+                            *store_, *page_tokens_, call, "ListAllocationDecisions", request,
+                            [&](store::Records& records, const std::string& after,
                                 int limit) -> absl::StatusOr<Page<v1::AllocationDecision>> {
-                              OSAN_RETURN_IF_ERROR(store::GetAllocationRun(tx, id).status());
-                              return store::ListAllocationDecisions(tx, id, section_name,
-                                                                    school_code, after, limit);
+                              OSAN_RETURN_IF_ERROR(records.GetAllocationRun(id).status());
+                              return records.ListAllocationDecisions(id, section_name, school_code,
+                                                                     after, limit);
                             },
                             response.mutable_next_page_token()));
   for (auto& decision : page.items) {

@@ -27,12 +27,12 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "common/audit.h"
-#include "common/db.h"
 #include "common/names.h"
 #include "common/paging.h"
 #include "common/server.h"
 #include "osan/enrollment/v1/enrollment.pb.h"
-#include "services/catalog/client/catalog_client.h"
+#include "services/enrollment/api/catalog_sections.h"
+#include "services/enrollment/store/records.h"
 
 namespace osan::enrollment {
 
@@ -51,7 +51,7 @@ class AllocationRuns {
   using Call = server::CallContext;
 
   // A run places a student in at most `max_sections_per_student` sections.
-  AllocationRuns(db::Pool* pool, const PageTokens* page_tokens, catalog::CatalogClient* catalog,
+  AllocationRuns(store::Store* store, const PageTokens* page_tokens, CatalogSections* catalog,
                  int max_sections_per_student, AllocationRunOptions options = {});
   // Waits for the runs in progress to finish.
   ~AllocationRuns();
@@ -85,16 +85,16 @@ class AllocationRuns {
   // The run's transaction body, over `sections` (AllocatedSections).
   absl::StatusOr<v1::AllocationRun> Allocate(
       Job& job, const std::map<std::string, catalog::v1::Section>& sections,
-      audit::CallRecord& audit, pqxx::work& tx);
+      audit::CallRecord& audit, store::Records& records);
   // The term's sections allocated now, by id: policy other than FIRST_COME,
   // enrolment closed.
   absl::StatusOr<std::map<std::string, catalog::v1::Section>> AllocatedSections(const Job& job);
   // Writes the operation's stage (best effort: progress is advisory).
   void Report(Job& job, const std::string& stage, int percent);
 
-  db::Pool* const pool_;
+  store::Store* const store_;
   const PageTokens* const page_tokens_;
-  catalog::CatalogClient* const catalog_;
+  CatalogSections* const catalog_;
   const int max_sections_per_student_;
   const AllocationRunOptions options_;
 

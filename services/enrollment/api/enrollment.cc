@@ -17,7 +17,6 @@
 #include "common/use_case.h"
 #include "common/validation.h"
 #include "services/enrollment/api/first_come.h"
-#include "services/enrollment/store/enrollment_store.h"
 
 namespace osan::enrollment {
 namespace {
@@ -35,15 +34,15 @@ absl::Time DropDeadlineEnd(const cv1::Term& term) {
 
 }  // namespace
 
-Enrollment::Enrollment(db::Pool* pool, PageTokens page_tokens, CatalogClient* catalog,
+Enrollment::Enrollment(store::Store* store, PageTokens page_tokens, CatalogSections* catalog,
                        EnrollmentOptions options)
-    : pool_(pool),
+    : store_(store),
       page_tokens_(std::move(page_tokens)),
       catalog_(catalog),
       options_(options),
-      seats_(pool, options.max_seat_batch),
-      first_come_(pool, options.limits, options.max_seat_batch),
-      allocations_(pool, &page_tokens_, catalog, options.limits.max_enrollments_per_term) {}
+      seats_(store, options.max_seat_batch),
+      first_come_(store, options.limits, options.max_seat_batch),
+      allocations_(store, &page_tokens_, catalog, options.limits.max_enrollments_per_term) {}
 
 // ----- Students -------------------------------------------------------------
 
@@ -56,10 +55,11 @@ absl::StatusOr<v1::Student> Enrollment::CreateStudent(const Call& call,
   call.Audit(StudentId{school, request.student().student_key()}.name());
   OSAN_RETURN_IF_ERROR(auth::RequireHomeSchool(*call.principal, school));
   return IdempotentMutation<v1::Student>(
-      *pool_, call, "CreateStudent", request, [&](pqxx::work& tx) -> absl::StatusOr<v1::Student> {
-        OSAN_RETURN_IF_ERROR(store::InsertStudent(tx, school, request.student()));
+      *store_, call, "CreateStudent", request,
+      [&](store::Records& records) -> absl::StatusOr<v1::Student> {
+        OSAN_RETURN_IF_ERROR(records.InsertStudent(school, request.student()));
         OSAN_ASSIGN_OR_RETURN(v1::Student student,
-                              store::GetStudent(tx, school, request.student().student_key()));
+                              records.GetStudent(school, request.student().student_key()));
         return WithGradeAt(call.now, std::move(student));
       });
 }
@@ -69,8 +69,8 @@ absl::StatusOr<v1::Student> Enrollment::GetStudent(const Call& call,
   OSAN_ASSIGN_OR_RETURN(const StudentId id, ParseStudentName("name", request.name()));
   call.Audit(id.name());
   OSAN_RETURN_IF_ERROR(auth::RequireHomeSchool(*call.principal, id.school));
-  OSAN_ASSIGN_OR_RETURN(v1::Student student, pool_->Transact([&](pqxx::work& tx) {
-    return store::GetStudent(tx, id.school, id.key);
+  OSAN_ASSIGN_OR_RETURN(v1::Student student, store_->Transact([&](store::Records& records) {
+    return records.GetStudent(id.school, id.key);
   }));
   return WithGradeAt(call.now, std::move(student));
 }
@@ -80,12 +80,13 @@ absl::StatusOr<v1::ListStudentsResponse> Enrollment::ListStudents(
   OSAN_ASSIGN_OR_RETURN(const std::string school, ParseSchoolName("parent", request.parent()));
   OSAN_RETURN_IF_ERROR(auth::RequireHomeSchool(*call.principal, school));
   v1::ListStudentsResponse response;
-  OSAN_ASSIGN_OR_RETURN(auto page, ReadPage(
-                                       *pool_, page_tokens_, call, "ListStudents", request,
-                                       [&](pqxx::work& tx, const std::string& after, int limit) {
-                                         return store::ListStudents(tx, school, after, limit);
-                                       },
-                                       response.mutable_next_page_token()));
+  OSAN_ASSIGN_OR_RETURN(auto page,
+                        ReadPage(
+                            *store_, page_tokens_, call, "ListStudents", request,
+                            [&](store::Records& records, const std::string& after, int limit) {
+                              return records.ListStudents(school, after, limit);
+                            },
+                            response.mutable_next_page_token()));
   for (auto& student : page.items) {
     call.Audit(student.name());
     *response.add_students() = WithGradeAt(call.now, std::move(student));
@@ -95,11 +96,11 @@ absl::StatusOr<v1::ListStudentsResponse> Enrollment::ListStudents(
 
 // ----- Applications ---------------------------------------------------------
 
-absl::Status Enrollment::PromoteAndAudit(const Call& call, store::Tx& tx,
+absl::Status Enrollment::PromoteAndAudit(const Call& call, store::Records& records,
                                          const cv1::Section& section, const std::string& section_id,
                                          SeatedClass& seated, const std::string& reason) {
   OSAN_ASSIGN_OR_RETURN(const std::vector<std::string> promoted,
-                        PromoteWaitlist(tx, section, section_id, seated,
+                        PromoteWaitlist(records, section, section_id, seated,
                                         options_.limits.max_enrollments_per_term, reason));
   for (const std::string& student : promoted) {
     call.Audit(student);
@@ -107,19 +108,20 @@ absl::Status Enrollment::PromoteAndAudit(const Call& call, store::Tx& tx,
   return absl::OkStatus();
 }
 
-absl::StatusOr<v1::Application> Enrollment::PlaceFirstCome(const Call& call, store::Tx& tx,
+absl::StatusOr<v1::Application> Enrollment::PlaceFirstCome(const Call& call,
+                                                           store::Records& records,
                                                            const store::ApplicationRecord& record,
                                                            store::Seats& seats) {
-  OSAN_ASSIGN_OR_RETURN(const int held, store::EnrolledCount(tx, record.school_code,
-                                                             record.student_key, record.term_id));
-  OSAN_ASSIGN_OR_RETURN(SeatedClass seated, ReadSeatedClass(tx, record.section_id, seats));
+  OSAN_ASSIGN_OR_RETURN(const int held, records.EnrolledCount(record.school_code,
+                                                              record.student_key, record.term_id));
+  OSAN_ASSIGN_OR_RETURN(SeatedClass seated, ReadSeatedClass(records, record.section_id, seats));
   const Placement placement = enrollment::PlaceFirstCome(
       record.section, seated, record.school_code, held, options_.limits.max_enrollments_per_term);
-  OSAN_ASSIGN_OR_RETURN(v1::Application placed,
-                        store::SetState(tx, record.id, placement.state, placement.reason,
-                                        call.principal->institution));
+  OSAN_ASSIGN_OR_RETURN(
+      v1::Application placed,
+      records.SetState(record.id, placement.state, placement.reason, call.principal->institution));
   if (placement.state == v1::ENROLLED) {
-    OSAN_RETURN_IF_ERROR(PromoteAndAudit(call, tx, record.section, record.section_id, seated,
+    OSAN_RETURN_IF_ERROR(PromoteAndAudit(call, records, record.section, record.section_id, seated,
                                          "promoted from the waitlist when the class grew"));
   }
   seats.enrolled = seated.enrolled;
@@ -137,8 +139,7 @@ absl::StatusOr<v1::Application> Enrollment::SubmitApplication(
                         ParseSectionName("application.section", input.section()));
   OSAN_RETURN_IF_ERROR(CheckRange("application.preference_rank", input.preference_rank(), 1, 20));
   OSAN_RETURN_IF_ERROR(CheckRequestId(request.request_id()));
-  OSAN_ASSIGN_OR_RETURN(const SectionFacts facts,
-                        catalog_->GetSection(section_id.name(), call.deadline));
+  OSAN_ASSIGN_OR_RETURN(const SectionFacts facts, catalog_->Get(section_id.name(), call.deadline));
   OSAN_RETURN_IF_ERROR(CheckOpenForApplications(facts.section, facts.course, facts.term, call.now));
 
   store::ApplicationRecord record;
@@ -162,18 +163,19 @@ absl::StatusOr<v1::Application> Enrollment::SubmitApplication(
 
   // Checks against the student's other applications, then the insert; the
   // student's row lock serialises concurrent submissions for one student.
-  const auto submit = [&](store::Tx& tx) -> absl::StatusOr<store::ApplicationRecord> {
-    OSAN_ASSIGN_OR_RETURN(const v1::Student student,
-                          store::GetStudent(tx, student_id.school, student_id.key, true));
+  const auto submit = [&](store::Records& records) -> absl::StatusOr<store::ApplicationRecord> {
+    OSAN_ASSIGN_OR_RETURN(
+        const v1::Student student,
+        records.GetStudent(student_id.school, student_id.key, store::Lock::kForUpdate));
     OSAN_RETURN_IF_ERROR(
         CheckEligible(student, student_id.school, facts.section, facts.term.year()));
-    OSAN_ASSIGN_OR_RETURN(const auto live, store::LiveApplications(tx, student_id.school,
-                                                                   student_id.key, record.term_id));
+    OSAN_ASSIGN_OR_RETURN(const auto live, records.LiveApplications(
+                                               student_id.school, student_id.key, record.term_id));
     OSAN_RETURN_IF_ERROR(CheckAgainstLiveApplications(LiveViews(live), record.section_id,
                                                       facts.section, input.preference_rank(),
                                                       record.credits, options_.limits));
-    OSAN_RETURN_IF_ERROR(store::InsertApplication(tx, record));
-    return store::GetApplication(tx, record.id);
+    OSAN_RETURN_IF_ERROR(records.InsertApplication(record));
+    return records.GetApplication(record.id);
   };
 
   const db::RequestKey key = db::MakeRequestKey(call.principal->institution, "SubmitApplication",
@@ -181,9 +183,9 @@ absl::StatusOr<v1::Application> Enrollment::SubmitApplication(
   if (request.approve() && facts.section.allocation_policy() == cv1::FIRST_COME) {
     return first_come_.Submit({key, record, facts.section.capacity()});
   }
-  return pool_->Transact([&](pqxx::work& tx) {
-    return db::Idempotent<v1::Application>(tx, key, [&]() -> absl::StatusOr<v1::Application> {
-      OSAN_ASSIGN_OR_RETURN(const auto stored, submit(tx));
+  return store_->Transact([&](store::Records& records) {
+    return db::Idempotent<v1::Application>(records, key, [&]() -> absl::StatusOr<v1::Application> {
+      OSAN_ASSIGN_OR_RETURN(const auto stored, submit(records));
       return stored.application;
     });
   });
@@ -195,7 +197,7 @@ absl::StatusOr<v1::Application> Enrollment::ApproveApplication(
   OSAN_RETURN_IF_ERROR(CheckRequestId(request.request_id()));
   OSAN_ASSIGN_OR_RETURN(
       const store::ApplicationRecord current,
-      pool_->Transact([&](pqxx::work& tx) { return store::GetApplication(tx, id); }));
+      store_->Transact([&](store::Records& records) { return records.GetApplication(id); }));
   call.Audit(current.application.student());
   OSAN_RETURN_IF_ERROR(auth::RequireHomeSchool(*call.principal, current.school_code));
   if (current.section.allocation_policy() != cv1::FIRST_COME) {
@@ -203,20 +205,24 @@ absl::StatusOr<v1::Application> Enrollment::ApproveApplication(
   }
   // Approving a first-come application claims its seat, in the section's batch.
   OSAN_ASSIGN_OR_RETURN(const SectionFacts facts,
-                        catalog_->GetSection(current.application.section(), call.deadline));
+                        catalog_->Get(current.application.section(), call.deadline));
   OSAN_RETURN_IF_ERROR(CheckOpenForApplications(facts.section, facts.course, facts.term, call.now));
   const db::RequestKey key = db::MakeRequestKey(call.principal->institution, "ApproveApplication",
                                                 request.request_id(), request);
   return seats_.Run(
-      current.section_id, facts.section.capacity(), [&](store::Tx& tx, store::Seats& seats) {
-        return db::Idempotent<v1::Application>(tx, key, [&]() -> absl::StatusOr<v1::Application> {
-          OSAN_ASSIGN_OR_RETURN(const auto record, store::GetApplication(tx, id, true));
-          OSAN_RETURN_IF_ERROR(CheckAction(record.application.state(), Action::kApprove));
-          OSAN_RETURN_IF_ERROR(store::SetState(tx, id, v1::APPROVED, "approved by the home school",
-                                               call.principal->institution)
-                                   .status());
-          return PlaceFirstCome(call, tx, record, seats);
-        });
+      current.section_id, facts.section.capacity(),
+      [&](store::Records& records, store::Seats& seats) {
+        return db::Idempotent<v1::Application>(
+            records, key, [&]() -> absl::StatusOr<v1::Application> {
+              OSAN_ASSIGN_OR_RETURN(const auto record,
+                                    records.GetApplication(id, store::Lock::kForUpdate));
+              OSAN_RETURN_IF_ERROR(CheckAction(record.application.state(), Action::kApprove));
+              OSAN_RETURN_IF_ERROR(records
+                                       .SetState(id, v1::APPROVED, "approved by the home school",
+                                                 call.principal->institution)
+                                       .status());
+              return PlaceFirstCome(call, records, record, seats);
+            });
       });
 }
 
@@ -248,9 +254,10 @@ absl::StatusOr<v1::Application> Enrollment::Decide(const Call& call, const char*
   OSAN_RETURN_IF_ERROR(CheckText("reason", request.reason(), needs_reason ? 1 : 0, 500));
   const bool by_host = action == Action::kAccept || action == Action::kDecline;
   return IdempotentMutation<v1::Application>(
-      *pool_, call, method, request,
-      [&](pqxx::work& tx) -> absl::StatusOr<v1::Application> {
-        OSAN_ASSIGN_OR_RETURN(const auto record, store::GetApplication(tx, id, true));
+      *store_, call, method, request,
+      [&](store::Records& records) -> absl::StatusOr<v1::Application> {
+        OSAN_ASSIGN_OR_RETURN(const auto record,
+                              records.GetApplication(id, store::Lock::kForUpdate));
         call.Audit(record.application.student());
         OSAN_RETURN_IF_ERROR(by_host
                                  ? auth::RequireHost(*call.principal, record.application.host())
@@ -266,7 +273,7 @@ absl::StatusOr<v1::Application> Enrollment::Decide(const Call& call, const char*
                    : action == Action::kAccept ? "accepted by the host"
                                                : "withdrawn by the home school";
         }
-        return store::SetState(tx, id, StateAfter(action), reason, call.principal->institution);
+        return records.SetState(id, StateAfter(action), reason, call.principal->institution);
       },
       [&](const v1::Application& application) { call.Audit(application.student()); });
 }
@@ -274,8 +281,8 @@ absl::StatusOr<v1::Application> Enrollment::Decide(const Call& call, const char*
 absl::StatusOr<v1::Application> Enrollment::GetApplication(
     const Call& call, const v1::GetApplicationRequest& request) {
   OSAN_ASSIGN_OR_RETURN(const std::string id, ParseApplicationName("name", request.name()));
-  OSAN_ASSIGN_OR_RETURN(const auto record, pool_->Transact([&](pqxx::work& tx) {
-    return store::GetApplication(tx, id);
+  OSAN_ASSIGN_OR_RETURN(const auto record, store_->Transact([&](store::Records& records) {
+    return records.GetApplication(id);
   }));
   call.Audit(record.application.student());
   if (!auth::RequireHomeSchool(*call.principal, record.school_code).ok() &&
@@ -301,19 +308,19 @@ absl::StatusOr<v1::ListApplicationsResponse> Enrollment::ListApplications(
     OSAN_RETURN_IF_ERROR(auth::RequireHomeSchool(*call.principal, school_code));
   } else {
     OSAN_ASSIGN_OR_RETURN(const SectionId id, ParseSectionName("section", request.section()));
-    OSAN_ASSIGN_OR_RETURN(const SectionFacts facts, catalog_->GetSection(id.name(), call.deadline));
+    OSAN_ASSIGN_OR_RETURN(const SectionFacts facts, catalog_->Get(id.name(), call.deadline));
     OSAN_RETURN_IF_ERROR(auth::RequireHost(*call.principal, facts.section.host()));
     section_id = id.id;
   }
   v1::ListApplicationsResponse response;
-  OSAN_ASSIGN_OR_RETURN(auto page, ReadPage(
-                                       *pool_, page_tokens_, call, "ListApplications", request,
-                                       [&](pqxx::work& tx, const std::string& after, int limit) {
-                                         return store::ListApplications(tx, school_code, section_id,
-                                                                        request.state(), after,
-                                                                        limit);
-                                       },
-                                       response.mutable_next_page_token()));
+  OSAN_ASSIGN_OR_RETURN(auto page,
+                        ReadPage(
+                            *store_, page_tokens_, call, "ListApplications", request,
+                            [&](store::Records& records, const std::string& after, int limit) {
+                              return records.ListApplications(school_code, section_id,
+                                                              request.state(), after, limit);
+                            },
+                            response.mutable_next_page_token()));
   for (auto& application : page.items) {
     call.Audit(application.student());
     *response.add_applications() = std::move(application);
@@ -352,14 +359,14 @@ absl::StatusOr<v1::Application> Enrollment::DropEnrollment(
   OSAN_RETURN_IF_ERROR(CheckRequestId(request.request_id()));
   OSAN_ASSIGN_OR_RETURN(
       const store::ApplicationRecord current,
-      pool_->Transact([&](pqxx::work& tx) { return store::GetApplication(tx, id); }));
+      store_->Transact([&](store::Records& records) { return records.GetApplication(id); }));
   call.Audit(current.application.student());
   const bool by_host = auth::RequireHost(*call.principal, current.application.host()).ok();
   if (!by_host) {
     OSAN_RETURN_IF_ERROR(auth::RequireHomeSchool(*call.principal, current.school_code));
   }
   OSAN_ASSIGN_OR_RETURN(const SectionFacts facts,
-                        catalog_->GetSection(current.application.section(), call.deadline));
+                        catalog_->Get(current.application.section(), call.deadline));
   const bool drop_window_open = call.now < DropDeadlineEnd(facts.term);
   if (!by_host && !drop_window_open) {
     return absl::FailedPreconditionError(
@@ -368,30 +375,33 @@ absl::StatusOr<v1::Application> Enrollment::DropEnrollment(
   const db::RequestKey key = db::MakeRequestKey(call.principal->institution, "DropEnrollment",
                                                 request.request_id(), request);
   return seats_.Run(
-      current.section_id, facts.section.capacity(), [&](store::Tx& tx, store::Seats& seats) {
-        return db::Idempotent<v1::Application>(tx, key, [&]() -> absl::StatusOr<v1::Application> {
-          OSAN_ASSIGN_OR_RETURN(const auto record, store::GetApplication(tx, id, true));
-          OSAN_RETURN_IF_ERROR(CheckAction(record.application.state(), Action::kDrop));
-          const bool held_seat = record.application.state() == v1::ENROLLED;
-          const std::string reason =
-              absl::StrCat(by_host ? "dropped by the host: " : "dropped at the student's request: ",
-                           request.reason());
-          OSAN_ASSIGN_OR_RETURN(
-              v1::Application dropped,
-              store::SetState(tx, id, v1::DROPPED, reason, call.principal->institution));
-          if (held_seat) {
-            --seats.enrolled;
-            if (drop_window_open) {
-              OSAN_ASSIGN_OR_RETURN(SeatedClass seated,
-                                    ReadSeatedClass(tx, record.section_id, seats));
-              OSAN_RETURN_IF_ERROR(
-                  PromoteAndAudit(call, tx, facts.section, record.section_id, seated,
-                                  "promoted from the waitlist when a seat was freed"));
-              seats.enrolled = seated.enrolled;
-            }
-          }
-          return dropped;
-        });
+      current.section_id, facts.section.capacity(),
+      [&](store::Records& records, store::Seats& seats) {
+        return db::Idempotent<v1::Application>(
+            records, key, [&]() -> absl::StatusOr<v1::Application> {
+              OSAN_ASSIGN_OR_RETURN(const auto record,
+                                    records.GetApplication(id, store::Lock::kForUpdate));
+              OSAN_RETURN_IF_ERROR(CheckAction(record.application.state(), Action::kDrop));
+              const bool held_seat = record.application.state() == v1::ENROLLED;
+              const std::string reason = absl::StrCat(
+                  by_host ? "dropped by the host: " : "dropped at the student's request: ",
+                  request.reason());
+              OSAN_ASSIGN_OR_RETURN(
+                  v1::Application dropped,
+                  records.SetState(id, v1::DROPPED, reason, call.principal->institution));
+              if (held_seat) {
+                --seats.enrolled;
+                if (drop_window_open) {
+                  OSAN_ASSIGN_OR_RETURN(SeatedClass seated,
+                                        ReadSeatedClass(records, record.section_id, seats));
+                  OSAN_RETURN_IF_ERROR(
+                      PromoteAndAudit(call, records, facts.section, record.section_id, seated,
+                                      "promoted from the waitlist when a seat was freed"));
+                  seats.enrolled = seated.enrolled;
+                }
+              }
+              return dropped;
+            });
       });
 }
 
@@ -402,37 +412,35 @@ absl::StatusOr<v1::CancelSectionResponse> Enrollment::CancelSection(
   if (call.principal->role != auth::v1::CITY) {
     // A section's host never changes: a cached copy tells whether the caller
     // may cancel, before catalog is asked for the section's current state.
-    OSAN_ASSIGN_OR_RETURN(const SectionFacts cached,
-                          catalog_->GetSection(id.name(), call.deadline));
+    OSAN_ASSIGN_OR_RETURN(const SectionFacts cached, catalog_->Get(id.name(), call.deadline));
     OSAN_RETURN_IF_ERROR(auth::RequireHost(*call.principal, cached.section.host()));
   }
-  OSAN_ASSIGN_OR_RETURN(
-      const SectionFacts facts,
-      catalog_->GetSection(id.name(), call.deadline, CatalogClient::Freshness::kFresh));
+  OSAN_ASSIGN_OR_RETURN(const SectionFacts facts,
+                        catalog_->Get(id.name(), call.deadline, Freshness::kFresh));
   if (facts.section.state() != cv1::ENROLLMENT_CLOSED && facts.section.state() != cv1::CANCELLED) {
     return absl::FailedPreconditionError(
         "a section is cancelled for low enrolment only once its enrolment has closed");
   }
   return IdempotentMutation<v1::CancelSectionResponse>(
-      *pool_, call, "CancelSection", request,
-      [&](pqxx::work& tx) -> absl::StatusOr<v1::CancelSectionResponse> {
+      *store_, call, "CancelSection", request,
+      [&](store::Records& records) -> absl::StatusOr<v1::CancelSectionResponse> {
         OSAN_ASSIGN_OR_RETURN(const store::Seats seats,
-                              store::LockSeats(tx, id.id, facts.section.capacity()));
+                              records.LockSeats(id.id, facts.section.capacity()));
         if (seats.enrolled >= facts.section.min_enrollment()) {
           return absl::FailedPreconditionError(absl::StrCat("the section has ", seats.enrolled,
                                                             " enrolled, not below its minimum of ",
                                                             facts.section.min_enrollment()));
         }
-        OSAN_ASSIGN_OR_RETURN(const auto live, store::LiveApplicationsOfSection(tx, id.id));
+        OSAN_ASSIGN_OR_RETURN(const auto live, records.LiveApplicationsOfSection(id.id));
         for (const auto& record : live) {
           call.Audit(record.application.student());
-          OSAN_RETURN_IF_ERROR(
-              store::SetState(tx, record.id, v1::SECTION_CANCELLED,
-                              absl::StrCat("section cancelled: ", request.reason()),
-                              call.principal->institution)
-                  .status());
+          OSAN_RETURN_IF_ERROR(records
+                                   .SetState(record.id, v1::SECTION_CANCELLED,
+                                             absl::StrCat("section cancelled: ", request.reason()),
+                                             call.principal->institution)
+                                   .status());
         }
-        OSAN_RETURN_IF_ERROR(store::SetEnrolled(tx, id.id, 0));
+        OSAN_RETURN_IF_ERROR(records.SetEnrolled(id.id, 0));
         v1::CancelSectionResponse response;
         response.set_cancelled_applications(static_cast<int>(live.size()));
         return response;
@@ -442,17 +450,19 @@ absl::StatusOr<v1::CancelSectionResponse> Enrollment::CancelSection(
 absl::StatusOr<v1::Roster> Enrollment::ListRoster(const Call& call,
                                                   const v1::ListRosterRequest& request) {
   OSAN_ASSIGN_OR_RETURN(const SectionId id, ParseSectionName("section", request.section()));
-  OSAN_ASSIGN_OR_RETURN(const SectionFacts facts, catalog_->GetSection(id.name(), call.deadline));
+  OSAN_ASSIGN_OR_RETURN(const SectionFacts facts, catalog_->Get(id.name(), call.deadline));
   OSAN_RETURN_IF_ERROR(auth::RequireHost(*call.principal, facts.section.host()));
   v1::Roster roster;
   roster.set_section(id.name());
   roster.set_capacity(facts.section.capacity());
   OSAN_ASSIGN_OR_RETURN(auto page, ReadPage(
-                                       *pool_, page_tokens_, call, "ListRoster", request,
-                                       [&](pqxx::work& tx, const std::string& after,
+                                       *store_, page_tokens_, call, "ListRoster", request,
+                                       [&](store::Records& records, const std::string& after,
                                            int limit) -> absl::StatusOr<Page<v1::RosterEntry>> {
-                                         roster.set_enrolled(store::RosterEnrolled(tx, id.id));
-                                         return store::Roster(tx, id.id, after, limit);
+                                         OSAN_ASSIGN_OR_RETURN(const int enrolled,
+                                                               records.RosterEnrolled(id.id));
+                                         roster.set_enrolled(enrolled);
+                                         return records.Roster(id.id, after, limit);
                                        },
                                        roster.mutable_next_page_token()));
   for (auto& entry : page.items) {
@@ -469,13 +479,13 @@ absl::StatusOr<v1::CountApplicationsResponse> Enrollment::CountApplications(
   OSAN_ASSIGN_OR_RETURN(const TermId term, ParseTermName("term", request.term()));
   v1::CountApplicationsResponse response;
   response.set_term(term.name());
-  OSAN_ASSIGN_OR_RETURN(auto page, ReadPage(
-                                       *pool_, page_tokens_, call, "CountApplications", request,
-                                       [&](pqxx::work& tx, const std::string& after, int limit) {
-                                         return store::CountApplications(tx, term.id(), after,
-                                                                         limit);
-                                       },
-                                       response.mutable_next_page_token()));
+  OSAN_ASSIGN_OR_RETURN(auto page,
+                        ReadPage(
+                            *store_, page_tokens_, call, "CountApplications", request,
+                            [&](store::Records& records, const std::string& after, int limit) {
+                              return records.CountApplications(term.id(), after, limit);
+                            },
+                            response.mutable_next_page_token()));
   for (auto& count : page.items) {
     *response.add_counts() = std::move(count);
   }
@@ -505,13 +515,14 @@ absl::StatusOr<std::vector<v1::ChangeEvent>> Enrollment::ReadChanges(const Call&
       return absl::PermissionDeniedError(
           "the change feed is for home schools, hosts and the suite's services");
   }
-  return pool_->Transact([&](pqxx::work& tx) -> absl::StatusOr<std::vector<v1::ChangeEvent>> {
-    OSAN_ASSIGN_OR_RETURN(auto events, store::ReadEvents(tx, after, filter, limit));
-    for (const v1::ChangeEvent& event : events) {
-      call.Audit(event.application().student());
-    }
-    return events;
-  });
+  return store_->Transact(
+      [&](store::Records& records) -> absl::StatusOr<std::vector<v1::ChangeEvent>> {
+        OSAN_ASSIGN_OR_RETURN(auto events, records.ReadEvents(after, filter, limit));
+        for (const v1::ChangeEvent& event : events) {
+          call.Audit(event.application().student());
+        }
+        return events;
+      });
 }
 
 }  // namespace osan::enrollment

@@ -9,19 +9,18 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
-#include "common/db.h"
 #include "common/paging.h"
 #include "common/server.h"
 #include "osan/enrollment/v1/enrollment.pb.h"
-#include "services/catalog/client/catalog_client.h"
 #include "services/enrollment/api/allocation_runs.h"
+#include "services/enrollment/api/catalog_sections.h"
 #include "services/enrollment/api/first_come.h"
+#include "services/enrollment/api/seat_batcher.h"
 #include "services/enrollment/domain/rules.h"
-#include "services/enrollment/store/seat_batcher.h"
+#include "services/enrollment/store/records.h"
 
 namespace osan::enrollment {
 
-using catalog::CatalogClient;
 using catalog::SectionFacts;
 
 struct EnrollmentOptions {
@@ -38,7 +37,7 @@ struct EnrollmentOptions {
 
 class Enrollment {
  public:
-  Enrollment(db::Pool* pool, PageTokens page_tokens, CatalogClient* catalog,
+  Enrollment(store::Store* store, PageTokens page_tokens, CatalogSections* catalog,
              EnrollmentOptions options);
 
   using Call = server::CallContext;
@@ -102,19 +101,19 @@ class Enrollment {
                                          Action action);
   // Places an APPROVED application of a first-come section by the placement
   // rule (domain/placement.h); a seat taken may seat waitlisted host students.
-  absl::StatusOr<v1::Application> PlaceFirstCome(const Call& call, store::Tx& tx,
+  absl::StatusOr<v1::Application> PlaceFirstCome(const Call& call, store::Records& records,
                                                  const store::ApplicationRecord& record,
                                                  store::Seats& seats);
   // PromoteWaitlist (first_come.h), auditing the students it seats.
-  absl::Status PromoteAndAudit(const Call& call, store::Tx& tx, const catalog::v1::Section& section,
-                               const std::string& section_id, SeatedClass& seated,
-                               const std::string& reason);
+  absl::Status PromoteAndAudit(const Call& call, store::Records& records,
+                               const catalog::v1::Section& section, const std::string& section_id,
+                               SeatedClass& seated, const std::string& reason);
 
-  db::Pool* const pool_;
+  store::Store* const store_;
   const PageTokens page_tokens_;
-  CatalogClient* const catalog_;
+  CatalogSections* const catalog_;
   const EnrollmentOptions options_;
-  store::SeatBatcher seats_;
+  SeatBatcher seats_;
   FirstComeSubmissions first_come_;
   // Last: destroyed first, waiting for runs in progress while the rest stands.
   AllocationRuns allocations_;

@@ -46,17 +46,21 @@ ServiceDefinition EnrollmentDefinition(EnrollmentOptions options) {
     }
     OSAN_ASSIGN_OR_RETURN(auto signer, auth::TokenSigner::Create(config.service_signing_key_pem));
     struct State {
-      std::unique_ptr<CatalogClient> catalog;
+      std::unique_ptr<catalog::CatalogClient> catalog;
+      std::unique_ptr<GrpcCatalogSections> sections;
+      std::unique_ptr<store::PgStore> store;
       std::unique_ptr<Enrollment> enrollment;
       std::unique_ptr<PublicSeats> seats;
     };
     auto state = std::make_shared<State>();
-    state->catalog = std::make_unique<CatalogClient>(
+    state->catalog = std::make_unique<catalog::CatalogClient>(
         OpenChannel(config.catalog_address, config.peer_tls), std::move(signer), "SVC-ENROLLMENT",
         options.catalog_cache_ttl);
-    state->enrollment =
-        std::make_unique<Enrollment>(pool, std::move(page_tokens), state->catalog.get(), options);
-    state->seats = std::make_unique<PublicSeats>(pool, options.seat_counts_ttl);
+    state->sections = std::make_unique<GrpcCatalogSections>(state->catalog.get());
+    state->store = std::make_unique<store::PgStore>(pool);
+    state->enrollment = std::make_unique<Enrollment>(state->store.get(), std::move(page_tokens),
+                                                     state->sections.get(), options);
+    state->seats = std::make_unique<PublicSeats>(state->store.get(), options.seat_counts_ttl);
     // Weak: the runtime destroys the parts (and so waits for allocation runs
     // in progress) before the dispatcher.
     dispatcher->SetAdmission([weak = std::weak_ptr<State>(state)](const auth::Principal& principal,

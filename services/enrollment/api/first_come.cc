@@ -7,7 +7,6 @@
 #include <tuple>
 
 #include "absl/strings/str_cat.h"
-#include "absl/time/clock.h"
 #include "common/names.h"
 #include "common/status.h"
 
@@ -30,14 +29,14 @@ std::vector<LiveApplication> LiveViews(const std::vector<store::ApplicationRecor
   return views;
 }
 
-absl::StatusOr<SeatedClass> ReadSeatedClass(store::Tx& tx, const std::string& section_id,
+absl::StatusOr<SeatedClass> ReadSeatedClass(store::Records& records, const std::string& section_id,
                                             const store::Seats& seats) {
   SeatedClass seated{seats.capacity, seats.enrolled, {}};
-  OSAN_ASSIGN_OR_RETURN(seated.by_school, store::EnrolledBySchool(tx, section_id));
+  OSAN_ASSIGN_OR_RETURN(seated.by_school, records.EnrolledBySchool(section_id));
   return seated;
 }
 
-absl::StatusOr<std::vector<std::string>> PromoteWaitlist(store::Tx& tx,
+absl::StatusOr<std::vector<std::string>> PromoteWaitlist(store::Records& records,
                                                          const catalog::v1::Section& section,
                                                          const std::string& section_id,
                                                          SeatedClass& seated, int max_seats,
@@ -45,7 +44,7 @@ absl::StatusOr<std::vector<std::string>> PromoteWaitlist(store::Tx& tx,
   if (seated.free() <= 0) {
     return std::vector<std::string>{};
   }
-  OSAN_ASSIGN_OR_RETURN(const auto waitlist, store::Waitlist(tx, section_id));
+  OSAN_ASSIGN_OR_RETURN(const auto waitlist, records.Waitlist(section_id));
   if (waitlist.empty()) {
     return std::vector<std::string>{};
   }
@@ -53,7 +52,7 @@ absl::StatusOr<std::vector<std::string>> PromoteWaitlist(store::Tx& tx,
   for (const store::ApplicationRecord& record : waitlist) {
     students.emplace_back(record.school_code, record.student_key);
   }
-  OSAN_ASSIGN_OR_RETURN(auto held, store::EnrolledCounts(tx, waitlist.front().term_id, students));
+  OSAN_ASSIGN_OR_RETURN(auto held, records.EnrolledCounts(waitlist.front().term_id, students));
   std::vector<WaitingStudent> waiting;
   for (const store::ApplicationRecord& record : waitlist) {
     waiting.push_back({record.school_code, held[{record.school_code, record.student_key}]});
@@ -61,14 +60,14 @@ absl::StatusOr<std::vector<std::string>> PromoteWaitlist(store::Tx& tx,
   std::vector<std::string> promoted;
   for (const size_t i : Promote(section, seated, waiting, max_seats)) {
     OSAN_RETURN_IF_ERROR(
-        store::SetState(tx, waitlist[i].id, v1::ENROLLED, reason, "waitlist").status());
+        records.SetState(waitlist[i].id, v1::ENROLLED, reason, "waitlist").status());
     promoted.push_back(waitlist[i].application.student());
   }
   return promoted;
 }
 
-FirstComeSubmissions::FirstComeSubmissions(db::Pool* pool, StudentLimits limits, int max_batch)
-    : pool_(pool),
+FirstComeSubmissions::FirstComeSubmissions(store::Store* store, StudentLimits limits, int max_batch)
+    : store_(store),
       limits_(limits),
       coalescer_(max_batch,
                  [this](const std::string& section_id, const std::vector<Submission*>& batch) {
@@ -84,8 +83,8 @@ void FirstComeSubmissions::RunBatch(const std::string&, const std::vector<Submis
   std::vector<absl::StatusOr<v1::Application>> results;
   // The batch's commit records the students of the submissions that stand.
   audit::TransactionScope audited({});
-  const absl::Status status = pool_->Transact([&](pqxx::work& tx) -> absl::Status {
-    OSAN_RETURN_IF_ERROR(Decide(tx, batch, results));
+  const absl::Status status = store_->Transact([&](store::Records& records) -> absl::Status {
+    OSAN_RETURN_IF_ERROR(Decide(records, batch, results));
     audited.Set(audit::StandingCalls(batch, results));
     return absl::OkStatus();
   });
@@ -95,7 +94,8 @@ void FirstComeSubmissions::RunBatch(const std::string&, const std::vector<Submis
   }
 }
 
-absl::Status FirstComeSubmissions::Decide(pqxx::work& tx, const std::vector<Submission*>& batch,
+absl::Status FirstComeSubmissions::Decide(store::Records& records,
+                                          const std::vector<Submission*>& batch,
                                           std::vector<absl::StatusOr<v1::Application>>& results) {
   results.assign(batch.size(), absl::InternalError("not decided"));
   const store::ApplicationRecord& first = batch.front()->record;
@@ -103,7 +103,11 @@ absl::Status FirstComeSubmissions::Decide(pqxx::work& tx, const std::vector<Subm
   for (const Submission* submission : batch) {
     capacity = std::max(capacity, submission->capacity);
   }
-  OSAN_ASSIGN_OR_RETURN(store::Seats seats, store::LockSeats(tx, first.section_id, capacity));
+  // The time the store stamps the new applications with.
+  OSAN_ASSIGN_OR_RETURN(const int64_t micros, records.TransactionMicros());
+  const google::protobuf::Timestamp now =
+      google::protobuf::util::TimeUtil::MicrosecondsToTimestamp(micros);
+  OSAN_ASSIGN_OR_RETURN(store::Seats seats, records.LockSeats(first.section_id, capacity));
 
   // Request ids: a repeated id within the batch is answered like its first.
   std::map<KeyTuple, size_t> first_with_key;
@@ -115,7 +119,7 @@ absl::Status FirstComeSubmissions::Decide(pqxx::work& tx, const std::vector<Subm
       keys.push_back(batch[i]->key);
     }
   }
-  const auto claims = db::ClaimAll(tx, keys);
+  const auto claims = records.ClaimAll(keys);
   std::vector<size_t> fresh;
   std::vector<store::StudentRef> students;
   for (size_t u = 0; u < unique.size(); ++u) {
@@ -134,14 +138,12 @@ absl::Status FirstComeSubmissions::Decide(pqxx::work& tx, const std::vector<Subm
   }
   std::sort(students.begin(), students.end());
   students.erase(std::unique(students.begin(), students.end()), students.end());
-  OSAN_ASSIGN_OR_RETURN(const auto locked, store::LockStudents(tx, students));
-  OSAN_ASSIGN_OR_RETURN(auto live, store::LiveApplicationsOf(tx, first.term_id, students));
-  OSAN_ASSIGN_OR_RETURN(auto held, store::EnrolledCounts(tx, first.term_id, students));
-  OSAN_ASSIGN_OR_RETURN(int waitlisted, store::WaitlistLength(tx, first.section_id));
-  OSAN_ASSIGN_OR_RETURN(SeatedClass seated, ReadSeatedClass(tx, first.section_id, seats));
+  OSAN_ASSIGN_OR_RETURN(const auto locked, records.LockStudents(students));
+  OSAN_ASSIGN_OR_RETURN(auto live, records.LiveApplicationsOf(first.term_id, students));
+  OSAN_ASSIGN_OR_RETURN(auto held, records.EnrolledCounts(first.term_id, students));
+  OSAN_ASSIGN_OR_RETURN(int waitlisted, records.WaitlistLength(first.section_id));
+  OSAN_ASSIGN_OR_RETURN(SeatedClass seated, ReadSeatedClass(records, first.section_id, seats));
 
-  const google::protobuf::Timestamp now =
-      google::protobuf::util::TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(absl::Now()));
   std::vector<store::ApplicationRecord> inserts;
   std::vector<db::RequestKey> done_keys, failed_keys;
   std::vector<std::string> responses;
@@ -185,16 +187,16 @@ absl::Status FirstComeSubmissions::Decide(pqxx::work& tx, const std::vector<Subm
       live[ref].push_back(std::move(record));  // later submissions see it
     }
   }
-  OSAN_RETURN_IF_ERROR(store::InsertApplications(tx, inserts));
-  db::RecordAll(tx, done_keys, responses);
-  db::ReleaseAll(tx, failed_keys);
+  OSAN_RETURN_IF_ERROR(records.InsertApplications(inserts));
+  records.RecordAll(done_keys, responses);
+  records.ReleaseAll(failed_keys);
   if (seated.enrolled != seats.enrolled) {
     // Students of other schools seated now may make room for waitlisted host students.
-    OSAN_RETURN_IF_ERROR(PromoteWaitlist(tx, first.section, first.section_id, seated,
+    OSAN_RETURN_IF_ERROR(PromoteWaitlist(records, first.section, first.section_id, seated,
                                          limits_.max_enrollments_per_term,
                                          "promoted from the waitlist when the class grew")
                              .status());
-    OSAN_RETURN_IF_ERROR(store::SetEnrolled(tx, first.section_id, seated.enrolled));
+    OSAN_RETURN_IF_ERROR(records.SetEnrolled(first.section_id, seated.enrolled));
   }
   for (size_t i = 0; i < batch.size(); ++i) {
     const size_t original = first_with_key.at(Tuple(batch[i]->key));

@@ -20,12 +20,11 @@
 #include "absl/status/statusor.h"
 #include "common/audit.h"
 #include "common/coalescer.h"
-#include "common/db.h"
-#include "common/idempotency.h"
+#include "common/request_log.h"
 #include "osan/enrollment/v1/enrollment.pb.h"
 #include "services/enrollment/domain/placement.h"
 #include "services/enrollment/domain/rules.h"
-#include "services/enrollment/store/enrollment_store.h"
+#include "services/enrollment/store/records.h"
 
 namespace osan::enrollment {
 
@@ -34,14 +33,14 @@ namespace osan::enrollment {
 std::vector<LiveApplication> LiveViews(const std::vector<store::ApplicationRecord>& records);
 
 // The section's seats and who holds them, read under its seat lock `seats`.
-absl::StatusOr<SeatedClass> ReadSeatedClass(store::Tx& tx, const std::string& section_id,
+absl::StatusOr<SeatedClass> ReadSeatedClass(store::Records& records, const std::string& section_id,
                                             const store::Seats& seats);
 
 // Seats the waitlisted students of the section (`section` its catalog entry)
 // that the placement rule now admits (Promote), each ENROLLED with `reason`;
 // `seated` counts them, and the caller stores seated.enrolled. Returns their
 // student names.
-absl::StatusOr<std::vector<std::string>> PromoteWaitlist(store::Tx& tx,
+absl::StatusOr<std::vector<std::string>> PromoteWaitlist(store::Records& records,
                                                          const catalog::v1::Section& section,
                                                          const std::string& section_id,
                                                          SeatedClass& seated, int max_seats,
@@ -49,7 +48,7 @@ absl::StatusOr<std::vector<std::string>> PromoteWaitlist(store::Tx& tx,
 
 class FirstComeSubmissions {
  public:
-  FirstComeSubmissions(db::Pool* pool, StudentLimits limits, int max_batch);
+  FirstComeSubmissions(store::Store* store, StudentLimits limits, int max_batch);
 
   struct Submission {
     db::RequestKey key;
@@ -72,10 +71,10 @@ class FirstComeSubmissions {
 
  private:
   void RunBatch(const std::string& section_id, const std::vector<Submission*>& batch);
-  absl::Status Decide(pqxx::work& tx, const std::vector<Submission*>& batch,
+  absl::Status Decide(store::Records& records, const std::vector<Submission*>& batch,
                       std::vector<absl::StatusOr<v1::Application>>& results);
 
-  db::Pool* const pool_;
+  store::Store* const store_;
   const StudentLimits limits_;
   Coalescer<Submission> coalescer_;
 };

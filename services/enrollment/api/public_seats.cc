@@ -4,7 +4,6 @@
 
 #include "common/names.h"
 #include "common/status.h"
-#include "services/enrollment/store/enrollment_store.h"
 
 namespace osan::enrollment {
 
@@ -26,8 +25,8 @@ absl::StatusOr<v1::ListSeatCountsResponse> PublicSeats::ListSeatCounts(
   v1::ListSeatCountsResponse response;
   response.set_term(name);
   *response.mutable_read_time() = TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(call.now));
-  OSAN_ASSIGN_OR_RETURN(auto counts, pool_->Transact([&](pqxx::work& tx) {
-    return store::SeatCounts(tx, term.id());
+  OSAN_ASSIGN_OR_RETURN(auto counts, store_->Transact([&](store::Records& records) {
+    return records.SeatCounts(term.id());
   }));
   for (v1::SeatCount& count : counts) {
     *response.add_seats() = std::move(count);

@@ -16,15 +16,15 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
-#include "common/db.h"
 #include "common/server.h"
 #include "osan/enrollment/v1/enrollment.pb.h"
+#include "services/enrollment/store/records.h"
 
 namespace osan::enrollment {
 
 class PublicSeats {
  public:
-  PublicSeats(db::Pool* pool, absl::Duration ttl) : pool_(pool), ttl_(ttl) {}
+  PublicSeats(store::Store* store, absl::Duration ttl) : store_(store), ttl_(ttl) {}
 
   // INVALID_ARGUMENT unless `term` is `terms/{year}-{semester}`. `read_time`
   // says when the counts were read.
@@ -32,7 +32,7 @@ class PublicSeats {
       const server::CallContext& call, const v1::ListSeatCountsRequest& request);
 
  private:
-  db::Pool* const pool_;
+  store::Store* const store_;
   const absl::Duration ttl_;
   absl::Mutex mu_;
   // By term name; an entry is used while younger than ttl_.

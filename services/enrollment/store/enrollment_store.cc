@@ -170,8 +170,6 @@ const std::vector<db::Statement> kStatements = {
     {"seats_lock",
      "UPDATE section_seats SET capacity = GREATEST(capacity, $2) WHERE section_id = $1::uuid"
      " RETURNING capacity, enrolled"},
-    {"seats_count",
-     "SELECT count(*) FROM applications WHERE section_id = $1::uuid AND state = 'ENROLLED'"},
     {"seats_of_term",
      "SELECT a.section_name, COALESCE(max(s.capacity), 0), COALESCE(max(s.enrolled), 0),"
      " count(*) FILTER (WHERE a.state = 'WAITLISTED')"
@@ -323,9 +321,9 @@ const std::vector<db::Statement>& Statements() { return kStatements; }
 
 // ----- Students -------------------------------------------------------------
 
-absl::Status InsertStudent(Tx& tx, const std::string& school, const v1::Student& student) {
-  const pqxx::result inserted = tx.exec_prepared("student_insert", school, student.student_key(),
-                                                 student.entry_year(), student.display_name());
+absl::Status PgRecords::InsertStudent(const std::string& school, const v1::Student& student) {
+  const pqxx::result inserted = tx_.exec_prepared("student_insert", school, student.student_key(),
+                                                  student.entry_year(), student.display_name());
   if (inserted.affected_rows() == 0) {
     return absl::AlreadyExistsError(
         absl::StrCat(StudentId{school, student.student_key()}.name(), " already exists"));
@@ -333,19 +331,19 @@ absl::Status InsertStudent(Tx& tx, const std::string& school, const v1::Student&
   return absl::OkStatus();
 }
 
-absl::StatusOr<v1::Student> GetStudent(Tx& tx, const std::string& school, const std::string& key,
-                                       bool for_update) {
-  const pqxx::result rows =
-      tx.exec_prepared(for_update ? "student_get_locked" : "student_get", school, key);
+absl::StatusOr<v1::Student> PgRecords::GetStudent(const std::string& school, const std::string& key,
+                                                  Lock lock) {
+  const pqxx::result rows = tx_.exec_prepared(
+      lock == Lock::kForUpdate ? "student_get_locked" : "student_get", school, key);
   if (rows.empty()) {
     return absl::NotFoundError(absl::StrCat(StudentId{school, key}.name(), " not found"));
   }
   return ReadStudent(school, rows[0]);
 }
 
-absl::StatusOr<Page<v1::Student>> ListStudents(Tx& tx, const std::string& school,
-                                               const std::string& after, int limit) {
-  const pqxx::result rows = tx.exec_prepared("student_list", school, after, limit + 1);
+absl::StatusOr<Page<v1::Student>> PgRecords::ListStudents(const std::string& school,
+                                                          const std::string& after, int limit) {
+  const pqxx::result rows = tx_.exec_prepared("student_list", school, after, limit + 1);
   return PageOfRows<v1::Student>(
       rows, limit, [&](const pqxx::row& row) { return ReadStudent(school, row); },
       [&](const pqxx::row& last) { return ReadStudent(school, last).student_key(); });
@@ -353,55 +351,57 @@ absl::StatusOr<Page<v1::Student>> ListStudents(Tx& tx, const std::string& school
 
 // ----- Applications ---------------------------------------------------------
 
-absl::Status InsertApplication(Tx& tx, const ApplicationRecord& record) {
+absl::Status PgRecords::InsertApplication(const ApplicationRecord& record) {
   const v1::Application& application = record.application;
   const std::string host = InstitutionCodeOf(application.host());
-  tx.exec_prepared0("application_insert", record.id, record.school_code, record.student_key,
-                    record.term_id, record.section_id, application.section(), host, record.credits,
-                    pqxx::binarystring(record.section.SerializeAsString()),
-                    application.preference_rank(), v1::ApplicationState_Name(application.state()),
-                    application.reason(), application.decided_by());
-  OSAN_ASSIGN_OR_RETURN(const ApplicationRecord stored, GetApplication(tx, record.id));
-  tx.exec_prepared0("event_insert", record.id, record.school_code, host,
-                    pqxx::binarystring(stored.application.SerializeAsString()));
+  tx_.exec_prepared0("application_insert", record.id, record.school_code, record.student_key,
+                     record.term_id, record.section_id, application.section(), host, record.credits,
+                     pqxx::binarystring(record.section.SerializeAsString()),
+                     application.preference_rank(), v1::ApplicationState_Name(application.state()),
+                     application.reason(), application.decided_by());
+  OSAN_ASSIGN_OR_RETURN(const ApplicationRecord stored, GetApplication(record.id, Lock::kNone));
+  tx_.exec_prepared0("event_insert", record.id, record.school_code, host,
+                     pqxx::binarystring(stored.application.SerializeAsString()));
   return absl::OkStatus();
 }
 
-absl::StatusOr<ApplicationRecord> GetApplication(Tx& tx, const std::string& id, bool for_update) {
-  const pqxx::result rows =
-      tx.exec_prepared(for_update ? "application_get_locked" : "application_get", id);
+absl::StatusOr<ApplicationRecord> PgRecords::GetApplication(const std::string& id, Lock lock) {
+  const pqxx::result rows = tx_.exec_prepared(
+      lock == Lock::kForUpdate ? "application_get_locked" : "application_get", id);
   if (rows.empty()) {
     return absl::NotFoundError(absl::StrCat(ApplicationName(id), " not found"));
   }
   return ReadApplication(rows[0]);
 }
 
-absl::StatusOr<std::vector<ApplicationRecord>> LiveApplications(Tx& tx, const std::string& school,
-                                                                const std::string& key,
-                                                                const std::string& term_id) {
-  return ReadApplications(tx.exec_prepared("application_live_of_student", school, key, term_id));
+absl::StatusOr<std::vector<ApplicationRecord>> PgRecords::LiveApplications(
+    const std::string& school, const std::string& key, const std::string& term_id) {
+  return ReadApplications(tx_.exec_prepared("application_live_of_student", school, key, term_id));
 }
 
-absl::StatusOr<v1::Application> SetState(Tx& tx, const std::string& id, v1::ApplicationState state,
-                                         const std::string& reason, const std::string& decided_by) {
-  tx.exec_prepared0("application_set_state", id, v1::ApplicationState_Name(state), reason,
-                    decided_by);
-  OSAN_ASSIGN_OR_RETURN(const ApplicationRecord stored, GetApplication(tx, id));
-  tx.exec_prepared0("event_insert", id, stored.school_code,
-                    InstitutionCodeOf(stored.application.host()),
-                    pqxx::binarystring(stored.application.SerializeAsString()));
+absl::StatusOr<v1::Application> PgRecords::SetState(const std::string& id,
+                                                    v1::ApplicationState state,
+                                                    const std::string& reason,
+                                                    const std::string& decided_by) {
+  tx_.exec_prepared0("application_set_state", id, v1::ApplicationState_Name(state), reason,
+                     decided_by);
+  OSAN_ASSIGN_OR_RETURN(const ApplicationRecord stored, GetApplication(id, Lock::kNone));
+  tx_.exec_prepared0("event_insert", id, stored.school_code,
+                     InstitutionCodeOf(stored.application.host()),
+                     pqxx::binarystring(stored.application.SerializeAsString()));
   return stored.application;
 }
 
-absl::StatusOr<Page<v1::Application>> ListApplications(Tx& tx, const std::string& school_code,
-                                                       const std::string& section_id,
-                                                       v1::ApplicationState state,
-                                                       const std::string& after, int limit) {
+absl::StatusOr<Page<v1::Application>> PgRecords::ListApplications(const std::string& school_code,
+                                                                  const std::string& section_id,
+                                                                  v1::ApplicationState state,
+                                                                  const std::string& after,
+                                                                  int limit) {
   const pqxx::result rows = school_code.empty()
-                                ? tx.exec_prepared("application_list_section", section_id,
-                                                   StateFilter(state), after, limit + 1)
-                                : tx.exec_prepared("application_list_school", school_code,
-                                                   StateFilter(state), after, limit + 1);
+                                ? tx_.exec_prepared("application_list_section", section_id,
+                                                    StateFilter(state), after, limit + 1)
+                                : tx_.exec_prepared("application_list_school", school_code,
+                                                    StateFilter(state), after, limit + 1);
   return PageOfRows<v1::Application>(
       rows, limit,
       [](const pqxx::row& row) -> absl::StatusOr<v1::Application> {
@@ -411,22 +411,22 @@ absl::StatusOr<Page<v1::Application>> ListApplications(Tx& tx, const std::string
       [](const pqxx::row& last) { return last[17].as<std::string>(); });
 }
 
-absl::StatusOr<std::vector<ApplicationRecord>> LiveApplicationsOfSection(
-    Tx& tx, const std::string& section_id) {
-  return ReadApplications(tx.exec_prepared("application_live_of_section", section_id));
+absl::StatusOr<std::vector<ApplicationRecord>> PgRecords::LiveApplicationsOfSection(
+    const std::string& section_id) {
+  return ReadApplications(tx_.exec_prepared("application_live_of_section", section_id));
 }
 
-absl::StatusOr<int> EnrolledCount(Tx& tx, const std::string& school, const std::string& key,
-                                  const std::string& term_id) {
-  return tx.exec_prepared1("application_enrolled_count", school, key, term_id)[0].as<int>();
+absl::StatusOr<int> PgRecords::EnrolledCount(const std::string& school, const std::string& key,
+                                             const std::string& term_id) {
+  return tx_.exec_prepared1("application_enrolled_count", school, key, term_id)[0].as<int>();
 }
 
-absl::StatusOr<std::vector<ApplicationRecord>> Waitlist(Tx& tx, const std::string& section_id) {
-  return ReadApplications(tx.exec_prepared("application_waitlist", section_id));
+absl::StatusOr<std::vector<ApplicationRecord>> PgRecords::Waitlist(const std::string& section_id) {
+  return ReadApplications(tx_.exec_prepared("application_waitlist", section_id));
 }
 
-absl::StatusOr<Page<v1::RosterEntry>> Roster(Tx& tx, const std::string& section_id,
-                                             const std::string& after, int limit) {
+absl::StatusOr<Page<v1::RosterEntry>> PgRecords::Roster(const std::string& section_id,
+                                                        const std::string& after, int limit) {
   // A position is "{waitlisted 0|1}/{waitlist order}/{id}/{display name}"
   // (the name last: it may hold any character).
   int waitlisted = -1;
@@ -443,7 +443,7 @@ absl::StatusOr<Page<v1::RosterEntry>> Roster(Tx& tx, const std::string& section_
     display_name = parts[3];
   }
   const pqxx::result rows =
-      tx.exec_prepared("roster", section_id, waitlisted, ordinal, display_name, id, limit + 1);
+      tx_.exec_prepared("roster", section_id, waitlisted, ordinal, display_name, id, limit + 1);
   return PageOfRows<v1::RosterEntry>(
       rows, limit,
       [](const pqxx::row& row) {
@@ -465,12 +465,13 @@ absl::StatusOr<Page<v1::RosterEntry>> Roster(Tx& tx, const std::string& section_
       });
 }
 
-int RosterEnrolled(Tx& tx, const std::string& section_id) {
-  return tx.exec_prepared1("roster_enrolled", section_id)[0].as<int>();
+absl::StatusOr<int> PgRecords::RosterEnrolled(const std::string& section_id) {
+  return tx_.exec_prepared1("roster_enrolled", section_id)[0].as<int>();
 }
 
-absl::StatusOr<Page<v1::ApplicationCount>> CountApplications(Tx& tx, const std::string& term_id,
-                                                             const std::string& after, int limit) {
+absl::StatusOr<Page<v1::ApplicationCount>> PgRecords::CountApplications(const std::string& term_id,
+                                                                        const std::string& after,
+                                                                        int limit) {
   // A position is "{section id}/{school code}/{state}".
   std::vector<std::string> position = {"00000000-0000-0000-0000-000000000000", "", ""};
   if (!after.empty()) {
@@ -479,8 +480,8 @@ absl::StatusOr<Page<v1::ApplicationCount>> CountApplications(Tx& tx, const std::
       return InvalidField("page_token", "malformed position");
     }
   }
-  const pqxx::result rows = tx.exec_prepared("application_counts", term_id, position[0],
-                                             position[1], position[2], limit + 1);
+  const pqxx::result rows = tx_.exec_prepared("application_counts", term_id, position[0],
+                                              position[1], position[2], limit + 1);
   return PageOfRows<v1::ApplicationCount>(
       rows, limit,
       [&](const pqxx::row& row) {
@@ -515,11 +516,11 @@ std::pair<std::string, std::string> StudentColumns(const std::vector<StudentRef>
 
 }  // namespace
 
-absl::StatusOr<std::map<StudentRef, v1::Student>> LockStudents(
-    Tx& tx, const std::vector<StudentRef>& students) {
+absl::StatusOr<std::map<StudentRef, v1::Student>> PgRecords::LockStudents(
+    const std::vector<StudentRef>& students) {
   const auto [schools, keys] = StudentColumns(students);
   std::map<StudentRef, v1::Student> found;
-  for (const auto& row : tx.exec_prepared("students_lock", schools, keys)) {
+  for (const auto& row : tx_.exec_prepared("students_lock", schools, keys)) {
     const std::string school = row[5].as<std::string>();
     v1::Student student = ReadStudent(school, row);
     found.emplace(StudentRef{school, student.student_key()}, std::move(student));
@@ -527,10 +528,10 @@ absl::StatusOr<std::map<StudentRef, v1::Student>> LockStudents(
   return found;
 }
 
-absl::StatusOr<std::map<StudentRef, std::vector<ApplicationRecord>>> LiveApplicationsOf(
-    Tx& tx, const std::string& term_id, const std::vector<StudentRef>& students) {
+absl::StatusOr<std::map<StudentRef, std::vector<ApplicationRecord>>> PgRecords::LiveApplicationsOf(
+    const std::string& term_id, const std::vector<StudentRef>& students) {
   const auto [schools, keys] = StudentColumns(students);
-  OSAN_ASSIGN_OR_RETURN(auto records, ReadApplications(tx.exec_prepared(
+  OSAN_ASSIGN_OR_RETURN(auto records, ReadApplications(tx_.exec_prepared(
                                           "application_live_of_students", term_id, schools, keys)));
   std::map<StudentRef, std::vector<ApplicationRecord>> by_student;
   for (auto& record : records) {
@@ -539,27 +540,28 @@ absl::StatusOr<std::map<StudentRef, std::vector<ApplicationRecord>>> LiveApplica
   return by_student;
 }
 
-absl::StatusOr<std::map<StudentRef, int>> EnrolledCounts(Tx& tx, const std::string& term_id,
-                                                         const std::vector<StudentRef>& students) {
+absl::StatusOr<std::map<StudentRef, int>> PgRecords::EnrolledCounts(
+    const std::string& term_id, const std::vector<StudentRef>& students) {
   const auto [schools, keys] = StudentColumns(students);
   std::map<StudentRef, int> counts;
-  for (const auto& row : tx.exec_prepared("application_enrolled_counts", term_id, schools, keys)) {
+  for (const auto& row : tx_.exec_prepared("application_enrolled_counts", term_id, schools, keys)) {
     counts[{row[0].as<std::string>(), row[1].as<std::string>()}] = row[2].as<int>();
   }
   return counts;
 }
 
-absl::StatusOr<std::map<std::string, int>> EnrolledBySchool(Tx& tx, const std::string& section_id) {
-  OSAN_ASSIGN_OR_RETURN(auto counts, EnrolledBySchoolOf(tx, {section_id}));
+absl::StatusOr<std::map<std::string, int>> PgRecords::EnrolledBySchool(
+    const std::string& section_id) {
+  OSAN_ASSIGN_OR_RETURN(auto counts, EnrolledBySchoolOf({section_id}));
   return std::move(counts[section_id]);
 }
 
-absl::StatusOr<int> WaitlistLength(Tx& tx, const std::string& section_id) {
-  OSAN_ASSIGN_OR_RETURN(auto lengths, WaitlistLengths(tx, {section_id}));
+absl::StatusOr<int> PgRecords::WaitlistLength(const std::string& section_id) {
+  OSAN_ASSIGN_OR_RETURN(auto lengths, WaitlistLengths({section_id}));
   return lengths[section_id];
 }
 
-absl::Status InsertApplications(Tx& tx, const std::vector<ApplicationRecord>& records) {
+absl::Status PgRecords::InsertApplications(const std::vector<ApplicationRecord>& records) {
   if (records.empty()) {
     return absl::OkStatus();
   }
@@ -574,34 +576,30 @@ absl::Status InsertApplications(Tx& tx, const std::vector<ApplicationRecord>& re
     events.push_back(absl::BytesToHexString(record.application.SerializeAsString()));
   }
   const ApplicationRecord& first = records.front();
-  tx.exec_prepared0("application_insert_many", db::TextArray(ids), db::TextArray(schools),
-                    db::TextArray(keys), db::TextArray(ranks), db::TextArray(states),
-                    db::TextArray(reasons), db::TextArray(events), first.term_id, first.section_id,
-                    first.application.section(), InstitutionCodeOf(first.application.host()),
-                    first.credits, pqxx::binarystring(first.section.SerializeAsString()),
-                    first.application.decided_by());
+  tx_.exec_prepared0("application_insert_many", db::TextArray(ids), db::TextArray(schools),
+                     db::TextArray(keys), db::TextArray(ranks), db::TextArray(states),
+                     db::TextArray(reasons), db::TextArray(events), first.term_id, first.section_id,
+                     first.application.section(), InstitutionCodeOf(first.application.host()),
+                     first.credits, pqxx::binarystring(first.section.SerializeAsString()),
+                     first.application.decided_by());
   return absl::OkStatus();
 }
 
 // ----- Seats ----------------------------------------------------------------
 
-absl::StatusOr<Seats> LockSeats(Tx& tx, const std::string& section_id, int capacity) {
-  tx.exec_prepared0("seats_ensure", section_id, capacity);
-  const pqxx::row row = tx.exec_prepared1("seats_lock", section_id, capacity);
+absl::StatusOr<Seats> PgRecords::LockSeats(const std::string& section_id, int capacity) {
+  tx_.exec_prepared0("seats_ensure", section_id, capacity);
+  const pqxx::row row = tx_.exec_prepared1("seats_lock", section_id, capacity);
   return Seats{row[0].as<int>(), row[1].as<int>()};
 }
 
-absl::Status SetEnrolled(Tx& tx, const std::string& section_id, int enrolled) {
-  return SetEnrolledOf(tx, {{section_id, enrolled}});
+absl::Status PgRecords::SetEnrolled(const std::string& section_id, int enrolled) {
+  return SetEnrolledOf({{section_id, enrolled}});
 }
 
-absl::StatusOr<int> CountEnrolled(Tx& tx, const std::string& section_id) {
-  return tx.exec_prepared1("seats_count", section_id)[0].as<int>();
-}
-
-absl::StatusOr<std::vector<v1::SeatCount>> SeatCounts(Tx& tx, const std::string& term_id) {
+absl::StatusOr<std::vector<v1::SeatCount>> PgRecords::SeatCounts(const std::string& term_id) {
   std::vector<v1::SeatCount> counts;
-  for (const auto& row : tx.exec_prepared("seats_of_term", term_id)) {
+  for (const auto& row : tx_.exec_prepared("seats_of_term", term_id)) {
     v1::SeatCount& count = counts.emplace_back();
     count.set_section(row[0].as<std::string>());
     count.set_capacity(row[1].as<int>());
@@ -613,20 +611,21 @@ absl::StatusOr<std::vector<v1::SeatCount>> SeatCounts(Tx& tx, const std::string&
 
 // ----- Allocation runs ------------------------------------------------------
 
-absl::Status InsertAllocationRun(Tx& tx, const std::string& id, const std::string& term_id,
-                                 const v1::AllocationRun& run) {
-  tx.exec_prepared0("run_insert", id, term_id, pqxx::binarystring(run.SerializeAsString()));
+absl::Status PgRecords::InsertAllocationRun(const std::string& id, const std::string& term_id,
+                                            const v1::AllocationRun& run) {
+  tx_.exec_prepared0("run_insert", id, term_id, pqxx::binarystring(run.SerializeAsString()));
   return absl::OkStatus();
 }
 
-absl::StatusOr<bool> LockTermForAllocation(Tx& tx, const std::string& term_id) {
-  return tx.exec_prepared1("run_term_lock", term_id)[0].as<bool>();
+absl::StatusOr<bool> PgRecords::LockTermForAllocation(const std::string& term_id) {
+  return tx_.exec_prepared1("run_term_lock", term_id)[0].as<bool>();
 }
 
-absl::StatusOr<std::vector<Candidate>> LockAllocationCandidates(
-    Tx& tx, const std::string& term_id, const std::vector<std::string>& section_ids) {
+absl::StatusOr<std::vector<Candidate>> PgRecords::LockAllocationCandidates(
+    const std::string& term_id, const std::vector<std::string>& section_ids) {
   std::vector<Candidate> candidates;
-  const pqxx::result rows = tx.exec_prepared("run_candidates", term_id, db::TextArray(section_ids));
+  const pqxx::result rows =
+      tx_.exec_prepared("run_candidates", term_id, db::TextArray(section_ids));
   candidates.reserve(rows.size());
   for (const auto& row : rows) {
     OSAN_ASSIGN_OR_RETURN(ApplicationRecord record, ReadApplication(row));
@@ -649,54 +648,54 @@ std::pair<std::string, std::string> ArraysOf(const std::map<std::string, int>& m
 
 }  // namespace
 
-absl::StatusOr<std::map<std::string, Seats>> LockSeatsOf(
-    Tx& tx, const std::map<std::string, int>& capacity) {
+absl::StatusOr<std::map<std::string, Seats>> PgRecords::LockSeatsOf(
+    const std::map<std::string, int>& capacity) {
   const auto [ids, capacities] = ArraysOf(capacity);
-  tx.exec_prepared0("run_seats_ensure", ids, capacities);
+  tx_.exec_prepared0("run_seats_ensure", ids, capacities);
   std::map<std::string, Seats> seats;
-  for (const auto& row : tx.exec_prepared("run_seats_lock", ids)) {
+  for (const auto& row : tx_.exec_prepared("run_seats_lock", ids)) {
     const std::string id = row[0].as<std::string>();
     seats[id] = Seats{std::max(row[1].as<int>(), capacity.at(id)), row[2].as<int>()};
   }
-  tx.exec_prepared0("run_seats_raise", ids, capacities);
+  tx_.exec_prepared0("run_seats_raise", ids, capacities);
   return seats;
 }
 
-absl::StatusOr<std::map<std::string, std::map<std::string, int>>> EnrolledBySchoolOf(
-    Tx& tx, const std::vector<std::string>& section_ids) {
+absl::StatusOr<std::map<std::string, std::map<std::string, int>>> PgRecords::EnrolledBySchoolOf(
+    const std::vector<std::string>& section_ids) {
   std::map<std::string, std::map<std::string, int>> counts;
-  for (const auto& row : tx.exec_prepared("run_enrolled_by_school", db::TextArray(section_ids))) {
+  for (const auto& row : tx_.exec_prepared("run_enrolled_by_school", db::TextArray(section_ids))) {
     counts[row[0].as<std::string>()][row[1].as<std::string>()] = row[2].as<int>();
   }
   return counts;
 }
 
-absl::StatusOr<std::map<std::string, int>> WaitlistLengths(
-    Tx& tx, const std::vector<std::string>& section_ids) {
+absl::StatusOr<std::map<std::string, int>> PgRecords::WaitlistLengths(
+    const std::vector<std::string>& section_ids) {
   std::map<std::string, int> lengths;
-  for (const auto& row : tx.exec_prepared("run_waitlist_lengths", db::TextArray(section_ids))) {
+  for (const auto& row : tx_.exec_prepared("run_waitlist_lengths", db::TextArray(section_ids))) {
     lengths[row[0].as<std::string>()] = row[1].as<int>();
   }
   return lengths;
 }
 
-absl::Status SetEnrolledOf(Tx& tx, const std::map<std::string, int>& enrolled) {
+absl::Status PgRecords::SetEnrolledOf(const std::map<std::string, int>& enrolled) {
   const auto [ids, counts] = ArraysOf(enrolled);
-  tx.exec_prepared0("run_seats_set", ids, counts);
+  tx_.exec_prepared0("run_seats_set", ids, counts);
   return absl::OkStatus();
 }
 
-absl::StatusOr<int64_t> TransactionMicros(Tx& tx) {
-  return tx.exec_prepared1("run_now")[0].as<int64_t>();
+absl::StatusOr<int64_t> PgRecords::TransactionMicros() {
+  return tx_.exec_prepared1("run_now")[0].as<int64_t>();
 }
 
-absl::Status ApplyAllocation(Tx& tx, const std::string& run_id, const std::string& decided_by,
-                             const std::vector<AllocationDecisionRow>& decisions,
-                             const std::vector<v1::Application>& after) {
+absl::Status PgRecords::ApplyAllocation(const std::string& run_id, const std::string& decided_by,
+                                        const std::vector<AllocationDecisionRow>& decisions,
+                                        const std::vector<v1::Application>& after) {
   // COPY (not a prepared statement): one stream per table instead of a
   // statement per row.
   pqxx::stream_to decision_rows(
-      tx, "allocation_decisions",
+      tx_, "allocation_decisions",
       std::vector<std::string>{"run_id", "ordinal", "application_id", "school_code", "student_key",
                                "section_name", "outcome", "waitlist_position", "lottery_number",
                                "reason"});
@@ -708,9 +707,9 @@ absl::Status ApplyAllocation(Tx& tx, const std::string& run_id, const std::strin
                                      d.lottery_number, d.reason);
   }
   decision_rows.complete();
-  tx.exec_prepared0("run_apply", run_id, decided_by);
+  tx_.exec_prepared0("run_apply", run_id, decided_by);
   pqxx::stream_to events(
-      tx, "application_events",
+      tx_, "application_events",
       std::vector<std::string>{"application_id", "school_code", "host_code", "application"});
   for (size_t i = 0; i < decisions.size() && i < after.size(); ++i) {
     events << std::make_tuple(
@@ -721,19 +720,19 @@ absl::Status ApplyAllocation(Tx& tx, const std::string& run_id, const std::strin
   return absl::OkStatus();
 }
 
-absl::StatusOr<Page<v1::AllocationDecision>> ListAllocationDecisions(
-    Tx& tx, const std::string& run_id, const std::string& section_name,
-    const std::string& school_code, const std::string& after, int limit) {
+absl::StatusOr<Page<v1::AllocationDecision>> PgRecords::ListAllocationDecisions(
+    const std::string& run_id, const std::string& section_name, const std::string& school_code,
+    const std::string& after, int limit) {
   int ordinal = 0;
   if (!after.empty() && !absl::SimpleAtoi(after, &ordinal)) {
     return InvalidField("page_token", "malformed position");
   }
   const pqxx::result rows =
-      !section_name.empty() ? tx.exec_prepared("run_decisions_of_section", run_id, ordinal,
-                                               limit + 1, section_name, school_code)
+      !section_name.empty() ? tx_.exec_prepared("run_decisions_of_section", run_id, ordinal,
+                                                limit + 1, section_name, school_code)
       : !school_code.empty()
-          ? tx.exec_prepared("run_decisions_of_school", run_id, ordinal, limit + 1, school_code)
-          : tx.exec_prepared("run_decisions", run_id, ordinal, limit + 1);
+          ? tx_.exec_prepared("run_decisions_of_school", run_id, ordinal, limit + 1, school_code)
+          : tx_.exec_prepared("run_decisions", run_id, ordinal, limit + 1);
   return PageOfRows<v1::AllocationDecision>(
       rows, limit,
       [](const pqxx::row& row) {
@@ -752,8 +751,8 @@ absl::StatusOr<Page<v1::AllocationDecision>> ListAllocationDecisions(
       [](const pqxx::row& last) { return last[0].as<std::string>(); });
 }
 
-absl::StatusOr<v1::AllocationRun> GetAllocationRun(Tx& tx, const std::string& id) {
-  const pqxx::result rows = tx.exec_prepared("run_get", id);
+absl::StatusOr<v1::AllocationRun> PgRecords::GetAllocationRun(const std::string& id) {
+  const pqxx::result rows = tx_.exec_prepared("run_get", id);
   if (rows.empty()) {
     return absl::NotFoundError(absl::StrCat("allocationRuns/", id, " not found"));
   }
@@ -770,16 +769,16 @@ namespace {
 double Seconds(absl::Duration duration) { return absl::ToDoubleSeconds(duration); }
 }  // namespace
 
-absl::Status InsertAllocationOperation(Tx& tx, const std::string& id, const std::string& term_id,
-                                       const v1::AllocationOperation& operation) {
-  tx.exec_prepared0("operation_insert", id, term_id, operation.done(),
-                    pqxx::binarystring(operation.SerializeAsString()));
+absl::Status PgRecords::InsertAllocationOperation(const std::string& id, const std::string& term_id,
+                                                  const v1::AllocationOperation& operation) {
+  tx_.exec_prepared0("operation_insert", id, term_id, operation.done(),
+                     pqxx::binarystring(operation.SerializeAsString()));
   return absl::OkStatus();
 }
 
-absl::StatusOr<StoredOperation> GetAllocationOperation(Tx& tx, const std::string& id,
-                                                       absl::Duration grace) {
-  const pqxx::result rows = tx.exec_prepared("operation_get", id, Seconds(grace));
+absl::StatusOr<StoredOperation> PgRecords::GetAllocationOperation(const std::string& id,
+                                                                  absl::Duration grace) {
+  const pqxx::result rows = tx_.exec_prepared("operation_get", id, Seconds(grace));
   if (rows.empty()) {
     return absl::NotFoundError(absl::StrCat("operations/", id, " not found"));
   }
@@ -791,8 +790,8 @@ absl::StatusOr<StoredOperation> GetAllocationOperation(Tx& tx, const std::string
   return stored;
 }
 
-absl::Status HoldAllocationOperation(Tx& tx, const std::string& id) {
-  const pqxx::result rows = tx.exec_prepared("operation_hold", id);
+absl::Status PgRecords::HoldAllocationOperation(const std::string& id) {
+  const pqxx::result rows = tx_.exec_prepared("operation_hold", id);
   if (rows.empty()) {
     return absl::NotFoundError(absl::StrCat("operations/", id, " not found"));
   }
@@ -802,45 +801,29 @@ absl::Status HoldAllocationOperation(Tx& tx, const std::string& id) {
   return absl::OkStatus();
 }
 
-absl::StatusOr<bool> UpdateAllocationOperation(Tx& tx, const std::string& id,
-                                               const v1::AllocationOperation& operation) {
-  return tx.exec_prepared("operation_update", id, operation.done(),
-                          pqxx::binarystring(operation.SerializeAsString()))
+absl::StatusOr<bool> PgRecords::UpdateAllocationOperation(
+    const std::string& id, const v1::AllocationOperation& operation) {
+  return tx_.exec_prepared("operation_update", id, operation.done(),
+                           pqxx::binarystring(operation.SerializeAsString()))
              .affected_rows() == 1;
 }
 
-absl::StatusOr<bool> AbandonAllocationOperation(Tx& tx, const std::string& id,
-                                                const v1::AllocationOperation& failed,
-                                                absl::Duration grace) {
-  return tx.exec_prepared("operation_abandon", id, pqxx::binarystring(failed.SerializeAsString()),
-                          Seconds(grace))
+absl::StatusOr<bool> PgRecords::AbandonAllocationOperation(const std::string& id,
+                                                           const v1::AllocationOperation& failed,
+                                                           absl::Duration grace) {
+  return tx_.exec_prepared("operation_abandon", id, pqxx::binarystring(failed.SerializeAsString()),
+                           Seconds(grace))
              .affected_rows() == 1;
 }
 
 // ----- Change feed ----------------------------------------------------------
 
-std::string FeedCursor::Encode() const { return absl::StrCat(txid, ".", seq); }
-
-absl::StatusOr<FeedCursor> FeedCursor::Decode(absl::string_view text) {
-  FeedCursor cursor;
-  if (text.empty()) {
-    return cursor;
-  }
-  const std::vector<absl::string_view> parts = absl::StrSplit(text, '.');
-  uint64_t txid = 0;
-  if (parts.size() != 2 || !absl::SimpleAtoi(parts[0], &txid) ||
-      !absl::SimpleAtoi(parts[1], &cursor.seq) || cursor.seq < 0) {
-    return InvalidField("cursor", "malformed; pass back a cursor from an event");
-  }
-  cursor.txid = absl::StrCat(txid);
-  return cursor;
-}
-
-absl::StatusOr<std::vector<v1::ChangeEvent>> ReadEvents(Tx& tx, const FeedCursor& after,
-                                                        const FeedFilter& filter, int limit) {
+absl::StatusOr<std::vector<v1::ChangeEvent>> PgRecords::ReadEvents(const FeedCursor& after,
+                                                                   const FeedFilter& filter,
+                                                                   int limit) {
   std::vector<v1::ChangeEvent> events;
-  for (const auto& row : tx.exec_prepared("event_read", after.txid, after.seq, filter.everything,
-                                          filter.school_code, filter.host_code, limit)) {
+  for (const auto& row : tx_.exec_prepared("event_read", after.txid, after.seq, filter.everything,
+                                           filter.school_code, filter.host_code, limit)) {
     v1::ChangeEvent event;
     event.set_cursor(FeedCursor{row[0].as<std::string>(), row[1].as<int64_t>()}.Encode());
     if (!event.mutable_application()->ParseFromString(Bytes(row[2]))) {
@@ -850,6 +833,25 @@ absl::StatusOr<std::vector<v1::ChangeEvent>> ReadEvents(Tx& tx, const FeedCursor
     events.push_back(std::move(event));
   }
   return events;
+}
+
+// ----- Savepoints -----------------------------------------------------------
+
+absl::Status PgRecords::Savepoint(absl::FunctionRef<absl::Status(Records&)> body) {
+  pqxx::subtransaction savepoint(transaction_, "savepoint");
+  PgRecords nested(savepoint);
+  try {
+    const absl::Status status = body(nested);
+    if (status.ok()) {
+      savepoint.commit();
+    } else {
+      savepoint.abort();
+    }
+    return status;
+  } catch (const pqxx::unique_violation&) {
+    savepoint.abort();
+    return absl::AlreadyExistsError("the student already has a live application there");
+  }
 }
 
 }  // namespace osan::enrollment::store

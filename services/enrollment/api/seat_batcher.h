@@ -9,8 +9,8 @@
 // duplicate) leaves the others' work intact. A batch that fails as a whole
 // (database error) fails every change in it, and nothing of it is written;
 // clients retry with their request ids.
-#ifndef OSAN_SERVICES_ENROLLMENT_STORE_SEAT_BATCHER_H_
-#define OSAN_SERVICES_ENROLLMENT_STORE_SEAT_BATCHER_H_
+#ifndef OSAN_SERVICES_ENROLLMENT_API_SEAT_BATCHER_H_
+#define OSAN_SERVICES_ENROLLMENT_API_SEAT_BATCHER_H_
 
 #include <cstdint>
 #include <functional>
@@ -20,11 +20,10 @@
 #include "absl/status/statusor.h"
 #include "common/audit.h"
 #include "common/coalescer.h"
-#include "common/db.h"
 #include "osan/enrollment/v1/enrollment.pb.h"
-#include "services/enrollment/store/enrollment_store.h"
+#include "services/enrollment/store/records.h"
 
-namespace osan::enrollment::store {
+namespace osan::enrollment {
 
 class SeatBatcher {
  public:
@@ -32,10 +31,11 @@ class SeatBatcher {
   // row as left by the changes before it in the batch; the work takes a seat
   // by incrementing `seats.enrolled` (never past capacity) or frees one by
   // decrementing it. Changes to `seats` by a work that fails are discarded.
-  using Work = std::function<absl::StatusOr<v1::Application>(Tx& tx, Seats& seats)>;
+  using Work =
+      std::function<absl::StatusOr<v1::Application>(store::Records& records, store::Seats& seats)>;
 
   // `max_batch` = 1 gives one transaction per change (the naive path).
-  SeatBatcher(db::Pool* pool, int max_batch);
+  SeatBatcher(store::Store* store, int max_batch);
 
   // Runs `work` for the section `section_id` (whose catalog capacity is
   // `capacity`) in the next batch, and returns its result once committed.
@@ -55,10 +55,10 @@ class SeatBatcher {
   };
   void RunBatch(const std::string& section_id, const std::vector<Change*>& batch);
 
-  db::Pool* const pool_;
+  store::Store* const store_;
   Coalescer<Change> coalescer_;
 };
 
-}  // namespace osan::enrollment::store
+}  // namespace osan::enrollment
 
-#endif  // OSAN_SERVICES_ENROLLMENT_STORE_SEAT_BATCHER_H_
+#endif  // OSAN_SERVICES_ENROLLMENT_API_SEAT_BATCHER_H_

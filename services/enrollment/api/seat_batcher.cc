@@ -1,13 +1,13 @@
-#include "services/enrollment/store/seat_batcher.h"
+#include "services/enrollment/api/seat_batcher.h"
 
 #include <algorithm>
 
 #include "common/status.h"
 
-namespace osan::enrollment::store {
+namespace osan::enrollment {
 
-SeatBatcher::SeatBatcher(db::Pool* pool, int max_batch)
-    : pool_(pool),
+SeatBatcher::SeatBatcher(store::Store* store, int max_batch)
+    : store_(store),
       coalescer_(max_batch,
                  [this](const std::string& section_id, const std::vector<Change*>& batch) {
                    RunBatch(section_id, batch);
@@ -29,35 +29,27 @@ void SeatBatcher::RunBatch(const std::string& section_id, const std::vector<Chan
   // The batch's commit records the students of the changes that stand, and
   // only theirs (not those of this thread's own call, unless its change stands).
   audit::TransactionScope audited({});
-  const absl::Status status = pool_->Transact([&](pqxx::work& tx) -> absl::Status {
+  const absl::Status status = store_->Transact([&](store::Records& records) -> absl::Status {
     results.clear();
-    OSAN_ASSIGN_OR_RETURN(Seats seats, LockSeats(tx, section_id, capacity));
+    OSAN_ASSIGN_OR_RETURN(store::Seats seats, records.LockSeats(section_id, capacity));
     const int enrolled_before = seats.enrolled;
     for (Change* change : batch) {
-      Seats trial = seats;
+      store::Seats trial = seats;
       absl::StatusOr<v1::Application> result = absl::InternalError("not run");
-      {
-        pqxx::subtransaction savepoint(tx, "seat_change");
-        try {
-          result = change->work(savepoint, trial);
-          if (result.ok()) {
-            savepoint.commit();
-          } else {
-            savepoint.abort();
-          }
-        } catch (const pqxx::unique_violation&) {
-          savepoint.abort();
-          result = absl::AlreadyExistsError("the student already has a live application there");
-        }
-      }
-      if (result.ok()) {
+      const absl::Status saved = records.Savepoint([&](store::Records& savepoint) {
+        result = change->work(savepoint, trial);
+        return result.status();
+      });
+      if (saved.ok()) {
         seats = trial;
+      } else {
+        result = saved;  // the work's refusal, or its write's
       }
       results.push_back(std::move(result));
     }
     audited.Set(audit::StandingCalls(batch, results));
     if (seats.enrolled != enrolled_before) {
-      OSAN_RETURN_IF_ERROR(SetEnrolled(tx, section_id, seats.enrolled));
+      OSAN_RETURN_IF_ERROR(records.SetEnrolled(section_id, seats.enrolled));
     }
     return absl::OkStatus();
   });
@@ -67,4 +59,4 @@ void SeatBatcher::RunBatch(const std::string& section_id, const std::vector<Chan
   }
 }
 
-}  // namespace osan::enrollment::store
+}  // namespace osan::enrollment
