@@ -5,10 +5,12 @@
 #ifndef OSAN_COMMON_CONFIG_H_
 #define OSAN_COMMON_CONFIG_H_
 
+#include <functional>
 #include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "common/auth.h"
 #include "common/server.h"
@@ -71,6 +73,9 @@ struct ServiceConfig {
   // PEM of the Ed25519 key this service signs its own SERVICE tokens with,
   // for calls to other services; empty if it makes none.
   std::string service_signing_key_pem;
+  // What time it is for the server's decisions (server::Dispatcher::Options);
+  // tests may give a clock of their own.
+  std::function<absl::Time()> clock = absl::Now;
 };
 
 // Parses argv and the environment. `default_port` is the service's default

@@ -83,7 +83,7 @@ class FeedReactor final : public grpc::ServerWriteReactor<Event> {
   // Whether the caller's token still holds (StreamGrant::Check); if not,
   // finishes the stream with the reason.
   bool TokenHolds(bool before_send) {
-    const absl::Status token = grant_->Check(absl::Now(), before_send);
+    const absl::Status token = grant_->Check(before_send);
     if (!token.ok()) {
       this->Finish(ToGrpcStatus(token));
     }

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -46,6 +47,18 @@ absl::StatusOr<Page<T>> PageOfRows(const Rows& rows, int limit, const Decode& de
     page.next_position = position(rows[count - 1]);
   }
   return page;
+}
+
+// Rows held in memory as (position, item) pairs in page order, as the
+// stores' in-memory twins keep them, and one page of them.
+template <class T>
+using PositionedRows = std::vector<std::pair<std::string, T>>;
+
+template <class T>
+absl::StatusOr<Page<T>> PageOfPositioned(const PositionedRows<T>& rows, int limit) {
+  return PageOfRows<T>(
+      rows, limit, [](const std::pair<std::string, T>& row) { return row.second; },
+      [](const std::pair<std::string, T>& row) { return row.first; });
 }
 
 // Page sizes: 0 means `default_size` (kDefaultPageSize unless a method

@@ -342,7 +342,8 @@ grpc::ServerUnaryReactor* Dispatcher::Dispatch(grpc::CallbackServerContext* cont
                                                const char* method, Access access, Handler handler,
                                                Execution execution) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  const absl::Time received = absl::Now();
+  const absl::Time received = absl::Now();  // for the call's latency
+  const absl::Time now = Now();             // for what is decided about it
   CallContext call;
   const std::string client_trace_id = Metadata(*context, "x-request-id");
   call.trace_id = UsableTraceId(client_trace_id) ? client_trace_id : NewTraceId();
@@ -352,18 +353,17 @@ grpc::ServerUnaryReactor* Dispatcher::Dispatch(grpc::CallbackServerContext* cont
     context->AddInitialMetadata("x-request-id", call.trace_id);
   }
   call.peer = context->peer();
-  call.deadline =
-      std::min(absl::FromChrono(context->deadline()), received + options_.max_call_duration);
+  call.deadline = std::min(absl::FromChrono(context->deadline()), now + options_.max_call_duration);
   if (!Enter()) {
     Reply(metrics_, reactor, method, received, call,
           absl::UnavailableError("the server is shutting down; retry"));
     return reactor;
   }
   if (access == Access::kAuthenticated) {
-    auto principal = AuthenticateCall(*context, received);
+    auto principal = AuthenticateCall(*context, now);
     if (!principal.ok()) {
       Reply(metrics_, reactor, method, received, call,
-            AuthenticationFailed(context, call.peer, received, principal.status()));
+            AuthenticationFailed(context, call.peer, now, principal.status()));
       Leave();
       return reactor;
     }
@@ -372,8 +372,8 @@ grpc::ServerUnaryReactor* Dispatcher::Dispatch(grpc::CallbackServerContext* cont
   }
   const absl::Status admitted =
       access == Access::kPublic
-          ? ChargeRate(*context, public_rate_limiter_, PeerHost(call.peer), received)
-          : ChargeRate(*context, rate_limiter_, RateKey(*context, *call.principal), received);
+          ? ChargeRate(*context, public_rate_limiter_, PeerHost(call.peer), now)
+          : ChargeRate(*context, rate_limiter_, RateKey(*context, *call.principal), now);
   if (!admitted.ok()) {
     CountRefusal(metrics_, access == Access::kPublic ? "public_address" : "institution");
     Reply(metrics_, reactor, method, received, call, admitted);
@@ -382,7 +382,7 @@ grpc::ServerUnaryReactor* Dispatcher::Dispatch(grpc::CallbackServerContext* cont
   }
   auto work = [this, context, reactor, method, received, execution, call = std::move(call),
                handler = std::move(handler)]() mutable {
-    call.now = absl::Now();
+    call.now = Now();
     absl::Status status;
     if (context->IsCancelled()) {
       status = absl::CancelledError("the call was cancelled");
@@ -439,7 +439,7 @@ void Dispatcher::ReturnStreamSlot(const std::string& institution) {
 
 absl::StatusOr<std::unique_ptr<StreamGrant>> Dispatcher::OpenStream(
     grpc::CallbackServerContext* context) {
-  const absl::Time now = absl::Now();
+  const absl::Time now = Now();
   OSAN_ASSIGN_OR_RETURN(auth::Principal principal, AuthenticateCall(*context, now));
   OSAN_RETURN_IF_ERROR(ChargeRate(*context, rate_limiter_, RateKey(*context, principal), now));
   OSAN_RETURN_IF_ERROR(Admit(principal, now + options_.max_call_duration));
@@ -457,6 +457,8 @@ absl::StatusOr<std::unique_ptr<StreamGrant>> Dispatcher::OpenStream(
 }
 
 StreamGrant::~StreamGrant() { dispatcher_->ReturnStreamSlot(call_.principal->institution); }
+
+absl::Status StreamGrant::Check(bool before_send) { return Check(dispatcher_->Now(), before_send); }
 
 absl::Status StreamGrant::Check(absl::Time now, bool before_send) {
   constexpr absl::string_view kReconnect = "reconnect with a fresh token and your cursor";

@@ -24,6 +24,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
+#include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "common/audit.h"
 #include "common/auth.h"
@@ -153,6 +154,9 @@ class Dispatcher {
     // Streams one institution may have open at once; more get
     // RESOURCE_EXHAUSTED. <= 0 disables the limit.
     int max_streams_per_institution = 8;
+    // What time it is for every decision the dispatcher and its streams make:
+    // token checks, rate limits, calls' deadlines and `CallContext::now`.
+    std::function<absl::Time()> clock = absl::Now;
   };
 
   Dispatcher(WorkerPool* workers, const auth::TokenVerifier* verifier, Options options)
@@ -179,6 +183,9 @@ class Dispatcher {
   // and takes one of its institution's stream slots. UNAUTHENTICATED or
   // RESOURCE_EXHAUSTED (with a retry hint) when refused.
   absl::StatusOr<std::unique_ptr<StreamGrant>> OpenStream(grpc::CallbackServerContext* context);
+
+  // The time by options().clock.
+  absl::Time Now() const { return options_.clock(); }
 
   WorkerPool* workers() const { return workers_; }
   FeedStats* feeds() { return &feeds_; }
@@ -268,6 +275,8 @@ class StreamGrant {
   // Otherwise UNAUTHENTICATED telling the client to reconnect with a fresh
   // token and its cursor.
   absl::Status Check(absl::Time now, bool before_send);
+  // The same at the dispatcher's time.
+  absl::Status Check(bool before_send);
 
  private:
   friend class Dispatcher;

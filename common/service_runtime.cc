@@ -55,6 +55,7 @@ absl::StatusOr<std::unique_ptr<ServiceRuntime>> ServiceRuntime::Start(
   dispatch.max_call_duration = config.max_call_duration;
   dispatch.stream_recheck_period = config.stream_recheck_period;
   dispatch.max_streams_per_institution = config.max_streams_per_institution;
+  dispatch.clock = config.clock;
   runtime->dispatcher_ = std::make_unique<server::Dispatcher>(runtime->workers_.get(),
                                                               runtime->verifier_.get(), dispatch);
   if (!config.metrics_address.empty()) {

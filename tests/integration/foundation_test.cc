@@ -13,6 +13,7 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/synchronization/notification.h"
 #include "absl/time/clock.h"
 #include "common/db.h"
@@ -368,10 +369,33 @@ TEST_F(ServerLimitsTest, ShutdownLetsCallsInFlightFinish) {
   EXPECT_EQ(queued[0].get(), grpc::StatusCode::NOT_FOUND);
 }
 
+// A clock the test moves: it starts at the real time (so that tokens hold)
+// and stands still until advanced.
+class ManualClock {
+ public:
+  absl::Time Now() const {
+    absl::MutexLock lock(&mu_);
+    return now_;
+  }
+  void Advance(absl::Duration by) {
+    absl::MutexLock lock(&mu_);
+    now_ += by;
+  }
+  std::function<absl::Time()> AsFunction() {
+    return [this] { return Now(); };
+  }
+
+ private:
+  mutable absl::Mutex mu_;
+  absl::Time now_ = absl::Now();
+};
+
 TEST(RateLimitTest, ExcessCallsOfOneInstitutionGetResourceExhaustedWithARetryHint) {
-  testing::TestService service(catalog::CatalogDefinition(), [](ServiceConfig& config) {
+  ManualClock clock;
+  testing::TestService service(catalog::CatalogDefinition(), [&](ServiceConfig& config) {
     config.rate_limit_per_second = 1;
     config.rate_limit_burst = 3;
+    config.clock = clock.AsFunction();
   });
   auto stub = catalog::v1::CatalogService::NewStub(service.channel());
   testing::RegisterSchools(service.channel(), {"J10-7531001", "J10-7531002"});
@@ -399,6 +423,12 @@ TEST(RateLimitTest, ExcessCallsOfOneInstitutionGetResourceExhaustedWithARetryHin
   EXPECT_LE(ms, 1000);
   // Other institutions have their own budget.
   EXPECT_EQ(get_term("J10-7531002", nullptr), grpc::StatusCode::NOT_FOUND);
+  // The budget refills at the rate, by the server's clock: nothing while it
+  // stands still, one call a second later.
+  EXPECT_EQ(get_term("J10-7531001", nullptr), grpc::StatusCode::RESOURCE_EXHAUSTED);
+  clock.Advance(absl::Seconds(1));
+  EXPECT_EQ(get_term("J10-7531001", nullptr), grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(get_term("J10-7531001", nullptr), grpc::StatusCode::RESOURCE_EXHAUSTED);
 }
 
 TEST(RateLimitTest, RepeatedFailedAuthenticationsFromOneAddressAreThrottled) {

@@ -821,6 +821,29 @@ TEST(AllocateTest, LimitTwoPlacesInTwoSections) {
   EXPECT_EQ(last.reason, "not placed: already placed in 2 higher-preference section(s), the limit");
 }
 
+TEST(AllocateTest, SeatsHeldBeforeTheRunCountTowardTheLimit) {
+  AllocationInput input;
+  input.max_sections_per_student = 2;
+  input.sections = {Section("A", 1), Section("B", 1)};
+  input.applicants = {App("p-a", "p", "A", 1), App("p-b", "p", "B", 2), App("q-b", "q", "B", 1),
+                      App("r-a", "r", "A", 2)};
+  // p holds one seat of the term already, r both it may.
+  input.seats_before = {{"p", 1}, {"r", 2}};
+  const AllocationResult result = Allocate(input);
+  EXPECT_EQ(DecisionFor(result, "p-a").outcome, Outcome::kPlaced);
+  const Decision& over = DecisionFor(result, "p-b");
+  EXPECT_EQ(over.outcome, Outcome::kNotPlaced);
+  EXPECT_EQ(over.reason,
+            "not placed: already holds 1 seat(s) of the term from before this run and placed in 1 "
+            "higher-preference section(s), the limit");
+  EXPECT_EQ(DecisionFor(result, "q-b").outcome, Outcome::kPlaced);
+  const Decision& full = DecisionFor(result, "r-a");
+  EXPECT_EQ(full.outcome, Outcome::kNotPlaced);
+  EXPECT_EQ(full.reason,
+            "not placed: already holds 2 seat(s) of the term from before this run and placed in 0 "
+            "higher-preference section(s), the limit");
+}
+
 TEST(AllocateTest, RejectedApplicantMovesDownAndDisplacesAnother) {
   // x loses A to y, then takes B from z (x ranks higher there), and z moves on to C.
   AllocationInput input;

@@ -13,17 +13,6 @@ namespace {
 
 using google::protobuf::util::TimeUtil;
 
-// (position, item) rows in the store's order, as PageOfRows reads them.
-template <class T>
-using Rows = std::vector<std::pair<std::string, T>>;
-
-template <class T>
-absl::StatusOr<Page<T>> PageOf(const Rows<T>& rows, int limit) {
-  return PageOfRows<T>(
-      rows, limit, [](const std::pair<std::string, T>& row) { return row.second; },
-      [](const std::pair<std::string, T>& row) { return row.first; });
-}
-
 // What `map` holds for `key`, or an empty value: reads add no entries.
 template <class Map>
 const typename Map::mapped_type& Of(const Map& map, const std::string& key) {
@@ -55,7 +44,7 @@ absl::StatusOr<Page<v1::SessionAttendance>> MemoryRecords::Attendance(const std:
                                                                       int limit) {
   OSAN_ASSIGN_OR_RETURN(const SessionPosition position, ParseSessionPosition(after));
   const std::pair<int, int> from{position.session, position.version};
-  Rows<v1::SessionAttendance> rows;
+  PositionedRows<v1::SessionAttendance> rows;
   const auto& sessions = Of(attendance_, section_id);
   for (auto it = sessions.begin(); it != sessions.end(); ++it) {
     const auto next = std::next(it);
@@ -64,7 +53,7 @@ absl::StatusOr<Page<v1::SessionAttendance>> MemoryRecords::Attendance(const std:
       rows.emplace_back(FormatSessionPosition(it->first.first, it->first.second), it->second);
     }
   }
-  return PageOf(rows, limit);
+  return PageOfPositioned(rows, limit);
 }
 
 int MemoryRecords::SessionsHeld(const std::string& section_id) {
@@ -181,7 +170,7 @@ absl::StatusOr<Page<v1::LedgerEntry>> MemoryRecords::EntryHistory(const std::str
                                                                   const std::string& after,
                                                                   int limit) {
   OSAN_ASSIGN_OR_RETURN(const int after_version, ParseVersionPosition(after));
-  Rows<v1::LedgerEntry> rows;
+  PositionedRows<v1::LedgerEntry> rows;
   const auto it = ledger_.find(entry_id);
   if (it != ledger_.end()) {
     for (const v1::LedgerEntry& version : it->second.versions) {
@@ -190,7 +179,7 @@ absl::StatusOr<Page<v1::LedgerEntry>> MemoryRecords::EntryHistory(const std::str
       }
     }
   }
-  return PageOf(rows, limit);
+  return PageOfPositioned(rows, limit);
 }
 
 absl::StatusOr<std::vector<std::pair<EntryKey, v1::LedgerEntry>>> MemoryRecords::SectionEntries(
@@ -242,11 +231,11 @@ absl::StatusOr<Page<v1::LedgerEntry>> MemoryRecords::PendingEntries(const std::s
       pending.emplace(at, std::move(latest));
     }
   }
-  Rows<v1::LedgerEntry> rows;
+  PositionedRows<v1::LedgerEntry> rows;
   for (auto& [at, entry] : pending) {
     rows.emplace_back(FormatPendingPosition(at.first, at.second), std::move(entry));
   }
-  return PageOf(rows, limit);
+  return PageOfPositioned(rows, limit);
 }
 
 absl::StatusOr<v1::Acknowledgement> MemoryRecords::Acknowledge(const std::string& entry_id,

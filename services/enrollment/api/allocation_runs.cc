@@ -376,9 +376,22 @@ absl::StatusOr<v1::AllocationRun> AllocationRuns::Allocate(
   OSAN_ASSIGN_OR_RETURN(auto enrolled_by_school, records.EnrolledBySchoolOf(section_ids));
   OSAN_ASSIGN_OR_RETURN(const auto waiting, records.WaitlistLengths(section_ids));
 
+  // Seats the candidates hold already (first-come, earlier runs): they count
+  // toward the term's limit.
+  std::vector<store::StudentRef> students;
+  for (const store::Candidate& candidate : candidates) {
+    students.emplace_back(candidate.record.school_code, candidate.record.student_key);
+  }
+  std::sort(students.begin(), students.end());
+  students.erase(std::unique(students.begin(), students.end()), students.end());
+  OSAN_ASSIGN_OR_RETURN(const auto held, records.EnrolledCounts(job.term.id(), students));
+
   const absl::Time read = absl::Now();
   Report(job, "allocating", 40);
   PreparedInput prepared = Prepare(sections, candidates, seats, enrolled_by_school);
+  for (const auto& [student, count] : held) {
+    prepared.input.seats_before[StudentId{student.first, student.second}.name()] = count;
+  }
   prepared.input.seed = job.seed;
   prepared.input.max_sections_per_student = max_sections_per_student_;
   const AllocationResult result = enrollment::Allocate(prepared.input);
@@ -424,7 +437,7 @@ absl::StatusOr<v1::AllocationRun> AllocationRuns::Allocate(
   }
   const auto ms = [](absl::Duration d) { return absl::StrCat(absl::ToInt64Milliseconds(d)); };
   log::Info("allocation written, committing", {{"operation", job.operation.name()},
-                                               {"applications", absl::StrCat(rows.size())},
+                                               {"applications", absl::StrCat(ordered.size())},
                                                {"read_ms", ms(read - began)},
                                                {"allocate_ms", ms(allocated - read)},
                                                {"write_ms", ms(absl::Now() - allocated)}});

@@ -191,6 +191,26 @@ absl::StatusOr<v1::Application> Enrollment::SubmitApplication(
   });
 }
 
+template <class Request>
+absl::StatusOr<v1::Application> Enrollment::ChangeSeats(const Call& call, const char* method,
+                                                        const Request& request,
+                                                        const store::ApplicationRecord& current,
+                                                        int capacity, Action action,
+                                                        SeatChange change) {
+  const db::RequestKey key =
+      db::MakeRequestKey(call.principal->institution, method, request.request_id(), request);
+  return seats_.Run(
+      current.section_id, capacity, [&](store::Records& records, store::Seats& seats) {
+        return db::Idempotent<v1::Application>(
+            records, key, [&]() -> absl::StatusOr<v1::Application> {
+              OSAN_ASSIGN_OR_RETURN(const auto record,
+                                    records.GetApplication(current.id, store::Lock::kForUpdate));
+              OSAN_RETURN_IF_ERROR(CheckAction(record.application.state(), action));
+              return change(records, record, seats);
+            });
+      });
+}
+
 absl::StatusOr<v1::Application> Enrollment::ApproveApplication(
     const Call& call, const v1::DecideApplicationRequest& request) {
   OSAN_ASSIGN_OR_RETURN(const std::string id, ParseApplicationName("name", request.name()));
@@ -207,22 +227,15 @@ absl::StatusOr<v1::Application> Enrollment::ApproveApplication(
   OSAN_ASSIGN_OR_RETURN(const SectionFacts facts,
                         catalog_->Get(current.application.section(), call.deadline));
   OSAN_RETURN_IF_ERROR(CheckOpenForApplications(facts.section, facts.course, facts.term, call.now));
-  const db::RequestKey key = db::MakeRequestKey(call.principal->institution, "ApproveApplication",
-                                                request.request_id(), request);
-  return seats_.Run(
-      current.section_id, facts.section.capacity(),
-      [&](store::Records& records, store::Seats& seats) {
-        return db::Idempotent<v1::Application>(
-            records, key, [&]() -> absl::StatusOr<v1::Application> {
-              OSAN_ASSIGN_OR_RETURN(const auto record,
-                                    records.GetApplication(id, store::Lock::kForUpdate));
-              OSAN_RETURN_IF_ERROR(CheckAction(record.application.state(), Action::kApprove));
-              OSAN_RETURN_IF_ERROR(records
-                                       .SetState(id, v1::APPROVED, "approved by the home school",
-                                                 call.principal->institution)
-                                       .status());
-              return PlaceFirstCome(call, records, record, seats);
-            });
+  return ChangeSeats(
+      call, "ApproveApplication", request, current, facts.section.capacity(), Action::kApprove,
+      [&](store::Records& records, const store::ApplicationRecord& record,
+          store::Seats& seats) -> absl::StatusOr<v1::Application> {
+        OSAN_RETURN_IF_ERROR(records
+                                 .SetState(record.id, v1::APPROVED, "approved by the home school",
+                                           call.principal->institution)
+                                 .status());
+        return PlaceFirstCome(call, records, record, seats);
       });
 }
 
@@ -372,36 +385,29 @@ absl::StatusOr<v1::Application> Enrollment::DropEnrollment(
     return absl::FailedPreconditionError(
         "the drop deadline has passed; only the host can drop the student now");
   }
-  const db::RequestKey key = db::MakeRequestKey(call.principal->institution, "DropEnrollment",
-                                                request.request_id(), request);
-  return seats_.Run(
-      current.section_id, facts.section.capacity(),
-      [&](store::Records& records, store::Seats& seats) {
-        return db::Idempotent<v1::Application>(
-            records, key, [&]() -> absl::StatusOr<v1::Application> {
-              OSAN_ASSIGN_OR_RETURN(const auto record,
-                                    records.GetApplication(id, store::Lock::kForUpdate));
-              OSAN_RETURN_IF_ERROR(CheckAction(record.application.state(), Action::kDrop));
-              const bool held_seat = record.application.state() == v1::ENROLLED;
-              const std::string reason = absl::StrCat(
-                  by_host ? "dropped by the host: " : "dropped at the student's request: ",
-                  request.reason());
-              OSAN_ASSIGN_OR_RETURN(
-                  v1::Application dropped,
-                  records.SetState(id, v1::DROPPED, reason, call.principal->institution));
-              if (held_seat) {
-                --seats.enrolled;
-                if (drop_window_open) {
-                  OSAN_ASSIGN_OR_RETURN(SeatedClass seated,
-                                        ReadSeatedClass(records, record.section_id, seats));
-                  OSAN_RETURN_IF_ERROR(
-                      PromoteAndAudit(call, records, facts.section, record.section_id, seated,
-                                      "promoted from the waitlist when a seat was freed"));
-                  seats.enrolled = seated.enrolled;
-                }
-              }
-              return dropped;
-            });
+  return ChangeSeats(
+      call, "DropEnrollment", request, current, facts.section.capacity(), Action::kDrop,
+      [&](store::Records& records, const store::ApplicationRecord& record,
+          store::Seats& seats) -> absl::StatusOr<v1::Application> {
+        const bool held_seat = record.application.state() == v1::ENROLLED;
+        const std::string reason =
+            absl::StrCat(by_host ? "dropped by the host: " : "dropped at the student's request: ",
+                         request.reason());
+        OSAN_ASSIGN_OR_RETURN(
+            v1::Application dropped,
+            records.SetState(record.id, v1::DROPPED, reason, call.principal->institution));
+        if (held_seat) {
+          --seats.enrolled;
+          if (drop_window_open) {
+            OSAN_ASSIGN_OR_RETURN(SeatedClass seated,
+                                  ReadSeatedClass(records, record.section_id, seats));
+            OSAN_RETURN_IF_ERROR(
+                PromoteAndAudit(call, records, facts.section, record.section_id, seated,
+                                "promoted from the waitlist when a seat was freed"));
+            seats.enrolled = seated.enrolled;
+          }
+        }
+        return dropped;
       });
 }
 

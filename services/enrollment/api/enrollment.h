@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/functional/function_ref.h"
 #include "absl/status/statusor.h"
 #include "common/paging.h"
 #include "common/server.h"
@@ -99,6 +100,17 @@ class Enrollment {
   absl::StatusOr<v1::Application> Decide(const Call& call, const char* method,
                                          const v1::DecideApplicationRequest& request,
                                          Action action);
+  // A change of application `current`'s state that takes or frees a seat of
+  // its section: runs in the section's next seat batch (seat_batcher.h), once
+  // per request id, with the application locked and `action` allowed from its
+  // state; `change` sets its state and adjusts `seats`.
+  using SeatChange = absl::FunctionRef<absl::StatusOr<v1::Application>(
+      store::Records& records, const store::ApplicationRecord& record, store::Seats& seats)>;
+  template <class Request>
+  absl::StatusOr<v1::Application> ChangeSeats(const Call& call, const char* method,
+                                              const Request& request,
+                                              const store::ApplicationRecord& current, int capacity,
+                                              Action action, SeatChange change);
   // Places an APPROVED application of a first-come section by the placement
   // rule (domain/placement.h); a seat taken may seat waitlisted host students.
   absl::StatusOr<v1::Application> PlaceFirstCome(const Call& call, store::Records& records,

@@ -512,6 +512,11 @@ void Allocator::Defer() {
   // By lottery index.
   const uint32_t drawn = static_cast<uint32_t>(result_.lottery.size());
   std::vector<int32_t> seats_held(drawn, 0);
+  if (!input_.seats_before.empty()) {
+    for (uint32_t i = 0; i < drawn; ++i) {
+      seats_held[i] = input_.seats_before[result_.lottery[i]];
+    }
+  }
   std::vector<uint32_t> next(offsets_.begin(), offsets_.end() - 1);
   // Students to propose, last in first out, first in lottery order: the outcome does not
   // depend on the order, but in lottery order a student is displaced only by priority tiers
@@ -691,9 +696,15 @@ std::string Reason(const PackedInput& input, const PackedResult& result, size_t 
              std::to_string(result.host_before[app.section] + result.host_limits[app.section]) +
              " reached (" + std::to_string(input.sections[app.section].host_share_cap_percent) +
              "% of the class)";
-    case Why::kLimitHeld:
-      return "not placed: already placed in " + std::to_string(result.seats_held[app.student]) +
-             " higher-preference section(s), the limit";
+    case Why::kLimitHeld: {
+      const int32_t before = input.seats_before.empty() ? 0 : input.seats_before[app.student];
+      const std::string placed =
+          std::to_string(result.seats_held[app.student] - before) + " higher-preference section(s)";
+      return before == 0 ? "not placed: already placed in " + placed + ", the limit"
+                         : "not placed: already holds " + std::to_string(before) +
+                               " seat(s) of the term from before this run and placed in " + placed +
+                               ", the limit";
+    }
     case Why::kNotInThisRun:
       break;
   }
@@ -739,6 +750,15 @@ AllocationResult Allocate(const AllocationInput& input) {
     student_index.emplace(*student, static_cast<uint32_t>(student_index.size()));
   }
   packed.students = static_cast<uint32_t>(student_index.size());
+  if (!input.seats_before.empty()) {
+    packed.seats_before.assign(packed.students, 0);
+    for (const auto& [student, seats] : input.seats_before) {
+      const auto index = student_index.find(student);
+      if (index != student_index.end()) {
+        packed.seats_before[index->second] = seats;
+      }
+    }
+  }
   packed.applications.reserve(input.applicants.size());
   for (const Applicant& applicant : input.applicants) {
     const auto section = section_index.find(applicant.section_id);

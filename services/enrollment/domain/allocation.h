@@ -123,7 +123,10 @@ struct PackedInput {
   // At most kMaxApplications.
   std::vector<PackedApplication> applications;
   uint32_t students = 0;
-  // >= 1.
+  // Per student: seats held in the term before this run, which count toward
+  // the limit; empty: none.
+  std::vector<int32_t> seats_before;
+  // >= 1: the most seats a student may hold in the term.
   int max_sections_per_student = 1;
   uint64_t seed = 0;
 };
@@ -212,7 +215,10 @@ struct AllocationInput {
   std::vector<SectionSeats> sections;
   // Applicants of sections not in `sections` are ignored (kNotPlaced).
   std::vector<Applicant> applicants;
-  // >= 1.
+  // Seats each student (by id) holds in the term before this run; absent: 0.
+  std::map<std::string, int> seats_before;
+  // >= 1: the most seats a student may hold in the term, those before
+  // included.
   int max_sections_per_student = 1;
   uint64_t seed = 0;
 };

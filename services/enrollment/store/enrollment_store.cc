@@ -140,13 +140,14 @@ const std::vector<db::Statement> kStatements = {
      " AND state = 'ENROLLED' GROUP BY 1, 2"},
     {"application_insert_many",
      "WITH r AS (SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::int[], $5::text[],"
-     "   $6::text[], $7::text[]) WITH ORDINALITY"
-     "   AS r(id, school_code, student_key, preference_rank, state, reason, event, ord)),"
+     "   $6::text[], $7::text[], $14::text[]) WITH ORDINALITY"
+     "   AS r(id, school_code, student_key, preference_rank, state, reason, event, decided_by,"
+     "   ord)),"
      " inserted AS (INSERT INTO applications (id, school_code, student_key, term_id, section_id,"
      "   section_name, host_code, credits, section_snapshot, preference_rank, state, reason,"
      "   decided_by, waitlist_order)"
      "  SELECT id, school_code, student_key, $8, $9::uuid, $10, $11, $12, $13, preference_rank,"
-     "   state, reason, $14,"
+     "   state, reason, decided_by,"
      "   CASE WHEN state = 'WAITLISTED' THEN nextval('waitlist_order') END"
      "  FROM (SELECT * FROM r ORDER BY ord) o)"
      " INSERT INTO application_events (application_id, school_code, host_code, application)"
@@ -565,7 +566,7 @@ absl::Status PgRecords::InsertApplications(const std::vector<ApplicationRecord>&
   if (records.empty()) {
     return absl::OkStatus();
   }
-  std::vector<std::string> ids, schools, keys, ranks, states, reasons, events;
+  std::vector<std::string> ids, schools, keys, ranks, states, reasons, events, deciders;
   for (const ApplicationRecord& record : records) {
     ids.push_back(record.id);
     schools.push_back(record.school_code);
@@ -574,6 +575,7 @@ absl::Status PgRecords::InsertApplications(const std::vector<ApplicationRecord>&
     states.push_back(v1::ApplicationState_Name(record.application.state()));
     reasons.push_back(record.application.reason());
     events.push_back(absl::BytesToHexString(record.application.SerializeAsString()));
+    deciders.push_back(record.application.decided_by());
   }
   const ApplicationRecord& first = records.front();
   tx_.exec_prepared0("application_insert_many", db::TextArray(ids), db::TextArray(schools),
@@ -581,7 +583,7 @@ absl::Status PgRecords::InsertApplications(const std::vector<ApplicationRecord>&
                      db::TextArray(reasons), db::TextArray(events), first.term_id, first.section_id,
                      first.application.section(), InstitutionCodeOf(first.application.host()),
                      first.credits, pqxx::binarystring(first.section.SerializeAsString()),
-                     first.application.decided_by());
+                     db::TextArray(deciders));
   return absl::OkStatus();
 }
 

@@ -36,17 +36,6 @@ absl::Status SecondLiveApplication() {
   return absl::AlreadyExistsError("the student already has a live application there");
 }
 
-// (position, item) rows in the store's order, as PageOfRows reads them.
-template <class T>
-using Rows = std::vector<std::pair<std::string, T>>;
-
-template <class T>
-absl::StatusOr<Page<T>> PageOf(const Rows<T>& rows, int limit) {
-  return PageOfRows<T>(
-      rows, limit, [](const std::pair<std::string, T>& row) { return row.second; },
-      [](const std::pair<std::string, T>& row) { return row.first; });
-}
-
 bool Contains(const std::vector<std::string>& values, const std::string& value) {
   return std::find(values.begin(), values.end(), value) != values.end();
 }
@@ -110,12 +99,12 @@ absl::StatusOr<v1::Student> MemoryRecords::GetStudent(const std::string& school,
 
 absl::StatusOr<Page<v1::Student>> MemoryRecords::ListStudents(const std::string& school,
                                                               const std::string& after, int limit) {
-  Rows<v1::Student> rows;
+  PositionedRows<v1::Student> rows;
   for (auto it = students_.upper_bound({school, after});
        it != students_.end() && it->first.first == school; ++it) {
     rows.emplace_back(it->first.second, StudentOf(it->first, it->second));
   }
-  return PageOf(rows, limit);
+  return PageOfPositioned(rows, limit);
 }
 
 absl::StatusOr<std::map<StudentRef, v1::Student>> MemoryRecords::LockStudents(
@@ -139,13 +128,13 @@ MemoryRecords::ApplicationRow MemoryRecords::RowOf(const ApplicationRecord& reco
   row.preference_rank = record.application.preference_rank();
   row.state = record.application.state();
   row.reason = record.application.reason();
+  row.decided_by = record.application.decided_by();
   row.term_id = shared.term_id;
   row.section_id = shared.section_id;
   row.section_name = shared.application.section();
   row.host_code = InstitutionCodeOf(shared.application.host());
   row.credits = shared.credits;
   row.section = shared.section;
-  row.decided_by = shared.application.decided_by();
   return row;
 }
 
@@ -295,7 +284,7 @@ absl::StatusOr<v1::Application> MemoryRecords::SetState(const std::string& id,
 absl::StatusOr<Page<v1::Application>> MemoryRecords::ListApplications(
     const std::string& school_code, const std::string& section_id, v1::ApplicationState state,
     const std::string& after, int limit) {
-  Rows<v1::Application> rows;
+  PositionedRows<v1::Application> rows;
   for (auto it = applications_.upper_bound(after); it != applications_.end(); ++it) {
     const ApplicationRow& row = it->second;
     if ((school_code.empty() ? row.section_id == section_id : row.school_code == school_code) &&
@@ -303,7 +292,7 @@ absl::StatusOr<Page<v1::Application>> MemoryRecords::ListApplications(
       rows.emplace_back(it->first, RecordOf(it->first, row).application);
     }
   }
-  return PageOf(rows, limit);
+  return PageOfPositioned(rows, limit);
 }
 
 absl::StatusOr<std::vector<ApplicationRecord>> MemoryRecords::LiveApplications(
@@ -431,12 +420,12 @@ absl::StatusOr<Page<v1::RosterEntry>> MemoryRecords::Roster(const std::string& s
     entry.set_waitlist_position(WaitlistPosition(row));
     roster.emplace(std::move(key), std::move(entry));
   }
-  Rows<v1::RosterEntry> rows;
+  PositionedRows<v1::RosterEntry> rows;
   for (const auto& [key, entry] : roster) {
     const auto& [waitlisted, ordinal, display_name, id] = key;
     rows.emplace_back(absl::StrCat(waitlisted, "/", ordinal, "/", id, "/", display_name), entry);
   }
-  return PageOf(rows, limit);
+  return PageOfPositioned(rows, limit);
 }
 
 absl::StatusOr<int> MemoryRecords::RosterEnrolled(const std::string& section_id) {
@@ -469,7 +458,7 @@ absl::StatusOr<Page<v1::ApplicationCount>> MemoryRecords::CountApplications(
       ++counts[std::move(key)];
     }
   }
-  Rows<v1::ApplicationCount> rows;
+  PositionedRows<v1::ApplicationCount> rows;
   for (const auto& [key, n] : counts) {
     const auto& [section_id, school_code, state] = key;
     v1::ApplicationCount count;
@@ -481,7 +470,7 @@ absl::StatusOr<Page<v1::ApplicationCount>> MemoryRecords::CountApplications(
     count.set_count(n);
     rows.emplace_back(absl::StrCat(section_id, "/", school_code, "/", state), std::move(count));
   }
-  return PageOf(rows, limit);
+  return PageOfPositioned(rows, limit);
 }
 
 // ----- Seats ----------------------------------------------------------------
@@ -631,7 +620,7 @@ absl::StatusOr<Page<v1::AllocationDecision>> MemoryRecords::ListAllocationDecisi
   if (!after.empty() && !absl::SimpleAtoi(after, &from)) {
     return InvalidField("page_token", "malformed position");
   }
-  Rows<v1::AllocationDecision> rows;
+  PositionedRows<v1::AllocationDecision> rows;
   const auto run = decisions_.find(run_id);
   const int count = run == decisions_.end() ? 0 : static_cast<int>(run->second.size());
   for (int ordinal = std::max(from, 0) + 1; ordinal <= count; ++ordinal) {
@@ -650,7 +639,7 @@ absl::StatusOr<Page<v1::AllocationDecision>> MemoryRecords::ListAllocationDecisi
     decision.set_reason(row.reason);
     rows.emplace_back(absl::StrCat(ordinal), std::move(decision));
   }
-  return PageOf(rows, limit);
+  return PageOfPositioned(rows, limit);
 }
 
 absl::Status MemoryRecords::InsertAllocationRun(const std::string& id, const std::string&,
