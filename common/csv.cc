@@ -10,6 +10,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
+#include "common/status.h"
 #include "common/validation.h"
 
 namespace osan {
@@ -55,6 +56,136 @@ std::optional<std::string> FromCp949(absl::string_view text) {
   return out;
 }
 
+// `text` as UTF-8: as given if it is (a byte order mark dropped), else
+// converted from CP949 into `converted`. INVALID_ARGUMENT naming the line of
+// the first byte that is neither.
+absl::StatusOr<absl::string_view> AsUtf8(absl::string_view text, std::string& converted) {
+  if (absl::ConsumePrefix(&text, kByteOrderMark)) {
+    if (const size_t bad = FirstInvalidUtf8(text); bad != absl::string_view::npos) {
+      return LineError(LineAt(text, bad),
+                       "is not valid UTF-8, although the file starts with a UTF-8 byte order mark");
+    }
+    return text;
+  }
+  const size_t bad = FirstInvalidUtf8(text);
+  if (bad == absl::string_view::npos) {
+    return text;
+  }
+  // Korean text before the first bad byte was UTF-8: a UTF-8 file with a
+  // stray byte, not a CP949 file (which would read as something else).
+  const absl::string_view before = text.substr(0, bad);
+  if (std::any_of(before.begin(), before.end(),
+                  [](char c) { return static_cast<unsigned char>(c) >= 0x80; })) {
+    return LineError(LineAt(text, bad), "is not valid UTF-8 (a stray byte in UTF-8 text)");
+  }
+  std::optional<std::string> from_cp949 = FromCp949(text);
+  if (!from_cp949.has_value() || FirstInvalidUtf8(*from_cp949) != absl::string_view::npos) {
+    return LineError(LineAt(text, bad),
+                     "the file must be UTF-8 or CP949 text (in Excel, save it as \"CSV "
+                     "UTF-8\")");
+  }
+  converted = *std::move(from_cp949);
+  return absl::string_view(converted);
+}
+
+// Reads UTF-8 CSV text record by record, keeping count of lines.
+class CsvReader {
+ public:
+  CsvReader(absl::string_view text, const CsvLimits& limits) : text_(text), limits_(limits) {}
+
+  bool done() const { return i_ == text_.size(); }
+
+  // The next record, and past the line break that ends it.
+  absl::StatusOr<CsvRecord> Record() {
+    CsvRecord record;
+    record.line = line_;
+    while (true) {
+      std::string field;
+      OSAN_RETURN_IF_ERROR(At('"') ? Quoted(field) : Unquoted(field));
+      if (record.fields.size() == limits_.max_fields) {
+        return Error(absl::StrCat("a record has more than ", limits_.max_fields, " fields"));
+      }
+      record.fields.push_back(std::move(field));
+      if (!At(',')) {
+        break;
+      }
+      ++i_;
+    }
+    OSAN_RETURN_IF_ERROR(LineBreak());
+    return record;
+  }
+
+  absl::Status Error(absl::string_view problem) const { return LineError(line_, problem); }
+
+ private:
+  bool At(char c) const { return i_ < text_.size() && text_[i_] == c; }
+  bool AtFieldEnd() const { return done() || At(',') || At('\r') || At('\n'); }
+
+  absl::Status Append(std::string& field, char c) {
+    field.push_back(c);
+    if (field.size() > limits_.max_field_bytes) {
+      return Error(absl::StrCat("a field is longer than ", limits_.max_field_bytes, " bytes"));
+    }
+    return absl::OkStatus();
+  }
+
+  // A field in quotes: a doubled quote is one quote; line breaks are kept.
+  absl::Status Quoted(std::string& field) {
+    const int opened = line_;
+    ++i_;
+    while (true) {
+      if (done()) {
+        return LineError(opened, "a quoted field is never closed (unbalanced quote)");
+      }
+      if (At('"')) {
+        ++i_;
+        if (!At('"')) {
+          break;
+        }
+      } else if (At('\n')) {
+        ++line_;
+      }
+      OSAN_RETURN_IF_ERROR(Append(field, text_[i_++]));
+    }
+    if (!AtFieldEnd()) {
+      return Error("text after the closing quote of a field");
+    }
+    return absl::OkStatus();
+  }
+
+  absl::Status Unquoted(std::string& field) {
+    while (!AtFieldEnd()) {
+      if (At('"')) {
+        return Error(
+            "a quote inside an unquoted field (quote the whole field and double the quote)");
+      }
+      OSAN_RETURN_IF_ERROR(Append(field, text_[i_++]));
+    }
+    return absl::OkStatus();
+  }
+
+  // LF or CRLF, unless the text ends.
+  absl::Status LineBreak() {
+    if (done()) {
+      return absl::OkStatus();
+    }
+    if (At('\r')) {
+      ++i_;
+      if (!At('\n')) {
+        return Error("a carriage return (CR) not followed by a line feed (LF)");
+      }
+    }
+    ++i_;  // the LF
+    ++line_;
+    return absl::OkStatus();
+  }
+
+  const absl::string_view text_;
+  const CsvLimits& limits_;
+  size_t i_ = 0;
+  int line_ = 1;
+};
+
 }  // namespace
 
 absl::StatusOr<std::vector<CsvRecord>> ParseCsv(absl::string_view text, const CsvLimits& limits) {
@@ -66,108 +197,14 @@ absl::StatusOr<std::vector<CsvRecord>> ParseCsv(absl::string_view text, const Cs
     return LineError(LineAt(text, nul), "contains a NUL byte; is this a CSV text file?");
   }
   std::string converted;
-  if (absl::ConsumePrefix(&text, kByteOrderMark)) {
-    if (const size_t bad = FirstInvalidUtf8(text); bad != absl::string_view::npos) {
-      return LineError(LineAt(text, bad),
-                       "is not valid UTF-8, although the file starts with a UTF-8 byte order mark");
-    }
-  } else if (const size_t bad = FirstInvalidUtf8(text); bad != absl::string_view::npos) {
-    // Korean text before the first bad byte was UTF-8: a UTF-8 file with a
-    // stray byte, not a CP949 file (which would read as something else).
-    const absl::string_view before = text.substr(0, bad);
-    if (std::any_of(before.begin(), before.end(),
-                    [](char c) { return static_cast<unsigned char>(c) >= 0x80; })) {
-      return LineError(LineAt(text, bad), "is not valid UTF-8 (a stray byte in UTF-8 text)");
-    }
-    std::optional<std::string> from_cp949 = FromCp949(text);
-    if (!from_cp949.has_value() || FirstInvalidUtf8(*from_cp949) != absl::string_view::npos) {
-      return LineError(LineAt(text, bad),
-                       "the file must be UTF-8 or CP949 text (in Excel, save it as \"CSV "
-                       "UTF-8\")");
-    }
-    converted = *std::move(from_cp949);
-    text = converted;
-  }
-
+  OSAN_ASSIGN_OR_RETURN(const absl::string_view utf8, AsUtf8(text, converted));
   std::vector<CsvRecord> records;
-  const size_t n = text.size();
-  size_t i = 0;
-  int line = 1;
-  const auto field_too_long = [&] {
-    return LineError(line,
-                     absl::StrCat("a field is longer than ", limits.max_field_bytes, " bytes"));
-  };
-  while (i < n) {
-    CsvRecord record;
-    record.line = line;
+  CsvReader reader(utf8, limits);
+  while (!reader.done()) {
     if (records.size() == limits.max_records) {
-      return LineError(line,
-                       absl::StrCat("the file has more than ", limits.max_records, " records"));
+      return reader.Error(absl::StrCat("the file has more than ", limits.max_records, " records"));
     }
-    while (true) {
-      std::string field;
-      if (i < n && text[i] == '"') {
-        const int opened = line;
-        ++i;
-        while (true) {
-          if (i == n) {
-            return LineError(opened, "a quoted field is never closed (unbalanced quote)");
-          }
-          if (text[i] == '"') {
-            if (i + 1 < n && text[i + 1] == '"') {
-              field.push_back('"');
-              i += 2;
-            } else {
-              ++i;
-              break;
-            }
-          } else {
-            if (text[i] == '\n') {
-              ++line;
-            }
-            field.push_back(text[i++]);
-          }
-          if (field.size() > limits.max_field_bytes) {
-            return field_too_long();
-          }
-        }
-        if (i < n && text[i] != ',' && text[i] != '\r' && text[i] != '\n') {
-          return LineError(line, "text after the closing quote of a field");
-        }
-      } else {
-        while (i < n && text[i] != ',' && text[i] != '\r' && text[i] != '\n') {
-          if (text[i] == '"') {
-            return LineError(line,
-                             "a quote inside an unquoted field (quote the whole field and "
-                             "double the quote)");
-          }
-          field.push_back(text[i++]);
-          if (field.size() > limits.max_field_bytes) {
-            return field_too_long();
-          }
-        }
-      }
-      if (record.fields.size() == limits.max_fields) {
-        return LineError(line,
-                         absl::StrCat("a record has more than ", limits.max_fields, " fields"));
-      }
-      record.fields.push_back(std::move(field));
-      if (i < n && text[i] == ',') {
-        ++i;
-        continue;
-      }
-      break;
-    }
-    if (i < n) {
-      if (text[i] == '\r') {
-        if (i + 1 == n || text[i + 1] != '\n') {
-          return LineError(line, "a carriage return (CR) not followed by a line feed (LF)");
-        }
-        ++i;
-      }
-      ++i;  // the LF
-      ++line;
-    }
+    OSAN_ASSIGN_OR_RETURN(CsvRecord record, reader.Record());
     records.push_back(std::move(record));
   }
   return records;
