@@ -60,11 +60,28 @@ constexpr long long kSealLockKey = 0x0A0D17;
   "seq, (extract(epoch FROM at) * 1000000)::bigint, principal, role, source, " \
   "student, action, result, trace_id, coalesce(chain_position, 0), prev_hash, hash"
 
+// The positions of OSAN_AUDIT_COLUMNS, in its order. The hash covers the
+// fields before kChainPosition.
+enum AuditColumn : int {
+  kSequence,
+  kAtMicros,
+  kPrincipal,
+  kRole,
+  kSource,
+  kStudent,
+  kAction,
+  kResult,
+  kTraceId,
+  kChainPosition,
+  kPrevHash,
+  kHash,
+};
+
 // SHA-256 over the previous hash and every field of the record, each field
 // length-prefixed so that no two records hash alike by shifting text.
 std::string Hash(const std::string& prev_hash, const pqxx::row& row) {
   std::string material = prev_hash;
-  for (int i = 0; i < 9; ++i) {
+  for (int i = kSequence; i < kChainPosition; ++i) {
     const std::string field = row[i].as<std::string>();
     absl::StrAppend(&material, field.size(), ":", field);
   }
@@ -79,18 +96,18 @@ std::string Bytes(const pqxx::field& field) {
 
 v1::AuditRecord ToRecord(const pqxx::row& row) {
   v1::AuditRecord record;
-  record.set_sequence(row[0].as<int64_t>());
+  record.set_sequence(row[kSequence].as<int64_t>());
   *record.mutable_time() =
-      google::protobuf::util::TimeUtil::MicrosecondsToTimestamp(row[1].as<int64_t>());
-  record.set_principal(row[2].as<std::string>());
-  record.set_role(row[3].as<std::string>());
-  record.set_source(row[4].as<std::string>());
-  record.set_student(row[5].as<std::string>());
-  record.set_action(row[6].as<std::string>());
-  record.set_result(row[7].as<std::string>());
-  record.set_trace_id(row[8].as<std::string>());
-  record.set_chain_position(row[9].as<int64_t>());
-  record.set_hash(Bytes(row[11]));
+      google::protobuf::util::TimeUtil::MicrosecondsToTimestamp(row[kAtMicros].as<int64_t>());
+  record.set_principal(row[kPrincipal].as<std::string>());
+  record.set_role(row[kRole].as<std::string>());
+  record.set_source(row[kSource].as<std::string>());
+  record.set_student(row[kStudent].as<std::string>());
+  record.set_action(row[kAction].as<std::string>());
+  record.set_result(row[kResult].as<std::string>());
+  record.set_trace_id(row[kTraceId].as<std::string>());
+  record.set_chain_position(row[kChainPosition].as<int64_t>());
+  record.set_hash(Bytes(row[kHash]));
   return record;
 }
 
@@ -227,7 +244,8 @@ absl::StatusOr<int> AuditLog::Seal() {
       const std::string hash = Hash(previous, row);
       tx.exec_params0(
           "UPDATE audit_log SET chain_position = $2, prev_hash = $3, hash = $4 WHERE seq = $1",
-          row[0].as<int64_t>(), ++position, pqxx::binarystring(previous), pqxx::binarystring(hash));
+          row[kSequence].as<int64_t>(), ++position, pqxx::binarystring(previous),
+          pqxx::binarystring(hash));
       previous = hash;
     }
     tx.exec("SELECT set_config('osan.audit_retention', 'on', true)");
@@ -249,21 +267,21 @@ absl::StatusOr<v1::VerifyAuditChainResponse> AuditLog::VerifyChain() {
     for (const auto& row :
          tx.exec("SELECT " OSAN_AUDIT_COLUMNS " FROM audit_log WHERE hash IS NOT NULL"
                  " ORDER BY chain_position")) {
-      const int64_t position = row[9].as<int64_t>();
+      const int64_t position = row[kChainPosition].as<int64_t>();
       if (first) {
-        previous = Bytes(row[10]);  // the chain continues from before the retention cut
+        previous = Bytes(row[kPrevHash]);  // the chain continues from before the retention cut
         first = false;
-      } else if (position != expected_position || Bytes(row[10]) != previous) {
+      } else if (position != expected_position || Bytes(row[kPrevHash]) != previous) {
         response.set_intact(false);
         response.set_problem(absl::StrCat("chain broken before position ", position));
         return response;
       }
-      if (Hash(previous, row) != Bytes(row[11])) {
+      if (Hash(previous, row) != Bytes(row[kHash])) {
         response.set_intact(false);
         response.set_problem(absl::StrCat("record at position ", position, " was altered"));
         return response;
       }
-      previous = Bytes(row[11]);
+      previous = Bytes(row[kHash]);
       expected_position = position + 1;
       response.set_records_verified(response.records_verified() + 1);
     }

@@ -18,7 +18,7 @@ using google::protobuf::util::TimeUtil;
 
 #define OSAN_ACKNOWLEDGED                                                                   \
   "EXISTS (SELECT 1 FROM acknowledgements k WHERE k.entry_id = l.entry_id AND k.version = " \
-  "l.version)"
+  "l.version) AS acknowledged"
 
 // The positions of the "rules" statement's columns, in its order.
 enum RuleColumn : int {
@@ -115,7 +115,7 @@ const std::vector<db::Statement> kStatements = {
     {"entries_pending",
      "SELECT entry, acknowledged, micros, entry_id::text FROM (SELECT DISTINCT ON (entry_id)"
      " entry, entry_id, (extract(epoch FROM record_time) * 1000000)::bigint AS "
-     "micros, " OSAN_ACKNOWLEDGED " AS acknowledged FROM ledger l WHERE school_code = $1"
+     "micros, " OSAN_ACKNOWLEDGED " FROM ledger l WHERE school_code = $1"
      " ORDER BY entry_id, version DESC) latest WHERE NOT acknowledged"
      " AND (micros, entry_id) > ($2::bigint, $3::uuid) ORDER BY micros, entry_id LIMIT $4"},
     {"acknowledge",
@@ -157,8 +157,8 @@ absl::StatusOr<std::vector<Message>> ParseAll(const pqxx::result& rows) {
 
 // A row starting (entry, acknowledged).
 absl::StatusOr<v1::LedgerEntry> ParseEntry(const pqxx::row& row) {
-  OSAN_ASSIGN_OR_RETURN(v1::LedgerEntry entry, Parse<v1::LedgerEntry>(row[0]));
-  entry.set_acknowledged(row[1].as<bool>());
+  OSAN_ASSIGN_OR_RETURN(v1::LedgerEntry entry, Parse<v1::LedgerEntry>(row["entry"]));
+  entry.set_acknowledged(row["acknowledged"].as<bool>());
   return entry;
 }
 
@@ -213,16 +213,16 @@ absl::StatusOr<std::vector<RemarksLabel>> PgRecords::LoadRemarksLabels() {
   std::vector<RemarksLabel> labels;
   for (const auto& row : tx_.exec_prepared("remarks_labels")) {
     RemarksLabel label;
-    if (!catalog::v1::InstitutionKind_Parse(row[0].as<std::string>(), &label.host_kind)) {
+    if (!catalog::v1::InstitutionKind_Parse(row["host_kind"].as<std::string>(), &label.host_kind)) {
       return absl::InternalError("remarks label for an unknown host kind");
     }
-    const std::string mode = row[1].as<std::string>();
+    const std::string mode = row["delivery_mode"].as<std::string>();
     if (mode != "ANY" && !catalog::v1::DeliveryMode_Parse(mode, &label.delivery_mode)) {
       return absl::InternalError("remarks label for an unknown delivery mode");
     }
-    label.first_school_year = row[2].as<int>();
-    label.label = row[3].as<std::string>();
-    label.source = row[4].as<std::string>();
+    label.first_school_year = row["first_school_year"].as<int>();
+    label.label = row["label"].as<std::string>();
+    label.source = row["source"].as<std::string>();
     labels.push_back(std::move(label));
   }
   return labels;
@@ -232,15 +232,15 @@ absl::StatusOr<std::vector<SupportKind>> PgRecords::LoadSupportKinds() {
   std::vector<SupportKind> kinds;
   for (const auto& row : tx_.exec_prepared("support_kinds")) {
     SupportKind kind;
-    const std::string clears = row[3].as<std::string>();
-    if (!v1::RemediationKind_Parse(row[0].as<std::string>(), &kind.kind) ||
+    const std::string clears = row["clears"].as<std::string>();
+    if (!v1::RemediationKind_Parse(row["kind"].as<std::string>(), &kind.kind) ||
         (clears != "NONE" && !v1::Shortfall_Parse(clears, &kind.clears))) {
       return absl::InternalError("support kind row with an unknown kind or shortfall");
     }
-    kind.first_school_year = row[1].as<int>();
-    kind.label = row[2].as<std::string>();
-    kind.remarks_note = row[4].as<std::string>();
-    kind.source = row[5].as<std::string>();
+    kind.first_school_year = row["first_school_year"].as<int>();
+    kind.label = row["label"].as<std::string>();
+    kind.remarks_note = row["remarks_note"].as<std::string>();
+    kind.source = row["source"].as<std::string>();
     kinds.push_back(std::move(kind));
   }
   return kinds;
@@ -347,11 +347,10 @@ absl::StatusOr<std::pair<EntryKey, v1::LedgerEntry>> PgRecords::LatestEntry(
   }
   const pqxx::row row = rows[0];
   EntryKey key{entry_id,
-               {row[0].as<std::string>(), row[1].as<std::string>()},
-               row[2].as<std::string>(),
-               row[3].as<std::string>()};
-  OSAN_ASSIGN_OR_RETURN(v1::LedgerEntry entry, Parse<v1::LedgerEntry>(row[4]));
-  entry.set_acknowledged(row[5].as<bool>());
+               {row["school_code"].as<std::string>(), row["student_key"].as<std::string>()},
+               row["section_id"].as<std::string>(),
+               row["host_code"].as<std::string>()};
+  OSAN_ASSIGN_OR_RETURN(v1::LedgerEntry entry, ParseEntry(row));
   return std::make_pair(std::move(key), std::move(entry));
 }
 
@@ -360,7 +359,7 @@ absl::StatusOr<Page<v1::LedgerEntry>> PgRecords::EntryHistory(const std::string&
   OSAN_ASSIGN_OR_RETURN(const int after_version, ParseVersionPosition(after));
   const pqxx::result rows = tx_.exec_prepared("entry_history", entry_id, after_version, limit + 1);
   return PageOfRows<v1::LedgerEntry>(rows, limit, ParseEntry, [](const pqxx::row& last) {
-    return absl::StrCat(last[2].as<int>());
+    return absl::StrCat(last["version"].as<int>());
   });
 }
 
@@ -368,12 +367,11 @@ absl::StatusOr<std::vector<std::pair<EntryKey, v1::LedgerEntry>>> PgRecords::Sec
     const std::string& section_id) {
   std::vector<std::pair<EntryKey, v1::LedgerEntry>> entries;
   for (const auto& row : tx_.exec_prepared("entries_of_section", section_id)) {
-    EntryKey key{row[0].as<std::string>(),
-                 {row[1].as<std::string>(), row[2].as<std::string>()},
+    EntryKey key{row["entry_id"].as<std::string>(),
+                 {row["school_code"].as<std::string>(), row["student_key"].as<std::string>()},
                  section_id,
-                 row[3].as<std::string>()};
-    OSAN_ASSIGN_OR_RETURN(v1::LedgerEntry entry, Parse<v1::LedgerEntry>(row[4]));
-    entry.set_acknowledged(row[5].as<bool>());
+                 row["host_code"].as<std::string>()};
+    OSAN_ASSIGN_OR_RETURN(v1::LedgerEntry entry, ParseEntry(row));
     entries.emplace_back(std::move(key), std::move(entry));
   }
   return entries;
@@ -430,8 +428,7 @@ absl::StatusOr<std::vector<v1::ResultEvent>> PgRecords::ReadResultEvents(
        tx_.exec_prepared("events_read", absl::StrCat(after.txid), after.seq, school_code, limit)) {
     v1::ResultEvent event;
     event.set_cursor(absl::StrCat(row[0].as<std::string>(), ".", row[1].as<int64_t>()));
-    OSAN_ASSIGN_OR_RETURN(*event.mutable_entry(), Parse<v1::LedgerEntry>(row[2]));
-    event.mutable_entry()->set_acknowledged(row[3].as<bool>());
+    OSAN_ASSIGN_OR_RETURN(*event.mutable_entry(), ParseEntry(row));
     events.push_back(std::move(event));
   }
   return events;

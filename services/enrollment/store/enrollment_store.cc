@@ -50,10 +50,10 @@ enum ApplicationColumn : int {
   kWaitlistPosition,
 };
 
-// A student's columns, as ReadStudent reads them.
-#define OSAN_STUDENT_COLUMNS                                                            \
-  "student_key, entry_year, display_name, version, (extract(epoch FROM create_time) * " \
-  "1000000)::bigint"
+// A student's columns, as ReadStudent reads them (by name).
+#define OSAN_STUDENT_COLUMNS                                            \
+  "student_key, entry_year, display_name, version, (extract(epoch FROM" \
+  " create_time) * 1000000)::bigint AS create_micros"
 
 #define OSAN_LIVE_STATES "('SUBMITTED', 'APPROVED', 'HOST_ACCEPTED', 'ENROLLED', 'WAITLISTED')"
 
@@ -216,9 +216,10 @@ const std::vector<db::Statement> kStatements = {
      " waitlist_order = waitlisted.waitlist_order, version = a.version + 1, update_time = now()"
      " FROM allocation_decisions d LEFT JOIN waitlisted USING (application_id)"
      " WHERE d.run_id = $1::uuid AND a.id = d.application_id"},
-#define OSAN_DECISION_COLUMNS                                                       \
-  "ordinal, application_id::text, school_code, student_key, section_name, outcome," \
-  " waitlist_position, lottery_number, reason FROM allocation_decisions WHERE run_id = $1::uuid"
+#define OSAN_DECISION_COLUMNS                                                                \
+  "ordinal, application_id::text AS application_id, school_code, student_key, section_name," \
+  " outcome, waitlist_position, lottery_number, reason FROM allocation_decisions"            \
+  " WHERE run_id = $1::uuid"
     // $2: after this ordinal, $3: limit; $4: section name, $5: school code.
     {"run_decisions",
      "SELECT " OSAN_DECISION_COLUMNS " AND ordinal > $2 ORDER BY ordinal LIMIT $3"},
@@ -255,12 +256,13 @@ std::string Bytes(const pqxx::field& field) { return pqxx::binarystring(field).s
 // caller, who knows the school year it is asked for.
 v1::Student ReadStudent(const std::string& school, const pqxx::row& row) {
   v1::Student student;
-  student.set_student_key(row[0].as<std::string>());
+  student.set_student_key(row["student_key"].as<std::string>());
   student.set_name(StudentId{school, student.student_key()}.name());
-  student.set_entry_year(row[1].as<int>());
-  student.set_display_name(row[2].as<std::string>());
-  student.set_etag(row[3].as<std::string>());
-  *student.mutable_create_time() = TimeUtil::MicrosecondsToTimestamp(row[4].as<int64_t>());
+  student.set_entry_year(row["entry_year"].as<int>());
+  student.set_display_name(row["display_name"].as<std::string>());
+  student.set_etag(row["version"].as<std::string>());
+  *student.mutable_create_time() =
+      TimeUtil::MicrosecondsToTimestamp(row["create_micros"].as<int64_t>());
   return student;
 }
 
@@ -449,20 +451,22 @@ absl::StatusOr<Page<v1::RosterEntry>> PgRecords::Roster(const std::string& secti
       rows, limit,
       [](const pqxx::row& row) {
         v1::RosterEntry entry;
-        entry.set_application(ApplicationName(row[0].as<std::string>()));
-        entry.set_student(StudentId{row[1].as<std::string>(), row[2].as<std::string>()}.name());
-        entry.set_display_name(row[3].as<std::string>());
-        entry.set_entry_year(row[4].as<int>());
-        entry.set_home_school(absl::StrCat("institutions/", row[1].as<std::string>()));
+        const std::string school = row["school_code"].as<std::string>();
+        entry.set_application(ApplicationName(row["id"].as<std::string>()));
+        entry.set_student(StudentId{school, row["student_key"].as<std::string>()}.name());
+        entry.set_display_name(row["display_name"].as<std::string>());
+        entry.set_entry_year(row["entry_year"].as<int>());
+        entry.set_home_school(absl::StrCat("institutions/", school));
         v1::ApplicationState state = v1::APPLICATION_STATE_UNSPECIFIED;
-        v1::ApplicationState_Parse(row[5].as<std::string>(), &state);
+        v1::ApplicationState_Parse(row["state"].as<std::string>(), &state);
         entry.set_state(state);
-        entry.set_waitlist_position(row[6].as<int>());
+        entry.set_waitlist_position(row["position"].as<int>());
         return entry;
       },
       [](const pqxx::row& last) {
-        return absl::StrCat(last[7].as<int>(), "/", last[8].as<int64_t>(), "/",
-                            last[0].as<std::string>(), "/", last[3].as<std::string>());
+        return absl::StrCat(last["waitlisted"].as<int>(), "/", last["ordinal"].as<int64_t>(), "/",
+                            last["id"].as<std::string>(), "/",
+                            last["display_name"].as<std::string>());
       });
 }
 
@@ -522,7 +526,7 @@ absl::StatusOr<std::map<StudentRef, v1::Student>> PgRecords::LockStudents(
   const auto [schools, keys] = StudentColumns(students);
   std::map<StudentRef, v1::Student> found;
   for (const auto& row : tx_.exec_prepared("students_lock", schools, keys)) {
-    const std::string school = row[5].as<std::string>();
+    const std::string school = row["school_code"].as<std::string>();
     v1::Student student = ReadStudent(school, row);
     found.emplace(StudentRef{school, student.student_key()}, std::move(student));
   }
@@ -631,7 +635,7 @@ absl::StatusOr<std::vector<Candidate>> PgRecords::LockAllocationCandidates(
   candidates.reserve(rows.size());
   for (const auto& row : rows) {
     OSAN_ASSIGN_OR_RETURN(ApplicationRecord record, ReadApplication(row));
-    candidates.push_back({std::move(record), row[17].as<int>()});
+    candidates.push_back({std::move(record), row["entry_year"].as<int>()});
   }
   return candidates;
 }
@@ -739,18 +743,20 @@ absl::StatusOr<Page<v1::AllocationDecision>> PgRecords::ListAllocationDecisions(
       rows, limit,
       [](const pqxx::row& row) {
         v1::AllocationDecision decision;
-        decision.set_application(ApplicationName(row[1].as<std::string>()));
-        decision.set_student(StudentId{row[2].as<std::string>(), row[3].as<std::string>()}.name());
-        decision.set_section(row[4].as<std::string>());
+        decision.set_application(ApplicationName(row["application_id"].as<std::string>()));
+        decision.set_student(
+            StudentId{row["school_code"].as<std::string>(), row["student_key"].as<std::string>()}
+                .name());
+        decision.set_section(row["section_name"].as<std::string>());
         v1::ApplicationState outcome = v1::APPLICATION_STATE_UNSPECIFIED;
-        v1::ApplicationState_Parse(row[5].as<std::string>(), &outcome);
+        v1::ApplicationState_Parse(row["outcome"].as<std::string>(), &outcome);
         decision.set_outcome(outcome);
-        decision.set_waitlist_position(row[6].as<int>());
-        decision.set_lottery_number(row[7].as<int>());
-        decision.set_reason(row[8].as<std::string>());
+        decision.set_waitlist_position(row["waitlist_position"].as<int>());
+        decision.set_lottery_number(row["lottery_number"].as<int>());
+        decision.set_reason(row["reason"].as<std::string>());
         return decision;
       },
-      [](const pqxx::row& last) { return last[0].as<std::string>(); });
+      [](const pqxx::row& last) { return last["ordinal"].as<std::string>(); });
 }
 
 absl::StatusOr<v1::AllocationRun> PgRecords::GetAllocationRun(const std::string& id) {
