@@ -2,6 +2,7 @@
 
 #include <openssl/sha.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -107,6 +108,163 @@ std::string ImportRequestId(const cv1::Course& course, int occurrence) {
       "csv-", absl::BytesToHexString(absl::string_view(reinterpret_cast<const char*>(digest), 20)));
 }
 
+namespace {
+
+// The header row: which column spec each column is (nullptr for an unnamed
+// one), and where each named spec is.
+class Header {
+ public:
+  // Reads `header`, adding its problems (unknown, repeated or missing
+  // columns) to `problems`.
+  Header(const CsvRecord& header, Problems& problems) : names_(header.fields) {
+    specs_.assign(header.fields.size(), nullptr);
+    for (size_t c = 0; c < header.fields.size(); ++c) {
+      const std::string name = std::string(absl::StripAsciiWhitespace(header.fields[c]));
+      if (name.empty()) {
+        continue;
+      }
+      for (const ColumnSpec& spec : Columns()) {
+        for (const absl::string_view alias : spec.names) {
+          if (catalog::NormalizeLabel(alias) == catalog::NormalizeLabel(name)) {
+            specs_[c] = &spec;
+          }
+        }
+      }
+      if (specs_[c] == nullptr) {
+        problems.Add(header.line, name, "unknown column");
+      } else if (!index_.emplace(specs_[c], c).second) {
+        problems.Add(header.line, name,
+                     absl::StrCat("names the same column as '", names_[index_[specs_[c]]], "'"));
+      }
+    }
+    for (const ColumnSpec& spec : Columns()) {
+      if (spec.required && index_.count(&spec) == 0) {
+        problems.Add(header.line, absl::StrCat("required column '", spec.names.front(), "' (",
+                                               spec.field, ") is missing"));
+      }
+    }
+  }
+
+  // Whether column `c` has a name.
+  bool Named(size_t c) const { return c < specs_.size() && specs_[c] != nullptr; }
+
+  // The trimmed value of `field`'s column in `record`; empty if absent.
+  std::string Cell(const CsvRecord& record, const char* field) const {
+    for (const auto& [spec, column] : index_) {
+      if (absl::string_view(spec->field) == field && column < record.fields.size()) {
+        return std::string(absl::StripAsciiWhitespace(record.fields[column]));
+      }
+    }
+    return "";
+  }
+
+  // What the file calls `field`'s column (the field itself if absent).
+  std::string ColumnName(const char* field) const {
+    for (const auto& [spec, column] : index_) {
+      if (absl::string_view(spec->field) == field) {
+        return names_[column];
+      }
+    }
+    return field;
+  }
+
+ private:
+  const std::vector<std::string> names_;
+  std::vector<const ColumnSpec*> specs_;
+  std::map<const ColumnSpec*, size_t> index_;  // spec -> column
+};
+
+bool IsBlank(const CsvRecord& record) {
+  return std::all_of(record.fields.begin(), record.fields.end(), [](const std::string& field) {
+    return absl::StripAsciiWhitespace(field).empty();
+  });
+}
+
+// A data row's course as the file gives it, and as the catalog will store it
+// (its defaults applied).
+struct ReadRow {
+  cv1::Course course;
+  cv1::Course effective;
+};
+
+// The course of one data row, hosted by `host`; its problems are added to
+// `problems`, and then there is none.
+std::optional<ReadRow> ReadCourse(const CsvRecord& record, const Header& header,
+                                  absl::string_view host, Problems& problems) {
+  bool row_ok = true;
+  const auto bad = [&](const char* field, absl::string_view problem) {
+    problems.Add(record.line, header.ColumnName(field), problem);
+    row_ok = false;
+  };
+  for (size_t c = 0; c < record.fields.size(); ++c) {
+    if (!header.Named(c) && !absl::StripAsciiWhitespace(record.fields[c]).empty()) {
+      problems.Add(record.line, absl::StrCat("a value in column ", c + 1,
+                                             ", which has no name in the header row"));
+      row_ok = false;
+    }
+  }
+  const auto cell = [&](const char* field) { return header.Cell(record, field); };
+
+  cv1::Course course;
+  course.set_host(std::string(host));
+  course.set_title(cell("title"));
+  course.set_description(cell("description"));
+  // A required enum column: `parse` reads its label; `set` stores it.
+  const auto enum_cell = [&](const char* column, absl::string_view what, auto parse,
+                             const std::string& choices, auto set) {
+    const std::string text = cell(column);
+    if (text.empty()) {
+      bad(column, "is required");
+    } else if (const auto value = parse(text); !value) {
+      bad(column, absl::StrCat("unknown ", what, " '", text, "' (", choices, ")"));
+    } else {
+      set(*value);
+    }
+  };
+  enum_cell("category", "category", catalog::ParseCategoryLabel, catalog::CategoryChoices(),
+            [&](cv1::Category value) { course.set_category(value); });
+  enum_cell("subject_area", "subject area", catalog::ParseSubjectAreaLabel,
+            catalog::SubjectAreaChoices(),
+            [&](cv1::SubjectArea value) { course.set_subject_area(value); });
+  enum_cell("delivery_mode", "mode", catalog::ParseDeliveryLabel, catalog::DeliveryChoices(),
+            [&](cv1::DeliveryMode value) { course.set_delivery_mode(value); });
+  if (const std::string text = cell("credits"); !text.empty()) {
+    int credits = 0;
+    if (!absl::SimpleAtoi(text, &credits)) {
+      bad("credits", absl::StrCat("'", text, "' is not a whole number"));
+    } else if (credits < 1 || credits > 8) {
+      bad("credits", "must be between 1 and 8");
+    } else {
+      course.set_credits(credits);
+    }
+  }
+  if (!row_ok) {
+    return std::nullopt;
+  }
+  // The catalog's own checks, on the course as the catalog will see it.
+  cv1::Course effective = course;
+  catalog::ApplyCourseDefaults(&effective);
+  if (const absl::Status valid = catalog::ValidateCourse(effective); !valid.ok()) {
+    const absl::string_view message = valid.message();
+    const size_t colon = message.find(": ");
+    const std::string field(message.substr(0, colon == absl::string_view::npos ? 0 : colon));
+    bool named = false;
+    for (const ColumnSpec& spec : Columns()) {
+      if (field == spec.field) {
+        bad(spec.field, message.substr(colon + 2));
+        named = true;
+      }
+    }
+    if (!named) {
+      problems.Add(record.line, message);
+    }
+    return std::nullopt;
+  }
+  return ReadRow{std::move(course), std::move(effective)};
+}
+
+}  // namespace
+
 absl::StatusOr<std::vector<CourseRow>> ParseCourseImport(absl::string_view csv,
                                                          absl::string_view host,
                                                          const CsvLimits& limits) {
@@ -117,145 +275,29 @@ absl::StatusOr<std::vector<CourseRow>> ParseCourseImport(absl::string_view csv,
   if (records.empty()) {
     return absl::InvalidArgumentError("the file is empty: expected a header row, then courses");
   }
-
-  // The header: which spec each column is (nullptr for an unnamed column).
   Problems problems;
-  const CsvRecord& header = records.front();
-  std::vector<const ColumnSpec*> specs(header.fields.size(), nullptr);
-  std::map<const ColumnSpec*, size_t> index;  // spec -> column
-  for (size_t c = 0; c < header.fields.size(); ++c) {
-    const std::string name = std::string(absl::StripAsciiWhitespace(header.fields[c]));
-    if (name.empty()) {
-      continue;
-    }
-    for (const ColumnSpec& spec : Columns()) {
-      for (const absl::string_view alias : spec.names) {
-        if (catalog::NormalizeLabel(alias) == catalog::NormalizeLabel(name)) {
-          specs[c] = &spec;
-        }
-      }
-    }
-    if (specs[c] == nullptr) {
-      problems.Add(header.line, name, "unknown column");
-    } else if (!index.emplace(specs[c], c).second) {
-      problems.Add(header.line, name,
-                   absl::StrCat("names the same column as '", header.fields[index[specs[c]]], "'"));
-    }
-  }
-  for (const ColumnSpec& spec : Columns()) {
-    if (spec.required && index.count(&spec) == 0) {
-      problems.Add(header.line, absl::StrCat("required column '", spec.names.front(), "' (",
-                                             spec.field, ") is missing"));
-    }
-  }
+  const Header header(records.front(), problems);
   if (!problems.empty()) {
     return problems.ToStatus();
   }
-
   std::vector<CourseRow> rows;
   std::map<std::string, int> occurrences;  // the request id of occurrence 0 -> count
   for (size_t r = 1; r < records.size(); ++r) {
     const CsvRecord& record = records[r];
-    bool blank = true;
-    for (const std::string& field : record.fields) {
-      blank = blank && absl::StripAsciiWhitespace(field).empty();
-    }
-    if (blank) {
+    if (IsBlank(record)) {
       continue;
     }
-    const auto cell = [&](const char* field) -> std::string {
-      for (const auto& [spec, column] : index) {
-        if (absl::string_view(spec->field) == field && column < record.fields.size()) {
-          return std::string(absl::StripAsciiWhitespace(record.fields[column]));
-        }
-      }
-      return "";
-    };
-    const auto column_name = [&](const char* field) -> std::string {
-      for (const auto& [spec, column] : index) {
-        if (absl::string_view(spec->field) == field) {
-          return header.fields[column];
-        }
-      }
-      return field;
-    };
-    bool row_ok = true;
-    const auto bad = [&](const char* field, absl::string_view problem) {
-      problems.Add(record.line, column_name(field), problem);
-      row_ok = false;
-    };
-    for (size_t c = 0; c < record.fields.size(); ++c) {
-      if ((c >= specs.size() || specs[c] == nullptr) &&
-          !absl::StripAsciiWhitespace(record.fields[c]).empty()) {
-        problems.Add(record.line, absl::StrCat("a value in column ", c + 1,
-                                               ", which has no name in the header row"));
-        row_ok = false;
-      }
-    }
-
-    cv1::Course course;
-    course.set_host(std::string(host));
-    course.set_title(cell("title"));
-    course.set_description(cell("description"));
-    // A required enum column: `parse` reads its label; `set` stores it.
-    const auto enum_cell = [&](const char* column, absl::string_view what, auto parse,
-                               const std::string& choices, auto set) {
-      const std::string text = cell(column);
-      if (text.empty()) {
-        bad(column, "is required");
-      } else if (const auto value = parse(text); !value) {
-        bad(column, absl::StrCat("unknown ", what, " '", text, "' (", choices, ")"));
-      } else {
-        set(*value);
-      }
-    };
-    enum_cell("category", "category", catalog::ParseCategoryLabel, catalog::CategoryChoices(),
-              [&](cv1::Category value) { course.set_category(value); });
-    enum_cell("subject_area", "subject area", catalog::ParseSubjectAreaLabel,
-              catalog::SubjectAreaChoices(),
-              [&](cv1::SubjectArea value) { course.set_subject_area(value); });
-    enum_cell("delivery_mode", "mode", catalog::ParseDeliveryLabel, catalog::DeliveryChoices(),
-              [&](cv1::DeliveryMode value) { course.set_delivery_mode(value); });
-    if (const std::string text = cell("credits"); !text.empty()) {
-      int credits = 0;
-      if (!absl::SimpleAtoi(text, &credits)) {
-        bad("credits", absl::StrCat("'", text, "' is not a whole number"));
-      } else if (credits < 1 || credits > 8) {
-        bad("credits", "must be between 1 and 8");
-      } else {
-        course.set_credits(credits);
-      }
-    }
-    if (!row_ok) {
+    std::optional<ReadRow> read = ReadCourse(record, header, host, problems);
+    if (!read.has_value()) {
       continue;
     }
-    // The catalog's own checks, on the course as the catalog will see it.
-    cv1::Course effective = course;
-    catalog::ApplyCourseDefaults(&effective);
-    if (const absl::Status valid = catalog::ValidateCourse(effective); !valid.ok()) {
-      const absl::string_view message = valid.message();
-      const size_t colon = message.find(": ");
-      const std::string field(message.substr(0, colon == absl::string_view::npos ? 0 : colon));
-      bool named = false;
-      for (const ColumnSpec& spec : Columns()) {
-        if (field == spec.field) {
-          bad(spec.field, message.substr(colon + 2));
-          named = true;
-        }
-      }
-      if (!named) {
-        problems.Add(record.line, message);
-      }
-      continue;
-    }
-    CourseRow row;
-    row.line = record.line;
     // From the course as the catalog will store it, so that a blank and an
     // explicit default (e.g. 학점) give the same id.
-    const int occurrence = occurrences[ImportRequestId(effective, 0)]++;
-    row.request.set_request_id(ImportRequestId(effective, occurrence));
-    *row.request.mutable_course() = std::move(course);
-    rows.push_back(std::move(row));
+    const int occurrence = occurrences[ImportRequestId(read->effective, 0)]++;
+    CourseRow& row = rows.emplace_back();
+    row.line = record.line;
+    row.request.set_request_id(ImportRequestId(read->effective, occurrence));
+    *row.request.mutable_course() = std::move(read->course);
   }
   if (!problems.empty()) {
     return problems.ToStatus();

@@ -94,6 +94,60 @@ void FirstComeSubmissions::RunBatch(const std::string&, const std::vector<Submis
   }
 }
 
+namespace {
+
+// Claims the request ids of `batch` at once (RequestLog::ClaimAll), a
+// repeated id once: `first_with_key` maps each id to its first submission.
+// A submission whose id was answered before gets that answer (or the claim's
+// error) in `results`; returns the indices of the others, in order.
+std::vector<size_t> ClaimRequests(store::Records& records,
+                                  const std::vector<FirstComeSubmissions::Submission*>& batch,
+                                  std::map<KeyTuple, size_t>& first_with_key,
+                                  std::vector<absl::StatusOr<v1::Application>>& results) {
+  std::vector<size_t> unique;
+  std::vector<db::RequestKey> keys;
+  for (size_t i = 0; i < batch.size(); ++i) {
+    if (first_with_key.emplace(Tuple(batch[i]->key), i).second) {
+      unique.push_back(i);
+      keys.push_back(batch[i]->key);
+    }
+  }
+  const auto claims = records.ClaimAll(keys);
+  std::vector<size_t> fresh;
+  for (size_t u = 0; u < unique.size(); ++u) {
+    const size_t i = unique[u];
+    if (!claims[u].ok()) {
+      results[i] = claims[u].status();
+    } else if (claims[u]->has_value()) {
+      v1::Application stored;
+      results[i] = stored.ParseFromString(**claims[u])
+                       ? absl::StatusOr<v1::Application>(stored)
+                       : absl::InternalError("stored response unreadable");
+    } else {
+      fresh.push_back(i);
+    }
+  }
+  return fresh;
+}
+
+// Whether the new application `record` may stand: its student exists (in
+// `locked`), is eligible, and agrees with their `live` applications.
+absl::Status CheckSubmission(const store::ApplicationRecord& record,
+                             const std::map<store::StudentRef, v1::Student>& locked,
+                             const std::vector<store::ApplicationRecord>& live,
+                             const StudentLimits& limits) {
+  const auto student = locked.find({record.school_code, record.student_key});
+  if (student == locked.end()) {
+    return absl::NotFoundError(absl::StrCat(record.application.student(), " not found"));
+  }
+  OSAN_RETURN_IF_ERROR(CheckEligible(student->second, record.school_code, record.section,
+                                     SchoolYearOfTerm(record.application.term())));
+  return CheckAgainstLiveApplications(LiveViews(live), record.section_id, record.section,
+                                      record.application.preference_rank(), record.credits, limits);
+}
+
+}  // namespace
+
 absl::Status FirstComeSubmissions::Decide(store::Records& records,
                                           const std::vector<Submission*>& batch,
                                           std::vector<absl::StatusOr<v1::Application>>& results) {
@@ -111,30 +165,10 @@ absl::Status FirstComeSubmissions::Decide(store::Records& records,
 
   // Request ids: a repeated id within the batch is answered like its first.
   std::map<KeyTuple, size_t> first_with_key;
-  std::vector<size_t> unique;
-  std::vector<db::RequestKey> keys;
-  for (size_t i = 0; i < batch.size(); ++i) {
-    if (first_with_key.emplace(Tuple(batch[i]->key), i).second) {
-      unique.push_back(i);
-      keys.push_back(batch[i]->key);
-    }
-  }
-  const auto claims = records.ClaimAll(keys);
-  std::vector<size_t> fresh;
+  const std::vector<size_t> fresh = ClaimRequests(records, batch, first_with_key, results);
   std::vector<store::StudentRef> students;
-  for (size_t u = 0; u < unique.size(); ++u) {
-    const size_t i = unique[u];
-    if (!claims[u].ok()) {
-      results[i] = claims[u].status();
-    } else if (claims[u]->has_value()) {
-      v1::Application stored;
-      results[i] = stored.ParseFromString(**claims[u])
-                       ? absl::StatusOr<v1::Application>(stored)
-                       : absl::InternalError("stored response unreadable");
-    } else {
-      fresh.push_back(i);
-      students.emplace_back(batch[i]->record.school_code, batch[i]->record.student_key);
-    }
+  for (const size_t i : fresh) {
+    students.emplace_back(batch[i]->record.school_code, batch[i]->record.student_key);
   }
   std::sort(students.begin(), students.end());
   students.erase(std::unique(students.begin(), students.end()), students.end());
@@ -150,17 +184,7 @@ absl::Status FirstComeSubmissions::Decide(store::Records& records,
   for (const size_t i : fresh) {
     store::ApplicationRecord record = batch[i]->record;
     const store::StudentRef ref{record.school_code, record.student_key};
-    const auto student = locked.find(ref);
-    absl::Status check =
-        student == locked.end()
-            ? absl::NotFoundError(absl::StrCat(record.application.student(), " not found"))
-            : CheckEligible(student->second, record.school_code, record.section,
-                            SchoolYearOfTerm(record.application.term()));
-    if (check.ok()) {
-      check = CheckAgainstLiveApplications(LiveViews(live[ref]), record.section_id, record.section,
-                                           record.application.preference_rank(), record.credits,
-                                           limits_);
-    }
+    const absl::Status check = CheckSubmission(record, locked, live[ref], limits_);
     if (!check.ok()) {
       results[i] = check;
       failed_keys.push_back(batch[i]->key);
