@@ -35,6 +35,9 @@ class Coalescer {
   // mean batch size).
   int64_t batches() const { return batches_.load(std::memory_order_relaxed); }
   int64_t requests() const { return requests_.load(std::memory_order_relaxed); }
+  // Requests queued so far, run or not: less requests(), those waiting for a
+  // batch.
+  int64_t submitted() const { return submitted_.load(std::memory_order_relaxed); }
 
   // Queues `request` under `key` and returns once a batch has processed it.
   void Submit(const std::string& key, Request* request) {
@@ -42,6 +45,7 @@ class Coalescer {
     absl::MutexLock lock(&mu_);
     Queue& queue = queues_[key];
     queue.waiting.push_back(&me);
+    submitted_.fetch_add(1, std::memory_order_relaxed);
     for (;;) {
       const auto done_or_may_lead = [&queue, &me]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
         // `me.done` first: once done, `queue` may have been erased.
@@ -92,6 +96,7 @@ class Coalescer {
   std::map<std::string, Queue> queues_ ABSL_GUARDED_BY(mu_);
   std::atomic<int64_t> batches_{0};
   std::atomic<int64_t> requests_{0};
+  std::atomic<int64_t> submitted_{0};
 };
 
 }  // namespace osan

@@ -342,8 +342,10 @@ grpc::ServerUnaryReactor* Dispatcher::Dispatch(grpc::CallbackServerContext* cont
                                                const char* method, Access access, Handler handler,
                                                Execution execution) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  const absl::Time received = absl::Now();  // for the call's latency
-  const absl::Time now = Now();             // for what is decided about it
+  // Latency and deadlines bound real waits: the wall clock. What is decided
+  // about the call (its token, its rate): the dispatcher's clock.
+  const absl::Time received = absl::Now();
+  const absl::Time now = Now();
   CallContext call;
   const std::string client_trace_id = Metadata(*context, "x-request-id");
   call.trace_id = UsableTraceId(client_trace_id) ? client_trace_id : NewTraceId();
@@ -353,7 +355,8 @@ grpc::ServerUnaryReactor* Dispatcher::Dispatch(grpc::CallbackServerContext* cont
     context->AddInitialMetadata("x-request-id", call.trace_id);
   }
   call.peer = context->peer();
-  call.deadline = std::min(absl::FromChrono(context->deadline()), now + options_.max_call_duration);
+  call.deadline =
+      std::min(absl::FromChrono(context->deadline()), received + options_.max_call_duration);
   if (!Enter()) {
     Reply(metrics_, reactor, method, received, call,
           absl::UnavailableError("the server is shutting down; retry"));
@@ -386,7 +389,7 @@ grpc::ServerUnaryReactor* Dispatcher::Dispatch(grpc::CallbackServerContext* cont
     absl::Status status;
     if (context->IsCancelled()) {
       status = absl::CancelledError("the call was cancelled");
-    } else if (call.deadline <= call.now) {
+    } else if (call.deadline <= absl::Now()) {
       status = absl::DeadlineExceededError("the deadline passed before the call could start");
     } else {
       const CurrentCallerScope caller(call.principal ? call.principal->institution : "");
@@ -442,7 +445,7 @@ absl::StatusOr<std::unique_ptr<StreamGrant>> Dispatcher::OpenStream(
   const absl::Time now = Now();
   OSAN_ASSIGN_OR_RETURN(auth::Principal principal, AuthenticateCall(*context, now));
   OSAN_RETURN_IF_ERROR(ChargeRate(*context, rate_limiter_, RateKey(*context, principal), now));
-  OSAN_RETURN_IF_ERROR(Admit(principal, now + options_.max_call_duration));
+  OSAN_RETURN_IF_ERROR(Admit(principal, absl::Now() + options_.max_call_duration));
   if (!TakeStreamSlot(principal.institution)) {
     return absl::ResourceExhaustedError(
         absl::StrCat("too many open streams for ", principal.institution, " (at most ",
@@ -472,7 +475,7 @@ absl::Status StreamGrant::Check(absl::Time now, bool before_send) {
   if (!verified.ok()) {
     return absl::UnauthenticatedError(absl::StrCat(verified.status().message(), "; ", kReconnect));
   }
-  OSAN_RETURN_IF_ERROR(dispatcher_->Admit(*call_.principal, now + absl::Seconds(5)));
+  OSAN_RETURN_IF_ERROR(dispatcher_->Admit(*call_.principal, absl::Now() + absl::Seconds(5)));
   last_verified_ = now;
   return absl::OkStatus();
 }

@@ -154,8 +154,9 @@ class Dispatcher {
     // Streams one institution may have open at once; more get
     // RESOURCE_EXHAUSTED. <= 0 disables the limit.
     int max_streams_per_institution = 8;
-    // What time it is for every decision the dispatcher and its streams make:
-    // token checks, rate limits, calls' deadlines and `CallContext::now`.
+    // What time it is for what the dispatcher and its streams decide: token
+    // checks, rate limits and `CallContext::now`. Deadlines bound real waits
+    // and stay on the wall clock.
     std::function<absl::Time()> clock = absl::Now;
   };
 

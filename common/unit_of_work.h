@@ -11,6 +11,7 @@
 #include <type_traits>
 #include <utility>
 
+#include "absl/cleanup/cleanup.h"
 #include "absl/functional/function_ref.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
@@ -84,12 +85,12 @@ class MemoryUnitOfWork final : public UnitOfWork<Records> {
     }
     absl::MutexLock lock(&mu_);
     running_in_.store(std::this_thread::get_id());
+    const absl::Cleanup done = [this] { running_in_.store(std::thread::id()); };
     Memory draft = committed_;
     const absl::Status status = attempt(draft);
     if (status.ok()) {
       committed_ = std::move(draft);
     }
-    running_in_.store(std::thread::id());
     return status;
   }
 

@@ -1,20 +1,19 @@
 // Building blocks of the services' use cases: idempotent mutations in one
 // transaction, optimistic concurrency, and keyset-paged reads. `store` is a
-// db::Pool (bodies receive pqxx::work&) or a UnitOfWork<Records>
-// (common/unit_of_work.h; bodies receive Records&, which is a RequestLog).
+// UnitOfWork<Records> (common/unit_of_work.h): bodies receive Records&, which
+// is a RequestLog.
 #ifndef OSAN_COMMON_USE_CASE_H_
 #define OSAN_COMMON_USE_CASE_H_
 
-#include <pqxx/pqxx>
 #include <string>
 #include <utility>
 
 #include "absl/status/statusor.h"
-#include "common/db.h"
-#include "common/idempotency.h"
 #include "common/paging.h"
+#include "common/request_log.h"
 #include "common/server.h"
 #include "common/status.h"
+#include "common/unit_of_work.h"
 #include "common/validation.h"
 
 namespace osan {

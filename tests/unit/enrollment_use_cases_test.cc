@@ -11,11 +11,13 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <thread>
 #include <tuple>
 #include <utility>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/notification.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
@@ -137,7 +139,12 @@ std::string SchoolOf(const std::string& student) {
 class EnrollmentUseCasesTest : public ::testing::Test {
  protected:
   EnrollmentUseCasesTest()
-      : store_(store::MemoryRecords([this] { return absl::FromUnixMicros(store_micros_.load()); })),
+      : store_(store::MemoryRecords([this] {
+          if (hold_clock_.exchange(false)) {
+            release_clock_.WaitForNotification();
+          }
+          return absl::FromUnixMicros(store_micros_.load());
+        })),
         enrollment_(&store_, PageTokens(kSecret), &catalog_, EnrollmentOptions{}),
         public_seats_(&store_, absl::Seconds(2)) {
     AddSection(kFirstCome, kAcademy, cv1::FIRST_COME, 2, cv1::TUESDAY);
@@ -318,6 +325,10 @@ class EnrollmentUseCasesTest : public ::testing::Test {
   }
 
   std::atomic<int64_t> store_micros_{absl::ToUnixMicros(Now())};
+  // When set, the next transaction that needs the time waits for
+  // release_clock_ (holding the store), so that calls queue behind it.
+  std::atomic<bool> hold_clock_{false};
+  absl::Notification release_clock_;
   MemoryCatalog catalog_;
   store::MemoryStore store_;
   Enrollment enrollment_;
@@ -616,6 +627,55 @@ TEST_F(EnrollmentUseCasesTest, FirstComeAppliesThePerSchoolCapTheHostShareAndThe
   EXPECT_THAT(third.reason(), HasSubstr("already holds 2 seat(s)"));
   EXPECT_EQ(SeatsOf(ExtraSection(5)), std::make_pair(3, 2));
   EXPECT_EQ(HeldSeats(busy), 2);
+}
+
+// A batch that seats a guest may seat a host student waitlisted earlier in
+// the same batch: the host student's answer, and its replay, say ENROLLED as
+// the records do.
+TEST_F(EnrollmentUseCasesTest, AHostStudentPromotedInItsOwnBatchIsAnsweredEnrolled) {
+  const std::string host_student = NewStudent(kSchoolA, "h-1");
+  const std::string guest = NewStudent(kSchoolB, "g-1");
+  const v1::SubmitApplicationRequest host_request = Submission(host_student, kHostedByA, 1, true);
+  const v1::SubmitApplicationRequest guest_request = Submission(guest, kHostedByA, 1, true);
+  const v1::SubmitApplicationRequest ghost_request =
+      Submission(absl::StrCat("schools/", kSchoolB, "/students/ghost"), kHostedByA, 1, true);
+  const auto submit = [this](const v1::SubmitApplicationRequest& request) {
+    return enrollment_.SubmitApplication(School(SchoolOf(request.application().student())),
+                                         request);
+  };
+  const auto await_queued = [this](int64_t n) {
+    const absl::Time deadline = absl::Now() + absl::Seconds(30);
+    while (enrollment_.first_come_queued() < n && absl::Now() < deadline) {
+      std::this_thread::yield();
+    }
+    ASSERT_EQ(enrollment_.first_come_queued(), n);
+  };
+  // A batch of an unknown student holds the section while the host student,
+  // then the guest, queue behind it: they are decided together, in that order.
+  hold_clock_ = true;
+  absl::StatusOr<v1::Application> ghost, host, placed;
+  std::thread blocker([&] { ghost = submit(ghost_request); });
+  await_queued(1);
+  std::thread first([&] { host = submit(host_request); });
+  await_queued(2);
+  std::thread second([&] { placed = submit(guest_request); });
+  await_queued(3);
+  release_clock_.Notify();
+  blocker.join();
+  first.join();
+  second.join();
+
+  EXPECT_EQ(CodeOf(ghost), absl::StatusCode::kNotFound);
+  ASSERT_TRUE(placed.ok()) << placed.status();
+  EXPECT_EQ(placed->state(), v1::ENROLLED);
+  ASSERT_TRUE(host.ok()) << host.status();
+  EXPECT_EQ(host->state(), v1::ENROLLED);
+  EXPECT_THAT(host->reason(), HasSubstr("when the class grew"));
+  EXPECT_EQ(host->DebugString(), Stored(host->name()).DebugString());
+  const auto replayed = submit(host_request);
+  ASSERT_TRUE(replayed.ok()) << replayed.status();
+  EXPECT_EQ(replayed->DebugString(), host->DebugString());
+  EXPECT_EQ(SeatsOf(kHostedByA), std::make_pair(4, 2));
 }
 
 TEST_F(EnrollmentUseCasesTest, ApprovingAFirstComeApplicationClaimsASeatInTheSectionsBatch) {

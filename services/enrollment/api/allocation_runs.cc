@@ -377,13 +377,15 @@ absl::StatusOr<v1::AllocationRun> AllocationRuns::Allocate(
   OSAN_ASSIGN_OR_RETURN(const auto waiting, records.WaitlistLengths(section_ids));
 
   // Seats the candidates hold already (first-come, earlier runs): they count
-  // toward the term's limit.
+  // toward the term's limit. Their students are locked, as a first-come
+  // batch locks them, so that none takes a seat elsewhere meanwhile.
   std::vector<store::StudentRef> students;
   for (const store::Candidate& candidate : candidates) {
     students.emplace_back(candidate.record.school_code, candidate.record.student_key);
   }
   std::sort(students.begin(), students.end());
   students.erase(std::unique(students.begin(), students.end()), students.end());
+  OSAN_RETURN_IF_ERROR(records.LockStudents(students).status());
   OSAN_ASSIGN_OR_RETURN(const auto held, records.EnrolledCounts(job.term.id(), students));
 
   const absl::Time read = absl::Now();

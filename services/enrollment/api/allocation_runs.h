@@ -50,7 +50,8 @@ class AllocationRuns {
  public:
   using Call = server::CallContext;
 
-  // A run places a student in at most `max_sections_per_student` sections.
+  // A student holds at most `max_sections_per_student` seats of a term, the
+  // seats held before a run included.
   AllocationRuns(store::Store* store, const PageTokens* page_tokens, CatalogSections* catalog,
                  int max_sections_per_student, AllocationRunOptions options = {});
   // Waits for the runs in progress to finish.

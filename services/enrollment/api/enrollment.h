@@ -94,6 +94,9 @@ class Enrollment {
   // other seat changes: decisions, drops), and the changes they carried.
   int64_t seat_batches() const { return first_come_.batches() + seats_.batches(); }
   int64_t seat_changes() const { return first_come_.submissions() + seats_.changes(); }
+  // First-come submissions queued for their section's batch so far, decided
+  // or waiting.
+  int64_t first_come_queued() const { return first_come_.queued(); }
 
  private:
   // Decisions that are one state change of one application.

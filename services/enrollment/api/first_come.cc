@@ -179,8 +179,8 @@ absl::Status FirstComeSubmissions::Decide(store::Records& records,
   OSAN_ASSIGN_OR_RETURN(SeatedClass seated, ReadSeatedClass(records, first.section_id, seats));
 
   std::vector<store::ApplicationRecord> inserts;
-  std::vector<db::RequestKey> done_keys, failed_keys;
-  std::vector<std::string> responses;
+  std::vector<size_t> done;  // submissions whose application stands
+  std::vector<db::RequestKey> failed_keys;
   for (const size_t i : fresh) {
     store::ApplicationRecord record = batch[i]->record;
     const store::StudentRef ref{record.school_code, record.student_key};
@@ -204,16 +204,13 @@ absl::Status FirstComeSubmissions::Decide(store::Records& records,
     *application.mutable_create_time() = now;
     *application.mutable_update_time() = now;
     results[i] = application;
-    done_keys.push_back(batch[i]->key);
-    responses.push_back(application.SerializeAsString());
+    done.push_back(i);
     inserts.push_back(record);
     if (application.state() != v1::NOT_PLACED) {
       live[ref].push_back(std::move(record));  // later submissions see it
     }
   }
   OSAN_RETURN_IF_ERROR(records.InsertApplications(inserts));
-  records.RecordAll(done_keys, responses);
-  records.ReleaseAll(failed_keys);
   if (seated.enrolled != seats.enrolled) {
     // Students of other schools seated now may make room for waitlisted host students.
     OSAN_RETURN_IF_ERROR(PromoteWaitlist(records, first.section, first.section_id, seated,
@@ -221,7 +218,25 @@ absl::Status FirstComeSubmissions::Decide(store::Records& records,
                                          "promoted from the waitlist when the class grew")
                              .status());
     OSAN_RETURN_IF_ERROR(records.SetEnrolled(first.section_id, seated.enrolled));
+    // The batch's waitlisted applications as they now stand: promoted, or
+    // moved up the waitlist.
+    for (const size_t i : done) {
+      if (results[i]->state() == v1::WAITLISTED) {
+        OSAN_ASSIGN_OR_RETURN(const store::ApplicationRecord now_stored,
+                              records.GetApplication(batch[i]->record.id));
+        results[i] = now_stored.application;
+      }
+    }
   }
+  // Responses are stored as they stand when the batch commits.
+  std::vector<db::RequestKey> done_keys;
+  std::vector<std::string> responses;
+  for (const size_t i : done) {
+    done_keys.push_back(batch[i]->key);
+    responses.push_back(results[i]->SerializeAsString());
+  }
+  records.RecordAll(done_keys, responses);
+  records.ReleaseAll(failed_keys);
   for (size_t i = 0; i < batch.size(); ++i) {
     const size_t original = first_with_key.at(Tuple(batch[i]->key));
     if (original != i) {

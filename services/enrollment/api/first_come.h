@@ -68,6 +68,8 @@ class FirstComeSubmissions {
   // Batches decided so far, and the submissions they carried.
   int64_t batches() const { return coalescer_.batches(); }
   int64_t submissions() const { return coalescer_.requests(); }
+  // Submissions queued so far, decided or waiting for their batch.
+  int64_t queued() const { return coalescer_.submitted(); }
 
  private:
   void RunBatch(const std::string& section_id, const std::vector<Submission*>& batch);

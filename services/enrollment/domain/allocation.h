@@ -17,7 +17,8 @@
 // whole draw is recorded.
 //
 // Proposals: every student proposes to their applications in preference order
-// (rank 1 first), holding at most `max_sections_per_student` tentative seats.
+// (rank 1 first), holding at most `max_sections_per_student` seats (tentative
+// ones and those held before the run).
 // A section tentatively keeps the best-ranked proposers that fit, taken
 // greedily in ranking order: at most `capacity` seats, at most
 // `per_school_cap` from one home school (0 = no cap, students enrolled before

@@ -26,8 +26,10 @@ namespace osan::enrollment::store {
 class MemoryRecords final : public db::MemoryRecordsBase<Records> {
  public:
   // Times (create and update times, events' commit times, TransactionMicros)
-  // come from `clock`, read once per transaction as PostgreSQL's now() is:
-  // when the transaction first needs one. A copy of the records begins the
+  // come from `clock`, read once per transaction, so that all of one
+  // transaction's times agree as they do under PostgreSQL's now() (which is
+  // the transaction's start; the twin reads its clock when the transaction
+  // first needs a time). A copy of the records begins the
   // next transaction and reads it again (MemoryUnitOfWork runs each
   // transaction on a copy; a Savepoint's copy continues its transaction), so
   // records used directly, without copies, keep their first time.

@@ -154,8 +154,9 @@ class SeatCounters {
   // section id order.
   virtual absl::StatusOr<std::map<std::string, Seats>> LockSeatsOf(
       const std::map<std::string, int>& capacity) = 0;
-  // Writes the enrolled count; INVALID_ARGUMENT if it is negative or above
-  // the capacity (the store refuses to overbook whatever its caller says).
+  // Writes the enrolled count. One negative or above the capacity fails the
+  // transaction with INVALID_ARGUMENT: the store refuses to overbook whatever
+  // its caller says.
   virtual absl::Status SetEnrolled(const std::string& section_id, int enrolled) = 0;
   // The same for several sections (section id -> count).
   virtual absl::Status SetEnrolledOf(const std::map<std::string, int>& enrolled) = 0;
@@ -286,7 +287,8 @@ class Records : public Students,
   // Runs `body` on the same transaction's records so that, if it fails, what
   // it wrote is undone and the rest of the transaction stands (a savepoint).
   // Returns the body's status; a write of the body that breaks a uniqueness
-  // rule of the records is ALREADY_EXISTS.
+  // rule of the records is ALREADY_EXISTS. Other refusals of the store
+  // (SetEnrolled's) fail the whole transaction, as outside a savepoint.
   virtual absl::Status Savepoint(absl::FunctionRef<absl::Status(Records&)> body) = 0;
 };
 
