@@ -81,9 +81,6 @@ class CommitObserver {
 
 class Pool {
  public:
-  // What a transaction's body receives (common/use_case.h reads it).
-  using Transaction = pqxx::work;
-
   // Opens the first connection eagerly so that a wrong URL fails at start-up.
   static absl::StatusOr<std::unique_ptr<Pool>> Open(PoolOptions options);
 

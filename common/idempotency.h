@@ -68,41 +68,13 @@ class TxRequestLog final : public RequestLog {
 // What every store's Records over PostgreSQL shares: the transaction it runs
 // in (`tx_`), and the request log in that transaction.
 template <class Records>
-class PgRecordsBase : public Records {
- public:
-  absl::StatusOr<std::optional<std::string>> Claim(const RequestKey& key) final {
-    return requests_.Claim(key);
-  }
-  void Record(const RequestKey& key, const std::string& response) final {
-    requests_.Record(key, response);
-  }
-  void Release(const RequestKey& key) final { requests_.Release(key); }
-  std::vector<absl::StatusOr<std::optional<std::string>>> ClaimAll(
-      const std::vector<RequestKey>& keys) final {
-    return requests_.ClaimAll(keys);
-  }
-  void RecordAll(const std::vector<RequestKey>& keys,
-                 const std::vector<std::string>& responses) final {
-    requests_.RecordAll(keys, responses);
-  }
-  void ReleaseAll(const std::vector<RequestKey>& keys) final { requests_.ReleaseAll(keys); }
-
+class PgRecordsBase : public RecordsWithLog<Records, TxRequestLog> {
  protected:
-  explicit PgRecordsBase(pqxx::transaction_base& tx) : tx_(tx), requests_(tx) {}
+  explicit PgRecordsBase(pqxx::transaction_base& tx)
+      : RecordsWithLog<Records, TxRequestLog>(tx), tx_(tx) {}
 
   pqxx::transaction_base& tx_;
-
- private:
-  TxRequestLog requests_;
 };
-
-// Idempotent (common/request_log.h) inside `tx`.
-template <class Response, class Mutate>
-absl::StatusOr<Response> Idempotent(pqxx::transaction_base& tx, const RequestKey& key,
-                                    Mutate&& mutate) {
-  TxRequestLog log(tx);
-  return Idempotent<Response>(log, key, std::forward<Mutate>(mutate));
-}
 
 }  // namespace osan::db
 

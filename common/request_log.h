@@ -100,22 +100,41 @@ class MemoryRequestLog final : public RequestLog {
   std::map<Id, std::pair<std::string, std::string>> claimed_;
 };
 
+// A store's Records whose request log is a `Log` of its own, built from the
+// constructor's arguments: every store's Records over PostgreSQL and
+// in memory share this.
+template <class Records, class Log>
+class RecordsWithLog : public Records {
+ public:
+  absl::StatusOr<std::optional<std::string>> Claim(const RequestKey& key) final {
+    return log_.Claim(key);
+  }
+  void Record(const RequestKey& key, const std::string& response) final {
+    log_.Record(key, response);
+  }
+  void Release(const RequestKey& key) final { log_.Release(key); }
+  std::vector<absl::StatusOr<std::optional<std::string>>> ClaimAll(
+      const std::vector<RequestKey>& keys) final {
+    return log_.ClaimAll(keys);
+  }
+  void RecordAll(const std::vector<RequestKey>& keys,
+                 const std::vector<std::string>& responses) final {
+    log_.RecordAll(keys, responses);
+  }
+  void ReleaseAll(const std::vector<RequestKey>& keys) final { log_.ReleaseAll(keys); }
+
+ protected:
+  template <class... Args>
+  explicit RecordsWithLog(Args&&... args) : log_(std::forward<Args>(args)...) {}
+
+ private:
+  Log log_;
+};
+
 // What every store's in-memory Records shares: a request log of its own,
 // copied with the rest of the state.
 template <class Records>
-class MemoryRecordsBase : public Records {
- public:
-  absl::StatusOr<std::optional<std::string>> Claim(const RequestKey& key) final {
-    return requests_.Claim(key);
-  }
-  void Record(const RequestKey& key, const std::string& response) final {
-    requests_.Record(key, response);
-  }
-  void Release(const RequestKey& key) final { requests_.Release(key); }
-
- private:
-  MemoryRequestLog requests_;
-};
+using MemoryRecordsBase = RecordsWithLog<Records, MemoryRequestLog>;
 
 }  // namespace osan::db
 

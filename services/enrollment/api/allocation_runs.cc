@@ -383,8 +383,7 @@ absl::StatusOr<v1::AllocationRun> AllocationRuns::Allocate(
   for (const store::Candidate& candidate : candidates) {
     students.emplace_back(candidate.record.school_code, candidate.record.student_key);
   }
-  std::sort(students.begin(), students.end());
-  students.erase(std::unique(students.begin(), students.end()), students.end());
+  students = store::InLockOrder(std::move(students));
   OSAN_RETURN_IF_ERROR(records.LockStudents(students).status());
   OSAN_ASSIGN_OR_RETURN(const auto held, records.EnrolledCounts(job.term.id(), students));
 

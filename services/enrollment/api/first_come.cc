@@ -170,8 +170,7 @@ absl::Status FirstComeSubmissions::Decide(store::Records& records,
   for (const size_t i : fresh) {
     students.emplace_back(batch[i]->record.school_code, batch[i]->record.student_key);
   }
-  std::sort(students.begin(), students.end());
-  students.erase(std::unique(students.begin(), students.end()), students.end());
+  students = store::InLockOrder(std::move(students));
   OSAN_ASSIGN_OR_RETURN(const auto locked, records.LockStudents(students));
   OSAN_ASSIGN_OR_RETURN(auto live, records.LiveApplicationsOf(first.term_id, students));
   OSAN_ASSIGN_OR_RETURN(auto held, records.EnrolledCounts(first.term_id, students));

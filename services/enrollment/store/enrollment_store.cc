@@ -857,7 +857,7 @@ absl::Status PgRecords::Savepoint(absl::FunctionRef<absl::Status(Records&)> body
     return status;
   } catch (const pqxx::unique_violation&) {
     savepoint.abort();
-    return absl::AlreadyExistsError("the student already has a live application there");
+    return LiveApplicationExists();
   }
 }
 

@@ -30,11 +30,6 @@ absl::Status MissingReference() {
   return absl::FailedPreconditionError("a referenced resource does not exist");
 }
 absl::Status DuplicateKey() { return absl::AlreadyExistsError("the resource already exists"); }
-// What PgRecords::Savepoint answers when a live application's unique index
-// refuses one (the twin answers so outside savepoints too).
-absl::Status SecondLiveApplication() {
-  return absl::AlreadyExistsError("the student already has a live application there");
-}
 
 bool Contains(const std::vector<std::string>& values, const std::string& value) {
   return std::find(values.begin(), values.end(), value) != values.end();
@@ -206,7 +201,7 @@ absl::Status MemoryRecords::CheckApplication(const std::string& id,
         other.student_key == row.student_key &&
         (other.section_id == row.section_id ||
          (other.term_id == row.term_id && other.preference_rank == row.preference_rank))) {
-      return SecondLiveApplication();
+      return LiveApplicationExists();
     }
   }
   return absl::OkStatus();

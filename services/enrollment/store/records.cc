@@ -1,5 +1,6 @@
 #include "services/enrollment/store/records.h"
 
+#include <algorithm>
 #include <vector>
 
 #include "absl/strings/numbers.h"
@@ -8,6 +9,16 @@
 #include "common/status.h"
 
 namespace osan::enrollment::store {
+
+std::vector<StudentRef> InLockOrder(std::vector<StudentRef> students) {
+  std::sort(students.begin(), students.end());
+  students.erase(std::unique(students.begin(), students.end()), students.end());
+  return students;
+}
+
+absl::Status LiveApplicationExists() {
+  return absl::AlreadyExistsError("the student already has a live application there");
+}
 
 std::string FeedCursor::Encode() const { return absl::StrCat(txid, ".", seq); }
 

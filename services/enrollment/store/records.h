@@ -32,6 +32,10 @@ enum class Lock { kNone, kForUpdate };
 // A student as (school code, student key).
 using StudentRef = std::pair<std::string, std::string>;
 
+// `students` in key order, each once: the order in which transactions lock
+// students, so that they never deadlock each other.
+std::vector<StudentRef> InLockOrder(std::vector<StudentRef> students);
+
 // Pseudonymous students, by school and key. Students carry no grade: callers
 // derive it for the school year they ask about (rules.h: WithGradeAt).
 class Students {
@@ -62,6 +66,10 @@ struct ApplicationRecord {
   catalog::v1::Section section;  // snapshot taken when applied for
   v1::Application application;   // the API form, output fields filled
 };
+
+// ALREADY_EXISTS: a write would give a student a second live application to
+// one section, or for one preference rank of a term.
+absl::Status LiveApplicationExists();
 
 // Applications, by id. A live application (SUBMITTED, APPROVED,
 // HOST_ACCEPTED, ENROLLED or WAITLISTED) is unique per student and section,
